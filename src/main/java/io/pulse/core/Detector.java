@@ -1,0 +1,437 @@
+package io.pulse.core;
+
+import io.pulse.core.Target.Round;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The prober half of {@link PulseCore}: probe rounds, suspicion and DEAD for every watched
+ * node. See {@link DetectorConfig} for the shape of a round. Pure: it reads the {@link Clock},
+ * schedules on the {@link TimerQueue} and hands packets and events to the {@link PulseCore.Output}.
+ */
+final class Detector {
+
+    /** A PING or PING_REQ in flight, found again by the sequence number its answer echoes. */
+    private record Probe(Target target, Round round, InetSocketAddress sentTo, long sentNanos,
+                         long sentEpochNanos, boolean direct) {
+    }
+
+    private final DetectorConfig config;
+    private final Clock clock;
+    private final TimerQueue timers;
+    private final PulseCore.Sequences sequences;
+    private final PulseCore.Output output;
+    private final SplittableRandom random;
+
+    private final Map<NodeId, Target> byId = new HashMap<>();
+    private final Map<InetSocketAddress, Target> byAddress = new HashMap<>();
+    private final List<Target> targets = new ArrayList<>();
+    private final Map<Long, Probe> inFlight = new HashMap<>();
+    private boolean probing;
+    private long nacks;
+    private long misaddressedAcks;
+
+    Detector(DetectorConfig config, Clock clock, TimerQueue timers, PulseCore.Sequences sequences,
+             PulseCore.Output output) {
+        this.config = config;
+        this.clock = clock;
+        this.timers = timers;
+        this.sequences = sequences;
+        this.output = output;
+        this.random = new SplittableRandom(config.randomSeed());
+    }
+
+    // ---- the public operations, through PulseCore ----
+
+    void add(NodeId id, InetSocketAddress address, TargetOptions options) {
+        if (byId.containsKey(id)) {
+            throw new DuplicateNodeException(id, "is already watched");
+        }
+        Target sameAddress = byAddress.get(address);
+        if (sameAddress != null) {
+            throw new DuplicateNodeException(id, "has the address " + address + " of " + sameAddress.id);
+        }
+        Target target = new Target(id, address,
+                options.probeIntervalOr(config.probeInterval()).toNanos(),
+                options.maxRetriesOr(config.maxRetries()));
+        target.index = targets.size();
+        targets.add(target);
+        byId.put(id, target);
+        byAddress.put(address, target);
+        if (probing) {
+            scheduleFirstProbe(target);
+        }
+    }
+
+    void remove(NodeId id) {
+        Target target = require(id);
+        byId.remove(id);
+        byAddress.remove(target.address);
+        Target last = targets.remove(targets.size() - 1);
+        if (last != target) {
+            targets.set(target.index, last);
+            last.index = target.index;
+        }
+        target.cancelTimers();
+        target.previousSequences.forEach(inFlight::remove);
+        target.currentSequences.forEach(inFlight::remove);
+        target.removed = true;
+        output.removed(id);
+    }
+
+    void removeAll() {
+        for (Target target : List.copyOf(targets)) {
+            remove(target.id);
+        }
+    }
+
+    void resetStatistics(NodeId id) {
+        require(id).resetStatistics();
+    }
+
+    void start() {
+        if (probing) {
+            return;
+        }
+        probing = true;
+        long now = clock.monotonicNanos();
+        for (Target target : targets) {
+            scheduleFirstProbe(target);
+            if (target.state == NodeState.SUSPECT) {
+                armSuspicion(target, now);
+            }
+        }
+    }
+
+    void stop() {
+        probing = false;
+        for (Target target : targets) {
+            target.cancelTimers();
+            target.suspicionExpired = false;
+        }
+    }
+
+    boolean probing() {
+        return probing;
+    }
+
+    NodeStatus status(NodeId id) {
+        Target target = require(id);
+        return target.status(timeoutNanos(target));
+    }
+
+    List<NodeStatus> statusAll() {
+        List<NodeStatus> all = new ArrayList<>(targets.size());
+        for (Target target : targets) {
+            all.add(target.status(timeoutNanos(target)));
+        }
+        all.sort((a, b) -> a.node().compareTo(b.node()));
+        return all;
+    }
+
+    Collection<NodeId> ids() {
+        return byId.keySet();
+    }
+
+    long nacks() {
+        return nacks;
+    }
+
+    long misaddressedAcks() {
+        return misaddressedAcks;
+    }
+
+    // ---- inputs ----
+
+    /** Returns false if the ACK answers none of our probes (it may be a relay's). */
+    boolean onAck(InetSocketAddress from, Message.Ack ack) {
+        Probe probe = inFlight.get(ack.sequence());
+        if (probe == null) {
+            return false;
+        }
+        if (!probe.sentTo.equals(from) || (probe.direct && ack.pingSentEpochNanos() != probe.sentEpochNanos)) {
+            misaddressedAcks++;
+            return true;
+        }
+        inFlight.remove(ack.sequence());
+        Target target = probe.target;
+        long now = clock.monotonicNanos();
+        if (probe.direct) {
+            long rttNanos = now - probe.sentNanos;
+            target.rtt.addSample(rttNanos);
+            target.offset.addSample(probe.sentEpochNanos, ack.receivedEpochNanos(), ack.sentEpochNanos(),
+                    probe.sentEpochNanos + rttNanos);
+            if (probe.round == target.round) {
+                probe.round.directAnswered++;
+            }
+        }
+        contact(target, ack.incarnation(), now);
+        return true;
+    }
+
+    boolean onNack(InetSocketAddress from, Message.Nack nack) {
+        Probe probe = inFlight.get(nack.sequence());
+        if (probe == null || probe.direct || !probe.sentTo.equals(from)) {
+            return false;
+        }
+        inFlight.remove(nack.sequence());
+        nacks++;
+        return true;
+    }
+
+    // ---- the round ----
+
+    private void scheduleFirstProbe(Target target) {
+        long now = clock.monotonicNanos();
+        long offset = (long) (random.nextDouble() * target.intervalNanos);
+        scheduleProbe(target, now + offset);
+    }
+
+    private void scheduleProbe(Target target, long atNanos) {
+        TimerQueue.cancel(target.nextProbe);
+        target.nextProbe = timers.schedule(atNanos, () -> startRound(target));
+    }
+
+    private void startRound(Target target) {
+        target.nextProbe = null;
+        if (!probing || target.removed || target.round != null) {
+            return;
+        }
+        long now = clock.monotonicNanos();
+        target.previousSequences.forEach(inFlight::remove);
+        List<Long> recycled = target.previousSequences;
+        recycled.clear();
+        target.previousSequences = target.currentSequences;
+        target.currentSequences = recycled;
+
+        Round round = new Round(now, timeoutNanos(target));
+        target.round = round;
+        target.lastRoundStartNanos = now;
+        sendPing(target, round);
+        round.phaseTimer = timers.schedule(now + round.timeoutNanos, () -> startIndirectPhase(target, round));
+    }
+
+    private void startIndirectPhase(Target target, Round round) {
+        if (target.round != round) {
+            return;
+        }
+        long now = clock.monotonicNanos();
+        Duration relayTimeout = Duration.ofMillis(Math.max(1, round.timeoutNanos / 1_000_000));
+        List<Target> peers = pickPeers(target);
+        List<NodeId> peerIds = new ArrayList<>(peers.size());
+        for (Target peer : peers) {
+            long sequence = sequences.next();
+            inFlight.put(sequence, new Probe(target, round, peer.address, now, clock.epochNanos(), false));
+            target.currentSequences.add(sequence);
+            peerIds.add(peer.id);
+            output.send(peer.address, new Message.PingReq(sequence, target.address, relayTimeout));
+        }
+        round.peers = List.copyOf(peerIds);
+
+        long windowNanos = 2 * round.timeoutNanos;
+        if (target.maxRetries > 0) {
+            retry(target, round, retrySpacingNanos(target, windowNanos));
+        }
+        round.phaseTimer = timers.schedule(now + windowNanos, () -> roundFailed(target, round));
+    }
+
+    /**
+     * Retries are spaced by the smoothed RTT, but spread over at least the indirect window: on a
+     * LAN the SRTT is far below a millisecond, and back-to-back retries would all fall to the same
+     * burst of loss.
+     */
+    private long retrySpacingNanos(Target target, long windowNanos) {
+        long srtt = Math.max(0, target.rtt.srttNanos());
+        return Math.max(srtt, windowNanos / (target.maxRetries + 1));
+    }
+
+    private void retry(Target target, Round round, long spacingNanos) {
+        if (target.round != round) {
+            return;
+        }
+        sendPing(target, round);
+        round.retries++;
+        if (round.retries < target.maxRetries) {
+            round.retryTimer = timers.schedule(clock.monotonicNanos() + spacingNanos,
+                    () -> retry(target, round, spacingNanos));
+        }
+    }
+
+    private void sendPing(Target target, Round round) {
+        long sequence = sequences.next();
+        long epoch = clock.epochNanos();
+        inFlight.put(sequence, new Probe(target, round, target.address, clock.monotonicNanos(), epoch, true));
+        target.currentSequences.add(sequence);
+        round.directSent++;
+        target.totalProbes++;
+        output.send(target.address, new Message.Ping(sequence, epoch));
+    }
+
+    private void closeRound(Target target) {
+        Round round = target.round;
+        TimerQueue.cancel(round.phaseTimer);
+        TimerQueue.cancel(round.retryTimer);
+        target.lostProbes += round.directSent - round.directAnswered;
+        target.lastRetries = round.retries;
+        target.lastPeers = round.peers;
+        target.round = null;
+    }
+
+    private void roundFailed(Target target, Round round) {
+        if (target.round != round) {
+            return;
+        }
+        closeRound(target);
+        long now = clock.monotonicNanos();
+        switch (target.state) {
+            case PENDING, ALIVE -> {
+                transition(target, NodeState.SUSPECT, StatusChange.Reason.PROBE_ROUND_FAILED);
+                armSuspicion(target, now);
+                scheduleProbe(target, now);
+            }
+            case SUSPECT -> {
+                if (target.suspicionExpired) {
+                    declareDead(target);
+                    scheduleProbe(target, round.startNanos + config.deadProbeInterval().toNanos());
+                } else {
+                    scheduleProbe(target, now);
+                }
+            }
+            case DEAD -> scheduleProbe(target, round.startNanos + config.deadProbeInterval().toNanos());
+        }
+    }
+
+    private void armSuspicion(Target target, long now) {
+        TimerQueue.cancel(target.suspicionTimer);
+        target.suspicionExpired = false;
+        target.suspicionTimer = timers.schedule(now + config.suspicionTimeout().toNanos(),
+                () -> suspicionTimedOut(target));
+    }
+
+    private void suspicionTimedOut(Target target) {
+        target.suspicionTimer = null;
+        if (target.state != NodeState.SUSPECT || target.removed) {
+            return;
+        }
+        if (target.round != null) {
+            target.suspicionExpired = true;
+            return;
+        }
+        declareDead(target);
+        scheduleProbe(target, clock.monotonicNanos() + config.deadProbeInterval().toNanos());
+    }
+
+    private void declareDead(Target target) {
+        target.suspicionExpired = false;
+        transition(target, NodeState.DEAD, StatusChange.Reason.SUSPICION_TIMEOUT);
+        output.failed(new NodeFailure(target.id, NodeState.DEAD, target.incarnation, target.lastRetries,
+                target.lastPeers, target.firstContact, target.lastContact, clock.now(), target.srtt(),
+                target.clockOffset(), target.totalProbes, target.lostProbes));
+    }
+
+    /** An ACK, direct or relayed: the node is alive. */
+    private void contact(Target target, long incarnation, long now) {
+        var at = clock.now();
+        if (target.firstContact == null) {
+            target.firstContact = at;
+        }
+        target.lastContact = at;
+        boolean restarted = target.incarnation != 0 && incarnation > target.incarnation;
+        target.incarnation = Math.max(target.incarnation, incarnation);
+
+        NodeState before = target.state;
+        switch (before) {
+            case PENDING -> transition(target, NodeState.ALIVE, StatusChange.Reason.FIRST_CONTACT);
+            case SUSPECT -> {
+                TimerQueue.cancel(target.suspicionTimer);
+                target.suspicionTimer = null;
+                target.suspicionExpired = false;
+                transition(target, NodeState.ALIVE, StatusChange.Reason.REFUTED);
+            }
+            case DEAD -> transition(target, NodeState.ALIVE, StatusChange.Reason.RECOVERED);
+            case ALIVE -> {
+                if (restarted) {
+                    transition(target, NodeState.ALIVE, StatusChange.Reason.RESTARTED);
+                }
+            }
+        }
+        if (!probing) {
+            return;
+        }
+        // Any ACK is proof of life, even a late one from the round before: it ends the round.
+        if (target.round != null) {
+            closeRound(target);
+            scheduleProbe(target, Math.max(now, nextRoundStart(target)));
+        } else if (before != NodeState.ALIVE) {
+            // A late ACK revived a node that was waiting on a suspect or dead schedule.
+            scheduleProbe(target, Math.max(now, nextRoundStart(target)));
+        }
+    }
+
+    private long nextRoundStart(Target target) {
+        double jitter = (random.nextDouble() * 2 - 1) * config.jitterRatio();
+        return target.lastRoundStartNanos + Math.round(target.intervalNanos * (1 + jitter));
+    }
+
+    private void transition(Target target, NodeState to, StatusChange.Reason reason) {
+        NodeState from = target.state;
+        target.state = to;
+        output.statusChanged(new StatusChange(target.id, from, to, target.incarnation, clock.now(),
+                target.srtt(), target.clockOffset(), target.totalProbes, target.lostProbes, reason));
+    }
+
+    /** Up to k distinct ALIVE targets other than {@code target}, chosen at random. */
+    private List<Target> pickPeers(Target target) {
+        int k = config.indirectProbes();
+        List<Target> chosen = new ArrayList<>(k);
+        int n = targets.size();
+        if (k == 0 || n < 2) {
+            return chosen;
+        }
+        for (int attempt = 0; attempt < 4 * k + 8 && chosen.size() < k; attempt++) {
+            Target candidate = targets.get(random.nextInt(n));
+            if (isPeerFor(candidate, target) && !chosen.contains(candidate)) {
+                chosen.add(candidate);
+            }
+        }
+        if (chosen.size() < k) {
+            // Few ALIVE peers: sampling blindly would miss them, so draw from the full list.
+            List<Target> eligible = new ArrayList<>();
+            for (Target candidate : targets) {
+                if (isPeerFor(candidate, target) && !chosen.contains(candidate)) {
+                    eligible.add(candidate);
+                }
+            }
+            while (chosen.size() < k && !eligible.isEmpty()) {
+                int i = random.nextInt(eligible.size());
+                chosen.add(eligible.get(i));
+                eligible.set(i, eligible.get(eligible.size() - 1));
+                eligible.remove(eligible.size() - 1);
+            }
+        }
+        return chosen;
+    }
+
+    private static boolean isPeerFor(Target candidate, Target target) {
+        return candidate != target && candidate.state == NodeState.ALIVE;
+    }
+
+    private long timeoutNanos(Target target) {
+        long rto = target.rtt.rtoNanos();
+        return Math.min(Math.max(rto, config.probeTimeoutMin().toNanos()), config.probeTimeoutMax().toNanos());
+    }
+
+    private Target require(NodeId id) {
+        Target target = byId.get(id);
+        if (target == null) {
+            throw new UnknownNodeException(id);
+        }
+        return target;
+    }
+}

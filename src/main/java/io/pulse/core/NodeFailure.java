@@ -1,0 +1,42 @@
+package io.pulse.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The detector's declaration that a node is DEAD, with the evidence.
+ *
+ * <pre>{@code
+ * engine.onFailure(f -> alert(f.node() + " dead after " + f.retryAttempts() + " retries"));
+ * }</pre>
+ *
+ * @param retryAttempts  direct PING retries in the round that confirmed the failure
+ * @param indirectPeers  the peers asked to probe the node in that round (PING_REQ)
+ * @param initialContact the node's first ACK ever, or {@code null} if it never answered
+ * @param lastContact    its latest ACK, or {@code null} if it never answered
+ * @param srtt           the last smoothed RTT, or {@code null} if never measured
+ * @param clockOffset    the last clock-offset estimate, or {@code null} if never measured
+ */
+public record NodeFailure(
+        NodeId node,
+        NodeState state,
+        long incarnation,
+        int retryAttempts,
+        List<NodeId> indirectPeers,
+        Instant initialContact,
+        Instant lastContact,
+        Instant detectedAt,
+        Duration srtt,
+        Duration clockOffset,
+        long totalProbes,
+        long lostProbes) {
+
+    public NodeFailure {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(detectedAt, "detectedAt");
+        indirectPeers = List.copyOf(indirectPeers);
+    }
+}

@@ -1,0 +1,13 @@
+package io.pulse.core;
+
+/** Where a watched node stands. */
+public enum NodeState {
+    /** Added, never answered yet. */
+    PENDING,
+    /** Answered its latest probe round. */
+    ALIVE,
+    /** Missed a whole probe round (direct retries and indirect probes); may still refute. */
+    SUSPECT,
+    /** Stayed silent for the suspicion timeout. Still probed, at a slower rate, to see recovery. */
+    DEAD
+}

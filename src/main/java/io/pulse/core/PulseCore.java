@@ -1,0 +1,201 @@
+package io.pulse.core;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * The failure detector as a state machine with no I/O and no threads: a prober that watches
+ * targets, and a responder that answers PINGs and relays PING_REQs. A driver (the Netty
+ * transport, or the simulated network in the tests) feeds it messages and ticks, and performs
+ * what it asks of its {@link Output}.
+ *
+ * <pre>{@code
+ * PulseCore core = new PulseCore(DetectorConfig.defaults(), clock, incarnation, output);
+ * core.addTarget(NodeId.parse("10.0.0.7:7946"), address, TargetOptions.defaults());
+ * core.startProbing();
+ * core.startResponding();
+ * // driver loop:
+ * core.onMessage(sender, decodedMessage);          // on every datagram
+ * if (clock.monotonicNanos() >= core.nextDeadlineNanos()) core.tick();
+ * }</pre>
+ *
+ * <p>Not thread-safe: one thread (in Netty, the channel's event loop) owns it.
+ */
+public final class PulseCore {
+
+    /** What the core asks of its driver. Called synchronously from the core's methods. */
+    public interface Output {
+        /** Put {@code message} on the wire to {@code to}. */
+        void send(InetSocketAddress to, Message message);
+
+        default void statusChanged(StatusChange change) {
+        }
+
+        default void failed(NodeFailure failure) {
+        }
+
+        default void removed(NodeId node) {
+        }
+    }
+
+    /** Counters of the messages the core set aside (the codec counts malformed ones). */
+    public record Counters(long unmatchedAcks, long unmatchedNacks, long misaddressedAcks, long nacksReceived,
+                           long relaysStarted, long relaysDropped) {
+    }
+
+    /** One sequence space for prober and responder, so that an ACK's sequence tells whose it is. */
+    static final class Sequences {
+        private long next;
+
+        Sequences(long first) {
+            this.next = first;
+        }
+
+        long next() {
+            return next++;
+        }
+    }
+
+    private final Clock clock;
+    private final TimerQueue timers = new TimerQueue();
+    private final Detector detector;
+    private final Responder responder;
+    private long unmatchedAcks;
+    private long unmatchedNacks;
+
+    /**
+     * @param incarnation this node's incarnation, carried in its ACKs; it must grow across restarts
+     *                    (the start time in epoch milliseconds does, see {@link #defaultIncarnation})
+     */
+    public PulseCore(DetectorConfig config, Clock clock, long incarnation, Output output) {
+        Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(output, "output");
+        if (incarnation <= 0) {
+            throw new IllegalArgumentException("incarnation must be > 0, got " + incarnation);
+        }
+        Sequences sequences = new Sequences(new SplittableRandom(config.randomSeed()).nextLong() >>> 1);
+        this.detector = new Detector(config, clock, timers, sequences, output);
+        this.responder = new Responder(clock, timers, sequences, output, incarnation);
+    }
+
+    /** An incarnation that grows across restarts: the wall clock in epoch milliseconds. */
+    public static long defaultIncarnation(Clock clock) {
+        return Math.max(1, clock.epochNanos() / 1_000_000);
+    }
+
+    // ---- targets ----
+
+    /**
+     * Starts watching a node at a resolved address.
+     *
+     * @throws DuplicateNodeException if the id, or the address, is watched already
+     */
+    public void addTarget(NodeId id, InetSocketAddress address, TargetOptions options) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(options, "options");
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("address must be resolved, got " + address);
+        }
+        detector.add(id, address, options);
+    }
+
+    /** Stops watching a node; {@link Output#removed} follows. @throws UnknownNodeException */
+    public void remove(NodeId id) {
+        detector.remove(Objects.requireNonNull(id, "id"));
+    }
+
+    public void removeAll() {
+        detector.removeAll();
+    }
+
+    /** Zeroes a node's probe counts, RTT and clock-offset estimates. @throws UnknownNodeException */
+    public void resetStatistics(NodeId id) {
+        detector.resetStatistics(Objects.requireNonNull(id, "id"));
+    }
+
+    /** Starts probing every target, spread at random over one probe interval. */
+    public void startProbing() {
+        detector.start();
+    }
+
+    /** Stops probing; states and statistics are kept as they are. */
+    public void stopProbing() {
+        detector.stop();
+    }
+
+    public boolean probing() {
+        return detector.probing();
+    }
+
+    /** @throws UnknownNodeException */
+    public NodeStatus status(NodeId id) {
+        return detector.status(Objects.requireNonNull(id, "id"));
+    }
+
+    /** Every target, ordered by id. */
+    public List<NodeStatus> statusAll() {
+        return detector.statusAll();
+    }
+
+    public int targetCount() {
+        return detector.ids().size();
+    }
+
+    // ---- responder ----
+
+    public void startResponding() {
+        responder.start();
+    }
+
+    /** Stops answering PINGs and relaying PING_REQs: to peers, this node looks down. */
+    public void stopResponding() {
+        responder.stop();
+    }
+
+    public boolean responding() {
+        return responder.answering();
+    }
+
+    public long incarnation() {
+        return responder.incarnation();
+    }
+
+    // ---- the driver's inputs ----
+
+    /** One decoded datagram from {@code from}. */
+    public void onMessage(InetSocketAddress from, Message message) {
+        long receivedEpochNanos = clock.epochNanos();
+        if (message instanceof Message.Ping ping) {
+            responder.onPing(from, ping, receivedEpochNanos);
+        } else if (message instanceof Message.PingReq request) {
+            responder.onPingReq(from, request);
+        } else if (message instanceof Message.Ack ack) {
+            if (!detector.onAck(from, ack) && !responder.onAck(from, ack)) {
+                unmatchedAcks++;
+            }
+        } else if (message instanceof Message.Nack nack) {
+            if (!detector.onNack(from, nack)) {
+                unmatchedNacks++;
+            }
+        }
+    }
+
+    /** Fires every timer that is due; call it when the clock reaches {@link #nextDeadlineNanos()}. */
+    public void tick() {
+        timers.fireDue(clock.monotonicNanos());
+    }
+
+    /** When the next timer is due on the monotonic clock, or {@link Long#MAX_VALUE} if none is. */
+    public long nextDeadlineNanos() {
+        return timers.nextDeadlineNanos();
+    }
+
+    public Counters counters() {
+        return new Counters(unmatchedAcks, unmatchedNacks, detector.misaddressedAcks(), detector.nacks(),
+                responder.relaysStarted(), responder.relaysDropped());
+    }
+}

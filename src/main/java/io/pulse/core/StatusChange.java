@@ -1,0 +1,55 @@
+package io.pulse.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One transition of a node's state, as the detector decided it.
+ *
+ * <pre>{@code
+ * engine.onStatusChange(change -> log.info("{} {} -> {}", change.node(), change.previous(), change.current()));
+ * }</pre>
+ *
+ * A restart seen through a higher incarnation gives {@code ALIVE -> ALIVE} with
+ * {@link Reason#RESTARTED}.
+ *
+ * @param srtt        smoothed RTT at the time, or {@code null} if never measured
+ * @param clockOffset estimated clock offset at the time, or {@code null} if never measured
+ */
+public record StatusChange(
+        NodeId node,
+        NodeState previous,
+        NodeState current,
+        long incarnation,
+        Instant at,
+        Duration srtt,
+        Duration clockOffset,
+        long totalProbes,
+        long lostProbes,
+        Reason reason) {
+
+    public StatusChange {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(previous, "previous");
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    /** Why the state changed. */
+    public enum Reason {
+        /** PENDING -> ALIVE: the first ACK. */
+        FIRST_CONTACT,
+        /** -> SUSPECT: a whole probe round, direct and indirect, went unanswered. */
+        PROBE_ROUND_FAILED,
+        /** SUSPECT -> ALIVE: an ACK arrived before the suspicion timeout. */
+        REFUTED,
+        /** SUSPECT -> DEAD: no ACK for the whole suspicion timeout. */
+        SUSPICION_TIMEOUT,
+        /** DEAD -> ALIVE: a dead node answered again. */
+        RECOVERED,
+        /** ALIVE -> ALIVE: the node answered with a higher incarnation; it restarted. */
+        RESTARTED
+    }
+}

@@ -1,0 +1,186 @@
+package io.pulse.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.pulse.core.Message;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+
+/**
+ * Encodes and decodes the version-1 wire format described in {@link io.pulse.protocol}.
+ *
+ * <pre>{@code
+ * ByteBuf buf = alloc.buffer(WireFormat.MAX_DATAGRAM_BYTES);
+ * WireFormat.encode(new Message.Ping(7, clock.epochNanos()), buf);
+ * Message back = WireFormat.decode(buf);   // throws MalformedDatagramException
+ * }</pre>
+ *
+ * Stateless; neither method keeps or releases the buffer it is given.
+ */
+public final class WireFormat {
+    public static final int MAX_DATAGRAM_BYTES = 1400;
+    public static final short MAGIC = 0x5055; // "PU"
+    public static final byte VERSION = 1;
+    public static final int HEADER_BYTES = 16;
+
+    public static final byte TYPE_PING = 1;
+    public static final byte TYPE_ACK = 2;
+    public static final byte TYPE_PING_REQ = 3;
+    public static final byte TYPE_NACK = 4;
+
+    static final int PING_BODY_BYTES = 8;
+    static final int ACK_BODY_BYTES = 32;
+    private static final byte FAMILY_IPV4 = 4;
+    private static final byte FAMILY_IPV6 = 6;
+
+    private WireFormat() {
+    }
+
+    /** Writes {@code message} at the buffer's writer index. */
+    public static void encode(Message message, ByteBuf out) {
+        byte type = typeOf(message);
+        out.writeShort(MAGIC).writeByte(VERSION).writeByte(type)
+                .writeByte(0).writeByte(0).writeShort(0)
+                .writeLong(message.sequence());
+        if (message instanceof Message.Ping ping) {
+            out.writeLong(ping.sentEpochNanos());
+        } else if (message instanceof Message.Ack ack) {
+            out.writeLong(ack.pingSentEpochNanos()).writeLong(ack.receivedEpochNanos())
+                    .writeLong(ack.sentEpochNanos()).writeLong(ack.incarnation());
+        } else if (message instanceof Message.PingReq request) {
+            out.writeInt((int) request.timeout().toMillis());
+            writeAddress(request.target(), out);
+        } else if (message instanceof Message.Nack nack) {
+            writeAddress(nack.target(), out);
+        }
+    }
+
+    /** The exact encoded size of {@code message}. */
+    public static int encodedSize(Message message) {
+        if (message instanceof Message.Ping) {
+            return HEADER_BYTES + PING_BODY_BYTES;
+        } else if (message instanceof Message.Ack) {
+            return HEADER_BYTES + ACK_BODY_BYTES;
+        } else if (message instanceof Message.PingReq request) {
+            return HEADER_BYTES + 4 + addressBytes(request.target());
+        } else {
+            return HEADER_BYTES + addressBytes(((Message.Nack) message).target());
+        }
+    }
+
+    /** Reads one whole datagram: every readable byte must belong to the message. */
+    public static Message decode(ByteBuf in) throws MalformedDatagramException {
+        int length = in.readableBytes();
+        if (length > MAX_DATAGRAM_BYTES) {
+            throw new MalformedDatagramException(RejectReason.OVERSIZE,
+                    "datagram of " + length + " bytes (expected: at most " + MAX_DATAGRAM_BYTES + ")");
+        }
+        if (length < HEADER_BYTES) {
+            throw new MalformedDatagramException(RejectReason.TRUNCATED,
+                    "datagram of " + length + " bytes (expected: at least " + HEADER_BYTES + ")");
+        }
+        int start = in.readerIndex();
+        short magic = in.getShort(start);
+        if (magic != MAGIC) {
+            throw new MalformedDatagramException(RejectReason.BAD_MAGIC,
+                    String.format("magic 0x%04x (expected: 0x%04x)", magic & 0xffff, MAGIC));
+        }
+        byte version = in.getByte(start + 2);
+        if (version != VERSION) {
+            throw new MalformedDatagramException(RejectReason.UNSUPPORTED_VERSION,
+                    "version " + (version & 0xff) + " (expected: " + VERSION + ")");
+        }
+        byte type = in.getByte(start + 3);
+        if (in.getByte(start + 4) != 0 || in.getByte(start + 5) != 0 || in.getShort(start + 6) != 0) {
+            throw new MalformedDatagramException(RejectReason.UNSUPPORTED_AUTH,
+                    "flags, key id or MAC length set (expected: all 0 in version " + VERSION + ")");
+        }
+        long sequence = in.getLong(start + 8);
+        in.skipBytes(HEADER_BYTES);
+        Message message = switch (type) {
+            case TYPE_PING -> {
+                require(in, PING_BODY_BYTES, "PING");
+                yield new Message.Ping(sequence, in.readLong());
+            }
+            case TYPE_ACK -> {
+                require(in, ACK_BODY_BYTES, "ACK");
+                yield new Message.Ack(sequence, in.readLong(), in.readLong(), in.readLong(), in.readLong());
+            }
+            case TYPE_PING_REQ -> {
+                require(in, 4, "PING_REQ");
+                long timeoutMillis = in.readUnsignedInt();
+                if (timeoutMillis < 1 || timeoutMillis > Message.PingReq.MAX_TIMEOUT.toMillis()) {
+                    throw new MalformedDatagramException(RejectReason.BAD_FIELD, "PING_REQ timeout "
+                            + timeoutMillis + " ms (expected: 1.." + Message.PingReq.MAX_TIMEOUT.toMillis() + ")");
+                }
+                yield new Message.PingReq(sequence, readAddress(in, "PING_REQ"), Duration.ofMillis(timeoutMillis));
+            }
+            case TYPE_NACK -> new Message.Nack(sequence, readAddress(in, "NACK"));
+            default -> throw new MalformedDatagramException(RejectReason.UNKNOWN_TYPE,
+                    "message type " + (type & 0xff) + " (expected: 1..4)");
+        };
+        if (in.isReadable()) {
+            throw new MalformedDatagramException(RejectReason.TRAILING_BYTES,
+                    in.readableBytes() + " bytes after the message (expected: none)");
+        }
+        return message;
+    }
+
+    private static byte typeOf(Message message) {
+        if (message instanceof Message.Ping) {
+            return TYPE_PING;
+        } else if (message instanceof Message.Ack) {
+            return TYPE_ACK;
+        } else if (message instanceof Message.PingReq) {
+            return TYPE_PING_REQ;
+        } else {
+            return TYPE_NACK;
+        }
+    }
+
+    private static int addressBytes(InetSocketAddress address) {
+        return 1 + address.getAddress().getAddress().length + 2;
+    }
+
+    private static void writeAddress(InetSocketAddress address, ByteBuf out) {
+        byte[] raw = address.getAddress().getAddress();
+        out.writeByte(raw.length == 4 ? FAMILY_IPV4 : FAMILY_IPV6).writeBytes(raw).writeShort(address.getPort());
+    }
+
+    private static InetSocketAddress readAddress(ByteBuf in, String what) throws MalformedDatagramException {
+        require(in, 1, what);
+        byte family = in.readByte();
+        int size;
+        if (family == FAMILY_IPV4) {
+            size = 4;
+        } else if (family == FAMILY_IPV6) {
+            size = 16;
+        } else {
+            throw new MalformedDatagramException(RejectReason.BAD_FIELD,
+                    what + " address family " + family + " (expected: 4 or 6)");
+        }
+        require(in, size + 2, what);
+        byte[] raw = new byte[size];
+        in.readBytes(raw);
+        int port = in.readUnsignedShort();
+        if (port == 0) {
+            throw new MalformedDatagramException(RejectReason.BAD_FIELD, what + " port 0 (expected: 1..65535)");
+        }
+        try {
+            InetAddress address = size == 4 ? Inet4Address.getByAddress(raw) : InetAddress.getByAddress(raw);
+            return new InetSocketAddress(address, port);
+        } catch (UnknownHostException impossible) {
+            // getByAddress throws only for a wrong length, which was checked above.
+            throw new AssertionError(impossible);
+        }
+    }
+
+    private static void require(ByteBuf in, int bytes, String what) throws MalformedDatagramException {
+        if (in.readableBytes() < bytes) {
+            throw new MalformedDatagramException(RejectReason.TRUNCATED,
+                    what + " body cut short: " + in.readableBytes() + " bytes left (expected: at least " + bytes + ")");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/**
+ * The UDP wire format, version 1. Every message is one datagram of at most
+ * {@value io.pulse.protocol.WireFormat#MAX_DATAGRAM_BYTES} bytes, big-endian throughout.
+ *
+ * <h2>Header (16 bytes, every message)</h2>
+ * <pre>
+ * offset size field
+ *  0     2    magic        0x50 0x55 ("PU")
+ *  2     1    version      1
+ *  3     1    type         1 PING, 2 ACK, 3 PING_REQ, 4 NACK
+ *  4     1    flags        0 in version 1 (bit 0 is reserved for "MAC present")
+ *  5     1    key id       0 in version 1 (the keyring slot of the MAC key)
+ *  6     2    MAC length   0 in version 1 (the MAC will follow the body)
+ *  8     8    sequence     chosen by the sender, echoed by the answer
+ * </pre>
+ *
+ * <h2>Bodies</h2>
+ * Timestamps are signed 64-bit nanoseconds since the Unix epoch, each on the clock of the node
+ * that took it.
+ * <pre>
+ * PING      (24 bytes)  16: t0 sent            8
+ * ACK       (48 bytes)  16: t0 echoed          8
+ *                       24: t1 received        8   responder's clock
+ *                       32: t2 sent            8   responder's clock
+ *                       40: incarnation        8   grows when the responder restarts
+ * PING_REQ  (27 or 39)  16: timeout ms         4   unsigned, 1..60000
+ *                       20: target address     7 or 19 (below)
+ * NACK      (23 or 35)  16: target address     7 or 19
+ *
+ * address:  0: family 1 (4 = IPv4, 6 = IPv6), 1: address 4 or 16 bytes, then port 2 (1..65535)
+ * </pre>
+ *
+ * <h2>Decoding is strict</h2>
+ * A datagram is rejected, and counted by {@link io.pulse.protocol.RejectReason}, when it is
+ * longer than the limit, shorter than its header or body, longer than its body (trailing bytes),
+ * has the wrong magic, an unknown version or type, authentication fields this version cannot
+ * check, or a field out of range. A rejected datagram changes nothing but a counter.
+ *
+ * <h2>Evolution</h2>
+ * A new version gets a new version byte; a version-1 node drops what it cannot read and counts
+ * it as {@link io.pulse.protocol.RejectReason#UNSUPPORTED_VERSION}. Authentication sets flag
+ * bit 0, a key id and the MAC length, and appends the MAC over header and body.
+ */
+package io.pulse.protocol;

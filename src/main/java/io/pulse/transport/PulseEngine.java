@@ -1,0 +1,479 @@
+package io.pulse.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pulse.core.Clock;
+import io.pulse.core.DetectorConfig;
+import io.pulse.core.Message;
+import io.pulse.core.NodeFailure;
+import io.pulse.core.NodeId;
+import io.pulse.core.NodeStatus;
+import io.pulse.core.PulseCore;
+import io.pulse.core.StatusChange;
+import io.pulse.core.TargetOptions;
+import io.pulse.protocol.DatagramCodec;
+import io.pulse.protocol.Envelope;
+import io.pulse.protocol.RejectCounters;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The running pulse engine: one UDP socket that probes targets and answers (and relays) probes,
+ * driven by a {@link PulseCore} on one Netty event loop. No thread per node.
+ *
+ * <pre>{@code
+ * try (PulseEngine engine = PulseEngine.builder()
+ *         .bind(new InetSocketAddress("0.0.0.0", 7946))
+ *         .start()) {
+ *     engine.onFailure(f -> System.out.println(f.node() + " is dead"));
+ *     engine.addTarget("10.0.0.7:7946");
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Every method is thread-safe. Listeners run on the event loop: they must not block.
+ */
+public final class PulseEngine implements AutoCloseable {
+    /** Timers are coalesced to this resolution, so thousands of targets cost a bounded tick rate. */
+    static final long TICK_RESOLUTION_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Big enough that an oversize datagram arrives whole enough to be counted as oversize. */
+    static final int RECEIVE_BUFFER_BYTES = 2048;
+    private static final System.Logger LOG = System.getLogger(PulseEngine.class.getName());
+
+    private final Clock clock;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final RejectCounters rejects = new RejectCounters();
+    private final List<Consumer<StatusChange>> statusListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<NodeFailure>> failureListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<NodeId>> removalListeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong sendErrors = new AtomicLong();
+    private final PulseCore core;
+    private Channel channel;
+    private EventLoop loop;
+    private ScheduledFuture<?> tickTimer;
+    private long tickDeadlineNanos = Long.MAX_VALUE;
+    private boolean flushPending;
+
+    private PulseEngine(Builder builder) {
+        this.clock = builder.clock;
+        this.ownsGroup = builder.group == null;
+        this.group = ownsGroup ? Transports.newGroup(1, "pulse-udp") : builder.group;
+        long incarnation = builder.incarnation > 0 ? builder.incarnation : PulseCore.defaultIncarnation(clock);
+        this.core = new PulseCore(builder.config, clock, incarnation, new CoreOutput());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private PulseEngine bind(Builder builder) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(Transports.datagramChannel())
+                .option(ChannelOption.SO_RCVBUF, builder.socketBufferBytes)
+                .option(ChannelOption.SO_SNDBUF, builder.socketBufferBytes)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
+                .handler(new ChannelInitializer<DatagramChannel>() {
+                    @Override
+                    protected void initChannel(DatagramChannel ch) {
+                        ch.pipeline().addLast(new DatagramCodec(rejects), new InboundHandler());
+                    }
+                });
+        try {
+            channel = bootstrap.bind(builder.bind).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            shutdownGroup();
+            throw new IllegalStateException("cannot bind UDP " + builder.bind + ": " + e.getMessage(), e);
+        }
+        loop = channel.eventLoop();
+        call(() -> {
+            if (builder.responding) {
+                core.startResponding();
+            }
+            if (builder.probing) {
+                core.startProbing();
+            }
+            return null;
+        });
+        return this;
+    }
+
+    /** The bound UDP address (with the port the OS chose if port 0 was asked for). */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** The node id peers use for this engine: its bound address as {@code host:port}. */
+    public NodeId localId() {
+        InetSocketAddress local = localAddress();
+        return NodeId.of(local.getAddress().getHostAddress(), local.getPort());
+    }
+
+    /** Watches {@code host:port} with the default options. The name is resolved now, once. */
+    public NodeId addTarget(String hostPort) {
+        return addTarget(NodeId.parse(hostPort), TargetOptions.defaults());
+    }
+
+    public NodeId addTarget(String hostPort, TargetOptions options) {
+        return addTarget(NodeId.parse(hostPort), options);
+    }
+
+    /**
+     * Watches a node. Its host is resolved now (a DNS name once, at add time).
+     *
+     * @throws IllegalArgumentException if the host cannot be resolved
+     * @throws io.pulse.core.DuplicateNodeException if the id or its address is watched already
+     */
+    public NodeId addTarget(NodeId id, TargetOptions options) {
+        InetSocketAddress address = resolve(id);
+        call(() -> {
+            core.addTarget(id, address, options);
+            return null;
+        });
+        return id;
+    }
+
+    /** @throws io.pulse.core.UnknownNodeException if the node is not watched */
+    public void remove(NodeId id) {
+        call(() -> {
+            core.remove(id);
+            return null;
+        });
+    }
+
+    public void removeAll() {
+        call(() -> {
+            core.removeAll();
+            return null;
+        });
+    }
+
+    /** @throws io.pulse.core.UnknownNodeException if the node is not watched */
+    public void resetStatistics(NodeId id) {
+        call(() -> {
+            core.resetStatistics(id);
+            return null;
+        });
+    }
+
+    public void startProbing() {
+        call(() -> {
+            core.startProbing();
+            return null;
+        });
+    }
+
+    public void stopProbing() {
+        call(() -> {
+            core.stopProbing();
+            return null;
+        });
+    }
+
+    /** Answers PINGs and relays PING_REQs again. */
+    public void startResponding() {
+        call(() -> {
+            core.startResponding();
+            return null;
+        });
+    }
+
+    /** Goes silent to peers: no ACK, no relay. Probing goes on. */
+    public void stopResponding() {
+        call(() -> {
+            core.stopResponding();
+            return null;
+        });
+    }
+
+    /** @throws io.pulse.core.UnknownNodeException if the node is not watched */
+    public NodeStatus status(NodeId id) {
+        return call(() -> core.status(id));
+    }
+
+    public List<NodeStatus> statusAll() {
+        return call(core::statusAll);
+    }
+
+    public PulseCore.Counters counters() {
+        return call(core::counters);
+    }
+
+    /** Datagrams dropped as malformed, by reason. */
+    public RejectCounters rejects() {
+        return rejects;
+    }
+
+    /** Datagrams the socket failed to send. */
+    public long sendErrors() {
+        return sendErrors.get();
+    }
+
+    public long incarnation() {
+        return core.incarnation();
+    }
+
+    public void onStatusChange(Consumer<StatusChange> listener) {
+        statusListeners.add(listener);
+    }
+
+    public void onFailure(Consumer<NodeFailure> listener) {
+        failureListeners.add(listener);
+    }
+
+    public void onRemoved(Consumer<NodeId> listener) {
+        removalListeners.add(listener);
+    }
+
+    /** Stops probing and answering, closes the socket, and stops the event loop if this engine made it. */
+    @Override
+    public void close() {
+        if (channel != null && channel.isOpen()) {
+            call(() -> {
+                core.stopProbing();
+                core.stopResponding();
+                if (tickTimer != null) {
+                    tickTimer.cancel(false);
+                }
+                return null;
+            });
+            channel.close().syncUninterruptibly();
+        }
+        shutdownGroup();
+    }
+
+    private void shutdownGroup() {
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    // ---- the loop around the core ----
+
+    private static InetSocketAddress resolve(NodeId id) {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(id.host()), id.port());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("cannot resolve host of node " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code task} on the event loop and waits for it; the task's own exceptions come back as they are. */
+    private <T> T call(Callable<T> task) {
+        if (loop == null) {
+            throw new IllegalStateException("engine is not started");
+        }
+        if (loop.inEventLoop()) {
+            return runAndSchedule(task);
+        }
+        try {
+            return loop.submit(() -> runAndSchedule(task)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the event loop", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private <T> T runAndSchedule(Callable<T> task) {
+        try {
+            return task.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            afterCoreCall();
+        }
+    }
+
+    private void afterCoreCall() {
+        if (flushPending && channel != null) {
+            flushPending = false;
+            channel.flush();
+        }
+        long next = core.nextDeadlineNanos();
+        if (next == Long.MAX_VALUE || !channel.isOpen()) {
+            return;
+        }
+        // Round up to the tick resolution: a due timer waits at most that long, ticks stay bounded.
+        long deadline = (next / TICK_RESOLUTION_NANOS + 1) * TICK_RESOLUTION_NANOS;
+        if (tickTimer != null && !tickTimer.isDone() && tickDeadlineNanos <= deadline) {
+            return;
+        }
+        if (tickTimer != null) {
+            tickTimer.cancel(false);
+        }
+        tickDeadlineNanos = deadline;
+        long delay = Math.max(0, deadline - clock.monotonicNanos());
+        tickTimer = loop.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void tick() {
+        tickDeadlineNanos = Long.MAX_VALUE;
+        core.tick();
+        afterCoreCall();
+    }
+
+    private final class InboundHandler extends SimpleChannelInboundHandler<Envelope> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Envelope envelope) {
+            core.onMessage(envelope.peer(), envelope.message());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            afterCoreCall();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A UDP server never closes its channel over one datagram (e.g. ICMP port unreachable).
+            sendErrors.incrementAndGet();
+            LOG.log(System.Logger.Level.DEBUG, "UDP channel error (kept open): {0}", cause.toString());
+        }
+    }
+
+    private final class CoreOutput implements PulseCore.Output {
+        @Override
+        public void send(InetSocketAddress to, Message message) {
+            channel.write(new Envelope(to, message), channel.voidPromise());
+            flushPending = true;
+        }
+
+        @Override
+        public void statusChanged(StatusChange change) {
+            notify(statusListeners, change);
+        }
+
+        @Override
+        public void failed(NodeFailure failure) {
+            notify(failureListeners, failure);
+        }
+
+        @Override
+        public void removed(NodeId node) {
+            notify(removalListeners, node);
+        }
+
+        private <T> void notify(List<Consumer<T>> listeners, T event) {
+            for (Consumer<T> listener : listeners) {
+                try {
+                    listener.accept(event);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "listener failed on " + event, e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Configures and starts a {@link PulseEngine}.
+     *
+     * <pre>{@code
+     * PulseEngine engine = PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0)).start();
+     * }</pre>
+     */
+    public static final class Builder {
+        public static final int DEFAULT_PORT = 7946;
+        public static final int DEFAULT_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+        private InetSocketAddress bind = new InetSocketAddress("0.0.0.0", DEFAULT_PORT);
+        private DetectorConfig config = DetectorConfig.defaults();
+        private Clock clock = Clock.system();
+        private long incarnation;
+        private boolean responding = true;
+        private boolean probing = true;
+        private int socketBufferBytes = DEFAULT_SOCKET_BUFFER_BYTES;
+        private EventLoopGroup group;
+
+        private Builder() {
+        }
+
+        /** The UDP address to bind; port 0 asks the OS for a free one. Default 0.0.0.0:7946. */
+        public Builder bind(InetSocketAddress address) {
+            if (address == null || address.isUnresolved()) {
+                throw new IllegalArgumentException("bind must be a resolved address, got " + address);
+            }
+            this.bind = address;
+            return this;
+        }
+
+        public Builder config(DetectorConfig value) {
+            this.config = java.util.Objects.requireNonNull(value, "config");
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = java.util.Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** This node's incarnation; default: the start time in epoch milliseconds, which grows across restarts. */
+        public Builder incarnation(long value) {
+            if (value <= 0) {
+                throw new IllegalArgumentException("incarnation must be > 0, got " + value);
+            }
+            this.incarnation = value;
+            return this;
+        }
+
+        /** Whether to answer PINGs from the start. Default true. */
+        public Builder responding(boolean value) {
+            this.responding = value;
+            return this;
+        }
+
+        /** Whether to probe targets from the start. Default true. */
+        public Builder probing(boolean value) {
+            this.probing = value;
+            return this;
+        }
+
+        /** SO_RCVBUF and SO_SNDBUF. Default 4 MiB, for bursts from thousands of targets. */
+        public Builder socketBufferBytes(int value) {
+            if (value < 64 * 1024) {
+                throw new IllegalArgumentException("socketBufferBytes must be >= 65536, got " + value);
+            }
+            this.socketBufferBytes = value;
+            return this;
+        }
+
+        /** Runs on an existing event loop group (not shut down by {@link #close()}). */
+        public Builder eventLoopGroup(EventLoopGroup value) {
+            this.group = java.util.Objects.requireNonNull(value, "eventLoopGroup");
+            return this;
+        }
+
+        /** Binds the socket and starts probing and answering as configured. */
+        public PulseEngine start() {
+            return new PulseEngine(this).bind(this);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.pulse.transport;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/** Native epoll where it loads (Linux), NIO everywhere else. */
+final class Transports {
+    private Transports() {
+    }
+
+    static boolean nativeEpoll() {
+        return Epoll.isAvailable();
+    }
+
+    static EventLoopGroup newGroup(int threads, String name) {
+        DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
+        return nativeEpoll() ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
+    }
+
+    static Class<? extends DatagramChannel> datagramChannel() {
+        return nativeEpoll() ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    }
+}
