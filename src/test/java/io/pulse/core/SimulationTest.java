@@ -1,0 +1,133 @@
+package io.pulse.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pulse.core.SimulatedNetwork.Node;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The detector on a simulated network: many nodes, loss, delay, partitions, virtual time. */
+class SimulationTest {
+
+    private static DetectorConfig config(long seed) {
+        return DetectorConfig.builder().randomSeed(seed).build();
+    }
+
+    /** One monitor watching {@code n} responders, which also relay its PING_REQs. */
+    private static List<Node> cluster(SimulatedNetwork net, int n) {
+        List<Node> nodes = new ArrayList<>();
+        Node monitor = net.addNode(config(1), Duration.ZERO);
+        nodes.add(monitor);
+        for (int i = 1; i <= n; i++) {
+            Node responder = net.addNode(config(1 + i), Duration.ZERO);
+            responder.startResponding();
+            monitor.watch(responder);
+            nodes.add(responder);
+        }
+        monitor.startProbing();
+        return nodes;
+    }
+
+    @Test
+    void twoHundredNodesAtTenPercentLossForAnHourGiveNoFalseDeadAndCatchEveryCrash() {
+        SimulatedNetwork net = new SimulatedNetwork(2026);
+        net.lossRate(0.10);
+        List<Node> nodes = cluster(net, 200);
+        Node monitor = nodes.get(0);
+        DetectorConfig config = config(1);
+
+        // Five crashes spread over the hour; one of them comes back ten minutes later.
+        Map<NodeId, Instant> crashedAt = new HashMap<>();
+        int[] victims = {17, 58, 101, 142, 199};
+        for (int i = 0; i < victims.length; i++) {
+            net.run(Duration.ofMinutes(10));
+            Node victim = nodes.get(victims[i]);
+            victim.crash();
+            crashedAt.put(victim.id, net.clock().now());
+        }
+        net.run(Duration.ofMinutes(5));
+        nodes.get(victims[0]).resume();
+        net.run(Duration.ofMinutes(5));
+
+        List<StatusChange> deaths = monitor.changes.stream()
+                .filter(c -> c.current() == NodeState.DEAD).collect(Collectors.toList());
+        assertEquals(crashedAt.keySet(), deaths.stream().map(StatusChange::node).collect(Collectors.toSet()),
+                "only crashed nodes are declared DEAD");
+        assertEquals(victims.length, deaths.size());
+        for (StatusChange death : deaths) {
+            Duration took = Duration.between(crashedAt.get(death.node()), death.at());
+            assertTrue(took.compareTo(config.worstCaseDetection()) <= 0,
+                    death.node() + " declared DEAD " + took.toMillis() + " ms after its crash (bound "
+                            + config.worstCaseDetection().toMillis() + " ms)");
+        }
+        assertEquals(victims.length, monitor.failures.size());
+        assertEquals(NodeState.ALIVE, monitor.core.status(nodes.get(victims[0]).id).state());
+        assertTrue(monitor.changes.stream().anyMatch(c -> c.reason() == StatusChange.Reason.RECOVERED));
+
+        long falseSuspects = monitor.changes.stream()
+                .filter(c -> c.current() == NodeState.SUSPECT && !crashedAt.containsKey(c.node())).count();
+        long rounds = monitor.core.statusAll().stream().mapToLong(NodeStatus::totalProbes).sum();
+        System.out.printf("simulated 1 h, 200 nodes, 10%% loss: %d false SUSPECT, 0 false DEAD, "
+                + "%d PINGs, %d datagrams delivered, %d dropped%n", falseSuspects, rounds, net.delivered(), net.dropped());
+    }
+
+    @Test
+    void theSameSeedReplaysTheSameRun() {
+        assertEquals(runFiveMinutes(7), runFiveMinutes(7));
+    }
+
+    private static List<StatusChange> runFiveMinutes(long seed) {
+        SimulatedNetwork net = new SimulatedNetwork(seed);
+        net.lossRate(0.3);
+        List<Node> nodes = cluster(net, 20);
+        net.run(Duration.ofMinutes(2));
+        nodes.get(5).crash();
+        net.run(Duration.ofMinutes(3));
+        List<StatusChange> changes = nodes.get(0).changes;
+        assertTrue(changes.size() > 20, "a lossy run has transitions to compare: " + changes.size());
+        return changes;
+    }
+
+    @Test
+    void aNodeCutOffFromTheMonitorStaysAliveThroughItsPeers() {
+        SimulatedNetwork net = new SimulatedNetwork(11);
+        List<Node> nodes = cluster(net, 10);
+        Node monitor = nodes.get(0);
+        Node cutOff = nodes.get(4);
+        net.run(Duration.ofSeconds(10));
+        net.cut(monitor, cutOff);
+        net.run(Duration.ofMinutes(10));
+
+        assertEquals(NodeState.ALIVE, monitor.core.status(cutOff.id).state());
+        assertTrue(monitor.changes.stream().noneMatch(c -> c.current() != NodeState.ALIVE), monitor.changes.toString());
+        NodeStatus status = monitor.core.status(cutOff.id);
+        assertTrue(status.lossRatio() > 0.95, "direct PINGs are all lost: " + status);
+    }
+
+    @Test
+    void estimatesClockSkewUnderAsymmetricDelay() {
+        SimulatedNetwork net = new SimulatedNetwork(3);
+        Node monitor = net.addNode(config(1), Duration.ZERO);
+        Node skewed = net.addNode(config(2), Duration.ofMillis(250));
+        skewed.startResponding();
+        monitor.watch(skewed);
+        monitor.startProbing();
+        net.fixedDelay(monitor, skewed, Duration.ofMillis(5));
+        net.fixedDelay(skewed, monitor, Duration.ofMillis(1));
+        net.run(Duration.ofSeconds(30));
+
+        NodeStatus status = monitor.core.status(skewed.id);
+        // offset = skew + (out - back) / 2 = 250 + 2 ms; bound = delay / 2 = 3 ms
+        assertEquals(Duration.ofMillis(252), status.clockOffset());
+        assertEquals(Duration.ofMillis(3), status.clockOffsetError());
+        assertTrue(status.clockOffset().minus(Duration.ofMillis(250)).abs().compareTo(status.clockOffsetError()) <= 0);
+        assertEquals(Duration.ofMillis(6), status.srtt());
+    }
+}
