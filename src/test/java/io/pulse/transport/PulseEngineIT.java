@@ -1,0 +1,169 @@
+package io.pulse.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pulse.core.DetectorConfig;
+import io.pulse.core.DuplicateNodeException;
+import io.pulse.core.NodeFailure;
+import io.pulse.core.NodeId;
+import io.pulse.core.NodeState;
+import io.pulse.core.NodeStatus;
+import io.pulse.core.StatusChange;
+import io.pulse.core.TargetOptions;
+import io.pulse.core.UnknownNodeException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The engine on real UDP sockets on 127.0.0.1. */
+class PulseEngineIT {
+    /** Fast timing so that the test takes seconds; the logic is the same as the defaults'. */
+    static final DetectorConfig FAST = DetectorConfig.builder()
+            .probeInterval(Duration.ofMillis(200))
+            .probeTimeoutMin(Duration.ofMillis(50))
+            .probeTimeoutMax(Duration.ofMillis(100))
+            .suspicionTimeout(Duration.ofMillis(300))
+            .deadProbeInterval(Duration.ofMillis(300))
+            .build();
+    /** Slack for scheduling on a busy 2-core machine, on top of the detector's own bound. */
+    static final Duration SLACK = Duration.ofSeconds(2);
+
+    private final List<PulseEngine> engines = new ArrayList<>();
+
+    static InetSocketAddress anyLoopbackPort() {
+        return new InetSocketAddress("127.0.0.1", 0);
+    }
+
+    PulseEngine responder(InetSocketAddress bind) {
+        PulseEngine engine = PulseEngine.builder().bind(bind).config(FAST).probing(false).start();
+        engines.add(engine);
+        return engine;
+    }
+
+    PulseEngine monitor() {
+        PulseEngine engine = PulseEngine.builder().bind(anyLoopbackPort()).config(FAST).start();
+        engines.add(engine);
+        return engine;
+    }
+
+    @AfterEach
+    void closeAll() {
+        engines.forEach(PulseEngine::close);
+    }
+
+    @Test
+    void aStoppedResponderIsDeclaredDeadAndRecoversWhenItComesBack() throws Exception {
+        PulseEngine monitor = monitor();
+        EngineEvents events = new EngineEvents(monitor);
+        List<PulseEngine> responders = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            PulseEngine responder = responder(anyLoopbackPort());
+            responders.add(responder);
+            monitor.addTarget(responder.localId(), TargetOptions.defaults());
+        }
+        for (PulseEngine responder : responders) {
+            events.awaitChange(c -> c.node().equals(responder.localId()) && c.current() == NodeState.ALIVE,
+                    FAST.probeInterval().plus(SLACK));
+        }
+        NodeStatus alive = monitor.status(responders.get(0).localId());
+        assertNotNull(alive.srtt());
+        // The first samples carry class loading and JIT warm-up; an answered probe is still within the timeout ceiling.
+        assertTrue(alive.srtt().compareTo(FAST.probeTimeoutMax()) < 0, "loopback SRTT: " + alive.srtt());
+        assertTrue(alive.clockOffset().abs().compareTo(alive.clockOffsetError().plus(Duration.ofMillis(1))) <= 0,
+                "same clock, so |offset| <= its error bound: " + alive);
+
+        PulseEngine victim = responders.get(2);
+        NodeId victimId = victim.localId();
+        InetSocketAddress victimAddress = victim.localAddress();
+        long oldIncarnation = victim.incarnation();
+        Instant stoppedAt = Instant.now();
+        victim.close();
+
+        StatusChange dead = events.awaitChange(c -> c.node().equals(victimId) && c.current() == NodeState.DEAD,
+                FAST.worstCaseDetection().plus(SLACK));
+        Duration took = Duration.between(stoppedAt, dead.at());
+        assertTrue(took.compareTo(FAST.worstCaseDetection().plus(SLACK)) <= 0, "detected after " + took);
+        NodeFailure failure = events.failures.get(0);
+        assertEquals(victimId, failure.node());
+        assertEquals(FAST.maxRetries(), failure.retryAttempts());
+        assertEquals(3, failure.indirectPeers().size());
+        assertTrue(failure.indirectPeers().stream().noneMatch(victimId::equals));
+        assertEquals(1, events.failures.size(), "only the victim failed: " + events.failures);
+
+        // The same address, a new process: a higher incarnation, and DEAD -> ALIVE.
+        PulseEngine reborn = PulseEngine.builder().bind(victimAddress).config(FAST).probing(false)
+                .incarnation(oldIncarnation + 1).start();
+        engines.add(reborn);
+        StatusChange recovered = events.awaitChange(
+                c -> c.node().equals(victimId) && c.previous() == NodeState.DEAD && c.current() == NodeState.ALIVE,
+                FAST.deadProbeInterval().plus(FAST.maxRoundDuration()).plus(SLACK));
+        assertEquals(StatusChange.Reason.RECOVERED, recovered.reason());
+        assertEquals(oldIncarnation + 1, recovered.incarnation());
+        assertEquals(0, events.count(c -> !c.node().equals(victimId) && c.current() != NodeState.ALIVE),
+                "no other node left ALIVE: " + events.changes);
+    }
+
+    @Test
+    void aResponderThatStopsAnsweringLooksDeadAndComesBack() throws Exception {
+        PulseEngine monitor = monitor();
+        EngineEvents events = new EngineEvents(monitor);
+        PulseEngine a = responder(anyLoopbackPort());
+        PulseEngine b = responder(anyLoopbackPort());
+        monitor.addTarget(a.localId(), TargetOptions.defaults());
+        monitor.addTarget(b.localId(), TargetOptions.defaults());
+        events.awaitChange(c -> c.node().equals(a.localId()) && c.current() == NodeState.ALIVE, SLACK);
+
+        a.stopResponding();
+        events.awaitChange(c -> c.node().equals(a.localId()) && c.current() == NodeState.DEAD,
+                FAST.worstCaseDetection().plus(SLACK));
+        a.startResponding();
+        StatusChange back = events.awaitChange(c -> c.node().equals(a.localId()) && c.previous() == NodeState.DEAD,
+                FAST.deadProbeInterval().plus(FAST.maxRoundDuration()).plus(SLACK));
+        assertEquals(StatusChange.Reason.RECOVERED, back.reason());
+        assertEquals(a.incarnation(), back.incarnation());
+    }
+
+    @Test
+    void theApiReportsDistinctErrorsAndManagesTargets() throws Exception {
+        PulseEngine monitor = monitor();
+        EngineEvents events = new EngineEvents(monitor);
+        PulseEngine a = responder(anyLoopbackPort());
+        NodeId id = monitor.addTarget(a.localId().toString());
+        assertEquals("node " + id + " is already watched",
+                assertThrows(DuplicateNodeException.class, () -> monitor.addTarget(id.toString())).getMessage());
+        NodeId unknown = NodeId.of("127.0.0.1", 9);
+        assertEquals("node 127.0.0.1:9 is not watched",
+                assertThrows(UnknownNodeException.class, () -> monitor.status(unknown)).getMessage());
+        IllegalArgumentException unresolvable = assertThrows(IllegalArgumentException.class,
+                () -> monitor.addTarget("no-such-host.invalid:7946"));
+        assertTrue(unresolvable.getMessage().startsWith("cannot resolve host of node no-such-host.invalid:7946"),
+                unresolvable.getMessage());
+
+        events.awaitChange(c -> c.current() == NodeState.ALIVE, SLACK);
+        monitor.resetStatistics(id);
+        assertTrue(monitor.status(id).totalProbes() <= 1);
+        List<NodeId> removed = new ArrayList<>();
+        monitor.onRemoved(removed::add);
+        monitor.removeAll();
+        assertEquals(List.of(id), removed);
+        assertTrue(monitor.statusAll().isEmpty());
+    }
+
+    @Test
+    void resolvesADnsNameOnceWhenATargetIsAdded() throws Exception {
+        PulseEngine monitor = monitor();
+        EngineEvents events = new EngineEvents(monitor);
+        PulseEngine a = responder(anyLoopbackPort());
+        NodeId byName = monitor.addTarget("localhost:" + a.localAddress().getPort());
+        StatusChange alive = events.awaitChange(c -> c.current() == NodeState.ALIVE, SLACK);
+        assertEquals(byName, alive.node());
+        assertEquals("localhost", alive.node().host());
+    }
+}
