@@ -49,11 +49,12 @@ final class Detector {
 
     // ---- the public operations, through PulseCore ----
 
+    /** Adds a pulse target at {@code address}, or an external one when {@code address} is null. */
     void add(NodeId id, InetSocketAddress address, TargetOptions options) {
         if (byId.containsKey(id)) {
             throw new DuplicateNodeException(id, "is already watched");
         }
-        Target sameAddress = byAddress.get(address);
+        Target sameAddress = address == null ? null : byAddress.get(address);
         if (sameAddress != null) {
             throw new DuplicateNodeException(id, "has the address " + address + " of " + sameAddress.id);
         }
@@ -63,7 +64,9 @@ final class Detector {
         target.index = targets.size();
         targets.add(target);
         byId.put(id, target);
-        byAddress.put(address, target);
+        if (address != null) {
+            byAddress.put(address, target);
+        }
         if (probing) {
             scheduleFirstProbe(target);
         }
@@ -72,7 +75,9 @@ final class Detector {
     void remove(NodeId id) {
         Target target = require(id);
         byId.remove(id);
-        byAddress.remove(target.address);
+        if (target.address != null) {
+            byAddress.remove(target.address);
+        }
         Target last = targets.remove(targets.size() - 1);
         if (last != target) {
             targets.set(target.index, last);
@@ -155,7 +160,8 @@ final class Detector {
         if (probe == null) {
             return false;
         }
-        if (!probe.sentTo.equals(from) || (probe.direct && ack.pingSentEpochNanos() != probe.sentEpochNanos)) {
+        if (probe.sentTo == null || !probe.sentTo.equals(from)
+                || (probe.direct && ack.pingSentEpochNanos() != probe.sentEpochNanos)) {
             misaddressedAcks++;
             return true;
         }
@@ -172,6 +178,33 @@ final class Detector {
             }
         }
         contact(target, ack.incarnation(), now);
+        return true;
+    }
+
+    /** Returns false if the result answers none of our probes (too late, or its target was removed). */
+    boolean onProbeResult(ProbeResult result) {
+        Probe probe = inFlight.get(result.sequence());
+        if (probe == null || !probe.target.external()) {
+            return false;
+        }
+        inFlight.remove(result.sequence());
+        Target target = probe.target;
+        if (!result.successful()) {
+            target.lastError = result.error();
+            return true;
+        }
+        long now = clock.monotonicNanos();
+        target.rtt.addSample(result.rttNanos());
+        if (result.hasPeerTime()) {
+            // One peer timestamp: t1 = t2, and t3 is t0 plus the RTT the driver measured.
+            target.offset.addSample(probe.sentEpochNanos, result.peerEpochNanos(), result.peerEpochNanos(),
+                    probe.sentEpochNanos + result.rttNanos());
+        }
+        if (probe.round == target.round) {
+            probe.round.directAnswered++;
+        }
+        target.lastError = null;
+        contact(target, 0, now);
         return true;
     }
 
@@ -223,7 +256,7 @@ final class Detector {
         }
         long now = clock.monotonicNanos();
         Duration relayTimeout = Duration.ofMillis(Math.max(1, round.timeoutNanos / 1_000_000));
-        List<Target> peers = pickPeers(target);
+        List<Target> peers = target.external() ? List.of() : pickPeers(target);
         List<NodeId> peerIds = new ArrayList<>(peers.size());
         for (Target peer : peers) {
             long sequence = sequences.next();
@@ -270,7 +303,11 @@ final class Detector {
         target.currentSequences.add(sequence);
         round.directSent++;
         target.totalProbes++;
-        output.send(target.address, new Message.Ping(sequence, epoch));
+        if (target.external()) {
+            output.probe(target.id, sequence, Duration.ofNanos(round.timeoutNanos));
+        } else {
+            output.send(target.address, new Message.Ping(sequence, epoch));
+        }
     }
 
     private void closeRound(Target target) {
@@ -419,7 +456,7 @@ final class Detector {
     }
 
     private static boolean isPeerFor(Target candidate, Target target) {
-        return candidate != target && candidate.state == NodeState.ALIVE;
+        return candidate != target && candidate.state == NodeState.ALIVE && !candidate.external();
     }
 
     private long timeoutNanos(Target target) {

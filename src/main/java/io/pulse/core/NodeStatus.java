@@ -18,7 +18,10 @@ import java.time.Instant;
  * @param clockOffsetError the estimate's error bound, or {@code null} before the first sample
  * @param firstContact    the first ACK ever, or {@code null}
  * @param lastContact     the latest ACK, direct or relayed, or {@code null}
- * @param incarnation     the node's incarnation from its latest ACK (0 before the first)
+ * @param incarnation     the node's incarnation from its latest ACK (0 before the first, and always for
+ *                        external targets)
+ * @param kind            how the node is probed
+ * @param lastError       why the latest failed probe of an external target failed, or {@code null}
  */
 public record NodeStatus(
         NodeId node,
@@ -32,7 +35,17 @@ public record NodeStatus(
         Duration clockOffset,
         Duration clockOffsetError,
         Instant firstContact,
-        Instant lastContact) {
+        Instant lastContact,
+        ProbeKind kind,
+        String lastError) {
+
+    /** How a node is probed. */
+    public enum ProbeKind {
+        /** Pulse's own UDP protocol: PING/ACK, and a peer that relays PING_REQ. */
+        PULSE,
+        /** By the driver (HTTP, TCP), for services that do not speak the protocol; no indirect probes. */
+        EXTERNAL
+    }
 
     /** Lost direct PINGs over sent direct PINGs; 0 when none was sent. */
     public double lossRatio() {

@@ -30,6 +30,15 @@ public final class PulseCore {
         /** Put {@code message} on the wire to {@code to}. */
         void send(InetSocketAddress to, Message message);
 
+        /**
+         * Probe the external target {@code node} (HTTP, TCP) and report with
+         * {@link PulseCore#onProbeResult} carrying {@code sequence}, within {@code timeout} (a later
+         * result still counts as contact, but the round may have failed by then).
+         */
+        default void probe(NodeId node, long sequence, java.time.Duration timeout) {
+            throw new UnsupportedOperationException("this driver cannot probe external target " + node);
+        }
+
         default void statusChanged(StatusChange change) {
         }
 
@@ -42,7 +51,7 @@ public final class PulseCore {
 
     /** Counters of the messages the core set aside (the codec counts malformed ones). */
     public record Counters(long unmatchedAcks, long unmatchedNacks, long misaddressedAcks, long nacksReceived,
-                           long relaysStarted, long relaysDropped) {
+                           long relaysStarted, long relaysDropped, long unmatchedProbeResults) {
     }
 
     /** One sequence space for prober and responder, so that an ACK's sequence tells whose it is. */
@@ -64,6 +73,7 @@ public final class PulseCore {
     private final Responder responder;
     private long unmatchedAcks;
     private long unmatchedNacks;
+    private long unmatchedProbeResults;
 
     /**
      * @param incarnation this node's incarnation, carried in its ACKs; it must grow across restarts
@@ -101,6 +111,19 @@ public final class PulseCore {
             throw new IllegalArgumentException("address must be resolved, got " + address);
         }
         detector.add(id, address, options);
+    }
+
+    /**
+     * Starts watching a node that the driver probes itself (HTTP, TCP): the core asks for each
+     * probe through {@link Output#probe} and learns its outcome from {@link #onProbeResult}. The
+     * same rounds, retries, suspicion and recovery apply; there are no indirect probes.
+     *
+     * @throws DuplicateNodeException if the id is watched already
+     */
+    public void addExternalTarget(NodeId id, TargetOptions options) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(options, "options");
+        detector.add(id, null, options);
     }
 
     /** Stops watching a node; {@link Output#removed} follows. @throws UnknownNodeException */
@@ -184,6 +207,13 @@ public final class PulseCore {
         }
     }
 
+    /** The outcome of a probe asked for through {@link Output#probe}; unknown or late ones are counted and dropped. */
+    public void onProbeResult(ProbeResult result) {
+        if (!detector.onProbeResult(Objects.requireNonNull(result, "result"))) {
+            unmatchedProbeResults++;
+        }
+    }
+
     /** Fires every timer that is due; call it when the clock reaches {@link #nextDeadlineNanos()}. */
     public void tick() {
         timers.fireDue(clock.monotonicNanos());
@@ -196,6 +226,6 @@ public final class PulseCore {
 
     public Counters counters() {
         return new Counters(unmatchedAcks, unmatchedNacks, detector.misaddressedAcks(), detector.nacks(),
-                responder.relaysStarted(), responder.relaysDropped());
+                responder.relaysStarted(), responder.relaysDropped(), unmatchedProbeResults);
     }
 }

@@ -27,6 +27,7 @@ final class Target {
     }
 
     final NodeId id;
+    /** The UDP address of a pulse target; {@code null} for an external (HTTP, TCP) one. */
     final InetSocketAddress address;
     final long intervalNanos;
     final int maxRetries;
@@ -40,6 +41,8 @@ final class Target {
     Instant firstContact;
     Instant lastContact;
     boolean removed;
+    /** Why the latest failed probe of an external target failed, or {@code null}. */
+    String lastError;
 
     Round round;
     long lastRoundStartNanos;
@@ -56,6 +59,10 @@ final class Target {
 
     /** Index in the detector's list of targets, for O(1) removal and random peer choice. */
     int index;
+
+    boolean external() {
+        return address == null;
+    }
 
     Target(NodeId id, InetSocketAddress address, long intervalNanos, int maxRetries) {
         this.id = id;
@@ -96,6 +103,6 @@ final class Target {
                 rtt.hasSample() ? Duration.ofNanos(rtt.rttvarNanos()) : null,
                 Duration.ofNanos(timeoutNanos), clockOffset(),
                 offset.hasSample() ? Duration.ofNanos(offset.errorBoundNanos()) : null,
-                firstContact, lastContact);
+                firstContact, lastContact, external() ? NodeStatus.ProbeKind.EXTERNAL : NodeStatus.ProbeKind.PULSE, lastError);
     }
 }

@@ -18,7 +18,12 @@ final class ScriptedCore {
     }
 
     final ManualClock clock = new ManualClock();
+    /** An external probe the core asked the driver for. */
+    record Asked(long atNanos, NodeId node, long sequence, Duration timeout) {
+    }
+
     final List<Sent> sent = new ArrayList<>();
+    final List<Asked> asked = new ArrayList<>();
     final List<StatusChange> changes = new ArrayList<>();
     final List<NodeFailure> failures = new ArrayList<>();
     final List<NodeId> removed = new ArrayList<>();
@@ -32,6 +37,11 @@ final class ScriptedCore {
             @Override
             public void send(InetSocketAddress to, Message message) {
                 sent.add(new Sent(clock.monotonicNanos(), to, message));
+            }
+
+            @Override
+            public void probe(NodeId node, long sequence, Duration timeout) {
+                asked.add(new Asked(clock.monotonicNanos(), node, sequence, timeout));
             }
 
             @Override
