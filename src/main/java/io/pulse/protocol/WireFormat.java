@@ -159,7 +159,7 @@ public final class WireFormat {
             size = 16;
         } else {
             throw new MalformedDatagramException(RejectReason.BAD_FIELD,
-                    what + " address family " + family + " (expected: 4 or 6)");
+                    what + " address family " + (family & 0xff) + " (expected: 4 or 6)");
         }
         require(in, size + 2, what);
         byte[] raw = new byte[size];

@@ -1,0 +1,119 @@
+package io.pulse.protocol;
+
+import static io.pulse.protocol.Datagrams.address;
+import static io.pulse.protocol.Datagrams.encode;
+import static io.pulse.protocol.Datagrams.resized;
+import static io.pulse.protocol.Datagrams.with;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.pulse.core.Message;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class DatagramCodecTest {
+    private static final InetSocketAddress LOCAL = address("127.0.0.1", 7946);
+    private static final InetSocketAddress PEER = address("10.0.0.7", 40123);
+    private static final Message.Ping PING = new Message.Ping(42, 1_700_000_000_123_456_789L);
+
+    private final RejectCounters rejects = new RejectCounters();
+    private final DatagramCodec codec = new DatagramCodec(rejects);
+    private final EmbeddedChannel channel = new EmbeddedChannel(codec);
+
+    @AfterEach
+    void noLeftoversOrErrors() {
+        channel.checkException();
+        assertFalse(channel.finishAndReleaseAll(), "messages left in the channel");
+    }
+
+    @Test
+    void validDatagramBecomesAnEnvelopeFromItsSender() {
+        DatagramPacket packet = inbound(encode(PING));
+
+        assertTrue(channel.writeInbound(packet));
+
+        assertEquals(new Envelope(PEER, PING), channel.readInbound());
+        assertEquals(0, packet.refCnt());
+        assertEquals(0, rejects.total());
+    }
+
+    @ParameterizedTest
+    @EnumSource(RejectReason.class)
+    void malformedDatagramIsCountedAndDroppedAndTheChannelStaysOpen(RejectReason reason) {
+        DatagramPacket packet = inbound(malformed(reason));
+
+        assertFalse(channel.writeInbound(packet));
+
+        assertNull(channel.readInbound());
+        assertEquals(1, rejects.count(reason));
+        assertEquals(1, rejects.total());
+        assertEquals(0, packet.refCnt());
+        assertTrue(channel.isOpen());
+    }
+
+    @Test
+    void datagramsAfterARejectedOneStillDecode() {
+        channel.writeInbound(inbound(malformed(RejectReason.BAD_MAGIC)));
+        channel.writeInbound(inbound(encode(PING)));
+
+        assertEquals(new Envelope(PEER, PING), channel.readInbound());
+        assertEquals(1, rejects.total());
+    }
+
+    @Test
+    void envelopeBecomesADatagramToItsPeer() {
+        Message.PingReq request = new Message.PingReq(43, address("2001:db8::7", 7946), Duration.ofMillis(500));
+
+        assertTrue(channel.writeOutbound(new Envelope(PEER, request)));
+
+        DatagramPacket packet = channel.readOutbound();
+        try {
+            assertEquals(PEER, packet.recipient());
+            assertArrayEquals(encode(request), ByteBufUtil.getBytes(packet.content()));
+        } finally {
+            packet.release();
+        }
+    }
+
+    @Test
+    void oneCodecServesManyChannels() {
+        EmbeddedChannel other = new EmbeddedChannel(codec);
+        try {
+            other.writeInbound(inbound(malformed(RejectReason.TRUNCATED)));
+            channel.writeInbound(inbound(malformed(RejectReason.TRUNCATED)));
+            assertEquals(2, rejects.count(RejectReason.TRUNCATED));
+        } finally {
+            assertFalse(other.finishAndReleaseAll());
+        }
+    }
+
+    private static DatagramPacket inbound(byte[] datagram) {
+        return new DatagramPacket(Unpooled.wrappedBuffer(datagram), LOCAL, PEER);
+    }
+
+    /** A datagram rejected for {@code reason}; a new reason does not compile until it has one. */
+    private static byte[] malformed(RejectReason reason) {
+        byte[] ping = encode(PING);
+        return switch (reason) {
+            case OVERSIZE -> resized(ping, WireFormat.MAX_DATAGRAM_BYTES + 1);
+            case TRUNCATED -> resized(ping, ping.length - 1);
+            case TRAILING_BYTES -> resized(ping, ping.length + 1);
+            case BAD_MAGIC -> with(ping, 0, 0);
+            case UNSUPPORTED_VERSION -> with(ping, 2, 2);
+            case UNKNOWN_TYPE -> with(ping, 3, 5);
+            case UNSUPPORTED_AUTH -> with(ping, 4, 1);
+            case BAD_FIELD -> with(encode(new Message.Nack(42, PEER)), 16, 5); // address family 5
+        };
+    }
+}

@@ -1,0 +1,56 @@
+package io.pulse.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.pulse.core.Message;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+
+/** Byte-array front ends to {@link WireFormat}; every buffer is released before they return. */
+final class Datagrams {
+    private Datagrams() {
+    }
+
+    static byte[] encode(Message message) {
+        ByteBuf buf = Unpooled.buffer(WireFormat.MAX_DATAGRAM_BYTES);
+        try {
+            WireFormat.encode(message, buf);
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    static Message decode(byte[] datagram) throws MalformedDatagramException {
+        ByteBuf buf = Unpooled.wrappedBuffer(datagram);
+        try {
+            return WireFormat.decode(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** A copy of {@code datagram} with the byte at {@code offset} replaced. */
+    static byte[] with(byte[] datagram, int offset, int value) {
+        byte[] copy = datagram.clone();
+        copy[offset] = (byte) value;
+        return copy;
+    }
+
+    /** A copy of {@code datagram} cut or zero-padded to {@code length} bytes. */
+    static byte[] resized(byte[] datagram, int length) {
+        return Arrays.copyOf(datagram, length);
+    }
+
+    /** An address from an IP literal; no name lookup happens for a literal. */
+    static InetSocketAddress address(String ipLiteral, int port) {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(ipLiteral), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP literal: " + ipLiteral, e);
+        }
+    }
+}
