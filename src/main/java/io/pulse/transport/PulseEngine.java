@@ -104,14 +104,13 @@ public final class PulseEngine implements AutoCloseable {
             throw new IllegalStateException("cannot bind UDP " + builder.bind + ": " + e.getMessage(), e);
         }
         loop = channel.eventLoop();
-        call(() -> {
+        run(() -> {
             if (builder.responding) {
                 core.startResponding();
             }
             if (builder.probing) {
                 core.startProbing();
             }
-            return null;
         });
         return this;
     }
@@ -144,64 +143,40 @@ public final class PulseEngine implements AutoCloseable {
      */
     public NodeId addTarget(NodeId id, TargetOptions options) {
         InetSocketAddress address = resolve(id);
-        call(() -> {
-            core.addTarget(id, address, options);
-            return null;
-        });
+        run(() -> core.addTarget(id, address, options));
         return id;
     }
 
     /** @throws io.pulse.core.UnknownNodeException if the node is not watched */
     public void remove(NodeId id) {
-        call(() -> {
-            core.remove(id);
-            return null;
-        });
+        run(() -> core.remove(id));
     }
 
     public void removeAll() {
-        call(() -> {
-            core.removeAll();
-            return null;
-        });
+        run(() -> core.removeAll());
     }
 
     /** @throws io.pulse.core.UnknownNodeException if the node is not watched */
     public void resetStatistics(NodeId id) {
-        call(() -> {
-            core.resetStatistics(id);
-            return null;
-        });
+        run(() -> core.resetStatistics(id));
     }
 
     public void startProbing() {
-        call(() -> {
-            core.startProbing();
-            return null;
-        });
+        run(() -> core.startProbing());
     }
 
     public void stopProbing() {
-        call(() -> {
-            core.stopProbing();
-            return null;
-        });
+        run(() -> core.stopProbing());
     }
 
     /** Answers PINGs and relays PING_REQs again. */
     public void startResponding() {
-        call(() -> {
-            core.startResponding();
-            return null;
-        });
+        run(() -> core.startResponding());
     }
 
     /** Goes silent to peers: no ACK, no relay. Probing goes on. */
     public void stopResponding() {
-        call(() -> {
-            core.stopResponding();
-            return null;
-        });
+        run(() -> core.stopResponding());
     }
 
     /** @throws io.pulse.core.UnknownNodeException if the node is not watched */
@@ -247,13 +222,12 @@ public final class PulseEngine implements AutoCloseable {
     @Override
     public void close() {
         if (channel != null && channel.isOpen()) {
-            call(() -> {
+            run(() -> {
                 core.stopProbing();
                 core.stopResponding();
                 if (tickTimer != null) {
                     tickTimer.cancel(false);
                 }
-                return null;
             });
             channel.close().syncUninterruptibly();
         }
@@ -274,6 +248,14 @@ public final class PulseEngine implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("cannot resolve host of node " + id + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@link #call} for a task with no result. */
+    private void run(Runnable task) {
+        call(() -> {
+            task.run();
+            return null;
+        });
     }
 
     /** Runs {@code task} on the event loop and waits for it; the task's own exceptions come back as they are. */

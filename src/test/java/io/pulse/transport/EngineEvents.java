@@ -47,6 +47,21 @@ final class EngineEvents {
         }
     }
 
+    /** Waits for the first failure event, and returns it. */
+    NodeFailure awaitFailure(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (this) {
+            while (failures.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no failure event within " + limit + "; saw " + changes);
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return failures.get(0);
+        }
+    }
+
     long count(Predicate<StatusChange> match) {
         return changes.stream().filter(match).count();
     }
