@@ -18,14 +18,22 @@ final class ClockOffsetEstimator {
     private int count;
     private int next;
 
-    /** Records one exchange; a sample with negative delay (clock stepped mid-exchange) is dropped. */
+    /**
+     * Records one exchange. A sample with negative delay (a clock stepped mid-exchange) or with
+     * timestamps so far apart that the arithmetic overflows (garbage from the wire) is dropped.
+     */
     void addSample(long t0, long t1, long t2, long t3) {
-        long delay = (t3 - t0) - (t2 - t1);
+        long delay;
+        try {
+            delay = Math.subtractExact(Math.subtractExact(t3, t0), Math.subtractExact(t2, t1));
+        } catch (ArithmeticException garbage) {
+            return;
+        }
         if (delay < 0) {
             return;
         }
-        // Halve each difference before adding, so that huge skews cannot overflow.
-        long offset = (t1 - t0) / 2 + (t2 - t3) / 2;
+        // Halve every timestamp before combining them, so that no skew can overflow.
+        long offset = t1 / 2 - t0 / 2 + t2 / 2 - t3 / 2;
         offsets[next] = offset;
         delays[next] = delay;
         next = (next + 1) % WINDOW;

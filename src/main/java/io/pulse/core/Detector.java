@@ -92,7 +92,9 @@ final class Detector {
 
     void removeAll() {
         for (Target target : List.copyOf(targets)) {
-            remove(target.id);
+            if (!target.removed) {
+                remove(target.id);
+            }
         }
     }
 
@@ -109,7 +111,8 @@ final class Detector {
         for (Target target : targets) {
             scheduleFirstProbe(target);
             if (target.state == NodeState.SUSPECT) {
-                armSuspicion(target, now);
+                // The suspicion deadline survives a stop: stopping and starting cannot postpone DEAD.
+                armSuspicion(target, Math.max(now, target.suspicionDeadlineNanos));
             }
         }
     }
@@ -117,6 +120,9 @@ final class Detector {
     void stop() {
         probing = false;
         for (Target target : targets) {
+            if (target.round != null) {
+                closeRound(target);
+            }
             target.cancelTimers();
             target.suspicionExpired = false;
         }
@@ -173,11 +179,9 @@ final class Detector {
             target.rtt.addSample(rttNanos);
             target.offset.addSample(probe.sentEpochNanos, ack.receivedEpochNanos(), ack.sentEpochNanos(),
                     probe.sentEpochNanos + rttNanos);
-            if (probe.round == target.round) {
-                probe.round.directAnswered++;
-            }
+            answered(target, probe.round);
         }
-        contact(target, ack.incarnation(), now);
+        contact(target, ack.incarnation(), probe.round, now);
         return true;
     }
 
@@ -200,12 +204,22 @@ final class Detector {
             target.offset.addSample(probe.sentEpochNanos, result.peerEpochNanos(), result.peerEpochNanos(),
                     probe.sentEpochNanos + result.rttNanos());
         }
-        if (probe.round == target.round) {
-            probe.round.directAnswered++;
-        }
+        answered(target, probe.round);
         target.lastError = null;
-        contact(target, 0, now);
+        contact(target, 0, probe.round, now);
         return true;
+    }
+
+    /**
+     * A direct probe of {@code round} was answered. If that round is closed, its probe was counted
+     * lost when it closed; a late answer is not a loss, so the count is taken back.
+     */
+    private static void answered(Target target, Round round) {
+        if (round == target.round) {
+            round.directAnswered++;
+        } else if (target.lostProbes > 0) { // not if the statistics were reset since
+            target.lostProbes--;
+        }
     }
 
     boolean onNack(InetSocketAddress from, Message.Nack nack) {
@@ -329,7 +343,7 @@ final class Detector {
         switch (target.state) {
             case PENDING, ALIVE -> {
                 transition(target, NodeState.SUSPECT, StatusChange.Reason.PROBE_ROUND_FAILED);
-                armSuspicion(target, now);
+                armSuspicion(target, now + config.suspicionTimeout().toNanos());
                 scheduleProbe(target, now);
             }
             case SUSPECT -> {
@@ -344,16 +358,16 @@ final class Detector {
         }
     }
 
-    private void armSuspicion(Target target, long now) {
+    private void armSuspicion(Target target, long deadlineNanos) {
         TimerQueue.cancel(target.suspicionTimer);
         target.suspicionExpired = false;
-        target.suspicionTimer = timers.schedule(now + config.suspicionTimeout().toNanos(),
-                () -> suspicionTimedOut(target));
+        target.suspicionDeadlineNanos = deadlineNanos;
+        target.suspicionTimer = timers.schedule(deadlineNanos, () -> suspicionTimedOut(target));
     }
 
     private void suspicionTimedOut(Target target) {
         target.suspicionTimer = null;
-        if (target.state != NodeState.SUSPECT || target.removed) {
+        if (target.state != NodeState.SUSPECT || target.removed || !probing) {
             return;
         }
         if (target.round != null) {
@@ -372,8 +386,12 @@ final class Detector {
                 target.clockOffset(), target.totalProbes, target.lostProbes));
     }
 
-    /** An ACK, direct or relayed: the node is alive. */
-    private void contact(Target target, long incarnation, long now) {
+    /**
+     * An ACK, direct or relayed, of a probe sent in {@code round}: the node is alive. Only an
+     * answer to the current round ends it; a late one from an earlier round proves the node was
+     * alive then, which refutes a suspicion, but says nothing of now.
+     */
+    private void contact(Target target, long incarnation, Round round, long now) {
         var at = clock.now();
         if (target.firstContact == null) {
             target.firstContact = at;
@@ -401,11 +419,10 @@ final class Detector {
         if (!probing) {
             return;
         }
-        // Any ACK is proof of life, even a late one from the round before: it ends the round.
-        if (target.round != null) {
+        if (target.round != null && target.round == round) {
             closeRound(target);
             scheduleProbe(target, Math.max(now, nextRoundStart(target)));
-        } else if (before != NodeState.ALIVE) {
+        } else if (target.round == null && before != NodeState.ALIVE) {
             // A late ACK revived a node that was waiting on a suspect or dead schedule.
             scheduleProbe(target, Math.max(now, nextRoundStart(target)));
         }

@@ -42,6 +42,8 @@ public record DetectorConfig(
     public static final double DEFAULT_JITTER_RATIO = 0.1;
 
     static final Duration MIN_PROBE_INTERVAL = Duration.ofMillis(10);
+    /** The longest interval or timeout accepted: far beyond any use, far below nanosecond overflow. */
+    static final Duration MAX_DURATION = Duration.ofDays(1);
     static final int MAX_RETRIES_LIMIT = 10;
     static final int MAX_INDIRECT_PROBES = 16;
 
@@ -108,11 +110,20 @@ public record DetectorConfig(
         return nextRound.plus(maxRoundDuration()).plus(suspicionTimeout).plus(maxRoundDuration());
     }
 
-    private static void requireAtLeast(String name, Duration value, Duration min) {
+    static void requireAtLeast(String name, Duration value, Duration min) {
         Objects.requireNonNull(value, name);
-        if (value.compareTo(min) < 0) {
-            throw new IllegalArgumentException(name + " must be >= " + min.toMillis() + " ms, got "
-                    + value.toMillis() + " ms");
+        if (value.compareTo(min) < 0 || value.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(name + " must be in " + min.toMillis() + " ms.."
+                    + MAX_DURATION.toMillis() + " ms, got " + millis(value));
+        }
+    }
+
+    /** "N ms", for any duration: one too long for a long of millis is given in seconds. */
+    private static String millis(Duration value) {
+        try {
+            return value.toMillis() + " ms";
+        } catch (ArithmeticException tooLong) {
+            return value.getSeconds() + " s";
         }
     }
 

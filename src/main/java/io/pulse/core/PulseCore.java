@@ -68,7 +68,11 @@ public final class PulseCore {
     }
 
     private final Clock clock;
+    private final Output output;
     private final TimerQueue timers = new TimerQueue();
+    /** Events raised during one entry point, delivered when its state work is done. */
+    private final java.util.ArrayDeque<Runnable> pendingEvents = new java.util.ArrayDeque<>();
+    private boolean delivering;
     private final Detector detector;
     private final Responder responder;
     private long unmatchedAcks;
@@ -82,13 +86,14 @@ public final class PulseCore {
     public PulseCore(DetectorConfig config, Clock clock, long incarnation, Output output) {
         Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(output, "output");
+        this.output = Objects.requireNonNull(output, "output");
         if (incarnation <= 0) {
             throw new IllegalArgumentException("incarnation must be > 0, got " + incarnation);
         }
         Sequences sequences = new Sequences(new SplittableRandom(config.randomSeed()).nextLong() >>> 1);
-        this.detector = new Detector(config, clock, timers, sequences, output);
-        this.responder = new Responder(clock, timers, sequences, output, incarnation);
+        Output deferred = new DeferredEvents();
+        this.detector = new Detector(config, clock, timers, sequences, deferred);
+        this.responder = new Responder(clock, timers, sequences, deferred, incarnation);
     }
 
     /** An incarnation that grows across restarts: the wall clock in epoch milliseconds. */
@@ -128,11 +133,19 @@ public final class PulseCore {
 
     /** Stops watching a node; {@link Output#removed} follows. @throws UnknownNodeException */
     public void remove(NodeId id) {
-        detector.remove(Objects.requireNonNull(id, "id"));
+        try {
+            detector.remove(Objects.requireNonNull(id, "id"));
+        } finally {
+            deliverEvents();
+        }
     }
 
     public void removeAll() {
-        detector.removeAll();
+        try {
+            detector.removeAll();
+        } finally {
+            deliverEvents();
+        }
     }
 
     /** Zeroes a node's probe counts, RTT and clock-offset estimates. @throws UnknownNodeException */
@@ -191,6 +204,14 @@ public final class PulseCore {
 
     /** One decoded datagram from {@code from}. */
     public void onMessage(InetSocketAddress from, Message message) {
+        try {
+            dispatch(from, message);
+        } finally {
+            deliverEvents();
+        }
+    }
+
+    private void dispatch(InetSocketAddress from, Message message) {
         long receivedEpochNanos = clock.epochNanos();
         if (message instanceof Message.Ping ping) {
             responder.onPing(from, ping, receivedEpochNanos);
@@ -209,19 +230,76 @@ public final class PulseCore {
 
     /** The outcome of a probe asked for through {@link Output#probe}; unknown or late ones are counted and dropped. */
     public void onProbeResult(ProbeResult result) {
-        if (!detector.onProbeResult(Objects.requireNonNull(result, "result"))) {
-            unmatchedProbeResults++;
+        try {
+            if (!detector.onProbeResult(Objects.requireNonNull(result, "result"))) {
+                unmatchedProbeResults++;
+            }
+        } finally {
+            deliverEvents();
         }
     }
 
     /** Fires every timer that is due; call it when the clock reaches {@link #nextDeadlineNanos()}. */
     public void tick() {
-        timers.fireDue(clock.monotonicNanos());
+        try {
+            timers.fireDue(clock.monotonicNanos());
+        } finally {
+            deliverEvents();
+        }
     }
 
     /** When the next timer is due on the monotonic clock, or {@link Long#MAX_VALUE} if none is. */
     public long nextDeadlineNanos() {
         return timers.nextDeadlineNanos();
+    }
+
+    /**
+     * Hands the queued events to the {@link Output}, after the entry point that raised them has
+     * finished its state work: a listener that throws, or calls back into the core, cannot leave a
+     * transition half done. Events a listener's call raises are delivered in the same loop; if a
+     * listener throws, the rest wait for the next entry point.
+     */
+    private void deliverEvents() {
+        if (delivering) {
+            return;
+        }
+        delivering = true;
+        try {
+            Runnable event;
+            while ((event = pendingEvents.poll()) != null) {
+                event.run();
+            }
+        } finally {
+            delivering = false;
+        }
+    }
+
+    /** Passes packets and probe requests straight through; queues events until {@link #deliverEvents}. */
+    private final class DeferredEvents implements Output {
+        @Override
+        public void send(InetSocketAddress to, Message message) {
+            output.send(to, message);
+        }
+
+        @Override
+        public void probe(NodeId node, long sequence, java.time.Duration timeout) {
+            output.probe(node, sequence, timeout);
+        }
+
+        @Override
+        public void statusChanged(StatusChange change) {
+            pendingEvents.add(() -> output.statusChanged(change));
+        }
+
+        @Override
+        public void failed(NodeFailure failure) {
+            pendingEvents.add(() -> output.failed(failure));
+        }
+
+        @Override
+        public void removed(NodeId node) {
+            pendingEvents.add(() -> output.removed(node));
+        }
     }
 
     public Counters counters() {

@@ -48,6 +48,8 @@ final class Target {
     long lastRoundStartNanos;
     TimerQueue.Timer nextProbe;
     TimerQueue.Timer suspicionTimer;
+    /** When the current suspicion runs out, on the monotonic clock. */
+    long suspicionDeadlineNanos;
     /** The suspicion timeout ran out while a round was in flight: that round decides. */
     boolean suspicionExpired;
     int lastRetries;

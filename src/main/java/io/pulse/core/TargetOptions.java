@@ -19,9 +19,8 @@ public record TargetOptions(Duration probeInterval, int maxRetries) {
     private static final TargetOptions DEFAULTS = new TargetOptions(null, -1);
 
     public TargetOptions {
-        if (probeInterval != null && probeInterval.compareTo(DetectorConfig.MIN_PROBE_INTERVAL) < 0) {
-            throw new IllegalArgumentException("probeInterval must be >= "
-                    + DetectorConfig.MIN_PROBE_INTERVAL.toMillis() + " ms, got " + probeInterval.toMillis() + " ms");
+        if (probeInterval != null) {
+            DetectorConfig.requireAtLeast("probeInterval", probeInterval, DetectorConfig.MIN_PROBE_INTERVAL);
         }
         if (maxRetries < -1 || maxRetries > DetectorConfig.MAX_RETRIES_LIMIT) {
             throw new IllegalArgumentException("maxRetries must be in 0.." + DetectorConfig.MAX_RETRIES_LIMIT

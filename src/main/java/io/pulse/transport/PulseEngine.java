@@ -64,7 +64,8 @@ public final class PulseEngine implements AutoCloseable {
     private final List<Consumer<StatusChange>> statusListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<NodeFailure>> failureListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<NodeId>> removalListeners = new CopyOnWriteArrayList<>();
-    private final AtomicLong sendErrors = new AtomicLong();
+    private final AtomicLong pipelineErrors = new AtomicLong();
+    private final AtomicLong listenerErrors = new AtomicLong();
     private final PulseCore core;
     private Channel channel;
     private EventLoop loop;
@@ -197,9 +198,14 @@ public final class PulseEngine implements AutoCloseable {
         return rejects;
     }
 
-    /** Datagrams the socket failed to send. */
-    public long sendErrors() {
-        return sendErrors.get();
+    /** Exceptions that reached the end of the UDP pipeline (socket errors, a failed send); the channel stays open. */
+    public long pipelineErrors() {
+        return pipelineErrors.get();
+    }
+
+    /** Exceptions thrown by status, failure or removal listeners (logged, then ignored). */
+    public long listenerErrors() {
+        return listenerErrors.get();
     }
 
     public long incarnation() {
@@ -319,8 +325,11 @@ public final class PulseEngine implements AutoCloseable {
 
     private void tick() {
         tickDeadlineNanos = Long.MAX_VALUE;
-        core.tick();
-        afterCoreCall();
+        try {
+            core.tick();
+        } finally {
+            afterCoreCall(); // whatever happened, the next tick is scheduled
+        }
     }
 
     private final class InboundHandler extends SimpleChannelInboundHandler<Envelope> {
@@ -337,7 +346,7 @@ public final class PulseEngine implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // A UDP server never closes its channel over one datagram (e.g. ICMP port unreachable).
-            sendErrors.incrementAndGet();
+            pipelineErrors.incrementAndGet();
             LOG.log(System.Logger.Level.DEBUG, "UDP channel error (kept open): {0}", cause.toString());
         }
     }
@@ -368,7 +377,11 @@ public final class PulseEngine implements AutoCloseable {
             for (Consumer<T> listener : listeners) {
                 try {
                     listener.accept(event);
-                } catch (RuntimeException e) {
+                } catch (VirtualMachineError fatal) {
+                    throw fatal;
+                } catch (Throwable e) {
+                    // One listener's bug costs a log line, never the engine or the other listeners.
+                    listenerErrors.incrementAndGet();
                     LOG.log(System.Logger.Level.WARNING, "listener failed on " + event, e);
                 }
             }

@@ -29,7 +29,7 @@ class DetectorConfigTest {
     @Test
     void settersNameTheKeyAndTheValue() {
         DetectorConfig.Builder builder = DetectorConfig.builder();
-        assertEquals("probeInterval must be >= 10 ms, got 5 ms",
+        assertEquals("probeInterval must be in 10 ms..86400000 ms, got 5 ms",
                 assertThrows(IllegalArgumentException.class, () -> builder.probeInterval(Duration.ofMillis(5))).getMessage());
         assertEquals("maxRetries must be in 0..10, got 11",
                 assertThrows(IllegalArgumentException.class, () -> builder.maxRetries(11)).getMessage());
@@ -50,7 +50,7 @@ class DetectorConfigTest {
     void targetOptionsNameTheirKeys() {
         assertEquals("maxRetries must be in 0..10 (or -1 for the default), got 12",
                 assertThrows(IllegalArgumentException.class, () -> new TargetOptions(null, 12)).getMessage());
-        assertEquals("probeInterval must be >= 10 ms, got 1 ms",
+        assertEquals("probeInterval must be in 10 ms..86400000 ms, got 1 ms",
                 assertThrows(IllegalArgumentException.class,
                         () -> TargetOptions.defaults().withProbeInterval(Duration.ofMillis(1))).getMessage());
     }

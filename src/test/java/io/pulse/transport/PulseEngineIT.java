@@ -134,6 +134,21 @@ class PulseEngineIT {
     }
 
     @Test
+    void aListenerThatThrowsCostsALogLineNotTheEngine() throws Exception {
+        PulseEngine monitor = monitor();
+        monitor.onStatusChange(change -> {
+            throw new AssertionError("a listener's bug");
+        });
+        EngineEvents events = new EngineEvents(monitor); // registered after the bad one: still told
+        PulseEngine a = responder(anyLoopbackPort());
+        monitor.addTarget(a.localId(), TargetOptions.defaults());
+        events.awaitChange(c -> c.current() == NodeState.ALIVE, SLACK);
+        a.stopResponding();
+        events.awaitChange(c -> c.current() == NodeState.DEAD, FAST.worstCaseDetection().plus(SLACK));
+        assertTrue(monitor.listenerErrors() >= 3, "PENDING->ALIVE, ->SUSPECT, ->DEAD each threw once");
+    }
+
+    @Test
     void theApiReportsDistinctErrorsAndManagesTargets() throws Exception {
         PulseEngine monitor = monitor();
         EngineEvents events = new EngineEvents(monitor);
