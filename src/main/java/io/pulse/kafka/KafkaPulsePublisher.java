@@ -10,6 +10,8 @@ import io.pulse.events.EventType;
 import io.pulse.events.FailureMessage;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,6 +36,7 @@ final class KafkaPulsePublisher implements PulsePublisher {
     private final Producer<byte[], byte[]> producer;
     private final Sender sender;
     private final Thread senderThread;
+    private final ScheduledExecutorService watchdog;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong lastDropLogNanos = new AtomicLong(Long.MIN_VALUE);
@@ -51,6 +54,11 @@ final class KafkaPulsePublisher implements PulsePublisher {
         this.sender = new Sender(config, outbox, producer, topicsReady);
         this.senderThread = new Thread(sender, "pulse-publisher-sender");
         this.senderThread.setDaemon(true);
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "pulse-publisher-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     static KafkaPulsePublisher start(PublisherConfig config, Clock clock) {
@@ -66,6 +74,7 @@ final class KafkaPulsePublisher implements PulsePublisher {
                         config.outboxDir(), outbox.pendingEvents(), outbox.pendingBytes());
             }
             publisher.senderThread.start();
+            publisher.watchdog.scheduleWithFixedDelay(publisher.sender::logIfStalled, 1, 1, TimeUnit.SECONDS);
             return publisher;
         } catch (RuntimeException e) {
             if (producer != null) {
@@ -185,6 +194,7 @@ final class KafkaPulsePublisher implements PulsePublisher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        watchdog.shutdownNow();
         sender.stop(senderThread);
         producer.close(delivered ? config.closeTimeout() : Duration.ZERO);
         if (!delivered) {

@@ -48,7 +48,7 @@ final class Sender implements Runnable {
     private volatile boolean topicsReady;
     private volatile boolean running = true;
     private volatile Thread thread;
-    private long lastStallLogNanos;
+    private long lastStallLogNanos; // only the watchdog thread uses it
 
     Sender(PublisherConfig config, Outbox outbox, Producer<byte[], byte[]> producer, boolean topicsReady) {
         this.config = config;
@@ -75,7 +75,6 @@ final class Sender implements Runnable {
                     cursor = Math.min(cursor, rewind());
                     continue;
                 }
-                logIfStalled();
                 int room = Math.min(window.availablePermits(), BATCH_EVENTS);
                 List<Outbox.Entry> batch = room == 0 ? List.of() : outbox.read(cursor, room);
                 if (batch.isEmpty()) {
@@ -160,7 +159,8 @@ final class Sender implements Runnable {
         }
     }
 
-    private void logIfStalled() {
+    /** Logs when Kafka has acknowledged nothing for a while although events wait; called every second. */
+    void logIfStalled() {
         long now = System.nanoTime();
         long pending = outbox.pendingEvents();
         if (pending == 0) {

@@ -81,7 +81,7 @@ final class ChildJvmBroker implements TestBroker {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void destroy() throws InterruptedException {
         try {
             kill();
         } finally {

@@ -57,7 +57,7 @@ final class InJvmBroker implements TestBroker {
     }
 
     @Override
-    public void close() {
+    public void destroy() {
         try {
             stop();
         } finally {

@@ -52,9 +52,17 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         if (broker != null) {
-            broker.close();
+            broker.destroy();
             broker = null;
         }
+    }
+
+    /**
+     * The command that starts a JVM like this one ({@code java}, this class path), for a test that
+     * runs a process it can kill: append the main class and its arguments.
+     */
+    public static java.util.List<String> javaCommand(String... jvmOptions) {
+        return ChildJvmBroker.javaCommand(jvmOptions);
     }
 
     public String bootstrapServers() {

@@ -11,7 +11,7 @@ package io.pulse.kafka.testing;
  * props.put("bootstrap.servers", kafka.bootstrapServers());
  * }</pre>
  */
-public interface TestBroker extends AutoCloseable {
+public interface TestBroker {
 
     /** {@code 127.0.0.1:<port>} of the PLAINTEXT listener. */
     String bootstrapServers();
@@ -30,6 +30,5 @@ public interface TestBroker extends AutoCloseable {
     boolean isRunning();
 
     /** Stops the broker if running and deletes its storage. */
-    @Override
-    void close() throws Exception;
+    void destroy() throws Exception;
 }
