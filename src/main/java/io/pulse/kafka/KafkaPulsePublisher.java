@@ -153,7 +153,7 @@ final class KafkaPulsePublisher implements PulsePublisher {
             return false;
         }
         published.incrementAndGet();
-        sender.wakeUp();
+        sender.wakeUpIfIdle();
         return true;
     }
 
@@ -197,6 +197,7 @@ final class KafkaPulsePublisher implements PulsePublisher {
         watchdog.shutdownNow();
         sender.stop(senderThread);
         producer.close(delivered ? config.closeTimeout() : Duration.ZERO);
+        sender.deleteAcknowledged();
         if (!delivered) {
             log.warn("closing with {} events ({} bytes) not acknowledged by Kafka; they are sent after the next start",
                     outbox.pendingEvents(), outbox.pendingBytes());

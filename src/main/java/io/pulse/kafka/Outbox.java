@@ -14,6 +14,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WALRecoveryMode;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -133,13 +134,26 @@ final class Outbox implements AutoCloseable {
 
     /** Kafka has the entry: it is deleted from the journal. */
     void markDone(Entry entry) {
-        try {
-            db.delete(writeOptions, key(entry.seq()));
+        markDone(List.of(entry));
+    }
+
+    /** Kafka has the entries: they are deleted from the journal in one write. */
+    void markDone(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        long bytes = 0;
+        try (WriteBatch batch = new WriteBatch()) {
+            for (Entry entry : entries) {
+                batch.delete(key(entry.seq()));
+                bytes += entry.bytes();
+            }
+            db.write(writeOptions, batch);
         } catch (RocksDBException e) {
             throw new OutboxException("cannot delete from outbox: " + e.getMessage(), e);
         }
-        pendingEvents.decrementAndGet();
-        pendingBytes.addAndGet(-entry.bytes());
+        pendingEvents.addAndGet(-entries.size());
+        pendingBytes.addAndGet(-bytes);
     }
 
     /** Makes every entry appended so far survive a power loss (fsync of the write-ahead log). */

@@ -81,7 +81,7 @@ public final class PublisherConfig {
             .define(OUTBOX_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Directory of the outbox journal; one publisher at a time.")
             .define(OUTBOX_MAX_BYTES, Type.LONG, DEFAULT_OUTBOX_MAX_BYTES, ConfigDef.Range.atLeast(64 * 1024),
-                    Importance.MEDIUM, "Events not yet acknowledged by Kafka that the outbox holds; past it new "
+                    Importance.MEDIUM, "Bytes of events not yet acknowledged by Kafka that the outbox may hold; past it new "
                             + "events are dropped, counted and logged.")
             .define(MAX_IN_FLIGHT_EVENTS, Type.INT, DEFAULT_MAX_IN_FLIGHT_EVENTS, ConfigDef.Range.between(1, 1_000_000),
                     Importance.LOW, "Events handed to the producer and not yet acknowledged, at most.")
@@ -122,6 +122,20 @@ public final class PublisherConfig {
         this.closeTimeout = Duration.ofMillis(parsed.getLong(CLOSE_TIMEOUT_MS));
         this.producerProperties = Collections.unmodifiableMap(producer);
         this.adminProperties = Collections.unmodifiableMap(admin);
+    }
+
+    /** The settings as a Markdown table (key, type, default, allowed, doc), for the docs and --help. */
+    public static String markdownTable() {
+        StringBuilder table = new StringBuilder("| key | type | default | allowed | description |\n|---|---|---|---|---|\n");
+        for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+            String defaultValue = !key.hasDefault() ? "(required)"
+                    : key.defaultValue == null ? "(none)" : String.valueOf(key.defaultValue);
+            table.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase(java.util.Locale.ROOT))
+                    .append(" | ").append(defaultValue)
+                    .append(" | ").append(key.validator == null ? "" : key.validator.toString())
+                    .append(" | ").append(key.documentation).append(" |\n");
+        }
+        return table.toString();
     }
 
     /** Validates {@code properties} (each value, then the rules across values) and seals them. */

@@ -4,7 +4,9 @@ import io.pulse.events.EventHeaders;
 import io.pulse.events.EventType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,11 +46,16 @@ final class Sender implements Runnable {
     private final AtomicLong poisoned = new AtomicLong();
     private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
     private final Object emptyMonitor = new Object();
+    /** Entries Kafka acknowledged, deleted from the journal by the sender in one write per loop. */
+    private final ConcurrentLinkedQueue<Outbox.Entry> acked = new ConcurrentLinkedQueue<>();
+    /** True while the sender may be about to park: only then does a publisher need to unpark it. */
+    private volatile boolean idle;
     private final byte[] contentType = EventHeaders.AVRO_SINGLE_OBJECT.getBytes(StandardCharsets.UTF_8);
     private volatile boolean topicsReady;
     private volatile boolean running = true;
     private volatile Thread thread;
     private long lastStallLogNanos; // only the watchdog thread uses it
+    private final AtomicLong lastFailureLogNanos = new AtomicLong(System.nanoTime() - STALL_LOG_NANOS);
 
     Sender(PublisherConfig config, Outbox outbox, Producer<byte[], byte[]> producer, boolean topicsReady) {
         this.config = config;
@@ -75,12 +82,18 @@ final class Sender implements Runnable {
                     cursor = Math.min(cursor, rewind());
                     continue;
                 }
+                deleteAcknowledged();
+                idle = true;
                 int room = Math.min(window.availablePermits(), BATCH_EVENTS);
                 List<Outbox.Entry> batch = room == 0 ? List.of() : outbox.read(cursor, room);
                 if (batch.isEmpty()) {
-                    LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                    if (acked.isEmpty()) {
+                        LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                    }
+                    idle = false;
                     continue;
                 }
+                idle = false;
                 outbox.sync();
                 for (Outbox.Entry entry : batch) {
                     window.acquire();
@@ -133,7 +146,7 @@ final class Sender implements Runnable {
     private void completed(Outbox.Entry entry, Exception exception) {
         try {
             if (exception == null) {
-                outbox.markDone(entry);
+                acked.add(entry);
                 acknowledged.incrementAndGet();
                 lastProgressNanos.set(System.nanoTime());
             } else if (exception instanceof RecordTooLargeException || exception instanceof InvalidRecordException
@@ -142,20 +155,37 @@ final class Sender implements Runnable {
                 poisoned.incrementAndGet();
                 log.error("Kafka refused {} for good, dropping it: {}", entry.record(), exception.toString());
             } else {
-                if (failedSends.incrementAndGet() == 1 || lowestFailedSeq.get() == Long.MAX_VALUE) {
-                    log.warn("sending {} failed ({}); it is sent again, {} events wait in the outbox",
-                            entry.record(), exception.toString(), outbox.pendingEvents());
+                failedSends.incrementAndGet();
+                long now = System.nanoTime();
+                long lastLog = lastFailureLogNanos.get();
+                if (now - lastLog >= STALL_LOG_NANOS && lastFailureLogNanos.compareAndSet(lastLog, now)) {
+                    log.warn("sending {} failed ({}); it is sent again; {} sends failed since start, {} events "
+                            + "wait in the outbox", entry.record(), exception.toString(), failedSends.get(),
+                            outbox.pendingEvents());
                 }
                 lowestFailedSeq.accumulateAndGet(entry.seq(), Math::min);
             }
         } finally {
             window.release();
-            if (outbox.pendingEvents() == 0) {
-                synchronized (emptyMonitor) {
-                    emptyMonitor.notifyAll();
-                }
+            if (window.availablePermits() == config.maxInFlightEvents() || exception != null) {
+                wakeUp(); // nothing else in flight, or a failure to act on: the sender must not wait for more
+            } else {
+                wakeUpIfIdle();
             }
-            wakeUp();
+        }
+    }
+
+    /** Deletes what Kafka acknowledged since the last call; the sender calls it, and close() once more at the end. */
+    void deleteAcknowledged() {
+        List<Outbox.Entry> done = new ArrayList<>();
+        for (Outbox.Entry entry; (entry = acked.poll()) != null; ) {
+            done.add(entry);
+        }
+        outbox.markDone(done);
+        if (!done.isEmpty() && outbox.pendingEvents() == 0) {
+            synchronized (emptyMonitor) {
+                emptyMonitor.notifyAll();
+            }
         }
     }
 
@@ -185,6 +215,13 @@ final class Sender implements Runnable {
                 TimeUnit.NANOSECONDS.timedWait(emptyMonitor, Math.min(remaining, IDLE_PARK_NANOS));
             }
             return true;
+        }
+    }
+
+    /** Cheap when the sender is busy: a publisher calls it after every append. */
+    void wakeUpIfIdle() {
+        if (idle) {
+            wakeUp();
         }
     }
 

@@ -99,4 +99,43 @@ class BrokerOutageIT {
         assertEquals(EVENTS, eventIds.size());
         assertEquals(LongStream.range(0, EVENTS).boxed().toList(), new ArrayList<>(incarnations));
     }
+
+    @Test
+    void eventsWhoseDeliveryTimedOutAreSentAgainWhenTheBrokerIsBack() throws Exception {
+        try (PulsePublisher publisher = PulsePublisher.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .observer("10.0.0.1:7946")
+                .topicPrefix("expired")
+                .outboxDir(outbox)
+                .property("delivery.timeout.ms", 2_000)
+                .property("request.timeout.ms", 1_000)
+                .property("max.block.ms", 1_000)
+                .property(PublisherConfig.RETRY_BACKOFF_MS, 200)
+                .build()) {
+            emit(publisher, 0);
+            assertTrue(publisher.awaitDelivery(Duration.ofSeconds(30)));
+            kafka.broker().stop();
+            for (int i = 1; i < 100; i++) {
+                emit(publisher, i);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (publisher.stats().failedSends() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(publisher.stats().failedSends() > 0, () -> "no send failed: " + publisher.stats());
+            kafka.broker().start();
+            assertTrue(publisher.awaitDelivery(Duration.ofSeconds(60)), () -> "outbox not drained: " + publisher.stats());
+        }
+
+        Set<Long> incarnations = new TreeSet<>();
+        for (String topic : List.of("expired.status", "expired.failures")) {
+            for (ConsumerRecord<byte[], byte[]> record : TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 50,
+                    Duration.ofSeconds(30))) {
+                incarnations.add(topic.endsWith(".status")
+                        ? EventCodec.decodeStatusChange(record.value()).getIncarnation()
+                        : EventCodec.decodeFailure(record.value()).getIncarnation());
+            }
+        }
+        assertEquals(LongStream.range(0, 100).boxed().toList(), new ArrayList<>(incarnations));
+    }
 }

@@ -126,4 +126,12 @@ class PublisherConfigTest {
         assertEquals("Invalid value 0 for configuration pulse.topic.partitions: must be -1 (broker default) or 1..32767",
                 e.getMessage());
     }
+
+    @Test
+    void theDocumentedTableIsTheDeclaration() throws java.io.IOException {
+        String docs = java.nio.file.Files.readString(Path.of("docs/kafka.md"));
+        String start = "PublisherConfigTest checks it -->\n";
+        String table = docs.substring(docs.indexOf(start) + start.length(), docs.indexOf("<!-- end generated -->"));
+        assertEquals(PublisherConfig.markdownTable(), table, "regenerate the table in docs/kafka.md");
+    }
 }

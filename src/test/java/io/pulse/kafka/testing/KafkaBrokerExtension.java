@@ -45,7 +45,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        broker = childJvm ? new ChildJvmBroker(overrides) : new InJvmBroker(overrides);
+        broker = childJvm ? TestBroker.childJvm(overrides) : TestBroker.inJvm(overrides);
         broker.start();
     }
 

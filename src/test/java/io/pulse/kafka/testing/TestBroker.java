@@ -13,6 +13,16 @@ package io.pulse.kafka.testing;
  */
 public interface TestBroker {
 
+    /** A broker in this JVM, not started yet; {@code overrides} replace server.properties entries. */
+    static TestBroker inJvm(java.util.Map<String, String> overrides) throws java.io.IOException {
+        return new InJvmBroker(overrides);
+    }
+
+    /** A broker in a child JVM, not started yet; it can be killed with SIGKILL. */
+    static TestBroker childJvm(java.util.Map<String, String> overrides) throws java.io.IOException {
+        return new ChildJvmBroker(overrides);
+    }
+
     /** {@code 127.0.0.1:<port>} of the PLAINTEXT listener. */
     String bootstrapServers();
 
