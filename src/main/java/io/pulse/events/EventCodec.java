@@ -1,0 +1,96 @@
+package io.pulse.events;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificRecordBase;
+
+/**
+ * Avro single-object encoding of Pulse's events: {@code C3 01}, the writer schema's 8-byte
+ * CRC-64-AVRO fingerprint (little-endian), the Avro binary body.
+ *
+ * <pre>{@code
+ * byte[] value = EventCodec.encode(mapper.failure(failure));
+ * FailureMessage back = EventCodec.decodeFailure(value);
+ * }</pre>
+ *
+ * Decoding accepts data written with the current schema or any released one
+ * ({@link SchemaHistory}) and resolves it to the current classes. Thread-safe.
+ */
+public final class EventCodec {
+    /** The two marker bytes that open every single-object encoded value. */
+    public static final byte[] SINGLE_OBJECT_MARKER = {(byte) 0xC3, (byte) 0x01};
+    /** Marker plus fingerprint. */
+    public static final int HEADER_BYTES = 10;
+
+    private static final BinaryMessageEncoder<FailureMessage> FAILURE_ENCODER = FailureMessage.getEncoder();
+    private static final BinaryMessageEncoder<StatusChange> STATUS_ENCODER = StatusChange.getEncoder();
+    private static final BinaryMessageDecoder<FailureMessage> FAILURE_DECODER =
+            withHistory(FailureMessage.createDecoder(null), FailureMessage.getClassSchema());
+    private static final BinaryMessageDecoder<StatusChange> STATUS_DECODER =
+            withHistory(StatusChange.createDecoder(null), StatusChange.getClassSchema());
+
+    private EventCodec() {
+    }
+
+    public static byte[] encode(FailureMessage message) {
+        return encode(FAILURE_ENCODER, message);
+    }
+
+    public static byte[] encode(StatusChange change) {
+        return encode(STATUS_ENCODER, change);
+    }
+
+    /** Throws {@link EventDecodingException} if {@code value} is not a FailureMessage this version can read. */
+    public static FailureMessage decodeFailure(byte[] value) {
+        return decode(FAILURE_DECODER, value, FailureMessage.getClassSchema());
+    }
+
+    /** Throws {@link EventDecodingException} if {@code value} is not a StatusChange this version can read. */
+    public static StatusChange decodeStatusChange(byte[] value) {
+        return decode(STATUS_DECODER, value, StatusChange.getClassSchema());
+    }
+
+    /** The fingerprint that single-object encoding writes for {@code schema}, as a long. */
+    public static long fingerprint(Schema schema) {
+        return SchemaNormalization.parsingFingerprint64(schema);
+    }
+
+    private static <T extends SpecificRecordBase> byte[] encode(BinaryMessageEncoder<T> encoder, T record) {
+        try {
+            ByteBuffer buffer = encoder.encode(record);
+            return Arrays.copyOfRange(buffer.array(), buffer.arrayOffset() + buffer.position(),
+                    buffer.arrayOffset() + buffer.limit());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + record.getSchema().getFullName(), e);
+        }
+    }
+
+    private static <T> T decode(BinaryMessageDecoder<T> decoder, byte[] value, Schema expected) {
+        if (value == null || value.length < HEADER_BYTES) {
+            throw new EventDecodingException("got " + (value == null ? "null" : value.length + " bytes")
+                    + " (expected: at least " + HEADER_BYTES + " bytes of single-object " + expected.getFullName() + ")",
+                    null);
+        }
+        try {
+            return decoder.decode(value);
+        } catch (IOException | AvroRuntimeException e) {
+            throw new EventDecodingException("cannot decode " + expected.getFullName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> BinaryMessageDecoder<T> withHistory(BinaryMessageDecoder<T> decoder, Schema current) {
+        for (Schema released : SchemaHistory.released(current.getName())) {
+            if (fingerprint(released) != fingerprint(current)) {
+                decoder.addSchema(released);
+            }
+        }
+        return decoder;
+    }
+}

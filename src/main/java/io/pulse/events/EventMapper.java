@@ -1,0 +1,116 @@
+package io.pulse.events;
+
+import io.pulse.core.NodeFailure;
+import io.pulse.core.NodeId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Turns the detector's events into the Avro records Pulse publishes, stamped with the observer
+ * (which Pulse instance decided) and the cluster name.
+ *
+ * <pre>{@code
+ * EventMapper mapper = new EventMapper("10.0.0.1:7946", "prod-eu");
+ * io.pulse.events.StatusChange record = mapper.statusChange(change);
+ * byte[] value = EventCodec.encode(record);
+ * }</pre>
+ *
+ * Durations become microseconds ({@code srttMicros}, {@code clockOffsetMicros}); instants keep
+ * millisecond precision ({@code timestamp-millis}). Thread-safe: it holds no mutable state.
+ */
+public final class EventMapper {
+    private final String observer;
+    private final String cluster;
+
+    /**
+     * @param observer the deciding Pulse instance, non-empty
+     * @param cluster  the cluster name, or {@code null} for none
+     */
+    public EventMapper(String observer, String cluster) {
+        Objects.requireNonNull(observer, "observer");
+        if (observer.isEmpty()) {
+            throw new IllegalArgumentException("observer must not be empty");
+        }
+        this.observer = observer;
+        this.cluster = cluster;
+    }
+
+    public String observer() {
+        return observer;
+    }
+
+    public StatusChange statusChange(io.pulse.core.StatusChange change) {
+        Objects.requireNonNull(change, "change");
+        String node = change.node().toString();
+        String detail = change.previous() + ">" + change.current() + ":" + change.reason();
+        return StatusChange.newBuilder()
+                .setEventId(EventIds.of(EventType.STATUS_CHANGE, observer, node, change.incarnation(), change.at(), detail))
+                .setObserver(observer)
+                .setCluster(cluster)
+                .setNodeId(node)
+                .setPrevious(state(change.previous()))
+                .setCurrent(state(change.current()))
+                .setIncarnation(change.incarnation())
+                .setAt(millis(change.at()))
+                .setSrttMicros(micros(change.srtt()))
+                .setTotalProbes(change.totalProbes())
+                .setLostProbes(change.lostProbes())
+                .setClockOffsetMicros(micros(change.clockOffset()))
+                .setReason(ChangeReason.valueOf(change.reason().name()))
+                .build();
+    }
+
+    public FailureMessage failure(NodeFailure failure) {
+        Objects.requireNonNull(failure, "failure");
+        String node = failure.node().toString();
+        List<String> peers = new ArrayList<>(failure.indirectPeers().size());
+        for (NodeId peer : failure.indirectPeers()) {
+            peers.add(peer.toString());
+        }
+        return FailureMessage.newBuilder()
+                .setEventId(EventIds.of(EventType.FAILURE, observer, node, failure.incarnation(), failure.detectedAt(),
+                        failure.state().name()))
+                .setObserver(observer)
+                .setCluster(cluster)
+                .setNodeId(node)
+                .setState(state(failure.state()))
+                .setIncarnation(failure.incarnation())
+                .setRetryAttempts(failure.retryAttempts())
+                .setIndirectPeers(peers)
+                .setInitialConnect(millis(failure.initialContact()))
+                .setLastConnected(millis(failure.lastContact()))
+                .setDetectedAt(millis(failure.detectedAt()))
+                .setSrttMicros(micros(failure.srtt()))
+                .setClockOffsetMicros(micros(failure.clockOffset()))
+                .setTotalProbes(failure.totalProbes())
+                .setLostProbes(failure.lostProbes())
+                .build();
+    }
+
+    /** The id of the tombstone that says {@code node} was removed at {@code removedAt}. */
+    public UUID removalEventId(NodeId node, Instant removedAt) {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(removedAt, "removedAt");
+        return EventIds.of(EventType.NODE_REMOVED, observer, node.toString(), 0, removedAt, "");
+    }
+
+    private static NodeState state(io.pulse.core.NodeState state) {
+        return NodeState.valueOf(state.name());
+    }
+
+    /** Truncated to what {@code timestamp-millis} carries, so a decoded record equals the encoded one. */
+    private static Instant millis(Instant instant) {
+        return instant == null ? null : Instant.ofEpochMilli(instant.toEpochMilli());
+    }
+
+    private static Long micros(Duration duration) {
+        if (duration == null) {
+            return null;
+        }
+        return Math.addExact(Math.multiplyExact(duration.getSeconds(), 1_000_000L), duration.getNano() / 1_000);
+    }
+}

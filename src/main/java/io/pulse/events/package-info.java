@@ -1,0 +1,21 @@
+/**
+ * The events Pulse publishes, as Avro records: {@link io.pulse.events.FailureMessage} and
+ * {@link io.pulse.events.StatusChange}, generated from {@code schemas/*.avsc} (the contract with
+ * every consumer), the mapping from the detector's own events ({@link io.pulse.events.EventMapper}),
+ * and the single-object codec ({@link io.pulse.events.EventCodec}).
+ *
+ * <h2>Wire form of a value</h2>
+ * Avro single-object encoding: {@code C3 01}, the 8-byte little-endian CRC-64-AVRO fingerprint of
+ * the writer schema's parsing canonical form, then the Avro binary body. A consumer needs no
+ * registry: it keeps every released schema (they ship in this jar under
+ * {@code io/pulse/events/schemas/}) and picks the writer schema by fingerprint.
+ *
+ * <h2>Evolution</h2>
+ * A new schema version must read every released one (the build checks it). The fingerprint
+ * ignores logical types, defaults and docs, so two versions that differ only there share a
+ * fingerprint: never change a field's logical type in place; add a new field instead.
+ *
+ * <p>Nulls: parameters and results are non-null unless their javadoc says otherwise. This package
+ * does not depend on Netty or Kafka.
+ */
+package io.pulse.events;
