@@ -2,6 +2,9 @@ package io.pulse.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +65,7 @@ final class TopicAdmin {
         try {
             get(admin.createTopics(missing, new CreateTopicsOptions().timeoutMs(remainingMs(deadline))).all(), deadline);
             log.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+            awaitServed(admin, missing.stream().map(NewTopic::name).toList(), deadline);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
@@ -69,6 +73,32 @@ final class TopicAdmin {
             // another publisher created one meanwhile: check them like existing topics
             checkPolicies(admin, config, missing.stream()
                     .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic.name())).toList(), deadline);
+        }
+    }
+
+    /**
+     * Waits, until the deadline at most, for the leaders of new topics to serve them. Metadata
+     * names a leader a moment before it serves the partition; an idempotent producer that sends
+     * in that moment gets NOT_LEADER_OR_FOLLOWER and, on Kafka 4.4, can then stall on
+     * OutOfOrderSequence until its delivery timeout. Listing offsets goes to the leader itself.
+     * Past the deadline this only logs: the sender's own retries still apply.
+     */
+    private static void awaitServed(Admin admin, List<String> topics, long deadline) throws InterruptedException {
+        while (true) {
+            try {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                get(admin.describeTopics(topics).allTopicNames(), deadline).forEach((name, description) ->
+                        description.partitions().forEach(p ->
+                                latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+                get(admin.listOffsets(latest).all(), deadline);
+                return;
+            } catch (ExecutionException | TimeoutException notYet) {
+                if (System.nanoTime() >= deadline) {
+                    log.warn("new topics {} not served yet: {}", topics, notYet.toString());
+                    return;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
