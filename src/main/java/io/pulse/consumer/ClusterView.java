@@ -72,6 +72,7 @@ public final class ClusterView implements AutoCloseable {
         props.keySet().removeIf(key -> !ConsumerConfig.configNames().contains(String.valueOf(key)));
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "pulse-cluster-view");
         this.thread.setDaemon(true);

@@ -317,6 +317,7 @@ public final class PulseConsumer implements AutoCloseable {
             props.keySet().removeIf(key -> !ConsumerConfig.configNames().contains(String.valueOf(key)));
             props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            props.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
             return props;
         }
 
