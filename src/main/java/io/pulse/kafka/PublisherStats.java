@@ -1,0 +1,22 @@
+package io.pulse.kafka;
+
+/**
+ * A snapshot of the publisher's counters, for metrics and logs.
+ *
+ * <pre>{@code
+ * PublisherStats stats = publisher.stats();
+ * gauge("pulse_outbox_pending_events", stats.pendingEvents());
+ * }</pre>
+ *
+ * @param published      events journaled since start
+ * @param acknowledged   events Kafka acknowledged since start (a resent event may count twice)
+ * @param dropped        events refused since start because the outbox was full or could not be written
+ * @param failedSends    send attempts that failed since start (they are sent again)
+ * @param poisoned       events Kafka refused for good (for instance larger than the broker accepts), dropped
+ * @param pendingEvents  events in the outbox that Kafka has not acknowledged
+ * @param pendingBytes   their size in the outbox
+ * @param maxBytes       the outbox bound, {@code pulse.outbox.max.bytes}
+ */
+public record PublisherStats(long published, long acknowledged, long dropped, long failedSends, long poisoned,
+                             long pendingEvents, long pendingBytes, long maxBytes) {
+}

@@ -1,0 +1,121 @@
+package io.pulse.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the two topics when missing and checks the cleanup policy of existing ones: the status
+ * topic must be compacted (it keeps the latest status of every node), the failures topic must not
+ * be (compaction by node id would drop all but a node's latest failure).
+ */
+final class TopicAdmin {
+    private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+
+    private TopicAdmin() {
+    }
+
+    /**
+     * Throws {@link TopicConfigException} for a misconfigured topic, {@link TimeoutException} if
+     * Kafka did not answer within {@code timeout}, {@link ExecutionException} for any other
+     * failure of the admin client (authorization, for one).
+     */
+    static void ensureTopics(Admin admin, PublisherConfig config, Duration timeout)
+            throws TimeoutException, InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, String> policies = Map.of(
+                config.failuresTopic(), TopicConfig.CLEANUP_POLICY_DELETE,
+                config.statusTopic(), TopicConfig.CLEANUP_POLICY_COMPACT);
+        Set<String> existing = get(admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadline))).names(),
+                deadline);
+        List<ConfigResource> present = policies.keySet().stream().filter(existing::contains)
+                .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+        checkPolicies(admin, config, present, deadline);
+        List<NewTopic> missing = new ArrayList<>();
+        for (Map.Entry<String, String> topic : policies.entrySet()) {
+            if (!existing.contains(topic.getKey())) {
+                missing.add(new NewTopic(topic.getKey(), optional(config.topicPartitions()),
+                        optional(config.topicReplicationFactor()))
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.getValue())));
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        try {
+            get(admin.createTopics(missing, new CreateTopicsOptions().timeoutMs(remainingMs(deadline))).all(), deadline);
+            log.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+            // another publisher created one meanwhile: check them like existing topics
+            checkPolicies(admin, config, missing.stream()
+                    .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic.name())).toList(), deadline);
+        }
+    }
+
+    private static void checkPolicies(Admin admin, PublisherConfig config, List<ConfigResource> topics, long deadline)
+            throws TimeoutException, InterruptedException, ExecutionException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        Map<ConfigResource, Config> configs = get(admin.describeConfigs(topics,
+                new DescribeConfigsOptions().timeoutMs(remainingMs(deadline))).all(), deadline);
+        for (Map.Entry<ConfigResource, Config> topic : configs.entrySet()) {
+            String name = topic.getKey().name();
+            check(name, topic.getValue().get(TopicConfig.CLEANUP_POLICY_CONFIG).value(), name.equals(config.statusTopic()));
+        }
+    }
+
+    static void check(String topic, String policy, boolean compacted) {
+        List<String> policies = List.of(policy.replace(" ", "").split(","));
+        boolean compacts = policies.contains(TopicConfig.CLEANUP_POLICY_COMPACT);
+        if (compacted && !compacts) {
+            throw new TopicConfigException("topic " + topic + " has cleanup.policy=" + policy
+                    + " (expected: compact): the status topic must be compacted to keep the latest status of every node;"
+                    + " fix it with kafka-configs.sh --alter --entity-type topics --entity-name " + topic
+                    + " --add-config cleanup.policy=compact");
+        }
+        if (!compacted && compacts) {
+            throw new TopicConfigException("topic " + topic + " has cleanup.policy=" + policy
+                    + " (expected: delete): compaction by node id would drop all but each node's latest failure;"
+                    + " fix it with kafka-configs.sh --alter --entity-type topics --entity-name " + topic
+                    + " --add-config cleanup.policy=delete");
+        }
+        if (compacted && policies.contains(TopicConfig.CLEANUP_POLICY_DELETE)) {
+            log.warn("topic {} has cleanup.policy={}: the status of a node that has not changed for retention.ms "
+                    + "will be deleted; compact alone keeps it", topic, policy);
+        }
+    }
+
+    private static <T> Optional<T> optional(T value) {
+        return ((Number) value).intValue() == PublisherConfig.BROKER_DEFAULT ? Optional.empty() : Optional.of(value);
+    }
+
+    private static int remainingMs(long deadlineNanos) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+    }
+
+    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future, long deadlineNanos)
+            throws TimeoutException, InterruptedException, ExecutionException {
+        return future.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+}

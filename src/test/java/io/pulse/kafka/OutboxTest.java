@@ -1,0 +1,84 @@
+package io.pulse.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.pulse.events.EventType;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OutboxTest {
+    @TempDir
+    Path dir;
+
+    static OutboxRecord record(int i) {
+        return new OutboxRecord(EventType.STATUS_CHANGE, new UUID(0, i), "10.0.0." + i + ":7946", new byte[] {(byte) i, 1, 2});
+    }
+
+    @Test
+    void entriesComeBackInOrderFromAnyPoint() {
+        try (Outbox outbox = Outbox.open(dir, 1 << 20)) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals(i, outbox.append(record(i)));
+            }
+            assertEquals(List.of(record(2), record(3)), outbox.read(2, 2).stream().map(Outbox.Entry::record).toList());
+            assertEquals(List.of(3L, 4L), outbox.read(3, 10).stream().map(Outbox.Entry::seq).toList());
+        }
+    }
+
+    @Test
+    void onlyEntriesNotMarkedDoneSurviveAReopen() {
+        try (Outbox outbox = Outbox.open(dir, 1 << 20)) {
+            for (int i = 0; i < 4; i++) {
+                outbox.append(record(i));
+            }
+            List<Outbox.Entry> entries = outbox.read(0, 10);
+            outbox.markDone(entries.get(0));
+            outbox.markDone(entries.get(2));
+        }
+
+        try (Outbox reopened = Outbox.open(dir, 1 << 20)) {
+            assertEquals(List.of(record(1), record(3)), reopened.read(0, 10).stream().map(Outbox.Entry::record).toList());
+            assertEquals(2, reopened.pendingEvents());
+            assertEquals(2L * record(1).serialize().length, reopened.pendingBytes());
+            assertEquals(4, reopened.append(record(4)), "numbering goes on after the last pending entry");
+        }
+    }
+
+    @Test
+    void aTombstoneKeepsItsNullValue() {
+        OutboxRecord tombstone = new OutboxRecord(EventType.NODE_REMOVED, new UUID(1, 2), "[::1]:7946", null);
+        try (Outbox outbox = Outbox.open(dir, 1 << 20)) {
+            outbox.append(tombstone);
+        }
+        try (Outbox reopened = Outbox.open(dir, 1 << 20)) {
+            assertEquals(List.of(tombstone), reopened.read(0, 10).stream().map(Outbox.Entry::record).toList());
+        }
+    }
+
+    @Test
+    void appendPastTheBoundIsRefusedUntilSomethingIsDone() {
+        int size = record(0).serialize().length;
+        try (Outbox outbox = Outbox.open(dir, 3L * size)) {
+            assertEquals(0, outbox.append(record(0)));
+            assertEquals(1, outbox.append(record(1)));
+            assertEquals(2, outbox.append(record(2)));
+            assertEquals(-1, outbox.append(record(3)));
+            assertEquals(3, outbox.pendingEvents());
+
+            outbox.markDone(outbox.read(0, 1).get(0));
+            assertEquals(3, outbox.append(record(3)));
+        }
+    }
+
+    @Test
+    void aCorruptEntryIsReportedWithWhatIsWrong() {
+        byte[] bytes = record(1).serialize();
+        bytes[0] = 9;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OutboxRecord.deserialize(bytes));
+        assertEquals("outbox record: got format version 9 (expected: 1)", e.getMessage());
+    }
+}

@@ -1,0 +1,114 @@
+package io.pulse.kafka.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+
+/** The directory, ports, {@code server.properties} and formatted storage of one test broker. */
+final class BrokerFiles {
+    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    final Path dir;
+    final Path propertiesFile;
+    final int brokerPort;
+    final int controllerPort;
+    final Properties properties;
+
+    BrokerFiles(Map<String, String> overrides) throws IOException {
+        this.dir = Files.createTempDirectory("pulse-kafka-");
+        this.brokerPort = freePort();
+        this.controllerPort = freePort();
+        this.properties = new Properties();
+        properties.put("process.roles", "broker,controller");
+        properties.put("node.id", "1");
+        properties.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+        properties.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        properties.put("controller.listener.names", "CONTROLLER");
+        properties.put("inter.broker.listener.name", "PLAINTEXT");
+        properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        properties.put("log.dirs", dir.resolve("data").toString());
+        properties.put("num.partitions", "1");
+        properties.put("auto.create.topics.enable", "false");
+        properties.put("offsets.topic.replication.factor", "1");
+        properties.put("offsets.topic.num.partitions", "1");
+        properties.put("transaction.state.log.replication.factor", "1");
+        properties.put("transaction.state.log.min.isr", "1");
+        properties.put("share.coordinator.state.topic.replication.factor", "1");
+        properties.put("share.coordinator.state.topic.min.isr", "1");
+        properties.put("group.initial.rebalance.delay.ms", "0");
+        properties.putAll(overrides);
+        this.propertiesFile = dir.resolve("server.properties");
+        try (OutputStream out = Files.newOutputStream(propertiesFile)) {
+            properties.store(out, "Pulse test broker");
+        }
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    /** {@code kafka-storage.sh format --standalone}, once. */
+    void formatIfNeeded() throws IOException {
+        if (Files.exists(dir.resolve("data").resolve("meta.properties"))) {
+            return;
+        }
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int code = StorageTool.execute(new String[] {"format", "--standalone", "-t", Uuid.randomUuid().toString(),
+                "-c", propertiesFile.toString()}, new PrintStream(output, true, StandardCharsets.UTF_8));
+        if (code != 0) {
+            throw new IOException("formatting " + dir + " failed with " + code + ": " + output.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Waits until the broker answers a describeCluster; throws if it does not within the start timeout. */
+    void awaitServing() throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        Exception last = null;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers(),
+                "request.timeout.ms", 2_000, "default.api.timeout.ms", 2_000))) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes().get().isEmpty()) {
+                        return;
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    last = e;
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("broker at " + bootstrapServers() + " did not serve within " + START_TIMEOUT, last);
+    }
+
+    void delete() {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+}
