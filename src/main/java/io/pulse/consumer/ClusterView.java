@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -48,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterView implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+    private static final Duration STARTUP_RETRY = Duration.ofMillis(200);
 
     /** Told of every change: {@code after} is null when the node was removed. */
     @FunctionalInterface
@@ -143,10 +145,7 @@ public final class ClusterView implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> partitions = partitions();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> endAtStart = new HashMap<>(consumer.endOffsets(partitions));
+            Map<TopicPartition, Long> endAtStart = assignFromTheBeginning();
             while (!closed) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_TIMEOUT)) {
                     apply(record);
@@ -166,6 +165,29 @@ public final class ClusterView implements AutoCloseable {
             LOG.error("cluster view of {} stopped", topic, e);
         } finally {
             consumer.close();
+        }
+    }
+
+    /**
+     * Assigns every partition from offset 0 and returns their end offsets. A topic created a moment
+     * ago may not be served yet (a retriable error): that is waited out, not a failure.
+     */
+    private Map<TopicPartition, Long> assignFromTheBeginning() {
+        while (true) {
+            try {
+                List<TopicPartition> partitions = partitions();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                return new HashMap<>(consumer.endOffsets(partitions));
+            } catch (RetriableException e) {
+                LOG.info("status topic {} not ready yet ({}); retrying", topic, e.getMessage());
+                try {
+                    Thread.sleep(STARTUP_RETRY.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new WakeupException();
+                }
+            }
         }
     }
 
