@@ -169,7 +169,7 @@ final class KafkaPulsePublisher implements PulsePublisher {
     @Override
     public PublisherStats stats() {
         return new PublisherStats(published.get(), sender.acknowledged(), dropped.get(), sender.failedSends(),
-                sender.poisoned(), outbox.pendingEvents(), outbox.pendingBytes(), outbox.maxBytes());
+                sender.poisoned() + outbox.unreadable(), outbox.pendingEvents(), outbox.pendingBytes(), outbox.maxBytes());
     }
 
     @Override

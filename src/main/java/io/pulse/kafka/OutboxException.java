@@ -1,6 +1,20 @@
 package io.pulse.kafka;
 
-/** The outbox journal could not be opened, written or synced (disk full, permissions, corruption). */
+/**
+ * The outbox journal could not be opened, written or synced (disk full, permissions, corruption,
+ * or another publisher holds it).
+ *
+ * <pre>{@code
+ * try {
+ *     publisher = PulsePublisher.builder()...build();
+ * } catch (OutboxException e) {
+ *     exit("cannot open the outbox: " + e.getMessage());
+ * }
+ * }</pre>
+ *
+ * After start-up the publisher does not throw it: a failed journal write drops the event and counts
+ * it in {@link PublisherStats#dropped()}.
+ */
 public final class OutboxException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -12,7 +12,8 @@ package io.pulse.kafka;
  * @param acknowledged   events Kafka acknowledged since start (a resent event may count twice)
  * @param dropped        events refused since start because the outbox was full or could not be written
  * @param failedSends    send attempts that failed since start (they are sent again)
- * @param poisoned       events Kafka refused for good (for instance larger than the broker accepts), dropped
+ * @param poisoned       journaled events dropped because Kafka refused them for good (larger than the broker
+ *                       accepts, for one) or their journal entry could not be read back
  * @param pendingEvents  events in the outbox that Kafka has not acknowledged
  * @param pendingBytes   their size in the outbox
  * @param maxBytes       the outbox bound, {@code pulse.outbox.max.bytes}

@@ -81,4 +81,23 @@ class OutboxTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OutboxRecord.deserialize(bytes));
         assertEquals("outbox record: got format version 9 (expected: 1)", e.getMessage());
     }
+
+    @Test
+    void anUnreadableEntryIsDroppedAndCountedAndTheRestIsRead() throws Exception {
+        try (Outbox outbox = Outbox.open(dir, 1 << 20)) {
+            outbox.append(record(0));
+            outbox.append(record(1));
+        }
+        try (org.rocksdb.Options options = new org.rocksdb.Options();
+             org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(options, dir.toString())) {
+            db.put(java.nio.ByteBuffer.allocate(8).putLong(0).array(), new byte[] {9, 9, 9});
+        }
+
+        try (Outbox reopened = Outbox.open(dir, 1 << 20)) {
+            assertEquals(List.of(record(1)), reopened.read(0, 10).stream().map(Outbox.Entry::record).toList());
+            assertEquals(1, reopened.unreadable());
+            assertEquals(1, reopened.pendingEvents());
+            assertEquals(record(1).serialize().length, reopened.pendingBytes());
+        }
+    }
 }
