@@ -1,0 +1,271 @@
+package io.pulse.consumer;
+
+import io.pulse.events.EventCodec;
+import io.pulse.events.EventDecodingException;
+import io.pulse.events.StatusChange;
+import io.pulse.events.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every node's latest status, materialized from the compacted status topic: all partitions
+ * assigned, read from the beginning, no consumer group. A tombstone removes the node.
+ *
+ * <pre>{@code
+ * try (ClusterView view = ClusterView.builder().bootstrapServers("kafka:9092").build()) {
+ *     view.onChange((nodeId, before, after) -> dashboard.update(nodeId, after));
+ *     view.start();
+ *     view.awaitCaughtUp(Duration.ofSeconds(30));
+ *     Optional<StatusChange> db = view.get("10.0.0.7:7946");
+ *     Map<String, StatusChange> all = view.snapshot();
+ * }
+ * }</pre>
+ *
+ * <p>Reads are thread-safe and never block on Kafka. A record that cannot be decoded is counted
+ * and skipped; it never stops the view.
+ */
+public final class ClusterView implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+    private static final Duration STARTUP_RETRY = Duration.ofMillis(200);
+
+    /** Told of every change: {@code after} is null when the node was removed. */
+    @FunctionalInterface
+    public interface Listener {
+        void changed(String nodeId, StatusChange before, StatusChange after);
+    }
+
+    private final String topic;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, StatusChange> nodes = new ConcurrentHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final AtomicLong undecodable = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean closed;
+    private volatile Throwable failure;
+
+    private ClusterView(Builder builder) {
+        this.topic = Topics.status(builder.topicPrefix);
+        Properties props = new Properties();
+        props.putAll(builder.properties);
+        props.keySet().removeIf(key -> !ConsumerConfig.configNames().contains(String.valueOf(key)));
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.thread = new Thread(this::run, "pulse-cluster-view");
+        this.thread.setDaemon(true);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Listeners run on the view's thread, in record order; register them before {@link #start()}. */
+    public void onChange(Listener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void start() {
+        if (thread.getState() != Thread.State.NEW) {
+            throw new IllegalStateException("view was started already");
+        }
+        thread.start();
+    }
+
+    /** The latest status of {@code nodeId}, or empty if it is unknown or was removed. */
+    public Optional<StatusChange> get(String nodeId) {
+        return Optional.ofNullable(nodes.get(nodeId));
+    }
+
+    /** A copy of every node's latest status. */
+    public Map<String, StatusChange> snapshot() {
+        return Map.copyOf(nodes);
+    }
+
+    public int size() {
+        return nodes.size();
+    }
+
+    /**
+     * Waits until the view has read everything the topic held when the view started.
+     *
+     * @return true if caught up, false if {@code timeout} passed first or the view failed
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toNanos(), TimeUnit.NANOSECONDS) && failure == null;
+    }
+
+    /** Records skipped because they could not be decoded. */
+    public long undecodable() {
+        return undecodable.get();
+    }
+
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        consumer.wakeup();
+        if (thread.getState() != Thread.State.NEW) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            consumer.close();
+        }
+    }
+
+    private void run() {
+        try {
+            Map<TopicPartition, Long> endAtStart = assignFromTheBeginning();
+            while (!closed) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_TIMEOUT)) {
+                    apply(record);
+                }
+                if (caughtUp.getCount() > 0) {
+                    endAtStart.entrySet().removeIf(end -> consumer.position(end.getKey()) >= end.getValue());
+                    if (endAtStart.isEmpty()) {
+                        caughtUp.countDown();
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // close() asked us to stop.
+        } catch (RuntimeException e) {
+            failure = e;
+            caughtUp.countDown();
+            LOG.error("cluster view of {} stopped", topic, e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    /**
+     * Assigns every partition from offset 0 and returns their end offsets. A topic created a moment
+     * ago may not be served yet (a retriable error): that is waited out, not a failure.
+     */
+    private Map<TopicPartition, Long> assignFromTheBeginning() {
+        while (true) {
+            try {
+                List<TopicPartition> partitions = partitions();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                return new HashMap<>(consumer.endOffsets(partitions));
+            } catch (RetriableException e) {
+                LOG.info("status topic {} not ready yet ({}); retrying", topic, e.getMessage());
+                try {
+                    Thread.sleep(STARTUP_RETRY.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new WakeupException();
+                }
+            }
+        }
+    }
+
+    private List<TopicPartition> partitions() {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic);
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " does not exist (expected: Pulse's status topic)");
+        }
+        return infos.stream().map(info -> new TopicPartition(topic, info.partition())).collect(Collectors.toList());
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record) {
+        if (record.key() == null) {
+            undecodable.incrementAndGet();
+            return;
+        }
+        StatusChange after;
+        if (record.value() == null) {
+            after = null;
+        } else {
+            try {
+                after = EventCodec.decodeStatusChange(record.value());
+            } catch (EventDecodingException e) {
+                undecodable.incrementAndGet();
+                LOG.warn("skipping undecodable record {}-{}@{}: {}", record.topic(), record.partition(),
+                        record.offset(), e.getMessage());
+                return;
+            }
+        }
+        StatusChange before = after == null ? nodes.remove(record.key()) : nodes.put(record.key(), after);
+        for (Listener listener : listeners) {
+            try {
+                listener.changed(record.key(), before, after);
+            } catch (RuntimeException e) {
+                LOG.warn("cluster view listener failed on {}", record.key(), e);
+            }
+        }
+    }
+
+    /**
+     * Configures a {@link ClusterView}.
+     *
+     * <pre>{@code
+     * ClusterView view = ClusterView.builder().bootstrapServers("kafka:9092").topicPrefix("pulse").build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private final Map<String, Object> properties = new HashMap<>();
+        private String topicPrefix = Topics.DEFAULT_PREFIX;
+
+        private Builder() {
+        }
+
+        public Builder bootstrapServers(String servers) {
+            if (servers == null || servers.isBlank()) {
+                throw new IllegalArgumentException("bootstrapServers must not be empty");
+            }
+            properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+            return this;
+        }
+
+        public Builder topicPrefix(String prefix) {
+            Topics.status(prefix); // validates
+            this.topicPrefix = prefix;
+            return this;
+        }
+
+        /** Any Kafka consumer property (TLS, SASL, ...). A group id is ignored: the view uses none. */
+        public Builder property(String key, Object value) {
+            properties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value of " + key));
+            return this;
+        }
+
+        public ClusterView build() {
+            if (!properties.containsKey(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+                throw new IllegalArgumentException("bootstrapServers is required");
+            }
+            return new ClusterView(this);
+        }
+    }
+}

@@ -1,0 +1,341 @@
+package io.pulse.consumer;
+
+import io.pulse.events.FailureMessage;
+import io.pulse.events.StatusChange;
+import io.pulse.events.Topics;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls your handlers for every event Pulse publishes: failures, status changes, removals.
+ *
+ * <pre>{@code
+ * PulseConsumer consumer = PulseConsumer.builder()
+ *         .bootstrapServers("kafka:9092")
+ *         .groupId("billing-service")
+ *         .onFailure(f -> pager.page(f.getNodeId() + " is DEAD"))
+ *         .onStatusChange(c -> log.info("{}: {} -> {}", c.getNodeId(), c.getPrevious(), c.getCurrent()))
+ *         .onRemoved(nodeId -> log.info("{} is no longer watched", nodeId))
+ *         .build();
+ * consumer.start();
+ * ...
+ * consumer.close();
+ * }</pre>
+ *
+ * <p>At least once: an offset is committed only after its handler returned. Events of one node
+ * arrive in order (the node id is the record key). A duplicate (same event id) seen within the
+ * last {@code dedupCapacity} events is dropped. A handler that throws is retried with doubling
+ * backoff up to {@code maxAttempts} times; then the record goes to {@code <topic>-dlt} with
+ * {@link DeadLetterHeaders}, and consumption goes on. A record that cannot be decoded goes there
+ * at once. Handlers run on the consumer's own thread, one at a time.
+ */
+public final class PulseConsumer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PulseConsumer.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+
+    private final Builder settings;
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final DeadLetters deadLetters;
+    private final Dispatcher dispatcher;
+    private final Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+    private final Thread thread;
+    private volatile Throwable failure;
+
+    private PulseConsumer(Builder settings) {
+        this.settings = settings;
+        this.consumer = new KafkaConsumer<>(settings.consumerProperties(), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        this.deadLetters = new DeadLetters(settings.properties);
+        this.dispatcher = new Dispatcher(settings, deadLetters, closing);
+        this.thread = new Thread(this::run, "pulse-consumer-" + settings.groupId);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Subscribes and starts consuming on the consumer's own thread. */
+    public void start() {
+        if (thread.getState() != Thread.State.NEW) {
+            throw new IllegalStateException("consumer was started already");
+        }
+        thread.start();
+    }
+
+    /** Events handled (duplicates and dead letters not counted). */
+    public long handled() {
+        return dispatcher.handled();
+    }
+
+    public long duplicatesDropped() {
+        return dispatcher.duplicates();
+    }
+
+    public long deadLettered() {
+        return dispatcher.deadLettered();
+    }
+
+    /** Why the consumer stopped on its own (for example, the dead-letter topic was unwritable), if it did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * Stops after the record in hand, commits what was handled, and closes. Records fetched but
+     * not handled are delivered again to whoever consumes the partitions next.
+     */
+    @Override
+    public void close() {
+        closing.countDown();
+        consumer.wakeup();
+        if (thread.getState() != Thread.State.NEW) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            consumer.close();
+            deadLetters.close();
+        }
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(settings.failuresTopic(), settings.statusTopic()), new CommitOnRevoke());
+            while (closing.getCount() > 0) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+                if (!handleAll(records)) {
+                    break;
+                }
+                commitDone();
+            }
+        } catch (WakeupException e) {
+            // close() asked us to stop.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.error("Pulse consumer {} stopped", settings.groupId, e);
+        } finally {
+            try {
+                commitDone();
+            } catch (RuntimeException e) {
+                LOG.warn("could not commit handled offsets on close; they will be handled again", e);
+            }
+            consumer.close();
+            deadLetters.close();
+        }
+    }
+
+    /** Handles records partition by partition; false if closing interrupted it. */
+    private boolean handleAll(ConsumerRecords<String, byte[]> records) throws InterruptedException {
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                if (closing.getCount() == 0 || !dispatcher.dispatch(record)) {
+                    return false;
+                }
+                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+            }
+        }
+        return true;
+    }
+
+    private void commitDone() {
+        if (!done.isEmpty()) {
+            consumer.commitSync(Map.copyOf(done));
+            done.clear();
+        }
+    }
+
+    private final class CommitOnRevoke implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            commitDone();
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        }
+    }
+
+    /**
+     * Configures a {@link PulseConsumer}; each setter checks its argument, {@link #build()} the rest.
+     *
+     * <pre>{@code
+     * PulseConsumer.builder().bootstrapServers("kafka:9092").groupId("svc").onFailure(f -> {}).build();
+     * }</pre>
+     */
+    public static final class Builder {
+        public static final int DEFAULT_MAX_ATTEMPTS = 3;
+        public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
+        public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(5);
+        public static final int DEFAULT_DEDUP_CAPACITY = 100_000;
+        /** Kafka's default max.poll.interval.ms. */
+        private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
+
+        final Map<String, Object> properties = new HashMap<>();
+        String groupId;
+        String topicPrefix = Topics.DEFAULT_PREFIX;
+        Handler<FailureMessage> onFailure = event -> { };
+        Handler<StatusChange> onStatusChange = event -> { };
+        Handler<String> onRemoved = event -> { };
+        int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
+        Duration maxRetryBackoff = DEFAULT_MAX_RETRY_BACKOFF;
+        int dedupCapacity = DEFAULT_DEDUP_CAPACITY;
+
+        private Builder() {
+            properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        }
+
+        public Builder bootstrapServers(String servers) {
+            return property(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, requireText("bootstrapServers", servers));
+        }
+
+        public Builder groupId(String id) {
+            this.groupId = requireText("groupId", id);
+            return this;
+        }
+
+        /** Topics are {@code <prefix>.failures} and {@code <prefix>.status}. Default {@value Topics#DEFAULT_PREFIX}. */
+        public Builder topicPrefix(String prefix) {
+            Topics.failures(prefix); // validates
+            this.topicPrefix = prefix;
+            return this;
+        }
+
+        /** Any Kafka client property (TLS, SASL, client.id, ...), for the consumer and the dead-letter producer. */
+        public Builder property(String key, Object value) {
+            requireText("property key", key);
+            Objects.requireNonNull(value, "value of " + key);
+            if (key.equals(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG) && !"false".equals(String.valueOf(value))) {
+                throw new IllegalArgumentException(key + " must be false, got " + value
+                        + ": offsets are committed after the handler returns");
+            }
+            properties.put(key, value);
+            return this;
+        }
+
+        public Builder onFailure(Handler<FailureMessage> handler) {
+            this.onFailure = Objects.requireNonNull(handler, "onFailure");
+            return this;
+        }
+
+        public Builder onStatusChange(Handler<StatusChange> handler) {
+            this.onStatusChange = Objects.requireNonNull(handler, "onStatusChange");
+            return this;
+        }
+
+        /** Called with the node id when a node is removed (a tombstone on the status topic). */
+        public Builder onRemoved(Handler<String> handler) {
+            this.onRemoved = Objects.requireNonNull(handler, "onRemoved");
+            return this;
+        }
+
+        /** Calls of a handler per record before it is dead-lettered. Default {@value #DEFAULT_MAX_ATTEMPTS}. */
+        public Builder maxAttempts(int attempts) {
+            if (attempts < 1 || attempts > 100) {
+                throw new IllegalArgumentException("maxAttempts must be in 1..100, got " + attempts);
+            }
+            this.maxAttempts = attempts;
+            return this;
+        }
+
+        /** The first backoff between attempts, doubled after each up to {@code max}. Default 100 ms and 5 s. */
+        public Builder retryBackoff(Duration first, Duration max) {
+            Objects.requireNonNull(first, "retryBackoff");
+            Objects.requireNonNull(max, "maxRetryBackoff");
+            if (first.isNegative() || max.compareTo(first) < 0) {
+                throw new IllegalArgumentException("retryBackoff must be >= 0 ms and <= maxRetryBackoff, got "
+                        + first.toMillis() + " ms and " + max.toMillis() + " ms");
+            }
+            this.retryBackoff = first;
+            this.maxRetryBackoff = max;
+            return this;
+        }
+
+        /** How many recent event ids are remembered to drop duplicates. Default {@value #DEFAULT_DEDUP_CAPACITY}. */
+        public Builder dedupCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("dedupCapacity must be >= 1, got " + capacity);
+            }
+            this.dedupCapacity = capacity;
+            return this;
+        }
+
+        /** Checks the settings together and creates the consumer (not started). */
+        public PulseConsumer build() {
+            if (!properties.containsKey(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+                throw new IllegalArgumentException("bootstrapServers is required");
+            }
+            if (groupId == null) {
+                throw new IllegalArgumentException("groupId is required");
+            }
+            long worstRetryMs = worstCaseRetryMillis();
+            long maxPollIntervalMs = Long.parseLong(String.valueOf(properties.getOrDefault(
+                    ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, DEFAULT_MAX_POLL_INTERVAL_MS)));
+            if (worstRetryMs >= maxPollIntervalMs / 2) {
+                throw new IllegalArgumentException("maxAttempts " + maxAttempts + " with retryBackoff "
+                        + retryBackoff.toMillis() + " ms can wait " + worstRetryMs + " ms on one record (expected: under"
+                        + " half of " + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG + "=" + maxPollIntervalMs + ")");
+            }
+            return new PulseConsumer(this);
+        }
+
+        String failuresTopic() {
+            return Topics.failures(topicPrefix);
+        }
+
+        String statusTopic() {
+            return Topics.status(topicPrefix);
+        }
+
+        Properties consumerProperties() {
+            Properties props = new Properties();
+            props.putAll(properties);
+            props.keySet().removeIf(key -> !ConsumerConfig.configNames().contains(String.valueOf(key)));
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            props.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+            return props;
+        }
+
+        private long worstCaseRetryMillis() {
+            long total = 0;
+            Duration backoff = retryBackoff;
+            for (int attempt = 1; attempt < maxAttempts; attempt++) {
+                total += backoff.toMillis();
+                backoff = backoff.multipliedBy(2).compareTo(maxRetryBackoff) > 0 ? maxRetryBackoff : backoff.multipliedBy(2);
+            }
+            return total;
+        }
+
+        private static String requireText(String name, String value) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(name + " must not be empty");
+            }
+            return value;
+        }
+    }
+}
