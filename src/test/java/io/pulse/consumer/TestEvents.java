@@ -30,13 +30,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Writes Pulse's topics the way the publisher does (plain producer, single-object Avro), for consumer tests. */
-final class TestEvents implements AutoCloseable {
+public final class TestEvents implements AutoCloseable {
     final String prefix;
     final String failures;
     final String status;
     private final KafkaProducer<String, byte[]> producer;
 
-    TestEvents(String bootstrapServers, String prefix, int partitions) throws Exception {
+    public TestEvents(String bootstrapServers, String prefix, int partitions) throws Exception {
         this.prefix = prefix;
         this.failures = Topics.failures(prefix);
         this.status = Topics.status(prefix);
@@ -84,7 +84,7 @@ final class TestEvents implements AutoCloseable {
         }
     }
 
-    static StatusChange change(String node, int sequence, NodeState from, NodeState to) {
+    public static StatusChange change(String node, int sequence, NodeState from, NodeState to) {
         return StatusChange.newBuilder()
                 .setEventId(UUID.randomUUID())
                 .setObserver("127.0.0.1:7946")
@@ -99,7 +99,7 @@ final class TestEvents implements AutoCloseable {
                 .build();
     }
 
-    static FailureMessage failure(String node, long sequence) {
+    public static FailureMessage failure(String node, long sequence) {
         return FailureMessage.newBuilder()
                 .setEventId(UUID.randomUUID())
                 .setObserver("127.0.0.1:7946")
@@ -110,11 +110,11 @@ final class TestEvents implements AutoCloseable {
                 .build();
     }
 
-    void send(StatusChange change) {
+    public void send(StatusChange change) {
         send(status, change.getNodeId(), EventCodec.encode(change), change.getEventId().toString(), EventType.STATUS_CHANGE);
     }
 
-    void send(FailureMessage failure) {
+    public void send(FailureMessage failure) {
         send(failures, failure.getNodeId(), EventCodec.encode(failure), failure.getEventId().toString(), EventType.FAILURE);
     }
 
@@ -126,7 +126,7 @@ final class TestEvents implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, key, value));
     }
 
-    void flush() {
+    public void flush() {
         producer.flush();
     }
 
