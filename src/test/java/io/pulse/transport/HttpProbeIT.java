@@ -59,8 +59,7 @@ class HttpProbeIT extends ExternalProbeFixture {
         awaitState(id, NodeState.DEAD, DEAD_WITHIN);
         assertEquals(List.of(Reason.PROBE_ROUND_FAILED, Reason.SUSPICION_TIMEOUT), reasons(id));
         assertEquals(server.url("http", "/health") + ": HTTP 500", monitor.status(id).lastError());
-        NodeFailure failure = events.failures.get(0);
-        assertEquals(id, failure.node());
+        NodeFailure failure = events.awaitFailure(f -> f.node().equals(id), PulseEngineIT.SLACK);
         assertEquals(PROBES.maxRetries(), failure.retryAttempts());
         assertEquals(List.of(), failure.indirectPeers());
         assertEquals(failure.totalProbes(), failure.lostProbes(), "every probe lost: " + failure);

@@ -90,7 +90,7 @@ class PulseEngineIT {
                 FAST.worstCaseDetection().plus(SLACK));
         Duration took = Duration.between(stoppedAt, dead.at());
         assertTrue(took.compareTo(FAST.worstCaseDetection().plus(SLACK)) <= 0, "detected after " + took);
-        NodeFailure failure = events.failures.get(0);
+        NodeFailure failure = events.awaitFailure(f -> true, SLACK); // announced just after the DEAD change
         assertEquals(victimId, failure.node());
         assertEquals(FAST.maxRetries(), failure.retryAttempts());
         assertEquals(3, failure.indirectPeers().size());

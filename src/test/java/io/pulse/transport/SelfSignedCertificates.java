@@ -35,19 +35,32 @@ record SelfSignedCertificates(Path keyStore, Path pem) {
         keytool("-genkeypair", "-alias", "pulse", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
                 "-dname", "CN=pulse-test", "-ext", "san=" + subjectAltNames, "-keystore", keyStore.toString(),
                 "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
-        keytool("-exportcert", "-rfc", "-alias", "pulse", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
-                "-file", pem.toString());
-        return new SelfSignedCertificates(keyStore, pem);
+        SelfSignedCertificates made = new SelfSignedCertificates(keyStore, pem);
+        java.security.cert.Certificate certificate;
+        try {
+            certificate = made.load().getCertificate("pulse");
+            Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
+                    + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n", StandardCharsets.US_ASCII);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot read back " + keyStore, e);
+        }
+        return made;
     }
 
     SslContext serverContext() throws Exception {
+        KeyStore store = load();
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, PASSWORD.toCharArray());
+        return SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK).build();
+    }
+
+    private KeyStore load() throws IOException, java.security.GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keyStore)) {
             store.load(in, PASSWORD.toCharArray());
         }
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(store, PASSWORD.toCharArray());
-        return SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK).build();
+        return store;
     }
 
     private static void keytool(String... args) throws IOException, InterruptedException {
