@@ -28,6 +28,7 @@ import io.pulse.transport.health.HealthHandler;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -49,16 +50,27 @@ final class TestServer implements AutoCloseable {
     volatile Supplier<FullHttpResponse> answer;
 
     private TestServer(SslContext tls, ChannelHandler behaviour) {
+        this(tls, Duration.ZERO, behaviour);
+    }
+
+    private TestServer(SslContext tls, Duration handshakeDelay, ChannelHandler behaviour) {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         accepted.incrementAndGet();
                         open.add(ch);
-                        if (tls != null) {
-                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
-                        }
                         ch.pipeline().addLast(behaviour);
+                        if (tls != null && handshakeDelay.isZero()) {
+                            ch.pipeline().addFirst(tls.newHandler(ch.alloc()));
+                        } else if (tls != null) {
+                            // Read nothing, not even the ClientHello, until the delay is over.
+                            ch.config().setAutoRead(false);
+                            ch.eventLoop().schedule(() -> {
+                                ch.pipeline().addFirst(tls.newHandler(ch.alloc()));
+                                ch.config().setAutoRead(true);
+                            }, handshakeDelay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                        }
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
@@ -93,6 +105,22 @@ final class TestServer implements AutoCloseable {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new OnceThenClose(self));
+            }
+        });
+        self[0].answer = answer;
+        return self[0];
+    }
+
+    /**
+     * Like {@link #http} over TLS, with a TLS handshake that starts only {@code handshakeDelay} after
+     * the connection is accepted: a slow connect phase, before the client can write its request.
+     */
+    static TestServer https(SslContext tls, Duration handshakeDelay, Supplier<FullHttpResponse> answer) {
+        TestServer[] self = new TestServer[1];
+        self[0] = new TestServer(tls, handshakeDelay, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Answerer(self));
             }
         });
         self[0].answer = answer;
