@@ -210,6 +210,11 @@ final class TestServer implements AutoCloseable {
                 ReferenceCountUtil.release(request);
             }
         }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // e.g. a client that gave up mid-handshake (its timeout): not the test's concern
+        }
     }
 
     /** One per connection: answers its first request, closes on the second. */
@@ -231,6 +236,11 @@ final class TestServer implements AutoCloseable {
             }
             answered = true;
             ctx.writeAndFlush(server[0].answer.get());
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
         }
     }
 

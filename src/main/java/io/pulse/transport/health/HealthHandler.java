@@ -136,7 +136,13 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
         return query < 0 ? uri : uri.substring(0, query);
     }
 
-    /** Configures a {@link HealthHandler}; each setter checks its own argument. */
+    /**
+     * Configures a {@link HealthHandler}; each setter checks its own argument.
+     *
+     * <pre>{@code
+     * HealthHandler health = HealthHandler.builder().path("/healthz").ok(() -> ready).build();
+     * }</pre>
+     */
     public static final class Builder {
         private String path = DEFAULT_PATH;
         private Clock clock = Clock.system();

@@ -42,7 +42,14 @@ import java.util.function.Consumer;
  */
 public final class ExternalProber {
 
-    /** A target whose host names are resolved, ready for {@link #add} on the event loop. */
+    /**
+     * A target whose host names are resolved, ready for {@link #add} on the event loop.
+     *
+     * <pre>{@code
+     * ExternalProber.Registration r = prober.prepare(id, TcpProbeSpec.of("db-1.internal:5432")); // any thread
+     * loop.execute(() -> prober.add(r));
+     * }</pre>
+     */
     public static final class Registration {
         private final NodeId id;
         private final ProbeTarget target;

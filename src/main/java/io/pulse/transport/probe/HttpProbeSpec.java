@@ -122,7 +122,14 @@ public record HttpProbeSpec(List<URI> endpoints, Duration timeout, int successSt
         }
     }
 
-    /** Builds an {@link HttpProbeSpec}; each setter checks its own argument. */
+    /**
+     * Builds an {@link HttpProbeSpec}; each setter checks its own argument.
+     *
+     * <pre>{@code
+     * HttpProbeSpec spec = HttpProbeSpec.builder().endpoint("http://10.0.0.7:8080/health")
+     *         .successStatuses(200, 399).build();
+     * }</pre>
+     */
     public static final class Builder {
         private final List<URI> endpoints = new ArrayList<>();
         private Duration timeout;

@@ -98,7 +98,13 @@ public record TcpProbeSpec(String host, int port, Duration timeout, byte[] send,
         return bytes;
     }
 
-    /** Builds a {@link TcpProbeSpec}; each setter checks its own argument. */
+    /**
+     * Builds a {@link TcpProbeSpec}; each setter checks its own argument.
+     *
+     * <pre>{@code
+     * TcpProbeSpec spec = TcpProbeSpec.builder("10.0.0.9", 22).expectPrefix("SSH-").build();
+     * }</pre>
+     */
     public static final class Builder {
         private final String host;
         private final int port;
