@@ -17,15 +17,21 @@ import io.pulse.core.Message;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
 import io.pulse.core.NodeStatus;
+import io.pulse.core.ProbeResult;
 import io.pulse.core.PulseCore;
 import io.pulse.core.StatusChange;
 import io.pulse.core.TargetOptions;
 import io.pulse.protocol.DatagramCodec;
 import io.pulse.protocol.Envelope;
 import io.pulse.protocol.RejectCounters;
+import io.pulse.transport.probe.ExternalProber;
+import io.pulse.transport.probe.HttpProbeSpec;
+import io.pulse.transport.probe.ProbeCounters;
+import io.pulse.transport.probe.TcpProbeSpec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,7 +42,8 @@ import java.util.function.Consumer;
 
 /**
  * The running pulse engine: one UDP socket that probes targets and answers (and relays) probes,
- * driven by a {@link PulseCore} on one Netty event loop. No thread per node.
+ * driven by a {@link PulseCore} on one Netty event loop. No thread per node. Services that do not
+ * speak Pulse are probed over HTTP(S) or TCP on the same loop, through the same state machine.
  *
  * <pre>{@code
  * try (PulseEngine engine = PulseEngine.builder()
@@ -44,6 +51,8 @@ import java.util.function.Consumer;
  *         .start()) {
  *     engine.onFailure(f -> System.out.println(f.node() + " is dead"));
  *     engine.addTarget("10.0.0.7:7946");
+ *     engine.addHttpTarget(HttpProbeSpec.of("http://10.0.0.8:8080/health"), TargetOptions.defaults());
+ *     engine.addTcpTarget(TcpProbeSpec.of("10.0.0.9:5432"), TargetOptions.defaults());
  *     ...
  * }
  * }</pre>
@@ -69,6 +78,8 @@ public final class PulseEngine implements AutoCloseable {
     private final PulseCore core;
     private Channel channel;
     private EventLoop loop;
+    /** HTTP and TCP probes, on {@link #loop}; created with it. */
+    private ExternalProber external;
     private ScheduledFuture<?> tickTimer;
     private long tickDeadlineNanos = Long.MAX_VALUE;
     private boolean flushPending;
@@ -105,6 +116,7 @@ public final class PulseEngine implements AutoCloseable {
             throw new IllegalStateException("cannot bind UDP " + builder.bind + ": " + e.getMessage(), e);
         }
         loop = channel.eventLoop();
+        external = new ExternalProber(loop, Transports.socketChannelFor(channel), clock, this::onProbeResult);
         run(() -> {
             if (builder.responding) {
                 core.startResponding();
@@ -146,6 +158,46 @@ public final class PulseEngine implements AutoCloseable {
         InetSocketAddress address = resolve(id);
         run(() -> core.addTarget(id, address, options));
         return id;
+    }
+
+    /**
+     * Watches a service over HTTP(S), under the host:port of its first endpoint. Host names are
+     * resolved now, once.
+     *
+     * @throws IllegalArgumentException if a host cannot be resolved or the trusted certificates cannot be read
+     * @throws io.pulse.core.DuplicateNodeException if the id is watched already
+     */
+    public NodeId addHttpTarget(HttpProbeSpec spec, TargetOptions options) {
+        return addHttpTarget(spec.defaultNodeId(), spec, options);
+    }
+
+    /** {@link #addHttpTarget(HttpProbeSpec, TargetOptions)} under the node id {@code id}. */
+    public NodeId addHttpTarget(NodeId id, HttpProbeSpec spec, TargetOptions options) {
+        return addExternal(external.prepare(id, spec), options);
+    }
+
+    /**
+     * Watches a service over TCP, under its host:port. The host is resolved now, once.
+     *
+     * @throws IllegalArgumentException if the host cannot be resolved
+     * @throws io.pulse.core.DuplicateNodeException if the id is watched already
+     */
+    public NodeId addTcpTarget(TcpProbeSpec spec, TargetOptions options) {
+        return addTcpTarget(spec.defaultNodeId(), spec, options);
+    }
+
+    /** {@link #addTcpTarget(TcpProbeSpec, TargetOptions)} under the node id {@code id}. */
+    public NodeId addTcpTarget(NodeId id, TcpProbeSpec spec, TargetOptions options) {
+        return addExternal(external.prepare(id, spec), options);
+    }
+
+    private NodeId addExternal(ExternalProber.Registration registration, TargetOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
+        run(() -> {
+            core.addExternalTarget(registration.id(), options);
+            external.add(registration);
+        });
+        return registration.id();
     }
 
     /** @throws io.pulse.core.UnknownNodeException if the node is not watched */
@@ -193,6 +245,11 @@ public final class PulseEngine implements AutoCloseable {
         return call(core::counters);
     }
 
+    /** What the HTTP and TCP probes did: attempts, outcomes, health bodies, connections. */
+    public ProbeCounters probeCounters() {
+        return call(external::counters);
+    }
+
     /** Datagrams dropped as malformed, by reason. */
     public RejectCounters rejects() {
         return rejects;
@@ -231,6 +288,7 @@ public final class PulseEngine implements AutoCloseable {
             run(() -> {
                 core.stopProbing();
                 core.stopResponding();
+                external.close();
                 if (tickTimer != null) {
                     tickTimer.cancel(false);
                 }
@@ -332,6 +390,19 @@ public final class PulseEngine implements AutoCloseable {
         }
     }
 
+    /** A result of an HTTP or TCP probe, on the loop (the prober reports there). */
+    private void onProbeResult(ProbeResult result) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> onProbeResult(result));
+            return;
+        }
+        try {
+            core.onProbeResult(result);
+        } finally {
+            afterCoreCall();
+        }
+    }
+
     private final class InboundHandler extends SimpleChannelInboundHandler<Envelope> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Envelope envelope) {
@@ -359,6 +430,14 @@ public final class PulseEngine implements AutoCloseable {
         }
 
         @Override
+        public void probe(NodeId node, long sequence, Duration timeout) {
+            if (!external.probe(node, sequence, timeout)) {
+                // Cannot happen: a target and its prober are added in one loop task. Fail it visibly anyway.
+                loop.execute(() -> onProbeResult(ProbeResult.failure(sequence, "no HTTP or TCP prober for " + node)));
+            }
+        }
+
+        @Override
         public void statusChanged(StatusChange change) {
             notify(statusListeners, change);
         }
@@ -370,6 +449,7 @@ public final class PulseEngine implements AutoCloseable {
 
         @Override
         public void removed(NodeId node) {
+            external.forget(node);
             notify(removalListeners, node);
         }
 

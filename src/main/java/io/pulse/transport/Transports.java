@@ -1,12 +1,16 @@
 package io.pulse.transport;
 
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /** Native epoll where it loads (Linux), NIO everywhere else. */
@@ -25,5 +29,10 @@ final class Transports {
 
     static Class<? extends DatagramChannel> datagramChannel() {
         return nativeEpoll() ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    }
+
+    /** The TCP channel type that runs on the event loop of {@code datagram} (epoll or NIO). */
+    static Class<? extends SocketChannel> socketChannelFor(Channel datagram) {
+        return datagram instanceof EpollDatagramChannel ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 }

@@ -47,18 +47,25 @@ final class EngineEvents {
         }
     }
 
-    /** Waits for the first failure event, and returns it. */
-    NodeFailure awaitFailure(Duration limit) throws InterruptedException {
+    /**
+     * Waits until a failure matches, and returns it. A DEAD status change is announced just before
+     * its failure, so a test that saw the change must still wait for the failure.
+     */
+    NodeFailure awaitFailure(Predicate<NodeFailure> match, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         synchronized (this) {
-            while (failures.isEmpty()) {
+            while (true) {
+                for (NodeFailure failure : failures) {
+                    if (match.test(failure)) {
+                        return failure;
+                    }
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new AssertionError("no failure event within " + limit + "; saw " + changes);
+                    throw new AssertionError("no matching failure within " + limit + "; saw " + failures);
                 }
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
-            return failures.get(0);
         }
     }
 
