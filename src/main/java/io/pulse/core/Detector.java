@@ -176,7 +176,7 @@ final class Detector {
         long now = clock.monotonicNanos();
         if (probe.direct) {
             long rttNanos = now - probe.sentNanos;
-            target.rtt.addSample(rttNanos);
+            addRttSample(target, rttNanos);
             target.offset.addSample(probe.sentEpochNanos, ack.receivedEpochNanos(), ack.sentEpochNanos(),
                     probe.sentEpochNanos + rttNanos);
             answered(target, probe.round);
@@ -198,7 +198,7 @@ final class Detector {
             return true;
         }
         long now = clock.monotonicNanos();
-        target.rtt.addSample(result.rttNanos());
+        addRttSample(target, result.rttNanos());
         if (result.hasPeerTime()) {
             // One peer timestamp: t1 = t2, and t3 is t0 plus the RTT the driver measured.
             target.offset.addSample(probe.sentEpochNanos, result.peerEpochNanos(), result.peerEpochNanos(),
@@ -208,6 +208,11 @@ final class Detector {
         target.lastError = null;
         contact(target, 0, probe.round, now);
         return true;
+    }
+
+    private void addRttSample(Target target, long rttNanos) {
+        target.rtt.addSample(rttNanos);
+        output.rttSampled(new RttSample(target.id, target.kind(), Duration.ofNanos(rttNanos)));
     }
 
     /**

@@ -47,6 +47,10 @@ public final class PulseCore {
 
         default void removed(NodeId node) {
         }
+
+        /** A direct probe was answered; delivered like the other events, after the state work. */
+        default void rttSampled(RttSample sample) {
+        }
     }
 
     /** Counters of the messages the core set aside (the codec counts malformed ones). */
@@ -299,6 +303,11 @@ public final class PulseCore {
         @Override
         public void removed(NodeId node) {
             pendingEvents.add(() -> output.removed(node));
+        }
+
+        @Override
+        public void rttSampled(RttSample sample) {
+            pendingEvents.add(() -> output.rttSampled(sample));
         }
     }
 

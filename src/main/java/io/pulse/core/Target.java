@@ -66,6 +66,10 @@ final class Target {
         return address == null;
     }
 
+    NodeStatus.ProbeKind kind() {
+        return external() ? NodeStatus.ProbeKind.EXTERNAL : NodeStatus.ProbeKind.PULSE;
+    }
+
     Target(NodeId id, InetSocketAddress address, long intervalNanos, int maxRetries) {
         this.id = id;
         this.address = address;
@@ -105,6 +109,6 @@ final class Target {
                 rtt.hasSample() ? Duration.ofNanos(rtt.rttvarNanos()) : null,
                 Duration.ofNanos(timeoutNanos), clockOffset(),
                 offset.hasSample() ? Duration.ofNanos(offset.errorBoundNanos()) : null,
-                firstContact, lastContact, external() ? NodeStatus.ProbeKind.EXTERNAL : NodeStatus.ProbeKind.PULSE, lastError);
+                firstContact, lastContact, kind(), lastError);
     }
 }

@@ -19,6 +19,7 @@ import io.pulse.core.NodeId;
 import io.pulse.core.NodeStatus;
 import io.pulse.core.ProbeResult;
 import io.pulse.core.PulseCore;
+import io.pulse.core.RttSample;
 import io.pulse.core.StatusChange;
 import io.pulse.core.TargetOptions;
 import io.pulse.protocol.DatagramCodec;
@@ -73,6 +74,7 @@ public final class PulseEngine implements AutoCloseable {
     private final List<Consumer<StatusChange>> statusListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<NodeFailure>> failureListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<NodeId>> removalListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<RttSample>> rttListeners = new CopyOnWriteArrayList<>();
     private final AtomicLong pipelineErrors = new AtomicLong();
     private final AtomicLong listenerErrors = new AtomicLong();
     private final PulseCore core;
@@ -260,7 +262,7 @@ public final class PulseEngine implements AutoCloseable {
         return pipelineErrors.get();
     }
 
-    /** Exceptions thrown by status, failure or removal listeners (logged, then ignored). */
+    /** Exceptions thrown by status, failure, removal or RTT listeners (logged, then ignored). */
     public long listenerErrors() {
         return listenerErrors.get();
     }
@@ -279,6 +281,14 @@ public final class PulseEngine implements AutoCloseable {
 
     public void onRemoved(Consumer<NodeId> listener) {
         removalListeners.add(listener);
+    }
+
+    /**
+     * Every answered direct probe's round-trip time, as it feeds the node's smoothed RTT: one call
+     * per ACK (UDP) or successful HTTP/TCP probe, so the listener must be cheap (e.g. a histogram).
+     */
+    public void onRttSample(Consumer<RttSample> listener) {
+        rttListeners.add(listener);
     }
 
     /** Stops probing and answering, closes the socket, and stops the event loop if this engine made it. */
@@ -451,6 +461,11 @@ public final class PulseEngine implements AutoCloseable {
         public void removed(NodeId node) {
             external.forget(node);
             notify(removalListeners, node);
+        }
+
+        @Override
+        public void rttSampled(RttSample sample) {
+            notify(rttListeners, sample);
         }
 
         private <T> void notify(List<Consumer<T>> listeners, T event) {

@@ -27,6 +27,7 @@ final class ScriptedCore {
     final List<StatusChange> changes = new ArrayList<>();
     final List<NodeFailure> failures = new ArrayList<>();
     final List<NodeId> removed = new ArrayList<>();
+    final List<RttSample> rttSamples = new ArrayList<>();
     final PulseCore core;
     /** The incarnation each simulated peer answers with; 1 unless a test changes it. */
     final Map<InetSocketAddress, Long> incarnations = new HashMap<>();
@@ -57,6 +58,11 @@ final class ScriptedCore {
             @Override
             public void removed(NodeId node) {
                 removed.add(node);
+            }
+
+            @Override
+            public void rttSampled(RttSample sample) {
+                rttSamples.add(sample);
             }
         });
     }

@@ -11,6 +11,7 @@ import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
 import io.pulse.core.NodeState;
 import io.pulse.core.NodeStatus;
+import io.pulse.core.RttSample;
 import io.pulse.core.StatusChange;
 import io.pulse.core.TargetOptions;
 import io.pulse.core.UnknownNodeException;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -146,6 +148,33 @@ class PulseEngineIT {
         a.stopResponding();
         events.awaitChange(c -> c.current() == NodeState.DEAD, FAST.worstCaseDetection().plus(SLACK));
         assertTrue(monitor.listenerErrors() >= 3, "PENDING->ALIVE, ->SUSPECT, ->DEAD each threw once");
+    }
+
+    @Test
+    void everyAnsweredPingGivesOneRttSampleEvenAfterAListenerThrows() throws Exception {
+        PulseEngine monitor = monitor();
+        monitor.onRttSample(sample -> {
+            throw new AssertionError("a listener's bug");
+        });
+        List<RttSample> samples = new CopyOnWriteArrayList<>();
+        monitor.onRttSample(samples::add);
+        EngineEvents events = new EngineEvents(monitor);
+        PulseEngine a = responder(anyLoopbackPort());
+        NodeId id = monitor.addTarget(a.localId(), TargetOptions.defaults());
+        events.awaitChange(c -> c.current() == NodeState.ALIVE, FAST.probeInterval().plus(SLACK));
+        monitor.stopProbing();
+
+        // Late ACKs still count (and take back a loss), so wait for the last in flight to land.
+        NodeStatus status = Eventually.await("one sample per answered PING", () -> monitor.status(id),
+                s -> s.totalProbes() - s.lostProbes() == samples.size(), SLACK);
+        assertTrue(samples.size() >= 1, "at least the first ACK: " + samples);
+        for (RttSample sample : samples) {
+            assertEquals(id, sample.node());
+            assertEquals(NodeStatus.ProbeKind.PULSE, sample.kind());
+            assertTrue(!sample.rtt().isNegative() && sample.rtt().compareTo(FAST.probeTimeoutMax().plus(SLACK)) < 0,
+                    "loopback RTT: " + sample);
+        }
+        assertEquals(samples.size(), monitor.listenerErrors(), "the bad listener threw once per sample: " + status);
     }
 
     @Test
