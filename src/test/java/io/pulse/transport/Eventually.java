@@ -4,14 +4,20 @@ import java.time.Duration;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** Polls a value until it matches, with a deadline: for state that no listener announces (counters, sockets). */
-final class Eventually {
+/**
+ * Polls a value until it matches, with a deadline: for state that no listener announces (counters, sockets).
+ *
+ * <pre>{@code
+ * NodeStatus alive = Eventually.await("node alive", () -> engine.status(id), s -> s.healthy(), Duration.ofSeconds(2));
+ * }</pre>
+ */
+public final class Eventually {
     private static final long POLL_MILLIS = 10;
 
     private Eventually() {
     }
 
-    static <T> T await(String what, Supplier<T> value, Predicate<T> match, Duration limit) throws InterruptedException {
+    public static <T> T await(String what, Supplier<T> value, Predicate<T> match, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         T last = value.get();
         while (!match.test(last)) {

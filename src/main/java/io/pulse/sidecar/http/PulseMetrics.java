@@ -1,0 +1,192 @@
+package io.pulse.sidecar.http;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pulse.core.NodeState;
+import io.pulse.core.NodeStatus;
+import io.pulse.core.RttSample;
+import io.pulse.kafka.PublisherStats;
+import io.pulse.protocol.RejectReason;
+import io.pulse.transport.PulseEngine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The engine's and the publisher's figures as Prometheus metrics, served by {@link ApiServer} on
+ * {@code GET /metrics}.
+ *
+ * <pre>{@code
+ * PulseMetrics metrics = PulseMetrics.create();
+ * new JvmMemoryMetrics().bindTo(metrics.registry());   // optional: more meters on the same page
+ * ApiServer api = ApiServer.start(bind, engine, publisher::stats, metrics);
+ * }</pre>
+ *
+ * <p>Each scrape reads one snapshot of every node ({@link PulseEngine#statusAll()}) and one of the
+ * publisher's counters, then renders every meter from them. Probe counts are counters that only
+ * grow, though the per-node counts behind them fall when a node is removed or reset (see
+ * {@code ProbeTotals}). Publisher meters are there only while the publisher stats supplier gives
+ * stats. RTT samples go to a histogram as they happen, on the engine's loop.
+ */
+public final class PulseMetrics {
+    /** What {@link PrometheusMeterRegistry#scrape()} writes: the Prometheus text format 0.0.4. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** RTT histogram buckets, LAN (0.1 ms) to far WAN (2 s), about 2.5x apart. */
+    static final List<Duration> RTT_BUCKETS = List.of(
+            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+            Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2));
+
+    /** What one scrape reads; {@code publisher} is null when there is no publisher. */
+    private record Snapshot(Map<NodeState, Integer> byState, long probesSent, long probesLost,
+                            PublisherStats publisher) {
+    }
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ProbeTotals probes = new ProbeTotals();
+    private final Map<NodeStatus.ProbeKind, Timer> rtt = new EnumMap<>(NodeStatus.ProbeKind.class);
+    private final List<Meter> publisherMeters = new ArrayList<>();
+    private PulseEngine engine;
+    private Supplier<PublisherStats> publisherStats;
+    /** The snapshot of the scrape in progress, or null outside {@link #scrape()}. */
+    private volatile Snapshot current;
+
+    private PulseMetrics() {
+    }
+
+    public static PulseMetrics create() {
+        return new PulseMetrics();
+    }
+
+    /** The registry behind {@code /metrics}, to add meters of your own (JVM, process). */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Registers the meters of {@code engine} and of the publisher; once, by {@link ApiServer#start}. */
+    synchronized void bind(PulseEngine engine, Supplier<PublisherStats> publisherStats) {
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(publisherStats, "publisherStats");
+        if (this.engine != null) {
+            throw new IllegalStateException(
+                    "these metrics are bound to an engine already (one PulseMetrics per ApiServer)");
+        }
+        this.engine = engine;
+        this.publisherStats = publisherStats;
+
+        counter("pulse.probes.sent", "Direct probes sent (PING, or HTTP/TCP probe), retries included",
+                m -> m.snapshot().probesSent());
+        counter("pulse.probes.lost", "Direct probes whose round ended unanswered",
+                m -> m.snapshot().probesLost());
+        counter("pulse.probes.answered", "Direct probes answered: one RTT sample each",
+                m -> m.rtt.values().stream().mapToLong(Timer::count).sum());
+        for (NodeState state : NodeState.values()) {
+            Gauge.builder("pulse.nodes", this, m -> m.snapshot().byState().get(state))
+                    .description("Watched nodes by state").tag("state", state.name())
+                    .strongReference(true).register(registry);
+        }
+        for (NodeStatus.ProbeKind kind : NodeStatus.ProbeKind.values()) {
+            rtt.put(kind, Timer.builder("pulse.rtt").description("Round-trip time of answered direct probes")
+                    .tag("kind", kind.name()).serviceLevelObjectives(RTT_BUCKETS.toArray(Duration[]::new))
+                    .register(registry));
+        }
+        for (RejectReason reason : RejectReason.values()) {
+            FunctionCounter.builder("pulse.datagrams.rejected", this, m -> m.engine.rejects().count(reason))
+                    .description("Datagrams dropped as malformed").tag("reason", reason.name()).register(registry);
+        }
+        counter("pulse.listener.errors", "Exceptions thrown by engine listeners", m -> m.engine.listenerErrors());
+        counter("pulse.pipeline.errors", "Exceptions at the end of the UDP pipeline", m -> m.engine.pipelineErrors());
+        // The listener holds this object, so the engine keeps it (and its weakly held meters) alive.
+        engine.onRttSample(this::record);
+    }
+
+    private void counter(String name, String description, ToDoubleFunction<PulseMetrics> value) {
+        FunctionCounter.builder(name, this, value).description(description).register(registry);
+    }
+
+    private void record(RttSample sample) {
+        rtt.get(sample.kind()).record(sample.rtt());
+    }
+
+    /** The Prometheus text page, from one snapshot of the engine and of the publisher. Waits for the engine's loop. */
+    synchronized String scrape() {
+        current = takeSnapshot();
+        try {
+            showPublisherMeters(current.publisher() != null);
+            return registry.scrape();
+        } finally {
+            current = null;
+        }
+    }
+
+    /** The scrape's snapshot; a fresh one (per meter) when the registry is scraped not through {@link #scrape()}. */
+    private Snapshot snapshot() {
+        Snapshot snapshot = current;
+        return snapshot != null ? snapshot : takeSnapshot();
+    }
+
+    private Snapshot takeSnapshot() {
+        List<NodeStatus> nodes = engine.statusAll();
+        probes.update(nodes);
+        Map<NodeState, Integer> byState = new EnumMap<>(NodeState.class);
+        for (NodeState state : NodeState.values()) {
+            byState.put(state, 0);
+        }
+        for (NodeStatus node : nodes) {
+            byState.merge(node.state(), 1, Integer::sum);
+        }
+        return new Snapshot(byState, probes.sent(), probes.lost(), publisherStats.get());
+    }
+
+    private void showPublisherMeters(boolean shown) {
+        if (!shown) {
+            publisherMeters.forEach(registry::remove);
+            publisherMeters.clear();
+            return;
+        }
+        if (!publisherMeters.isEmpty()) {
+            return;
+        }
+        publisherGauge("pulse.outbox.pending.events", null, "Events in the outbox not yet acknowledged by Kafka",
+                PublisherStats::pendingEvents);
+        publisherGauge("pulse.outbox.pending.bytes", "bytes", "Size of those events in the outbox",
+                PublisherStats::pendingBytes);
+        publisherGauge("pulse.outbox.max.bytes", "bytes", "The outbox bound, pulse.outbox.max.bytes",
+                PublisherStats::maxBytes);
+        publisherCounter("pulse.events.published", "Events journaled to the outbox", PublisherStats::published);
+        publisherCounter("pulse.events.acknowledged", "Events acknowledged by Kafka (a resent one may count twice)",
+                PublisherStats::acknowledged);
+        publisherCounter("pulse.kafka.send.errors", "Send attempts that failed (they are sent again)",
+                PublisherStats::failedSends);
+        publisherCounter("pulse.events.dropped", "Events refused: outbox full or not writable",
+                PublisherStats::dropped);
+        publisherCounter("pulse.events.poisoned", "Journaled events Kafka refused for good, or unreadable",
+                PublisherStats::poisoned);
+    }
+
+    private void publisherGauge(String name, String unit, String description, ToDoubleFunction<PublisherStats> value) {
+        publisherMeters.add(Gauge.builder(name, this, m -> publisherValue(m, value)).baseUnit(unit)
+                .description(description).strongReference(true).register(registry));
+    }
+
+    private void publisherCounter(String name, String description, ToDoubleFunction<PublisherStats> value) {
+        publisherMeters.add(FunctionCounter.builder(name, this, m -> publisherValue(m, value))
+                .description(description).register(registry));
+    }
+
+    private static double publisherValue(PulseMetrics metrics, ToDoubleFunction<PublisherStats> value) {
+        PublisherStats stats = metrics.snapshot().publisher();
+        return stats == null ? Double.NaN : value.applyAsDouble(stats);
+    }
+}

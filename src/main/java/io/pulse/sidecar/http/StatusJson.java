@@ -1,0 +1,104 @@
+package io.pulse.sidecar.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.pulse.core.NodeId;
+import io.pulse.core.NodeStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The JSON bodies of the API, written with jackson-core's streaming generator. A node:
+ * <pre>
+ * {"id":"10.0.0.7:7946","state":"ALIVE","kind":"PULSE","incarnation":1767225600000,
+ *  "totalProbes":12,"lostProbes":1,"lossRatio":0.0833,"srttMs":0.412,"rttVarianceMs":0.05,
+ *  "probeTimeoutMs":100.0,"clockOffsetMs":-0.3,"clockOffsetErrorMs":0.2,
+ *  "firstContact":"2026-01-01T00:00:00.123Z","lastContact":"2026-01-01T00:00:11.123Z","lastError":null}
+ * </pre>
+ * Durations are fractional milliseconds, instants RFC 3339 in UTC, and either is null when absent.
+ */
+final class StatusJson {
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final double NANOS_PER_MS = 1_000_000.0;
+
+    private StatusJson() {
+    }
+
+    /** {@code {"node": local, "nodes": [...]}}, the nodes in the order given (the engine's: by id). */
+    static byte[] all(NodeId local, List<NodeStatus> nodes) {
+        return write(json -> {
+            json.writeStartObject();
+            json.writeStringField("node", local.toString());
+            json.writeArrayFieldStart("nodes");
+            for (NodeStatus node : nodes) {
+                node(json, node);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
+    }
+
+    static byte[] one(NodeStatus node) {
+        return write(json -> node(json, node));
+    }
+
+    /** {@code {"error": message}}. */
+    static byte[] error(String message) {
+        return write(json -> {
+            json.writeStartObject();
+            json.writeStringField("error", message);
+            json.writeEndObject();
+        });
+    }
+
+    private static void node(JsonGenerator json, NodeStatus node) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("id", node.node().toString());
+        json.writeStringField("state", node.state().name());
+        json.writeStringField("kind", node.kind().name());
+        json.writeNumberField("incarnation", node.incarnation());
+        json.writeNumberField("totalProbes", node.totalProbes());
+        json.writeNumberField("lostProbes", node.lostProbes());
+        json.writeNumberField("lossRatio", node.lossRatio());
+        millis(json, "srttMs", node.srtt());
+        millis(json, "rttVarianceMs", node.rttVariance());
+        millis(json, "probeTimeoutMs", node.probeTimeout());
+        millis(json, "clockOffsetMs", node.clockOffset());
+        millis(json, "clockOffsetErrorMs", node.clockOffsetError());
+        instant(json, "firstContact", node.firstContact());
+        instant(json, "lastContact", node.lastContact());
+        json.writeStringField("lastError", node.lastError());
+        json.writeEndObject();
+    }
+
+    private static void millis(JsonGenerator json, String field, Duration value) throws IOException {
+        if (value == null) {
+            json.writeNullField(field);
+        } else {
+            json.writeNumberField(field, value.toNanos() / NANOS_PER_MS);
+        }
+    }
+
+    /** {@link Instant#toString()} is RFC 3339 in UTC ({@code Z}), with as many fraction digits as it needs. */
+    private static void instant(JsonGenerator json, String field, Instant value) throws IOException {
+        json.writeStringField(field, value == null ? null : value.toString());
+    }
+
+    private interface Body {
+        void writeTo(JsonGenerator json) throws IOException;
+    }
+
+    private static byte[] write(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            body.writeTo(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen: a byte array does not fail
+        }
+        return out.toByteArray();
+    }
+}
