@@ -1,5 +1,6 @@
 package io.pulse.kafka.testing;
 
+import io.pulse.sidecar.embedded.BrokerFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,67 +1,39 @@
 package io.pulse.kafka.testing;
 
+import io.pulse.sidecar.embedded.EmbeddedKafka;
 import java.io.IOException;
 import java.util.Map;
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.common.utils.internals.Exit;
 
-/**
- * A broker in the test JVM ({@link KafkaRaftServer}); Kafka's exit and halt procedures are
- * replaced so that a broker error fails the test instead of ending the JVM.
- */
+/** A broker in the test JVM: the sidecar's {@link EmbeddedKafka}. */
 final class InJvmBroker implements TestBroker {
-    private final BrokerFiles files;
-    private KafkaRaftServer server;
+    private final EmbeddedKafka kafka;
 
     InJvmBroker(Map<String, String> overrides) throws IOException {
-        this.files = new BrokerFiles(overrides);
+        this.kafka = EmbeddedKafka.create(overrides);
     }
 
     @Override
     public String bootstrapServers() {
-        return files.bootstrapServers();
+        return kafka.bootstrapServers();
     }
 
     @Override
-    public synchronized void start() throws Exception {
-        if (server != null) {
-            return;
-        }
-        Exit.setExitProcedure((code, message) -> {
-            throw new IllegalStateException("Kafka tried to exit the JVM with " + code + ": " + message);
-        });
-        Exit.setHaltProcedure((code, message) -> {
-            throw new IllegalStateException("Kafka tried to halt the JVM with " + code + ": " + message);
-        });
-        files.formatIfNeeded();
-        KafkaRaftServer started = new KafkaRaftServer(KafkaConfig.fromProps(files.properties, false), Time.SYSTEM);
-        started.startup();
-        server = started;
-        files.awaitServing();
+    public void start() throws Exception {
+        kafka.start();
     }
 
     @Override
-    public synchronized void stop() {
-        if (server != null) {
-            server.shutdown();
-            server.awaitShutdown();
-            server = null;
-        }
+    public void stop() {
+        kafka.stop();
     }
 
     @Override
-    public synchronized boolean isRunning() {
-        return server != null;
+    public boolean isRunning() {
+        return kafka.isRunning();
     }
 
     @Override
     public void destroy() {
-        try {
-            stop();
-        } finally {
-            files.delete();
-        }
+        kafka.close();
     }
 }

@@ -4,20 +4,29 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads a JSON document into maps (in field order), lists, strings, longs, doubles, booleans and nulls. */
-final class Json {
+/**
+ * Reads a JSON document into maps (in field order), lists, strings, longs, doubles, booleans and
+ * nulls, with jackson-core's streaming parser: for {@code pulse status}, which reads the API's
+ * answers, and for tests.
+ *
+ * <pre>{@code
+ * Map<String, Object> status = Json.object(body);
+ * List<?> nodes = (List<?>) status.get("nodes");
+ * }</pre>
+ */
+public final class Json {
     private static final JsonFactory JSON = new JsonFactory();
 
     private Json() {
     }
 
-    static Object parse(String text) {
+    /** @throws IllegalArgumentException if {@code text} is not one JSON value */
+    public static Object parse(String text) {
         try (JsonParser parser = JSON.createParser(text)) {
             Object value = read(parser, parser.nextToken());
             if (parser.nextToken() != null) {
@@ -25,16 +34,24 @@ final class Json {
             }
             return value;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
         }
     }
 
+    /** @throws IllegalArgumentException if {@code text} is not a JSON object */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(String text) {
-        return (Map<String, Object>) parse(text);
+    public static Map<String, Object> object(String text) {
+        Object value = parse(text);
+        if (!(value instanceof Map)) {
+            throw new IllegalArgumentException("expected a JSON object, got " + text);
+        }
+        return (Map<String, Object>) value;
     }
 
     private static Object read(JsonParser parser, JsonToken token) throws IOException {
+        if (token == null) {
+            throw new IllegalArgumentException("unexpected end of JSON");
+        }
         switch (token) {
             case START_OBJECT -> {
                 Map<String, Object> map = new LinkedHashMap<>();

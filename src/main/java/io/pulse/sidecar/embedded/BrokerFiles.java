@@ -1,4 +1,4 @@
-package io.pulse.kafka.testing;
+package io.pulse.sidecar.embedded;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,17 +20,32 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Uuid;
 
-/** The directory, ports, {@code server.properties} and formatted storage of one test broker. */
-final class BrokerFiles {
-    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+/**
+ * The directory, ports, {@code server.properties} and formatted storage of one single-node KRaft
+ * broker on 127.0.0.1 (broker and controller in one), for {@link EmbeddedKafka} and for a broker
+ * run as a child process ({@code kafka.Kafka <propertiesFile>}).
+ *
+ * <pre>{@code
+ * BrokerFiles files = new BrokerFiles(Map.of());
+ * files.formatIfNeeded();
+ * // start kafka.Kafka files.propertiesFile() in a child JVM, then:
+ * files.awaitServing();
+ * }</pre>
+ *
+ * The ports are chosen free when the files are made and kept across restarts, so clients
+ * reconnect to the same address.
+ */
+public final class BrokerFiles {
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    final Path dir;
-    final Path propertiesFile;
-    final int brokerPort;
-    final int controllerPort;
-    final Properties properties;
+    public final Path dir;
+    public final Path propertiesFile;
+    public final int brokerPort;
+    public final int controllerPort;
+    public final Properties properties;
 
-    BrokerFiles(Map<String, String> overrides) throws IOException {
+    /** New files in a fresh temporary directory; {@code overrides} replace server.properties entries. */
+    public BrokerFiles(Map<String, String> overrides) throws IOException {
         this.dir = Files.createTempDirectory("pulse-kafka-");
         this.brokerPort = freePort();
         this.controllerPort = freePort();
@@ -56,16 +71,17 @@ final class BrokerFiles {
         properties.putAll(overrides);
         this.propertiesFile = dir.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(propertiesFile)) {
-            properties.store(out, "Pulse test broker");
+            properties.store(out, "Pulse embedded broker");
         }
     }
 
-    String bootstrapServers() {
+    /** {@code 127.0.0.1:<port>} of the PLAINTEXT listener. */
+    public String bootstrapServers() {
         return "127.0.0.1:" + brokerPort;
     }
 
     /** {@code kafka-storage.sh format --standalone}, once. */
-    void formatIfNeeded() throws IOException {
+    public void formatIfNeeded() throws IOException {
         if (Files.exists(dir.resolve("data").resolve("meta.properties"))) {
             return;
         }
@@ -78,7 +94,7 @@ final class BrokerFiles {
     }
 
     /** Waits until the broker answers a describeCluster; throws if it does not within the start timeout. */
-    void awaitServing() throws InterruptedException {
+    public void awaitServing() throws InterruptedException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         Exception last = null;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers(),
@@ -97,7 +113,8 @@ final class BrokerFiles {
         throw new IllegalStateException("broker at " + bootstrapServers() + " did not serve within " + START_TIMEOUT, last);
     }
 
-    void delete() {
+    /** Deletes the directory and everything in it. */
+    public void delete() {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
@@ -105,7 +122,8 @@ final class BrokerFiles {
         }
     }
 
-    static int freePort() throws IOException {
+    /** A TCP port free on 127.0.0.1 now. */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

@@ -1,0 +1,210 @@
+package io.pulse.sidecar;
+
+import io.pulse.core.DuplicateNodeException;
+import io.pulse.core.NodeId;
+import io.pulse.kafka.PublisherConfig;
+import io.pulse.kafka.PublisherStats;
+import io.pulse.kafka.PulsePublisher;
+import io.pulse.sidecar.config.SidecarConfig;
+import io.pulse.sidecar.config.TargetSpec;
+import io.pulse.sidecar.http.ApiServer;
+import io.pulse.sidecar.http.PulseMetrics;
+import io.pulse.core.TargetOptions;
+import io.pulse.transport.PulseEngine;
+import io.pulse.transport.probe.HttpProbeSpec;
+import io.pulse.transport.probe.TcpProbeSpec;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Pulse sidecar: the engine (probing and answering), the publisher and the HTTP API,
+ * wired from a {@link SidecarConfig}.
+ *
+ * <pre>{@code
+ * try (Sidecar sidecar = Sidecar.start(config)) {
+ *     sidecar.awaitStop();
+ * }
+ * }</pre>
+ *
+ * Start order keeps every event: the engine binds without probing, the publisher starts (an
+ * unreachable Kafka delays nothing past {@code pulse.startup.timeout.ms} and loses nothing: the
+ * outbox keeps events), the listeners are wired, then the targets are added and probing starts.
+ * A target whose host name does not resolve yet is tried again every {@link #RESOLVE_RETRY}.
+ * {@link #close()} stops probing, flushes the outbox to Kafka (bounded by
+ * {@code pulse.close.timeout.ms}), and closes everything.
+ */
+public final class Sidecar implements AutoCloseable {
+    static final Duration RESOLVE_RETRY = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
+
+    private final PulseEngine engine;
+    private final PulsePublisher publisher;
+    private final ApiServer api;
+    private final NodeId observer;
+    private final ScheduledExecutorService retries;
+
+    private Sidecar(PulseEngine engine, PulsePublisher publisher, ApiServer api, NodeId observer,
+                    ScheduledExecutorService retries) {
+        this.engine = engine;
+        this.publisher = publisher;
+        this.api = api;
+        this.observer = observer;
+        this.retries = retries;
+    }
+
+    /** Starts every part; a part that fails to start closes the ones started before it. */
+    public static Sidecar start(SidecarConfig config) {
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            PulseEngine engine = PulseEngine.builder()
+                    .bind(resolved(config.nodeBind()))
+                    .config(config.detector())
+                    .responding(config.respond())
+                    .probing(false)
+                    .start();
+            started.add(engine);
+            NodeId observer = config.nodeId().orElseGet(() -> observerOf(engine));
+            PulsePublisher publisher = null;
+            if (config.kafkaEnabled()) {
+                Map<String, Object> kafka = new HashMap<>(config.kafka());
+                kafka.put(PublisherConfig.OBSERVER, observer.toString());
+                publisher = PulsePublisher.builder().properties(kafka).build();
+                started.add(publisher);
+                engine.onStatusChange(publisher::publish);
+                engine.onFailure(publisher::publish);
+                engine.onRemoved(publisher::publishRemoval);
+            }
+            PulsePublisher published = publisher;
+            ApiServer api = null;
+            if (config.httpEnabled()) {
+                api = ApiServer.start(resolved(config.httpBind()), engine,
+                        published == null ? () -> null : published::stats, PulseMetrics.create());
+                started.add(api);
+            }
+            ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "pulse-target-resolver");
+                thread.setDaemon(true);
+                return thread;
+            });
+            Sidecar sidecar = new Sidecar(engine, publisher, api, observer, retries);
+            for (TargetSpec target : config.targets()) {
+                sidecar.addOrRetry(target);
+            }
+            engine.startProbing();
+            LOG.info("Pulse {} listening on udp {}{}, watching {} target(s){}", observer, engine.localAddress(),
+                    api == null ? "" : ", HTTP API on " + api.localAddress(), config.targets().size(),
+                    publisher == null ? ", Kafka publishing off" : ", publishing to " + config.kafka().get("bootstrap.servers"));
+            return sidecar;
+        } catch (RuntimeException e) {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                try {
+                    started.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private void addOrRetry(TargetSpec target) {
+        try {
+            add(target);
+        } catch (DuplicateNodeException e) {
+            LOG.warn("target {} is configured twice (or is this node itself); watched once: {}", target, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("target {} cannot be added yet ({}); trying again every {} s", target, e.getMessage(),
+                    RESOLVE_RETRY.toSeconds());
+            retries.schedule(() -> addOrRetry(target), RESOLVE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void add(TargetSpec target) {
+        switch (target.kind()) {
+            case UDP -> engine.addTarget(target.nodeId(), TargetOptions.defaults());
+            case HTTP -> engine.addHttpTarget(HttpProbeSpec.of(target.text()), TargetOptions.defaults());
+            case TCP -> engine.addTcpTarget(TcpProbeSpec.of(target.text()), TargetOptions.defaults());
+        }
+    }
+
+    /** The bound address, or the host name and port when bound to a wildcard address. */
+    private static NodeId observerOf(PulseEngine engine) {
+        InetSocketAddress local = engine.localAddress();
+        if (!local.getAddress().isAnyLocalAddress()) {
+            return engine.localId();
+        }
+        try {
+            return NodeId.of(InetAddress.getLocalHost().getHostName(), local.getPort());
+        } catch (UnknownHostException e) {
+            return engine.localId();
+        }
+    }
+
+    /** A bind address from the configuration, its host resolved. */
+    static InetSocketAddress resolved(InetSocketAddress unresolved) {
+        InetSocketAddress address = new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("cannot resolve " + unresolved.getHostString());
+        }
+        return address;
+    }
+
+    public PulseEngine engine() {
+        return engine;
+    }
+
+    /** The publisher's counters, or null when Kafka publishing is off. */
+    public PublisherStats publisherStats() {
+        return publisher == null ? null : publisher.stats();
+    }
+
+    /** The HTTP API's address, or null when it is off. */
+    public InetSocketAddress apiAddress() {
+        return api == null ? null : api.localAddress();
+    }
+
+    /** The id written into this node's events. */
+    public NodeId observer() {
+        return observer;
+    }
+
+    @Override
+    public void close() {
+        retries.shutdownNow();
+        engine.stopProbing();
+        RuntimeException failure = null;
+        for (AutoCloseable part : new AutoCloseable[] {api, publisher, engine}) {
+            if (part == null) {
+                continue;
+            }
+            try {
+                part.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("closing the sidecar failed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (publisher != null) {
+            PublisherStats stats = publisher.stats();
+            LOG.info("Pulse {} stopped; {} event(s) published, {} left in the outbox for the next start",
+                    observer, stats.published(), stats.pendingEvents());
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

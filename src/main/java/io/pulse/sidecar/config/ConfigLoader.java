@@ -1,0 +1,164 @@
+package io.pulse.sidecar.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads the sidecar's configuration from its three sources, each overriding the one before:
+ * the YAML file, {@code PULSE_*} environment variables, then flags ({@code --set key=value}).
+ *
+ * <pre>{@code
+ * SidecarConfig config = ConfigLoader.load(Path.of("pulse.yaml"), System.getenv(), Map.of("node.bind", "127.0.0.1:0"));
+ * }</pre>
+ *
+ * Nested YAML maps are flattened with dots ({@code detector: {probe.interval: 2s}} is
+ * {@code detector.probe.interval}). Unknown keys in the file or the flags are errors; unknown
+ * {@code PULSE_*} variables are ignored (other programs use that prefix too).
+ */
+public final class ConfigLoader {
+    static final String ENV_KAFKA_PROPERTIES = SidecarSettings.envName(SidecarSettings.KAFKA_PROPERTIES);
+    private static final int MAX_FILE_BYTES = 1024 * 1024;
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param file      the YAML file, or {@code null} for none
+     * @param env       the environment ({@code System.getenv()})
+     * @param overrides flag values by key
+     * @throws ConfigurationException naming the source, key, value and what is allowed
+     */
+    public static SidecarConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        Map<String, SidecarConfig.Sourced> values = new LinkedHashMap<>();
+        if (file != null) {
+            String source = file.toString();
+            readYaml(file).forEach((key, value) -> {
+                requireKnown(key, source);
+                values.put(key, new SidecarConfig.Sourced(value, source));
+            });
+        }
+        for (String key : SidecarSettings.DEFINITION.names()) {
+            String name = SidecarSettings.envName(key);
+            if (env.containsKey(name)) {
+                values.put(key, new SidecarConfig.Sourced(env.get(name), "environment " + name));
+            }
+        }
+        env.forEach((name, value) -> {
+            if (name.startsWith(ENV_KAFKA_PROPERTIES) && name.length() > ENV_KAFKA_PROPERTIES.length()) {
+                String property = name.substring(ENV_KAFKA_PROPERTIES.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                values.put(SidecarSettings.KAFKA_PROPERTIES + property,
+                        new SidecarConfig.Sourced(value, "environment " + name));
+            }
+        });
+        overrides.forEach((key, value) -> {
+            requireKnown(key, "flag --set " + key);
+            values.put(key, new SidecarConfig.Sourced(value, "flag --set " + key));
+        });
+        return SidecarConfig.parse(values);
+    }
+
+    /** {@code key=value} of a {@code --set} flag. */
+    public static Map.Entry<String, String> parseAssignment(String text) {
+        int equals = text.indexOf('=');
+        if (equals <= 0) {
+            throw new ConfigurationException("flag --set: got \"" + text + "\" (expected: key=value, e.g. node.bind=127.0.0.1:7946)");
+        }
+        return Map.entry(text.substring(0, equals).trim(), text.substring(equals + 1).trim());
+    }
+
+    private static void requireKnown(String key, String source) {
+        if (SidecarSettings.DEFINITION.names().contains(key)) {
+            return;
+        }
+        if (key.startsWith(SidecarSettings.KAFKA_PROPERTIES) && key.length() > SidecarSettings.KAFKA_PROPERTIES.length()) {
+            return;
+        }
+        String section = key.contains(".") ? key.substring(0, key.indexOf('.') + 1) : key;
+        List<String> near = new TreeSet<>(SidecarSettings.DEFINITION.names()).stream()
+                .filter(name -> name.startsWith(section)).collect(Collectors.toList());
+        throw new ConfigurationException(source + ": unknown key " + key + " (expected one of "
+                + (near.isEmpty() ? new TreeSet<>(SidecarSettings.DEFINITION.names()) : near)
+                + ", or " + SidecarSettings.KAFKA_PROPERTIES + "<Kafka client property>)");
+    }
+
+    /** The file's settings, flattened to dotted keys; lists and scalars kept as they are. */
+    static Map<String, Object> readYaml(Path file) {
+        String text;
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                throw new ConfigurationException(file + ": larger than " + MAX_FILE_BYTES + " bytes");
+            }
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigurationException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigurationException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(10);
+        Object root;
+        try {
+            root = new Yaml(new SafeConstructor(options)).load(text);
+        } catch (MarkedYAMLException e) {
+            throw new ConfigurationException(file + ": line " + (e.getProblemMark().getLine() + 1) + ", column "
+                    + (e.getProblemMark().getColumn() + 1) + ": " + e.getProblem()
+                    + (e.getContext() == null ? "" : " (" + e.getContext() + ")"), e);
+        } catch (YAMLException e) {
+            throw new ConfigurationException(file + ": not valid YAML: " + e.getMessage(), e);
+        }
+        Map<String, Object> flat = new LinkedHashMap<>();
+        if (root == null) {
+            return flat;
+        }
+        if (!(root instanceof Map<?, ?> map)) {
+            throw new ConfigurationException(file + ": got a " + kind(root) + " at the top (expected: a mapping of keys to values)");
+        }
+        flatten(file, "", map, flat);
+        return flat;
+    }
+
+    private static void flatten(Path file, String prefix, Map<?, ?> map, Map<String, Object> flat) {
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            if (!(entry.getKey() instanceof String name) || name.isBlank()) {
+                throw new ConfigurationException(file + ": got the key " + entry.getKey() + " under "
+                        + (prefix.isEmpty() ? "the top" : prefix) + " (expected: a name)");
+            }
+            String key = prefix + name;
+            Object value = entry.getValue();
+            if (value instanceof Map<?, ?> nested) {
+                flatten(file, key + ".", nested, flat);
+            } else if (value instanceof List<?> list) {
+                flat.put(key, list.stream().map(item -> scalar(file, key, item)).collect(Collectors.toList()));
+            } else if (value != null) {
+                flat.put(key, scalar(file, key, value));
+            }
+        }
+    }
+
+    private static String scalar(Path file, String key, Object value) {
+        if (value instanceof Map<?, ?> || value instanceof List<?> || value == null) {
+            throw new ConfigurationException(file + ": " + key + ": got a " + kind(value) + " in a list (expected: plain values)");
+        }
+        return String.valueOf(value);
+    }
+
+    private static String kind(Object value) {
+        return value == null ? "null" : value instanceof Map<?, ?> ? "mapping" : value instanceof List<?> ? "list" : "value";
+    }
+}

@@ -1,0 +1,207 @@
+package io.pulse.sidecar.config;
+
+import io.pulse.core.DetectorConfig;
+import io.pulse.core.NodeId;
+import io.pulse.kafka.PublisherConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The sidecar's configuration, validated and sealed: what {@link ConfigLoader#load} returns.
+ *
+ * <pre>{@code
+ * SidecarConfig config = ConfigLoader.load(Path.of("pulse.yaml"), System.getenv(), Map.of());
+ * PulseEngine engine = PulseEngine.builder().bind(config.nodeBind()).config(config.detector()).start();
+ * }</pre>
+ *
+ * @param nodeBind        UDP address to bind (unresolved; port 0 lets the OS choose)
+ * @param nodeId          this node's id, or empty to derive it from the bound address
+ * @param respond         whether this node answers pulses
+ * @param targets         the watched nodes
+ * @param detector        detection parameters
+ * @param kafkaEnabled    whether events are published
+ * @param kafka           the publisher's settings (see {@link PublisherConfig}) without {@code pulse.observer},
+ *                        which is known once the node is bound
+ * @param httpEnabled     whether the HTTP API runs
+ * @param httpBind        its address (unresolved)
+ * @param logFormat       {@code text} or {@code json}
+ * @param logLevel        Pulse's log level
+ * @param effective       every setting with its value and where it came from, for {@code --dry-run}
+ */
+public record SidecarConfig(
+        InetSocketAddress nodeBind,
+        Optional<NodeId> nodeId,
+        boolean respond,
+        List<TargetSpec> targets,
+        DetectorConfig detector,
+        boolean kafkaEnabled,
+        Map<String, Object> kafka,
+        boolean httpEnabled,
+        InetSocketAddress httpBind,
+        String logFormat,
+        String logLevel,
+        Map<String, Sourced> effective) {
+
+    /** A raw value and where it came from. */
+    public record Sourced(Object value, String source) {
+    }
+
+    /** DetectorConfig's own names for its settings, to name the key in its messages. */
+    private static final Map<String, String> DETECTOR_NAMES = Map.of(
+            "probeInterval", SidecarSettings.PROBE_INTERVAL,
+            "probeTimeoutMin", SidecarSettings.PROBE_TIMEOUT_MIN,
+            "probeTimeoutMax", SidecarSettings.PROBE_TIMEOUT_MAX,
+            "maxRetries", SidecarSettings.MAX_RETRIES,
+            "indirectProbes", SidecarSettings.INDIRECT_PROBES,
+            "suspicionTimeout", SidecarSettings.SUSPICION_TIMEOUT,
+            "deadProbeInterval", SidecarSettings.DEAD_PROBE_INTERVAL,
+            "jitterRatio", SidecarSettings.JITTER_RATIO);
+    /** The publisher's keys for ours. */
+    private static final Map<String, String> PUBLISHER_KEYS = Map.of(
+            SidecarSettings.KAFKA_BOOTSTRAP_SERVERS, "bootstrap.servers",
+            SidecarSettings.KAFKA_TOPIC_PREFIX, PublisherConfig.TOPIC_PREFIX,
+            SidecarSettings.KAFKA_TOPIC_PARTITIONS, PublisherConfig.TOPIC_PARTITIONS,
+            SidecarSettings.KAFKA_TOPIC_REPLICATION_FACTOR, PublisherConfig.TOPIC_REPLICATION_FACTOR,
+            SidecarSettings.KAFKA_CLUSTER, PublisherConfig.CLUSTER,
+            SidecarSettings.OUTBOX_DIR, PublisherConfig.OUTBOX_DIR,
+            SidecarSettings.OUTBOX_MAX_BYTES, PublisherConfig.OUTBOX_MAX_BYTES);
+
+    public SidecarConfig {
+        targets = List.copyOf(targets);
+        kafka = Map.copyOf(kafka);
+        effective = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(effective));
+    }
+
+    /** Each value checked on its own (type, validator), then the rules across values. */
+    static SidecarConfig parse(Map<String, Sourced> raw) {
+        Map<String, Object> parsed = new LinkedHashMap<>();
+        Map<String, Sourced> effective = new LinkedHashMap<>();
+        for (ConfigDef.ConfigKey key : SidecarSettings.DEFINITION.configKeys().values()) {
+            Sourced given = raw.get(key.name);
+            Object value = given == null ? key.defaultValue : given.value();
+            String source = given == null ? "default" : given.source();
+            try {
+                Object typed = value == null ? null : ConfigDef.parseType(key.name, value, key.type);
+                if (key.validator != null) {
+                    key.validator.ensureValid(key.name, typed);
+                }
+                parsed.put(key.name, typed);
+            } catch (ConfigException e) {
+                throw new ConfigurationException(source + ": " + e.getMessage());
+            }
+            effective.put(key.name, new Sourced(value, source));
+        }
+        Map<String, Object> kafkaProperties = new TreeMap<>();
+        raw.forEach((key, value) -> {
+            if (key.startsWith(SidecarSettings.KAFKA_PROPERTIES + "pulse.")) {
+                throw new ConfigurationException(value.source() + ": " + key + " is not a Kafka client property "
+                        + "(expected: the sidecar's own keys for Pulse's settings, see pulse run --help)");
+            }
+            if (key.startsWith(SidecarSettings.KAFKA_PROPERTIES)) {
+                kafkaProperties.put(key.substring(SidecarSettings.KAFKA_PROPERTIES.length()), value.value());
+                effective.put(key, value);
+            }
+        });
+
+        DetectorConfig detector = detector(parsed);
+        Map<String, Object> kafka = new LinkedHashMap<>(kafkaProperties);
+        PUBLISHER_KEYS.forEach((ours, theirs) -> {
+            if (parsed.get(ours) != null) {
+                kafka.put(theirs, parsed.get(ours));
+            }
+        });
+        kafka.put(PublisherConfig.STARTUP_TIMEOUT_MS, duration(parsed, SidecarSettings.KAFKA_STARTUP_TIMEOUT).toMillis());
+        Map<String, Object> check = new LinkedHashMap<>(kafka);
+        check.put(PublisherConfig.OBSERVER, "check:1");
+        try {
+            PublisherConfig.parse(check);
+        } catch (ConfigException e) {
+            throw new ConfigurationException(publisherMessage(e.getMessage(), raw, kafkaProperties.keySet()));
+        }
+        String nodeId = (String) parsed.get(SidecarSettings.NODE_ID);
+        @SuppressWarnings("unchecked")
+        List<String> targets = (List<String>) parsed.get(SidecarSettings.TARGETS);
+        return new SidecarConfig(
+                HostPorts.parseBind((String) parsed.get(SidecarSettings.NODE_BIND)),
+                Optional.ofNullable(nodeId).map(NodeId::parse),
+                (Boolean) parsed.get(SidecarSettings.NODE_RESPOND),
+                targets.stream().map(TargetSpec::parse).collect(Collectors.toList()),
+                detector,
+                (Boolean) parsed.get(SidecarSettings.KAFKA_ENABLED),
+                kafka,
+                (Boolean) parsed.get(SidecarSettings.HTTP_ENABLED),
+                HostPorts.parseBind((String) parsed.get(SidecarSettings.HTTP_BIND)),
+                (String) parsed.get(SidecarSettings.LOG_FORMAT),
+                ((String) parsed.get(SidecarSettings.LOG_LEVEL)).toLowerCase(java.util.Locale.ROOT),
+                effective);
+    }
+
+    private static DetectorConfig detector(Map<String, Object> parsed) {
+        try {
+            return DetectorConfig.builder()
+                    .probeInterval(duration(parsed, SidecarSettings.PROBE_INTERVAL))
+                    .probeTimeoutMin(duration(parsed, SidecarSettings.PROBE_TIMEOUT_MIN))
+                    .probeTimeoutMax(duration(parsed, SidecarSettings.PROBE_TIMEOUT_MAX))
+                    .maxRetries((Integer) parsed.get(SidecarSettings.MAX_RETRIES))
+                    .indirectProbes((Integer) parsed.get(SidecarSettings.INDIRECT_PROBES))
+                    .suspicionTimeout(duration(parsed, SidecarSettings.SUSPICION_TIMEOUT))
+                    .deadProbeInterval(duration(parsed, SidecarSettings.DEAD_PROBE_INTERVAL))
+                    .jitterRatio((Double) parsed.get(SidecarSettings.JITTER_RATIO))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            for (Map.Entry<String, String> name : DETECTOR_NAMES.entrySet()) {
+                message = message.replace(name.getKey(), name.getValue());
+            }
+            throw new ConfigurationException("detector settings: " + message);
+        }
+    }
+
+    private static Duration duration(Map<String, Object> parsed, String key) {
+        return Durations.parse((String) parsed.get(key));
+    }
+
+    /** The publisher's message with our key, and the source of the value, in place of its key. */
+    private static String publisherMessage(String message, Map<String, Sourced> raw, java.util.Set<String> passThrough) {
+        for (Map.Entry<String, String> key : PUBLISHER_KEYS.entrySet()) {
+            String theirs = "configuration " + key.getValue();
+            if (message.contains(theirs + ":") || message.endsWith(theirs)) {
+                Sourced given = raw.get(key.getKey());
+                return (given == null ? "default" : given.source()) + ": "
+                        + message.replace(theirs, "configuration " + key.getKey());
+            }
+        }
+        for (String property : passThrough) {
+            String theirs = "configuration " + property;
+            if (message.contains(theirs + ":") || message.endsWith(theirs)) {
+                String ours = SidecarSettings.KAFKA_PROPERTIES + property;
+                return raw.get(ours).source() + ": " + message.replace(theirs, "configuration " + ours);
+            }
+        }
+        return "kafka settings: " + message;
+    }
+
+    /** The outbox directory. */
+    public Path outboxDir() {
+        return Path.of((String) kafka.get(PublisherConfig.OUTBOX_DIR));
+    }
+
+    /** The effective settings as {@code key = value   (source)} lines. */
+    public String describe() {
+        StringBuilder text = new StringBuilder();
+        effective.forEach((key, value) -> text.append(key).append(" = ")
+                .append(value.value() instanceof List<?> list ? String.join(", ", list.stream().map(String::valueOf).toList())
+                        : value.value() == null ? "(none)" : value.value())
+                .append("   (").append(value.source()).append(")\n"));
+        return text.toString();
+    }
+}

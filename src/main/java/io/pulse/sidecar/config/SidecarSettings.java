@@ -1,0 +1,225 @@
+package io.pulse.sidecar.config;
+
+import io.pulse.core.DetectorConfig;
+import io.pulse.kafka.PublisherConfig;
+import java.util.List;
+import java.util.Locale;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Every setting of the sidecar, declared once: key, type, default, validator and doc, in
+ * {@link #DEFINITION}. The README table, {@code pulse run --help} and the environment variable
+ * names all come from it.
+ *
+ * <pre>{@code
+ * String table = SidecarSettings.markdownTable();
+ * String env = SidecarSettings.envName("kafka.bootstrap.servers");   // PULSE_KAFKA_BOOTSTRAP_SERVERS
+ * }</pre>
+ *
+ * Keys under {@link #KAFKA_PROPERTIES} ({@code kafka.properties.security.protocol: SSL}) are Kafka
+ * client properties, passed through to the producer and admin client as they are.
+ */
+public final class SidecarSettings {
+    public static final String NODE_BIND = "node.bind";
+    public static final String NODE_ID = "node.id";
+    public static final String NODE_RESPOND = "node.respond";
+    public static final String TARGETS = "targets";
+    public static final String PROBE_INTERVAL = "detector.probe.interval";
+    public static final String PROBE_TIMEOUT_MIN = "detector.probe.timeout.min";
+    public static final String PROBE_TIMEOUT_MAX = "detector.probe.timeout.max";
+    public static final String MAX_RETRIES = "detector.max.retries";
+    public static final String INDIRECT_PROBES = "detector.indirect.probes";
+    public static final String SUSPICION_TIMEOUT = "detector.suspicion.timeout";
+    public static final String DEAD_PROBE_INTERVAL = "detector.dead.probe.interval";
+    public static final String JITTER_RATIO = "detector.jitter.ratio";
+    public static final String KAFKA_ENABLED = "kafka.enabled";
+    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    public static final String KAFKA_TOPIC_PREFIX = "kafka.topic.prefix";
+    public static final String KAFKA_TOPIC_PARTITIONS = "kafka.topic.partitions";
+    public static final String KAFKA_TOPIC_REPLICATION_FACTOR = "kafka.topic.replication.factor";
+    public static final String KAFKA_CLUSTER = "kafka.cluster";
+    public static final String KAFKA_STARTUP_TIMEOUT = "kafka.startup.timeout";
+    /** Prefix of pass-through Kafka client properties. */
+    public static final String KAFKA_PROPERTIES = "kafka.properties.";
+    public static final String OUTBOX_DIR = "outbox.dir";
+    public static final String OUTBOX_MAX_BYTES = "outbox.max.bytes";
+    public static final String HTTP_ENABLED = "http.enabled";
+    public static final String HTTP_BIND = "http.bind";
+    public static final String LOG_FORMAT = "log.format";
+    public static final String LOG_LEVEL = "log.level";
+
+    public static final String DEFAULT_NODE_BIND = "0.0.0.0:7946";
+    public static final String DEFAULT_HTTP_BIND = "127.0.0.1:8946";
+    public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
+    public static final String DEFAULT_OUTBOX_DIR = "pulse-outbox";
+    public static final String ENV_PREFIX = "PULSE_";
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(NODE_BIND, Type.STRING, DEFAULT_NODE_BIND, validator(SidecarSettings::checkBind, "host:port, port 0..65535"),
+                    Importance.HIGH, "UDP address this node probes from and answers pulses on.")
+            .define(NODE_ID, Type.STRING, null, validator(SidecarSettings::checkNodeId, "host:port"), Importance.MEDIUM,
+                    "This node's id, written into every event as its observer; by default the bind address, "
+                            + "or the host name and port when bound to a wildcard address.")
+            .define(NODE_RESPOND, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Answer peers' PINGs and relay their PING_REQs, so that they can watch this node.")
+            .define(TARGETS, Type.LIST, List.of(), validator(SidecarSettings::checkTargets, TargetSpec.EXPECTED),
+                    Importance.HIGH, "Watched nodes: host:port or udp://host:port (Pulse peers), "
+                            + "http(s)://host:port/path (health URLs), tcp://host:port.")
+            .define(PROBE_INTERVAL, Type.STRING, Durations.format(DetectorConfig.DEFAULT_PROBE_INTERVAL), duration(),
+                    Importance.MEDIUM, "Time between the starts of two probe rounds of one target.")
+            .define(PROBE_TIMEOUT_MIN, Type.STRING, Durations.format(DetectorConfig.DEFAULT_PROBE_TIMEOUT_MIN), duration(),
+                    Importance.LOW, "Floor of the adaptive probe timeout (RFC 6298 RTO).")
+            .define(PROBE_TIMEOUT_MAX, Type.STRING, Durations.format(DetectorConfig.DEFAULT_PROBE_TIMEOUT_MAX), duration(),
+                    Importance.MEDIUM, "Ceiling of the adaptive probe timeout, and the timeout before any RTT sample.")
+            .define(MAX_RETRIES, Type.INT, DetectorConfig.DEFAULT_MAX_RETRIES, ConfigDef.Range.between(0, 10),
+                    Importance.LOW, "Direct PING retries per probe round.")
+            .define(INDIRECT_PROBES, Type.INT, DetectorConfig.DEFAULT_INDIRECT_PROBES, ConfigDef.Range.between(0, 16),
+                    Importance.LOW, "Peers asked to probe an unanswering target through PING_REQ (k).")
+            .define(SUSPICION_TIMEOUT, Type.STRING, Durations.format(DetectorConfig.DEFAULT_SUSPICION_TIMEOUT), duration(),
+                    Importance.MEDIUM, "How long a SUSPECT node has to answer before it is declared DEAD.")
+            .define(DEAD_PROBE_INTERVAL, Type.STRING, Durations.format(DetectorConfig.DEFAULT_DEAD_PROBE_INTERVAL),
+                    duration(), Importance.LOW, "Probe interval of DEAD nodes, so that a recovery is seen.")
+            .define(JITTER_RATIO, Type.DOUBLE, DetectorConfig.DEFAULT_JITTER_RATIO, ConfigDef.Range.between(0.0, 0.5),
+                    Importance.LOW, "Share of the interval added or taken at random from each round.")
+            .define(KAFKA_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Publish to Kafka; false runs the detector and the HTTP API only.")
+            .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, DEFAULT_BOOTSTRAP_SERVERS, new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "Kafka brokers, host:port,... (unreachable at start-up is not fatal: "
+                            + "the outbox keeps events until Kafka answers).")
+            .define(KAFKA_TOPIC_PREFIX, Type.STRING, PublisherConfig.DEFAULT_TOPIC_PREFIX,
+                    PublisherConfig.DEFINITION.configKeys().get(PublisherConfig.TOPIC_PREFIX).validator, Importance.HIGH,
+                    "Topics are <prefix>.failures and <prefix>.status.")
+            .define(KAFKA_TOPIC_PARTITIONS, Type.INT, PublisherConfig.BROKER_DEFAULT,
+                    PublisherConfig.DEFINITION.configKeys().get(PublisherConfig.TOPIC_PARTITIONS).validator, Importance.LOW,
+                    "Partitions of a topic Pulse creates; -1 for the broker's num.partitions.")
+            .define(KAFKA_TOPIC_REPLICATION_FACTOR, Type.INT, PublisherConfig.BROKER_DEFAULT,
+                    PublisherConfig.DEFINITION.configKeys().get(PublisherConfig.TOPIC_REPLICATION_FACTOR).validator, Importance.LOW,
+                    "Replication factor of a topic Pulse creates; -1 for the broker's default.")
+            .define(KAFKA_CLUSTER, Type.STRING, null, Importance.LOW, "Cluster name written into every event, or none.")
+            .define(KAFKA_STARTUP_TIMEOUT, Type.STRING, "10s", duration(), Importance.LOW,
+                    "How long start-up waits for Kafka to check the topics before probing starts anyway "
+                            + "(events wait in the outbox until Kafka answers).")
+            .define(OUTBOX_DIR, Type.STRING, DEFAULT_OUTBOX_DIR, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Directory of the durable outbox (events not yet acknowledged by Kafka); keep it across restarts.")
+            .define(OUTBOX_MAX_BYTES, Type.LONG, PublisherConfig.DEFAULT_OUTBOX_MAX_BYTES, ConfigDef.Range.atLeast(64 * 1024),
+                    Importance.LOW, "Bytes of unacknowledged events the outbox may hold; past it new events are "
+                            + "dropped, counted and logged.")
+            .define(HTTP_ENABLED, Type.BOOLEAN, true, Importance.LOW, "Serve the HTTP API (/health, /status, /metrics).")
+            .define(HTTP_BIND, Type.STRING, DEFAULT_HTTP_BIND, validator(SidecarSettings::checkBind, "host:port, port 0..65535"),
+                    Importance.MEDIUM, "Address of the HTTP API; localhost only by default.")
+            .define(LOG_FORMAT, Type.STRING, "text", ConfigDef.ValidString.in("text", "json"), Importance.LOW,
+                    "Log lines as readable text or as JSON lines.")
+            .define(LOG_LEVEL, Type.STRING, "info", validator(value -> {
+                        if (!List.of("error", "warn", "info", "debug", "trace").contains(((String) value).toLowerCase(Locale.ROOT))) {
+                            throw new IllegalArgumentException("expected one of error, warn, info, debug, trace");
+                        }
+                    }, "error, warn, info, debug or trace"), Importance.LOW, "Level of Pulse's own loggers.");
+
+    private SidecarSettings() {
+    }
+
+    /** {@code PULSE_} and the key in upper case with dots as underscores. */
+    public static String envName(String key) {
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** The settings as a Markdown table (key, environment variable, default, allowed, description). */
+    public static String markdownTable() {
+        StringBuilder table = new StringBuilder(
+                "| key | environment | default | allowed | description |\n|---|---|---|---|---|\n");
+        for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+            table.append("| `").append(key.name).append("` | `").append(envName(key.name)).append("` | ")
+                    .append(defaultText(key)).append(" | ").append(allowed(key)).append(" | ")
+                    .append(key.documentation).append(" |\n");
+        }
+        table.append("| `").append(KAFKA_PROPERTIES).append("<name>` | `").append(envName(KAFKA_PROPERTIES))
+                .append("<NAME>` | | any Kafka producer or admin client property | Passed to Kafka as it is, "
+                        + "e.g. `kafka.properties.security.protocol: SSL`. |\n");
+        return table.toString();
+    }
+
+    /** The settings as plain text for {@code --help}, each line at most 78 characters. */
+    public static String helpText() {
+        StringBuilder text = new StringBuilder();
+        for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+            text.append("  ").append(key.name).append("  (default: ").append(defaultText(key).replace("`", ""))
+                    .append(")\n");
+            wrap(text, key.documentation + " Environment: " + envName(key.name) + ".");
+        }
+        text.append("  ").append(KAFKA_PROPERTIES).append("<name>\n");
+        wrap(text, "Any Kafka producer or admin client property, passed through. Environment: "
+                + envName(KAFKA_PROPERTIES) + "<NAME> (dots as underscores).");
+        return text.toString();
+    }
+
+    private static void wrap(StringBuilder text, String paragraph) {
+        StringBuilder line = new StringBuilder("      ");
+        for (String word : paragraph.split(" ")) {
+            if (line.length() + word.length() + 1 > 78 && line.length() > 6) {
+                text.append(line).append('\n');
+                line = new StringBuilder("      ");
+            }
+            line.append(line.length() > 6 ? " " : "").append(word);
+        }
+        text.append(line).append('\n');
+    }
+
+    static String defaultText(ConfigDef.ConfigKey key) {
+        if (key.defaultValue == null) {
+            return "(none)";
+        }
+        if (key.defaultValue instanceof List<?> list) {
+            return list.isEmpty() ? "(none)" : "`" + String.join(",", list.stream().map(String::valueOf).toList()) + "`";
+        }
+        return "`" + key.defaultValue + "`";
+    }
+
+    private static String allowed(ConfigDef.ConfigKey key) {
+        if (key.validator != null) {
+            return key.validator.toString().replace("|", "\\|");
+        }
+        return key.type.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static ConfigDef.Validator duration() {
+        return validator(value -> {
+            java.time.Duration d = Durations.parse((String) value);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("must not be negative");
+            }
+        }, Durations.EXPECTED);
+    }
+
+    private static void checkBind(Object value) {
+        HostPorts.parseBind((String) value);
+    }
+
+    private static void checkNodeId(Object value) {
+        if (value != null) {
+            io.pulse.core.NodeId.parse((String) value);
+        }
+    }
+
+    private static void checkTargets(Object value) {
+        for (Object target : (List<?>) value) {
+            TargetSpec.parse(String.valueOf(target));
+        }
+    }
+
+    private interface Check {
+        void check(Object value);
+    }
+
+    private static ConfigDef.Validator validator(Check check, String allowed) {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            try {
+                check.check(value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        }, () -> allowed);
+    }
+}

@@ -1,0 +1,33 @@
+package io.pulse.sidecar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code pulse demo}, as a newcomer runs it: one command, a failure and a recovery, exit 0. */
+class DemoIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDemoTellsAFailureAndARecoveryAndExitsZero() throws Exception {
+        long start = System.nanoTime();
+        try (PulseProcess demo = PulseProcess.start(dir, "demo")) {
+            int code = demo.awaitExit(Duration.ofSeconds(120));
+            String out = demo.output();
+            assertEquals(0, code, demo.transcript());
+            assertTrue(out.contains("Kafka is up on 127.0.0.1:"), out);
+            assertTrue(out.contains("All three nodes see each other ALIVE."), out);
+            assertTrue(out.matches("(?s).*FAILURE +127\\.0\\.0\\.1:\\d+ +declared DEAD.*"), out);
+            assertTrue(out.matches("(?s).*STATUS +127\\.0\\.0\\.1:\\d+ +ALIVE -> SUSPECT.*"), out);
+            assertTrue(out.matches("(?s).*STATUS +127\\.0\\.0\\.1:\\d+ +DEAD -> ALIVE .*RECOVERED.*"), out);
+            assertTrue(out.contains("node-c has recovered"), out);
+            assertTrue(out.endsWith("Done.\n"), out);
+            System.out.println("pulse demo took " + (System.nanoTime() - start) / 1_000_000 + " ms:\n" + out);
+        }
+    }
+}

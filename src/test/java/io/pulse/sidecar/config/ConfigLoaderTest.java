@@ -1,0 +1,209 @@
+package io.pulse.sidecar.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pulse.core.DetectorConfig;
+import io.pulse.core.NodeId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws IOException {
+        Path file = dir.resolve("pulse.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private String failure(Path file, Map<String, String> env, Map<String, String> flags) {
+        return assertThrows(ConfigurationException.class, () -> ConfigLoader.load(file, env, flags)).getMessage();
+    }
+
+    @Test
+    void noFileGivesTheDefaultsThatWorkOnALan() {
+        SidecarConfig config = ConfigLoader.load(null, Map.of(), Map.of());
+        assertEquals("0.0.0.0", config.nodeBind().getHostString());
+        assertEquals(7946, config.nodeBind().getPort());
+        assertEquals(Optional.empty(), config.nodeId());
+        assertTrue(config.respond());
+        assertEquals(List.of(), config.targets());
+        DetectorConfig detector = config.detector();
+        assertEquals(DetectorConfig.DEFAULT_PROBE_INTERVAL, detector.probeInterval());
+        assertEquals(DetectorConfig.DEFAULT_PROBE_TIMEOUT_MAX, detector.probeTimeoutMax());
+        assertEquals(DetectorConfig.DEFAULT_SUSPICION_TIMEOUT, detector.suspicionTimeout());
+        assertEquals(DetectorConfig.DEFAULT_INDIRECT_PROBES, detector.indirectProbes());
+        assertTrue(config.kafkaEnabled());
+        assertEquals("localhost:9092", config.kafka().get("bootstrap.servers"));
+        assertEquals("pulse", config.kafka().get("pulse.topic.prefix"));
+        assertEquals(Path.of("pulse-outbox"), config.outboxDir());
+        assertEquals("127.0.0.1", config.httpBind().getHostString());
+        assertEquals(8946, config.httpBind().getPort());
+        assertEquals("text", config.logFormat());
+        assertEquals("info", config.logLevel());
+        assertEquals("default", config.effective().get("node.bind").source());
+    }
+
+    @Test
+    void nestedAndDottedYamlKeysAreTheSameSettings() throws IOException {
+        Path file = yaml("""
+                node:
+                  bind: 127.0.0.1:7001
+                  id: pulse-1:7001
+                targets:
+                  - 127.0.0.1:7002
+                  - udp://127.0.0.1:7003
+                  - http://127.0.0.1:8080/health
+                  - tcp://127.0.0.1:5432
+                detector:
+                  probe.interval: 500ms
+                  probe:
+                    timeout.max: 300ms
+                  max.retries: 1
+                  suspicion.timeout: 2s
+                kafka:
+                  bootstrap.servers: kafka-1:9092,kafka-2:9092
+                  topic.prefix: prod.pulse
+                  properties:
+                    security.protocol: SSL
+                    linger.ms: 5
+                outbox.dir: /var/lib/pulse/outbox
+                http.bind: 0.0.0.0:9000
+                log:
+                  format: json
+                  level: DEBUG
+                """);
+        SidecarConfig config = ConfigLoader.load(file, Map.of(), Map.of());
+        assertEquals(7001, config.nodeBind().getPort());
+        assertEquals(Optional.of(NodeId.parse("pulse-1:7001")), config.nodeId());
+        assertEquals(List.of(new TargetSpec(TargetSpec.Kind.UDP, "127.0.0.1:7002"),
+                new TargetSpec(TargetSpec.Kind.UDP, "127.0.0.1:7003"),
+                new TargetSpec(TargetSpec.Kind.HTTP, "http://127.0.0.1:8080/health"),
+                new TargetSpec(TargetSpec.Kind.TCP, "127.0.0.1:5432")), config.targets());
+        assertEquals(Duration.ofMillis(500), config.detector().probeInterval());
+        assertEquals(Duration.ofMillis(300), config.detector().probeTimeoutMax());
+        assertEquals(1, config.detector().maxRetries());
+        assertEquals(Duration.ofSeconds(2), config.detector().suspicionTimeout());
+        assertEquals("kafka-1:9092,kafka-2:9092", config.kafka().get("bootstrap.servers"));
+        assertEquals("prod.pulse", config.kafka().get("pulse.topic.prefix"));
+        assertEquals("SSL", config.kafka().get("security.protocol"));
+        assertEquals("5", config.kafka().get("linger.ms"));
+        assertEquals(Path.of("/var/lib/pulse/outbox"), config.outboxDir());
+        assertEquals(9000, config.httpBind().getPort());
+        assertEquals("json", config.logFormat());
+        assertEquals("debug", config.logLevel());
+        assertEquals(file.toString(), config.effective().get("detector.probe.interval").source());
+    }
+
+    @Test
+    void environmentOverridesTheFileAndFlagsOverrideBoth() throws IOException {
+        Path file = yaml("node.bind: 127.0.0.1:7001\ndetector.probe.interval: 2s\nhttp.bind: 127.0.0.1:9001\n");
+        Map<String, String> env = Map.of(
+                "PULSE_DETECTOR_PROBE_INTERVAL", "3s",
+                "PULSE_HTTP_BIND", "127.0.0.1:9002",
+                "PULSE_KAFKA_PROPERTIES_SASL_MECHANISM", "PLAIN",
+                "PULSE_SERVER", "unix:/run/pulse/native",  // PulseAudio's, not ours: ignored
+                "HOME", "/root");
+        SidecarConfig config = ConfigLoader.load(file, env, Map.of("http.bind", "127.0.0.1:9003"));
+        assertEquals(7001, config.nodeBind().getPort());
+        assertEquals(Duration.ofSeconds(3), config.detector().probeInterval());
+        assertEquals(9003, config.httpBind().getPort());
+        assertEquals("PLAIN", config.kafka().get("sasl.mechanism"));
+        assertEquals("environment PULSE_DETECTOR_PROBE_INTERVAL", config.effective().get("detector.probe.interval").source());
+        assertEquals("flag --set http.bind", config.effective().get("http.bind").source());
+        assertTrue(config.describe().contains("detector.probe.interval = 3s   (environment PULSE_DETECTOR_PROBE_INTERVAL)\n"),
+                config.describe());
+    }
+
+    @Test
+    void aBadValueNamesItsSourceKeyValueAndWhatIsAllowed() throws IOException {
+        Path file = yaml("detector:\n  probe.interval: 5 parsecs\n");
+        assertEquals(file + ": Invalid value 5 parsecs for configuration detector.probe.interval: "
+                + "expected a duration such as 500ms, 1s, 1.5s, 2m, 1h or PT0.5S", failure(file, Map.of(), Map.of()));
+        assertEquals("environment PULSE_DETECTOR_MAX_RETRIES: Invalid value 11 for configuration detector.max.retries: "
+                + "Value must be no more than 10", failure(null, Map.of("PULSE_DETECTOR_MAX_RETRIES", "11"), Map.of()));
+        assertEquals("flag --set node.bind: Invalid value 127.0.0.1 for configuration node.bind: "
+                + "expected host:port (IPv6 in brackets)", failure(null, Map.of(), Map.of("node.bind", "127.0.0.1")));
+        assertEquals("flag --set log.format: Invalid value xml for configuration log.format: String must be one of: text, json",
+                failure(null, Map.of(), Map.of("log.format", "xml")));
+        assertEquals("flag --set kafka.enabled: Invalid value maybe for configuration kafka.enabled: Expected value to be "
+                + "either true or false", failure(null, Map.of(), Map.of("kafka.enabled", "maybe")));
+    }
+
+    @Test
+    void aBadTargetSaysWhichFormsAreAllowed() {
+        assertEquals("flag --set targets: Invalid value [127.0.0.1:7002, ftp://x:21] for configuration targets: "
+                + "unknown scheme in ftp://x:21 (expected: " + TargetSpec.EXPECTED + ")",
+                failure(null, Map.of(), Map.of("targets", "127.0.0.1:7002,ftp://x:21")));
+        assertEquals("flag --set targets: Invalid value [db-1] for configuration targets: node id must be host:port "
+                + "(IPv6 in brackets), got \"db-1\" (expected: " + TargetSpec.EXPECTED + ")",
+                failure(null, Map.of(), Map.of("targets", "db-1")));
+    }
+
+    @Test
+    void unknownKeysAreRefusedWithTheKnownOnesOfTheirSection() throws IOException {
+        Path file = yaml("detector:\n  probe.intervall: 1s\n");
+        assertEquals(file + ": unknown key detector.probe.intervall (expected one of [detector.dead.probe.interval, "
+                + "detector.indirect.probes, detector.jitter.ratio, detector.max.retries, detector.probe.interval, "
+                + "detector.probe.timeout.max, detector.probe.timeout.min, detector.suspicion.timeout], "
+                + "or kafka.properties.<Kafka client property>)", failure(file, Map.of(), Map.of()));
+        String flag = failure(null, Map.of(), Map.of("nodes.bind", "127.0.0.1:1"));
+        assertTrue(flag.startsWith("flag --set nodes.bind: unknown key nodes.bind (expected one of [detector.dead"), flag);
+    }
+
+    @Test
+    void rulesAcrossSettingsNameTheKeys() {
+        assertEquals("detector settings: detector.probe.timeout.min (800 ms) must be <= detector.probe.timeout.max (500 ms)",
+                failure(null, Map.of(), Map.of("detector.probe.timeout.min", "800ms")));
+    }
+
+    @Test
+    void kafkaPropertiesAreCheckedByThePublisherAndReportedUnderOurKeys() {
+        assertEquals("flag --set kafka.properties.acks: Invalid value 1 for configuration kafka.properties.acks: must be "
+                + "[-1, all]: the outbox marks an event done only when every in-sync replica has it",
+                failure(null, Map.of(), Map.of("kafka.properties.acks", "1")));
+        assertEquals("flag --set kafka.properties.no.such.thing: Invalid value x for configuration "
+                + "kafka.properties.no.such.thing: unknown setting (expected a pulse.* setting or a Kafka producer or "
+                + "admin client property)", failure(null, Map.of(), Map.of("kafka.properties.no.such.thing", "x")));
+        assertEquals("flag --set kafka.topic.prefix: Invalid value a b for configuration kafka.topic.prefix: must be "
+                + "1..200 of [a-zA-Z0-9._-]", failure(null, Map.of(), Map.of("kafka.topic.prefix", "a b")));
+    }
+
+    @Test
+    void yamlErrorsGiveTheLineAndColumn() throws IOException {
+        Path file = yaml("node:\n  bind: 127.0.0.1:7001\n   id: x\n");
+        String message = failure(file, Map.of(), Map.of());
+        assertTrue(message.startsWith(file + ": line 3, column 6: mapping values are not allowed here"), message);
+        Path duplicate = yaml("node.bind: 127.0.0.1:1\nnode.bind: 127.0.0.1:2\n");
+        String twice = failure(duplicate, Map.of(), Map.of());
+        assertTrue(twice.startsWith(duplicate + ": line 2, column 1: found duplicate key node.bind"), twice);
+        assertEquals(file + ": got a list at the top (expected: a mapping of keys to values)",
+                failure(yaml("- a\n- b\n"), Map.of(), Map.of()));
+        assertEquals(dir.resolve("missing.yaml") + ": no such file", failure(dir.resolve("missing.yaml"), Map.of(), Map.of()));
+    }
+
+    @Test
+    void anEmptyFileIsAllDefaults() throws IOException {
+        SidecarConfig config = ConfigLoader.load(yaml("# nothing set\n"), Map.of(), Map.of());
+        assertEquals(7946, config.nodeBind().getPort());
+        assertFalse(config.effective().isEmpty());
+    }
+
+    @Test
+    void setFlagsMustBeKeyEqualsValue() {
+        assertEquals("flag --set: got \"node.bind\" (expected: key=value, e.g. node.bind=127.0.0.1:7946)",
+                assertThrows(ConfigurationException.class, () -> ConfigLoader.parseAssignment("node.bind")).getMessage());
+        assertEquals(Map.entry("a.b", "c=d"), ConfigLoader.parseAssignment("a.b = c=d"));
+    }
+}
