@@ -138,11 +138,7 @@ public final class PulseConsumer implements AutoCloseable {
             failure = e;
             LOG.error("Pulse consumer {} stopped", settings.groupId, e);
         } finally {
-            try {
-                commitDone();
-            } catch (RuntimeException e) {
-                LOG.warn("could not commit handled offsets on close; they will be handled again", e);
-            }
+            commitOnClose();
             consumer.close();
             deadLetters.close();
         }
@@ -159,6 +155,23 @@ public final class PulseConsumer implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * close() wakes the consumer to end a poll; if this thread was handling a record or waiting in
+     * a retry backoff instead, the wake-up is still pending and ends this commit. A wake-up is
+     * thrown once, so the second commit goes through.
+     */
+    private void commitOnClose() {
+        try {
+            try {
+                commitDone();
+            } catch (WakeupException pendingFromClose) {
+                commitDone();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not commit handled offsets on close; they will be handled again", e);
+        }
     }
 
     private void commitDone() {

@@ -20,9 +20,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -200,6 +206,75 @@ class PulseConsumerIT {
                 assertTrue(second.handled() <= all.size() - firstRun.get() + 500 * 3,
                         "second run re-handled " + second.handled());
             }
+        }
+    }
+
+    @Test
+    void closeWhileAHandlerIsBusyCommitsExactlyWhatWasHandled(TestInfo info) throws Exception {
+        try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), prefix(info), 1);
+                CapturedWarnings warnings = new CapturedWarnings(PulseConsumer.class)) {
+            for (int i = 0; i < 10; i++) {
+                events.send(TestEvents.failure("10.0.0." + i + ":7946", i));
+            }
+            events.flush();
+            AtomicReference<Thread> closer = new AtomicReference<>();
+            CountDownLatch busy = new CountDownLatch(1);
+            PulseConsumer consumer = consumer(events, "close-busy").onFailure(f -> {
+                if (f.getTotalProbes() == 3) {
+                    busy.countDown();
+                    // Still handling when close() has woken the consumer and waits for this thread.
+                    await(() -> closer.get() != null && closer.get().getState() == Thread.State.WAITING,
+                            "close() waiting for the handler");
+                }
+            }).build();
+            consumer.start();
+            assertTrue(busy.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the handler reached the fourth record");
+            closer.set(new Thread(consumer::close, "closer"));
+            closer.get().start();
+            closer.get().join(WAIT.toMillis());
+
+            assertEquals(4, consumer.handled());
+            assertEquals(Map.of(new TopicPartition(events.failures, 0), 4L), committed("close-busy"));
+            // The commit may reach the broker even when commitSync throws; the consumer must not think it failed.
+            assertEquals(List.of(), warnings.messages());
+        }
+    }
+
+    @Test
+    void closeDuringARetryBackoffCommitsTheRecordsBeforeTheFailingOne(TestInfo info) throws Exception {
+        try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), prefix(info), 1);
+                CapturedWarnings warnings = new CapturedWarnings(PulseConsumer.class)) {
+            for (int i = 0; i < 10; i++) {
+                events.send(TestEvents.failure("10.0.0." + i + ":7946", i));
+            }
+            events.flush();
+            CountDownLatch failing = new CountDownLatch(1);
+            PulseConsumer consumer = consumer(events, "close-backoff").maxAttempts(3)
+                    .retryBackoff(Duration.ofSeconds(30), Duration.ofSeconds(30))
+                    .onFailure(f -> {
+                        if (f.getTotalProbes() == 5) {
+                            failing.countDown();
+                            throw new IllegalStateException("pager is down");
+                        }
+                    }).build();
+            consumer.start();
+            assertTrue(failing.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the handler failed on the sixth record");
+            consumer.close();
+
+            assertEquals(5, consumer.handled());
+            assertEquals(0, consumer.deadLettered());
+            assertEquals(Map.of(new TopicPartition(events.failures, 0), 5L), committed("close-backoff"));
+            assertEquals(List.of(), warnings.messages());
+        }
+    }
+
+    /** The group's committed offsets, read by the broker's group coordinator. */
+    private static Map<TopicPartition, Long> committed(String group) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .forEach((partition, offset) -> offsets.put(partition, offset == null ? null : offset.offset()));
+            return offsets;
         }
     }
 
