@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -268,9 +269,67 @@ class PulseConsumerIT {
         }
     }
 
+    @Test
+    void missingDeadLetterTopicsAreCreatedAtStartWithTheirSourcesPartitions(TestInfo info) throws Exception {
+        try (TestEvents events = TestEvents.withoutDeadLetterTopics(KAFKA.bootstrapServers(), prefix(info), 3)) {
+            events.raw(events.status, "10.0.0.9:7946", "not avro".getBytes(StandardCharsets.UTF_8));
+            for (int seq = 0; seq < 5; seq++) {
+                events.send(TestEvents.change("10.0.0.9:7946", seq, NodeState.ALIVE, NodeState.SUSPECT));
+            }
+            events.flush();
+            List<Long> handled = new CopyOnWriteArrayList<>();
+            try (PulseConsumer consumer = consumer(events, "create-dlt")
+                    .onStatusChange(c -> handled.add(c.getTotalProbes())).build()) {
+                consumer.start();
+                await(() -> handled.size() == 5 || consumer.failure().isPresent(), "five records behind the poison");
+                assertEquals(Optional.empty(), consumer.failure());
+                assertEquals(List.of(0L, 1L, 2L, 3L, 4L), handled);
+                assertEquals(1, consumer.deadLettered());
+            }
+            try (Admin admin = admin()) {
+                Map<String, Integer> partitions = new HashMap<>();
+                admin.describeTopics(List.of(Topics.deadLetter(events.failures), Topics.deadLetter(events.status)))
+                        .allTopicNames().get().forEach((name, topic) -> partitions.put(name, topic.partitions().size()));
+                assertEquals(Map.of(Topics.deadLetter(events.failures), 3, Topics.deadLetter(events.status), 3),
+                        partitions);
+            }
+            ConsumerRecord<byte[], byte[]> letter = TopicReader.readAtLeast(KAFKA.bootstrapServers(),
+                    Topics.deadLetter(events.status), 1, WAIT).get(0);
+            assertEquals("not avro", new String(letter.value(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void anUnwritableDeadLetterTopicStopsTheConsumerWithinMaxBlockAndKeepsTheRecord(TestInfo info) throws Exception {
+        try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), prefix(info), 1)) {
+            events.send(TestEvents.failure("10.0.0.1:7946", 1));
+            events.flush();
+            List<String> handled = new CopyOnWriteArrayList<>();
+            PulseConsumer consumer = consumer(events, "unwritable-dlt").property("max.block.ms", 1_000)
+                    .onFailure(f -> handled.add(f.getNodeId())).build();
+            try (consumer; Admin admin = admin()) {
+                consumer.start();
+                await(() -> handled.size() == 1, "the first record handled");
+                admin.deleteTopics(List.of(Topics.deadLetter(events.failures))).all().get();
+                events.raw(events.failures, "10.0.0.9:7946", "not avro".getBytes(StandardCharsets.UTF_8));
+                events.flush();
+                await(() -> consumer.failure().isPresent(), "the consumer to stop");
+            }
+            String dlt = Topics.deadLetter(events.failures);
+            assertEquals("cannot write " + events.failures + "-0@1 to " + dlt + ": Topic " + dlt
+                    + " not present in metadata after 1000 ms.", consumer.failure().orElseThrow().getMessage());
+            assertEquals(0, consumer.deadLettered());
+            assertEquals(Map.of(new TopicPartition(events.failures, 0), 1L), committed("unwritable-dlt"));
+        }
+    }
+
+    private static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()));
+    }
+
     /** The group's committed offsets, read by the broker's group coordinator. */
     private static Map<TopicPartition, Long> committed(String group) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+        try (Admin admin = admin()) {
             Map<TopicPartition, Long> offsets = new HashMap<>();
             admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
                     .forEach((partition, offset) -> offsets.put(partition, offset == null ? null : offset.offset()));
