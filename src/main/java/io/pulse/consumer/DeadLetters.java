@@ -2,6 +2,7 @@ package io.pulse.consumer;
 
 import io.pulse.events.Topics;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -20,15 +21,28 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * original's offset is committed only once its copy is safe.
  */
 final class DeadLetters implements AutoCloseable {
+    /**
+     * How long a send waits for the dead-letter topic's metadata unless {@code max.block.ms} is
+     * set (Kafka's default is 60 s): a missing topic is then an error in seconds, not a minute's stall.
+     */
+    static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(10);
+
     private final KafkaProducer<String, byte[]> producer;
 
     DeadLetters(Map<String, Object> clientProperties) {
+        this.producer = new KafkaProducer<>(producerProperties(clientProperties), new StringSerializer(),
+                new ByteArraySerializer());
+    }
+
+    /** The producer settings of {@code clientProperties}, with acks=all and idempotence. */
+    static Properties producerProperties(Map<String, Object> clientProperties) {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.keySet().removeIf(key -> !ProducerConfig.configNames().contains(String.valueOf(key)));
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, DEFAULT_MAX_BLOCK.toMillis());
+        return props;
     }
 
     void send(ConsumerRecord<String, byte[]> record, String error, int attempts) throws InterruptedException {

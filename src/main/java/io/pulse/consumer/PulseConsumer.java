@@ -12,12 +12,17 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -47,10 +52,17 @@ import org.slf4j.LoggerFactory;
  * backoff up to {@code maxAttempts} times; then the record goes to {@code <topic>-dlt} with
  * {@link DeadLetterHeaders}, and consumption goes on. A record that cannot be decoded goes there
  * at once. Handlers run on the consumer's own thread, one at a time.
+ *
+ * <p>On start the consumer creates the missing dead-letter topics, with the partitions and
+ * replication factor of their source topic. If a dead letter still cannot be written (within
+ * {@code max.block.ms}, 10 s unless set), the consumer stops with {@link #failure()} and that
+ * record is not committed.
  */
 public final class PulseConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PulseConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+    /** How long start-up may spend checking and creating the dead-letter topics. */
+    private static final Duration DEAD_LETTER_TOPICS_TIMEOUT = Duration.ofSeconds(30);
 
     private final Builder settings;
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -122,6 +134,7 @@ public final class PulseConsumer implements AutoCloseable {
 
     private void run() {
         try {
+            createDeadLetterTopics();
             consumer.subscribe(List.of(settings.failuresTopic(), settings.statusTopic()), new CommitOnRevoke());
             while (closing.getCount() > 0) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
@@ -138,13 +151,27 @@ public final class PulseConsumer implements AutoCloseable {
             failure = e;
             LOG.error("Pulse consumer {} stopped", settings.groupId, e);
         } finally {
-            try {
-                commitDone();
-            } catch (RuntimeException e) {
-                LOG.warn("could not commit handled offsets on close; they will be handled again", e);
-            }
+            commitOnClose();
             consumer.close();
             deadLetters.close();
+        }
+    }
+
+    /**
+     * Creates the dead-letter topics that are missing. If that fails (no CREATE permission, Kafka
+     * unreachable), consumption goes on: the topics may exist already or be created by hand, and
+     * a dead letter that cannot be written stops the consumer with {@link #failure()}.
+     */
+    private void createDeadLetterTopics() throws InterruptedException {
+        List<String> sources = List.of(settings.failuresTopic(), settings.statusTopic());
+        try (Admin admin = Admin.create(settings.adminProperties())) {
+            DeadLetterTopics.ensure(admin, sources, DEAD_LETTER_TOPICS_TIMEOUT);
+        } catch (ExecutionException e) {
+            LOG.error("Pulse consumer {} could not create the dead-letter topics of {}: {}", settings.groupId,
+                    sources, e.getCause().toString());
+        } catch (TimeoutException | KafkaException e) {
+            LOG.error("Pulse consumer {} could not create the dead-letter topics of {}: {}", settings.groupId,
+                    sources, e.toString());
         }
     }
 
@@ -159,6 +186,23 @@ public final class PulseConsumer implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * close() wakes the consumer to end a poll; if this thread was handling a record or waiting in
+     * a retry backoff instead, the wake-up is still pending and ends this commit. A wake-up is
+     * thrown once, so the second commit goes through.
+     */
+    private void commitOnClose() {
+        try {
+            try {
+                commitDone();
+            } catch (WakeupException pendingFromClose) {
+                commitDone();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not commit handled offsets on close; they will be handled again", e);
+        }
     }
 
     private void commitDone() {
@@ -309,6 +353,13 @@ public final class PulseConsumer implements AutoCloseable {
 
         String statusTopic() {
             return Topics.status(topicPrefix);
+        }
+
+        Properties adminProperties() {
+            Properties props = new Properties();
+            props.putAll(properties);
+            props.keySet().removeIf(key -> !AdminClientConfig.configNames().contains(String.valueOf(key)));
+            return props;
         }
 
         Properties consumerProperties() {

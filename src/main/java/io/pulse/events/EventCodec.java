@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -32,9 +33,11 @@ public final class EventCodec {
     private static final BinaryMessageEncoder<FailureMessage> FAILURE_ENCODER = FailureMessage.getEncoder();
     private static final BinaryMessageEncoder<StatusChange> STATUS_ENCODER = StatusChange.getEncoder();
     private static final BinaryMessageDecoder<FailureMessage> FAILURE_DECODER =
-            withHistory(FailureMessage.createDecoder(null), FailureMessage.getClassSchema());
+            withHistory(FailureMessage.createDecoder(null), FailureMessage.getClassSchema(),
+                    SchemaHistory.released(FailureMessage.getClassSchema().getName()));
     private static final BinaryMessageDecoder<StatusChange> STATUS_DECODER =
-            withHistory(StatusChange.createDecoder(null), StatusChange.getClassSchema());
+            withHistory(StatusChange.createDecoder(null), StatusChange.getClassSchema(),
+                    SchemaHistory.released(StatusChange.getClassSchema().getName()));
 
     private EventCodec() {
     }
@@ -85,10 +88,12 @@ public final class EventCodec {
         }
     }
 
-    private static <T> BinaryMessageDecoder<T> withHistory(BinaryMessageDecoder<T> decoder, Schema current) {
-        for (Schema released : SchemaHistory.released(current.getName())) {
-            if (fingerprint(released) != fingerprint(current)) {
-                decoder.addSchema(released);
+    /** Teaches {@code decoder} to read data written with each of {@code released} besides {@code current}. */
+    static <T> BinaryMessageDecoder<T> withHistory(BinaryMessageDecoder<T> decoder, Schema current,
+            List<Schema> released) {
+        for (Schema schema : released) {
+            if (fingerprint(schema) != fingerprint(current)) {
+                decoder.addSchema(schema);
             }
         }
         return decoder;

@@ -17,12 +17,19 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -200,6 +207,133 @@ class PulseConsumerIT {
                 assertTrue(second.handled() <= all.size() - firstRun.get() + 500 * 3,
                         "second run re-handled " + second.handled());
             }
+        }
+    }
+
+    @Test
+    void closeWhileAHandlerIsBusyCommitsExactlyWhatWasHandled(TestInfo info) throws Exception {
+        try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), prefix(info), 1);
+                CapturedWarnings warnings = new CapturedWarnings(PulseConsumer.class)) {
+            for (int i = 0; i < 10; i++) {
+                events.send(TestEvents.failure("10.0.0." + i + ":7946", i));
+            }
+            events.flush();
+            AtomicReference<Thread> closer = new AtomicReference<>();
+            CountDownLatch busy = new CountDownLatch(1);
+            PulseConsumer consumer = consumer(events, "close-busy").onFailure(f -> {
+                if (f.getTotalProbes() == 3) {
+                    busy.countDown();
+                    // Still handling when close() has woken the consumer and waits for this thread.
+                    await(() -> closer.get() != null && closer.get().getState() == Thread.State.WAITING,
+                            "close() waiting for the handler");
+                }
+            }).build();
+            consumer.start();
+            assertTrue(busy.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the handler reached the fourth record");
+            closer.set(new Thread(consumer::close, "closer"));
+            closer.get().start();
+            closer.get().join(WAIT.toMillis());
+
+            assertEquals(4, consumer.handled());
+            assertEquals(Map.of(new TopicPartition(events.failures, 0), 4L), committed("close-busy"));
+            // The commit may reach the broker even when commitSync throws; the consumer must not think it failed.
+            assertEquals(List.of(), warnings.messages());
+        }
+    }
+
+    @Test
+    void closeDuringARetryBackoffCommitsTheRecordsBeforeTheFailingOne(TestInfo info) throws Exception {
+        try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), prefix(info), 1);
+                CapturedWarnings warnings = new CapturedWarnings(PulseConsumer.class)) {
+            for (int i = 0; i < 10; i++) {
+                events.send(TestEvents.failure("10.0.0." + i + ":7946", i));
+            }
+            events.flush();
+            CountDownLatch failing = new CountDownLatch(1);
+            PulseConsumer consumer = consumer(events, "close-backoff").maxAttempts(3)
+                    .retryBackoff(Duration.ofSeconds(30), Duration.ofSeconds(30))
+                    .onFailure(f -> {
+                        if (f.getTotalProbes() == 5) {
+                            failing.countDown();
+                            throw new IllegalStateException("pager is down");
+                        }
+                    }).build();
+            consumer.start();
+            assertTrue(failing.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the handler failed on the sixth record");
+            consumer.close();
+
+            assertEquals(5, consumer.handled());
+            assertEquals(0, consumer.deadLettered());
+            assertEquals(Map.of(new TopicPartition(events.failures, 0), 5L), committed("close-backoff"));
+            assertEquals(List.of(), warnings.messages());
+        }
+    }
+
+    @Test
+    void missingDeadLetterTopicsAreCreatedAtStartWithTheirSourcesPartitions(TestInfo info) throws Exception {
+        try (TestEvents events = TestEvents.withoutDeadLetterTopics(KAFKA.bootstrapServers(), prefix(info), 3)) {
+            events.raw(events.status, "10.0.0.9:7946", "not avro".getBytes(StandardCharsets.UTF_8));
+            for (int seq = 0; seq < 5; seq++) {
+                events.send(TestEvents.change("10.0.0.9:7946", seq, NodeState.ALIVE, NodeState.SUSPECT));
+            }
+            events.flush();
+            List<Long> handled = new CopyOnWriteArrayList<>();
+            try (PulseConsumer consumer = consumer(events, "create-dlt")
+                    .onStatusChange(c -> handled.add(c.getTotalProbes())).build()) {
+                consumer.start();
+                await(() -> handled.size() == 5 || consumer.failure().isPresent(), "five records behind the poison");
+                assertEquals(Optional.empty(), consumer.failure());
+                assertEquals(List.of(0L, 1L, 2L, 3L, 4L), handled);
+                assertEquals(1, consumer.deadLettered());
+            }
+            try (Admin admin = admin()) {
+                Map<String, Integer> partitions = new HashMap<>();
+                admin.describeTopics(List.of(Topics.deadLetter(events.failures), Topics.deadLetter(events.status)))
+                        .allTopicNames().get().forEach((name, topic) -> partitions.put(name, topic.partitions().size()));
+                assertEquals(Map.of(Topics.deadLetter(events.failures), 3, Topics.deadLetter(events.status), 3),
+                        partitions);
+            }
+            ConsumerRecord<byte[], byte[]> letter = TopicReader.readAtLeast(KAFKA.bootstrapServers(),
+                    Topics.deadLetter(events.status), 1, WAIT).get(0);
+            assertEquals("not avro", new String(letter.value(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void anUnwritableDeadLetterTopicStopsTheConsumerWithinMaxBlockAndKeepsTheRecord(TestInfo info) throws Exception {
+        try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), prefix(info), 1)) {
+            events.send(TestEvents.failure("10.0.0.1:7946", 1));
+            events.flush();
+            List<String> handled = new CopyOnWriteArrayList<>();
+            PulseConsumer consumer = consumer(events, "unwritable-dlt").property("max.block.ms", 1_000)
+                    .onFailure(f -> handled.add(f.getNodeId())).build();
+            try (consumer; Admin admin = admin()) {
+                consumer.start();
+                await(() -> handled.size() == 1, "the first record handled");
+                admin.deleteTopics(List.of(Topics.deadLetter(events.failures))).all().get();
+                events.raw(events.failures, "10.0.0.9:7946", "not avro".getBytes(StandardCharsets.UTF_8));
+                events.flush();
+                await(() -> consumer.failure().isPresent(), "the consumer to stop");
+            }
+            String dlt = Topics.deadLetter(events.failures);
+            assertEquals("cannot write " + events.failures + "-0@1 to " + dlt + ": Topic " + dlt
+                    + " not present in metadata after 1000 ms.", consumer.failure().orElseThrow().getMessage());
+            assertEquals(0, consumer.deadLettered());
+            assertEquals(Map.of(new TopicPartition(events.failures, 0), 1L), committed("unwritable-dlt"));
+        }
+    }
+
+    private static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()));
+    }
+
+    /** The group's committed offsets, read by the broker's group coordinator. */
+    private static Map<TopicPartition, Long> committed(String group) throws Exception {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .forEach((partition, offset) -> offsets.put(partition, offset == null ? null : offset.offset()));
+            return offsets;
         }
     }
 

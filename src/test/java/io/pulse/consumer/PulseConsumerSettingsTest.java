@@ -66,4 +66,10 @@ class PulseConsumerSettingsTest {
         assertTrue(ids.firstSighting("b"));
         assertFalse(ids.firstSighting("a"));
     }
+
+    @Test
+    void theDeadLetterProducerWaitsForMetadataTenSecondsUnlessTold() {
+        assertEquals(10_000L, DeadLetters.producerProperties(java.util.Map.of()).get("max.block.ms"));
+        assertEquals(1_000, DeadLetters.producerProperties(java.util.Map.of("max.block.ms", 1_000)).get("max.block.ms"));
+    }
 }

@@ -10,6 +10,7 @@ import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -37,18 +38,31 @@ public final class TestEvents implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
 
     public TestEvents(String bootstrapServers, String prefix, int partitions) throws Exception {
+        this(bootstrapServers, prefix, partitions, true);
+    }
+
+    /** The two topics only: the consumer must create their dead-letter topics. */
+    static TestEvents withoutDeadLetterTopics(String bootstrapServers, String prefix, int partitions) throws Exception {
+        return new TestEvents(bootstrapServers, prefix, partitions, false);
+    }
+
+    private TestEvents(String bootstrapServers, String prefix, int partitions, boolean deadLetterTopics)
+            throws Exception {
         this.prefix = prefix;
         this.failures = Topics.failures(prefix);
         this.status = Topics.status(prefix);
         Properties admin = new Properties();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin client = Admin.create(admin)) {
-            client.createTopics(List.of(
+            List<NewTopic> topics = new ArrayList<>(List.of(
                     new NewTopic(failures, partitions, (short) 1),
                     new NewTopic(status, partitions, (short) 1).configs(
-                            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-                    new NewTopic(Topics.deadLetter(failures), 1, (short) 1),
-                    new NewTopic(Topics.deadLetter(status), 1, (short) 1))).all().get();
+                            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
+            if (deadLetterTopics) {
+                topics.add(new NewTopic(Topics.deadLetter(failures), 1, (short) 1));
+                topics.add(new NewTopic(Topics.deadLetter(status), 1, (short) 1));
+            }
+            client.createTopics(topics).all().get();
             awaitLeaders(client, List.of(failures, status), partitions);
         }
         Properties props = new Properties();
