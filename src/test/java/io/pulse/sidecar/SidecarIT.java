@@ -162,6 +162,22 @@ class SidecarIT {
         }
     }
 
+    @Test
+    void runWithEmbeddedKafkaStartsItsOwnBrokerAndPublishesToIt() throws Exception {
+        int httpPort = BrokerFiles.freePort();
+        try (PulseProcess run = PulseProcess.start(dir, "run", "--embedded-kafka", "--set", "node.bind=127.0.0.1:0",
+                "--set", "http.bind=127.0.0.1:" + httpPort, "--set", "outbox.dir=" + dir.resolve("outbox-embedded"))) {
+            String broker = run.awaitLine("embedded Kafka broker on (127\\.0\\.0\\.1:\\d+)", Duration.ofSeconds(60)).group(1);
+            run.awaitLine("pulse \\S+ running: udp ", STEP);
+            assertTrue(get("http://127.0.0.1:" + httpPort + "/metrics").body().contains("pulse_outbox_pending_events 0.0"));
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.of("bootstrap.servers", broker))) {
+                assertEquals(java.util.Set.of("pulse.failures", "pulse.status"), admin.listTopics().names().get());
+            }
+            assertEquals(0, run.terminate(Duration.ofSeconds(60)), run.transcript());
+        }
+    }
+
     private HttpResponse<String> get(String uri) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());

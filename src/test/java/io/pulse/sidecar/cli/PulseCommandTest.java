@@ -98,6 +98,15 @@ class PulseCommandTest {
     }
 
     @Test
+    void statusOfASidecarThatIsNotRunningFailsWithTheReason() throws IOException {
+        int port = io.pulse.sidecar.embedded.BrokerFiles.freePort();
+        Result result = pulse("status", "--api", "127.0.0.1:" + port);
+        assertEquals(1, result.code());
+        assertTrue(result.err().startsWith("pulse: cannot reach the sidecar's API at http://127.0.0.1:" + port
+                + "/status: "), result.err());
+    }
+
+    @Test
     void dryRunPrintsEverySettingWithItsSource() throws IOException {
         Path file = dir.resolve("pulse.yaml");
         Files.writeString(file, "targets: [127.0.0.1:7002]\nkafka:\n  properties:\n    client.rack: r1\n");
