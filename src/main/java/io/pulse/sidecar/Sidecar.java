@@ -5,7 +5,9 @@ import io.pulse.core.NodeId;
 import io.pulse.kafka.PublisherConfig;
 import io.pulse.kafka.PublisherStats;
 import io.pulse.kafka.PulsePublisher;
+import io.pulse.sidecar.config.ConfigurationException;
 import io.pulse.sidecar.config.SidecarConfig;
+import io.pulse.sidecar.config.SidecarSettings;
 import io.pulse.sidecar.config.TargetSpec;
 import io.pulse.sidecar.http.ApiServer;
 import io.pulse.sidecar.http.PulseMetrics;
@@ -41,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * unreachable Kafka delays nothing past {@code pulse.startup.timeout.ms} and loses nothing: the
  * outbox keeps events), the listeners are wired, then the targets are added and probing starts.
  * A target whose host name does not resolve yet is tried again every {@link #RESOLVE_RETRY}.
- * {@link #close()} stops probing, flushes the outbox to Kafka (bounded by
- * {@code pulse.close.timeout.ms}), and closes everything.
+ * {@link #close()} stops probing, closes the engine, then flushes the outbox to Kafka (bounded by
+ * {@code kafka.close.timeout}) and closes the publisher.
  */
 public final class Sidecar implements AutoCloseable {
     static final Duration RESOLVE_RETRY = Duration.ofSeconds(5);
@@ -53,6 +55,7 @@ public final class Sidecar implements AutoCloseable {
     private final ApiServer api;
     private final NodeId observer;
     private final ScheduledExecutorService retries;
+    private boolean closed;
 
     private Sidecar(PulseEngine engine, PulsePublisher publisher, ApiServer api, NodeId observer,
                     ScheduledExecutorService retries) {
@@ -65,10 +68,12 @@ public final class Sidecar implements AutoCloseable {
 
     /** Starts every part; a part that fails to start closes the ones started before it. */
     public static Sidecar start(SidecarConfig config) {
+        InetSocketAddress nodeBind = resolved(SidecarSettings.NODE_BIND, config.nodeBind());
+        InetSocketAddress httpBind = resolved(SidecarSettings.HTTP_BIND, config.httpBind());
         List<AutoCloseable> started = new ArrayList<>();
         try {
             PulseEngine engine = PulseEngine.builder()
-                    .bind(resolved(config.nodeBind()))
+                    .bind(nodeBind)
                     .config(config.detector())
                     .responding(config.respond())
                     .probing(false)
@@ -88,7 +93,7 @@ public final class Sidecar implements AutoCloseable {
             PulsePublisher published = publisher;
             ApiServer api = null;
             if (config.httpEnabled()) {
-                api = ApiServer.start(resolved(config.httpBind()), engine,
+                api = ApiServer.start(httpBind, engine,
                         published == null ? () -> null : published::stats, PulseMetrics.create());
                 started.add(api);
             }
@@ -97,6 +102,7 @@ public final class Sidecar implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
+            started.add(retries::shutdownNow);
             Sidecar sidecar = new Sidecar(engine, publisher, api, observer, retries);
             for (TargetSpec target : config.targets()) {
                 sidecar.addOrRetry(target);
@@ -106,7 +112,7 @@ public final class Sidecar implements AutoCloseable {
                     api == null ? "" : ", HTTP API on " + api.localAddress(), config.targets().size(),
                     publisher == null ? ", Kafka publishing off" : ", publishing to " + config.kafka().get("bootstrap.servers"));
             return sidecar;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {
                     started.get(i).close();
@@ -124,9 +130,18 @@ public final class Sidecar implements AutoCloseable {
         } catch (DuplicateNodeException e) {
             LOG.warn("target {} is configured twice (or is this node itself); watched once: {}", target, e.getMessage());
         } catch (IllegalArgumentException e) {
+            if (!(e.getCause() instanceof UnknownHostException)) {
+                throw e;
+            }
             LOG.warn("target {} cannot be added yet ({}); trying again every {} s", target, e.getMessage(),
                     RESOLVE_RETRY.toSeconds());
-            retries.schedule(() -> addOrRetry(target), RESOLVE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            retries.schedule(() -> {
+                try {
+                    addOrRetry(target);
+                } catch (RuntimeException unexpected) {
+                    LOG.error("target {} cannot be added: {}", target, unexpected.getMessage());
+                }
+            }, RESOLVE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -151,11 +166,12 @@ public final class Sidecar implements AutoCloseable {
         }
     }
 
-    /** A bind address from the configuration, its host resolved. */
-    static InetSocketAddress resolved(InetSocketAddress unresolved) {
+    /** A bind address from the configuration, its host resolved; a host that does not resolve is a configuration error. */
+    static InetSocketAddress resolved(String key, InetSocketAddress unresolved) {
         InetSocketAddress address = new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
         if (address.isUnresolved()) {
-            throw new IllegalArgumentException("cannot resolve " + unresolved.getHostString());
+            throw new ConfigurationException(key + ": cannot resolve host " + unresolved.getHostString()
+                    + " (expected: an address of this machine, e.g. 0.0.0.0 or 127.0.0.1)");
         }
         return address;
     }
@@ -179,12 +195,21 @@ public final class Sidecar implements AutoCloseable {
         return observer;
     }
 
+    /**
+     * Stops probing, closes the API and the engine (so that no event comes after the publisher
+     * closed), then the publisher, which waits for Kafka to acknowledge what the outbox holds.
+     * A second call does nothing.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         retries.shutdownNow();
         engine.stopProbing();
         RuntimeException failure = null;
-        for (AutoCloseable part : new AutoCloseable[] {api, publisher, engine}) {
+        for (AutoCloseable part : new AutoCloseable[] {api, engine, publisher}) {
             if (part == null) {
                 continue;
             }

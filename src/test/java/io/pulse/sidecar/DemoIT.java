@@ -26,8 +26,11 @@ class DemoIT {
             assertTrue(out.matches("(?s).*STATUS +127\\.0\\.0\\.1:\\d+ +ALIVE -> SUSPECT.*"), out);
             assertTrue(out.matches("(?s).*STATUS +127\\.0\\.0\\.1:\\d+ +DEAD -> ALIVE .*RECOVERED.*"), out);
             assertTrue(out.contains("node-c has recovered"), out);
+            assertTrue(out.contains("stopping the nodes (each flushes its outbox to Kafka), then the broker."), out);
             assertTrue(out.endsWith("Done.\n"), out);
-            System.out.println("pulse demo took " + (System.nanoTime() - start) / 1_000_000 + " ms:\n" + out);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.println("pulse demo took " + millis + " ms:\n" + out);
+            assertTrue(millis < 60_000, "the demo must finish well within a minute; it took " + millis + " ms");
         }
     }
 }

@@ -78,6 +78,8 @@ class DeploymentIT {
             assertEquals(String.join(",", peers.stream().map(p -> p + ":7946").toList()), sidecarEnv.get("PULSE_TARGETS"));
             assertEquals("service_healthy", ((Map<String, Map<String, Object>>) sidecar.get("depends_on")).get("kafka").get("condition"));
         }
+        assertEquals(service("pulse-1").get("image"), service("tail").get("image"), "tail runs the image the sidecars build");
+        assertEquals("never", service("tail").get("pull_policy"));
         List<String> tail = (List<String>) service("tail").get("command");
         assertEquals(List.of("tail", "--bootstrap-servers", "kafka:9092"), tail);
         assertEquals(List.of("java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/pulse/pulse.jar"), entrypoint());
@@ -92,18 +94,23 @@ class DeploymentIT {
     void eachSidecarsCommandLineAcceptsItsConfiguration() throws Exception {
         for (String name : SIDECARS) {
             Map<String, Object> sidecar = service(name);
-            List<String> args = new ArrayList<>((List<String>) sidecar.get("command"));
-            args.set(args.indexOf("/etc/pulse/pulse.yaml"), CONFIG.toString());
-            args.add("--dry-run");
+            List<String> command = new ArrayList<>(entrypoint());
+            command.set(0, PulseProcess.java());
+            command.set(command.indexOf("/opt/pulse/pulse.jar"), PulseProcess.jar());
+            command.addAll((List<String>) sidecar.get("command"));
+            command.set(command.indexOf("/etc/pulse/pulse.yaml"), CONFIG.toString());
+            command.add("--dry-run");
             Map<String, String> env = new HashMap<>();
             ((Map<String, Object>) sidecar.get("environment")).forEach((k, v) -> env.put(k, String.valueOf(v)));
-            try (PulseProcess run = PulseProcess.start(dir, env, args.toArray(String[]::new))) {
+            try (PulseProcess run = PulseProcess.command(dir, env, command)) {
                 assertEquals(0, run.awaitExit(Duration.ofSeconds(60)), run.transcript());
                 String out = run.output();
                 assertTrue(out.contains("node.id = " + name + ":7946   (environment PULSE_NODE_ID)\n"), out);
                 assertTrue(out.contains("kafka.bootstrap.servers = kafka:9092   (" + CONFIG + ")\n"), out);
                 assertTrue(out.contains("http.bind = 0.0.0.0:8946   (" + CONFIG + ")\n"), out);
+                assertTrue(out.contains("outbox.dir = /var/lib/pulse/outbox   (" + CONFIG + ")\n"), out);
                 assertTrue(out.endsWith("configuration OK\n"), out);
+                assertEquals(List.of(name + ":/var/lib/pulse"), sidecar.get("volumes"), "the outbox is on the node's volume");
             }
         }
     }

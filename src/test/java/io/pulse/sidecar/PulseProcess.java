@@ -35,14 +35,28 @@ final class PulseProcess implements AutoCloseable {
     }
 
     static PulseProcess start(Path dir, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-jar", jar()));
+        command.addAll(List.of(args));
+        return command(dir, env, command);
+    }
+
+    /** {@code java} of this JVM. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** target/pulse.jar, which the integration tests run after {@code mvn package} built it. */
+    static String jar() {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: integration tests run after `mvn package`");
         }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        Path errLog = Files.createTempFile(dir, "pulse-" + args[0] + "-", ".err");
+        return JAR.toString();
+    }
+
+    /** An exact command line (e.g. a Dockerfile's ENTRYPOINT and a compose service's command). */
+    static PulseProcess command(Path dir, Map<String, String> env, List<String> command) throws IOException {
+        Path errLog = Files.createTempFile(dir, "pulse-", ".err");
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(errLog.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("PULSE_"));
         builder.environment().putAll(env);

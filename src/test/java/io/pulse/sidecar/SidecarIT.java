@@ -150,15 +150,30 @@ class SidecarIT {
                     + "node.bind: port must be in 0..65535\n", run.errors());
         }
         int httpPort = BrokerFiles.freePort();
-        try (PulseProcess run = PulseProcess.start(dir, Map.of(
+        try (io.pulse.transport.PulseEngine target = io.pulse.transport.PulseEngine.builder()
+                .bind(new java.net.InetSocketAddress("127.0.0.1", 0)).probing(false).start();
+             PulseProcess run = PulseProcess.start(dir, Map.of(
                 "PULSE_NODE_BIND", "127.0.0.1:0",
+                "PULSE_TARGETS", target.localId().toString(),
                 "PULSE_HTTP_BIND", "127.0.0.1:" + httpPort,
                 "PULSE_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + BrokerFiles.freePort(),
                 "PULSE_KAFKA_STARTUP_TIMEOUT", "1s",
+                "PULSE_KAFKA_CLOSE_TIMEOUT", "1s",
                 "PULSE_OUTBOX_DIR", dir.resolve("outbox-2").toString()), "run")) {
             run.awaitLine("pulse \\S+ running: udp ", STEP);
             assertEquals(200, get("http://127.0.0.1:" + httpPort + "/health").statusCode());
+            String metrics = "";
+            long deadline = System.nanoTime() + STEP.toNanos();
+            while (!metrics.contains("pulse_outbox_pending_events 1.0") && System.nanoTime() < deadline) {
+                Thread.sleep(100);   // the target's PENDING -> ALIVE waits in the outbox
+                metrics = get("http://127.0.0.1:" + httpPort + "/metrics").body();
+            }
+            assertTrue(metrics.contains("pulse_outbox_pending_events 1.0"), metrics);
+            assertTrue(run.errors().contains("Kafka did not answer within 1000 ms to check topics pulse.failures and "
+                    + "pulse.status; events stay in the outbox and the check is repeated"), run.errors());
             assertEquals(0, run.terminate(Duration.ofSeconds(60)), run.transcript());
+            assertTrue(run.errors().contains("stopped; 1 event(s) published, 1 left in the outbox for the next start"),
+                    run.errors());
         }
     }
 

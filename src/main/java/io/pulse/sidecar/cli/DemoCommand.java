@@ -1,11 +1,13 @@
 package io.pulse.sidecar.cli;
 
 import io.pulse.consumer.PulseConsumer;
+import io.pulse.core.DetectorConfig;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.NodeState;
 import io.pulse.events.StatusChange;
 import io.pulse.sidecar.Sidecar;
 import io.pulse.sidecar.config.ConfigLoader;
+import io.pulse.sidecar.config.Durations;
 import io.pulse.sidecar.config.SidecarSettings;
 import io.pulse.sidecar.embedded.EmbeddedKafka;
 import java.io.IOException;
@@ -54,65 +56,71 @@ final class DemoCommand implements Callable<Integer> {
         out = parent.out();
         startNanos = System.nanoTime();
         Path work = Files.createTempDirectory("pulse-demo-");
-        List<Sidecar> nodes = new ArrayList<>();
         say("Starting a real Apache Kafka broker (KRaft, single node) in this process ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.create(Map.of())) {
             kafka.start();
             say("Kafka is up on " + kafka.bootstrapServers() + ".");
-            int[] ports = freeUdpPorts(NAMES.length);
-            say("Starting three Pulse nodes on 127.0.0.1, each probing the other two every second:");
-            for (int i = 0; i < NAMES.length; i++) {
-                say("  " + NAMES[i] + " = 127.0.0.1:" + ports[i]);
-            }
-            for (int i = 0; i < NAMES.length; i++) {
-                nodes.add(startNode(i, ports, kafka, work));
-            }
-            EventPrinter printer = new EventPrinter(out, false);
-            say("A consumer (io.pulse.consumer.PulseConsumer) reads pulse.failures and pulse.status; what it receives:");
-            try (PulseConsumer consumer = PulseConsumer.builder()
-                    .bootstrapServers(kafka.bootstrapServers())
-                    .groupId("pulse-demo-" + UUID.randomUUID())
-                    .onStatusChange(c -> {
-                        printer.status(c);
-                        record(c);
-                    })
-                    .onFailure(f -> {
-                        printer.failure(f);
-                        record(f);
-                    })
-                    .build()) {
-                consumer.start();
-                String c = "127.0.0.1:" + ports[2];
-                await("every node to see the other two ALIVE", events -> count(events, StatusChange.class,
-                        s -> s.getCurrent() == NodeState.ALIVE && s.getPrevious() == NodeState.PENDING) >= 6);
-                say("All three nodes see each other ALIVE.");
-                say("Stopping node-c (" + c + "): its socket closes and it answers nothing, as if it had crashed.");
-                long stopped = System.nanoTime();
-                nodes.get(2).close();
-                await("node-a and node-b to declare node-c DEAD", events -> count(events, FailureMessage.class,
-                        f -> f.getNodeId().equals(c)) >= 2);
-                say(String.format(java.util.Locale.ROOT, "node-a and node-b declared node-c DEAD; the consumer had both "
-                        + "FailureMessages %.1f s after the stop (direct probe, retries, indirect probes through the "
-                        + "other peer, SUSPECT, suspicion timeout, DEAD).", (System.nanoTime() - stopped) / 1e9));
-                say("Starting node-c again on the same port (a new incarnation). DEAD nodes are probed every 5 s ...");
-                nodes.set(2, startNode(2, ports, kafka, work));
-                await("node-a and node-b to see node-c ALIVE again", events -> count(events, StatusChange.class,
-                        s -> s.getNodeId().equals(c) && s.getPrevious() == NodeState.DEAD && s.getCurrent() == NodeState.ALIVE) >= 2);
-                say("node-c has recovered: DEAD -> ALIVE is an event too, on the compacted status topic.");
-            }
-        } finally {
-            say("Cleaning up: stopping the nodes (each flushes its outbox to Kafka) and the broker.");
-            for (Sidecar node : nodes) {
-                try {
+            List<Sidecar> nodes = new ArrayList<>();
+            try {
+                tell(kafka, work, nodes);
+            } finally {
+                say("Cleaning up: stopping the nodes (each flushes its outbox to Kafka), then the broker.");
+                for (Sidecar node : nodes) {
                     node.close();
-                } catch (RuntimeException e) {
-                    // closed already (node-c), or failing on the way out: nothing left to show
                 }
             }
+        } finally {
             delete(work);
         }
         say("Done.");
         return PulseCommand.OK;
+    }
+
+    /** The story itself: three nodes, one stopped and started again, as the consumer sees it. */
+    private void tell(EmbeddedKafka kafka, Path work, List<Sidecar> nodes) throws Exception {
+        int[] ports = freeUdpPorts(NAMES.length);
+        say("Starting three Pulse nodes on 127.0.0.1, each probing the other two every "
+                + Durations.format(DetectorConfig.DEFAULT_PROBE_INTERVAL) + ":");
+        for (int i = 0; i < NAMES.length; i++) {
+            say("  " + NAMES[i] + " = 127.0.0.1:" + ports[i]);
+        }
+        for (int i = 0; i < NAMES.length; i++) {
+            nodes.add(startNode(i, ports, kafka, work));
+        }
+        EventPrinter printer = new EventPrinter(out, false);
+        say("A consumer (io.pulse.consumer.PulseConsumer) reads pulse.failures and pulse.status; what it receives:");
+        try (PulseConsumer consumer = PulseConsumer.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .groupId("pulse-demo-" + UUID.randomUUID())
+                .onStatusChange(c -> {
+                    printer.status(c);
+                    record(c);
+                })
+                .onFailure(f -> {
+                    printer.failure(f);
+                    record(f);
+                })
+                .build()) {
+            consumer.start();
+            String c = "127.0.0.1:" + ports[2];
+            await("every node to see the other two ALIVE", events -> count(events, StatusChange.class,
+                    s -> s.getCurrent() == NodeState.ALIVE && s.getPrevious() == NodeState.PENDING) >= 6);
+            say("All three nodes see each other ALIVE.");
+            say("Stopping node-c (" + c + "): its socket closes and it answers nothing, as if it had crashed.");
+            long stopped = System.nanoTime();
+            nodes.remove(2).close();
+            await("node-a and node-b to declare node-c DEAD", events -> count(events, FailureMessage.class,
+                    f -> f.getNodeId().equals(c)) >= 2);
+            say(String.format(java.util.Locale.ROOT, "node-a and node-b declared node-c DEAD; the consumer had both "
+                    + "FailureMessages %.1f s after the stop (direct probe, retries, indirect probes through the "
+                    + "other peer, SUSPECT, suspicion timeout, DEAD).", (System.nanoTime() - stopped) / 1e9));
+            say("Starting node-c again on the same port (a new incarnation). DEAD nodes are probed every "
+                    + Durations.format(DetectorConfig.DEFAULT_DEAD_PROBE_INTERVAL) + " ...");
+            nodes.add(startNode(2, ports, kafka, work));
+            await("node-a and node-b to see node-c ALIVE again", events -> count(events, StatusChange.class,
+                    s -> s.getNodeId().equals(c) && s.getPrevious() == NodeState.DEAD && s.getCurrent() == NodeState.ALIVE) >= 2);
+            say("node-c has recovered: DEAD -> ALIVE is an event too, on the compacted status topic.");
+        }
     }
 
     private Sidecar startNode(int index, int[] ports, EmbeddedKafka kafka, Path work) {

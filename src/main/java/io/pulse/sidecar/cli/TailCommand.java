@@ -16,6 +16,9 @@ import picocli.CommandLine.Option;
         description = "Consumes <prefix>.failures and <prefix>.status with the consumer library and prints "
                 + "every event, as a table or as JSON lines, until Ctrl-C (or --max-events, --timeout).")
 final class TailCommand implements Callable<Integer> {
+    /** How often the wait looks at the consumer's health. */
+    static final Duration POLL = Duration.ofMillis(200);
+
     @CommandLine.ParentCommand
     PulseCommand parent;
 
@@ -37,7 +40,8 @@ final class TailCommand implements Callable<Integer> {
     @Option(names = "--max-events", paramLabel = "N", description = "Exits 0 after N events.")
     long maxEvents = Long.MAX_VALUE;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", description = "Exits after this long (0 if --max-events was reached, else 1).")
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Exits after this long: 0, or 1 if --max-events was given and not reached.")
     String timeout;
 
     @Override
@@ -80,17 +84,15 @@ final class TailCommand implements Callable<Integer> {
                 })
                 .build()) {
             consumer.start();
-            boolean finished = limit == null ? await(done) : done.await(limit.toMillis(), TimeUnit.MILLISECONDS);
-            if (consumer.failure().isPresent()) {
-                throw new IllegalStateException("the consumer stopped: " + consumer.failure().get().getMessage(),
-                        consumer.failure().get());
+            long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+            while (!done.await(POLL.toMillis(), TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+                if (consumer.failure().isPresent()) {
+                    throw new IllegalStateException("the consumer stopped: " + consumer.failure().get().getMessage(),
+                            consumer.failure().get());
+                }
             }
-            return finished || seen.get() >= maxEvents || maxEvents == Long.MAX_VALUE ? PulseCommand.OK : PulseCommand.FAILED;
+            boolean reached = seen.get() >= maxEvents;
+            return reached || maxEvents == Long.MAX_VALUE ? PulseCommand.OK : PulseCommand.FAILED;
         }
-    }
-
-    private static boolean await(CountDownLatch done) throws InterruptedException {
-        done.await();
-        return true;
     }
 }

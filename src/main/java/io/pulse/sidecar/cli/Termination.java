@@ -14,13 +14,27 @@ final class Termination {
     private Termination() {
     }
 
-    /** Handles SIGTERM and SIGINT from now on. */
+    /** Exit code when a second signal cuts the orderly shutdown short. */
+    static final int INTERRUPTED_SHUTDOWN = 1;
+
+    /** Handles SIGTERM and SIGINT from now on: the first starts the shutdown, a second ends the process at once. */
     static Termination install() {
         Termination termination = new Termination();
         for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), signal -> termination.signalled.countDown());
+            Signal.handle(new Signal(name), signal -> {
+                if (termination.signalled.getCount() == 0) {
+                    System.err.println("pulse: second SIG" + signal.getName() + ", exiting without waiting for Kafka;"
+                            + " the outbox keeps what was not sent");
+                    Runtime.getRuntime().halt(INTERRUPTED_SHUTDOWN);
+                }
+                termination.signalled.countDown();
+            });
         }
         return termination;
+    }
+
+    boolean signalled() {
+        return signalled.getCount() == 0;
     }
 
     /** Blocks until a signal arrived (or the thread is interrupted). */

@@ -20,7 +20,9 @@ import org.apache.kafka.common.config.ConfigException;
  *
  * <pre>{@code
  * SidecarConfig config = ConfigLoader.load(Path.of("pulse.yaml"), System.getenv(), Map.of());
- * PulseEngine engine = PulseEngine.builder().bind(config.nodeBind()).config(config.detector()).start();
+ * try (Sidecar sidecar = Sidecar.start(config)) {   // resolves the bind addresses, then starts every part
+ *     ...
+ * }
  * }</pre>
  *
  * @param nodeBind        UDP address to bind (unresolved; port 0 lets the OS choose)
@@ -51,7 +53,14 @@ public record SidecarConfig(
         String logLevel,
         Map<String, Sourced> effective) {
 
-    /** A raw value and where it came from. */
+    /**
+     * A raw value and where it came from: {@code default}, the file's path, {@code environment PULSE_...}
+     * or {@code flag --set ...}.
+     *
+     * <pre>{@code
+     * String from = config.effective().get("node.bind").source();
+     * }</pre>
+     */
     public record Sourced(Object value, String source) {
     }
 
@@ -106,13 +115,21 @@ public record SidecarConfig(
                 throw new ConfigurationException(value.source() + ": " + key + " is not a Kafka client property "
                         + "(expected: the sidecar's own keys for Pulse's settings, see pulse run --help)");
             }
+            String property = key.startsWith(SidecarSettings.KAFKA_PROPERTIES)
+                    ? key.substring(SidecarSettings.KAFKA_PROPERTIES.length()) : null;
+            PUBLISHER_KEYS.forEach((ours, theirs) -> {
+                if (theirs.equals(property)) {
+                    throw new ConfigurationException(value.source() + ": " + key + " is set by the sidecar's own key "
+                            + ours + " (expected: " + ours + " instead)");
+                }
+            });
             if (key.startsWith(SidecarSettings.KAFKA_PROPERTIES)) {
                 kafkaProperties.put(key.substring(SidecarSettings.KAFKA_PROPERTIES.length()), value.value());
                 effective.put(key, value);
             }
         });
 
-        DetectorConfig detector = detector(parsed);
+        DetectorConfig detector = detector(parsed, effective);
         Map<String, Object> kafka = new LinkedHashMap<>(kafkaProperties);
         PUBLISHER_KEYS.forEach((ours, theirs) -> {
             if (parsed.get(ours) != null) {
@@ -120,6 +137,7 @@ public record SidecarConfig(
             }
         });
         kafka.put(PublisherConfig.STARTUP_TIMEOUT_MS, duration(parsed, SidecarSettings.KAFKA_STARTUP_TIMEOUT).toMillis());
+        kafka.put(PublisherConfig.CLOSE_TIMEOUT_MS, duration(parsed, SidecarSettings.KAFKA_CLOSE_TIMEOUT).toMillis());
         Map<String, Object> check = new LinkedHashMap<>(kafka);
         check.put(PublisherConfig.OBSERVER, "check:1");
         try {
@@ -145,7 +163,7 @@ public record SidecarConfig(
                 effective);
     }
 
-    private static DetectorConfig detector(Map<String, Object> parsed) {
+    private static DetectorConfig detector(Map<String, Object> parsed, Map<String, Sourced> effective) {
         try {
             return DetectorConfig.builder()
                     .probeInterval(duration(parsed, SidecarSettings.PROBE_INTERVAL))
@@ -159,10 +177,15 @@ public record SidecarConfig(
                     .build();
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
-            for (Map.Entry<String, String> name : DETECTOR_NAMES.entrySet()) {
-                message = message.replace(name.getKey(), name.getValue());
+            List<String> sources = new java.util.ArrayList<>();
+            for (Map.Entry<String, String> name : new TreeMap<>(DETECTOR_NAMES).entrySet()) {
+                if (message.contains(name.getKey())) {
+                    message = message.replace(name.getKey(), name.getValue());
+                    sources.add(name.getValue() + " from " + effective.get(name.getValue()).source());
+                }
             }
-            throw new ConfigurationException("detector settings: " + message);
+            throw new ConfigurationException("detector settings: " + message
+                    + (sources.isEmpty() ? "" : " (" + String.join(", ", sources) + ")"));
         }
     }
 

@@ -42,6 +42,7 @@ public final class SidecarSettings {
     public static final String KAFKA_TOPIC_REPLICATION_FACTOR = "kafka.topic.replication.factor";
     public static final String KAFKA_CLUSTER = "kafka.cluster";
     public static final String KAFKA_STARTUP_TIMEOUT = "kafka.startup.timeout";
+    public static final String KAFKA_CLOSE_TIMEOUT = "kafka.close.timeout";
     /** Prefix of pass-through Kafka client properties. */
     public static final String KAFKA_PROPERTIES = "kafka.properties.";
     public static final String OUTBOX_DIR = "outbox.dir";
@@ -102,6 +103,9 @@ public final class SidecarSettings {
             .define(KAFKA_STARTUP_TIMEOUT, Type.STRING, "10s", duration(), Importance.LOW,
                     "How long start-up waits for Kafka to check the topics before probing starts anyway "
                             + "(events wait in the outbox until Kafka answers).")
+            .define(KAFKA_CLOSE_TIMEOUT, Type.STRING, "20s", duration(), Importance.LOW,
+                    "How long shutdown waits for Kafka to acknowledge what the outbox holds; the rest is sent "
+                            + "after the next start. Keep it below the grace period of your orchestrator.")
             .define(OUTBOX_DIR, Type.STRING, DEFAULT_OUTBOX_DIR, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Directory of the durable outbox (events not yet acknowledged by Kafka); keep it across restarts.")
             .define(OUTBOX_MAX_BYTES, Type.LONG, PublisherConfig.DEFAULT_OUTBOX_MAX_BYTES, ConfigDef.Range.atLeast(64 * 1024),

@@ -1,6 +1,7 @@
 package io.pulse.sidecar.config;
 
 import io.pulse.core.NodeId;
+import io.pulse.transport.probe.HttpProbeSpec;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -43,6 +44,7 @@ public record TargetSpec(Kind kind, String text) {
                 if (uri.getHost() == null) {
                     throw new IllegalArgumentException("no host in " + trimmed + " (expected: " + EXPECTED + ")");
                 }
+                HttpProbeSpec.of(trimmed); // the probe's own checks (user info, port, ...), without resolving the host
             } catch (URISyntaxException e) {
                 throw new IllegalArgumentException("not a URL: " + e.getMessage() + " (expected: " + EXPECTED + ")");
             }

@@ -38,11 +38,11 @@ import org.apache.kafka.common.Uuid;
 public final class BrokerFiles {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    public final Path dir;
-    public final Path propertiesFile;
-    public final int brokerPort;
-    public final int controllerPort;
-    public final Properties properties;
+    private final Path dir;
+    private final Path propertiesFile;
+    private final int brokerPort;
+    private final int controllerPort;
+    private final Properties properties;
 
     /** New files in a fresh temporary directory; {@code overrides} replace server.properties entries. */
     public BrokerFiles(Map<String, String> overrides) throws IOException {
@@ -73,6 +73,23 @@ public final class BrokerFiles {
         try (OutputStream out = Files.newOutputStream(propertiesFile)) {
             properties.store(out, "Pulse embedded broker");
         }
+    }
+
+    /** The broker's directory: {@code server.properties}, the data, and whatever a caller keeps there (logs). */
+    public Path dir() {
+        return dir;
+    }
+
+    /** {@code server.properties}, for {@code kafka.Kafka <file>} in a child JVM. */
+    public Path propertiesFile() {
+        return propertiesFile;
+    }
+
+    /** A copy of the broker's properties. */
+    public Properties properties() {
+        Properties copy = new Properties();
+        copy.putAll(properties);
+        return copy;
     }
 
     /** {@code 127.0.0.1:<port>} of the PLAINTEXT listener. */

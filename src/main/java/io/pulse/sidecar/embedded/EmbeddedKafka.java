@@ -58,10 +58,16 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("Kafka tried to halt the JVM with " + code + ": " + message);
         });
         files.formatIfNeeded();
-        KafkaRaftServer started = new KafkaRaftServer(KafkaConfig.fromProps(files.properties, false), Time.SYSTEM);
-        started.startup();
+        KafkaRaftServer started = new KafkaRaftServer(KafkaConfig.fromProps(files.properties(), false), Time.SYSTEM);
+        try {
+            started.startup();
+            files.awaitServing();
+        } catch (RuntimeException | InterruptedException e) {
+            started.shutdown();
+            started.awaitShutdown();
+            throw e;
+        }
         server = started;
-        files.awaitServing();
     }
 
     /** A clean shutdown; the data stays for a later {@link #start()}. */
@@ -70,6 +76,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.shutdown();
             server.awaitShutdown();
             server = null;
+            Exit.resetExitProcedure();
+            Exit.resetHaltProcedure();
         }
     }
 

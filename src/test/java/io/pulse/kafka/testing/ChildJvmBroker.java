@@ -34,8 +34,8 @@ final class ChildJvmBroker implements TestBroker {
         files.formatIfNeeded();
         List<String> command = new ArrayList<>(javaCommand("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         command.add("kafka.Kafka");
-        command.add(files.propertiesFile.toString());
-        Path log = files.dir.resolve("broker.log");
+        command.add(files.propertiesFile().toString());
+        Path log = files.dir().resolve("broker.log");
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         try {

@@ -164,7 +164,8 @@ class ConfigLoaderTest {
 
     @Test
     void rulesAcrossSettingsNameTheKeys() {
-        assertEquals("detector settings: detector.probe.timeout.min (800 ms) must be <= detector.probe.timeout.max (500 ms)",
+        assertEquals("detector settings: detector.probe.timeout.min (800 ms) must be <= detector.probe.timeout.max (500 ms) "
+                + "(detector.probe.timeout.max from default, detector.probe.timeout.min from flag --set detector.probe.timeout.min)",
                 failure(null, Map.of(), Map.of("detector.probe.timeout.min", "800ms")));
     }
 
@@ -178,6 +179,26 @@ class ConfigLoaderTest {
                 + "admin client property)", failure(null, Map.of(), Map.of("kafka.properties.no.such.thing", "x")));
         assertEquals("flag --set kafka.topic.prefix: Invalid value a b for configuration kafka.topic.prefix: must be "
                 + "1..200 of [a-zA-Z0-9._-]", failure(null, Map.of(), Map.of("kafka.topic.prefix", "a b")));
+    }
+
+    @Test
+    void kafkaPropertiesThatTheSidecarSetsItselfAreRefused() {
+        assertEquals("flag --set kafka.properties.bootstrap.servers: kafka.properties.bootstrap.servers is set by the "
+                + "sidecar's own key kafka.bootstrap.servers (expected: kafka.bootstrap.servers instead)",
+                failure(null, Map.of(), Map.of("kafka.properties.bootstrap.servers", "k:9092")));
+        assertEquals("flag --set kafka.properties.pulse.close.timeout.ms: kafka.properties.pulse.close.timeout.ms is not a "
+                + "Kafka client property (expected: the sidecar's own keys for Pulse's settings, see pulse run --help)",
+                failure(null, Map.of(), Map.of("kafka.properties.pulse.close.timeout.ms", "1")));
+        assertEquals(20_000L, ConfigLoader.load(null, Map.of(), Map.of()).kafka().get("pulse.close.timeout.ms"));
+        assertEquals(1_500L, ConfigLoader.load(null, Map.of(), Map.of("kafka.close.timeout", "1.5s")).kafka()
+                .get("pulse.close.timeout.ms"));
+    }
+
+    @Test
+    void httpTargetsGetTheProbesOwnChecksAtLoad() {
+        String message = failure(null, Map.of(), Map.of("targets", "http://127.0.0.1:0/health"));
+        assertTrue(message.startsWith("flag --set targets: Invalid value [http://127.0.0.1:0/health] for configuration targets: "),
+                message);
     }
 
     @Test
