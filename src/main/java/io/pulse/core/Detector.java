@@ -32,6 +32,8 @@ final class Detector {
     private final Map<NodeId, Target> byId = new HashMap<>();
     private final Map<InetSocketAddress, Target> byAddress = new HashMap<>();
     private final List<Target> targets = new ArrayList<>();
+    /** The ALIVE pulse targets, the only ones that can relay a PING_REQ; see {@link Target#aliveIndex}. */
+    private final List<Target> alive = new ArrayList<>();
     private final Map<Long, Probe> inFlight = new HashMap<>();
     private boolean probing;
     private long nacks;
@@ -83,6 +85,7 @@ final class Detector {
             targets.set(target.index, last);
             last.index = target.index;
         }
+        removeFromAlive(target);
         target.cancelTimers();
         target.previousSequences.forEach(inFlight::remove);
         target.currentSequences.forEach(inFlight::remove);
@@ -441,44 +444,64 @@ final class Detector {
     private void transition(Target target, NodeState to, StatusChange.Reason reason) {
         NodeState from = target.state;
         target.state = to;
+        if (to == NodeState.ALIVE) {
+            addToAlive(target);
+        } else {
+            removeFromAlive(target);
+        }
         output.statusChanged(new StatusChange(target.id, from, to, target.incarnation, clock.now(),
                 target.srtt(), target.clockOffset(), target.totalProbes, target.lostProbes, reason));
     }
 
-    /** Up to k distinct ALIVE targets other than {@code target}, chosen at random. */
+    /**
+     * Up to k distinct ALIVE pulse targets other than {@code target}, chosen at random: Floyd's
+     * sampling of k of the n candidates in the ALIVE index, so O(k) however many targets there are
+     * and however few of them are ALIVE.
+     */
     private List<Target> pickPeers(Target target) {
         int k = config.indirectProbes();
-        List<Target> chosen = new ArrayList<>(k);
-        int n = targets.size();
-        if (k == 0 || n < 2) {
-            return chosen;
-        }
-        for (int attempt = 0; attempt < 4 * k + 8 && chosen.size() < k; attempt++) {
-            Target candidate = targets.get(random.nextInt(n));
-            if (isPeerFor(candidate, target) && !chosen.contains(candidate)) {
-                chosen.add(candidate);
-            }
-        }
-        if (chosen.size() < k) {
-            // Few ALIVE peers: sampling blindly would miss them, so draw from the full list.
-            List<Target> eligible = new ArrayList<>();
-            for (Target candidate : targets) {
-                if (isPeerFor(candidate, target) && !chosen.contains(candidate)) {
-                    eligible.add(candidate);
-                }
-            }
-            while (chosen.size() < k && !eligible.isEmpty()) {
-                int i = random.nextInt(eligible.size());
-                chosen.add(eligible.get(i));
-                eligible.set(i, eligible.get(eligible.size() - 1));
-                eligible.remove(eligible.size() - 1);
-            }
+        // The candidates are the ALIVE index without the target itself, if it is there.
+        int skip = target.aliveIndex;
+        int n = alive.size() - (skip >= 0 ? 1 : 0);
+        int wanted = Math.min(k, n);
+        List<Target> chosen = new ArrayList<>(wanted);
+        int[] picked = new int[wanted];
+        for (int j = n - wanted; j < n; j++) {
+            int t = random.nextInt(j + 1);
+            int pick = contains(picked, chosen.size(), t) ? j : t;
+            picked[chosen.size()] = pick;
+            chosen.add(alive.get(skip >= 0 && pick >= skip ? pick + 1 : pick));
         }
         return chosen;
     }
 
-    private static boolean isPeerFor(Target candidate, Target target) {
-        return candidate != target && candidate.state == NodeState.ALIVE && !candidate.external();
+    private static boolean contains(int[] values, int count, int value) {
+        for (int i = 0; i < count; i++) {
+            if (values[i] == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void addToAlive(Target target) {
+        if (target.aliveIndex < 0 && !target.external()) {
+            target.aliveIndex = alive.size();
+            alive.add(target);
+        }
+    }
+
+    private void removeFromAlive(Target target) {
+        int index = target.aliveIndex;
+        if (index < 0) {
+            return;
+        }
+        Target last = alive.remove(alive.size() - 1);
+        if (last != target) {
+            alive.set(index, last);
+            last.aliveIndex = index;
+        }
+        target.aliveIndex = -1;
     }
 
     private long timeoutNanos(Target target) {

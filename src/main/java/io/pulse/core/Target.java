@@ -59,8 +59,10 @@ final class Target {
     List<Long> currentSequences = new ArrayList<>(4);
     List<Long> previousSequences = new ArrayList<>(4);
 
-    /** Index in the detector's list of targets, for O(1) removal and random peer choice. */
+    /** Index in the detector's list of targets, for O(1) removal. */
     int index;
+    /** Index in the detector's list of ALIVE pulse targets, or -1: peers are drawn from it in O(k). */
+    int aliveIndex = -1;
 
     boolean external() {
         return address == null;
