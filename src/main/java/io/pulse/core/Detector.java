@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
 
 /**
  * The prober half of {@link PulseCore}: probe rounds, suspicion and DEAD for every watched
@@ -35,6 +36,7 @@ final class Detector {
     /** The ALIVE pulse targets, the only ones that can relay a PING_REQ; see {@link Target#aliveIndex}. */
     private final List<Target> alive = new ArrayList<>();
     private final Map<Long, Probe> inFlight = new HashMap<>();
+    private final LongConsumer forgetProbe = inFlight::remove;
     private boolean probing;
     private long nacks;
     private long misaddressedAcks;
@@ -87,8 +89,7 @@ final class Detector {
         }
         removeFromAlive(target);
         target.cancelTimers();
-        target.previousSequences.forEach(inFlight::remove);
-        target.currentSequences.forEach(inFlight::remove);
+        target.forEachSequence(forgetProbe);
         target.removed = true;
         output.removed(id);
     }
@@ -259,11 +260,7 @@ final class Detector {
             return;
         }
         long now = clock.monotonicNanos();
-        target.previousSequences.forEach(inFlight::remove);
-        List<Long> recycled = target.previousSequences;
-        recycled.clear();
-        target.previousSequences = target.currentSequences;
-        target.currentSequences = recycled;
+        target.rotateSequences(forgetProbe);
 
         Round round = new Round(now, timeoutNanos(target));
         target.round = round;
@@ -283,7 +280,7 @@ final class Detector {
         for (Target peer : peers) {
             long sequence = sequences.next();
             inFlight.put(sequence, new Probe(target, round, peer.address, now, clock.epochNanos(), false));
-            target.currentSequences.add(sequence);
+            target.addSequence(sequence);
             peerIds.add(peer.id);
             output.send(peer.address, new Message.PingReq(sequence, target.address, relayTimeout));
         }
@@ -322,7 +319,7 @@ final class Detector {
         long sequence = sequences.next();
         long epoch = clock.epochNanos();
         inFlight.put(sequence, new Probe(target, round, target.address, clock.monotonicNanos(), epoch, true));
-        target.currentSequences.add(sequence);
+        target.addSequence(sequence);
         round.directSent++;
         target.totalProbes++;
         if (target.external()) {
@@ -390,7 +387,7 @@ final class Detector {
         target.suspicionExpired = false;
         transition(target, NodeState.DEAD, StatusChange.Reason.SUSPICION_TIMEOUT);
         output.failed(new NodeFailure(target.id, NodeState.DEAD, target.incarnation, target.lastRetries,
-                target.lastPeers, target.firstContact, target.lastContact, clock.now(), target.srtt(),
+                target.lastPeers, target.firstContact(), target.lastContact(), clock.now(), target.srtt(),
                 target.clockOffset(), target.totalProbes, target.lostProbes));
     }
 
@@ -400,11 +397,11 @@ final class Detector {
      * alive then, which refutes a suspicion, but says nothing of now.
      */
     private void contact(Target target, long incarnation, Round round, long now) {
-        var at = clock.now();
-        if (target.firstContact == null) {
-            target.firstContact = at;
+        long at = clock.epochNanos();
+        if (target.firstContactEpochNanos == Target.NEVER) {
+            target.firstContactEpochNanos = at;
         }
-        target.lastContact = at;
+        target.lastContactEpochNanos = at;
         boolean restarted = target.incarnation != 0 && incarnation > target.incarnation;
         target.incarnation = Math.max(target.incarnation, incarnation);
 
