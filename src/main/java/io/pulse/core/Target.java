@@ -62,11 +62,12 @@ final class Target {
 
     /**
      * Sequence numbers of this round's probes, then of the round before (late ACKs still count).
-     * Primitive, because one is added per probe sent.
+     * Primitive, because one is added per probe sent; room for one to start with, as a round
+     * answered at once has only its PING. They grow on the first failed round.
      */
-    private long[] currentSequences = new long[4];
+    private long[] currentSequences = new long[1];
     private int currentCount;
-    private long[] previousSequences = new long[4];
+    private long[] previousSequences = new long[1];
     private int previousCount;
 
     /** Index in the detector's list of targets, for O(1) removal. */
