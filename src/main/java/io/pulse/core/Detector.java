@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
 
 /**
  * The prober half of {@link PulseCore}: probe rounds, suspicion and DEAD for every watched
@@ -32,7 +33,10 @@ final class Detector {
     private final Map<NodeId, Target> byId = new HashMap<>();
     private final Map<InetSocketAddress, Target> byAddress = new HashMap<>();
     private final List<Target> targets = new ArrayList<>();
+    /** The ALIVE pulse targets, the only ones that can relay a PING_REQ; see {@link Target#aliveIndex}. */
+    private final List<Target> alive = new ArrayList<>();
     private final Map<Long, Probe> inFlight = new HashMap<>();
+    private final LongConsumer forgetProbe = inFlight::remove;
     private boolean probing;
     private long nacks;
     private long misaddressedAcks;
@@ -83,9 +87,9 @@ final class Detector {
             targets.set(target.index, last);
             last.index = target.index;
         }
+        removeFromAlive(target);
         target.cancelTimers();
-        target.previousSequences.forEach(inFlight::remove);
-        target.currentSequences.forEach(inFlight::remove);
+        target.forEachSequence(forgetProbe);
         target.removed = true;
         output.removed(id);
     }
@@ -256,11 +260,7 @@ final class Detector {
             return;
         }
         long now = clock.monotonicNanos();
-        target.previousSequences.forEach(inFlight::remove);
-        List<Long> recycled = target.previousSequences;
-        recycled.clear();
-        target.previousSequences = target.currentSequences;
-        target.currentSequences = recycled;
+        target.rotateSequences(forgetProbe);
 
         Round round = new Round(now, timeoutNanos(target));
         target.round = round;
@@ -280,7 +280,7 @@ final class Detector {
         for (Target peer : peers) {
             long sequence = sequences.next();
             inFlight.put(sequence, new Probe(target, round, peer.address, now, clock.epochNanos(), false));
-            target.currentSequences.add(sequence);
+            target.addSequence(sequence);
             peerIds.add(peer.id);
             output.send(peer.address, new Message.PingReq(sequence, target.address, relayTimeout));
         }
@@ -319,7 +319,7 @@ final class Detector {
         long sequence = sequences.next();
         long epoch = clock.epochNanos();
         inFlight.put(sequence, new Probe(target, round, target.address, clock.monotonicNanos(), epoch, true));
-        target.currentSequences.add(sequence);
+        target.addSequence(sequence);
         round.directSent++;
         target.totalProbes++;
         if (target.external()) {
@@ -387,7 +387,7 @@ final class Detector {
         target.suspicionExpired = false;
         transition(target, NodeState.DEAD, StatusChange.Reason.SUSPICION_TIMEOUT);
         output.failed(new NodeFailure(target.id, NodeState.DEAD, target.incarnation, target.lastRetries,
-                target.lastPeers, target.firstContact, target.lastContact, clock.now(), target.srtt(),
+                target.lastPeers, target.firstContact(), target.lastContact(), clock.now(), target.srtt(),
                 target.clockOffset(), target.totalProbes, target.lostProbes));
     }
 
@@ -397,11 +397,11 @@ final class Detector {
      * alive then, which refutes a suspicion, but says nothing of now.
      */
     private void contact(Target target, long incarnation, Round round, long now) {
-        var at = clock.now();
-        if (target.firstContact == null) {
-            target.firstContact = at;
+        long at = clock.epochNanos();
+        if (target.firstContactEpochNanos == Target.NEVER) {
+            target.firstContactEpochNanos = at;
         }
-        target.lastContact = at;
+        target.lastContactEpochNanos = at;
         boolean restarted = target.incarnation != 0 && incarnation > target.incarnation;
         target.incarnation = Math.max(target.incarnation, incarnation);
 
@@ -441,44 +441,64 @@ final class Detector {
     private void transition(Target target, NodeState to, StatusChange.Reason reason) {
         NodeState from = target.state;
         target.state = to;
+        if (to == NodeState.ALIVE) {
+            addToAlive(target);
+        } else {
+            removeFromAlive(target);
+        }
         output.statusChanged(new StatusChange(target.id, from, to, target.incarnation, clock.now(),
                 target.srtt(), target.clockOffset(), target.totalProbes, target.lostProbes, reason));
     }
 
-    /** Up to k distinct ALIVE targets other than {@code target}, chosen at random. */
+    /**
+     * Up to k distinct ALIVE pulse targets other than {@code target}, chosen at random: Floyd's
+     * sampling of k of the n candidates in the ALIVE index, so O(k) however many targets there are
+     * and however few of them are ALIVE.
+     */
     private List<Target> pickPeers(Target target) {
         int k = config.indirectProbes();
-        List<Target> chosen = new ArrayList<>(k);
-        int n = targets.size();
-        if (k == 0 || n < 2) {
-            return chosen;
-        }
-        for (int attempt = 0; attempt < 4 * k + 8 && chosen.size() < k; attempt++) {
-            Target candidate = targets.get(random.nextInt(n));
-            if (isPeerFor(candidate, target) && !chosen.contains(candidate)) {
-                chosen.add(candidate);
-            }
-        }
-        if (chosen.size() < k) {
-            // Few ALIVE peers: sampling blindly would miss them, so draw from the full list.
-            List<Target> eligible = new ArrayList<>();
-            for (Target candidate : targets) {
-                if (isPeerFor(candidate, target) && !chosen.contains(candidate)) {
-                    eligible.add(candidate);
-                }
-            }
-            while (chosen.size() < k && !eligible.isEmpty()) {
-                int i = random.nextInt(eligible.size());
-                chosen.add(eligible.get(i));
-                eligible.set(i, eligible.get(eligible.size() - 1));
-                eligible.remove(eligible.size() - 1);
-            }
+        // The candidates are the ALIVE index without the target itself, if it is there.
+        int skip = target.aliveIndex;
+        int n = alive.size() - (skip >= 0 ? 1 : 0);
+        int wanted = Math.min(k, n);
+        List<Target> chosen = new ArrayList<>(wanted);
+        int[] picked = new int[wanted];
+        for (int j = n - wanted; j < n; j++) {
+            int t = random.nextInt(j + 1);
+            int pick = contains(picked, chosen.size(), t) ? j : t;
+            picked[chosen.size()] = pick;
+            chosen.add(alive.get(skip >= 0 && pick >= skip ? pick + 1 : pick));
         }
         return chosen;
     }
 
-    private static boolean isPeerFor(Target candidate, Target target) {
-        return candidate != target && candidate.state == NodeState.ALIVE && !candidate.external();
+    private static boolean contains(int[] values, int count, int value) {
+        for (int i = 0; i < count; i++) {
+            if (values[i] == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void addToAlive(Target target) {
+        if (target.aliveIndex < 0 && !target.external()) {
+            target.aliveIndex = alive.size();
+            alive.add(target);
+        }
+    }
+
+    private void removeFromAlive(Target target) {
+        int index = target.aliveIndex;
+        if (index < 0) {
+            return;
+        }
+        Target last = alive.remove(alive.size() - 1);
+        if (last != target) {
+            alive.set(index, last);
+            last.aliveIndex = index;
+        }
+        target.aliveIndex = -1;
     }
 
     private long timeoutNanos(Target target) {

@@ -3,8 +3,9 @@ package io.pulse.core;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /** One watched node inside the {@link Detector}: its state, statistics and probe round. */
 final class Target {
@@ -26,6 +27,9 @@ final class Target {
         }
     }
 
+    /** No contact yet, in place of an epoch timestamp. */
+    static final long NEVER = Long.MIN_VALUE;
+
     final NodeId id;
     /** The UDP address of a pulse target; {@code null} for an external (HTTP, TCP) one. */
     final InetSocketAddress address;
@@ -38,8 +42,9 @@ final class Target {
     long incarnation;
     long totalProbes;
     long lostProbes;
-    Instant firstContact;
-    Instant lastContact;
+    /** Wall-clock epoch nanoseconds of the first and latest ACK, or {@link #NEVER}. */
+    long firstContactEpochNanos = NEVER;
+    long lastContactEpochNanos = NEVER;
     boolean removed;
     /** Why the latest failed probe of an external target failed, or {@code null}. */
     String lastError;
@@ -55,12 +60,20 @@ final class Target {
     int lastRetries;
     List<NodeId> lastPeers = List.of();
 
-    /** Sequence numbers of this round's probes, and of the round before (late ACKs still count). */
-    List<Long> currentSequences = new ArrayList<>(4);
-    List<Long> previousSequences = new ArrayList<>(4);
+    /**
+     * Sequence numbers of this round's probes, then of the round before (late ACKs still count).
+     * Primitive, because one is added per probe sent; room for one to start with, as a round
+     * answered at once has only its PING. They grow on the first failed round.
+     */
+    private long[] currentSequences = new long[1];
+    private int currentCount;
+    private long[] previousSequences = new long[1];
+    private int previousCount;
 
-    /** Index in the detector's list of targets, for O(1) removal and random peer choice. */
+    /** Index in the detector's list of targets, for O(1) removal. */
     int index;
+    /** Index in the detector's list of ALIVE pulse targets, or -1: peers are drawn from it in O(k). */
+    int aliveIndex = -1;
 
     boolean external() {
         return address == null;
@@ -83,6 +96,49 @@ final class Target {
 
     Duration clockOffset() {
         return offset.hasSample() ? Duration.ofNanos(offset.offsetNanos()) : null;
+    }
+
+    Instant firstContact() {
+        return instant(firstContactEpochNanos);
+    }
+
+    Instant lastContact() {
+        return instant(lastContactEpochNanos);
+    }
+
+    /** {@code epochNanos} as {@link Clock#now()} would give it, or {@code null} for {@link #NEVER}. */
+    static Instant instant(long epochNanos) {
+        return epochNanos == NEVER ? null : Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
+                Math.floorMod(epochNanos, 1_000_000_000L));
+    }
+
+    void addSequence(long sequence) {
+        if (currentCount == currentSequences.length) {
+            currentSequences = Arrays.copyOf(currentSequences, 2 * currentCount);
+        }
+        currentSequences[currentCount++] = sequence;
+    }
+
+    /** At a round's start: the sequences of the round before the last go to {@code dropped}, and are forgotten. */
+    void rotateSequences(LongConsumer dropped) {
+        for (int i = 0; i < previousCount; i++) {
+            dropped.accept(previousSequences[i]);
+        }
+        long[] recycled = previousSequences;
+        previousSequences = currentSequences;
+        previousCount = currentCount;
+        currentSequences = recycled;
+        currentCount = 0;
+    }
+
+    /** Every remembered sequence, of this round and the round before. */
+    void forEachSequence(LongConsumer action) {
+        for (int i = 0; i < previousCount; i++) {
+            action.accept(previousSequences[i]);
+        }
+        for (int i = 0; i < currentCount; i++) {
+            action.accept(currentSequences[i]);
+        }
     }
 
     void cancelTimers() {
@@ -109,6 +165,6 @@ final class Target {
                 rtt.hasSample() ? Duration.ofNanos(rtt.rttvarNanos()) : null,
                 Duration.ofNanos(timeoutNanos), clockOffset(),
                 offset.hasSample() ? Duration.ofNanos(offset.errorBoundNanos()) : null,
-                firstContact, lastContact, kind(), lastError);
+                firstContact(), lastContact(), kind(), lastError);
     }
 }

@@ -127,6 +127,26 @@ class DetectorTest {
     }
 
     @Test
+    void indirectProbesGoOnlyToAlivePeersThatAreStillWatched() {
+        // 1 and 2 go silent and become SUSPECT, 3 is removed: 4 and 5 are the only ALIVE peers left.
+        s.runAnswering(Duration.ofMillis(1_100), Set.of(SILENT, address(2)));
+        assertEquals(NodeState.SUSPECT, s.core.status(id(1)).state());
+        assertEquals(NodeState.SUSPECT, s.core.status(id(2)).state());
+        s.core.remove(id(3));
+        int from = s.sent.size();
+        s.runAnswering(Duration.ofSeconds(3), Set.of(SILENT, address(2)));
+
+        List<Sent> requests = s.sentOfType(Message.PingReq.class, from);
+        assertTrue(requests.size() >= 4, "rounds of 1 and 2 each ask peers: " + requests);
+        for (Sent request : requests) {
+            assertTrue(Set.of(address(4), address(5)).contains(request.to()), request.toString());
+        }
+        // Each failed round asks both ALIVE peers, once each: fewer than k=3 are there.
+        assertEquals(requests.stream().filter(r -> r.to().equals(address(4))).count(),
+                requests.stream().filter(r -> r.to().equals(address(5))).count());
+    }
+
+    @Test
     void aNodeReachableOnlyThroughPeersStaysAlive() {
         NodeStatus before = s.core.status(id(1));
         s.runAnswering(Duration.ofSeconds(30), Set.of(), Set.of(SILENT));
