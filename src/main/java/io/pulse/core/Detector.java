@@ -64,7 +64,8 @@ final class Detector {
         }
         Target target = new Target(id, address,
                 options.probeIntervalOr(config.probeInterval()).toNanos(),
-                options.maxRetriesOr(config.maxRetries()));
+                options.maxRetriesOr(config.maxRetries()),
+                options.probeTimeoutNanosOr(config.probeTimeoutMax().toNanos()));
         target.index = targets.size();
         targets.add(target);
         byId.put(id, target);
@@ -501,9 +502,12 @@ final class Detector {
         target.aliveIndex = -1;
     }
 
+    /** The RFC 6298 RTO clamped to the detector's floor and the target's ceiling (the floor never above the ceiling). */
     private long timeoutNanos(Target target) {
         long rto = target.rtt.rtoNanos();
-        return Math.min(Math.max(rto, config.probeTimeoutMin().toNanos()), config.probeTimeoutMax().toNanos());
+        long ceiling = target.probeTimeoutMaxNanos;
+        long floor = Math.min(config.probeTimeoutMin().toNanos(), ceiling);
+        return Math.min(Math.max(rto, floor), ceiling);
     }
 
     private Target require(NodeId id) {

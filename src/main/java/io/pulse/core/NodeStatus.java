@@ -22,6 +22,7 @@ import java.time.Instant;
  *                        external targets)
  * @param kind            how the node is probed
  * @param lastError       why the latest failed probe of an external target failed, or {@code null}
+ * @param lastRetries     direct retries of the latest finished probe round (0 when its first probe was answered)
  */
 public record NodeStatus(
         NodeId node,
@@ -37,7 +38,8 @@ public record NodeStatus(
         Instant firstContact,
         Instant lastContact,
         ProbeKind kind,
-        String lastError) {
+        String lastError,
+        int lastRetries) {
 
     /** How a node is probed. */
     public enum ProbeKind {

@@ -35,6 +35,8 @@ final class Target {
     final InetSocketAddress address;
     final long intervalNanos;
     final int maxRetries;
+    /** The ceiling of this target's adaptive probe timeout. */
+    final long probeTimeoutMaxNanos;
     final RttEstimator rtt = new RttEstimator();
     final ClockOffsetEstimator offset = new ClockOffsetEstimator();
 
@@ -83,11 +85,12 @@ final class Target {
         return external() ? NodeStatus.ProbeKind.EXTERNAL : NodeStatus.ProbeKind.PULSE;
     }
 
-    Target(NodeId id, InetSocketAddress address, long intervalNanos, int maxRetries) {
+    Target(NodeId id, InetSocketAddress address, long intervalNanos, int maxRetries, long probeTimeoutMaxNanos) {
         this.id = id;
         this.address = address;
         this.intervalNanos = intervalNanos;
         this.maxRetries = maxRetries;
+        this.probeTimeoutMaxNanos = probeTimeoutMaxNanos;
     }
 
     Duration srtt() {
@@ -165,6 +168,6 @@ final class Target {
                 rtt.hasSample() ? Duration.ofNanos(rtt.rttvarNanos()) : null,
                 Duration.ofNanos(timeoutNanos), clockOffset(),
                 offset.hasSample() ? Duration.ofNanos(offset.errorBoundNanos()) : null,
-                firstContact(), lastContact(), kind(), lastError);
+                firstContact(), lastContact(), kind(), lastError, lastRetries);
     }
 }

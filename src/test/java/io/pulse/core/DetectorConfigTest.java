@@ -49,7 +49,7 @@ class DetectorConfigTest {
     @Test
     void targetOptionsNameTheirKeys() {
         assertEquals("maxRetries must be in 0..10 (or -1 for the default), got 12",
-                assertThrows(IllegalArgumentException.class, () -> new TargetOptions(null, 12)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> new TargetOptions(null, 12, null)).getMessage());
         assertEquals("probeInterval must be in 10 ms..86400000 ms, got 1 ms",
                 assertThrows(IllegalArgumentException.class,
                         () -> TargetOptions.defaults().withProbeInterval(Duration.ofMillis(1))).getMessage());

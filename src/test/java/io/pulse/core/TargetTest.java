@@ -20,7 +20,7 @@ class TargetTest {
 
     @Test
     void sequencesAreKeptForTheCurrentAndThePreviousRoundOnly() {
-        Target target = new Target(NodeId.of("10.0.0.1", 7946), null, 1, 2);
+        Target target = new Target(NodeId.of("10.0.0.1", 7946), null, 1, 2, 500_000_000L);
         for (long sequence = 1; sequence <= 6; sequence++) { // past the initial capacity
             target.addSequence(sequence);
         }

@@ -17,7 +17,7 @@ import java.util.List;
  * {"id":"10.0.0.7:7946","state":"ALIVE","kind":"PULSE","incarnation":1767225600000,
  *  "totalProbes":12,"lostProbes":1,"lossRatio":0.0833,"srttMs":0.412,"rttVarianceMs":0.05,
  *  "probeTimeoutMs":100.0,"clockOffsetMs":-0.3,"clockOffsetErrorMs":0.2,
- *  "firstContact":"2026-01-01T00:00:00.123Z","lastContact":"2026-01-01T00:00:11.123Z","lastError":null}
+ *  "firstContact":"2026-01-01T00:00:00.123Z","lastContact":"2026-01-01T00:00:11.123Z","lastError":null,"lastRetries":0}
  * </pre>
  * Durations are fractional milliseconds, instants RFC 3339 in UTC, and either is null when absent.
  */
@@ -72,6 +72,7 @@ final class StatusJson {
         instant(json, "firstContact", node.firstContact());
         instant(json, "lastContact", node.lastContact());
         json.writeStringField("lastError", node.lastError());
+        json.writeNumberField("lastRetries", node.lastRetries());
         json.writeEndObject();
     }
 

@@ -50,7 +50,7 @@ class ApiServerIT {
     private static final PublisherStats STATS = new PublisherStats(10, 7, 1, 3, 2, 2, 512, 1 << 20);
     private static final List<String> NODE_FIELDS = List.of("id", "state", "kind", "incarnation", "totalProbes",
             "lostProbes", "lossRatio", "srttMs", "rttVarianceMs", "probeTimeoutMs", "clockOffsetMs",
-            "clockOffsetErrorMs", "firstContact", "lastContact", "lastError");
+            "clockOffsetErrorMs", "firstContact", "lastContact", "lastError", "lastRetries");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(LIMIT).build();
     private final AtomicReference<PublisherStats> publisher = new AtomicReference<>(STATS);

@@ -16,10 +16,10 @@ class StatusJsonTest {
     private static final NodeStatus MEASURED = new NodeStatus(NodeId.parse("10.0.0.7:7946"), NodeState.ALIVE,
             1_767_225_600_000L, 8, 2, Duration.ofNanos(412_500), Duration.ofNanos(50_000), Duration.ofMillis(100),
             Duration.ofNanos(-300_000), Duration.ofNanos(1_250_000), Instant.parse("2026-01-01T00:00:00.123Z"),
-            Instant.parse("2026-01-01T00:00:11.000000001Z"), NodeStatus.ProbeKind.PULSE, null);
+            Instant.parse("2026-01-01T00:00:11.000000001Z"), NodeStatus.ProbeKind.PULSE, null, 1);
     private static final NodeStatus NEVER_ANSWERED = new NodeStatus(NodeId.parse("[::1]:80"), NodeState.PENDING,
             0, 3, 3, null, null, Duration.ofSeconds(1), null, null, null, null, NodeStatus.ProbeKind.EXTERNAL,
-            "connection refused: \"::1\"");
+            "connection refused: \"::1\"", 2);
 
     private static String text(byte[] json) {
         return new String(json, StandardCharsets.UTF_8);
@@ -31,7 +31,7 @@ class StatusJsonTest {
                 + "\"totalProbes\":8,\"lostProbes\":2,\"lossRatio\":0.25,\"srttMs\":0.4125,\"rttVarianceMs\":0.05,"
                 + "\"probeTimeoutMs\":100.0,\"clockOffsetMs\":-0.3,\"clockOffsetErrorMs\":1.25,"
                 + "\"firstContact\":\"2026-01-01T00:00:00.123Z\",\"lastContact\":\"2026-01-01T00:00:11.000000001Z\","
-                + "\"lastError\":null}", text(StatusJson.one(MEASURED)));
+                + "\"lastError\":null,\"lastRetries\":1}", text(StatusJson.one(MEASURED)));
     }
 
     @Test
@@ -39,7 +39,7 @@ class StatusJsonTest {
         assertEquals("{\"id\":\"[::1]:80\",\"state\":\"PENDING\",\"kind\":\"EXTERNAL\",\"incarnation\":0,"
                 + "\"totalProbes\":3,\"lostProbes\":3,\"lossRatio\":1.0,\"srttMs\":null,\"rttVarianceMs\":null,"
                 + "\"probeTimeoutMs\":1000.0,\"clockOffsetMs\":null,\"clockOffsetErrorMs\":null,"
-                + "\"firstContact\":null,\"lastContact\":null,\"lastError\":\"connection refused: \\\"::1\\\"\"}",
+                + "\"firstContact\":null,\"lastContact\":null,\"lastError\":\"connection refused: \\\"::1\\\"\",\"lastRetries\":2}",
                 text(StatusJson.one(NEVER_ANSWERED)));
     }
 
