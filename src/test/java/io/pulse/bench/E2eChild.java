@@ -70,7 +70,12 @@ final class E2eChild implements AutoCloseable {
                 .start();
         LIVE.add(process);
         E2eChild child = new E2eChild(name, process);
-        child.await("READY", START_LIMIT);
+        try {
+            child.await("READY", START_LIMIT);
+        } catch (IllegalStateException | InterruptedException e) {
+            child.kill();
+            throw e;
+        }
         return child;
     }
 

@@ -32,6 +32,9 @@ import java.util.stream.Collectors;
 final class E2eCluster implements AutoCloseable {
     static final List<String> HOST_JVM = List.of("-Xmx1g");
     static final List<String> VICTIM_JVM = List.of("-Xmx256m");
+    static final int LOW_PORT = 20_000;
+    static final int HIGH_PORT = 32_000;
+    static final int VICTIM_START_ATTEMPTS = 5;
 
     final int size;
     final int[] ports;
@@ -97,9 +100,20 @@ final class E2eCluster implements AutoCloseable {
     /** (Re)starts the victim's JVM on its port, with a fresh outbox. */
     void startVictim() throws Exception {
         String all = Arrays.stream(ports).mapToObj(Integer::toString).collect(Collectors.joining(","));
-        victim = E2eChild.start("victim", VICTIM_JVM, List.of(kafka.bootstrapServers(),
-                work.resolve("outbox-victim-" + (victimStarts++)).toString(), all, Integer.toString(victimPort),
-                Integer.toString(victimPort)), work.resolve("victim.log"));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                victim = E2eChild.start("victim", VICTIM_JVM, List.of(kafka.bootstrapServers(),
+                        work.resolve("outbox-victim-" + (victimStarts++)).toString(), all, Integer.toString(victimPort),
+                        Integer.toString(victimPort)), work.resolve("victim.log"));
+                return;
+            } catch (IllegalStateException e) { // its port still taken, most likely: see victim.log
+                if (attempt == VICTIM_START_ATTEMPTS) {
+                    throw e;
+                }
+                System.out.println("victim did not start (" + e.getMessage() + "); again in 2 s");
+                Thread.sleep(2_000);
+            }
+        }
     }
 
     /** Sends {@code command} to both JVMs (e.g. {@code loss 0.1}). */
@@ -142,15 +156,32 @@ final class E2eCluster implements AutoCloseable {
         }
     }
 
-    /** UDP ports free on 127.0.0.1 now, so that each node knows its peers' ports before they start. */
+    /**
+     * UDP ports free on 127.0.0.1 now, below the kernel's ephemeral range (32768 and up), so that
+     * each node knows its peers' ports before they start, and so that a port freed by a killed
+     * victim is not handed to someone else's port-0 socket (a DNS query, another test) before the
+     * victim comes back on it.
+     */
     static int[] freeUdpPorts(int count) throws IOException {
         List<DatagramSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[count];
+            int candidate = LOW_PORT + java.util.concurrent.ThreadLocalRandom.current().nextInt(HIGH_PORT - LOW_PORT);
             for (int i = 0; i < count; i++) {
-                DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
+                for (int tries = 0; ; tries++) {
+                    candidate = candidate + 1 >= HIGH_PORT ? LOW_PORT : candidate + 1;
+                    try {
+                        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                                candidate));
+                        sockets.add(socket);
+                        ports[i] = candidate;
+                        break;
+                    } catch (java.net.SocketException inUse) {
+                        if (tries > HIGH_PORT - LOW_PORT) {
+                            throw inUse;
+                        }
+                    }
+                }
             }
             return ports;
         } finally {

@@ -38,7 +38,7 @@ final class E2eEvents implements AutoCloseable {
     record Status(String observer, String node, NodeState previous, NodeState current, Instant at, Instant received) {
     }
 
-    record Failure(UUID eventId, String observer, String node, Instant detectedAt, Instant received) {
+    record Failure(UUID eventId, String observer, String node, Instant detectedAt, Long srttMicros, Instant received) {
     }
 
     private final List<Status> statuses = new ArrayList<>();
@@ -76,7 +76,8 @@ final class E2eEvents implements AutoCloseable {
     }
 
     private synchronized void received(FailureMessage f) {
-        failures.add(new Failure(f.getEventId(), f.getObserver(), f.getNodeId(), f.getDetectedAt(), Instant.now()));
+        failures.add(new Failure(f.getEventId(), f.getObserver(), f.getNodeId(), f.getDetectedAt(), f.getSrttMicros(),
+                Instant.now()));
         notifyAll();
     }
 

@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * java ... io.pulse.bench.E2eNodesMain bootstrap outboxDir allPorts(p1,p2,...) hostedPorts(p,...) watchPort
- * in:  silent PORT | restore PORT | loss RATIO | sent AFTER_EPOCH_MICROS | stats | quit
- * out: READY | SILENT EPOCH_MICROS | OK | SENT EPOCH_MICROS(-1: none) | STATS cpuNanos heapBytes loopCpuNanos,... | BYE
+ * in:  silent PORT | restore PORT | loss RATIO | sent AFTER_EPOCH_MICROS | stats [gc] | quit
+ * out: READY | SILENT EPOCH_MICROS | OK | SENT EPOCH_MICROS(-1: none) | STATS cpuNanos heapBytes sent dropped loopCpuNanos,... | BYE
  * </pre>
  *
  * Loss is applied to outbound datagrams only, so that each datagram (PING, ACK, PING_REQ, relayed
@@ -54,6 +54,7 @@ public final class E2eNodesMain {
         final int watchPort;
         volatile boolean silent;
         volatile long loopThreadId = -1;
+        /** Outbound datagrams sent, and datagrams dropped (outbound by loss; in and out while silent). */
         final AtomicLong passed = new AtomicLong();
         final AtomicLong dropped = new AtomicLong();
 
@@ -79,8 +80,8 @@ public final class E2eNodesMain {
                 if (peer.getPort() == watchPort) {
                     logSent(epochMicros());
                 }
+                passed.incrementAndGet();
             }
-            passed.incrementAndGet();
             return true;
         }
     }

@@ -58,7 +58,8 @@ final class E2eReport {
 
     /** One kill. Times in ms from the kill; -1 when the phase was not seen. */
     record Crash(String mode, long firstSent, long firstSuspect, long firstDead, long firstAppended,
-                 long firstReceived, long lastReceived, long observersHeard, long observers, long[] deadPerObserver) {
+                 long firstReceived, long lastReceived, long observersHeard, long observers, long[] deadPerObserver,
+                 String slowest) {
         static Crash of(String mode, Instant killed, Instant firstSent, List<E2eEvents.Status> suspects,
                         List<E2eEvents.Failure> failures, Function<UUID, Instant> appendedAt, int observers, boolean all) {
             long firstSuspect = min(suspects.stream().map(E2eEvents.Status::at).toList(), killed);
@@ -68,15 +69,22 @@ final class E2eReport {
             long firstReceived = min(failures.stream().map(E2eEvents.Failure::received).toList(), killed);
             long lastReceived = all ? failures.stream().mapToLong(f -> ms(killed, f.received())).max().orElse(-1) : -1;
             long[] dead = failures.stream().mapToLong(f -> ms(killed, f.detectedAt())).sorted().toArray();
+            String slowest = failures.stream().max(Comparator.comparing(E2eEvents.Failure::detectedAt)).map(f -> {
+                long suspect = min(suspects.stream().filter(s -> s.observer().equals(f.observer()))
+                        .map(E2eEvents.Status::at).toList(), killed);
+                return String.format(Locale.ROOT, "slowest observer SUSPECT %d, DEAD %d, its SRTT %.1f ms", suspect,
+                        ms(killed, f.detectedAt()), f.srttMicros() == null ? Double.NaN : f.srttMicros() / 1000.0);
+            }).orElse("");
             return new Crash(mode, firstSent == null ? -1 : ms(killed, firstSent), firstSuspect, firstDead,
                     firstAppended, firstReceived, lastReceived,
-                    failures.stream().map(E2eEvents.Failure::observer).distinct().count(), observers, dead);
+                    failures.stream().map(E2eEvents.Failure::observer).distinct().count(), observers, dead, slowest);
         }
 
         void print(PrintStream out, int size, int run) {
             out.printf(Locale.ROOT, "N=%d %s run %d: first probe missed %d, SUSPECT %d, DEAD %d, Kafka %d, received %d, "
-                            + "all %d received %d ms after the kill (%d of %d observers)%n", size, mode, run + 1, firstSent,
-                    firstSuspect, firstDead, firstAppended, firstReceived, observers, lastReceived, observersHeard, observers);
+                            + "all %d received %d ms after the kill (%d of %d observers); %s%n", size, mode, run + 1,
+                    firstSent, firstSuspect, firstDead, firstAppended, firstReceived, observers, lastReceived,
+                    observersHeard, observers, slowest);
         }
     }
 
