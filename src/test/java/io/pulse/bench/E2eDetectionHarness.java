@@ -82,6 +82,7 @@ public final class E2eDetectionHarness {
             }
         } finally {
             report.printSummary(OUT);
+            delete(work);
         }
         System.exit(0); // Kafka's client threads are not all daemons
     }
@@ -217,6 +218,15 @@ public final class E2eDetectionHarness {
                         + "suspicion timeout %d ms, jitter %.0f %%", c.probeInterval().toMillis(),
                 c.probeTimeoutMin().toMillis(), c.probeTimeoutMax().toMillis(), c.maxRetries(), c.indirectProbes(),
                 c.suspicionTimeout().toMillis(), c.jitterRatio() * 100);
+    }
+
+    /** The nodes' outboxes and logs; a directory left behind on a failure to delete is harmless. */
+    private static void delete(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            OUT.println("could not delete " + dir + ": " + e.getMessage());
+        }
     }
 
     private static List<String> list(String value) {
