@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,15 +69,24 @@ public final class Sidecar implements AutoCloseable {
 
     /** Starts every part; a part that fails to start closes the ones started before it. */
     public static Sidecar start(SidecarConfig config) {
+        return start(config, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #start(SidecarConfig)}, with {@code engineOptions} applied to the engine's builder
+     * last: for tests and benchmarks that need an engine option no setting exposes (a
+     * {@link io.pulse.transport.DatagramFilter}).
+     */
+    static Sidecar start(SidecarConfig config, UnaryOperator<PulseEngine.Builder> engineOptions) {
         InetSocketAddress nodeBind = resolved(SidecarSettings.NODE_BIND, config.nodeBind());
         InetSocketAddress httpBind = resolved(SidecarSettings.HTTP_BIND, config.httpBind());
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            PulseEngine engine = PulseEngine.builder()
+            PulseEngine engine = engineOptions.apply(PulseEngine.builder()
                     .bind(nodeBind)
                     .config(config.detector())
                     .responding(config.respond())
-                    .probing(false)
+                    .probing(false))
                     .start();
             started.add(engine);
             NodeId observer = config.nodeId().orElseGet(() -> observerOf(engine));

@@ -108,6 +108,9 @@ public final class PulseEngine implements AutoCloseable {
                 .handler(new ChannelInitializer<DatagramChannel>() {
                     @Override
                     protected void initChannel(DatagramChannel ch) {
+                        if (builder.filter != null) {
+                            ch.pipeline().addLast(new DatagramFilterHandler(builder.filter));
+                        }
                         ch.pipeline().addLast(new DatagramCodec(rejects), new InboundHandler());
                     }
                 });
@@ -502,6 +505,7 @@ public final class PulseEngine implements AutoCloseable {
         private boolean probing = true;
         private int socketBufferBytes = DEFAULT_SOCKET_BUFFER_BYTES;
         private EventLoopGroup group;
+        private DatagramFilter filter;
 
         private Builder() {
         }
@@ -558,6 +562,15 @@ public final class PulseEngine implements AutoCloseable {
         /** Runs on an existing event loop group (not shut down by {@link #close()}). */
         public Builder eventLoopGroup(EventLoopGroup value) {
             this.group = java.util.Objects.requireNonNull(value, "eventLoopGroup");
+            return this;
+        }
+
+        /**
+         * Passes every datagram in and out through {@code value} first, which may drop it: for tests
+         * and benchmarks of loss and silent nodes. Default: none, and no handler in the pipeline.
+         */
+        public Builder datagramFilter(DatagramFilter value) {
+            this.filter = java.util.Objects.requireNonNull(value, "datagramFilter");
             return this;
         }
 

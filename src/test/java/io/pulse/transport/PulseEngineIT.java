@@ -213,4 +213,34 @@ class PulseEngineIT {
         assertEquals(byName, alive.node());
         assertEquals("localhost", alive.node().host());
     }
+
+    @Test
+    void aDatagramFilterMakesANodeSilentAndLetsItBack() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean silent = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+        PulseEngine a = PulseEngine.builder().bind(anyLoopbackPort()).config(FAST).probing(false)
+                .datagramFilter((direction, peer) -> {
+                    if (silent.get()) {
+                        dropped.incrementAndGet();
+                        return false;
+                    }
+                    return true;
+                })
+                .start();
+        engines.add(a);
+        PulseEngine monitor = monitor();
+        EngineEvents events = new EngineEvents(monitor);
+        monitor.addTarget(a.localId(), TargetOptions.defaults());
+        events.awaitChange(c -> c.node().equals(a.localId()) && c.current() == NodeState.ALIVE, SLACK);
+
+        silent.set(true); // a still runs and would answer: only its traffic is gone
+        events.awaitChange(c -> c.node().equals(a.localId()) && c.current() == NodeState.DEAD,
+                FAST.worstCaseDetection().plus(SLACK));
+        assertTrue(dropped.get() >= 1 + FAST.maxRetries(), "the PINGs of a failed round were dropped: " + dropped);
+        assertEquals(0, a.rejects().total(), "dropped datagrams are never decoded");
+        silent.set(false);
+        StatusChange back = events.awaitChange(c -> c.node().equals(a.localId()) && c.previous() == NodeState.DEAD,
+                FAST.deadProbeInterval().plus(FAST.maxRoundDuration()).plus(SLACK));
+        assertEquals(StatusChange.Reason.RECOVERED, back.reason());
+    }
 }

@@ -3,6 +3,7 @@ package io.pulse.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.core.NodeId;
 import io.pulse.core.NodeState;
@@ -37,7 +38,10 @@ class TcpProbeIT extends ExternalProbeFixture {
         assertEquals(c.tcpProbes(), c.succeeded() + c.failed());
         assertEquals(c.timeouts(), c.failed());
         assertEquals(c.tcpProbes(), c.connectionsOpened(), "one connection per probe");
-        assertEquals(server.accepted(), c.connectionsOpened());
+        // stopProbing may cancel a probe whose connect the server accepted before the prober saw it complete
+        long accepted = server.accepted();
+        assertTrue(accepted == c.connectionsOpened() || accepted == c.connectionsOpened() + 1,
+                "server accepted " + accepted + ", prober opened " + c.connectionsOpened());
         assertEquals(0, c.openConnections(), "each closed when its probe ended");
         assertRemovalLeavesNoConnection(id, server);
     }
