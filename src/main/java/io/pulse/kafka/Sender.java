@@ -33,6 +33,12 @@ final class Sender implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Sender.class);
     private static final int BATCH_EVENTS = 1_000;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * How long an idle sender sleeps when nothing wakes it. Publishers unpark it when they append
+     * and acknowledgements do when the last in-flight event completes, so this is only a safety
+     * net: long, because an idle sidecar should cost next to nothing.
+     */
+    private static final long IDLE_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long STALL_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long TOPIC_CHECK_TIMEOUT_MS = 10_000;
 
@@ -88,7 +94,7 @@ final class Sender implements Runnable {
                 List<Outbox.Entry> batch = room == 0 ? List.of() : outbox.read(cursor, room);
                 if (batch.isEmpty()) {
                     if (acked.isEmpty()) {
-                        LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                        LockSupport.parkNanos(this, IDLE_SLEEP_NANOS);
                     }
                     idle = false;
                     continue;
