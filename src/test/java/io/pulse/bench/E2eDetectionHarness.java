@@ -8,9 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,7 +46,9 @@ public final class E2eDetectionHarness {
 
     public static void main(String[] args) throws Exception {
         Logging.configure("text", "warn");
-        Map<String, String> options = parse(args);
+        Map<String, String> options = Machine.options(args,
+                List.of("nodes", "runs", "modes", "warmup-s", "measure-s", "loss", "soak-s", "soak-nodes"),
+                "--nodes 5,20,50 --runs 10 --modes kill,drop --warmup-s 20 --measure-s 30 --loss 0.1,0.2 --soak-s 600 --soak-nodes 20");
         int runs = Integer.parseInt(options.getOrDefault("runs", "10"));
         List<String> modes = List.of(options.getOrDefault("modes", "kill,drop").split(","));
         Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup-s", "20")));
@@ -57,7 +57,7 @@ public final class E2eDetectionHarness {
         int soakNodes = Integer.parseInt(options.getOrDefault("soak-nodes", "20"));
         Path work = Files.createTempDirectory("pulse-e2e-");
         E2eReport report = new E2eReport();
-        OUT.println("E2eDetectionHarness: " + E2eReport.machine() + "; load average " + E2eReport.loadAverage());
+        OUT.println("E2eDetectionHarness: " + E2eReport.machine() + "; load average " + Machine.loadAverage());
         OUT.println("detector: DetectorConfig.defaults() = " + describe(DetectorConfig.defaults())
                 + "; work directory " + work);
         try {
@@ -101,7 +101,7 @@ public final class E2eDetectionHarness {
     /** CPU and heap of the nodes over {@code measure}, after {@code warmup} of steady state. */
     static E2eReport.Steady steadyState(E2eCluster cluster, Duration warmup, Duration measure) throws Exception {
         Thread.sleep(warmup.toMillis());
-        String loadBefore = E2eReport.loadAverage();
+        String loadBefore = Machine.loadAverage();
         Instant from = Instant.now();
         E2eReport.Stats hostBefore = E2eReport.Stats.parse(cluster.host.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
         E2eReport.Stats victimBefore = E2eReport.Stats.parse(cluster.victim.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
@@ -113,7 +113,7 @@ public final class E2eDetectionHarness {
         E2eReport.Stats hostHeap = E2eReport.Stats.parse(cluster.host.ask("stats gc", "STATS ", E2eChild.ANSWER_LIMIT));
         E2eReport.Stats victimHeap = E2eReport.Stats.parse(cluster.victim.ask("stats gc", "STATS ", E2eChild.ANSWER_LIMIT));
         E2eReport.Steady steady = E2eReport.Steady.of(cluster.size, wall, hostBefore, hostAfter, hostHeap,
-                victimBefore, victimAfter, victimHeap, loadBefore, E2eReport.loadAverage(),
+                victimBefore, victimAfter, victimHeap, loadBefore, Machine.loadAverage(),
                 falseChanges(cluster, from, Instant.now()));
         steady.print(OUT);
         return steady;
@@ -165,7 +165,7 @@ public final class E2eDetectionHarness {
                     loss * 100, length.toSeconds());
             settle(cluster);
             Thread.sleep(SETTLE_PAUSE.toMillis());
-            String loadBefore = E2eReport.loadAverage();
+            String loadBefore = Machine.loadAverage();
             E2eReport.Stats hostBefore = E2eReport.Stats.parse(cluster.host.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
             E2eReport.Stats victimBefore = E2eReport.Stats.parse(cluster.victim.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
             cluster.tellAll("loss " + loss);
@@ -185,7 +185,7 @@ public final class E2eDetectionHarness {
             E2eReport.Stats victimAfter = E2eReport.Stats.parse(cluster.victim.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
             Thread.sleep(2_000); // events decided just before the end reach the consumer
             E2eReport.Soak soak = new E2eReport.Soak(size, loss, wall, falseChanges(cluster, from, to, true),
-                    hostBefore, hostAfter, victimBefore, victimAfter, loadBefore, E2eReport.loadAverage());
+                    hostBefore, hostAfter, victimBefore, victimAfter, loadBefore, Machine.loadAverage());
             soak.print(OUT);
             cluster.events.statuses(s -> s.current() == NodeState.DEAD && !s.at().isBefore(from) && !s.at().isAfter(to))
                     .stream().limit(20).forEach(s -> OUT.printf("  false DEAD: %s declared %s DEAD at %s%n",
@@ -231,19 +231,5 @@ public final class E2eDetectionHarness {
 
     private static List<String> list(String value) {
         return value.isBlank() || value.equals("none") ? List.of() : Arrays.asList(value.split(","));
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        List<String> known = List.of("nodes", "runs", "modes", "warmup-s", "measure-s", "loss", "soak-s", "soak-nodes");
-        for (int i = 0; i < args.length; i++) {
-            String key = args[i].startsWith("--") ? args[i].substring(2) : null;
-            if (key == null || !known.contains(key) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: --nodes 5,20,50 --runs 10 --modes kill,drop --warmup-s 20 "
-                        + "--measure-s 30 --loss 0.1,0.2 --soak-s 600 --soak-nodes 20; got " + new ArrayList<>(List.of(args)));
-            }
-            options.put(key, args[++i]);
-        }
-        return options;
     }
 }

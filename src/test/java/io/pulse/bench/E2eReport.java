@@ -1,9 +1,6 @@
 package io.pulse.bench;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -189,7 +186,7 @@ final class E2eReport {
     void printSummary(PrintStream out) {
         out.println();
         out.println("==== E2eDetectionHarness summary ====");
-        out.println("machine: " + machine() + "; load average now " + loadAverage());
+        out.println("machine: " + machine() + "; load average now " + Machine.loadAverage());
         for (Map.Entry<String, List<Crash>> entry : crashes.entrySet()) {
             String[] k = entry.getKey().split(" ");
             int size = Integer.parseInt(k[0]);
@@ -248,26 +245,8 @@ final class E2eReport {
     }
 
     static String machine() {
-        return String.format(Locale.ROOT, "%s, %d cores (nproc), %s %s, JDK %s", cpuModel(),
+        return String.format(Locale.ROOT, "%s, %d cores (nproc), %s %s, JDK %s", Machine.cpuModel(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.version"),
                 System.getProperty("java.version"));
-    }
-
-    static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException e) {
-            return "n/a";
-        }
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(System.getProperty("os.arch"));
-        } catch (IOException e) {
-            return System.getProperty("os.arch");
-        }
     }
 }

@@ -15,10 +15,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +45,9 @@ public final class HttpLoadHarness {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = parse(args);
+        Map<String, String> options = Machine.options(args,
+                List.of("targets", "ports", "interval-ms", "warmup-s", "measure-s"),
+                "--targets N --ports N --interval-ms N --warmup-s N --measure-s N");
         int targets = Integer.parseInt(options.getOrDefault("targets", "2000"));
         int ports = Integer.parseInt(options.getOrDefault("ports", "1"));
         Duration interval = Duration.ofMillis(Long.parseLong(options.getOrDefault("interval-ms", "1000")));
@@ -119,7 +119,7 @@ public final class HttpLoadHarness {
         List<Long> srttMicros = statuses.stream().filter(s -> s.srtt() != null)
                 .map(s -> s.srtt().toNanos() / 1000).sorted().collect(Collectors.toList());
         OUT.println("---- HttpLoadHarness ----");
-        OUT.printf("machine: %s, %d cores, %s %s, JDK %s, monitor max heap %d MiB%n", cpuModel(),
+        OUT.printf("machine: %s, %d cores, %s %s, JDK %s, monitor max heap %d MiB%n", Machine.cpuModel(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
                 System.getProperty("os.version"), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
@@ -160,28 +160,5 @@ public final class HttpLoadHarness {
 
     private static long percentile(List<Long> sorted, double p) {
         return sorted.isEmpty() ? -1 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
-    }
-
-    private static String cpuModel() throws Exception {
-        Path cpuinfo = Path.of("/proc/cpuinfo");
-        if (!Files.isReadable(cpuinfo)) {
-            return System.getProperty("os.arch");
-        }
-        return Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name"))
-                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(System.getProperty("os.arch"));
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new java.util.HashMap<>();
-        List<String> known = List.of("targets", "ports", "interval-ms", "warmup-s", "measure-s");
-        for (int i = 0; i < args.length; i++) {
-            String key = args[i].startsWith("--") ? args[i].substring(2) : null;
-            if (key == null || !known.contains(key) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: --targets N --ports N --interval-ms N --warmup-s N "
-                        + "--measure-s N; got " + new ArrayList<>(List.of(args)));
-            }
-            options.put(key, args[++i]);
-        }
-        return options;
     }
 }

@@ -14,13 +14,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -98,7 +95,9 @@ public final class UdpLoadHarness {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = parse(args);
+        Map<String, String> options = Machine.options(args,
+                List.of("targets", "responder-threads", "warmup-s", "measure-s"),
+                "--targets N --responder-threads N --warmup-s N --measure-s N");
         int targets = Integer.parseInt(options.getOrDefault("targets", "10000"));
         int responderThreads = Integer.parseInt(options.getOrDefault("responder-threads", "1"));
         Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup-s", "30")));
@@ -135,7 +134,7 @@ public final class UdpLoadHarness {
                             Responders responders) throws Exception {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        String loadBefore = loadAverage();
+        String loadBefore = Machine.loadAverage();
         // A first engine, started and closed, loads what any engine loads once per JVM: classes, the
         // logging set-up, and the central directory of every jar on the class path (a logger or
         // service lookup opens them all; on the test class path, Kafka's broker, Scala and
@@ -178,7 +177,7 @@ public final class UdpLoadHarness {
             PulseCore.Counters countersAfter = monitor.counters();
             long changed = changes.sum() - changesBefore;
             long suspected = toSuspectOrDead.sum() - suspectBefore;
-            String loadAfter = loadAverage();
+            String loadAfter = Machine.loadAverage();
             long heap = heapAfterGc(memory) - baselineHeap;
 
             int targets = ports.length;
@@ -187,7 +186,7 @@ public final class UdpLoadHarness {
             double cpuPercent = 100.0 * cpu / wall;
             double heapPerNode = (double) heap / targets;
             OUT.println("---- UdpLoadHarness ----");
-            OUT.printf("machine: %s, %d cores, %s %s, JDK %s, %s, monitor max heap %d MiB%n", cpuModel(),
+            OUT.printf("machine: %s, %d cores, %s %s, JDK %s, %s, monitor max heap %d MiB%n", Machine.cpuModel(),
                     Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
                     System.getProperty("os.version"), System.getProperty("java.version"),
                     Epoll.isAvailable() ? "epoll" : "NIO", Runtime.getRuntime().maxMemory() >> 20);
@@ -256,37 +255,5 @@ public final class UdpLoadHarness {
 
     private static long percentile(long[] sorted, double p) {
         return sorted.length == 0 ? -1 : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-    }
-
-    private static String loadAverage() throws IOException {
-        Path loadavg = Path.of("/proc/loadavg");
-        if (!Files.isReadable(loadavg)) {
-            return "n/a";
-        }
-        String[] fields = Files.readString(loadavg).trim().split(" ");
-        return fields[0] + " " + fields[1] + " " + fields[2];
-    }
-
-    private static String cpuModel() throws IOException {
-        Path cpuinfo = Path.of("/proc/cpuinfo");
-        if (!Files.isReadable(cpuinfo)) {
-            return System.getProperty("os.arch");
-        }
-        return Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name"))
-                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(System.getProperty("os.arch"));
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        List<String> known = List.of("targets", "responder-threads", "warmup-s", "measure-s");
-        for (int i = 0; i < args.length; i++) {
-            String key = args[i].startsWith("--") ? args[i].substring(2) : null;
-            if (key == null || !known.contains(key) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: --targets N --responder-threads N --warmup-s N "
-                        + "--measure-s N; got " + new ArrayList<>(List.of(args)));
-            }
-            options.put(key, args[++i]);
-        }
-        return options;
     }
 }
