@@ -29,6 +29,7 @@ final class Detector {
     private final PulseCore.Sequences sequences;
     private final PulseCore.Output output;
     private final SplittableRandom random;
+    private final LocalHealth health;
 
     private final Map<NodeId, Target> byId = new HashMap<>();
     private final Map<InetSocketAddress, Target> byAddress = new HashMap<>();
@@ -49,6 +50,7 @@ final class Detector {
         this.sequences = sequences;
         this.output = output;
         this.random = new SplittableRandom(config.randomSeed());
+        this.health = new LocalHealth(config.localHealthMaxMultiplier());
     }
 
     // ---- the public operations, through PulseCore ----
@@ -163,6 +165,10 @@ final class Detector {
         return misaddressedAcks;
     }
 
+    int localHealthMultiplier() {
+        return health.multiplier();
+    }
+
     // ---- inputs ----
 
     /** Returns false if the ACK answers none of our probes (it may be a relay's). */
@@ -239,6 +245,7 @@ final class Detector {
         }
         inFlight.remove(nack.sequence());
         nacks++;
+        probe.round.peersAnswered++;
         return true;
     }
 
@@ -275,7 +282,8 @@ final class Detector {
             return;
         }
         long now = clock.monotonicNanos();
-        Duration relayTimeout = Duration.ofMillis(Math.max(1, round.timeoutNanos / 1_000_000));
+        Duration relayTimeout = Duration.ofMillis(Math.min(Message.PingReq.MAX_TIMEOUT.toMillis(),
+                Math.max(1, round.timeoutNanos / 1_000_000)));
         List<Target> peers = target.external() ? List.of() : pickPeers(target);
         List<NodeId> peerIds = new ArrayList<>(peers.size());
         for (Target peer : peers) {
@@ -345,6 +353,9 @@ final class Detector {
             return;
         }
         closeRound(target);
+        if (!round.peers.isEmpty() && round.peersAnswered == 0) {
+            health.peersSilent(targets.size());
+        }
         long now = clock.monotonicNanos();
         switch (target.state) {
             case PENDING, ALIVE -> {
@@ -355,12 +366,12 @@ final class Detector {
             case SUSPECT -> {
                 if (target.suspicionExpired) {
                     declareDead(target);
-                    scheduleProbe(target, round.startNanos + config.deadProbeInterval().toNanos());
+                    scheduleProbe(target, round.startNanos + deadProbeIntervalNanos());
                 } else {
                     scheduleProbe(target, now);
                 }
             }
-            case DEAD -> scheduleProbe(target, round.startNanos + config.deadProbeInterval().toNanos());
+            case DEAD -> scheduleProbe(target, round.startNanos + deadProbeIntervalNanos());
         }
     }
 
@@ -381,7 +392,7 @@ final class Detector {
             return;
         }
         declareDead(target);
-        scheduleProbe(target, clock.monotonicNanos() + config.deadProbeInterval().toNanos());
+        scheduleProbe(target, clock.monotonicNanos() + deadProbeIntervalNanos());
     }
 
     private void declareDead(Target target) {
@@ -426,6 +437,7 @@ final class Detector {
             return;
         }
         if (target.round != null && target.round == round) {
+            health.answered(targets.size());
             closeRound(target);
             scheduleProbe(target, Math.max(now, nextRoundStart(target)));
         } else if (target.round == null && before != NodeState.ALIVE) {
@@ -436,7 +448,11 @@ final class Detector {
 
     private long nextRoundStart(Target target) {
         double jitter = (random.nextDouble() * 2 - 1) * config.jitterRatio();
-        return target.lastRoundStartNanos + Math.round(target.intervalNanos * (1 + jitter));
+        return target.lastRoundStartNanos + Math.round(health.stretch(target.intervalNanos) * (1 + jitter));
+    }
+
+    private long deadProbeIntervalNanos() {
+        return health.stretch(config.deadProbeInterval().toNanos());
     }
 
     private void transition(Target target, NodeState to, StatusChange.Reason reason) {
@@ -502,12 +518,15 @@ final class Detector {
         target.aliveIndex = -1;
     }
 
-    /** The RFC 6298 RTO clamped to the detector's floor and the target's ceiling (the floor never above the ceiling). */
+    /**
+     * The RFC 6298 RTO clamped to the detector's floor and the target's ceiling (the floor never
+     * above the ceiling), stretched by the local health multiplier.
+     */
     private long timeoutNanos(Target target) {
         long rto = target.rtt.rtoNanos();
         long ceiling = target.probeTimeoutMaxNanos;
         long floor = Math.min(config.probeTimeoutMin().toNanos(), ceiling);
-        return Math.min(Math.max(rto, floor), ceiling);
+        return health.stretch(Math.min(Math.max(rto, floor), ceiling));
     }
 
     private Target require(NodeId id) {

@@ -20,6 +20,13 @@ import java.util.Objects;
  * node SUSPECT; while suspect it is probed round after round, and if none of them is answered
  * within {@code suspicionTimeout} (the round in flight when it expires is waited for) it is
  * DEAD. DEAD nodes are probed every {@code deadProbeInterval}, so recovery is seen.
+ *
+ * <p>Local health (Lifeguard): when indirect phases go wholly unanswered, neither ACK nor NACK
+ * from any peer, the trouble is more likely on the monitor's side (its network, its CPU, a host
+ * it shares with the peers) than at every target at once. The probe timeouts, the probe interval
+ * and the dead probe interval are then stretched, by up to {@code localHealthMaxMultiplier}
+ * times, and shrink back as rounds are answered in time; see {@link PulseCore#localHealthMultiplier()}.
+ * The durations and bounds below are those of a healthy monitor (multiplier 1).
  */
 public record DetectorConfig(
         Duration probeInterval,
@@ -30,6 +37,7 @@ public record DetectorConfig(
         Duration suspicionTimeout,
         Duration deadProbeInterval,
         double jitterRatio,
+        int localHealthMaxMultiplier,
         long randomSeed) {
 
     public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(1);
@@ -40,12 +48,15 @@ public record DetectorConfig(
     public static final Duration DEFAULT_SUSPICION_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_DEAD_PROBE_INTERVAL = Duration.ofSeconds(5);
     public static final double DEFAULT_JITTER_RATIO = 0.1;
+    /** Lifeguard's and memberlist's default. */
+    public static final int DEFAULT_LOCAL_HEALTH_MAX_MULTIPLIER = 8;
 
     static final Duration MIN_PROBE_INTERVAL = Duration.ofMillis(10);
     /** The longest interval or timeout accepted: far beyond any use, far below nanosecond overflow. */
     static final Duration MAX_DURATION = Duration.ofDays(1);
     static final int MAX_RETRIES_LIMIT = 10;
     static final int MAX_INDIRECT_PROBES = 16;
+    static final int MAX_LOCAL_HEALTH_MULTIPLIER = 64;
 
     public DetectorConfig {
         requireAtLeast("probeInterval", probeInterval, MIN_PROBE_INTERVAL);
@@ -71,6 +82,10 @@ public record DetectorConfig(
         if (!(jitterRatio >= 0 && jitterRatio <= 0.5)) {
             throw new IllegalArgumentException("jitterRatio must be in 0..0.5, got " + jitterRatio);
         }
+        if (localHealthMaxMultiplier < 1 || localHealthMaxMultiplier > MAX_LOCAL_HEALTH_MULTIPLIER) {
+            throw new IllegalArgumentException("localHealthMaxMultiplier must be in 1.." + MAX_LOCAL_HEALTH_MULTIPLIER
+                    + " (1 turns local health off), got " + localHealthMaxMultiplier);
+        }
     }
 
     public static DetectorConfig defaults() {
@@ -92,6 +107,7 @@ public record DetectorConfig(
                 .suspicionTimeout(suspicionTimeout)
                 .deadProbeInterval(deadProbeInterval)
                 .jitterRatio(jitterRatio)
+                .localHealthMaxMultiplier(localHealthMaxMultiplier)
                 .randomSeed(randomSeed);
     }
 
@@ -137,6 +153,7 @@ public record DetectorConfig(
         private Duration suspicionTimeout = DEFAULT_SUSPICION_TIMEOUT;
         private Duration deadProbeInterval = DEFAULT_DEAD_PROBE_INTERVAL;
         private double jitterRatio = DEFAULT_JITTER_RATIO;
+        private int localHealthMaxMultiplier = DEFAULT_LOCAL_HEALTH_MAX_MULTIPLIER;
         private long randomSeed = System.nanoTime();
 
         private Builder() {
@@ -197,6 +214,19 @@ public record DetectorConfig(
             return this;
         }
 
+        /**
+         * The most a monitor in poor local health stretches its probe timeouts and intervals
+         * (see the class comment); 1 turns local health off. Default 8, in 1..64.
+         */
+        public Builder localHealthMaxMultiplier(int value) {
+            if (value < 1 || value > MAX_LOCAL_HEALTH_MULTIPLIER) {
+                throw new IllegalArgumentException("localHealthMaxMultiplier must be in 1.." + MAX_LOCAL_HEALTH_MULTIPLIER
+                        + " (1 turns local health off), got " + value);
+            }
+            this.localHealthMaxMultiplier = value;
+            return this;
+        }
+
         /** Seeds the choice of indirect peers and the jitter, so that a simulated run reproduces. */
         public Builder randomSeed(long value) {
             this.randomSeed = value;
@@ -206,7 +236,8 @@ public record DetectorConfig(
         /** Checks the rules across settings (min &lt;= max timeout) and builds. */
         public DetectorConfig build() {
             return new DetectorConfig(probeInterval, probeTimeoutMin, probeTimeoutMax, maxRetries,
-                    indirectProbes, suspicionTimeout, deadProbeInterval, jitterRatio, randomSeed);
+                    indirectProbes, suspicionTimeout, deadProbeInterval, jitterRatio, localHealthMaxMultiplier,
+                    randomSeed);
         }
     }
 }

@@ -181,6 +181,15 @@ public final class PulseCore {
         return detector.statusAll();
     }
 
+    /**
+     * The local health multiplier (see {@link DetectorConfig}): 1 while the monitor's view is
+     * trusted, up to {@link DetectorConfig#localHealthMaxMultiplier()} while indirect phases go
+     * unanswered; probe timeouts and intervals are stretched by it.
+     */
+    public int localHealthMultiplier() {
+        return detector.localHealthMultiplier();
+    }
+
     public int targetCount() {
         return detector.ids().size();
     }

@@ -18,6 +18,8 @@ final class Target {
         int directAnswered;
         int retries;
         List<NodeId> peers = List.of();
+        /** NACKs from this round's peers; with no relayed ACK either, a failed round counts against local health. */
+        int peersAnswered;
         TimerQueue.Timer phaseTimer;
         TimerQueue.Timer retryTimer;
 

@@ -250,6 +250,11 @@ public final class PulseEngine implements AutoCloseable {
         return call(core::counters);
     }
 
+    /** 1 when healthy; more while indirect probes go unanswered (see {@link PulseCore#localHealthMultiplier()}). */
+    public int localHealthMultiplier() {
+        return call(core::localHealthMultiplier);
+    }
+
     /** What the HTTP and TCP probes did: attempts, outcomes, health bodies, connections. */
     public ProbeCounters probeCounters() {
         return call(external::counters);

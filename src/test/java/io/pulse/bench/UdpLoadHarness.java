@@ -42,6 +42,10 @@ import java.util.concurrent.atomic.LongAdder;
  * RTT figure, read at the end of the window; p50 and p99 are across nodes, so they are percentiles
  * of per-node averages, which hide single slow probes. Issue 2's targets: at most 25 % of one core
  * and at most 1 KiB of heap per target.
+ *
+ * <p>{@code --stall-ms N} stops the responders' JVM for N ms halfway through the warm-up (SIGSTOP,
+ * then SIGCONT), as a long GC pause would, to see whether the monitor comes back to its steady
+ * state; {@code --local-health-max 1} turns local health off for comparison.
  */
 public final class UdpLoadHarness {
     static final double TARGET_CPU_PERCENT = 25;
@@ -50,6 +54,7 @@ public final class UdpLoadHarness {
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(120);
     private static final Duration ANSWER_LIMIT = Duration.ofSeconds(10);
     private static final PrintStream OUT = System.out;
+    private static final int HEALTH_SAMPLE_MILLIS = 250;
 
     private UdpLoadHarness() {
     }
@@ -96,12 +101,15 @@ public final class UdpLoadHarness {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Machine.options(args,
-                List.of("targets", "responder-threads", "warmup-s", "measure-s"),
-                "--targets N --responder-threads N --warmup-s N --measure-s N");
+                List.of("targets", "responder-threads", "warmup-s", "measure-s", "stall-ms", "local-health-max"),
+                "--targets N --responder-threads N --warmup-s N --measure-s N --stall-ms N --local-health-max N");
         int targets = Integer.parseInt(options.getOrDefault("targets", "10000"));
         int responderThreads = Integer.parseInt(options.getOrDefault("responder-threads", "1"));
         Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup-s", "30")));
         Duration measure = Duration.ofSeconds(Long.parseLong(options.getOrDefault("measure-s", "60")));
+        Duration stall = Duration.ofMillis(Long.parseLong(options.getOrDefault("stall-ms", "0")));
+        DetectorConfig config = DetectorConfig.defaults().toBuilder().localHealthMaxMultiplier(Integer.parseInt(
+                options.getOrDefault("local-health-max", "" + DetectorConfig.DEFAULT_LOCAL_HEALTH_MAX_MULTIPLIER))).build();
 
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", System.getProperty("java.class.path"), UdpRespondersMain.class.getName(),
@@ -120,7 +128,8 @@ public final class UdpLoadHarness {
             int[] ports = Arrays.stream(ready.substring(6).split(",")).mapToInt(Integer::parseInt).toArray();
             OUT.printf("%d responders up in another JVM (%d event loop thread(s)) in %d ms%n", ports.length,
                     responderThreads, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
-            run(ports, responderThreads, warmup, measure, new Responders(childOut, childIn));
+            run(ports, new Plan(responderThreads, warmup, measure, stall, config), child,
+                    new Responders(childOut, childIn));
         } finally {
             child.destroy();
             if (!child.waitFor(5, TimeUnit.SECONDS)) {
@@ -130,8 +139,14 @@ public final class UdpLoadHarness {
         }
     }
 
-    private static void run(int[] ports, int responderThreads, Duration warmup, Duration measure,
-                            Responders responders) throws Exception {
+    /** What a run does: the monitor's config, and a stall of the responders' JVM halfway through the warm-up. */
+    private record Plan(int responderThreads, Duration warmup, Duration measure, Duration stall, DetectorConfig config) {
+    }
+
+    private static void run(int[] ports, Plan plan, Process child, Responders responders) throws Exception {
+        int responderThreads = plan.responderThreads();
+        Duration warmup = plan.warmup();
+        Duration measure = plan.measure();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         String loadBefore = Machine.loadAverage();
@@ -144,7 +159,7 @@ public final class UdpLoadHarness {
         long baselineHeap = heapAfterGc(memory);
 
         try (PulseEngine monitor = PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0))
-                .config(DetectorConfig.defaults()).start()) {
+                .config(plan.config()).start()) {
             long engineHeap = heapAfterGc(memory) - baselineHeap;
             LongAdder changes = new LongAdder();
             LongAdder toSuspectOrDead = new LongAdder();
@@ -160,7 +175,13 @@ public final class UdpLoadHarness {
             }
             OUT.printf("added %d UDP targets in %d ms; warming up %d s%n", ports.length,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - addStart), warmup.toSeconds());
-            Thread.sleep(warmup.toMillis());
+            if (plan.stall().isZero()) {
+                Thread.sleep(warmup.toMillis());
+            } else {
+                Thread.sleep(warmup.toMillis() / 2);
+                stall(child, plan.stall());
+                Thread.sleep(warmup.toMillis() - warmup.toMillis() / 2 - plan.stall().toMillis());
+            }
 
             Nodes nodesBefore = Nodes.of(monitor.statusAll());
             PulseCore.Counters countersBefore = monitor.counters();
@@ -169,7 +190,7 @@ public final class UdpLoadHarness {
             Stats respondersBefore = responders.stats();
             long cpuBefore = os.getProcessCpuTime();
             long wallBefore = System.nanoTime();
-            Thread.sleep(measure.toMillis());
+            int[] health = sampleLocalHealth(monitor, measure); // max, samples above 1, samples
             long cpu = os.getProcessCpuTime() - cpuBefore;
             long wall = System.nanoTime() - wallBefore;
             Stats respondersAfter = responders.stats();
@@ -192,8 +213,11 @@ public final class UdpLoadHarness {
                     Epoll.isAvailable() ? "epoll" : "NIO", Runtime.getRuntime().maxMemory() >> 20);
             OUT.printf("load average (1, 5, 15 min): %s before, %s after%n", loadBefore, loadAfter);
             OUT.printf("load: %d UDP targets, 1 responder JVM (%d event loop thread(s)), DetectorConfig.defaults() "
-                    + "(interval %d ms), measured %d s%n", targets, responderThreads,
-                    DetectorConfig.DEFAULT_PROBE_INTERVAL.toMillis(), measure.toSeconds());
+                    + "(interval %d ms, local health max multiplier %d), measured %d s%s%n", targets, responderThreads,
+                    plan.config().probeInterval().toMillis(), plan.config().localHealthMaxMultiplier(),
+                    measure.toSeconds(), plan.stall().isZero() ? ""
+                            : String.format(", after a %d ms stall of the responders %d s before", plan.stall().toMillis(),
+                            (warmup.toMillis() - warmup.toMillis() / 2) / 1000));
             OUT.printf("probes: %.0f direct PINGs/s (expected about %.0f/s), %d lost, %d late or unmatched ACKs, "
                     + "%d NACKs from relays%n", probes / seconds,
                     targets * 1000.0 / DetectorConfig.DEFAULT_PROBE_INTERVAL.toMillis(),
@@ -202,6 +226,8 @@ public final class UdpLoadHarness {
                     countersAfter.nacksReceived() - countersBefore.nacksReceived());
             OUT.printf("status changes in the window: %d (%d to SUSPECT or DEAD); states at the end: %s%n", changed,
                     suspected, nodesAfter.states());
+            OUT.printf("local health multiplier (sampled every %d ms): max %d, above 1 in %d of %d samples, %d at the end%n",
+                    HEALTH_SAMPLE_MILLIS, health[0], health[1], health[2], monitor.localHealthMultiplier());
             OUT.printf("rejected datagrams: monitor %d, responders %d; pipeline errors: monitor %d, responders %d%n",
                     monitor.rejects().total(), respondersAfter.rejected(), monitor.pipelineErrors(),
                     respondersAfter.pipelineErrors());
@@ -224,6 +250,48 @@ public final class UdpLoadHarness {
                         + "up: these are the figures of an overloaded monitor or responders%n", suspected);
             }
         }
+    }
+
+    /**
+     * Stops the responders' JVM (SIGSTOP) for {@code stall} and lets it go on (SIGCONT), as a long
+     * GC pause or a descheduled process would: the PINGs of that time queue up in its sockets.
+     */
+    private static void stall(Process child, Duration stall) throws Exception {
+        OUT.printf("stalling the responders' JVM for %d ms%n", stall.toMillis());
+        signal(child, "STOP");
+        try {
+            Thread.sleep(stall.toMillis());
+        } finally {
+            signal(child, "CONT");
+        }
+    }
+
+    private static void signal(Process child, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).inheritIO().start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + child.pid() + " failed");
+        }
+    }
+
+    /**
+     * Sleeps through {@code window}, reading the monitor's local health multiplier every
+     * {@link #HEALTH_SAMPLE_MILLIS}: above 1, it stretched probe intervals and timeouts, which
+     * lowers the PING rate; returns the highest, how many samples were above 1, and how many in all.
+     */
+    private static int[] sampleLocalHealth(PulseEngine monitor, Duration window) throws InterruptedException {
+        long end = System.nanoTime() + window.toNanos();
+        int max = 0;
+        int above = 0;
+        int samples = 0;
+        long left;
+        while ((left = end - System.nanoTime()) > 0) {
+            Thread.sleep(Math.min(HEALTH_SAMPLE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+            int m = monitor.localHealthMultiplier();
+            max = Math.max(max, m);
+            above += m > 1 ? 1 : 0;
+            samples++;
+        }
+        return new int[] {max, above, samples};
     }
 
     /** A line from the child, or an exception after {@code limit}; a silent child cannot hang the harness. */

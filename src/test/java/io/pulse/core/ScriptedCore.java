@@ -31,6 +31,12 @@ final class ScriptedCore {
     final PulseCore core;
     /** The incarnation each simulated peer answers with; 1 unless a test changes it. */
     final Map<InetSocketAddress, Long> incarnations = new HashMap<>();
+    /**
+     * Whether relays that are not silent themselves NACK a PING_REQ for a silent target, as real
+     * responders do. A test turns it off for relays that hear nothing in time (the monitor's own
+     * trouble, as far as local health can tell).
+     */
+    boolean relaysNack = true;
     private int answeredUpTo;
 
     ScriptedCore(DetectorConfig config, long incarnation) {
@@ -185,6 +191,8 @@ final class ScriptedCore {
                 long now = clock.epochNanos();
                 core.onMessage(s.to(), new Message.Ack(request.sequence(), now, now, now,
                         incarnations.getOrDefault(request.target(), 1L)));
+            } else if (s.message() instanceof Message.PingReq request && relaysNack) {
+                core.onMessage(s.to(), new Message.Nack(request.sequence(), request.target()));
             }
         }
     }

@@ -38,6 +38,7 @@ final class SimulatedNetwork {
         final List<NodeFailure> failures = new ArrayList<>();
         private long wakeAt = Long.MAX_VALUE;
         private boolean crashed;
+        private SharedHost host;
 
         private Node(int index, DetectorConfig config, Clock nodeClock) {
             this.index = index;
@@ -84,6 +85,50 @@ final class SimulatedNetwork {
 
         void startResponding() {
             core.startResponding();
+        }
+
+        /** From now on, every datagram this node receives takes its turn on {@code shared}. */
+        void runOn(SharedHost shared) {
+            this.host = shared;
+        }
+    }
+
+    /**
+     * One CPU that several nodes share, like the responders' JVM in the UDP load harness: each
+     * datagram delivered to any of them takes {@code serviceTime} of it, first come first served,
+     * and one that would wait longer than {@code maxQueueDelay} is dropped, as a full socket
+     * buffer drops it. Sending costs nothing here.
+     */
+    final class SharedHost {
+        private final long serviceNanos;
+        private final long maxQueueNanos;
+        private long busyUntil;
+        private long busyNanos;
+
+        SharedHost(Duration serviceTime, Duration maxQueueDelay) {
+            this.serviceNanos = serviceTime.toNanos();
+            this.maxQueueNanos = maxQueueDelay.toNanos();
+        }
+
+        /** Stops serving for {@code duration} from now (a GC pause, a descheduled process); work queues up. */
+        void pause(Duration duration) {
+            busyUntil = Math.max(busyUntil, clock.monotonicNanos()) + duration.toNanos();
+        }
+
+        /** CPU time spent on datagrams so far. */
+        Duration busy() {
+            return Duration.ofNanos(busyNanos);
+        }
+
+        /** When a datagram arriving at {@code arrivalNanos} has been handled, or -1 if it is dropped. */
+        private long admit(long arrivalNanos) {
+            long start = Math.max(arrivalNanos, busyUntil);
+            if (start - arrivalNanos > maxQueueNanos) {
+                return -1;
+            }
+            busyUntil = start + serviceNanos;
+            busyNanos += serviceNanos;
+            return busyUntil;
         }
     }
 
@@ -192,7 +237,15 @@ final class SimulatedNetwork {
         Long fixed = fixedDelays.get(link(from, target));
         long delay = fixed != null ? fixed
                 : minDelayNanos + (long) (random.nextDouble() * (maxDelayNanos - minDelayNanos));
-        events.add(new Event(clock.monotonicNanos() + delay, order++, target, from.address, message));
+        long at = clock.monotonicNanos() + delay;
+        if (target.host != null) {
+            at = target.host.admit(at);
+            if (at < 0) {
+                dropped++;
+                return;
+            }
+        }
+        events.add(new Event(at, order++, target, from.address, message));
     }
 
     private void scheduleWake(Node node) {

@@ -78,6 +78,63 @@ class SimulationTest {
                 + "%d PINGs, %d datagrams delivered, %d dropped%n", falseSuspects, rounds, net.delivered(), net.dropped());
     }
 
+    /** What a shared host went through: its load before and after a pause, and the monitor's view at the end. */
+    private record AfterPause(double loadBefore, double loadAfter, long notAlive, long changesAtTheEnd,
+                              int multiplierAtTheEnd) {
+    }
+
+    /**
+     * The UDP load harness in miniature: one monitor, 300 responders sharing one CPU that their
+     * probes keep 30 % busy; then that CPU stalls for 1.5 s, as under a long GC pause.
+     */
+    private static AfterPause pauseTheRespondersHost(int localHealthMaxMultiplier) {
+        SimulatedNetwork net = new SimulatedNetwork(5);
+        SimulatedNetwork.SharedHost host = net.new SharedHost(Duration.ofMillis(1), Duration.ofSeconds(4));
+        Node monitor = net.addNode(config(1).toBuilder().localHealthMaxMultiplier(localHealthMaxMultiplier).build(),
+                Duration.ZERO);
+        for (int i = 1; i <= 300; i++) {
+            Node responder = net.addNode(config(1 + i), Duration.ZERO);
+            responder.runOn(host);
+            responder.startResponding();
+            monitor.watch(responder);
+        }
+        monitor.startProbing();
+        net.run(Duration.ofSeconds(30));
+        double before = load(net, host, Duration.ofSeconds(20));
+
+        host.pause(Duration.ofMillis(1_500));
+        net.run(Duration.ofMinutes(3));
+        int changesBefore = monitor.changes.size();
+        double after = load(net, host, Duration.ofSeconds(30));
+        long notAlive = monitor.core.statusAll().stream().filter(n -> n.state() != NodeState.ALIVE).count();
+        return new AfterPause(before, after, notAlive, monitor.changes.size() - changesBefore,
+                monitor.core.localHealthMultiplier());
+    }
+
+    /** The share of {@code window} the host spent on datagrams, running the network through it. */
+    private static double load(SimulatedNetwork net, SimulatedNetwork.SharedHost host, Duration window) {
+        long busy = host.busy().toNanos();
+        net.run(window);
+        return (double) (host.busy().toNanos() - busy) / window.toNanos();
+    }
+
+    @Test
+    void aMonitorWhoseTargetsShareAnOverloadedHostBacksOffAndRecovers() {
+        AfterPause healthy = pauseTheRespondersHost(DetectorConfig.DEFAULT_LOCAL_HEALTH_MAX_MULTIPLIER);
+        AfterPause without = pauseTheRespondersHost(1);
+        System.out.println("shared host paused 1.5 s: with local health " + healthy + "; without " + without);
+
+        // Without local health, retries and PING_REQs keep the host saturated and the nodes flapping:
+        // the scenario is hard enough. (If this fails, something else now damps the overload: harden the scenario.)
+        assertTrue(without.loadAfter() > 0.9 && without.notAlive() > 0, "control run did not collapse: " + without);
+
+        assertTrue(healthy.loadBefore() < 0.4, healthy.toString());
+        assertTrue(healthy.loadAfter() < healthy.loadBefore() * 1.2, "back to its load before the pause: " + healthy);
+        assertEquals(0, healthy.notAlive(), healthy.toString());
+        assertEquals(0, healthy.changesAtTheEnd(), healthy.toString());
+        assertEquals(1, healthy.multiplierAtTheEnd(), healthy.toString());
+    }
+
     @Test
     void theSameSeedReplaysTheSameRun() {
         assertEquals(runFiveMinutes(7), runFiveMinutes(7));

@@ -73,7 +73,8 @@ public record SidecarConfig(
             "indirectProbes", SidecarSettings.INDIRECT_PROBES,
             "suspicionTimeout", SidecarSettings.SUSPICION_TIMEOUT,
             "deadProbeInterval", SidecarSettings.DEAD_PROBE_INTERVAL,
-            "jitterRatio", SidecarSettings.JITTER_RATIO);
+            "jitterRatio", SidecarSettings.JITTER_RATIO,
+            "localHealthMaxMultiplier", SidecarSettings.LOCAL_HEALTH_MAX_MULTIPLIER);
     /** The publisher's keys for ours. */
     private static final Map<String, String> PUBLISHER_KEYS = Map.of(
             SidecarSettings.KAFKA_BOOTSTRAP_SERVERS, "bootstrap.servers",
@@ -174,6 +175,7 @@ public record SidecarConfig(
                     .suspicionTimeout(duration(parsed, SidecarSettings.SUSPICION_TIMEOUT))
                     .deadProbeInterval(duration(parsed, SidecarSettings.DEAD_PROBE_INTERVAL))
                     .jitterRatio((Double) parsed.get(SidecarSettings.JITTER_RATIO))
+                    .localHealthMaxMultiplier((Integer) parsed.get(SidecarSettings.LOCAL_HEALTH_MAX_MULTIPLIER))
                     .build();
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();

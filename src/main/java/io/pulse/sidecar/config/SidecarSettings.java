@@ -35,6 +35,7 @@ public final class SidecarSettings {
     public static final String SUSPICION_TIMEOUT = "detector.suspicion.timeout";
     public static final String DEAD_PROBE_INTERVAL = "detector.dead.probe.interval";
     public static final String JITTER_RATIO = "detector.jitter.ratio";
+    public static final String LOCAL_HEALTH_MAX_MULTIPLIER = "detector.local.health.max.multiplier";
     public static final String KAFKA_ENABLED = "kafka.enabled";
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
     public static final String KAFKA_TOPIC_PREFIX = "kafka.topic.prefix";
@@ -85,6 +86,10 @@ public final class SidecarSettings {
                     duration(), Importance.LOW, "Probe interval of DEAD nodes, so that a recovery is seen.")
             .define(JITTER_RATIO, Type.DOUBLE, DetectorConfig.DEFAULT_JITTER_RATIO, ConfigDef.Range.between(0.0, 0.5),
                     Importance.LOW, "Share of the interval added or taken at random from each round.")
+            .define(LOCAL_HEALTH_MAX_MULTIPLIER, Type.INT, DetectorConfig.DEFAULT_LOCAL_HEALTH_MAX_MULTIPLIER,
+                    ConfigDef.Range.between(1, 64), Importance.LOW,
+                    "Local health (Lifeguard): while indirect probes go wholly unanswered, probe timeouts and "
+                            + "intervals stretch up to this many times; 1 turns it off.")
             .define(KAFKA_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Publish to Kafka; false runs the detector and the HTTP API only.")
             .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, DEFAULT_BOOTSTRAP_SERVERS, new ConfigDef.NonEmptyString(),

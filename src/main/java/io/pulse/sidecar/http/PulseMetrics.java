@@ -105,6 +105,9 @@ public final class PulseMetrics {
             FunctionCounter.builder("pulse.datagrams.rejected", this, m -> m.engine.rejects().count(reason))
                     .description("Datagrams dropped as malformed").tag("reason", reason.name()).register(registry);
         }
+        Gauge.builder("pulse.local.health.multiplier", this, m -> m.engine.localHealthMultiplier())
+                .description("Factor on probe timeouts and intervals: 1 when healthy, more while indirect probes "
+                        + "go unanswered").strongReference(true).register(registry);
         counter("pulse.listener.errors", "Exceptions thrown by engine listeners", m -> m.engine.listenerErrors());
         counter("pulse.pipeline.errors", "Exceptions at the end of the UDP pipeline", m -> m.engine.pipelineErrors());
         // The listener holds this object, so the engine keeps it (and its weakly held meters) alive.

@@ -155,8 +155,9 @@ class ConfigLoaderTest {
     void unknownKeysAreRefusedWithTheKnownOnesOfTheirSection() throws IOException {
         Path file = yaml("detector:\n  probe.intervall: 1s\n");
         assertEquals(file + ": unknown key detector.probe.intervall (expected one of [detector.dead.probe.interval, "
-                + "detector.indirect.probes, detector.jitter.ratio, detector.max.retries, detector.probe.interval, "
-                + "detector.probe.timeout.max, detector.probe.timeout.min, detector.suspicion.timeout], "
+                + "detector.indirect.probes, detector.jitter.ratio, detector.local.health.max.multiplier, "
+                + "detector.max.retries, detector.probe.interval, detector.probe.timeout.max, "
+                + "detector.probe.timeout.min, detector.suspicion.timeout], "
                 + "or kafka.properties.<Kafka client property>)", failure(file, Map.of(), Map.of()));
         String flag = failure(null, Map.of(), Map.of("nodes.bind", "127.0.0.1:1"));
         assertTrue(flag.startsWith("flag --set nodes.bind: unknown key nodes.bind (expected one of [detector.dead"), flag);

@@ -286,6 +286,7 @@ class ApiServerIT {
         assertEquals(0.0, metrics.get("pulse_rtt_seconds_count{kind=\"EXTERNAL\"}"));
         assertTrue(metrics.get("pulse_rtt_seconds_bucket{kind=\"PULSE\",le=\"0.25\"}") > 0, "loopback: under 250 ms");
         assertEquals(0.0, metrics.get("pulse_listener_errors_total"));
+        assertEquals(1.0, metrics.get("pulse_local_health_multiplier"), "healthy: nothing stretched");
 
         Map<String, Double> publisherMetrics = new LinkedHashMap<>();
         metrics.forEach((name, value) -> {
