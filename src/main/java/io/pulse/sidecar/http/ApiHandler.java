@@ -78,7 +78,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private Supplier<FullHttpResponse> route(FullHttpRequest request, String path) {
         if (path.equals(STATUS)) {
             return () -> Responses.of(request, HttpResponseStatus.OK, Responses.JSON,
-                    StatusJson.all(engine.localId(), engine.statusAll()));
+                    StatusJson.all(engine.localId(), engine.localHealthMultiplier(), engine.statusAll()));
         }
         if (path.startsWith(STATUS + "/")) {
             return () -> node(request, path.substring(STATUS.length() + 1));

@@ -28,11 +28,15 @@ final class StatusJson {
     private StatusJson() {
     }
 
-    /** {@code {"node": local, "nodes": [...]}}, the nodes in the order given (the engine's: by id). */
-    static byte[] all(NodeId local, List<NodeStatus> nodes) {
+    /**
+     * {@code {"node": local, "localHealthMultiplier": 1, "nodes": [...]}}, the nodes in the order
+     * given (the engine's: by id).
+     */
+    static byte[] all(NodeId local, int localHealthMultiplier, List<NodeStatus> nodes) {
         return write(json -> {
             json.writeStartObject();
             json.writeStringField("node", local.toString());
+            json.writeNumberField("localHealthMultiplier", localHealthMultiplier);
             json.writeArrayFieldStart("nodes");
             for (NodeStatus node : nodes) {
                 node(json, node);

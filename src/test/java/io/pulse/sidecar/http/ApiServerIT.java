@@ -130,8 +130,9 @@ class ApiServerIT {
         assertEquals("application/json", contentType(response));
         assertEquals("no-store", response.headers().firstValue("cache-control").orElse(null));
         Map<String, Object> body = Json.object(response.body());
-        assertEquals(List.of("node", "nodes"), List.copyOf(body.keySet()));
+        assertEquals(List.of("node", "localHealthMultiplier", "nodes"), List.copyOf(body.keySet()));
         assertEquals(monitor.localId().toString(), body.get("node"));
+        assertEquals(1, ((Number) body.get("localHealthMultiplier")).intValue());
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> nodes = (List<Map<String, Object>>) body.get("nodes");
         List<PulseEngine> byPort = first.localAddress().getPort() < second.localAddress().getPort()

@@ -45,11 +45,11 @@ class StatusJsonTest {
 
     @Test
     void allNamesThisNodeAndListsTheNodesInTheOrderGiven() {
-        String json = text(StatusJson.all(NodeId.parse("127.0.0.1:7946"), List.of(NEVER_ANSWERED, MEASURED)));
-        assertEquals("{\"node\":\"127.0.0.1:7946\",\"nodes\":[" + text(StatusJson.one(NEVER_ANSWERED)) + ","
-                + text(StatusJson.one(MEASURED)) + "]}", json);
-        assertEquals("{\"node\":\"127.0.0.1:7946\",\"nodes\":[]}",
-                text(StatusJson.all(NodeId.parse("127.0.0.1:7946"), List.of())));
+        String json = text(StatusJson.all(NodeId.parse("127.0.0.1:7946"), 1, List.of(NEVER_ANSWERED, MEASURED)));
+        assertEquals("{\"node\":\"127.0.0.1:7946\",\"localHealthMultiplier\":1,\"nodes\":["
+                + text(StatusJson.one(NEVER_ANSWERED)) + "," + text(StatusJson.one(MEASURED)) + "]}", json);
+        assertEquals("{\"node\":\"127.0.0.1:7946\",\"localHealthMultiplier\":3,\"nodes\":[]}",
+                text(StatusJson.all(NodeId.parse("127.0.0.1:7946"), 3, List.of())));
     }
 
     @Test
