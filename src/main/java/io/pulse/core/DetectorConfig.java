@@ -82,10 +82,7 @@ public record DetectorConfig(
         if (!(jitterRatio >= 0 && jitterRatio <= 0.5)) {
             throw new IllegalArgumentException("jitterRatio must be in 0..0.5, got " + jitterRatio);
         }
-        if (localHealthMaxMultiplier < 1 || localHealthMaxMultiplier > MAX_LOCAL_HEALTH_MULTIPLIER) {
-            throw new IllegalArgumentException("localHealthMaxMultiplier must be in 1.." + MAX_LOCAL_HEALTH_MULTIPLIER
-                    + " (1 turns local health off), got " + localHealthMaxMultiplier);
-        }
+        requireLocalHealthMaxMultiplier(localHealthMaxMultiplier);
     }
 
     public static DetectorConfig defaults() {
@@ -124,6 +121,14 @@ public record DetectorConfig(
     public Duration worstCaseDetection() {
         Duration nextRound = Duration.ofNanos(Math.round(probeInterval.toNanos() * (1 + jitterRatio)));
         return nextRound.plus(maxRoundDuration()).plus(suspicionTimeout).plus(maxRoundDuration());
+    }
+
+    private static int requireLocalHealthMaxMultiplier(int value) {
+        if (value < 1 || value > MAX_LOCAL_HEALTH_MULTIPLIER) {
+            throw new IllegalArgumentException("localHealthMaxMultiplier must be in 1.." + MAX_LOCAL_HEALTH_MULTIPLIER
+                    + " (1 turns local health off), got " + value);
+        }
+        return value;
     }
 
     static void requireAtLeast(String name, Duration value, Duration min) {
@@ -219,11 +224,7 @@ public record DetectorConfig(
          * (see the class comment); 1 turns local health off. Default 8, in 1..64.
          */
         public Builder localHealthMaxMultiplier(int value) {
-            if (value < 1 || value > MAX_LOCAL_HEALTH_MULTIPLIER) {
-                throw new IllegalArgumentException("localHealthMaxMultiplier must be in 1.." + MAX_LOCAL_HEALTH_MULTIPLIER
-                        + " (1 turns local health off), got " + value);
-            }
-            this.localHealthMaxMultiplier = value;
+            this.localHealthMaxMultiplier = requireLocalHealthMaxMultiplier(value);
             return this;
         }
 
