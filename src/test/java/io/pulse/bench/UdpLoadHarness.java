@@ -108,6 +108,10 @@ public final class UdpLoadHarness {
         Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup-s", "30")));
         Duration measure = Duration.ofSeconds(Long.parseLong(options.getOrDefault("measure-s", "60")));
         Duration stall = Duration.ofMillis(Long.parseLong(options.getOrDefault("stall-ms", "0")));
+        if (stall.isNegative() || stall.toMillis() > warmup.toMillis() / 2) {
+            throw new IllegalArgumentException("--stall-ms must be in 0.." + warmup.toMillis() / 2
+                    + " (half the warm-up, which it falls in the second half of), got " + stall.toMillis());
+        }
         DetectorConfig config = DetectorConfig.defaults().toBuilder().localHealthMaxMultiplier(Integer.parseInt(
                 options.getOrDefault("local-health-max", "" + DetectorConfig.DEFAULT_LOCAL_HEALTH_MAX_MULTIPLIER))).build();
 
