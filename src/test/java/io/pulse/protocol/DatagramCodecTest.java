@@ -7,16 +7,24 @@ import static io.pulse.protocol.Datagrams.with;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.pulse.core.Message;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,14 +95,77 @@ class DatagramCodecTest {
     }
 
     @Test
-    void oneCodecServesManyChannels() {
-        EmbeddedChannel other = new EmbeddedChannel(codec);
+    void codecsOfManyChannelsCountIntoOneRejectCounters() {
+        EmbeddedChannel other = new EmbeddedChannel(new DatagramCodec(rejects));
         try {
             other.writeInbound(inbound(malformed(RejectReason.TRUNCATED)));
             channel.writeInbound(inbound(malformed(RejectReason.TRUNCATED)));
             assertEquals(2, rejects.count(RejectReason.TRUNCATED));
         } finally {
             assertFalse(other.finishAndReleaseAll());
+        }
+    }
+
+    @Test
+    void datagramsOfOneFlushShareABufferThatTheLastOneToBeSentReleases() {
+        Message.Ack ack = new Message.Ack(7, 1L, 2L, 3L, 4L);
+        channel.write(new Envelope(PEER, PING));
+        channel.write(new Envelope(LOCAL, ack));
+        channel.flush();
+        channel.writeAndFlush(new Envelope(PEER, PING)); // after the flush: a new chunk
+
+        DatagramPacket first = channel.readOutbound();
+        DatagramPacket second = channel.readOutbound();
+        DatagramPacket third = channel.readOutbound();
+        ByteBuf shared = first.content().unwrap();
+        assertSame(shared, second.content().unwrap());
+        assertNotSame(shared, third.content().unwrap());
+        assertArrayEquals(encode(PING), ByteBufUtil.getBytes(first.content()));
+        assertArrayEquals(encode(ack), ByteBufUtil.getBytes(second.content()));
+        assertEquals(LOCAL, second.recipient());
+        assertArrayEquals(encode(PING), ByteBufUtil.getBytes(third.content()));
+
+        first.release();
+        assertEquals(1, shared.refCnt(), "still held by the second datagram");
+        second.release();
+        assertEquals(0, shared.refCnt());
+        ByteBuf unsent = third.content().unwrap();
+        third.release();
+        assertEquals(0, unsent.refCnt());
+    }
+
+    @Test
+    void aChunkWrittenButNeverFlushedIsReleasedWithTheChannel() {
+        List<ByteBuf> chunks = new ArrayList<>();
+        ChannelOutboundHandlerAdapter spy = new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                chunks.add(((DatagramPacket) msg).content().unwrap());
+                ctx.write(msg, promise);
+            }
+        };
+        EmbeddedChannel unflushed = new EmbeddedChannel(spy, new DatagramCodec(rejects));
+        unflushed.write(new Envelope(PEER, PING));
+        assertEquals(2, chunks.get(0).refCnt(), "the codec's and the pending datagram's");
+
+        assertFalse(unflushed.finishAndReleaseAll());
+        assertEquals(0, chunks.get(0).refCnt());
+    }
+
+    @Test
+    void aBurstLargerThanAChunkGoesOutWhole() {
+        int count = DatagramCodec.CHUNK_BYTES / WireFormat.encodedSize(PING) * 3;
+        for (int i = 0; i < count; i++) {
+            channel.write(new Envelope(PEER, new Message.Ping(i, i)));
+        }
+        channel.flush();
+        for (int i = 0; i < count; i++) {
+            DatagramPacket packet = channel.readOutbound();
+            try {
+                assertArrayEquals(encode(new Message.Ping(i, i)), ByteBufUtil.getBytes(packet.content()));
+            } finally {
+                packet.release();
+            }
         }
     }
 
