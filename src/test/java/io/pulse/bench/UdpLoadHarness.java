@@ -46,6 +46,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>{@code --stall-ms N} stops the responders' JVM for N ms halfway through the warm-up (SIGSTOP,
  * then SIGCONT), as a long GC pause would, to see whether the monitor comes back to its steady
  * state; {@code --local-health-max 1} turns local health off for comparison.
+ *
+ * <p>{@code --responders-classpath PATH} runs the responders from another build: when two builds
+ * of the monitor are compared, run by run, the responders' CPU is then the same work in both, a
+ * yardstick for how much CPU this noisy machine gave that minute.
  */
 public final class UdpLoadHarness {
     static final double TARGET_CPU_PERCENT = 25;
@@ -101,8 +105,10 @@ public final class UdpLoadHarness {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Machine.options(args,
-                List.of("targets", "responder-threads", "warmup-s", "measure-s", "stall-ms", "local-health-max"),
-                "--targets N --responder-threads N --warmup-s N --measure-s N --stall-ms N --local-health-max N");
+                List.of("targets", "responder-threads", "warmup-s", "measure-s", "stall-ms", "local-health-max",
+                        "responders-classpath"),
+                "--targets N --responder-threads N --warmup-s N --measure-s N --stall-ms N --local-health-max N"
+                        + " --responders-classpath PATH");
         int targets = Integer.parseInt(options.getOrDefault("targets", "10000"));
         int responderThreads = Integer.parseInt(options.getOrDefault("responder-threads", "1"));
         Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup-s", "30")));
@@ -116,7 +122,8 @@ public final class UdpLoadHarness {
                 options.getOrDefault("local-health-max", "" + DetectorConfig.DEFAULT_LOCAL_HEALTH_MAX_MULTIPLIER))).build();
 
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), UdpRespondersMain.class.getName(),
+                "-Xmx1g", "-cp", options.getOrDefault("responders-classpath", System.getProperty("java.class.path")),
+                UdpRespondersMain.class.getName(),
                 Integer.toString(targets), Integer.toString(responderThreads))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Thread killChild = new Thread(child::destroyForcibly, "kill-responders");
