@@ -27,12 +27,15 @@ class TimerQueueTest {
             int order = i;
             long deadline = random.nextInt(500); // many ties
             all.add(new Scheduled(deadline, order, queue.schedule(deadline, () -> fired.add(order))));
-            if (random.nextInt(3) == 0) { // a third cancelled, some of them twice: purges run on the way
-                Scheduled victim = all.get(random.nextInt(all.size()));
-                victim.timer().cancel();
-                victim.timer().cancel();
+            for (int k = 0; k < 2; k++) { // up to two cancels per timer, some of them twice: purges run
+                if (random.nextInt(4) != 0) {
+                    Scheduled victim = all.get(random.nextInt(all.size()));
+                    victim.timer().cancel();
+                    victim.timer().cancel();
+                }
             }
         }
+        assertTrue(queue.compactions() > 0, "no purge ran");
         List<Integer> expected = all.stream()
                 .filter(s -> !s.timer().isCancelled())
                 .sorted(Comparator.comparingLong(Scheduled::deadline).thenComparingInt(Scheduled::order))
@@ -78,7 +81,6 @@ class TimerQueueTest {
                 long deadline = now + 1 + random.nextInt(1_000);
                 live.add(new Scheduled(deadline, id, queue.schedule(deadline, () -> fired.add(id))));
             }
-            assertTrue(queue.capacity() >= 4_000, "grew to " + queue.capacity());
             for (int step = 0; step < 2_000; step++) {
                 now += 1;
                 if (random.nextInt(4) == 0) {
@@ -102,5 +104,42 @@ class TimerQueueTest {
         queue.fireDue(Long.MAX_VALUE - 1);
         assertEquals(Long.MAX_VALUE, queue.nextDeadlineNanos());
         assertEquals(initialCapacity, queue.capacity(), "shrank back once empty");
+        assertTrue(queue.compactions() >= 3, "compactions: " + queue.compactions());
+    }
+
+    @Test
+    void aFiringTimerThatCancelsMostOthersPurgesTheQueueUnderItAndTheRestStillFireInOrder() {
+        TimerQueue queue = new TimerQueue();
+        List<Integer> fired = new ArrayList<>();
+        List<TimerQueue.Timer> timers = new ArrayList<>();
+        queue.schedule(0, () -> {
+            fired.add(-1);
+            for (int i = 0; i < 150; i++) {
+                if (i % 5 != 0) {
+                    timers.get(i).cancel(); // 120 of 150: a purge, from inside fireDue
+                }
+            }
+            queue.schedule(3, () -> fired.add(-2)); // scheduled after the purge, fires among the rest
+        });
+        for (int i = 0; i < 150; i++) {
+            int id = i;
+            timers.add(queue.schedule(1 + (i * 7) % 10, () -> fired.add(id)));
+        }
+
+        queue.fireDue(0);
+        assertEquals(1, queue.compactions(), "the cancels inside the action purged the queue");
+        queue.fireDue(100);
+
+        List<Integer> expected = new ArrayList<>(List.of(-1));
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < 150; i += 5) {
+            kept.add(i);
+        }
+        kept.add(-2);
+        kept.sort(Comparator.comparingLong((Integer id) -> id == -2 ? 3 : 1 + (id * 7L) % 10)
+                .thenComparingInt(id -> id == -2 ? Integer.MAX_VALUE : id));
+        expected.addAll(kept);
+        assertEquals(expected, fired);
+        assertEquals(0, queue.size());
     }
 }
