@@ -93,6 +93,11 @@ public final class PulseEngine implements AutoCloseable {
     private final List<Consumer<RttSample>> rttListeners = new CopyOnWriteArrayList<>();
     private final AtomicLong pipelineErrors = new AtomicLong();
     private final AtomicLong listenerErrors = new AtomicLong();
+    /** One per kind of listener, so that an RTT listener failing on every ACK hides no other failure. On the loop. */
+    private final WarningLimiter statusWarnings = new WarningLimiter(WarningLimiter.DEFAULT_INTERVAL_NANOS);
+    private final WarningLimiter failureWarnings = new WarningLimiter(WarningLimiter.DEFAULT_INTERVAL_NANOS);
+    private final WarningLimiter removalWarnings = new WarningLimiter(WarningLimiter.DEFAULT_INTERVAL_NANOS);
+    private final WarningLimiter rttWarnings = new WarningLimiter(WarningLimiter.DEFAULT_INTERVAL_NANOS);
     private final PulseCore core;
     /** Timers fire at most this late: a tenth of the shortest probe timeout, within 1..5 ms. */
     private final long tickNanos;
@@ -294,7 +299,10 @@ public final class PulseEngine implements AutoCloseable {
         return pipelineErrors.get();
     }
 
-    /** Exceptions thrown by status, failure, removal or RTT listeners (logged, then ignored). */
+    /**
+     * Exceptions thrown by status, failure, removal or RTT listeners: ignored, and logged at most
+     * once every 10 s per kind of listener, with how many were not.
+     */
     public long listenerErrors() {
         return listenerErrors.get();
     }
@@ -481,35 +489,42 @@ public final class PulseEngine implements AutoCloseable {
 
         @Override
         public void statusChanged(StatusChange change) {
-            notify(statusListeners, change);
+            notify(statusListeners, statusWarnings, change);
         }
 
         @Override
         public void failed(NodeFailure failure) {
-            notify(failureListeners, failure);
+            notify(failureListeners, failureWarnings, failure);
         }
 
         @Override
         public void removed(NodeId node) {
             external.forget(node);
-            notify(removalListeners, node);
+            notify(removalListeners, removalWarnings, node);
         }
 
         @Override
         public void rttSampled(RttSample sample) {
-            notify(rttListeners, sample);
+            notify(rttListeners, rttWarnings, sample);
         }
 
-        private <T> void notify(List<Consumer<T>> listeners, T event) {
+        private <T> void notify(List<Consumer<T>> listeners, WarningLimiter warnings, T event) {
             for (Consumer<T> listener : listeners) {
                 try {
                     listener.accept(event);
                 } catch (VirtualMachineError fatal) {
                     throw fatal;
                 } catch (Throwable e) {
-                    // One listener's bug costs a log line, never the engine or the other listeners.
+                    // One listener's bug costs a log line now and then, never the engine or the other listeners.
                     listenerErrors.incrementAndGet();
-                    LOG.log(System.Logger.Level.WARNING, "listener failed on " + event, e);
+                    long held = warnings.tryAcquire(clock.monotonicNanos());
+                    if (held >= 0) {
+                        LOG.log(System.Logger.Level.WARNING, "listener failed on " + event
+                                + (held > 0 ? " (and " + held + " more times since the last warning)" : "")
+                                + "; such failures are logged at most every "
+                                + TimeUnit.NANOSECONDS.toSeconds(WarningLimiter.DEFAULT_INTERVAL_NANOS)
+                                + " s, and counted in listenerErrors()", e);
+                    }
                 }
             }
         }
