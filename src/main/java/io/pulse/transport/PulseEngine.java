@@ -311,24 +311,46 @@ public final class PulseEngine implements AutoCloseable {
         return core.incarnation();
     }
 
-    public void onStatusChange(Consumer<StatusChange> listener) {
-        statusListeners.add(listener);
+    /**
+     * A registered listener; {@link #close()} removes it (once; closing again does nothing). A
+     * listener removed while an event is being delivered may still get that one event.
+     */
+    @FunctionalInterface
+    public interface Subscription extends AutoCloseable {
+        @Override
+        void close();
     }
 
-    public void onFailure(Consumer<NodeFailure> listener) {
-        failureListeners.add(listener);
+    /** Every state change of every target. */
+    public Subscription onStatusChange(Consumer<StatusChange> listener) {
+        return subscribe(statusListeners, listener);
     }
 
-    public void onRemoved(Consumer<NodeId> listener) {
-        removalListeners.add(listener);
+    /** Every target declared DEAD. */
+    public Subscription onFailure(Consumer<NodeFailure> listener) {
+        return subscribe(failureListeners, listener);
+    }
+
+    /** Every target removed (by {@link #remove} or {@link #removeAll}). */
+    public Subscription onRemoved(Consumer<NodeId> listener) {
+        return subscribe(removalListeners, listener);
     }
 
     /**
      * Every answered direct probe's round-trip time, as it feeds the node's smoothed RTT: one call
      * per ACK (UDP) or successful HTTP/TCP probe, so the listener must be cheap (e.g. a histogram).
      */
-    public void onRttSample(Consumer<RttSample> listener) {
-        rttListeners.add(listener);
+    public Subscription onRttSample(Consumer<RttSample> listener) {
+        return subscribe(rttListeners, listener);
+    }
+
+    private static <T> Subscription subscribe(List<Consumer<T>> listeners, Consumer<T> listener) {
+        java.util.Objects.requireNonNull(listener, "listener");
+        // A wrapper of its own, so that closing removes this registration even if the same
+        // listener was added twice.
+        Consumer<T> registration = listener::accept;
+        listeners.add(registration);
+        return () -> listeners.remove(registration);
     }
 
     /** Stops probing and answering, closes the socket, and stops the event loop if this engine made it. */

@@ -178,6 +178,30 @@ class PulseEngineIT {
     }
 
     @Test
+    void aClosedSubscriptionHearsNothingMoreAndClosesOnlyItsOwnRegistration() throws Exception {
+        PulseEngine monitor = monitor();
+        List<StatusChange> kept = new CopyOnWriteArrayList<>();
+        List<StatusChange> twice = new CopyOnWriteArrayList<>();
+        List<StatusChange> closed = new CopyOnWriteArrayList<>();
+        monitor.onStatusChange(kept::add);
+        java.util.function.Consumer<StatusChange> sameListener = twice::add;
+        monitor.onStatusChange(sameListener);
+        PulseEngine.Subscription second = monitor.onStatusChange(sameListener);
+        PulseEngine.Subscription gone = monitor.onStatusChange(closed::add);
+        gone.close();
+        second.close();
+        second.close(); // again: nothing more is removed
+
+        PulseEngine a = responder(anyLoopbackPort());
+        monitor.addTarget(a.localId(), TargetOptions.defaults());
+        // 'twice' was registered after 'kept', so once it has heard the change, 'kept' has too.
+        Eventually.await("ALIVE", () -> List.copyOf(twice), l -> !l.isEmpty(), FAST.probeInterval().plus(SLACK));
+
+        assertEquals(kept, twice, "the registration left open still hears every change, once");
+        assertEquals(List.of(), closed);
+    }
+
+    @Test
     void theApiReportsDistinctErrorsAndManagesTargets() throws Exception {
         PulseEngine monitor = monitor();
         EngineEvents events = new EngineEvents(monitor);
