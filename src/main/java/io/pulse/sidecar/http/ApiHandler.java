@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pulse.core.NodeId;
 import io.pulse.core.UnknownNodeException;
 import io.pulse.transport.PulseEngine;
+import io.pulse.transport.health.HttpResponses;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
@@ -44,7 +45,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             Responses.sendMalformed(ctx, "malformed request: " + request.decoderResult().cause().getMessage());
             return;
         }
-        Responses.send(ctx, request, answer(request));
+        HttpResponses.send(ctx, request, answer(request));
     }
 
     private FullHttpResponse answer(FullHttpRequest request) {
@@ -77,14 +78,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** What answers {@code path}, or null if nothing does. */
     private Supplier<FullHttpResponse> route(FullHttpRequest request, String path) {
         if (path.equals(STATUS)) {
-            return () -> Responses.of(request, HttpResponseStatus.OK, Responses.JSON,
+            return () -> HttpResponses.of(request, HttpResponseStatus.OK, Responses.JSON,
                     StatusJson.all(engine.localId(), engine.localHealthMultiplier(), engine.statusAll()));
         }
         if (path.startsWith(STATUS + "/")) {
             return () -> node(request, path.substring(STATUS.length() + 1));
         }
         if (path.equals(METRICS)) {
-            return () -> Responses.of(request, HttpResponseStatus.OK, PulseMetrics.CONTENT_TYPE,
+            return () -> HttpResponses.of(request, HttpResponseStatus.OK, PulseMetrics.CONTENT_TYPE,
                     metrics.scrape().getBytes(StandardCharsets.UTF_8));
         }
         return null;
@@ -98,7 +99,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return Responses.error(request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
         }
         try {
-            return Responses.of(request, HttpResponseStatus.OK, Responses.JSON, StatusJson.one(engine.status(id)));
+            return HttpResponses.of(request, HttpResponseStatus.OK, Responses.JSON, StatusJson.one(engine.status(id)));
         } catch (UnknownNodeException e) {
             return Responses.error(request, HttpResponseStatus.NOT_FOUND, "unknown node " + e.node());
         }

@@ -2,7 +2,6 @@ package io.pulse.transport.health;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -16,7 +15,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
 import io.pulse.core.Clock;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -105,30 +103,14 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
         if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {
             boolean healthy = ok.getAsBoolean();
             byte[] json = body(healthy, clock.epochNanos()).getBytes(StandardCharsets.UTF_8);
-            response = new DefaultFullHttpResponse(request.protocolVersion(),
-                    healthy ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    method.equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(json));
-            response.headers()
-                    .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                    .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, json.length);
+            HttpResponseStatus status = healthy ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
+            response = HttpResponses.of(request, status, HttpHeaderValues.APPLICATION_JSON, json);
         } else {
             response = new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.METHOD_NOT_ALLOWED,
                     Unpooled.EMPTY_BUFFER);
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD").setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
         }
-        respond(ctx, request, response);
-    }
-
-    /** Writes {@code response}, keeping the connection open if the request allows it. */
-    static void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        HttpUtil.setKeepAlive(response, keepAlive);
-        if (keepAlive) {
-            ctx.writeAndFlush(response, ctx.voidPromise());
-        } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
+        HttpResponses.send(ctx, request, response);
     }
 
     private static String pathOf(String uri) {

@@ -29,7 +29,7 @@ final class NotFoundHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             HttpUtil.setKeepAlive(response, false);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else {
-            HealthHandler.respond(ctx, request, response);
+            HttpResponses.send(ctx, request, response);
         }
     }
 
