@@ -1,5 +1,6 @@
 package io.pulse.sidecar.cli;
 
+import io.pulse.sidecar.config.HostPorts;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -8,25 +9,17 @@ final class Arguments {
     private Arguments() {
     }
 
-    /** {@code host:port} or {@code [ipv6]:port}, port 0..65535, the host resolved. */
+    /** {@code host:port} or {@code [ipv6]:port}, port 0..65535 ({@link HostPorts}), the host resolved. */
     static InetSocketAddress bindAddress(String option, String text) {
-        int colon = text.lastIndexOf(':');
-        String host = colon > 0 ? text.substring(0, colon) : "";
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
+        InetSocketAddress parsed;
         try {
-            port = Integer.parseInt(text.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            port = -1;
+            parsed = HostPorts.parseBind(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": got \"" + text + "\" (" + e.getMessage() + ")");
         }
-        if (host.isEmpty() || port < 0 || port > 65_535) {
-            throw new UsageException(option + ": got \"" + text + "\" (expected: host:port with port 0..65535)");
-        }
-        InetSocketAddress address = new InetSocketAddress(host, port);
+        InetSocketAddress address = new InetSocketAddress(parsed.getHostString(), parsed.getPort());
         if (address.isUnresolved()) {
-            throw new UsageException(option + ": cannot resolve host " + host);
+            throw new UsageException(option + ": cannot resolve host " + parsed.getHostString());
         }
         return address;
     }

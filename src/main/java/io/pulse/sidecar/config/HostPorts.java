@@ -2,13 +2,17 @@ package io.pulse.sidecar.config;
 
 import java.net.InetSocketAddress;
 
-/** {@code host:port} and {@code [ipv6]:port} bind addresses, port 0 allowed (the OS chooses). */
-final class HostPorts {
+/**
+ * {@code host:port} and {@code [ipv6]:port} bind addresses, port 0 allowed (the OS chooses): the
+ * one parser of them, for the configuration file and the CLI. (Node ids, port 1..65535, are
+ * {@link io.pulse.core.NodeId#parse}.)
+ */
+public final class HostPorts {
     private HostPorts() {
     }
 
     /** @throws IllegalArgumentException when {@code text} is not host:port with port 0..65535 */
-    static InetSocketAddress parseBind(String text) {
+    public static InetSocketAddress parseBind(String text) {
         String host;
         String port;
         if (text.startsWith("[")) {
