@@ -30,15 +30,13 @@ final class TimerQueue {
 
     /** A scheduled action; {@link #cancel()} before it fires and it never will. */
     final class Timer {
-        final long deadlineNanos;
-        /** Scheduling order: the tie-break between equal deadlines. */
+        /** Scheduling order: the tie-break between equal deadlines (the heap holds the deadline). */
         private final long order;
         private final Runnable action;
         private boolean cancelled;
         private boolean done;
 
-        private Timer(long deadlineNanos, long order, Runnable action) {
-            this.deadlineNanos = deadlineNanos;
+        private Timer(long order, Runnable action) {
             this.order = order;
             this.action = action;
         }
@@ -74,7 +72,7 @@ final class TimerQueue {
     private int compactions;
 
     Timer schedule(long deadlineNanos, Runnable action) {
-        Timer timer = new Timer(deadlineNanos, scheduled++, action);
+        Timer timer = new Timer(scheduled++, action);
         if (size == deadlines.length) {
             grow();
         }
