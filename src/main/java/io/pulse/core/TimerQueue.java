@@ -154,8 +154,7 @@ final class TimerQueue {
             if (timer.cancelled) {
                 timer.done = true;
             } else {
-                deadlines[kept] = deadlines[i];
-                slots[kept] = kept;
+                set(kept, deadlines[i], kept);
                 renumbered[kept] = timer;
                 kept++;
             }
@@ -193,12 +192,10 @@ final class TimerQueue {
             if (!before(deadline, slot, deadlines[parent], slots[parent])) {
                 break;
             }
-            deadlines[index] = deadlines[parent];
-            slots[index] = slots[parent];
+            set(index, deadlines[parent], slots[parent]);
             index = parent;
         }
-        deadlines[index] = deadline;
-        slots[index] = slot;
+        set(index, deadline, slot);
     }
 
     private void siftDown(int index, long deadline, int slot) {
@@ -217,10 +214,13 @@ final class TimerQueue {
             if (!before(deadlines[best], slots[best], deadline, slot)) {
                 break;
             }
-            deadlines[index] = deadlines[best];
-            slots[index] = slots[best];
+            set(index, deadlines[best], slots[best]);
             index = best;
         }
+        set(index, deadline, slot);
+    }
+
+    private void set(int index, long deadline, int slot) {
         deadlines[index] = deadline;
         slots[index] = slot;
     }
