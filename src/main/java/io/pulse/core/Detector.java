@@ -23,6 +23,19 @@ final class Detector {
                          long sentEpochNanos, boolean direct) {
     }
 
+    /** A node asked to relay a PING_REQ. */
+    record Peer(NodeId id, InetSocketAddress address) {
+    }
+
+    /**
+     * Where indirect probes go, when not to this detector's own ALIVE targets: in cluster mode, a
+     * member watches only a few others, and asks random live members to relay.
+     */
+    interface Relays {
+        /** Up to {@code k} distinct peers other than {@code target} and this node. */
+        List<Peer> pick(NodeId target, int k);
+    }
+
     private final DetectorConfig config;
     private final Clock clock;
     private final TimerQueue timers;
@@ -30,6 +43,10 @@ final class Detector {
     private final PulseCore.Output output;
     private final SplittableRandom random;
     private final LocalHealth health;
+    /** Null: relays are picked among this detector's own ALIVE targets. */
+    private final Relays relays;
+    /** Told of every round that ended unanswered, for cluster mode's suspicion; nothing by default. */
+    private java.util.function.Consumer<NodeId> roundFailedListener = id -> { };
 
     private final Map<NodeId, Target> byId = new HashMap<>();
     private final Map<InetSocketAddress, Target> byAddress = new HashMap<>();
@@ -44,6 +61,12 @@ final class Detector {
 
     Detector(DetectorConfig config, Clock clock, TimerQueue timers, PulseCore.Sequences sequences,
              PulseCore.Output output) {
+        this(config, clock, timers, sequences, output, null);
+    }
+
+    Detector(DetectorConfig config, Clock clock, TimerQueue timers, PulseCore.Sequences sequences,
+             PulseCore.Output output, Relays relays) {
+        this.relays = relays;
         this.config = config;
         this.clock = clock;
         this.timers = timers;
@@ -142,6 +165,20 @@ final class Detector {
     NodeStatus status(NodeId id) {
         Target target = require(id);
         return target.status(timeoutNanos(target));
+    }
+
+    /** The node's status, or null if it is not watched. */
+    NodeStatus statusOrNull(NodeId id) {
+        Target target = byId.get(id);
+        return target == null ? null : target.status(timeoutNanos(target));
+    }
+
+    void onRoundFailed(java.util.function.Consumer<NodeId> listener) {
+        this.roundFailedListener = listener;
+    }
+
+    boolean watches(NodeId id) {
+        return byId.containsKey(id);
     }
 
     List<NodeStatus> statusAll() {
@@ -284,14 +321,15 @@ final class Detector {
         long now = clock.monotonicNanos();
         Duration relayTimeout = Duration.ofMillis(Math.min(Message.PingReq.MAX_TIMEOUT.toMillis(),
                 Math.max(1, round.timeoutNanos / 1_000_000)));
-        List<Target> peers = target.external() ? List.of() : pickPeers(target);
+        List<Peer> peers = target.external() ? List.of()
+                : relays != null ? relays.pick(target.id, config.indirectProbes()) : pickPeers(target);
         List<NodeId> peerIds = new ArrayList<>(peers.size());
-        for (Target peer : peers) {
+        for (Peer peer : peers) {
             long sequence = sequences.next();
-            inFlight.put(sequence, new Probe(target, round, peer.address, now, clock.epochNanos(), false));
+            inFlight.put(sequence, new Probe(target, round, peer.address(), now, clock.epochNanos(), false));
             target.addSequence(sequence);
-            peerIds.add(peer.id);
-            output.send(peer.address, new Message.PingReq(sequence, target.address, relayTimeout));
+            peerIds.add(peer.id());
+            output.send(peer.address(), new Message.PingReq(sequence, target.address, relayTimeout));
         }
         round.peers = List.copyOf(peerIds);
 
@@ -353,6 +391,7 @@ final class Detector {
             return;
         }
         closeRound(target);
+        roundFailedListener.accept(target.id);
         if (!round.peers.isEmpty() && round.peersAnswered == 0) {
             health.peersSilent(targets.size());
         }
@@ -472,19 +511,20 @@ final class Detector {
      * sampling of k of the n candidates in the ALIVE index, so O(k) however many targets there are
      * and however few of them are ALIVE.
      */
-    private List<Target> pickPeers(Target target) {
+    private List<Peer> pickPeers(Target target) {
         int k = config.indirectProbes();
         // The candidates are the ALIVE index without the target itself, if it is there.
         int skip = target.aliveIndex;
         int n = alive.size() - (skip >= 0 ? 1 : 0);
         int wanted = Math.min(k, n);
-        List<Target> chosen = new ArrayList<>(wanted);
+        List<Peer> chosen = new ArrayList<>(wanted);
         int[] picked = new int[wanted];
         for (int j = n - wanted; j < n; j++) {
             int t = random.nextInt(j + 1);
             int pick = contains(picked, chosen.size(), t) ? j : t;
             picked[chosen.size()] = pick;
-            chosen.add(alive.get(skip >= 0 && pick >= skip ? pick + 1 : pick));
+            Target peer = alive.get(skip >= 0 && pick >= skip ? pick + 1 : pick);
+            chosen.add(new Peer(peer.id, peer.address));
         }
         return chosen;
     }

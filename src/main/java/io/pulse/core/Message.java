@@ -2,6 +2,7 @@ package io.pulse.core;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -55,6 +56,61 @@ public sealed interface Message {
             if (target.isUnresolved()) {
                 throw new IllegalArgumentException("target must be a resolved address, got " + target);
             }
+        }
+    }
+
+    /**
+     * Cluster mode: membership news with nothing else, sent every gossip interval to a few random
+     * members while there is news to spread.
+     */
+    record Gossip(long sequence, List<MemberUpdate> updates) implements Message {
+        public Gossip {
+            updates = List.copyOf(updates);
+            if (updates.isEmpty()) {
+                throw new IllegalArgumentException("a gossip message carries at least one update");
+            }
+        }
+    }
+
+    /**
+     * Cluster mode: one page of a member's whole view (push-pull anti-entropy, and the join). The
+     * pages of one exchange share {@code sequence}; {@code replyWanted} asks the receiver to send
+     * its own view back, which the first page alone does.
+     */
+    record Sync(long sequence, boolean replyWanted, int page, int pages, List<MemberUpdate> members)
+            implements Message {
+        /** The most pages one view may take: 65,535 x 29 worst-case entries is far beyond any cluster. */
+        public static final int MAX_PAGES = 0xffff;
+
+        public Sync {
+            members = List.copyOf(members);
+            if (pages < 1 || pages > MAX_PAGES || page < 0 || page >= pages) {
+                throw new IllegalArgumentException("page must be in 0..pages-1 and pages in 1.." + MAX_PAGES
+                        + ", got page " + page + " of " + pages);
+            }
+        }
+    }
+
+    /**
+     * Cluster mode: a PING, ACK, PING_REQ or NACK with membership news riding along, so that
+     * dissemination costs no datagram of its own.
+     */
+    record Piggybacked(Message message, List<MemberUpdate> updates) implements Message {
+        public Piggybacked {
+            Objects.requireNonNull(message, "message");
+            updates = List.copyOf(updates);
+            if (message instanceof Piggybacked || message instanceof Gossip || message instanceof Sync) {
+                throw new IllegalArgumentException("only PING, ACK, PING_REQ and NACK carry piggybacked updates, got "
+                        + message.getClass().getSimpleName());
+            }
+            if (updates.isEmpty()) {
+                throw new IllegalArgumentException("a piggybacked message carries at least one update");
+            }
+        }
+
+        @Override
+        public long sequence() {
+            return message.sequence();
         }
     }
 }

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param lastContact    its latest ACK, or {@code null} if it never answered
  * @param srtt           the last smoothed RTT, or {@code null} if never measured
  * @param clockOffset    the last clock-offset estimate, or {@code null} if never measured
+ * @param declaredBy     cluster mode: the member whose suspicion timed out first and declared the
+ *                       node DEAD; {@code null} in static mode
+ * @param confirmations  cluster mode: how many members independently suspected the node (0 otherwise)
  */
 public record NodeFailure(
         NodeId node,
@@ -31,7 +34,22 @@ public record NodeFailure(
         Duration srtt,
         Duration clockOffset,
         long totalProbes,
-        long lostProbes) {
+        long lostProbes,
+        NodeId declaredBy,
+        int confirmations) {
+
+    /** A static-mode declaration, by this detector alone. */
+    public NodeFailure(NodeId node, NodeState state, long incarnation, int retryAttempts, List<NodeId> indirectPeers,
+                       Instant initialContact, Instant lastContact, Instant detectedAt, Duration srtt,
+                       Duration clockOffset, long totalProbes, long lostProbes) {
+        this(node, state, incarnation, retryAttempts, indirectPeers, initialContact, lastContact, detectedAt, srtt,
+                clockOffset, totalProbes, lostProbes, null, 0);
+    }
+
+    /** True when the group decided, rather than one observer. */
+    public boolean clusterVerdict() {
+        return declaredBy != null;
+    }
 
     public NodeFailure {
         Objects.requireNonNull(node, "node");

@@ -9,5 +9,7 @@ public enum NodeState {
     /** Missed a whole probe round (direct retries and indirect probes); may still refute. */
     SUSPECT,
     /** Stayed silent for the suspicion timeout. Still probed, at a slower rate, to see recovery. */
-    DEAD
+    DEAD,
+    /** Cluster mode: the member announced that it is leaving (a clean stop). Not a failure. */
+    LEFT
 }

@@ -55,7 +55,8 @@ public final class PulseCore {
 
     /** Counters of the messages the core set aside (the codec counts malformed ones). */
     public record Counters(long unmatchedAcks, long unmatchedNacks, long misaddressedAcks, long nacksReceived,
-                           long relaysStarted, long relaysDropped, long unmatchedProbeResults) {
+                           long relaysStarted, long relaysDropped, long unmatchedProbeResults,
+                           long unexpectedClusterMessages) {
     }
 
     /** One sequence space for prober and responder, so that an ACK's sequence tells whose it is. */
@@ -79,6 +80,12 @@ public final class PulseCore {
     private boolean delivering;
     private final Detector detector;
     private final Responder responder;
+    private final DetectorConfig config;
+    private final Sequences sequences;
+    private final Output deferred;
+    /** Cluster mode, once {@link #startCluster} was called; null in static mode. */
+    private Membership membership;
+    private long unexpectedClusterMessages;
     private long unmatchedAcks;
     private long unmatchedNacks;
     private long unmatchedProbeResults;
@@ -94,8 +101,9 @@ public final class PulseCore {
         if (incarnation <= 0) {
             throw new IllegalArgumentException("incarnation must be > 0, got " + incarnation);
         }
-        Sequences sequences = new Sequences(new SplittableRandom(config.randomSeed()).nextLong() >>> 1);
-        Output deferred = new DeferredEvents();
+        this.config = config;
+        this.sequences = new Sequences(new SplittableRandom(config.randomSeed()).nextLong() >>> 1);
+        this.deferred = new DeferredEvents();
         this.detector = new Detector(config, clock, timers, sequences, deferred);
         this.responder = new Responder(clock, timers, sequences, deferred, incarnation);
     }
@@ -209,8 +217,72 @@ public final class PulseCore {
         return responder.answering();
     }
 
+    /** This node's incarnation; in cluster mode it rises by one with each refuted suspicion. */
     public long incarnation() {
         return responder.incarnation();
+    }
+
+    // ---- cluster mode ----
+
+    /**
+     * Joins (or founds) a cluster: from now on this node is a member known by {@code self}, watches
+     * its ring predecessors and gossips. With no {@code seeds} it is the first member; otherwise it
+     * sends its view to every seed every {@link ClusterConfig#joinRetryInterval()} until one answers.
+     * Static targets added with {@link #addTarget} stay watched as before.
+     *
+     * @throws IllegalStateException if cluster mode was started already
+     */
+    public void startCluster(ClusterConfig clusterConfig, InetSocketAddress self, List<InetSocketAddress> seeds) {
+        Objects.requireNonNull(clusterConfig, "clusterConfig");
+        Objects.requireNonNull(self, "self");
+        Objects.requireNonNull(seeds, "seeds");
+        if (self.isUnresolved() || self.getAddress().isAnyLocalAddress() || self.getPort() == 0) {
+            throw new IllegalArgumentException("self must be a resolved, specific address with a port, got " + self);
+        }
+        if (membership != null) {
+            throw new IllegalStateException("cluster mode is started already");
+        }
+        membership = new Membership(clusterConfig, config, clock, timers, sequences, deferred, pendingEvents::add,
+                responder, self);
+        try {
+            membership.start(seeds);
+        } finally {
+            deliverEvents();
+        }
+    }
+
+    public boolean clustered() {
+        return membership != null;
+    }
+
+    /** Announces a clean stop (LEFT) to the cluster; see {@link #leaveDisseminated()}. */
+    public void leaveCluster() {
+        try {
+            requireCluster().leave();
+        } finally {
+            deliverEvents();
+        }
+    }
+
+    /** True once the LEFT announcement reached as many members as one gossip round does. */
+    public boolean leaveDisseminated() {
+        return requireCluster().leaveDisseminated();
+    }
+
+    /** Every member this node knows of, itself included, ordered by id. */
+    public List<MemberStatus> members() {
+        return requireCluster().members();
+    }
+
+    public ClusterStats clusterStats() {
+        return requireCluster().stats();
+    }
+
+    private Membership requireCluster() {
+        if (membership == null) {
+            throw new IllegalStateException("not in cluster mode");
+        }
+        return membership;
     }
 
     // ---- the driver's inputs ----
@@ -226,16 +298,37 @@ public final class PulseCore {
 
     private void dispatch(InetSocketAddress from, Message message) {
         long receivedEpochNanos = clock.epochNanos();
-        if (message instanceof Message.Ping ping) {
+        if (message instanceof Message.Piggybacked piggybacked) {
+            if (membership != null) {
+                membership.onUpdates(from, piggybacked.updates());
+            } else {
+                unexpectedClusterMessages++;
+            }
+            message = piggybacked.message();
+        }
+        if (message instanceof Message.Gossip gossip) {
+            if (membership != null) {
+                membership.onUpdates(from, gossip.updates());
+            } else {
+                unexpectedClusterMessages++;
+            }
+        } else if (message instanceof Message.Sync sync) {
+            if (membership != null) {
+                membership.onSync(from, sync);
+            } else {
+                unexpectedClusterMessages++;
+            }
+        } else if (message instanceof Message.Ping ping) {
             responder.onPing(from, ping, receivedEpochNanos);
         } else if (message instanceof Message.PingReq request) {
             responder.onPingReq(from, request);
         } else if (message instanceof Message.Ack ack) {
-            if (!detector.onAck(from, ack) && !responder.onAck(from, ack)) {
+            if (!detector.onAck(from, ack) && (membership == null || !membership.onAck(from, ack))
+                    && !responder.onAck(from, ack)) {
                 unmatchedAcks++;
             }
         } else if (message instanceof Message.Nack nack) {
-            if (!detector.onNack(from, nack)) {
+            if (!detector.onNack(from, nack) && (membership == null || !membership.onNack(from, nack))) {
                 unmatchedNacks++;
             }
         }
@@ -291,7 +384,7 @@ public final class PulseCore {
     private final class DeferredEvents implements Output {
         @Override
         public void send(InetSocketAddress to, Message message) {
-            output.send(to, message);
+            output.send(to, membership == null ? message : membership.piggyback(to, message));
         }
 
         @Override
@@ -322,6 +415,6 @@ public final class PulseCore {
 
     public Counters counters() {
         return new Counters(unmatchedAcks, unmatchedNacks, detector.misaddressedAcks(), detector.nacks(),
-                responder.relaysStarted(), responder.relaysDropped(), unmatchedProbeResults);
+                responder.relaysStarted(), responder.relaysDropped(), unmatchedProbeResults, unexpectedClusterMessages);
     }
 }

@@ -20,7 +20,7 @@ final class Responder {
     private final TimerQueue timers;
     private final PulseCore.Sequences sequences;
     private final PulseCore.Output output;
-    private final long incarnation;
+    private long incarnation;
     private final Map<Long, Relay> relays = new HashMap<>();
     private boolean answering;
     private long relaysStarted;
@@ -51,6 +51,14 @@ final class Responder {
 
     long incarnation() {
         return incarnation;
+    }
+
+    /** Cluster mode: a refutation raised this node's incarnation; ACKs carry it from now on. */
+    void incarnation(long value) {
+        if (value < incarnation) {
+            throw new IllegalArgumentException("incarnation must not go down: " + incarnation + " -> " + value);
+        }
+        this.incarnation = value;
     }
 
     long relaysStarted() {

@@ -14,8 +14,11 @@ import java.util.Objects;
  * A restart seen through a higher incarnation gives {@code ALIVE -> ALIVE} with
  * {@link Reason#RESTARTED}.
  *
- * @param srtt        smoothed RTT at the time, or {@code null} if never measured
- * @param clockOffset estimated clock offset at the time, or {@code null} if never measured
+ * @param srtt          smoothed RTT at the time, or {@code null} if never measured
+ * @param clockOffset   estimated clock offset at the time, or {@code null} if never measured
+ * @param declaredBy    cluster mode: the member whose word made the change (who suspected, declared
+ *                      DEAD, or announced the join or leave); {@code null} for a static-mode observation
+ * @param confirmations cluster mode: how many members independently suspected the node (0 otherwise)
  */
 public record StatusChange(
         NodeId node,
@@ -27,7 +30,20 @@ public record StatusChange(
         Duration clockOffset,
         long totalProbes,
         long lostProbes,
-        Reason reason) {
+        Reason reason,
+        NodeId declaredBy,
+        int confirmations) {
+
+    /** A static-mode observation: this detector's own, not a cluster verdict. */
+    public StatusChange(NodeId node, NodeState previous, NodeState current, long incarnation, Instant at,
+                        Duration srtt, Duration clockOffset, long totalProbes, long lostProbes, Reason reason) {
+        this(node, previous, current, incarnation, at, srtt, clockOffset, totalProbes, lostProbes, reason, null, 0);
+    }
+
+    /** True when this is a cluster member's state, decided by the group rather than by one observer. */
+    public boolean clusterVerdict() {
+        return declaredBy != null;
+    }
 
     public StatusChange {
         Objects.requireNonNull(node, "node");
@@ -50,6 +66,10 @@ public record StatusChange(
         /** DEAD -> ALIVE: a dead node answered again. */
         RECOVERED,
         /** ALIVE -> ALIVE: the node answered with a higher incarnation; it restarted. */
-        RESTARTED
+        RESTARTED,
+        /** Cluster mode: the member joined the group (again, after LEFT). */
+        JOINED,
+        /** Cluster mode: the member announced a clean stop. */
+        LEFT
     }
 }

@@ -1,7 +1,9 @@
 package io.pulse.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.pulse.core.MemberUpdate;
 import io.pulse.core.Message;
+import io.pulse.core.NodeState;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,6 +31,15 @@ public final class WireFormat {
     public static final byte TYPE_ACK = 2;
     public static final byte TYPE_PING_REQ = 3;
     public static final byte TYPE_NACK = 4;
+    /** Cluster mode: membership updates alone. */
+    public static final byte TYPE_GOSSIP = 5;
+    /** Cluster mode: one page of a member's whole view (push-pull, join). */
+    public static final byte TYPE_SYNC = 6;
+    /** Header flag: membership updates follow the message's own body (cluster mode's piggyback). */
+    public static final byte FLAG_PIGGYBACK = 0x02;
+    private static final byte SYNC_REPLY_WANTED = 0x01;
+    /** The most updates one datagram carries: 1400 bytes hold at most 60 of the smallest (23 bytes). */
+    static final int MAX_UPDATES = 255;
 
     static final int PING_BODY_BYTES = 8;
     static final int ACK_BODY_BYTES = 32;
@@ -40,11 +51,21 @@ public final class WireFormat {
 
     /** Writes {@code message} at the buffer's writer index. */
     public static void encode(Message message, ByteBuf out) {
+        java.util.List<MemberUpdate> piggybacked = null;
+        if (message instanceof Message.Piggybacked p) {
+            piggybacked = p.updates();
+            message = p.message();
+        }
         byte type = typeOf(message);
         out.writeShort(MAGIC).writeByte(VERSION).writeByte(type)
-                .writeByte(0).writeByte(0).writeShort(0)
+                .writeByte(piggybacked == null ? 0 : FLAG_PIGGYBACK).writeByte(0).writeShort(0)
                 .writeLong(message.sequence());
-        if (message instanceof Message.Ping ping) {
+        if (message instanceof Message.Gossip gossip) {
+            writeUpdates(gossip.updates(), out);
+        } else if (message instanceof Message.Sync sync) {
+            out.writeByte(sync.replyWanted() ? SYNC_REPLY_WANTED : 0).writeShort(sync.page()).writeShort(sync.pages());
+            writeUpdates(sync.members(), out);
+        } else if (message instanceof Message.Ping ping) {
             out.writeLong(ping.sentEpochNanos());
         } else if (message instanceof Message.Ack ack) {
             out.writeLong(ack.pingSentEpochNanos()).writeLong(ack.receivedEpochNanos())
@@ -55,11 +76,81 @@ public final class WireFormat {
         } else if (message instanceof Message.Nack nack) {
             writeAddress(nack.target(), out);
         }
+        if (piggybacked != null) {
+            writeUpdates(piggybacked, out);
+        }
+    }
+
+    private static void writeUpdates(java.util.List<MemberUpdate> updates, ByteBuf out) {
+        if (updates.size() > MAX_UPDATES) {
+            throw new IllegalArgumentException(updates.size() + " updates in one datagram (expected: at most "
+                    + MAX_UPDATES + ")");
+        }
+        out.writeByte(updates.size());
+        for (MemberUpdate update : updates) {
+            out.writeByte(stateCode(update.state())).writeLong(update.incarnation());
+            writeAddress(update.member(), out);
+            writeAddress(update.origin(), out);
+        }
+    }
+
+    private static int updatesBytes(java.util.List<MemberUpdate> updates) {
+        int bytes = 1;
+        for (MemberUpdate update : updates) {
+            bytes += update.wireBytes();
+        }
+        return bytes;
+    }
+
+    private static int stateCode(NodeState state) {
+        return switch (state) {
+            case ALIVE -> 1;
+            case SUSPECT -> 2;
+            case DEAD -> 3;
+            case LEFT -> 4;
+            case PENDING -> throw new IllegalArgumentException("PENDING is never sent");
+        };
+    }
+
+    private static java.util.List<MemberUpdate> readUpdates(ByteBuf in, String what) throws MalformedDatagramException {
+        require(in, 1, what);
+        int count = in.readUnsignedByte();
+        if (count == 0) {
+            throw new MalformedDatagramException(RejectReason.BAD_FIELD, what + " with 0 updates (expected: 1.." + MAX_UPDATES + ")");
+        }
+        java.util.List<MemberUpdate> updates = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            require(in, MemberUpdate.FIXED_WIRE_BYTES, what);
+            int code = in.readUnsignedByte();
+            NodeState state = switch (code) {
+                case 1 -> NodeState.ALIVE;
+                case 2 -> NodeState.SUSPECT;
+                case 3 -> NodeState.DEAD;
+                case 4 -> NodeState.LEFT;
+                default -> throw new MalformedDatagramException(RejectReason.BAD_FIELD,
+                        what + " member state " + code + " (expected: 1..4)");
+            };
+            long incarnation = in.readLong();
+            if (incarnation < 1) {
+                throw new MalformedDatagramException(RejectReason.BAD_FIELD,
+                        what + " incarnation " + incarnation + " (expected: at least 1)");
+            }
+            InetSocketAddress member = readAddress(in, what);
+            InetSocketAddress origin = readAddress(in, what);
+            updates.add(new MemberUpdate(member, state, incarnation, origin));
+        }
+        return updates;
     }
 
     /** The exact encoded size of {@code message}. */
     public static int encodedSize(Message message) {
-        if (message instanceof Message.Ping) {
+        if (message instanceof Message.Piggybacked p) {
+            return encodedSize(p.message()) + updatesBytes(p.updates());
+        } else if (message instanceof Message.Gossip gossip) {
+            return HEADER_BYTES + updatesBytes(gossip.updates());
+        } else if (message instanceof Message.Sync sync) {
+            return HEADER_BYTES + 5 + updatesBytes(sync.members());
+        } else if (message instanceof Message.Ping) {
             return HEADER_BYTES + PING_BODY_BYTES;
         } else if (message instanceof Message.Ack) {
             return HEADER_BYTES + ACK_BODY_BYTES;
@@ -93,9 +184,15 @@ public final class WireFormat {
                     "version " + (version & 0xff) + " (expected: " + VERSION + ")");
         }
         byte type = in.getByte(start + 3);
-        if (in.getByte(start + 4) != 0 || in.getByte(start + 5) != 0 || in.getShort(start + 6) != 0) {
+        byte flags = in.getByte(start + 4);
+        if ((flags & ~FLAG_PIGGYBACK) != 0 || in.getByte(start + 5) != 0 || in.getShort(start + 6) != 0) {
             throw new MalformedDatagramException(RejectReason.UNSUPPORTED_AUTH,
-                    "flags, key id or MAC length set (expected: all 0 in version " + VERSION + ")");
+                    "flags other than piggyback, key id or MAC length set (expected: all 0 in version " + VERSION + ")");
+        }
+        boolean piggyback = (flags & FLAG_PIGGYBACK) != 0;
+        if (piggyback && (type == TYPE_GOSSIP || type == TYPE_SYNC)) {
+            throw new MalformedDatagramException(RejectReason.BAD_FIELD,
+                    "piggyback flag on message type " + type + " (expected: only on types 1..4)");
         }
         long sequence = in.getLong(start + 8);
         in.skipBytes(HEADER_BYTES);
@@ -118,9 +215,24 @@ public final class WireFormat {
                 yield new Message.PingReq(sequence, readAddress(in, "PING_REQ"), Duration.ofMillis(timeoutMillis));
             }
             case TYPE_NACK -> new Message.Nack(sequence, readAddress(in, "NACK"));
+            case TYPE_GOSSIP -> new Message.Gossip(sequence, readUpdates(in, "GOSSIP"));
+            case TYPE_SYNC -> {
+                require(in, 5, "SYNC");
+                byte syncFlags = in.readByte();
+                int page = in.readUnsignedShort();
+                int pages = in.readUnsignedShort();
+                if ((syncFlags & ~SYNC_REPLY_WANTED) != 0 || pages < 1 || page >= pages) {
+                    throw new MalformedDatagramException(RejectReason.BAD_FIELD, "SYNC flags " + syncFlags + ", page "
+                            + page + " of " + pages + " (expected: flags 0 or 1, page in 0..pages-1, pages >= 1)");
+                }
+                yield new Message.Sync(sequence, syncFlags == SYNC_REPLY_WANTED, page, pages, readUpdates(in, "SYNC"));
+            }
             default -> throw new MalformedDatagramException(RejectReason.UNKNOWN_TYPE,
-                    "message type " + (type & 0xff) + " (expected: 1..4)");
+                    "message type " + (type & 0xff) + " (expected: 1..6)");
         };
+        if (piggyback) {
+            message = new Message.Piggybacked(message, readUpdates(in, "piggyback"));
+        }
         if (in.isReadable()) {
             throw new MalformedDatagramException(RejectReason.TRAILING_BYTES,
                     in.readableBytes() + " bytes after the message (expected: none)");
@@ -135,6 +247,10 @@ public final class WireFormat {
             return TYPE_ACK;
         } else if (message instanceof Message.PingReq) {
             return TYPE_PING_REQ;
+        } else if (message instanceof Message.Gossip) {
+            return TYPE_GOSSIP;
+        } else if (message instanceof Message.Sync) {
+            return TYPE_SYNC;
         } else {
             return TYPE_NACK;
         }

@@ -7,8 +7,9 @@
  * offset size field
  *  0     2    magic        0x50 0x55 ("PU")
  *  2     1    version      1
- *  3     1    type         1 PING, 2 ACK, 3 PING_REQ, 4 NACK
- *  4     1    flags        0 in version 1 (bit 0 is reserved for "MAC present")
+ *  3     1    type         1 PING, 2 ACK, 3 PING_REQ, 4 NACK, 5 GOSSIP, 6 SYNC (5 and 6: cluster mode)
+ *  4     1    flags        bit 1 (0x02): membership updates follow the body (cluster mode's piggyback,
+ *                          types 1..4 only); bit 0 is reserved for "MAC present"; the rest 0
  *  5     1    key id       0 in version 1 (the keyring slot of the MAC key)
  *  6     2    MAC length   0 in version 1 (the MAC will follow the body)
  *  8     8    sequence     chosen by the sender, echoed by the answer
@@ -26,6 +27,15 @@
  * PING_REQ  (27 or 39)  16: timeout ms         4   unsigned, 1..60000
  *                       20: target address     7 or 19 (below)
  * NACK      (23 or 35)  16: target address     7 or 19
+ * GOSSIP                16: updates            (below)
+ * SYNC                  16: flags              1   bit 0: reply wanted (send your view back)
+ *                       17: page               2   0..pages-1
+ *                       19: pages              2   1..65535, one exchange shares the sequence
+ *                       21: updates            (below), the sender's whole view across the pages
+ *
+ * updates:  0: count 1 (1..255), then each update: state 1 (1 ALIVE, 2 SUSPECT, 3 DEAD, 4 LEFT),
+ *           incarnation 8 (at least 1), member address, origin address (who said it first)
+ *           With the piggyback flag, updates follow a PING, ACK, PING_REQ or NACK body.
  *
  * address:  0: family 1 (4 = IPv4, 6 = IPv6), 1: address 4 or 16 bytes, then port 2 (1..65535)
  * </pre>
@@ -38,7 +48,10 @@
  *
  * <h2>Evolution</h2>
  * A new version gets a new version byte; a version-1 node drops what it cannot read and counts
- * it as {@link io.pulse.protocol.RejectReason#UNSUPPORTED_VERSION}. Authentication sets flag
+ * it as {@link io.pulse.protocol.RejectReason#UNSUPPORTED_VERSION}. Cluster mode added types 5
+ * and 6 and the piggyback flag to version 1 without changing any static-mode datagram: a static
+ * monitor and a {@code respond} node exchange the same bytes as before, and a member never
+ * piggybacks to an address that is not a member. Authentication sets flag
  * bit 0, a key id and the MAC length, and appends the MAC over header and body.
  */
 package io.pulse.protocol;

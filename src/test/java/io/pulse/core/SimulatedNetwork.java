@@ -36,6 +36,7 @@ final class SimulatedNetwork {
         final PulseCore core;
         final List<StatusChange> changes = new ArrayList<>();
         final List<NodeFailure> failures = new ArrayList<>();
+        final List<NodeId> removals = new ArrayList<>();
         private long wakeAt = Long.MAX_VALUE;
         private boolean crashed;
         private SharedHost host;
@@ -59,7 +60,43 @@ final class SimulatedNetwork {
                 public void failed(NodeFailure failure) {
                     failures.add(failure);
                 }
+
+                @Override
+                public void removed(NodeId node) {
+                    removals.add(node);
+                }
             });
+        }
+
+        /** Cluster mode: joins through {@code seeds} (none: founds the cluster), answering and gossiping. */
+        void join(ClusterConfig cluster, Node... seeds) {
+            List<InetSocketAddress> addresses = new ArrayList<>();
+            for (Node seed : seeds) {
+                addresses.add(seed.address);
+            }
+            core.startResponding();
+            core.startCluster(cluster, address, addresses);
+            scheduleWake(this);
+        }
+
+        /** Cluster mode: announces LEFT; the driver then stops it once that went out. */
+        void leave() {
+            core.leaveCluster();
+            scheduleWake(this);
+        }
+
+        /** This member's view of {@code other}, or null if it does not know it. */
+        NodeState viewOf(Node other) {
+            for (MemberStatus m : core.members()) {
+                if (m.id().equals(other.id)) {
+                    return m.state();
+                }
+            }
+            return null;
+        }
+
+        boolean crashed() {
+            return crashed;
         }
 
         void watch(Node other) {
@@ -152,6 +189,18 @@ final class SimulatedNetwork {
     private long maxDelayNanos = Duration.ofMillis(5).toNanos();
     private long delivered;
     private long dropped;
+    private long sent;
+    private java.util.function.ToIntFunction<Message> sizer;
+    private long sentBytes;
+
+    /** Measures every datagram handed to the network (e.g. with the wire format's encoded size). */
+    void measureWith(java.util.function.ToIntFunction<Message> value) {
+        this.sizer = value;
+    }
+
+    long sentBytes() {
+        return sentBytes;
+    }
 
     SimulatedNetwork(long seed) {
         this.random = new SplittableRandom(seed);
@@ -179,6 +228,11 @@ final class SimulatedNetwork {
         cutLinks.add(link(b, a));
     }
 
+    /** Restores every link cut by {@link #cut}. */
+    void healAll() {
+        cutLinks.clear();
+    }
+
     Node addNode(DetectorConfig config, Duration clockSkew) {
         Node node = new Node(nodes.size(), config, clock.skewedBy(clockSkew));
         nodes.add(node);
@@ -196,6 +250,15 @@ final class SimulatedNetwork {
 
     long dropped() {
         return dropped;
+    }
+
+    List<Node> nodes() {
+        return nodes;
+    }
+
+    /** Datagrams handed to the network so far (delivered or not), and their bytes if {@code sizer} measures them. */
+    long sent() {
+        return sent;
     }
 
     /** Runs every event due within {@code duration} of virtual time. */
@@ -228,6 +291,10 @@ final class SimulatedNetwork {
     }
 
     private void transmit(Node from, InetSocketAddress to, Message message) {
+        sent++;
+        if (sizer != null) {
+            sentBytes += sizer.applyAsInt(message);
+        }
         Node target = byAddress.get(to);
         if (from.crashed || target == null || cutLinks.contains(link(from, target))
                 || (lossRate > 0 && random.nextDouble() < lossRate)) {

@@ -1,0 +1,580 @@
+package io.pulse.core;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Cluster mode's membership protocol, pure like the rest of the core: the member table and its
+ * merge rules (SWIM's incarnations), the ring of observers, Lifeguard suspicion, gossip,
+ * push-pull, join, leave and reaping. See {@link ClusterConfig} for the shape.
+ *
+ * <p>Probing reuses {@link Detector}: a private one watches this member's ring predecessors, with
+ * its rounds, retries, indirect probes (through random live members), adaptive timeouts and local
+ * health; its failed rounds become SUSPECT gossip, its ACKs with a higher incarnation become ALIVE.
+ * It never declares DEAD itself: the gossiped suspicion does.
+ *
+ * <p>One verdict per change: every member applies every update, but only the change's reporter,
+ * the first live member after it on the ring (in practice its first observer), raises the
+ * {@link StatusChange} and {@link NodeFailure} events that the sidecar publishes.
+ */
+final class Membership {
+    /** An incarnation that jumps by more than this is a restart (they start at the epoch millis), not a refutation (+1). */
+    static final long RESTART_JUMP = 1000;
+    /** Room in a 1400-byte datagram for updates besides the 16-byte header and a message's own fields. */
+    static final int DATAGRAM_UPDATE_BYTES = 1400 - 16 - 8;
+    private static final Duration NEVER = Duration.ofDays(1);
+
+    private final ClusterConfig config;
+    private final DetectorConfig detectorConfig;
+    private final Clock clock;
+    private final TimerQueue timers;
+    private final PulseCore.Sequences sequences;
+    /** Sends (with piggyback) and queues events for delivery after the entry point. */
+    private final PulseCore.Output output;
+    private final Consumer<Runnable> defer;
+    private final Responder responder;
+    private final SplittableRandom random;
+    private final Member self;
+    private final Map<InetSocketAddress, Member> members = new HashMap<>();
+    private final Map<NodeId, Member> byId = new HashMap<>();
+    private final Ring ring = new Ring();
+    private final List<Member> dead = new ArrayList<>();
+    private final Broadcasts broadcasts = new Broadcasts();
+    private final Detector observer;
+    private final Map<NodeId, Member> subjects = new LinkedHashMap<>();
+    private List<InetSocketAddress> seeds = List.of();
+    private boolean running;
+    private boolean joining;
+    private boolean leaving;
+    private TimerQueue.Timer gossipTimer;
+    private TimerQueue.Timer pushPullTimer;
+    private TimerQueue.Timer joinTimer;
+    private long joinAttempts;
+    private long gossipSent;
+    private long gossipReceived;
+    private long syncsSent;
+    private long syncsReceived;
+    private long updatesReceived;
+    private long implausible;
+    private long refutations;
+    private long declaredDead;
+
+    Membership(ClusterConfig config, DetectorConfig detectorConfig, Clock clock, TimerQueue timers,
+               PulseCore.Sequences sequences, PulseCore.Output output, Consumer<Runnable> defer, Responder responder,
+               InetSocketAddress selfAddress) {
+        this.config = config;
+        this.detectorConfig = detectorConfig;
+        this.clock = clock;
+        this.timers = timers;
+        this.sequences = sequences;
+        this.output = output;
+        this.defer = defer;
+        this.responder = responder;
+        this.random = new SplittableRandom(detectorConfig.randomSeed() ^ 0x5DEECE66DL);
+        this.self = new Member(selfAddress);
+        self.state = NodeState.ALIVE;
+        self.incarnation = responder.incarnation();
+        self.origin = selfAddress;
+        self.since = clock.now();
+        DetectorConfig observing = detectorConfig.toBuilder().suspicionTimeout(NEVER).build();
+        this.observer = new Detector(observing, clock, timers, sequences, new ObserverOutput(), this::relays);
+        observer.onRoundFailed(id -> defer.accept(() -> subjectRoundFailed(id)));
+    }
+
+    // ---- lifecycle ----
+
+    void start(List<InetSocketAddress> seedAddresses) {
+        running = true;
+        ring.add(self);
+        seeds = seedAddresses.stream().filter(a -> !a.equals(self.address)).toList();
+        observer.start();
+        scheduleGossip();
+        schedulePushPull();
+        if (!seeds.isEmpty()) {
+            joining = true;
+            joinTick();
+        }
+    }
+
+    /** Announces LEFT; probing stops, gossip goes on until the driver stops this member. */
+    void leave() {
+        if (!running || leaving) {
+            return;
+        }
+        leaving = true;
+        joining = false;
+        observer.stop();
+        ring.remove(self);
+        self.state = NodeState.LEFT;
+        self.since = clock.now();
+        broadcasts.add(self.update());
+        gossipTick(false);
+    }
+
+    /** True once the LEFT news went out to as many members as a gossip round reaches (or there is nobody to tell). */
+    boolean leaveDisseminated() {
+        return leaving && (ring.size() == 0
+                || broadcasts.transmits(self.address) >= Math.min(config.gossipFanout(), ring.size()));
+    }
+
+    void stop() {
+        running = false;
+        observer.stop();
+        TimerQueue.cancel(gossipTimer);
+        TimerQueue.cancel(pushPullTimer);
+        TimerQueue.cancel(joinTimer);
+    }
+
+    // ---- inputs ----
+
+    void onUpdates(InetSocketAddress from, List<MemberUpdate> updates) {
+        gossipReceived++;
+        for (MemberUpdate update : updates) {
+            apply(update, true);
+        }
+    }
+
+    void onSync(InetSocketAddress from, Message.Sync sync) {
+        syncsReceived++;
+        for (MemberUpdate update : sync.members()) {
+            // A member introducing itself (a join) is news; a reply, and the rest, is state transfer.
+            apply(update, sync.replyWanted() && update.member().equals(from));
+        }
+        if (joining && !sync.replyWanted()) {
+            joining = false;
+            TimerQueue.cancel(joinTimer);
+        }
+        if (sync.replyWanted() && sync.page() == 0 && running) {
+            sendSync(from, false);
+        }
+    }
+
+    /** Adds membership news to a PING, ACK, PING_REQ or NACK for a member; anything else goes as it is. */
+    Message piggyback(InetSocketAddress to, Message message) {
+        if (!running || message instanceof Message.Gossip || message instanceof Message.Sync
+                || message instanceof Message.Piggybacked
+                || (!members.containsKey(to) && !seeds.contains(to))) {
+            return message;
+        }
+        List<MemberUpdate> updates = broadcasts.take(config.piggybackBytes(), retransmits());
+        return updates.isEmpty() ? message : new Message.Piggybacked(message, updates);
+    }
+
+    boolean onAck(InetSocketAddress from, Message.Ack ack) {
+        return observer.onAck(from, ack);
+    }
+
+    boolean onNack(InetSocketAddress from, Message.Nack nack) {
+        return observer.onNack(from, nack);
+    }
+
+    // ---- the merge rules ----
+
+    /** Applies one update; {@code announce}: news worth an event when it brings a member unknown here. */
+    void apply(MemberUpdate update, boolean announce) {
+        updatesReceived++;
+        long maxIncarnation = clock.epochNanos() / 1_000_000 + config.maxIncarnationAhead().toMillis();
+        if (update.incarnation() > maxIncarnation) {
+            implausible++;
+            return;
+        }
+        if (update.member().equals(self.address)) {
+            aboutSelf(update);
+            return;
+        }
+        Member m = members.get(update.member());
+        long inc = update.incarnation();
+        if (m == null) {
+            if (update.state() != NodeState.ALIVE || leaving) {
+                return; // news of the end of a member never known here
+            }
+            m = new Member(update.member());
+            members.put(m.address, m);
+            byId.put(m.id, m);
+            m.incarnation = inc;
+            setState(m, NodeState.ALIVE, update.origin(), announce ? StatusChange.Reason.JOINED : null);
+            // Spread it even when it came in a view (push-pull): those who learned it so would
+            // otherwise let the news of a join die out.
+            broadcasts.add(update);
+            return;
+        }
+        switch (update.state()) {
+            case ALIVE -> {
+                if (inc <= m.incarnation) {
+                    return;
+                }
+                long before = m.incarnation;
+                m.incarnation = inc;
+                StatusChange.Reason reason = switch (m.state) {
+                    case SUSPECT -> StatusChange.Reason.REFUTED;
+                    case DEAD -> inc - before > RESTART_JUMP ? StatusChange.Reason.RESTARTED : StatusChange.Reason.RECOVERED;
+                    case LEFT, PENDING -> StatusChange.Reason.JOINED;
+                    case ALIVE -> null; // a newer incarnation of a member that was never in doubt here
+                };
+                setState(m, NodeState.ALIVE, update.origin(), reason);
+                broadcasts.add(update);
+            }
+            case SUSPECT -> {
+                if ((m.state == NodeState.ALIVE && inc >= m.incarnation)
+                        || (m.state == NodeState.SUSPECT && inc > m.incarnation)) {
+                    m.incarnation = inc;
+                    setState(m, NodeState.SUSPECT, update.origin(), StatusChange.Reason.PROBE_ROUND_FAILED);
+                    broadcasts.add(update);
+                } else if (m.state == NodeState.SUSPECT && inc == m.incarnation && m.suspicion.confirm(update.origin())) {
+                    armSuspicion(m);
+                    broadcasts.add(update);
+                }
+            }
+            case DEAD -> {
+                if (m.live() && inc >= m.incarnation) {
+                    m.incarnation = inc;
+                    setState(m, NodeState.DEAD, update.origin(), StatusChange.Reason.SUSPICION_TIMEOUT);
+                    broadcasts.add(update);
+                } else if (!m.live() && inc > m.incarnation) {
+                    m.incarnation = inc;
+                }
+            }
+            case LEFT -> {
+                if (m.state != NodeState.LEFT && inc >= m.incarnation) {
+                    m.incarnation = inc;
+                    setState(m, NodeState.LEFT, update.origin(), StatusChange.Reason.LEFT);
+                    broadcasts.add(update);
+                }
+            }
+            case PENDING -> throw new AssertionError("MemberUpdate refuses PENDING");
+        }
+    }
+
+    /** Someone doubts this member, or holds an incarnation of it above ours: refute by raising ours. */
+    private void aboutSelf(MemberUpdate update) {
+        if (leaving) {
+            return;
+        }
+        long mine = self.incarnation;
+        boolean refute = update.state() == NodeState.ALIVE ? update.incarnation() > mine : update.incarnation() >= mine;
+        if (!refute) {
+            return;
+        }
+        self.incarnation = update.incarnation() + 1;
+        responder.incarnation(self.incarnation);
+        refutations++;
+        broadcasts.add(self.update());
+    }
+
+    private void setState(Member m, NodeState to, InetSocketAddress origin, StatusChange.Reason reason) {
+        NodeState from = m.state;
+        int suspecters = m.suspicion != null ? m.suspicion.suspecters() : 0;
+        m.origin = origin;
+        if (to == NodeState.SUSPECT) {
+            m.suspicion = new Suspicion(m.incarnation, clock.monotonicNanos(), origin, expectedConfirmations(),
+                    detectorConfig.suspicionTimeout().toNanos(),
+                    detectorConfig.suspicionTimeout().toNanos() * config.suspicionMaxMultiplier());
+            suspecters = 1;
+        }
+        if (reason != null) {
+            report(m, from, to, reason, suspecters);
+        }
+        m.state = to;
+        m.since = clock.now();
+        if (to != NodeState.SUSPECT && from == NodeState.SUSPECT) {
+            TimerQueue.cancel(m.suspicion.timer);
+            m.suspicion = null;
+        }
+        if (to == NodeState.SUSPECT) {
+            armSuspicion(m);
+        }
+        TimerQueue.cancel(m.reapTimer);
+        m.reapTimer = null;
+        dead.remove(m);
+        if (to == NodeState.DEAD || to == NodeState.LEFT) {
+            java.time.Instant stateSince = m.since;
+            m.reapTimer = timers.schedule(clock.monotonicNanos() + config.reapAfter().toNanos(), () -> reap(m, stateSince));
+            if (to == NodeState.DEAD) {
+                dead.add(m);
+            }
+        }
+        boolean wasLive = from == NodeState.ALIVE || from == NodeState.SUSPECT;
+        if (wasLive != m.live()) {
+            if (m.live()) {
+                ring.add(m);
+            } else {
+                ring.remove(m);
+            }
+            refreshSubjects();
+        }
+    }
+
+    private void armSuspicion(Member m) {
+        Suspicion suspicion = m.suspicion;
+        TimerQueue.cancel(suspicion.timer);
+        suspicion.timer = timers.schedule(Math.max(clock.monotonicNanos(), suspicion.deadlineNanos()),
+                () -> suspicionExpired(m, suspicion));
+    }
+
+    private void suspicionExpired(Member m, Suspicion suspicion) {
+        if (m.suspicion != suspicion || m.state != NodeState.SUSPECT || !running || leaving) {
+            return;
+        }
+        declaredDead++;
+        apply(new MemberUpdate(m.address, NodeState.DEAD, m.incarnation, self.address), true);
+    }
+
+    /** K - 1 other observers can confirm, fewer in a small cluster (the suspect and the first suspecter do not). */
+    private int expectedConfirmations() {
+        return Math.max(0, Math.min(config.observers() - 1, ring.size() - 2));
+    }
+
+    private void reap(Member m, java.time.Instant stateSince) {
+        if (m.live() || m.since != stateSince || members.get(m.address) != m) {
+            return;
+        }
+        boolean reporter = reporterOf(m);
+        members.remove(m.address);
+        byId.remove(m.id);
+        dead.remove(m);
+        broadcasts.forget(m.address);
+        if (reporter) {
+            output.removed(m.id);
+        }
+    }
+
+    // ---- events ----
+
+    private boolean reporterOf(Member m) {
+        return running && !leaving && ring.successor(m) == self;
+    }
+
+    private void report(Member m, NodeState from, NodeState to, StatusChange.Reason reason, int suspecters) {
+        if (!reporterOf(m)) {
+            return;
+        }
+        NodeStatus s = observer.statusOrNull(m.id);
+        NodeId declaredBy = idOf(m.origin);
+        java.time.Instant now = clock.now();
+        output.statusChanged(new StatusChange(m.id, from, to, m.incarnation, now,
+                s == null ? null : s.srtt(), s == null ? null : s.clockOffset(),
+                s == null ? 0 : s.totalProbes(), s == null ? 0 : s.lostProbes(), reason, declaredBy, suspecters));
+        if (to == NodeState.DEAD) {
+            output.failed(new NodeFailure(m.id, NodeState.DEAD, m.incarnation, s == null ? 0 : s.lastRetries(),
+                    List.of(), s == null ? null : s.firstContact(), s == null ? null : s.lastContact(), now,
+                    s == null ? null : s.srtt(), s == null ? null : s.clockOffset(),
+                    s == null ? 0 : s.totalProbes(), s == null ? 0 : s.lostProbes(), declaredBy, suspecters));
+        }
+    }
+
+    private static NodeId idOf(InetSocketAddress address) {
+        return NodeId.of(address.getAddress().getHostAddress(), address.getPort());
+    }
+
+    // ---- observing the ring predecessors ----
+
+    /** Watches exactly the live members this one observes: its {@code observers} ring predecessors. */
+    private void refreshSubjects() {
+        if (!running || leaving) {
+            return;
+        }
+        List<Member> wanted = ring.predecessors(self, config.observers());
+        for (Member old : List.copyOf(subjects.values())) {
+            if (!wanted.contains(old)) {
+                subjects.remove(old.id);
+                observer.remove(old.id);
+            }
+        }
+        for (Member m : wanted) {
+            if (subjects.putIfAbsent(m.id, m) == null) {
+                observer.add(m.id, m.address, TargetOptions.defaults());
+            }
+        }
+    }
+
+    private void subjectRoundFailed(NodeId id) {
+        Member m = subjects.get(id);
+        if (m == null || !running || leaving) {
+            return;
+        }
+        if (m.state == NodeState.ALIVE
+                || (m.state == NodeState.SUSPECT && !m.suspicion.suspectedBy(self.address))) {
+            MemberUpdate suspect = new MemberUpdate(m.address, NodeState.SUSPECT, m.incarnation, self.address);
+            apply(suspect, true);
+            // Lifeguard: tell the suspect first, so that it can refute before anyone else waits on it.
+            output.send(m.address, new Message.Gossip(sequences.next(), List.of(suspect)));
+            gossipSent++;
+        }
+    }
+
+    private void subjectAnswered(StatusChange change) {
+        Member m = subjects.get(change.node());
+        if (m != null && change.current() == NodeState.ALIVE && change.incarnation() > m.incarnation) {
+            apply(new MemberUpdate(m.address, NodeState.ALIVE, change.incarnation(), m.address), true);
+        }
+    }
+
+    private List<Detector.Peer> relays(NodeId target, int k) {
+        List<Member> picked = ring.sample(random, k, self, byId.get(target));
+        List<Detector.Peer> peers = new ArrayList<>(picked.size());
+        for (Member m : picked) {
+            peers.add(new Detector.Peer(m.id, m.address));
+        }
+        return peers;
+    }
+
+    private final class ObserverOutput implements PulseCore.Output {
+        @Override
+        public void send(InetSocketAddress to, Message message) {
+            output.send(to, message);
+        }
+
+        @Override
+        public void statusChanged(StatusChange change) {
+            defer.accept(() -> subjectAnswered(change));
+        }
+
+        @Override
+        public void rttSampled(RttSample sample) {
+            output.rttSampled(sample);
+        }
+    }
+
+    // ---- gossip, push-pull, join ----
+
+    private int retransmits() {
+        return config.retransmits(Math.max(1, ring.size()));
+    }
+
+    private void scheduleGossip() {
+        gossipTimer = timers.schedule(clock.monotonicNanos() + config.gossipInterval().toNanos(), () -> {
+            scheduleGossip();
+            gossipTick(true);
+        });
+    }
+
+    /** Sends the queued news to {@code gossipFanout} random live members, and to one recently DEAD member. */
+    private void gossipTick(boolean toTheDead) {
+        if (broadcasts.isEmpty() || (!running && !leaving)) {
+            return;
+        }
+        List<Member> targets = ring.sample(random, config.gossipFanout(), self, null);
+        if (toTheDead && !dead.isEmpty()) {
+            Member m = dead.get(random.nextInt(dead.size()));
+            if (Duration.between(m.since, clock.now()).compareTo(config.gossipToTheDead()) <= 0) {
+                targets = new ArrayList<>(targets);
+                targets.add(m);
+            }
+        }
+        int limit = retransmits();
+        for (Member target : targets) {
+            List<MemberUpdate> updates = broadcasts.take(DATAGRAM_UPDATE_BYTES, limit);
+            if (updates.isEmpty()) {
+                return;
+            }
+            output.send(target.address, new Message.Gossip(sequences.next(), updates));
+            gossipSent++;
+        }
+    }
+
+    private void schedulePushPull() {
+        long interval = config.pushPullInterval(ring.size()).toNanos();
+        long jittered = interval / 2 + (long) (random.nextDouble() * interval);
+        pushPullTimer = timers.schedule(clock.monotonicNanos() + jittered, () -> {
+            schedulePushPull();
+            if (leaving) {
+                return;
+            }
+            List<Member> peer = ring.sample(random, 1, self, null);
+            if (!peer.isEmpty()) {
+                sendSync(peer.get(0).address, true);
+            }
+            if (!dead.isEmpty()) {
+                // A DEAD member may be alive behind a healed partition: if so, it refutes.
+                sendSync(dead.get(random.nextInt(dead.size())).address, true);
+            }
+        });
+    }
+
+    private void joinTick() {
+        if (!joining) {
+            return;
+        }
+        joinAttempts++;
+        for (InetSocketAddress seed : seeds) {
+            sendSync(seed, true);
+        }
+        joinTimer = timers.schedule(clock.monotonicNanos() + config.joinRetryInterval().toNanos(), this::joinTick);
+    }
+
+    /** This member's whole view, in as many pages as it takes. */
+    private void sendSync(InetSocketAddress to, boolean replyWanted) {
+        List<MemberUpdate> view = new ArrayList<>(members.size() + 1);
+        view.add(self.update());
+        for (Member m : members.values()) {
+            view.add(m.update());
+        }
+        List<List<MemberUpdate>> pages = new ArrayList<>();
+        List<MemberUpdate> page = new ArrayList<>();
+        int left = DATAGRAM_UPDATE_BYTES;
+        for (MemberUpdate update : view) {
+            int size = update.wireBytes();
+            if (size > left) {
+                pages.add(page);
+                page = new ArrayList<>();
+                left = DATAGRAM_UPDATE_BYTES;
+            }
+            page.add(update);
+            left -= size;
+        }
+        pages.add(page);
+        int count = Math.min(pages.size(), Message.Sync.MAX_PAGES);
+        long sequence = sequences.next();
+        for (int i = 0; i < count; i++) {
+            output.send(to, new Message.Sync(sequence, replyWanted, i, count, pages.get(i)));
+        }
+        syncsSent++;
+    }
+
+    // ---- what the driver reads ----
+
+    long incarnation() {
+        return self.incarnation;
+    }
+
+    List<MemberStatus> members() {
+        List<MemberStatus> all = new ArrayList<>(members.size() + 1);
+        all.add(new MemberStatus(self.id, self.state, self.incarnation, self.since, self.id, true, false, false));
+        for (Member m : members.values()) {
+            all.add(new MemberStatus(m.id, m.state, m.incarnation, m.since, idOf(m.origin != null ? m.origin : m.address),
+                    false, subjects.containsKey(m.id), reporterOf(m)));
+        }
+        all.sort((a, b) -> a.id().compareTo(b.id()));
+        return all;
+    }
+
+    ClusterStats stats() {
+        int alive = 0;
+        int suspect = 0;
+        int deadCount = 0;
+        int left = 0;
+        for (Member m : members.values()) {
+            switch (m.state) {
+                case ALIVE -> alive++;
+                case SUSPECT -> suspect++;
+                case DEAD -> deadCount++;
+                case LEFT -> left++;
+                case PENDING -> { }
+            }
+        }
+        if (!leaving) {
+            alive++;
+        } else {
+            left++;
+        }
+        return new ClusterStats(alive, suspect, deadCount, left, !joining, joinAttempts, gossipSent, gossipReceived,
+                syncsSent, syncsReceived, updatesReceived, implausible, refutations, declaredDead, broadcasts.size());
+    }
+}
