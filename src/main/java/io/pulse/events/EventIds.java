@@ -20,4 +20,15 @@ final class EventIds {
                 at.toString(), detail);
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
     }
+
+    /**
+     * Cluster mode: the id of a verdict about a member, whoever publishes it, from (cluster, node,
+     * incarnation, state) alone. Two members that both declare the same crash (views differ for a
+     * moment) publish the same id, and consumers' dedup keeps one.
+     */
+    static UUID ofVerdict(EventType type, String cluster, String nodeId, long incarnation, String state) {
+        String name = String.join("|", type.headerValue(), "cluster", cluster == null ? "" : cluster, nodeId,
+                Long.toString(incarnation), state);
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
+    }
 }

@@ -19,7 +19,12 @@ import java.util.UUID;
  * byte[] value = EventCodec.encode(record);
  * }</pre>
  *
- * Durations become microseconds ({@code srttMicros}, {@code clockOffsetMicros}); instants keep
+ * Event ids: a static-mode observation's id comes from its observer, node, incarnation, time and
+ * transition, so each observer's events are its own; a cluster verdict's
+ * ({@link io.pulse.core.StatusChange#clusterVerdict()}) from cluster, node, incarnation and state
+ * alone, so that the rare double declaration collapses in consumers' dedup.
+ *
+ * <p>Durations become microseconds ({@code srttMicros}, {@code clockOffsetMicros}); instants keep
  * millisecond precision ({@code timestamp-millis}). Thread-safe: it holds no mutable state.
  */
 public final class EventMapper {
@@ -48,7 +53,9 @@ public final class EventMapper {
         String node = change.node().toString();
         String detail = change.previous() + ">" + change.current() + ":" + change.reason();
         return StatusChange.newBuilder()
-                .setEventId(EventIds.of(EventType.STATUS_CHANGE, observer, node, change.incarnation(), change.at(), detail))
+                .setEventId(change.clusterVerdict()
+                        ? EventIds.ofVerdict(EventType.STATUS_CHANGE, cluster, node, change.incarnation(), change.current().name())
+                        : EventIds.of(EventType.STATUS_CHANGE, observer, node, change.incarnation(), change.at(), detail))
                 .setObserver(observer)
                 .setCluster(cluster)
                 .setNodeId(node)
@@ -61,6 +68,8 @@ public final class EventMapper {
                 .setLostProbes(change.lostProbes())
                 .setClockOffsetMicros(micros(change.clockOffset()))
                 .setReason(ChangeReason.valueOf(change.reason().name()))
+                .setDeclaredBy(change.declaredBy() == null ? null : change.declaredBy().toString())
+                .setConfirmations(change.confirmations())
                 .build();
     }
 
@@ -72,8 +81,10 @@ public final class EventMapper {
             peers.add(peer.toString());
         }
         return FailureMessage.newBuilder()
-                .setEventId(EventIds.of(EventType.FAILURE, observer, node, failure.incarnation(), failure.detectedAt(),
-                        failure.state().name()))
+                .setEventId(failure.clusterVerdict()
+                        ? EventIds.ofVerdict(EventType.FAILURE, cluster, node, failure.incarnation(), failure.state().name())
+                        : EventIds.of(EventType.FAILURE, observer, node, failure.incarnation(), failure.detectedAt(),
+                                failure.state().name()))
                 .setObserver(observer)
                 .setCluster(cluster)
                 .setNodeId(node)
@@ -88,6 +99,8 @@ public final class EventMapper {
                 .setClockOffsetMicros(micros(failure.clockOffset()))
                 .setTotalProbes(failure.totalProbes())
                 .setLostProbes(failure.lostProbes())
+                .setDeclaredBy(failure.declaredBy() == null ? null : failure.declaredBy().toString())
+                .setConfirmations(failure.confirmations())
                 .build();
     }
 

@@ -105,4 +105,28 @@ class EventMapperTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new EventMapper("", null));
         assertEquals("observer must not be empty", e.getMessage());
     }
+
+    @Test
+    void clusterVerdictsShareTheirIdWhoeverPublishesThem() {
+        NodeId declarer = NodeId.parse("10.0.0.2:7946");
+        NodeFailure verdict = new NodeFailure(NODE, io.pulse.core.NodeState.DEAD, 42, 0, List.of(), null, null, AT,
+                null, null, 0, 0, declarer, 2);
+        NodeFailure sameLater = new NodeFailure(NODE, io.pulse.core.NodeState.DEAD, 42, 1, List.of(), null, null,
+                AT.plusSeconds(1), null, null, 3, 1, NodeId.parse("10.0.0.3:7946"), 3);
+        FailureMessage a = new EventMapper("10.0.0.1:7946", "prod-eu").failure(verdict);
+        FailureMessage b = new EventMapper("10.0.0.5:7946", "prod-eu").failure(sameLater);
+        assertEquals(a.getEventId(), b.getEventId(), "one verdict, one id: (cluster, node, incarnation, state)");
+        assertEquals("10.0.0.2:7946", a.getDeclaredBy());
+        assertEquals(2, a.getConfirmations());
+        assertNotEquals(a.getEventId(), new EventMapper("10.0.0.1:7946", "prod-us").failure(verdict).getEventId(),
+                "another cluster, another verdict");
+
+        io.pulse.core.StatusChange left = new io.pulse.core.StatusChange(NODE, io.pulse.core.NodeState.ALIVE,
+                io.pulse.core.NodeState.LEFT, 42, AT, null, null, 0, 0, io.pulse.core.StatusChange.Reason.LEFT, NODE, 0);
+        StatusChange record = mapper.statusChange(left);
+        assertEquals(NodeState.LEFT, record.getCurrent());
+        assertEquals(ChangeReason.LEFT, record.getReason());
+        assertEquals(NODE.toString(), record.getDeclaredBy());
+        assertEquals(record, EventCodec.decodeStatusChange(EventCodec.encode(record)));
+    }
 }
