@@ -12,6 +12,9 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pulse.core.Clock;
+import io.pulse.core.ClusterConfig;
+import io.pulse.core.ClusterStats;
+import io.pulse.core.MemberStatus;
 import io.pulse.core.DetectorConfig;
 import io.pulse.core.Message;
 import io.pulse.core.NodeFailure;
@@ -232,6 +235,87 @@ public final class PulseEngine implements AutoCloseable {
             external.add(registration);
         });
         return registration.id();
+    }
+
+    // ---- cluster mode ----
+
+    /**
+     * Makes this engine a cluster member (see {@link ClusterConfig}): it joins through
+     * {@code seeds} (host:port of any members; none founds a new cluster), watches its ring
+     * predecessors, gossips, and raises status and failure events only for the members whose
+     * reporter it is, so that each change is published once in the whole cluster. Join attempts
+     * repeat every {@link ClusterConfig#joinRetryInterval()} until a seed answers
+     * ({@link #clusterStats()}{@code .joined()}).
+     *
+     * @param advertise the address other members reach this one at; null: the bound address, or
+     *                  this host's address with the bound port when bound to a wildcard address
+     * @throws IllegalArgumentException if a seed's host cannot be resolved
+     * @throws IllegalStateException if cluster mode was started already
+     */
+    public void startCluster(ClusterConfig config, InetSocketAddress advertise, List<String> seeds) {
+        java.util.Objects.requireNonNull(config, "config");
+        InetSocketAddress self = advertise != null ? advertise : defaultAdvertise();
+        if (self.isUnresolved()) {
+            self = resolve(NodeId.of(self.getHostString(), self.getPort()));
+        }
+        List<InetSocketAddress> resolved = new java.util.ArrayList<>();
+        for (String seed : seeds) {
+            resolved.add(resolve(NodeId.parse(seed)));
+        }
+        InetSocketAddress member = self;
+        run(() -> core.startCluster(config, member, resolved));
+    }
+
+    private InetSocketAddress defaultAdvertise() {
+        InetSocketAddress local = localAddress();
+        if (!local.getAddress().isAnyLocalAddress()) {
+            return local;
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getLocalHost(), local.getPort());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("bound to " + local + " and this host's name does not resolve: "
+                    + "give the address to advertise", e);
+        }
+    }
+
+    /**
+     * A clean stop: announces LEFT and waits, at most {@code timeout}, until the news reached as
+     * many members as one gossip round does. Peers then publish {@code ALIVE -> LEFT}, never a
+     * failure. Probing stops; answering goes on until {@link #close()}.
+     *
+     * @return false if {@code timeout} passed first (the news may still spread, by gossip already sent)
+     */
+    public boolean leave(Duration timeout) {
+        run(core::leaveCluster);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!call(core::leaveDisseminated)) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True once {@link #startCluster} was called. */
+    public boolean clustered() {
+        return call(core::clustered);
+    }
+
+    /** Every member as this one sees it, itself included. @throws IllegalStateException if not in cluster mode */
+    public List<MemberStatus> members() {
+        return call(core::members);
+    }
+
+    /** @throws IllegalStateException if not in cluster mode */
+    public ClusterStats clusterStats() {
+        return call(core::clusterStats);
     }
 
     /** @throws io.pulse.core.UnknownNodeException if the node is not watched */
