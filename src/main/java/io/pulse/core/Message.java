@@ -84,6 +84,9 @@ public sealed interface Message {
 
         public Sync {
             members = List.copyOf(members);
+            if (members.isEmpty()) {
+                throw new IllegalArgumentException("a sync page carries at least one member (the sender's own entry)");
+            }
             if (pages < 1 || pages > MAX_PAGES || page < 0 || page >= pages) {
                 throw new IllegalArgumentException("page must be in 0..pages-1 and pages in 1.." + MAX_PAGES
                         + ", got page " + page + " of " + pages);

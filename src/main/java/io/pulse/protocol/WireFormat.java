@@ -222,7 +222,7 @@ public final class WireFormat {
                 int page = in.readUnsignedShort();
                 int pages = in.readUnsignedShort();
                 if ((syncFlags & ~SYNC_REPLY_WANTED) != 0 || pages < 1 || page >= pages) {
-                    throw new MalformedDatagramException(RejectReason.BAD_FIELD, "SYNC flags " + syncFlags + ", page "
+                    throw new MalformedDatagramException(RejectReason.BAD_FIELD, "SYNC flags " + (syncFlags & 0xff) + ", page "
                             + page + " of " + pages + " (expected: flags 0 or 1, page in 0..pages-1, pages >= 1)");
                 }
                 yield new Message.Sync(sequence, syncFlags == SYNC_REPLY_WANTED, page, pages, readUpdates(in, "SYNC"));

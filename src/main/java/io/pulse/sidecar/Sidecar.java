@@ -5,6 +5,8 @@ import io.pulse.core.NodeId;
 import io.pulse.kafka.PublisherConfig;
 import io.pulse.kafka.PublisherStats;
 import io.pulse.kafka.PulsePublisher;
+import io.pulse.core.ClusterStats;
+import io.pulse.sidecar.config.ClusterSettings;
 import io.pulse.sidecar.config.ConfigurationException;
 import io.pulse.sidecar.config.SidecarConfig;
 import io.pulse.sidecar.config.SidecarSettings;
@@ -44,11 +46,14 @@ import org.slf4j.LoggerFactory;
  * unreachable Kafka delays nothing past {@code pulse.startup.timeout.ms} and loses nothing: the
  * outbox keeps events), the listeners are wired, then the targets are added and probing starts.
  * A target whose host name does not resolve yet is tried again every {@link #RESOLVE_RETRY}.
- * {@link #close()} stops probing, closes the engine, then flushes the outbox to Kafka (bounded by
+ * In cluster mode ({@code cluster.enabled}) the engine joins the group once the targets are in,
+ * and {@link #close()} first announces LEFT (bounded by {@code cluster.leave.timeout}), so that
+ * peers publish {@code ALIVE -> LEFT}, not a failure. {@link #close()} then stops probing, closes the engine, then flushes the outbox to Kafka (bounded by
  * {@code kafka.close.timeout}) and closes the publisher.
  */
 public final class Sidecar implements AutoCloseable {
     static final Duration RESOLVE_RETRY = Duration.ofSeconds(5);
+    static final Duration JOIN_WARNING = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
 
     private final PulseEngine engine;
@@ -57,6 +62,8 @@ public final class Sidecar implements AutoCloseable {
     private final NodeId observer;
     private final ScheduledExecutorService retries;
     private boolean closed;
+    /** Set in cluster mode: close() announces LEFT first and waits this long at most. */
+    private Duration leaveTimeout;
 
     private Sidecar(PulseEngine engine, PulsePublisher publisher, ApiServer api, NodeId observer,
                     ScheduledExecutorService retries) {
@@ -118,8 +125,13 @@ public final class Sidecar implements AutoCloseable {
                 sidecar.addOrRetry(target);
             }
             engine.startProbing();
-            LOG.info("Pulse {} listening on udp {}{}, watching {} target(s){}", observer, engine.localAddress(),
+            if (config.cluster().enabled()) {
+                sidecar.startCluster(config.cluster());
+            }
+            LOG.info("Pulse {} listening on udp {}{}, watching {} target(s){}{}", observer, engine.localAddress(),
                     api == null ? "" : ", HTTP API on " + api.localAddress(), config.targets().size(),
+                    config.cluster().enabled() ? (config.cluster().join().isEmpty() ? ", founding a cluster"
+                            : ", joining the cluster through " + String.join(", ", config.cluster().join())) : "",
                     publisher == null ? ", Kafka publishing off" : ", publishing to " + config.kafka().get("bootstrap.servers"));
             return sidecar;
         } catch (RuntimeException | Error e) {
@@ -131,6 +143,27 @@ public final class Sidecar implements AutoCloseable {
                 }
             }
             throw e;
+        }
+    }
+
+    private void startCluster(ClusterSettings cluster) {
+        InetSocketAddress advertise = cluster.advertise()
+                .map(a -> resolved(SidecarSettings.CLUSTER_ADVERTISE, a)).orElse(null);
+        try {
+            engine.startCluster(cluster.config(), advertise, cluster.join());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(SidecarSettings.CLUSTER_JOIN + ": " + e.getMessage());
+        }
+        this.leaveTimeout = cluster.leaveTimeout();
+        if (!cluster.join().isEmpty()) {
+            // A member that reaches no seed keeps trying (the core does) and says so, every JOIN_WARNING.
+            retries.scheduleWithFixedDelay(() -> {
+                ClusterStats stats = engine.clusterStats();
+                if (!stats.joined()) {
+                    LOG.warn("not in the cluster yet: none of {} answered in {} attempt(s); still trying",
+                            cluster.join(), stats.joinAttempts());
+                }
+            }, JOIN_WARNING.toMillis(), JOIN_WARNING.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -217,6 +250,11 @@ public final class Sidecar implements AutoCloseable {
         }
         closed = true;
         retries.shutdownNow();
+        if (leaveTimeout != null) {
+            boolean told = engine.leave(leaveTimeout);
+            LOG.info("Pulse {} left the cluster{}", observer,
+                    told ? "" : " (the LEFT announcement may not have reached every member within " + leaveTimeout + ")");
+        }
         engine.stopProbing();
         RuntimeException failure = null;
         for (AutoCloseable part : new AutoCloseable[] {api, engine, publisher}) {

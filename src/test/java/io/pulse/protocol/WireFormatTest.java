@@ -163,9 +163,9 @@ class WireFormatTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 5, 255})
+    @ValueSource(ints = {0, 7, 255})
     void unknownTypesAreRejected(int type) {
-        assertRejected(RejectReason.UNKNOWN_TYPE, "message type " + type + " (expected: 1..4)",
+        assertRejected(RejectReason.UNKNOWN_TYPE, "message type " + type + " (expected: 1..6)",
                 with(encode(PING), 3, type));
     }
 
@@ -173,7 +173,7 @@ class WireFormatTest {
     @CsvSource({"4, 0x01", "4, 0x80", "5, 0x01", "6, 0x01", "7, 0x01"})
     void anyAuthenticationFieldIsRejected(int offset, String value) {
         assertRejected(RejectReason.UNSUPPORTED_AUTH,
-                "flags, key id or MAC length set (expected: all 0 in version 1)",
+                "flags other than piggyback, key id or MAC length set (expected: all 0 in version 1)",
                 with(encode(PING), offset, Integer.decode(value)));
     }
 

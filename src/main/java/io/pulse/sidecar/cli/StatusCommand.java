@@ -1,12 +1,5 @@
 package io.pulse.sidecar.cli;
 
-import io.pulse.sidecar.http.Json;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,34 +26,12 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        URI uri;
-        try {
-            uri = URI.create("http://" + api + "/status");
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--api: got \"" + api + "\" (expected: host:port)");
-        }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> response;
-        try {
-            response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IOException("cannot reach the sidecar's API at " + uri + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
-        }
-        if (response.statusCode() != 200) {
-            throw new IOException(uri + " answered HTTP " + response.statusCode() + ": " + response.body());
-        }
+        String text = ApiClient.get(api, "/status");
         if (json) {
-            parent.out().println(response.body());
+            parent.out().println(text);
             return PulseCommand.OK;
         }
-        Map<String, Object> body;
-        try {
-            body = Json.object(response.body());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(uri + " answered what is not a status document: " + e.getMessage(), e);
-        }
+        Map<String, Object> body = ApiClient.object(api, "/status", text, "a status document");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> nodes = (List<Map<String, Object>>) body.getOrDefault("nodes", List.of());
         parent.out().println("pulse " + body.get("node") + ": " + nodes.size() + " node(s)");

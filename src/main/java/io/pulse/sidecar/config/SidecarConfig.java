@@ -1,5 +1,6 @@
 package io.pulse.sidecar.config;
 
+import io.pulse.core.ClusterConfig;
 import io.pulse.core.DetectorConfig;
 import io.pulse.core.NodeId;
 import io.pulse.kafka.PublisherConfig;
@@ -30,6 +31,7 @@ import org.apache.kafka.common.config.ConfigException;
  * @param respond         whether this node answers pulses
  * @param targets         the watched nodes
  * @param detector        detection parameters
+ * @param cluster         cluster mode's settings
  * @param kafkaEnabled    whether events are published
  * @param kafka           the publisher's settings (see {@link PublisherConfig}) without {@code pulse.observer},
  *                        which is known once the node is bound
@@ -45,6 +47,7 @@ public record SidecarConfig(
         boolean respond,
         List<TargetSpec> targets,
         DetectorConfig detector,
+        ClusterSettings cluster,
         boolean kafkaEnabled,
         Map<String, Object> kafka,
         boolean httpEnabled,
@@ -146,6 +149,12 @@ public record SidecarConfig(
         } catch (ConfigException e) {
             throw new ConfigurationException(publisherMessage(e.getMessage(), raw, kafkaProperties.keySet()));
         }
+        ClusterSettings cluster = cluster(parsed, effective);
+        if (cluster.enabled() && !(Boolean) parsed.get(SidecarSettings.NODE_RESPOND)) {
+            throw new ConfigurationException(SidecarSettings.CLUSTER_ENABLED + " is true and "
+                    + SidecarSettings.NODE_RESPOND + " is false (expected: a cluster member answers its observers; "
+                    + "set " + SidecarSettings.NODE_RESPOND + ": true)");
+        }
         String nodeId = (String) parsed.get(SidecarSettings.NODE_ID);
         @SuppressWarnings("unchecked")
         List<String> targets = (List<String>) parsed.get(SidecarSettings.TARGETS);
@@ -155,6 +164,7 @@ public record SidecarConfig(
                 (Boolean) parsed.get(SidecarSettings.NODE_RESPOND),
                 targets.stream().map(TargetSpec::parse).collect(Collectors.toList()),
                 detector,
+                cluster,
                 (Boolean) parsed.get(SidecarSettings.KAFKA_ENABLED),
                 kafka,
                 (Boolean) parsed.get(SidecarSettings.HTTP_ENABLED),
@@ -189,6 +199,41 @@ public record SidecarConfig(
             throw new ConfigurationException("detector settings: " + message
                     + (sources.isEmpty() ? "" : " (" + String.join(", ", sources) + ")"));
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ClusterSettings cluster(Map<String, Object> parsed, Map<String, Sourced> effective) {
+        boolean enabled = (Boolean) parsed.get(SidecarSettings.CLUSTER_ENABLED);
+        List<String> join = (List<String>) parsed.get(SidecarSettings.CLUSTER_JOIN);
+        if (!enabled && !join.isEmpty()) {
+            throw new ConfigurationException(effective.get(SidecarSettings.CLUSTER_JOIN).source() + ": "
+                    + SidecarSettings.CLUSTER_JOIN + " is set and " + SidecarSettings.CLUSTER_ENABLED
+                    + " is false (expected: " + SidecarSettings.CLUSTER_ENABLED + ": true to join a cluster)");
+        }
+        String advertise = (String) parsed.get(SidecarSettings.CLUSTER_ADVERTISE);
+        ClusterConfig config;
+        try {
+            config = ClusterConfig.builder()
+                    .observers((Integer) parsed.get(SidecarSettings.CLUSTER_OBSERVERS))
+                    .gossipInterval(duration(parsed, SidecarSettings.CLUSTER_GOSSIP_INTERVAL))
+                    .gossipFanout((Integer) parsed.get(SidecarSettings.CLUSTER_GOSSIP_FANOUT))
+                    .retransmitMultiplier((Integer) parsed.get(SidecarSettings.CLUSTER_RETRANSMIT_MULTIPLIER))
+                    .pushPullInterval(duration(parsed, SidecarSettings.CLUSTER_PUSH_PULL_INTERVAL))
+                    .suspicionMaxMultiplier((Integer) parsed.get(SidecarSettings.CLUSTER_SUSPICION_MAX_MULTIPLIER))
+                    .reapAfter(duration(parsed, SidecarSettings.CLUSTER_REAP_AFTER))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("cluster settings: " + e.getMessage()
+                    .replace("gossipInterval", SidecarSettings.CLUSTER_GOSSIP_INTERVAL)
+                    .replace("pushPullInterval", SidecarSettings.CLUSTER_PUSH_PULL_INTERVAL)
+                    .replace("reapAfter", SidecarSettings.CLUSTER_REAP_AFTER));
+        }
+        return new ClusterSettings(enabled, join,
+                Optional.ofNullable(advertise).map(text -> {
+                    NodeId id = NodeId.parse(text);
+                    return InetSocketAddress.createUnresolved(id.host(), id.port());
+                }),
+                config, duration(parsed, SidecarSettings.CLUSTER_LEAVE_TIMEOUT));
     }
 
     private static Duration duration(Map<String, Object> parsed, String key) {

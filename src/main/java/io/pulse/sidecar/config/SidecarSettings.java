@@ -1,5 +1,6 @@
 package io.pulse.sidecar.config;
 
+import io.pulse.core.ClusterConfig;
 import io.pulse.core.DetectorConfig;
 import io.pulse.kafka.PublisherConfig;
 import java.util.List;
@@ -36,6 +37,17 @@ public final class SidecarSettings {
     public static final String DEAD_PROBE_INTERVAL = "detector.dead.probe.interval";
     public static final String JITTER_RATIO = "detector.jitter.ratio";
     public static final String LOCAL_HEALTH_MAX_MULTIPLIER = "detector.local.health.max.multiplier";
+    public static final String CLUSTER_ENABLED = "cluster.enabled";
+    public static final String CLUSTER_JOIN = "cluster.join";
+    public static final String CLUSTER_ADVERTISE = "cluster.advertise";
+    public static final String CLUSTER_OBSERVERS = "cluster.observers";
+    public static final String CLUSTER_GOSSIP_INTERVAL = "cluster.gossip.interval";
+    public static final String CLUSTER_GOSSIP_FANOUT = "cluster.gossip.fanout";
+    public static final String CLUSTER_RETRANSMIT_MULTIPLIER = "cluster.retransmit.multiplier";
+    public static final String CLUSTER_PUSH_PULL_INTERVAL = "cluster.push.pull.interval";
+    public static final String CLUSTER_SUSPICION_MAX_MULTIPLIER = "cluster.suspicion.max.multiplier";
+    public static final String CLUSTER_REAP_AFTER = "cluster.reap.after";
+    public static final String CLUSTER_LEAVE_TIMEOUT = "cluster.leave.timeout";
     public static final String KAFKA_ENABLED = "kafka.enabled";
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
     public static final String KAFKA_TOPIC_PREFIX = "kafka.topic.prefix";
@@ -90,6 +102,36 @@ public final class SidecarSettings {
                     ConfigDef.Range.between(1, 64), Importance.LOW,
                     "Local health (Lifeguard): while indirect probes go wholly unanswered, probe timeouts and "
                             + "intervals stretch up to this many times; 1 turns it off.")
+            .define(CLUSTER_ENABLED, Type.BOOLEAN, false, Importance.HIGH,
+                    "Cluster mode: this sidecar is a member of one group with the others, which watch each other "
+                            + "on a ring and publish each change once; targets stay watched by this node alone.")
+            .define(CLUSTER_JOIN, Type.LIST, List.of(), validator(SidecarSettings::checkSeeds, "host:port,..."),
+                    Importance.HIGH, "Cluster mode: members to join through (any live one will do); empty for the "
+                            + "first member. Tried again every second until one answers.")
+            .define(CLUSTER_ADVERTISE, Type.STRING, null, validator(SidecarSettings::checkNodeId, "host:port"),
+                    Importance.MEDIUM, "Cluster mode: the address other members reach this one at; by default "
+                            + "node.bind, or this host's address with its port when bound to a wildcard address.")
+            .define(CLUSTER_OBSERVERS, Type.INT, ClusterConfig.DEFAULT_OBSERVERS, ConfigDef.Range.between(1, 16),
+                    Importance.LOW, "Cluster mode: members that probe each member every probe interval.")
+            .define(CLUSTER_GOSSIP_INTERVAL, Type.STRING, Durations.format(ClusterConfig.DEFAULT_GOSSIP_INTERVAL),
+                    duration(), Importance.LOW, "Cluster mode: how often news is sent to random members while there is some.")
+            .define(CLUSTER_GOSSIP_FANOUT, Type.INT, ClusterConfig.DEFAULT_GOSSIP_FANOUT, ConfigDef.Range.between(1, 16),
+                    Importance.LOW, "Cluster mode: random members each gossip round goes to.")
+            .define(CLUSTER_RETRANSMIT_MULTIPLIER, Type.INT, ClusterConfig.DEFAULT_RETRANSMIT_MULTIPLIER,
+                    ConfigDef.Range.between(1, 32), Importance.LOW,
+                    "Cluster mode: each update is sent this many times log10(members + 1).")
+            .define(CLUSTER_PUSH_PULL_INTERVAL, Type.STRING, Durations.format(ClusterConfig.DEFAULT_PUSH_PULL_INTERVAL),
+                    duration(), Importance.LOW, "Cluster mode: how often a member swaps its whole view with a random "
+                            + "one (stretched above 32 members); repairs what gossip missed and heals partitions.")
+            .define(CLUSTER_SUSPICION_MAX_MULTIPLIER, Type.INT, ClusterConfig.DEFAULT_SUSPICION_MAX_MULTIPLIER,
+                    ConfigDef.Range.between(1, 64), Importance.LOW,
+                    "Cluster mode: a suspicion lasts detector.suspicion.timeout times this, shrinking to "
+                            + "detector.suspicion.timeout as other observers confirm it (Lifeguard).")
+            .define(CLUSTER_REAP_AFTER, Type.STRING, Durations.format(ClusterConfig.DEFAULT_REAP_AFTER), duration(),
+                    Importance.LOW, "Cluster mode: a DEAD or LEFT member is forgotten after this; its status record "
+                            + "then gets a tombstone.")
+            .define(CLUSTER_LEAVE_TIMEOUT, Type.STRING, "2s", duration(), Importance.LOW,
+                    "Cluster mode: how long shutdown waits for the LEFT announcement to reach other members.")
             .define(KAFKA_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Publish to Kafka; false runs the detector and the HTTP API only.")
             .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, DEFAULT_BOOTSTRAP_SERVERS, new ConfigDef.NonEmptyString(),
@@ -209,6 +251,12 @@ public final class SidecarSettings {
     private static void checkNodeId(Object value) {
         if (value != null) {
             io.pulse.core.NodeId.parse((String) value);
+        }
+    }
+
+    private static void checkSeeds(Object value) {
+        for (Object seed : (List<?>) value) {
+            io.pulse.core.NodeId.parse(String.valueOf(seed));
         }
     }
 

@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * {@code /status}, {@code /status/{id}} and {@code /metrics}, after the health handler: 404 to any
+ * {@code /status}, {@code /status/{id}}, {@code /members} (cluster mode) and {@code /metrics}, after the health handler: 404 to any
  * other path, 405 to a method other than GET and HEAD, 400 to a request that cannot be read. One
  * bad request costs its response (a malformed one its connection), never the server.
  *
@@ -28,6 +28,7 @@ import java.util.function.Supplier;
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String STATUS = "/status";
     static final String METRICS = "/metrics";
+    static final String MEMBERS = "/members";
     private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());
 
     private final PulseEngine engine;
@@ -83,6 +84,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (path.startsWith(STATUS + "/")) {
             return () -> node(request, path.substring(STATUS.length() + 1));
+        }
+        if (path.equals(MEMBERS)) {
+            return () -> {
+                boolean clustered = engine.clustered();
+                return HttpResponses.of(request, HttpResponseStatus.OK, Responses.JSON, StatusJson.members(engine.localId(),
+                        clustered ? engine.clusterStats() : null, clustered ? engine.members() : java.util.List.of()));
+            };
         }
         if (path.equals(METRICS)) {
             return () -> HttpResponses.of(request, HttpResponseStatus.OK, PulseMetrics.CONTENT_TYPE,

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pulse.core.ClusterStats;
 import io.pulse.core.NodeState;
 import io.pulse.core.NodeStatus;
 import io.pulse.core.RttSample;
@@ -50,7 +51,7 @@ public final class PulseMetrics {
 
     /** What one scrape reads; {@code publisher} is null when there is no publisher. */
     private record Snapshot(Map<NodeState, Integer> byState, long probesSent, long probesLost,
-                            PublisherStats publisher) {
+                            PublisherStats publisher, ClusterStats cluster) {
     }
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -108,10 +109,43 @@ public final class PulseMetrics {
         Gauge.builder("pulse.local.health.multiplier", this, m -> m.engine.localHealthMultiplier())
                 .description("Factor on probe timeouts and intervals: 1 when healthy, more while indirect probes "
                         + "go unanswered").strongReference(true).register(registry);
+        clusterMeters();
         counter("pulse.listener.errors", "Exceptions thrown by engine listeners", m -> m.engine.listenerErrors());
         counter("pulse.pipeline.errors", "Exceptions at the end of the UDP pipeline", m -> m.engine.pipelineErrors());
         // The listener holds this object, so the engine keeps it (and its weakly held meters) alive.
         engine.onRttSample(this::record);
+    }
+
+    /** Cluster mode's meters; 0 outside it (and pulse_cluster_joined 0). */
+    private void clusterMeters() {
+        for (NodeState state : List.of(NodeState.ALIVE, NodeState.SUSPECT, NodeState.DEAD, NodeState.LEFT)) {
+            Gauge.builder("pulse.cluster.members", this, m -> clusterValue(m, c -> switch (state) {
+                        case ALIVE -> c.alive();
+                        case SUSPECT -> c.suspect();
+                        case DEAD -> c.dead();
+                        default -> c.left();
+                    })).description("Cluster members as this member sees them, by state (itself included)")
+                    .tag("state", state.name()).strongReference(true).register(registry);
+        }
+        Gauge.builder("pulse.cluster.joined", this, m -> clusterValue(m, c -> c.joined() ? 1 : 0))
+                .description("1 once a seed answered (or this member founded the cluster)")
+                .strongReference(true).register(registry);
+        counter("pulse.cluster.gossip.sent", "Gossip messages sent (piggybacked news not counted)",
+                m -> clusterValue(m, ClusterStats::gossipSent));
+        counter("pulse.cluster.syncs.sent", "Push-pull and join exchanges started or answered",
+                m -> clusterValue(m, ClusterStats::syncsSent));
+        counter("pulse.cluster.refutations", "Suspicions of this member it refuted by raising its incarnation",
+                m -> clusterValue(m, ClusterStats::refutations));
+        counter("pulse.cluster.declared.dead", "Members whose suspicion timed out here first",
+                m -> clusterValue(m, ClusterStats::declaredDead));
+        counter("pulse.cluster.updates.implausible",
+                "Membership updates dropped for an incarnation far beyond the wall clock",
+                m -> clusterValue(m, ClusterStats::implausibleIncarnations));
+    }
+
+    private static double clusterValue(PulseMetrics metrics, ToDoubleFunction<ClusterStats> value) {
+        ClusterStats stats = metrics.snapshot().cluster();
+        return stats == null ? 0 : value.applyAsDouble(stats);
     }
 
     private void counter(String name, String description, ToDoubleFunction<PulseMetrics> value) {
@@ -149,7 +183,8 @@ public final class PulseMetrics {
         for (NodeStatus node : nodes) {
             byState.merge(node.state(), 1, Integer::sum);
         }
-        return new Snapshot(byState, probes.sent(), probes.lost(), publisherStats.get());
+        return new Snapshot(byState, probes.sent(), probes.lost(), publisherStats.get(),
+                engine.clustered() ? engine.clusterStats() : null);
     }
 
     private void showPublisherMeters(boolean shown) {

@@ -2,6 +2,8 @@ package io.pulse.sidecar.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.pulse.core.ClusterStats;
+import io.pulse.core.MemberStatus;
 import io.pulse.core.NodeId;
 import io.pulse.core.NodeStatus;
 import java.io.ByteArrayOutputStream;
@@ -40,6 +42,43 @@ final class StatusJson {
             json.writeArrayFieldStart("nodes");
             for (NodeStatus node : nodes) {
                 node(json, node);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
+    }
+
+    /**
+     * {@code {"node": local, "clustered": true, "joined": true, "counts": {"ALIVE": 3, ...}, "members": [...]}},
+     * each member {@code {"id", "state", "incarnation", "since", "declaredBy", "self", "watched", "reporter"}};
+     * outside cluster mode {@code "clustered": false} and no members.
+     */
+    static byte[] members(NodeId local, ClusterStats stats, List<MemberStatus> members) {
+        return write(json -> {
+            json.writeStartObject();
+            json.writeStringField("node", local.toString());
+            json.writeBooleanField("clustered", stats != null);
+            if (stats != null) {
+                json.writeBooleanField("joined", stats.joined());
+                json.writeObjectFieldStart("counts");
+                json.writeNumberField("ALIVE", stats.alive());
+                json.writeNumberField("SUSPECT", stats.suspect());
+                json.writeNumberField("DEAD", stats.dead());
+                json.writeNumberField("LEFT", stats.left());
+                json.writeEndObject();
+            }
+            json.writeArrayFieldStart("members");
+            for (MemberStatus member : members) {
+                json.writeStartObject();
+                json.writeStringField("id", member.id().toString());
+                json.writeStringField("state", member.state().name());
+                json.writeNumberField("incarnation", member.incarnation());
+                instant(json, "since", member.since());
+                json.writeStringField("declaredBy", member.declaredBy() == null ? null : member.declaredBy().toString());
+                json.writeBooleanField("self", member.self());
+                json.writeBooleanField("watched", member.watched());
+                json.writeBooleanField("reporter", member.reporter());
+                json.writeEndObject();
             }
             json.writeEndArray();
             json.writeEndObject();

@@ -160,7 +160,27 @@ class ConfigLoaderTest {
                 + "detector.probe.timeout.min, detector.suspicion.timeout], "
                 + "or kafka.properties.<Kafka client property>)", failure(file, Map.of(), Map.of()));
         String flag = failure(null, Map.of(), Map.of("nodes.bind", "127.0.0.1:1"));
-        assertTrue(flag.startsWith("flag --set nodes.bind: unknown key nodes.bind (expected one of [detector.dead"), flag);
+        assertTrue(flag.startsWith("flag --set nodes.bind: unknown key nodes.bind (expected one of [cluster.advertise"), flag);
+    }
+
+    @Test
+    void clusterSettingsAreCheckedTogether() throws IOException {
+        assertEquals("flag --set cluster.join: cluster.join is set and cluster.enabled is false "
+                + "(expected: cluster.enabled: true to join a cluster)",
+                failure(null, Map.of(), Map.of("cluster.join", "10.0.0.1:7946")));
+        assertEquals("cluster.enabled is true and node.respond is false (expected: a cluster member answers its "
+                + "observers; set node.respond: true)",
+                failure(null, Map.of(), Map.of("cluster.enabled", "true", "node.respond", "false")));
+        assertEquals("flag --set cluster.join: Invalid value [db-1] for configuration cluster.join: "
+                + "node id must be host:port (IPv6 in brackets), got \"db-1\"",
+                failure(null, Map.of(), Map.of("cluster.enabled", "true", "cluster.join", "db-1")));
+        SidecarConfig config = ConfigLoader.load(yaml("cluster:\n  enabled: true\n  join: [10.0.0.1:7946, '[::1]:7946']\n"
+                + "  observers: 4\n  advertise: 10.0.0.9:7946\n"), Map.of(), Map.of());
+        assertTrue(config.cluster().enabled());
+        assertEquals(java.util.List.of("10.0.0.1:7946", "[::1]:7946"), config.cluster().join());
+        assertEquals(4, config.cluster().config().observers());
+        assertEquals("10.0.0.9", config.cluster().advertise().orElseThrow().getHostString());
+        assertEquals(java.time.Duration.ofSeconds(2), config.cluster().leaveTimeout());
     }
 
     @Test

@@ -1,0 +1,56 @@
+package io.pulse.sidecar.cli;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pulse members}: asks a running cluster member's HTTP API and prints the group as it sees it. */
+@Command(name = "members", mixinStandardHelpOptions = true,
+        description = "Asks a running sidecar's HTTP API (GET /members) and prints the cluster as that member sees it.")
+final class MembersCommand implements Callable<Integer> {
+    private static final String ROW = "%-24s  %-8s  %15s  %-24s  %-24s  %s%n";
+
+    @CommandLine.ParentCommand
+    PulseCommand parent;
+
+    @Option(names = "--api", paramLabel = "HOST:PORT", defaultValue = "${env:PULSE_HTTP_BIND:-127.0.0.1:8946}",
+            description = "The sidecar's HTTP API (default: $PULSE_HTTP_BIND or 127.0.0.1:8946).")
+    String api;
+
+    @Option(names = "--json", description = "Print the API's JSON as it is.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        String text = ApiClient.get(api, "/members");
+        if (json) {
+            parent.out().println(text);
+            return PulseCommand.OK;
+        }
+        Map<String, Object> body = ApiClient.object(api, "/members", text, "a members document");
+        if (!Boolean.TRUE.equals(body.get("clustered"))) {
+            parent.err().println("pulse: " + body.get("node") + " is not in cluster mode (cluster.enabled is false)");
+            parent.err().flush();
+            return PulseCommand.FAILED;
+        }
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> members = (List<Map<String, Object>>) body.getOrDefault("members", List.of());
+        parent.out().println("pulse " + body.get("node") + ": " + members.size() + " member(s) " + body.get("counts")
+                + (Boolean.TRUE.equals(body.get("joined")) ? "" : ", NOT JOINED: no seed has answered yet"));
+        parent.out().printf(Locale.ROOT, ROW, "MEMBER", "STATE", "INCARNATION", "SINCE", "DECLARED BY", "ROLE");
+        for (Map<String, Object> member : members) {
+            String role = Boolean.TRUE.equals(member.get("self")) ? "self"
+                    : String.join(",", (Boolean.TRUE.equals(member.get("watched")) ? List.of("watched") : List.<String>of()))
+                    + (Boolean.TRUE.equals(member.get("reporter")) ? (Boolean.TRUE.equals(member.get("watched")) ? "," : "") + "reported" : "");
+            parent.out().printf(Locale.ROOT, ROW, member.get("id"), member.get("state"),
+                    member.get("incarnation") instanceof Number n ? String.valueOf(n.longValue()) : "-",
+                    member.get("since"), member.get("declaredBy"), role.isEmpty() ? "-" : role);
+        }
+        parent.out().flush();
+        return PulseCommand.OK;
+    }
+}
