@@ -1,8 +1,10 @@
 package io.pulse.protocol;
 
 import static io.pulse.protocol.Datagrams.address;
+import static io.pulse.protocol.Datagrams.assertRejected;
 import static io.pulse.protocol.Datagrams.decode;
 import static io.pulse.protocol.Datagrams.encode;
+import static io.pulse.protocol.Datagrams.reject;
 import static io.pulse.protocol.Datagrams.resized;
 import static io.pulse.protocol.Datagrams.with;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -10,10 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.pulse.core.MemberUpdate;
 import io.pulse.core.Message;
@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -624,75 +623,7 @@ class ClusterWireFormatTest {
         }
     }
 
-    // ---- fuzz ----
-
-    /** Edits of valid cluster messages: whatever decodes re-encodes to the same bytes. */
-    @Test
-    void mutatedClusterMessagesDecodeExactlyOrAreRejected() {
-        List<byte[]> seeds = clusterMessages().stream().map(Datagrams::encode).toList();
-        Random random = new Random(0x5055_0005L);
-        RejectCounters rejects = new RejectCounters();
-        int accepted = 0;
-        for (int i = 0; i < 100_000; i++) {
-            byte[] datagram = mutate(seeds.get(random.nextInt(seeds.size())), random);
-            RejectReason reason = decodeOrReject(datagram, "mutation " + i);
-            if (reason == null) {
-                accepted++;
-            } else {
-                rejects.increment(reason);
-            }
-        }
-        assertTrue(accepted > 0, "no mutation decoded");
-        rejects.snapshot().forEach((reason, count) -> assertTrue(count > 0, "never rejected as " + reason));
-    }
-
-    private static byte[] mutate(byte[] datagram, Random random) {
-        byte[] result = datagram;
-        for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
-            switch (random.nextInt(7)) {
-                case 0, 1 -> result = with(result, random.nextInt(result.length), random.nextInt(256));
-                case 2 -> result = result.length > 3 ? with(result, 3, 1 + random.nextInt(6)) : result;
-                case 3 -> result = result.length > 4 ? with(result, 4, random.nextBoolean() ? 0 : 2) : result;
-                case 4 -> result = resized(result, random.nextInt(result.length + 2));
-                case 5 -> result = result.length > 17 ? with(result, 16 + random.nextInt(2), random.nextInt(8)) : result;
-                default -> result = resized(result, random.nextInt(1501));
-            }
-            if (result.length == 0) {
-                break;
-            }
-        }
-        return result;
-    }
-
-    private static RejectReason decodeOrReject(byte[] datagram, String input) {
-        Message message;
-        try {
-            message = decode(datagram);
-        } catch (MalformedDatagramException e) {
-            return e.reason();
-        } catch (RuntimeException | Error e) {
-            throw new AssertionError(input + " threw " + e + "; bytes: " + ByteBufUtil.hexDump(datagram), e);
-        }
-        if (!Arrays.equals(datagram, encode(message))) {
-            fail(input + " decoded to " + message + ", which encodes differently; bytes: "
-                    + ByteBufUtil.hexDump(datagram));
-        }
-        assertEquals(datagram.length, WireFormat.encodedSize(message), input);
-        return null;
-    }
-
     // ---- helpers ----
-
-    private static MalformedDatagramException reject(byte[] datagram) {
-        return assertThrows(MalformedDatagramException.class, () -> decode(datagram),
-                () -> "accepted " + ByteBufUtil.hexDump(datagram));
-    }
-
-    private static void assertRejected(RejectReason reason, String text, byte[] datagram) {
-        MalformedDatagramException e = reject(datagram);
-        assertEquals(reason, e.reason(), () -> e.getMessage() + "; bytes: " + ByteBufUtil.hexDump(datagram));
-        assertEquals(text, e.getMessage());
-    }
 
     /** A copy with the big-endian {@code width}-byte {@code value} at {@code offset}. */
     private static byte[] withBytes(byte[] datagram, int offset, long value, int width) {

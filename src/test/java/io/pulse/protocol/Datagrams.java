@@ -1,5 +1,9 @@
 package io.pulse.protocol;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -7,6 +11,7 @@ import io.pulse.core.Message;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+
 import java.util.Arrays;
 
 /** Byte-array front ends to {@link WireFormat}; every buffer is released before they return. */
@@ -52,5 +57,33 @@ final class Datagrams {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not an IP literal: " + ipLiteral, e);
         }
+    }
+
+    /** The reason {@code datagram} was rejected, or null if it decoded to a message that re-encodes exactly. */
+    static RejectReason decodeOrReject(byte[] datagram, String input) {
+        Message message;
+        try {
+            message = decode(datagram);
+        } catch (MalformedDatagramException e) {
+            return e.reason();
+        } catch (RuntimeException | Error e) {
+            throw new AssertionError(input + " threw " + e + "; bytes: " + ByteBufUtil.hexDump(datagram), e);
+        }
+        if (!Arrays.equals(datagram, encode(message))) {
+            fail(input + " decoded to " + message + ", which encodes differently; bytes: "
+                    + ByteBufUtil.hexDump(datagram));
+        }
+        return null;
+    }
+
+    static MalformedDatagramException reject(byte[] datagram) {
+        return assertThrows(MalformedDatagramException.class, () -> decode(datagram),
+                () -> "accepted " + ByteBufUtil.hexDump(datagram));
+    }
+
+    static void assertRejected(RejectReason reason, String text, byte[] datagram) {
+        MalformedDatagramException e = reject(datagram);
+        assertEquals(reason, e.reason());
+        assertEquals(text, e.getMessage());
     }
 }

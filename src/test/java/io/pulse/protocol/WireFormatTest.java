@@ -1,8 +1,11 @@
 package io.pulse.protocol;
 
 import static io.pulse.protocol.Datagrams.address;
+import static io.pulse.protocol.Datagrams.assertRejected;
 import static io.pulse.protocol.Datagrams.decode;
+import static io.pulse.protocol.Datagrams.decodeOrReject;
 import static io.pulse.protocol.Datagrams.encode;
+import static io.pulse.protocol.Datagrams.reject;
 import static io.pulse.protocol.Datagrams.resized;
 import static io.pulse.protocol.Datagrams.with;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -240,7 +243,8 @@ class WireFormatTest {
     /** Edits of valid messages reach every check; whatever decodes re-encodes to the same bytes. */
     @Test
     void mutatedMessagesDecodeExactlyOrAreRejected() {
-        List<byte[]> seeds = validMessages().stream().map(Datagrams::encode).toList();
+        List<byte[]> seeds = java.util.stream.Stream.concat(validMessages().stream(),
+                ClusterWireFormatTest.clusterMessages().stream()).map(Datagrams::encode).toList();
         Random random = new Random(0x5055_0002L);
         RejectCounters rejects = new RejectCounters();
         int accepted = 0;
@@ -260,9 +264,11 @@ class WireFormatTest {
     private static byte[] mutate(byte[] datagram, Random random) {
         byte[] result = datagram;
         for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
-            switch (random.nextInt(5)) {
+            switch (random.nextInt(7)) {
                 case 0, 1 -> result = with(result, random.nextInt(result.length), random.nextInt(256));
-                case 2 -> result = result.length > 3 ? with(result, 3, 1 + random.nextInt(4)) : result;
+                case 2 -> result = result.length > 3 ? with(result, 3, 1 + random.nextInt(6)) : result;
+                case 5 -> result = result.length > 4 ? with(result, 4, random.nextBoolean() ? 0 : 2) : result; // piggyback flag
+                case 6 -> result = result.length > 17 ? with(result, 16 + random.nextInt(2), random.nextInt(8)) : result;
                 case 3 -> result = resized(result, random.nextInt(result.length + 2));
                 default -> result = resized(result, random.nextInt(1501));
             }
@@ -273,33 +279,6 @@ class WireFormatTest {
         return result;
     }
 
-    /** The reason {@code datagram} was rejected, or null if it decoded to a message that re-encodes exactly. */
-    private static RejectReason decodeOrReject(byte[] datagram, String input) {
-        Message message;
-        try {
-            message = decode(datagram);
-        } catch (MalformedDatagramException e) {
-            return e.reason();
-        } catch (RuntimeException | Error e) {
-            throw new AssertionError(input + " threw " + e + "; bytes: " + ByteBufUtil.hexDump(datagram), e);
-        }
-        if (!Arrays.equals(datagram, encode(message))) {
-            fail(input + " decoded to " + message + ", which encodes differently; bytes: "
-                    + ByteBufUtil.hexDump(datagram));
-        }
-        return null;
-    }
-
-    private static MalformedDatagramException reject(byte[] datagram) {
-        return assertThrows(MalformedDatagramException.class, () -> decode(datagram),
-                () -> "accepted " + ByteBufUtil.hexDump(datagram));
-    }
-
-    private static void assertRejected(RejectReason reason, String text, byte[] datagram) {
-        MalformedDatagramException e = reject(datagram);
-        assertEquals(reason, e.reason());
-        assertEquals(text, e.getMessage());
-    }
 
     private static byte[] bytes(int... values) {
         byte[] result = new byte[values.length];
