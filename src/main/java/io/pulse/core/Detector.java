@@ -47,6 +47,8 @@ final class Detector {
     private final Relays relays;
     /** Told of every round that ended unanswered, for cluster mode's suspicion; nothing by default. */
     private java.util.function.Consumer<NodeId> roundFailedListener = id -> { };
+    /** Which targets this node probes now: in cluster mode, those it is among the owners of. */
+    private java.util.function.Predicate<NodeId> probed = id -> true;
 
     private final Map<NodeId, Target> byId = new HashMap<>();
     private final Map<InetSocketAddress, Target> byAddress = new HashMap<>();
@@ -171,6 +173,14 @@ final class Detector {
     NodeStatus statusOrNull(NodeId id) {
         Target target = byId.get(id);
         return target == null ? null : target.status(timeoutNanos(target));
+    }
+
+    /**
+     * Probes only the targets {@code filter} accepts at each round's start; the others keep their
+     * state and schedule, skip their rounds and never time out a suspicion.
+     */
+    void probeOnly(java.util.function.Predicate<NodeId> filter) {
+        this.probed = filter;
     }
 
     void onRoundFailed(java.util.function.Consumer<NodeId> listener) {
@@ -305,6 +315,10 @@ final class Detector {
             return;
         }
         long now = clock.monotonicNanos();
+        if (!probed.test(target.id)) {
+            scheduleProbe(target, now + target.intervalNanos); // another member probes it; look again then
+            return;
+        }
         target.rotateSequences(forgetProbe);
 
         Round round = new Round(now, timeoutNanos(target));
@@ -429,6 +443,10 @@ final class Detector {
         if (target.round != null) {
             target.suspicionExpired = true;
             return;
+        }
+        if (!probed.test(target.id)) {
+            armSuspicion(target, clock.monotonicNanos() + config.suspicionTimeout().toNanos());
+            return; // not ours to declare: its owners probe it
         }
         declareDead(target);
         scheduleProbe(target, clock.monotonicNanos() + deadProbeIntervalNanos());

@@ -44,6 +44,20 @@ final class Member {
         return mix(h + address.getPort());
     }
 
+    /** The same hash for a target's id text. */
+    static long ringKey(String text) {
+        long h = 0x9E3779B97F4A7C15L;
+        for (int i = 0; i < text.length(); i++) {
+            h = mix(h + text.charAt(i));
+        }
+        return h;
+    }
+
+    /** Rendezvous score of a member (by its ring key) for a target key. */
+    static long score(long memberKey, long targetKey) {
+        return mix(memberKey ^ targetKey);
+    }
+
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -50,6 +50,10 @@ final class Membership {
     private final Detector observer;
     private final Map<NodeId, Member> subjects = new LinkedHashMap<>();
     private List<InetSocketAddress> seeds = List.of();
+    /** Owners of each static target, for the ring as it was at {@link #ringVersion}. */
+    private final Map<NodeId, List<Member>> owners = new HashMap<>();
+    private long ringVersion;
+    private long ownersVersion = -1;
     private boolean running;
     private boolean joining;
     private boolean leaving;
@@ -112,6 +116,7 @@ final class Membership {
         joining = false;
         observer.stop();
         ring.remove(self);
+        ringVersion++;
         self.state = NodeState.LEFT;
         self.since = clock.now();
         broadcasts.add(self.update());
@@ -302,6 +307,7 @@ final class Membership {
         }
         boolean wasLive = from == NodeState.ALIVE || from == NodeState.SUSPECT;
         if (wasLive != m.live()) {
+            ringVersion++;
             if (m.live()) {
                 ring.add(m);
             } else {
@@ -371,6 +377,43 @@ final class Membership {
 
     private static NodeId idOf(InetSocketAddress address) {
         return NodeId.of(address.getAddress().getHostAddress(), address.getPort());
+    }
+
+    // ---- static targets (HTTP, TCP, respond nodes) given to the cluster ----
+
+    /** Whether this member probes static target {@code target}: it is among its owners (or not in a cluster yet). */
+    boolean probes(NodeId target) {
+        return !running || (!leaving && ownersOf(target).contains(self));
+    }
+
+    /** Whether this member publishes {@code target}'s events: it is its first owner. */
+    boolean publishes(NodeId target) {
+        if (!running) {
+            return true;
+        }
+        List<Member> list = ownersOf(target);
+        return !leaving && !list.isEmpty() && list.get(0) == self;
+    }
+
+    /**
+     * The {@code observers} live members with the highest rendezvous score for {@code target},
+     * best first: every member computes the same owners from the same view, and a member coming or
+     * going moves only the targets it owned or now owns (Thaler and Ravishankar's highest random weight).
+     */
+    private List<Member> ownersOf(NodeId target) {
+        if (ownersVersion != ringVersion) {
+            owners.clear();
+            ownersVersion = ringVersion;
+        }
+        return owners.computeIfAbsent(target, id -> {
+            long key = Member.ringKey(id.toString());
+            List<Member> live = ring.all();
+            live.sort((a, b) -> {
+                int byScore = Long.compareUnsigned(Member.score(b.ringKey, key), Member.score(a.ringKey, key));
+                return byScore != 0 ? byScore : a.id.compareTo(b.id);
+            });
+            return List.copyOf(live.subList(0, Math.min(config.observers(), live.size())));
+        });
     }
 
     // ---- observing the ring predecessors ----

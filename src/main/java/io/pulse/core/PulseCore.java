@@ -244,6 +244,7 @@ public final class PulseCore {
         }
         membership = new Membership(clusterConfig, config, clock, timers, sequences, deferred, pendingEvents::add,
                 responder, self);
+        detector.probeOnly(membership::probes);
         try {
             membership.start(seeds);
         } finally {
@@ -394,12 +395,21 @@ public final class PulseCore {
 
         @Override
         public void statusChanged(StatusChange change) {
-            pendingEvents.add(() -> output.statusChanged(change));
+            if (publishes(change.node())) {
+                pendingEvents.add(() -> output.statusChanged(change));
+            }
         }
 
         @Override
         public void failed(NodeFailure failure) {
-            pendingEvents.add(() -> output.failed(failure));
+            if (publishes(failure.node())) {
+                pendingEvents.add(() -> output.failed(failure));
+            }
+        }
+
+        /** In cluster mode, a static target's events come from its first owner alone. */
+        private boolean publishes(NodeId node) {
+            return membership == null || !detector.watches(node) || membership.publishes(node);
         }
 
         @Override

@@ -45,6 +45,11 @@ final class Ring {
         return live.size();
     }
 
+    /** Every live member, in no particular order. */
+    List<Member> all() {
+        return new ArrayList<>(live);
+    }
+
     /** Up to {@code k} distinct live members that precede {@code of} on the ring, nearest first; never {@code of}. */
     List<Member> predecessors(Member of, int k) {
         List<Member> found = new ArrayList<>(k);

@@ -239,6 +239,15 @@ public final class Sidecar implements AutoCloseable {
     }
 
     /**
+     * Stops as a crash looks to the other cluster members: no LEFT announcement, so they declare
+     * this node DEAD. For demos and tests; otherwise as {@link #close()}.
+     */
+    public synchronized void kill() {
+        leaveTimeout = null;
+        close();
+    }
+
+    /**
      * Stops probing, closes the API and the engine (so that no event comes after the publisher
      * closed), then the publisher, which waits for Kafka to acknowledge what the outbox holds.
      * A second call does nothing.

@@ -168,4 +168,34 @@ class ClusterSimulationTest {
             assertEquals(30, node.core.clusterStats().alive(), node.id + " sees all 30 ALIVE again");
         }
     }
+
+    @Test
+    void aStaticTargetIsProbedByAFewOwnersAndItsFailureIsPublishedOnce() {
+        SimulatedNetwork net = new SimulatedNetwork(8);
+        List<SimulatedNetwork.Node> nodes = cluster(net, 12, 800);
+        net.run(Duration.ofSeconds(10)); // every member knows every other: they agree on the owners
+        SimulatedNetwork.Node target = net.addNode(DetectorConfig.defaults(), Duration.ZERO);
+        target.startResponding(); // a `pulse respond` node: not a member
+        for (SimulatedNetwork.Node node : nodes) {
+            node.watch(target);
+            node.startProbing();
+        }
+        net.run(Duration.ofSeconds(20));
+        long probing = nodes.stream().filter(n -> n.core.status(target.id).totalProbes() > 0).count();
+        assertEquals(CLUSTER.observers(), probing, "probed by its owners only");
+        assertEquals(1, nodes.stream().flatMap(n -> n.changes.stream())
+                .filter(c -> c.node().equals(target.id) && c.current() == NodeState.ALIVE).count(), "one first contact");
+
+        // Its first owner crashes: the next owner takes over, and the target's events go on from it.
+        SimulatedNetwork.Node primary = nodes.stream().filter(n -> n.changes.stream()
+                .anyMatch(c -> c.node().equals(target.id))).findFirst().orElseThrow();
+        primary.crash();
+        net.run(Duration.ofSeconds(10));
+        target.crash();
+        net.run(Duration.ofSeconds(10));
+        List<NodeFailure> failures = nodes.stream().flatMap(n -> n.failures.stream())
+                .filter(f -> f.node().equals(target.id)).toList();
+        assertEquals(1, failures.size(), "one FailureMessage for the target: " + failures);
+        assertTrue(primary.failures.stream().noneMatch(f -> f.node().equals(target.id)));
+    }
 }

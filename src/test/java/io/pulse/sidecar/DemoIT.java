@@ -8,25 +8,28 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code pulse demo}, as a newcomer runs it: one command, a failure and a recovery, exit 0. */
+/** {@code pulse demo}, as a newcomer runs it: one command, a cluster's join, crash, clean leave and rejoin, exit 0. */
 class DemoIT {
     @TempDir
     Path dir;
 
     @Test
-    void theDemoTellsAFailureAndARecoveryAndExitsZero() throws Exception {
+    void theDemoTellsAJoinACrashALeaveAndARejoinAndExitsZero() throws Exception {
         long start = System.nanoTime();
         try (PulseProcess demo = PulseProcess.start(dir, "demo")) {
             int code = demo.awaitExit(Duration.ofSeconds(120));
             String out = demo.output();
             assertEquals(0, code, demo.transcript());
             assertTrue(out.contains("Kafka is up on 127.0.0.1:"), out);
-            assertTrue(out.contains("All three nodes see each other ALIVE."), out);
+            assertTrue(out.contains("One cluster: each join is published once"), out);
+            assertTrue(out.matches("(?s).*STATUS +127\\.0\\.0\\.1:\\d+ +PENDING -> ALIVE .*JOINED.*"), out);
             assertTrue(out.matches("(?s).*FAILURE +127\\.0\\.0\\.1:\\d+ +declared DEAD.*"), out);
-            assertTrue(out.matches("(?s).*STATUS +127\\.0\\.0\\.1:\\d+ +ALIVE -> SUSPECT.*"), out);
-            assertTrue(out.matches("(?s).*STATUS +127\\.0\\.0\\.1:\\d+ +DEAD -> ALIVE .*RECOVERED.*"), out);
-            assertTrue(out.contains("node-c has recovered"), out);
-            assertTrue(out.contains("stopping the nodes (each flushes its outbox to Kafka), then the broker."), out);
+            assertTrue(out.matches("(?s).*\\] 1 FailureMessage for one crash, .*"), out);
+            assertTrue(out.matches("(?s).*STATUS +127\\.0\\.0\\.1:\\d+ +ALIVE -> LEFT .*"), out);
+            assertTrue(out.contains("no FailureMessage and no page."), out);
+            assertTrue(out.matches("(?s).*STATUS +127\\.0\\.0\\.1:\\d+ +LEFT -> ALIVE .*JOINED.*"), out);
+            assertTrue(out.contains("node-c is back"), out);
+            assertTrue(out.contains("each node leaves the cluster and flushes its outbox to Kafka, then the broker stops."), out);
             assertTrue(out.endsWith("Done.\n"), out);
             long millis = (System.nanoTime() - start) / 1_000_000;
             System.out.println("pulse demo took " + millis + " ms:\n" + out);

@@ -1,13 +1,12 @@
 package io.pulse.sidecar.cli;
 
 import io.pulse.consumer.PulseConsumer;
-import io.pulse.core.DetectorConfig;
+import io.pulse.events.ChangeReason;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.NodeState;
 import io.pulse.events.StatusChange;
 import io.pulse.sidecar.Sidecar;
 import io.pulse.sidecar.config.ConfigLoader;
-import io.pulse.sidecar.config.Durations;
 import io.pulse.sidecar.config.SidecarSettings;
 import io.pulse.sidecar.embedded.EmbeddedKafka;
 import java.io.IOException;
@@ -31,17 +30,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code pulse demo}: a real broker, three Pulse nodes watching each other, one stopped and
- * started again, told as the consumer library sees it.
+ * {@code pulse demo}: a real broker and a cluster of four Pulse nodes: a join, a crash (one
+ * FailureMessage), a clean stop (LEFT, no failure) and a rejoin, told as the consumer library sees it.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts a real Kafka broker in this process and three Pulse nodes on 127.0.0.1 that watch each "
-                + "other with the default settings, stops one, prints the FailureMessage and the status changes "
-                + "as the consumer library receives them, starts it again to show the recovery, then cleans up.",
+        description = {"Starts a real Kafka broker in this process and a cluster of four Pulse nodes on 127.0.0.1 "
+                + "with the default settings; one crashes (one FailureMessage, whoever saw it), one stops cleanly "
+                + "(LEFT, no failure) and joins again. Prints what the consumer library receives, then cleans up.",
                 "Nothing needs to be set up; it takes about half a minute."})
 final class DemoCommand implements Callable<Integer> {
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
-    private static final String[] NAMES = {"node-a", "node-b", "node-c"};
+    /** How long the demo waits to show that nothing more comes: longer than a suspicion and a few gossip rounds. */
+    static final Duration QUIET = Duration.ofSeconds(3);
+    private static final String[] NAMES = {"node-a", "node-b", "node-c", "node-d"};
 
     @CommandLine.ParentCommand
     PulseCommand parent;
@@ -64,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
             try {
                 tell(kafka, work, nodes);
             } finally {
-                say("Cleaning up: stopping the nodes (each flushes its outbox to Kafka), then the broker.");
+                say("Cleaning up: each node leaves the cluster and flushes its outbox to Kafka, then the broker stops.");
                 for (Sidecar node : nodes) {
                     node.close();
                 }
@@ -76,16 +77,13 @@ final class DemoCommand implements Callable<Integer> {
         return PulseCommand.OK;
     }
 
-    /** The story itself: three nodes, one stopped and started again, as the consumer sees it. */
+    /** The story itself, as the consumer sees it. */
     private void tell(EmbeddedKafka kafka, Path work, List<Sidecar> nodes) throws Exception {
         int[] ports = freeUdpPorts(NAMES.length);
-        say("Starting three Pulse nodes on 127.0.0.1, each probing the other two every "
-                + Durations.format(DetectorConfig.DEFAULT_PROBE_INTERVAL) + ":");
+        String seed = "127.0.0.1:" + ports[0];
+        say("Starting a cluster of four Pulse nodes on 127.0.0.1: node-a founds it, the others join through node-a.");
         for (int i = 0; i < NAMES.length; i++) {
             say("  " + NAMES[i] + " = 127.0.0.1:" + ports[i]);
-        }
-        for (int i = 0; i < NAMES.length; i++) {
-            nodes.add(startNode(i, ports, kafka, work));
         }
         EventPrinter printer = new EventPrinter(out, false);
         say("A consumer (io.pulse.consumer.PulseConsumer) reads pulse.failures and pulse.status; what it receives:");
@@ -102,41 +100,59 @@ final class DemoCommand implements Callable<Integer> {
                 })
                 .build()) {
             consumer.start();
-            String c = "127.0.0.1:" + ports[2];
-            await("every node to see the other two ALIVE", events -> count(events, StatusChange.class,
-                    s -> s.getCurrent() == NodeState.ALIVE && s.getPrevious() == NodeState.PENDING) >= 6);
-            say("All three nodes see each other ALIVE.");
-            say("Stopping node-c (" + c + "): its socket closes and it answers nothing, as if it had crashed.");
+            for (int i = 0; i < NAMES.length; i++) {
+                nodes.add(startNode(i, ports, kafka, work, i == 0 ? null : seed));
+            }
+            await("the three joins", events -> count(events, StatusChange.class,
+                    s -> s.getReason() == ChangeReason.JOINED) >= 3);
+            say("One cluster: each join is published once, by the joiner's reporter (the next member on the ring).");
+
+            String d = "127.0.0.1:" + ports[3];
+            say("Killing node-d (" + d + "): it stops dead, as a crash would, without a word to the others.");
             long stopped = System.nanoTime();
+            nodes.remove(3).kill();
+            await("node-d's FailureMessage", events -> count(events, FailureMessage.class, f -> f.getNodeId().equals(d)) >= 1);
+            double seconds = (System.nanoTime() - stopped) / 1e9;
+            Thread.sleep(QUIET.toMillis());
+            FailureMessage failure = first(FailureMessage.class, f -> f.getNodeId().equals(d));
+            say(String.format(java.util.Locale.ROOT, "%d FailureMessage for one crash, %.1f s after the kill: declared "
+                    + "by %s after %d member(s) suspected node-d; every member agrees, one published it.",
+                    count(received, FailureMessage.class, f -> f.getNodeId().equals(d)), seconds,
+                    failure.getDeclaredBy(), failure.getConfirmations()));
+
+            String c = "127.0.0.1:" + ports[2];
+            say("Stopping node-c (" + c + ") cleanly, as SIGTERM does: it announces LEFT before it goes.");
             nodes.remove(2).close();
-            await("node-a and node-b to declare node-c DEAD", events -> count(events, FailureMessage.class,
-                    f -> f.getNodeId().equals(c)) >= 2);
-            say(String.format(java.util.Locale.ROOT, "node-a and node-b declared node-c DEAD; the consumer had both "
-                    + "FailureMessages %.1f s after the stop (direct probe, retries, indirect probes through the "
-                    + "other peer, SUSPECT, suspicion timeout, DEAD).", (System.nanoTime() - stopped) / 1e9));
-            say("Starting node-c again on the same port (a new incarnation). DEAD nodes are probed every "
-                    + Durations.format(DetectorConfig.DEFAULT_DEAD_PROBE_INTERVAL) + " ...");
-            nodes.add(startNode(2, ports, kafka, work));
-            await("node-a and node-b to see node-c ALIVE again", events -> count(events, StatusChange.class,
-                    s -> s.getNodeId().equals(c) && s.getPrevious() == NodeState.DEAD && s.getCurrent() == NodeState.ALIVE) >= 2);
-            say("node-c has recovered: DEAD -> ALIVE is an event too, on the compacted status topic.");
+            await("node-c's LEFT", events -> count(events, StatusChange.class,
+                    s -> s.getNodeId().equals(c) && s.getCurrent() == NodeState.LEFT) >= 1);
+            Thread.sleep(QUIET.toMillis());
+            say(count(received, FailureMessage.class, f -> f.getNodeId().equals(c)) == 0
+                    ? "node-c LEFT: a deploy or a scale-down is not an outage, so no FailureMessage and no page."
+                    : "node-c LEFT, but a FailureMessage came too: that is a bug, please report it.");
+
+            say("Starting node-c again on the same port: a new incarnation joins through node-a.");
+            nodes.add(startNode(2, ports, kafka, work, seed));
+            await("node-c to join again", events -> count(events, StatusChange.class,
+                    s -> s.getNodeId().equals(c) && s.getPrevious() == NodeState.LEFT && s.getCurrent() == NodeState.ALIVE) >= 1);
+            say("node-c is back: LEFT -> ALIVE (JOINED), on the compacted status topic like every change.");
         }
     }
 
-    private Sidecar startNode(int index, int[] ports, EmbeddedKafka kafka, Path work) {
+    private Sidecar startNode(int index, int[] ports, EmbeddedKafka kafka, Path work, String seed) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put(SidecarSettings.NODE_BIND, "127.0.0.1:" + ports[index]);
-        List<String> peers = new ArrayList<>();
-        for (int i = 0; i < ports.length; i++) {
-            if (i != index) {
-                peers.add("127.0.0.1:" + ports[i]);
-            }
+        settings.put(SidecarSettings.CLUSTER_ENABLED, "true");
+        if (seed != null) {
+            settings.put(SidecarSettings.CLUSTER_JOIN, seed);
         }
-        settings.put(SidecarSettings.TARGETS, String.join(",", peers));
         settings.put(SidecarSettings.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         settings.put(SidecarSettings.OUTBOX_DIR, work.resolve(NAMES[index]).toString());
         settings.put(SidecarSettings.HTTP_ENABLED, "false");
         return Sidecar.start(ConfigLoader.load(null, Map.of(), settings));
+    }
+
+    private synchronized <T> T first(Class<T> type, Predicate<T> test) {
+        return received.stream().filter(type::isInstance).map(type::cast).filter(test).findFirst().orElseThrow();
     }
 
     private synchronized void record(Object event) {

@@ -36,9 +36,11 @@ final class EventPrinter {
             line("failure", f);
             return;
         }
+        String evidence = f.getDeclaredBy() != null
+                ? "cluster verdict: declared by " + f.getDeclaredBy() + ", " + f.getConfirmations() + " suspecter(s), "
+                : "after " + f.getRetryAttempts() + " retries, indirect probes via " + f.getIndirectPeers() + ", ";
         row(f.getDetectedAt(), "FAILURE", f.getNodeId(), "declared " + f.getState(), f.getObserver(),
-                "after " + f.getRetryAttempts() + " retries, indirect probes via " + f.getIndirectPeers()
-                        + ", last contact " + (f.getLastConnected() == null ? "never" : f.getLastConnected()));
+                evidence + "last contact " + (f.getLastConnected() == null ? "never" : f.getLastConnected()));
     }
 
     synchronized void status(StatusChange c) {
@@ -47,7 +49,8 @@ final class EventPrinter {
             return;
         }
         row(c.getAt(), "STATUS", c.getNodeId(), c.getPrevious() + " -> " + c.getCurrent(), c.getObserver(),
-                c.getReason() + (c.getSrttMicros() == null ? "" : String.format(Locale.ROOT, ", srtt %.2f ms", c.getSrttMicros() / 1000.0))
+                c.getReason() + (c.getDeclaredBy() == null || c.getDeclaredBy().equals(c.getNodeId()) ? ""
+                        : " (by " + c.getDeclaredBy() + ")") + (c.getSrttMicros() == null ? "" : String.format(Locale.ROOT, ", srtt %.2f ms", c.getSrttMicros() / 1000.0))
                         + ", " + c.getLostProbes() + "/" + c.getTotalProbes() + " probes lost");
     }
 
