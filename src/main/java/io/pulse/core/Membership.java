@@ -94,17 +94,29 @@ final class Membership {
 
     // ---- lifecycle ----
 
-    void start(List<InetSocketAddress> seedAddresses) {
+    /** {@code join}: look for the cluster through the seeds (some may come later, {@link #addSeeds}); else found it. */
+    void start(List<InetSocketAddress> seedAddresses, boolean join) {
         running = true;
         ring.add(self);
-        seeds = seedAddresses.stream().filter(a -> !a.equals(self.address)).toList();
+        seeds = seedAddresses.stream().filter(a -> !a.equals(self.address)).distinct().toList();
         observer.start();
         scheduleGossip();
         schedulePushPull();
-        if (!seeds.isEmpty()) {
+        if (join) {
             joining = true;
             joinTick();
         }
+    }
+
+    /** Seeds whose names resolved late; the next join attempt tries them too. */
+    void addSeeds(List<InetSocketAddress> more) {
+        List<InetSocketAddress> all = new ArrayList<>(seeds);
+        for (InetSocketAddress seed : more) {
+            if (!seed.equals(self.address) && !all.contains(seed)) {
+                all.add(seed);
+            }
+        }
+        seeds = List.copyOf(all);
     }
 
     /** Announces LEFT; probing stops, gossip goes on until the driver stops this member. */

@@ -233,6 +233,15 @@ public final class PulseCore {
      * @throws IllegalStateException if cluster mode was started already
      */
     public void startCluster(ClusterConfig clusterConfig, InetSocketAddress self, List<InetSocketAddress> seeds) {
+        startCluster(clusterConfig, self, seeds, !seeds.isEmpty());
+    }
+
+    /**
+     * {@link #startCluster(ClusterConfig, InetSocketAddress, List)}, joining even with no seed yet
+     * when {@code join} is true: the driver adds seeds whose names resolve later with {@link #addSeeds}.
+     */
+    public void startCluster(ClusterConfig clusterConfig, InetSocketAddress self, List<InetSocketAddress> seeds,
+                             boolean join) {
         Objects.requireNonNull(clusterConfig, "clusterConfig");
         Objects.requireNonNull(self, "self");
         Objects.requireNonNull(seeds, "seeds");
@@ -246,7 +255,7 @@ public final class PulseCore {
                 responder, self);
         detector.probeOnly(membership::probes);
         try {
-            membership.start(seeds);
+            membership.start(seeds, join);
         } finally {
             deliverEvents();
         }
@@ -254,6 +263,11 @@ public final class PulseCore {
 
     public boolean clustered() {
         return membership != null;
+    }
+
+    /** More seeds for a member that is still joining (their host names resolved late). */
+    public void addSeeds(List<InetSocketAddress> seeds) {
+        requireCluster().addSeeds(List.copyOf(seeds));
     }
 
     /** Announces a clean stop (LEFT) to the cluster; see {@link #leaveDisseminated()}. */

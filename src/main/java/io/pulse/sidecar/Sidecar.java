@@ -152,7 +152,7 @@ public final class Sidecar implements AutoCloseable {
         try {
             engine.startCluster(cluster.config(), advertise, cluster.join());
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(SidecarSettings.CLUSTER_JOIN + ": " + e.getMessage());
+            throw new ConfigurationException(SidecarSettings.CLUSTER_ADVERTISE + ": " + e.getMessage());
         }
         this.leaveTimeout = cluster.leaveTimeout();
         if (!cluster.join().isEmpty()) {

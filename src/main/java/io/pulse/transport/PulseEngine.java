@@ -84,6 +84,8 @@ public final class PulseEngine implements AutoCloseable {
      * took the monitor from 0.95-0.98 to 0.91-0.93 of the responders' CPU (UdpLoadHarness, 3 runs each).
      */
     static final int DATAGRAMS_PER_READ = 16;
+    /** How often a cluster seed whose host name did not resolve is looked up again. */
+    static final Duration SEED_RESOLVE_RETRY = Duration.ofSeconds(5);
     private static final System.Logger LOG = System.getLogger(PulseEngine.class.getName());
 
     private final Clock clock;
@@ -249,7 +251,11 @@ public final class PulseEngine implements AutoCloseable {
      *
      * @param advertise the address other members reach this one at; null: the bound address, or
      *                  this host's address with the bound port when bound to a wildcard address
-     * @throws IllegalArgumentException if a seed's host cannot be resolved
+     * A seed whose host name does not resolve yet (its container is not up, say) is tried again
+     * every {@link #SEED_RESOLVE_RETRY} until it does, off the event loop; it never makes this
+     * member found a cluster of its own.
+     *
+     * @throws IllegalArgumentException if a seed is not host:port, or {@code advertise} does not resolve
      * @throws IllegalStateException if cluster mode was started already
      */
     public void startCluster(ClusterConfig config, InetSocketAddress advertise, List<String> seeds) {
@@ -258,12 +264,47 @@ public final class PulseEngine implements AutoCloseable {
         if (self.isUnresolved()) {
             self = resolve(NodeId.of(self.getHostString(), self.getPort()));
         }
+        List<NodeId> seedIds = seeds.stream().map(NodeId::parse).toList();
         List<InetSocketAddress> resolved = new java.util.ArrayList<>();
-        for (String seed : seeds) {
-            resolved.add(resolve(NodeId.parse(seed)));
+        List<NodeId> unresolved = new java.util.ArrayList<>();
+        for (NodeId seed : seedIds) {
+            try {
+                resolved.add(resolve(seed));
+            } catch (IllegalArgumentException e) {
+                unresolved.add(seed);
+            }
         }
         InetSocketAddress member = self;
-        run(() -> core.startCluster(config, member, resolved));
+        run(() -> core.startCluster(config, member, resolved, !seedIds.isEmpty()));
+        if (!unresolved.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "cluster seed(s) " + unresolved + " do not resolve yet; trying again every "
+                    + SEED_RESOLVE_RETRY.toSeconds() + " s");
+            resolveLater(unresolved);
+        }
+    }
+
+    /** Resolves {@code seeds} off the loop, every {@link #SEED_RESOLVE_RETRY}, handing each to the core as it resolves. */
+    private void resolveLater(List<NodeId> seeds) {
+        loop.schedule(() -> java.util.concurrent.CompletableFuture.runAsync(() -> {
+            List<InetSocketAddress> found = new java.util.ArrayList<>();
+            List<NodeId> still = new java.util.ArrayList<>();
+            for (NodeId seed : seeds) {
+                try {
+                    found.add(resolve(seed));
+                } catch (IllegalArgumentException e) {
+                    still.add(seed);
+                }
+            }
+            if (!channel.isOpen()) {
+                return;
+            }
+            if (!found.isEmpty()) {
+                run(() -> core.addSeeds(found));
+            }
+            if (!still.isEmpty()) {
+                resolveLater(still);
+            }
+        }), SEED_RESOLVE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private InetSocketAddress defaultAdvertise() {

@@ -60,7 +60,7 @@ class DeploymentIT {
 
     @Test
     @SuppressWarnings("unchecked")
-    void composeRunsKafkaInKraftModeThreeSidecarsWatchingEachOtherAndATail() throws Exception {
+    void composeRunsKafkaInKraftModeAClusterOfThreeSidecarsAndATail() throws Exception {
         Map<String, Object> kafka = service("kafka");
         assertTrue(String.valueOf(kafka.get("image")).startsWith("apache/kafka:"), kafka.toString());
         Map<String, Object> env = (Map<String, Object>) kafka.get("environment");
@@ -75,7 +75,9 @@ class DeploymentIT {
             assertEquals(name + ":7946", sidecarEnv.get("PULSE_NODE_ID"));
             List<String> peers = new ArrayList<>(SIDECARS);
             peers.remove(name);
-            assertEquals(String.join(",", peers.stream().map(p -> p + ":7946").toList()), sidecarEnv.get("PULSE_TARGETS"));
+            assertEquals("true", sidecarEnv.get("PULSE_CLUSTER_ENABLED"));
+            assertEquals(String.join(",", peers.stream().map(p -> p + ":7946").toList()), sidecarEnv.get("PULSE_CLUSTER_JOIN"));
+            assertEquals(name + ":7946", sidecarEnv.get("PULSE_CLUSTER_ADVERTISE"));
             assertEquals("service_healthy", ((Map<String, Map<String, Object>>) sidecar.get("depends_on")).get("kafka").get("condition"));
         }
         assertEquals(service("pulse-1").get("image"), service("tail").get("image"), "tail runs the image the sidecars build");
@@ -106,6 +108,7 @@ class DeploymentIT {
                 assertEquals(0, run.awaitExit(Duration.ofSeconds(60)), run.transcript());
                 String out = run.output();
                 assertTrue(out.contains("node.id = " + name + ":7946   (environment PULSE_NODE_ID)\n"), out);
+                assertTrue(out.contains("cluster.enabled = true   (environment PULSE_CLUSTER_ENABLED)\n"), out);
                 assertTrue(out.contains("kafka.bootstrap.servers = kafka:9092   (" + CONFIG + ")\n"), out);
                 assertTrue(out.contains("http.bind = 0.0.0.0:8946   (" + CONFIG + ")\n"), out);
                 assertTrue(out.contains("outbox.dir = /var/lib/pulse/outbox   (" + CONFIG + ")\n"), out);

@@ -101,4 +101,11 @@ class ClusterEngineIT {
         Eventually.await("join attempts", () -> lonely.clusterStats().joinAttempts(), n -> n >= 2, LIMIT);
         assertEquals(false, lonely.clusterStats().joined());
     }
+
+    @Test
+    void aSeedThatDoesNotResolveYetNeitherFailsTheStartNorFoundsACluster() throws InterruptedException {
+        PulseEngine waiting = member(List.of("pulse-seed.invalid:7946"));
+        Eventually.await("join attempts", () -> waiting.clusterStats().joinAttempts(), n -> n >= 2, LIMIT);
+        assertEquals(false, waiting.clusterStats().joined(), "still looking for its cluster, not founding one");
+    }
 }
