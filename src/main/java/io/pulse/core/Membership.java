@@ -599,6 +599,10 @@ final class Membership {
         return self.incarnation;
     }
 
+    int localHealthMultiplier() {
+        return observer.localHealthMultiplier();
+    }
+
     List<MemberStatus> members() {
         List<MemberStatus> all = new ArrayList<>(members.size() + 1);
         all.add(new MemberStatus(self.id, self.state, self.incarnation, self.since, self.id, true, false, false));

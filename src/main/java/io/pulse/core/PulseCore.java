@@ -192,10 +192,12 @@ public final class PulseCore {
     /**
      * The local health multiplier (see {@link DetectorConfig}): 1 while the monitor's view is
      * trusted, up to {@link DetectorConfig#localHealthMaxMultiplier()} while indirect phases go
-     * unanswered; probe timeouts and intervals are stretched by it.
+     * unanswered; probe timeouts and intervals are stretched by it. In cluster mode, the larger of
+     * the static targets' and the cluster observer's.
      */
     public int localHealthMultiplier() {
-        return detector.localHealthMultiplier();
+        return membership == null ? detector.localHealthMultiplier()
+                : Math.max(detector.localHealthMultiplier(), membership.localHealthMultiplier());
     }
 
     public int targetCount() {

@@ -1,0 +1,130 @@
+package io.pulse.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** One member's merge rules, driven message by message: what it believes, refutes and sends. */
+class MembershipTest {
+    private final ManualClock clock = new ManualClock();
+    private final List<Message> sent = new ArrayList<>();
+    private final List<StatusChange> changes = new ArrayList<>();
+    private final InetSocketAddress self = address(1);
+    private final InetSocketAddress peer = address(2);
+    private final PulseCore core = new PulseCore(DetectorConfig.builder().randomSeed(1).build(), clock, 1000,
+            new PulseCore.Output() {
+                @Override
+                public void send(InetSocketAddress to, Message message) {
+                    sent.add(message);
+                }
+
+                @Override
+                public void statusChanged(StatusChange change) {
+                    changes.add(change);
+                }
+            });
+
+    static InetSocketAddress address(int last) {
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(new byte[] {10, 0, 0, (byte) last}), 7946);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void founded() {
+        core.startResponding();
+        core.startCluster(ClusterConfig.defaults(), self, List.of());
+    }
+
+    private void gossip(MemberUpdate... updates) {
+        core.onMessage(peer, new Message.Gossip(1, List.of(updates)));
+    }
+
+    private MemberStatus member(InetSocketAddress address) {
+        return core.members().stream().filter(m -> m.id().toString().equals(address.getAddress().getHostAddress() + ":7946"))
+                .findFirst().orElse(null);
+    }
+
+    @Test
+    void anIncarnationFarBeyondTheWallClockIsNotBelieved() {
+        founded();
+        long tomorrowAndMore = clock.epochNanos() / 1_000_000 + Duration.ofDays(2).toMillis();
+        gossip(new MemberUpdate(peer, NodeState.ALIVE, tomorrowAndMore, peer));
+        assertEquals(null, member(peer));
+        assertEquals(1, core.clusterStats().implausibleIncarnations());
+        gossip(new MemberUpdate(self, NodeState.SUSPECT, Long.MAX_VALUE, peer));
+        assertEquals(1000, core.incarnation(), "no refutation of a suspicion nobody can hold");
+    }
+
+    @Test
+    void aSuspicionOfThisMemberIsRefutedWithAHigherIncarnation() {
+        founded();
+        gossip(new MemberUpdate(peer, NodeState.ALIVE, 5, peer));
+        sent.clear();
+        gossip(new MemberUpdate(self, NodeState.SUSPECT, 1000, peer));
+        assertEquals(1001, core.incarnation());
+        assertEquals(1, core.clusterStats().refutations());
+        clock.advance(ClusterConfig.DEFAULT_GOSSIP_INTERVAL);
+        core.tick();
+        MemberUpdate refutation = sent.stream().filter(m -> m instanceof Message.Gossip).map(m -> (Message.Gossip) m)
+                .flatMap(g -> g.updates().stream()).filter(u -> u.member().equals(self)).findFirst().orElseThrow();
+        assertEquals(new MemberUpdate(self, NodeState.ALIVE, 1001, self), refutation);
+        // An older suspicion, of the incarnation just left behind, changes nothing.
+        gossip(new MemberUpdate(self, NodeState.SUSPECT, 1000, peer));
+        assertEquals(1001, core.incarnation());
+    }
+
+    @Test
+    void stateOrderFollowsIncarnations() {
+        founded();
+        gossip(new MemberUpdate(peer, NodeState.ALIVE, 5, peer));
+        gossip(new MemberUpdate(peer, NodeState.SUSPECT, 4, address(3)));
+        assertEquals(NodeState.ALIVE, member(peer).state(), "a suspicion of an older incarnation is stale");
+        gossip(new MemberUpdate(peer, NodeState.SUSPECT, 5, address(3)));
+        assertEquals(NodeState.SUSPECT, member(peer).state());
+        gossip(new MemberUpdate(peer, NodeState.ALIVE, 5, peer));
+        assertEquals(NodeState.SUSPECT, member(peer).state(), "ALIVE must carry a higher incarnation to refute");
+        gossip(new MemberUpdate(peer, NodeState.ALIVE, 6, peer));
+        assertEquals(NodeState.ALIVE, member(peer).state());
+        gossip(new MemberUpdate(peer, NodeState.LEFT, 6, peer));
+        assertEquals(NodeState.LEFT, member(peer).state());
+        gossip(new MemberUpdate(peer, NodeState.DEAD, 6, address(3)));
+        assertEquals(NodeState.LEFT, member(peer).state(), "a member that left does not die");
+        gossip(new MemberUpdate(address(9), NodeState.DEAD, 3, peer));
+        assertEquals(null, member(address(9)), "news of the end of a member never known here");
+    }
+
+    @Test
+    void aStaticMonitorCountsClusterMessagesItCannotUse() {
+        core.startResponding();
+        gossip(new MemberUpdate(peer, NodeState.ALIVE, 5, peer));
+        core.onMessage(peer, new Message.Piggybacked(new Message.Ping(7, 1), List.of(new MemberUpdate(peer, NodeState.ALIVE, 5, peer))));
+        assertEquals(2, core.counters().unexpectedClusterMessages());
+        assertInstanceOf(Message.Ack.class, sent.get(0), "the PING under the news is answered all the same");
+        assertThrows(IllegalStateException.class, core::members);
+    }
+
+    @Test
+    void theFirstMemberFoundsAndAJoinerIsAnsweredWithItsView() {
+        founded();
+        core.onMessage(peer, new Message.Sync(9, true, 0, 1, List.of(new MemberUpdate(peer, NodeState.ALIVE, 5, peer))));
+        assertEquals(NodeState.ALIVE, member(peer).state());
+        Message.Sync reply = sent.stream().filter(m -> m instanceof Message.Sync).map(m -> (Message.Sync) m)
+                .findFirst().orElseThrow();
+        assertEquals(false, reply.replyWanted());
+        assertTrue(reply.members().contains(new MemberUpdate(self, NodeState.ALIVE, 1000, self)), reply.toString());
+        assertTrue(core.clusterStats().joined());
+        StatusChange joined = changes.get(0);
+        assertEquals(StatusChange.Reason.JOINED, joined.reason(), "this member is the joiner's reporter: the only other one");
+    }
+}
