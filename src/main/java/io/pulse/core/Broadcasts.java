@@ -33,9 +33,15 @@ final class Broadcasts {
     private final TreeSet<Entry> queue = new TreeSet<>((a, b) -> a.transmits != b.transmits
             ? Integer.compare(a.transmits, b.transmits) : Long.compare(b.order, a.order));
     private final Map<InetSocketAddress, Entry> byMember = new HashMap<>();
-    /** How often the latest update about each member was sent, kept after it left the queue. */
-    private final Map<InetSocketAddress, Integer> sent = new HashMap<>();
+    /** The member whose news is counted beyond the queue (this node: how far its LEFT went). */
+    private final InetSocketAddress counted;
+    /** How often the latest update about {@link #counted} was sent, kept after it left the queue. */
+    private int countedTransmits;
     private long order;
+
+    Broadcasts(InetSocketAddress counted) {
+        this.counted = counted;
+    }
 
     /** Queues {@code update}, replacing any older news about the same member. */
     void add(MemberUpdate update) {
@@ -46,7 +52,9 @@ final class Broadcasts {
         Entry entry = new Entry(update, order++);
         queue.add(entry);
         byMember.put(update.member(), entry);
-        sent.put(update.member(), 0);
+        if (update.member().equals(counted)) {
+            countedTransmits = 0;
+        }
     }
 
     /**
@@ -73,7 +81,9 @@ final class Broadcasts {
         for (Entry entry : taken) {
             queue.remove(entry);
             entry.transmits++;
-            sent.put(entry.update.member(), entry.transmits);
+            if (entry.update.member().equals(counted)) {
+                countedTransmits = entry.transmits;
+            }
             if (entry.transmits < limit) {
                 queue.add(entry);
             } else {
@@ -92,17 +102,16 @@ final class Broadcasts {
         return queue.size();
     }
 
-    /** How many times the latest update about {@code member} has been sent (0 if none was queued). */
-    int transmits(InetSocketAddress member) {
-        return sent.getOrDefault(member, 0);
+    /** How many times the latest update about the counted member has been sent (0 if none was queued). */
+    int countedTransmits() {
+        return countedTransmits;
     }
 
-    /** Forgets a member's news and its count, when the member is reaped. */
+    /** Forgets a member's news, when the member is reaped. */
     void forget(InetSocketAddress member) {
         Entry old = byMember.remove(member);
         if (old != null) {
             queue.remove(old);
         }
-        sent.remove(member);
     }
 }

@@ -46,7 +46,7 @@ final class Membership {
     private final Map<NodeId, Member> byId = new HashMap<>();
     private final Ring ring = new Ring();
     private final List<Member> dead = new ArrayList<>();
-    private final Broadcasts broadcasts = new Broadcasts();
+    private final Broadcasts broadcasts;
     private final Detector observer;
     private final Map<NodeId, Member> subjects = new LinkedHashMap<>();
     private List<InetSocketAddress> seeds = List.of();
@@ -83,6 +83,7 @@ final class Membership {
         this.responder = responder;
         this.random = new SplittableRandom(detectorConfig.randomSeed() ^ 0x5DEECE66DL);
         this.self = new Member(selfAddress);
+        this.broadcasts = new Broadcasts(selfAddress);
         self.state = NodeState.ALIVE;
         self.incarnation = responder.incarnation();
         self.origin = selfAddress;
@@ -138,7 +139,7 @@ final class Membership {
     /** True once the LEFT news went out to as many members as a gossip round reaches (or there is nobody to tell). */
     boolean leaveDisseminated() {
         return leaving && (ring.size() == 0
-                || broadcasts.transmits(self.address) >= Math.min(config.gossipFanout(), ring.size()));
+                || broadcasts.countedTransmits() >= Math.min(config.gossipFanout(), ring.size()));
     }
 
     void stop() {
@@ -161,6 +162,12 @@ final class Membership {
     void onSync(InetSocketAddress from, Message.Sync sync) {
         syncsReceived++;
         for (MemberUpdate update : sync.members()) {
+            if (update.state() == NodeState.DEAD) {
+                // Another member's view is no verdict here: its DEAD, perhaps from the far side of a
+                // partition that just healed, is a suspicion, which a live member refutes (memberlist's
+                // mergeState does the same).
+                update = new MemberUpdate(update.member(), NodeState.SUSPECT, update.incarnation(), update.origin());
+            }
             // A member introducing itself (a join) is news; a reply, and the rest, is state transfer.
             apply(update, sync.replyWanted() && update.member().equals(from));
         }
@@ -250,6 +257,13 @@ final class Membership {
                 }
             }
             case DEAD -> {
+                Member declarer = members.get(update.origin());
+                if (declarer != null && !declarer.live() && m.live()) {
+                    // Declared by a member this one holds DEAD or LEFT: a verdict from the other side
+                    // of a partition, or from the past. Only a suspicion here, which a live member refutes.
+                    apply(new MemberUpdate(update.member(), NodeState.SUSPECT, inc, update.origin()), announce);
+                    return;
+                }
                 if (m.live() && inc >= m.incarnation) {
                     m.incarnation = inc;
                     setState(m, NodeState.DEAD, update.origin(), StatusChange.Reason.SUSPICION_TIMEOUT);

@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 /** What every benchmark prints about the machine it ran on, and its {@code --key value} flags. */
-final class Machine {
+public final class Machine {
     private Machine() {
     }
 
     /** The CPU's model name from /proc/cpuinfo, or the architecture where it cannot be read. */
-    static String cpuModel() {
+    public static String cpuModel() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                     .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(System.getProperty("os.arch"));
@@ -24,7 +24,7 @@ final class Machine {
     }
 
     /** The 1, 5 and 15 minute load averages, or "n/a". */
-    static String loadAverage() {
+    public static String loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return fields[0] + " " + fields[1] + " " + fields[2];
@@ -34,7 +34,7 @@ final class Machine {
     }
 
     /** {@code --key value} pairs, each key one of {@code known}; anything else throws with {@code usage}. */
-    static Map<String, String> options(String[] args, List<String> known, String usage) {
+    public static Map<String, String> options(String[] args, List<String> known, String usage) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String key = args[i].startsWith("--") ? args[i].substring(2) : null;
