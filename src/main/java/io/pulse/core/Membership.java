@@ -171,8 +171,8 @@ final class Membership {
             // A member introducing itself (a join) is news; a reply, and the rest, is state transfer.
             apply(update, sync.replyWanted() && update.member().equals(from));
         }
-        if (joining && !sync.replyWanted()) {
-            joining = false;
+        if (joining && !sync.replyWanted() && sync.page() == sync.pages() - 1) {
+            joining = false; // the whole view arrived (an earlier page lost: the view comes again by push-pull)
             TimerQueue.cancel(joinTimer);
         }
         if (sync.replyWanted() && sync.page() == 0 && running) {
@@ -223,7 +223,11 @@ final class Membership {
             members.put(m.address, m);
             byId.put(m.id, m);
             m.incarnation = inc;
-            setState(m, NodeState.ALIVE, update.origin(), announce ? StatusChange.Reason.JOINED : null);
+            // A member new here is a join to report (if this member is its reporter), unless this
+            // member is itself still taking in the cluster's view: then it is state transfer. A
+            // member that missed the join's gossip and learns it from a later view reports it too:
+            // better twice (the event id is the same, consumers keep one) than never.
+            setState(m, NodeState.ALIVE, update.origin(), announce || !joining ? StatusChange.Reason.JOINED : null);
             // Spread it even when it came in a view (push-pull): those who learned it so would
             // otherwise let the news of a join die out.
             broadcasts.add(update);
