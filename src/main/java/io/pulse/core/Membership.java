@@ -358,6 +358,13 @@ final class Membership {
         if (m.suspicion != suspicion || m.state != NodeState.SUSPECT || !running || leaving) {
             return;
         }
+        if (suspicion.suspecters() < 2 && expectedConfirmations() >= 1) {
+            // One member's word alone evicts nobody while another could confirm it (Rapid's rule that
+            // one sick observer cannot evict a healthy node): a member cut off from the rest suspects
+            // everyone it watches, alone, and must not publish their deaths. A confirmation that comes
+            // later re-arms the timer, whose deadline has passed: DEAD follows at once.
+            return;
+        }
         declaredDead++;
         apply(new MemberUpdate(m.address, NodeState.DEAD, m.incarnation, self.address), true);
     }

@@ -198,4 +198,22 @@ class ClusterSimulationTest {
         assertEquals(1, failures.size(), "one FailureMessage for the target: " + failures);
         assertTrue(primary.failures.stream().noneMatch(f -> f.node().equals(target.id)));
     }
+
+    @Test
+    void aMemberCutOffFromAllDeclaresNobodyDeadAndIsDeclaredDeadOnce() {
+        SimulatedNetwork net = new SimulatedNetwork(9);
+        List<SimulatedNetwork.Node> nodes = cluster(net, 20, 900);
+        net.run(Duration.ofSeconds(10));
+        SimulatedNetwork.Node isolated = nodes.get(7);
+        for (SimulatedNetwork.Node other : nodes) {
+            if (other != isolated) {
+                net.cut(isolated, other);
+            }
+        }
+        net.run(Duration.ofSeconds(30));
+        assertEquals(List.of(), isolated.failures, "alone, its suspicions have no confirmation: it evicts nobody");
+        assertEquals(0, isolated.core.clusterStats().dead());
+        assertEquals(1, failures(nodes), "the others declare the isolated member DEAD, once");
+        assertEquals(isolated.id, nodes.stream().flatMap(n -> n.failures.stream()).findFirst().orElseThrow().node());
+    }
 }
