@@ -491,8 +491,17 @@ final class Membership {
 
     private void subjectAnswered(StatusChange change) {
         Member m = subjects.get(change.node());
-        if (m != null && change.current() == NodeState.ALIVE && change.incarnation() > m.incarnation) {
+        if (m == null || change.current() != NodeState.ALIVE) {
+            return;
+        }
+        if (change.incarnation() > m.incarnation) {
             apply(new MemberUpdate(m.address, NodeState.ALIVE, change.incarnation(), m.address), true);
+        } else if (m.state == NodeState.SUSPECT && running && !leaving) {
+            // It answers, yet is suspected at the incarnation it answers with: it has not heard of the
+            // suspicion (the news was lost, or this member was cut off when it went out). Tell it
+            // again, so that it refutes instead of running out the suspicion.
+            output.send(m.address, new Message.Gossip(sequences.next(), List.of(m.update())));
+            gossipSent++;
         }
     }
 

@@ -37,6 +37,8 @@ final class E2eCluster implements AutoCloseable {
     static final int VICTIM_START_ATTEMPTS = 5;
 
     final int size;
+    /** Cluster mode: the nodes are members of one group, joined through {@link #seeds}; null: static full mesh. */
+    final int[] seeds;
     final int[] ports;
     final int victimPort;
     final String victimId;
@@ -49,9 +51,10 @@ final class E2eCluster implements AutoCloseable {
     private final Path work;
     private int victimStarts;
 
-    private E2eCluster(int size, int[] ports, EmbeddedKafka kafka, E2eEvents events, E2eChild host, E2eChild victim,
-                       Path work) {
+    private E2eCluster(int size, int[] ports, int[] seeds, EmbeddedKafka kafka, E2eEvents events, E2eChild host,
+                       E2eChild victim, Path work) {
         this.size = size;
+        this.seeds = seeds;
         this.ports = ports;
         this.victimPort = ports[size - 1];
         this.victimId = id(victimPort);
@@ -67,6 +70,18 @@ final class E2eCluster implements AutoCloseable {
     }
 
     static E2eCluster start(int size, Path work) throws Exception {
+        return start(size, work, false, false);
+    }
+
+    /** The cluster members' seeds: the first {@value #SEEDS} ports (never the victim's, for N > 3). */
+    static final int SEEDS = 3;
+
+    /**
+     * @param cluster  cluster mode: members of one group instead of a full mesh of static targets
+     * @param joinOnly cluster mode only: every node in the hosts' JVM and none started before
+     *                 {@code startall} (a join storm); no victim
+     */
+    static E2eCluster start(int size, Path work, boolean cluster, boolean joinOnly) throws Exception {
         Files.createDirectories(work);
         EmbeddedKafka kafka = EmbeddedKafka.create(Map.of("log.message.timestamp.type", "LogAppendTime"));
         E2eEvents events = null;
@@ -76,15 +91,25 @@ final class E2eCluster implements AutoCloseable {
             events = E2eEvents.start(kafka.bootstrapServers());
             int[] ports = freeUdpPorts(size);
             String all = Arrays.stream(ports).mapToObj(Integer::toString).collect(Collectors.joining(","));
-            String hosted = Arrays.stream(ports, 0, size - 1).mapToObj(Integer::toString)
+            String hosted = Arrays.stream(ports, 0, joinOnly ? size : size - 1).mapToObj(Integer::toString)
                     .collect(Collectors.joining(","));
             int victimPort = ports[size - 1];
-            host = E2eChild.start("nodes", HOST_JVM, List.of(kafka.bootstrapServers(),
-                    work.resolve("outbox").toString(), all, hosted, Integer.toString(victimPort)),
-                    work.resolve("nodes.log"));
-            E2eCluster cluster = new E2eCluster(size, ports, kafka, events, host, null, work);
-            cluster.startVictim();
-            return cluster;
+            int[] seeds = cluster ? Arrays.copyOf(ports, Math.min(SEEDS, size)) : null;
+            List<String> args = new ArrayList<>(List.of(kafka.bootstrapServers(),
+                    work.resolve("outbox").toString(), all, hosted, Integer.toString(victimPort)));
+            if (cluster) {
+                args.addAll(List.of("cluster", Arrays.stream(seeds).mapToObj(Integer::toString)
+                        .collect(Collectors.joining(","))));
+                if (joinOnly) {
+                    args.add("defer");
+                }
+            }
+            host = E2eChild.start("nodes", hostJvm(size), args, work.resolve("nodes.log"));
+            E2eCluster result = new E2eCluster(size, ports, seeds, kafka, events, host, null, work);
+            if (!joinOnly) {
+                result.startVictim();
+            }
+            return result;
         } catch (Exception | Error e) {
             if (host != null) {
                 host.close();
@@ -97,14 +122,28 @@ final class E2eCluster implements AutoCloseable {
         }
     }
 
+    /** The hosts' JVM heap: 1 GiB as before up to 50 nodes, more for the cluster mode's larger N. */
+    static List<String> hostJvm(int size) {
+        return size <= 50 ? HOST_JVM : List.of("-Xmx" + Math.max(1, (size * 12 + 1023) / 1024) + "g");
+    }
+
+    boolean clusterMode() {
+        return seeds != null;
+    }
+
     /** (Re)starts the victim's JVM on its port, with a fresh outbox. */
     void startVictim() throws Exception {
         String all = Arrays.stream(ports).mapToObj(Integer::toString).collect(Collectors.joining(","));
         for (int attempt = 1; ; attempt++) {
             try {
-                victim = E2eChild.start("victim", VICTIM_JVM, List.of(kafka.bootstrapServers(),
+                List<String> args = new ArrayList<>(List.of(kafka.bootstrapServers(),
                         work.resolve("outbox-victim-" + (victimStarts++)).toString(), all, Integer.toString(victimPort),
-                        Integer.toString(victimPort)), work.resolve("victim.log"));
+                        Integer.toString(victimPort)));
+                if (clusterMode()) {
+                    args.addAll(List.of("cluster", Arrays.stream(seeds).mapToObj(Integer::toString)
+                            .collect(Collectors.joining(","))));
+                }
+                victim = E2eChild.start("victim", VICTIM_JVM, args, work.resolve("victim.log"));
                 return;
             } catch (IllegalStateException e) { // its port still taken, most likely: see victim.log
                 if (attempt == VICTIM_START_ATTEMPTS) {
@@ -122,6 +161,43 @@ final class E2eCluster implements AutoCloseable {
         victim.ask(command, "OK", E2eChild.ANSWER_LIMIT);
     }
 
+    /** Cluster mode: the JVMs' views summed (members, min and max ALIVE seen by one, SUSPECT, DEAD, LEFT entries). */
+    long[] view() throws InterruptedException {
+        long[] sum = parse(host.ask("view", "VIEW ", E2eChild.ANSWER_LIMIT));
+        if (victim != null) {
+            long[] v = parse(victim.ask("view", "VIEW ", E2eChild.ANSWER_LIMIT));
+            sum[0] += v[0];
+            sum[1] = Math.min(sum[1], v[1]);
+            sum[2] = Math.max(sum[2], v[2]);
+            for (int i = 3; i < 6; i++) {
+                sum[i] += v[i];
+            }
+        }
+        return sum;
+    }
+
+    static long[] parse(String line) {
+        return Arrays.stream(line.trim().split(" ")).mapToLong(Long::parseLong).toArray();
+    }
+
+    /** Cluster mode: every running member sees all {@link #size} members ALIVE (itself included). */
+    boolean clusterAllAlive() throws InterruptedException {
+        long[] v = view();
+        return v[0] == size && v[1] == size;
+    }
+
+    /** Waits until {@link #clusterAllAlive()}, polling every {@code pollMillis}; false after {@code limit}. */
+    boolean awaitClusterAllAlive(Duration limit, long pollMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!clusterAllAlive()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(pollMillis);
+        }
+        return true;
+    }
+
     boolean allAlive() {
         for (int observer : ports) {
             for (int node : ports) {
@@ -134,6 +210,9 @@ final class E2eCluster implements AutoCloseable {
     }
 
     boolean awaitAllAlive(Duration limit) throws InterruptedException {
+        if (clusterMode()) {
+            return awaitClusterAllAlive(limit, 250);
+        }
         return events.await(this::allAlive, limit);
     }
 

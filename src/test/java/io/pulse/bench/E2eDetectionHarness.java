@@ -32,6 +32,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code --measure-s} (steady state before the CPU and heap window, and its length),
  * {@code --loss} (soak loss ratios, comma list; none: no soak), {@code --soak-s}, {@code --soak-nodes}.
  * See {@link E2eCluster} for the JVM layout and {@link E2eReport} for what each figure means.
+ *
+ * <p>{@code --mode cluster} (default {@code static}) runs the same layout in cluster mode instead,
+ * see {@link E2eClusterMode}: per N of {@code --nodes} (default 5,20,50,200) the initial join, the
+ * steady state, {@code --runs} crashes per kind of {@code --modes}, and a rolling restart of
+ * {@code --roll} members (default 10; 0 skips it); then a join storm of each size in {@code --join}
+ * (default 50; none skips it); {@code --blips K --blip-ms T}: K times, the victim silent for T ms
+ * (no crash), counting what is published about anyone. The loss soaks are not run in cluster mode.
  */
 public final class E2eDetectionHarness {
     static final PrintStream OUT = System.out;
@@ -47,8 +54,10 @@ public final class E2eDetectionHarness {
     public static void main(String[] args) throws Exception {
         Logging.configure("text", "warn");
         Map<String, String> options = Machine.options(args,
-                List.of("nodes", "runs", "modes", "warmup-s", "measure-s", "loss", "soak-s", "soak-nodes"),
-                "--nodes 5,20,50 --runs 10 --modes kill,drop --warmup-s 20 --measure-s 30 --loss 0.1,0.2 --soak-s 600 --soak-nodes 20");
+                List.of("nodes", "runs", "modes", "warmup-s", "measure-s", "loss", "soak-s", "soak-nodes", "mode", "roll",
+                        "join", "blips", "blip-ms"),
+                "--nodes 5,20,50 --runs 10 --modes kill,drop --warmup-s 20 --measure-s 30 --loss 0.1,0.2 --soak-s 600 --soak-nodes 20"
+                        + " | --mode cluster --nodes 5,20,50,200 --runs 5 --modes kill,drop --roll 10 --join 50 --blips 0 --blip-ms 1500");
         int runs = Integer.parseInt(options.getOrDefault("runs", "10"));
         List<String> modes = List.of(options.getOrDefault("modes", "kill,drop").split(","));
         Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup-s", "20")));
@@ -60,6 +69,19 @@ public final class E2eDetectionHarness {
         OUT.println("E2eDetectionHarness: " + E2eReport.machine() + "; load average " + Machine.loadAverage());
         OUT.println("detector: DetectorConfig.defaults() = " + describe(DetectorConfig.defaults())
                 + "; work directory " + work);
+        String layout = options.getOrDefault("mode", "static");
+        if (layout.equals("cluster")) {
+            OUT.println("cluster mode: ClusterConfig.defaults() = " + io.pulse.core.ClusterConfig.defaults());
+            try {
+                E2eClusterMode.run(options, work, list(options.getOrDefault("nodes", "5,20,50,200")), runs, modes,
+                        warmup, measure);
+            } finally {
+                delete(work);
+            }
+            System.exit(0);
+        } else if (!layout.equals("static")) {
+            throw new IllegalArgumentException("--mode must be static or cluster, got " + layout);
+        }
         try {
             for (String n : list(options.getOrDefault("nodes", "5,20,50"))) {
                 int size = Integer.parseInt(n);
@@ -229,7 +251,7 @@ public final class E2eDetectionHarness {
         }
     }
 
-    private static List<String> list(String value) {
+    static List<String> list(String value) {
         return value.isBlank() || value.equals("none") ? List.of() : Arrays.asList(value.split(","));
     }
 }

@@ -1,6 +1,7 @@
 package io.pulse.bench;
 
 import io.pulse.consumer.PulseConsumer;
+import io.pulse.events.ChangeReason;
 import io.pulse.events.EventCodec;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.NodeState;
@@ -35,14 +36,22 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * }</pre>
  */
 final class E2eEvents implements AutoCloseable {
-    record Status(String observer, String node, NodeState previous, NodeState current, Instant at, Instant received) {
+    record Status(String observer, String node, NodeState previous, NodeState current, Instant at, Instant received,
+                  ChangeReason reason) {
     }
 
-    record Failure(UUID eventId, String observer, String node, Instant detectedAt, Long srttMicros, Instant received) {
+    record Failure(UUID eventId, String observer, String node, Instant detectedAt, Long srttMicros, Instant received,
+                   String declaredBy, int confirmations) {
+    }
+
+    /** A FailureMessage record as it is in {@code pulse.failures}, duplicates included (the consumer library drops them). */
+    record Raw(UUID eventId, String observer, String node, Instant detectedAt, Instant appended, String declaredBy,
+               int confirmations) {
     }
 
     private final List<Status> statuses = new ArrayList<>();
     private final List<Failure> failures = new ArrayList<>();
+    private final List<Raw> raw = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Latest state of each node as each observer sees it, key observer + " " + node. */
     private final Map<String, NodeState> latest = new ConcurrentHashMap<>();
     private final Map<UUID, Instant> appendedAt = new ConcurrentHashMap<>();
@@ -70,14 +79,14 @@ final class E2eEvents implements AutoCloseable {
 
     private synchronized void received(StatusChange c) {
         statuses.add(new Status(c.getObserver(), c.getNodeId(), c.getPrevious(), c.getCurrent(), c.getAt(),
-                Instant.now()));
+                Instant.now(), c.getReason()));
         latest.put(c.getObserver() + " " + c.getNodeId(), c.getCurrent());
         notifyAll();
     }
 
     private synchronized void received(FailureMessage f) {
         failures.add(new Failure(f.getEventId(), f.getObserver(), f.getNodeId(), f.getDetectedAt(), f.getSrttMicros(),
-                Instant.now()));
+                Instant.now(), f.getDeclaredBy(), f.getConfirmations()));
         notifyAll();
     }
 
@@ -101,6 +110,8 @@ final class E2eEvents implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : raw.poll(Duration.ofMillis(200))) {
                     FailureMessage f = EventCodec.decodeFailure(record.value());
                     appendedAt.put(f.getEventId(), Instant.ofEpochMilli(record.timestamp()));
+                    this.raw.add(new Raw(f.getEventId(), f.getObserver(), f.getNodeId(), f.getDetectedAt(),
+                            Instant.ofEpochMilli(record.timestamp()), f.getDeclaredBy(), f.getConfirmations()));
                 }
             }
         } catch (RuntimeException e) {
@@ -121,6 +132,11 @@ final class E2eEvents implements AutoCloseable {
     /** The broker's append time of a FailureMessage, or null if the plain consumer has not read it yet. */
     Instant appendedAt(UUID eventId) {
         return appendedAt.get(eventId);
+    }
+
+    /** FailureMessage records read from the topic so far, duplicates included. */
+    List<Raw> raw(Predicate<Raw> match) {
+        return raw.stream().filter(match).toList();
     }
 
     synchronized List<Status> statuses(Predicate<Status> match) {

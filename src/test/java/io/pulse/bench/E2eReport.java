@@ -45,11 +45,12 @@ final class E2eReport {
     private final List<Soak> soaks = new ArrayList<>();
 
     /** A child's STATS line: process CPU, heap used, datagrams passed and dropped, each node's event loop CPU. */
-    record Stats(long cpuNanos, long heapBytes, long passed, long dropped, long[] loopCpuNanos) {
+    record Stats(long cpuNanos, long heapBytes, long passed, long dropped, long[] loopCpuNanos, long received) {
         static Stats parse(String line) {
             String[] f = line.split(" ");
             long[] loops = f.length > 4 ? Arrays.stream(f[4].split(",")).mapToLong(Long::parseLong).toArray() : new long[0];
-            return new Stats(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), loops);
+            return new Stats(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), loops,
+                    f.length > 5 ? Long.parseLong(f[5]) : 0);
         }
     }
 
