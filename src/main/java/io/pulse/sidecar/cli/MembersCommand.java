@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code pulse members}: asks a running cluster member's HTTP API and prints the group as it sees it. */
 @Command(name = "members", mixinStandardHelpOptions = true,
@@ -17,21 +16,17 @@ final class MembersCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     PulseCommand parent;
 
-    @Option(names = "--api", paramLabel = "HOST:PORT", defaultValue = "${env:PULSE_HTTP_BIND:-127.0.0.1:8946}",
-            description = "The sidecar's HTTP API (default: $PULSE_HTTP_BIND or 127.0.0.1:8946).")
-    String api;
-
-    @Option(names = "--json", description = "Print the API's JSON as it is.")
-    boolean json;
+    @CommandLine.Mixin
+    ApiOptions options;
 
     @Override
     public Integer call() throws Exception {
-        String text = ApiClient.get(api, "/members");
-        if (json) {
+        String text = ApiClient.get(options.api, "/members");
+        if (options.json) {
             parent.out().println(text);
             return PulseCommand.OK;
         }
-        Map<String, Object> body = ApiClient.object(api, "/members", text, "a members document");
+        Map<String, Object> body = ApiClient.object(options.api, "/members", text, "a members document");
         if (!Boolean.TRUE.equals(body.get("clustered"))) {
             parent.err().println("pulse: " + body.get("node") + " is not in cluster mode (cluster.enabled is false)");
             parent.err().flush();

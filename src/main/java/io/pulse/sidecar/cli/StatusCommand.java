@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code pulse status}: asks a running sidecar's HTTP API and prints its nodes. */
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -17,21 +16,17 @@ final class StatusCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     PulseCommand parent;
 
-    @Option(names = "--api", paramLabel = "HOST:PORT", defaultValue = "${env:PULSE_HTTP_BIND:-127.0.0.1:8946}",
-            description = "The sidecar's HTTP API (default: $PULSE_HTTP_BIND or 127.0.0.1:8946).")
-    String api;
-
-    @Option(names = "--json", description = "Print the API's JSON as it is.")
-    boolean json;
+    @CommandLine.Mixin
+    ApiOptions options;
 
     @Override
     public Integer call() throws Exception {
-        String text = ApiClient.get(api, "/status");
-        if (json) {
+        String text = ApiClient.get(options.api, "/status");
+        if (options.json) {
             parent.out().println(text);
             return PulseCommand.OK;
         }
-        Map<String, Object> body = ApiClient.object(api, "/status", text, "a status document");
+        Map<String, Object> body = ApiClient.object(options.api, "/status", text, "a status document");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> nodes = (List<Map<String, Object>>) body.getOrDefault("nodes", List.of());
         parent.out().println("pulse " + body.get("node") + ": " + nodes.size() + " node(s)");

@@ -1,0 +1,13 @@
+package io.pulse.sidecar.cli;
+
+import picocli.CommandLine.Option;
+
+/** The options of the commands that ask a running sidecar's HTTP API ({@code status}, {@code members}). */
+final class ApiOptions {
+    @Option(names = "--api", paramLabel = "HOST:PORT", defaultValue = "${env:PULSE_HTTP_BIND:-127.0.0.1:8946}",
+            description = "The sidecar's HTTP API (default: $PULSE_HTTP_BIND or 127.0.0.1:8946).")
+    String api;
+
+    @Option(names = "--json", description = "Print the API's JSON as it is.")
+    boolean json;
+}
