@@ -66,9 +66,12 @@ class PulsePublisherIT {
                 AT.minusSeconds(5), AT, Duration.ofMillis(2), Duration.ofMillis(-1), 20, 6);
     }
 
-    /** The contract file, parsed by Avro: a consumer needs nothing of Pulse. */
+    /** The contract files in schemas/, parsed by Avro: a consumer needs nothing of Pulse. */
     static BinaryMessageDecoder<GenericRecord> avroDecoder(String record) throws IOException {
-        Schema schema = new Schema.Parser().parse(Path.of("schemas/history/" + record + "-v1.avsc").toFile());
+        Schema.Parser parser = new Schema.Parser();
+        parser.parse(Path.of("schemas/NodeState.avsc").toFile());
+        parser.parse(Path.of("schemas/ChangeReason.avsc").toFile());
+        Schema schema = parser.parse(Path.of("schemas/" + record + ".avsc").toFile());
         return new BinaryMessageDecoder<>(GenericData.get(), schema);
     }
 
@@ -99,7 +102,8 @@ class PulsePublisherIT {
         assertEquals("{\"eventId\": \"" + change.get("eventId") + "\", \"observer\": \"10.0.0.1:7946\", "
                 + "\"cluster\": \"test\", \"nodeId\": \"10.0.0.7:7946\", \"previous\": \"ALIVE\", \"current\": \"SUSPECT\", "
                 + "\"incarnation\": 3, \"at\": 1714564800123, \"srttMicros\": 2000, \"totalProbes\": 10, \"lostProbes\": 3, "
-                + "\"clockOffsetMicros\": null, \"reason\": \"PROBE_ROUND_FAILED\"}", change.toString());
+                + "\"clockOffsetMicros\": null, \"reason\": \"PROBE_ROUND_FAILED\", \"declaredBy\": null, \"confirmations\": 0}",
+                change.toString());
 
         ConsumerRecord<byte[], byte[]> failed = TopicReader.readAtLeast(kafka.bootstrapServers(), "roundtrip.failures", 1, TIMEOUT).get(0);
         GenericRecord failure = avroDecoder("FailureMessage").decode(failed.value());
@@ -111,7 +115,8 @@ class PulsePublisherIT {
                 + "\"cluster\": \"test\", \"nodeId\": \"10.0.0.7:7946\", \"state\": \"DEAD\", \"incarnation\": 3, "
                 + "\"retryAttempts\": 2, \"indirectPeers\": [\"10.0.0.2:7946\"], \"initialConnect\": 1714564740123, "
                 + "\"lastConnected\": 1714564795123, \"detectedAt\": 1714564800123, \"srttMicros\": 2000, "
-                + "\"clockOffsetMicros\": -1000, \"totalProbes\": 20, \"lostProbes\": 6}", failure.toString());
+                + "\"clockOffsetMicros\": -1000, \"totalProbes\": 20, \"lostProbes\": 6, \"declaredBy\": null, "
+                + "\"confirmations\": 0}", failure.toString());
     }
 
     @Test
