@@ -252,16 +252,7 @@ final class E2eClusterMode {
         }
         Thread.sleep(E2eDetectionHarness.SETTLE_PAUSE.toMillis() + ThreadLocalRandom.current().nextLong(1000));
         String victim = cluster.victimId;
-        Instant killed;
-        switch (mode) {
-            case "kill" -> {
-                killed = Instant.now();
-                cluster.victim.kill();
-            }
-            case "drop" -> killed = E2eNodesMain.fromMicros(Long.parseLong(
-                    cluster.victim.ask("silent " + cluster.victimPort, "SILENT ", E2eChild.ANSWER_LIMIT)));
-            default -> throw new IllegalArgumentException("mode must be kill or drop, got " + mode);
-        }
+        Instant killed = E2eDetectionHarness.killVictim(cluster, mode);
         mark("the " + mode + " of run " + (run + 1) + " (N=" + cluster.size + ")", killed);
         cluster.events.await(() -> !cluster.events.failures(f -> f.node().equals(victim)
                 && f.received().isAfter(killed)).isEmpty(), E2eDetectionHarness.DETECTION_LIMIT);

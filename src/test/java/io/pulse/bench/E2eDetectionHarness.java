@@ -150,16 +150,7 @@ public final class E2eDetectionHarness {
         Thread.sleep(SETTLE_PAUSE.toMillis() + ThreadLocalRandom.current().nextLong(1000));
         String victim = cluster.victimId;
         int observers = cluster.size - 1;
-        Instant killed;
-        switch (mode) {
-            case "kill" -> {
-                killed = Instant.now();
-                cluster.victim.kill();
-            }
-            case "drop" -> killed = E2eNodesMain.fromMicros(Long.parseLong(
-                    cluster.victim.ask("silent " + cluster.victimPort, "SILENT ", E2eChild.ANSWER_LIMIT)));
-            default -> throw new IllegalArgumentException("mode must be kill or drop, got " + mode);
-        }
+        Instant killed = killVictim(cluster, mode);
         boolean all = cluster.events.await(() -> cluster.events.failures(f -> f.node().equals(victim)
                 && !f.observer().equals(victim) && f.received().isAfter(killed)).size() >= observers, DETECTION_LIMIT);
         List<E2eEvents.Failure> failures = cluster.events.failures(f -> f.node().equals(victim)
@@ -253,5 +244,21 @@ public final class E2eDetectionHarness {
 
     static List<String> list(String value) {
         return value.isBlank() || value.equals("none") ? List.of() : Arrays.asList(value.split(","));
+    }
+
+    /** SIGKILLs the victim's JVM ({@code kill}) or silences it ({@code drop}); returns when, on its clock. */
+    static Instant killVictim(E2eCluster cluster, String mode) throws Exception {
+        switch (mode) {
+            case "kill" -> {
+                Instant killed = Instant.now();
+                cluster.victim.kill();
+                return killed;
+            }
+            case "drop" -> {
+                return E2eNodesMain.fromMicros(Long.parseLong(
+                        cluster.victim.ask("silent " + cluster.victimPort, "SILENT ", E2eChild.ANSWER_LIMIT)));
+            }
+            default -> throw new IllegalArgumentException("mode must be kill or drop, got " + mode);
+        }
     }
 }
