@@ -154,6 +154,7 @@ final class Membership {
 
     void onUpdates(InetSocketAddress from, List<MemberUpdate> updates) {
         gossipReceived++;
+        updatesReceived += updates.size();
         for (MemberUpdate update : updates) {
             apply(update, true);
         }
@@ -161,6 +162,7 @@ final class Membership {
 
     void onSync(InetSocketAddress from, Message.Sync sync) {
         syncsReceived++;
+        updatesReceived += sync.members().size();
         for (MemberUpdate update : sync.members()) {
             if (update.state() == NodeState.DEAD) {
                 // Another member's view is no verdict here: its DEAD, perhaps from the far side of a
@@ -203,7 +205,6 @@ final class Membership {
 
     /** Applies one update; {@code announce}: news worth an event when it brings a member unknown here. */
     void apply(MemberUpdate update, boolean announce) {
-        updatesReceived++;
         long maxIncarnation = clock.epochNanos() / 1_000_000 + config.maxIncarnationAhead().toMillis();
         if (update.incarnation() > maxIncarnation) {
             implausible++;
