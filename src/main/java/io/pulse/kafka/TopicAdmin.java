@@ -144,8 +144,22 @@ final class TopicAdmin {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
     }
 
+    /**
+     * Waits for an admin call until the deadline. The call's own {@code timeoutMs} is the same
+     * deadline, so whichever clock fires first decides how a silent Kafka fails: both ways are
+     * reported as {@link TimeoutException}.
+     */
     private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future, long deadlineNanos)
             throws TimeoutException, InterruptedException, ExecutionException {
-        return future.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        try {
+            return future.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException kafkaTimeout) {
+                TimeoutException timeout = new TimeoutException(kafkaTimeout.getMessage());
+                timeout.initCause(kafkaTimeout);
+                throw timeout;
+            }
+            throw e;
+        }
     }
 }
