@@ -39,7 +39,7 @@ final class Detector {
     private final DetectorConfig config;
     private final Clock clock;
     private final TimerQueue timers;
-    private final PulseCore.Sequences sequences;
+    private final Sequences sequences;
     private final PulseCore.Output output;
     private final SplittableRandom random;
     private final LocalHealth health;
@@ -60,13 +60,14 @@ final class Detector {
     private boolean probing;
     private long nacks;
     private long misaddressedAcks;
+    private long implausibleAcks;
 
-    Detector(DetectorConfig config, Clock clock, TimerQueue timers, PulseCore.Sequences sequences,
+    Detector(DetectorConfig config, Clock clock, TimerQueue timers, Sequences sequences,
              PulseCore.Output output) {
         this(config, clock, timers, sequences, output, null);
     }
 
-    Detector(DetectorConfig config, Clock clock, TimerQueue timers, PulseCore.Sequences sequences,
+    Detector(DetectorConfig config, Clock clock, TimerQueue timers, Sequences sequences,
              PulseCore.Output output, Relays relays) {
         this.relays = relays;
         this.config = config;
@@ -212,6 +213,10 @@ final class Detector {
         return misaddressedAcks;
     }
 
+    long implausibleAcks() {
+        return implausibleAcks;
+    }
+
     int localHealthMultiplier() {
         return health.multiplier();
     }
@@ -227,6 +232,13 @@ final class Detector {
         if (probe.sentTo == null || !probe.sentTo.equals(from)
                 || (probe.direct && ack.pingSentEpochNanos() != probe.sentEpochNanos)) {
             misaddressedAcks++;
+            return true;
+        }
+        if (ack.incarnation() > clock.epochNanos() / 1_000_000 + ClusterConfig.DEFAULT_MAX_INCARNATION_AHEAD.toMillis()) {
+            // Incarnations are start times in epoch ms (or a little above, after refutations): one
+            // far ahead of the clock would hide every real restart after it. Not believed, and
+            // the probe stays in flight for the true answer.
+            implausibleAcks++;
             return true;
         }
         inFlight.remove(ack.sequence());

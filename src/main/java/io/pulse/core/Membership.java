@@ -35,7 +35,7 @@ final class Membership {
     private final DetectorConfig detectorConfig;
     private final Clock clock;
     private final TimerQueue timers;
-    private final PulseCore.Sequences sequences;
+    private final Sequences sequences;
     /** Sends (with piggyback) and queues events for delivery after the entry point. */
     private final PulseCore.Output output;
     private final Consumer<Runnable> defer;
@@ -71,7 +71,7 @@ final class Membership {
     private long declaredDead;
 
     Membership(ClusterConfig config, DetectorConfig detectorConfig, Clock clock, TimerQueue timers,
-               PulseCore.Sequences sequences, PulseCore.Output output, Consumer<Runnable> defer, Responder responder,
+               Sequences sequences, PulseCore.Output output, Consumer<Runnable> defer, Responder responder,
                InetSocketAddress selfAddress) {
         this.config = config;
         this.detectorConfig = detectorConfig;

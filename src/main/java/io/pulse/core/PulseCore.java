@@ -3,7 +3,6 @@ package io.pulse.core;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * The failure detector as a state machine with no I/O and no threads: a prober that watches
@@ -56,20 +55,7 @@ public final class PulseCore {
     /** Counters of the messages the core set aside (the codec counts malformed ones). */
     public record Counters(long unmatchedAcks, long unmatchedNacks, long misaddressedAcks, long nacksReceived,
                            long relaysStarted, long relaysDropped, long unmatchedProbeResults,
-                           long unexpectedClusterMessages) {
-    }
-
-    /** One sequence space for prober and responder, so that an ACK's sequence tells whose it is. */
-    static final class Sequences {
-        private long next;
-
-        Sequences(long first) {
-            this.next = first;
-        }
-
-        long next() {
-            return next++;
-        }
+                           long unexpectedClusterMessages, long implausibleAcks) {
     }
 
     private final Clock clock;
@@ -102,10 +88,10 @@ public final class PulseCore {
             throw new IllegalArgumentException("incarnation must be > 0, got " + incarnation);
         }
         this.config = config;
-        this.sequences = new Sequences(new SplittableRandom(config.randomSeed()).nextLong() >>> 1);
+        this.sequences = Sequences.secure();
         this.deferred = new DeferredEvents();
         this.detector = new Detector(config, clock, timers, sequences, deferred);
-        this.responder = new Responder(clock, timers, sequences, deferred, incarnation);
+        this.responder = new Responder(clock, timers, Sequences.secure(), deferred, incarnation);
     }
 
     /** An incarnation that grows across restarts: the wall clock in epoch milliseconds. */
@@ -441,6 +427,7 @@ public final class PulseCore {
 
     public Counters counters() {
         return new Counters(unmatchedAcks, unmatchedNacks, detector.misaddressedAcks(), detector.nacks(),
-                responder.relaysStarted(), responder.relaysDropped(), unmatchedProbeResults, unexpectedClusterMessages);
+                responder.relaysStarted(), responder.relaysDropped(), unmatchedProbeResults, unexpectedClusterMessages,
+                detector.implausibleAcks());
     }
 }

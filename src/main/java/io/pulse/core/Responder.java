@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * The answering half of {@link PulseCore}: ACKs every PING, and relays PING_REQ by probing the
- * target itself and passing its ACK back, or a NACK when the target stays silent.
+ * target itself and passing its ACK back, or a NACK when the target stays silent. Relayed PINGs
+ * draw their sequences from a space of their own, so that the numbers a relay sends to a target
+ * it was asked to probe tell nothing of the numbers in this node's own probes.
  */
 final class Responder {
     /** Relays in flight at most; past it a PING_REQ is dropped, so a flood cannot grow the heap. */
@@ -18,7 +20,7 @@ final class Responder {
 
     private final Clock clock;
     private final TimerQueue timers;
-    private final PulseCore.Sequences sequences;
+    private final Sequences sequences;
     private final PulseCore.Output output;
     private long incarnation;
     private final Map<Long, Relay> relays = new HashMap<>();
@@ -26,7 +28,7 @@ final class Responder {
     private long relaysStarted;
     private long relaysDropped;
 
-    Responder(Clock clock, TimerQueue timers, PulseCore.Sequences sequences, PulseCore.Output output,
+    Responder(Clock clock, TimerQueue timers, Sequences sequences, PulseCore.Output output,
               long incarnation) {
         this.clock = clock;
         this.timers = timers;

@@ -12,7 +12,7 @@
  *                          types 1..4 only); bit 0 is reserved for "MAC present"; the rest 0
  *  5     1    key id       0 in version 1 (the keyring slot of the MAC key)
  *  6     2    MAC length   0 in version 1 (the MAC will follow the body)
- *  8     8    sequence     chosen by the sender, echoed by the answer
+ *  8     8    sequence     a random nonce chosen by the sender (never a counter), echoed by the answer
  * </pre>
  *
  * <h2>Bodies</h2>

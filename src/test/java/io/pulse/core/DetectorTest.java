@@ -27,13 +27,7 @@ class DetectorTest {
 
     @BeforeEach
     void fiveAliveTargets() {
-        s = new ScriptedCore(ScriptedCore.exactConfig(), 99);
-        for (int i = 1; i <= 5; i++) {
-            s.add(i);
-        }
-        s.core.startProbing();
-        s.runAnswering(Duration.ofSeconds(2), Set.of());
-        s.changes.clear();
+        s = ScriptedCore.withAliveTargets(5, 99);
     }
 
     @Test

@@ -88,6 +88,18 @@ final class ScriptedCore {
                 .build();
     }
 
+    /** A core on {@link #exactConfig()} watching 10.0.0.1 to 10.0.0.{@code n}, all ALIVE, its records cleared. */
+    static ScriptedCore withAliveTargets(int n, long incarnation) {
+        ScriptedCore s = new ScriptedCore(exactConfig(), incarnation);
+        for (int i = 1; i <= n; i++) {
+            s.add(i);
+        }
+        s.core.startProbing();
+        s.runAnswering(Duration.ofSeconds(2), Set.of());
+        s.changes.clear();
+        return s;
+    }
+
     static InetSocketAddress address(int lastOctet) {
         try {
             return new InetSocketAddress(InetAddress.getByAddress(new byte[] {10, 0, 0, (byte) lastOctet}), 7946);
