@@ -27,8 +27,8 @@ import java.util.function.Consumer;
 final class Membership {
     /** An incarnation that jumps by more than this is a restart (they start at the epoch millis), not a refutation (+1). */
     static final long RESTART_JUMP = 1000;
-    /** Room in a 1400-byte datagram for updates besides the 16-byte header and a message's own fields. */
-    static final int DATAGRAM_UPDATE_BYTES = 1400 - 16 - 8;
+    /** Room in a 1400-byte datagram for updates besides the 16-byte header, a message's own fields and the 24-byte authentication trailer. */
+    static final int DATAGRAM_UPDATE_BYTES = 1400 - 16 - 8 - 24;
     private static final Duration NEVER = Duration.ofDays(1);
 
     private final ClusterConfig config;

@@ -32,18 +32,27 @@ public final class DatagramCodec extends MessageToMessageCodec<DatagramPacket, E
     /** Big enough for a burst of 170 PINGs or 85 ACKs; a datagram is at most 1400 bytes. */
     static final int CHUNK_BYTES = 4096;
     private final RejectCounters rejects;
+    /** Signs and checks datagrams; null without a keyring. */
+    private final DatagramAuth auth;
     /** Where this flush's outgoing datagrams are encoded; null until the first one. */
     private ByteBuf chunk;
 
     public DatagramCodec(RejectCounters rejects) {
+        this(rejects, null);
+    }
+
+    /** @param auth signs every datagram sent and checks every one received; null for none */
+    public DatagramCodec(RejectCounters rejects, DatagramAuth auth) {
         this.rejects = Objects.requireNonNull(rejects, "rejects");
+        this.auth = auth;
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, DatagramPacket packet, List<Object> out) {
         try {
-            Message message = WireFormat.decode(packet.content());
-            out.add(new Envelope(packet.sender(), message));
+            int trailer = auth == null ? 0 : auth.verify(packet.content(), packet.sender());
+            Message message = WireFormat.decode(packet.content(), trailer);
+            out.add(new Envelope(packet.sender(), message, trailer > 0));
         } catch (MalformedDatagramException e) {
             rejects.increment(e.reason());
         }
@@ -51,7 +60,7 @@ public final class DatagramCodec extends MessageToMessageCodec<DatagramPacket, E
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Envelope envelope, List<Object> out) {
-        int size = WireFormat.encodedSize(envelope.message());
+        int size = WireFormat.encodedSize(envelope.message()) + (auth == null ? 0 : DatagramAuth.TRAILER_BYTES);
         if (chunk == null || chunk.writableBytes() < size) {
             releaseChunk();
             chunk = ctx.alloc().ioBuffer(Math.max(CHUNK_BYTES, size));
@@ -60,6 +69,9 @@ public final class DatagramCodec extends MessageToMessageCodec<DatagramPacket, E
         boolean done = false;
         try {
             WireFormat.encode(envelope.message(), chunk);
+            if (auth != null) {
+                auth.sign(chunk, start);
+            }
             out.add(new DatagramPacket(chunk.retainedSlice(start, chunk.writerIndex() - start), envelope.peer()));
             done = true;
         } finally {

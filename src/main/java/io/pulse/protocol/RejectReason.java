@@ -20,8 +20,26 @@ public enum RejectReason {
     UNSUPPORTED_VERSION,
     /** A message type this version does not define. */
     UNKNOWN_TYPE,
-    /** Flags, key id or MAC length set: authentication this version cannot check. */
+    /** Signed, but this node has no keyring to check it with. */
     UNSUPPORTED_AUTH,
+    /** Unsigned, and this node requires authentication. */
+    UNAUTHENTICATED,
+    /** Signed with a key id this node's keyring does not hold. */
+    UNKNOWN_KEY,
+    /** The MAC does not match: a wrong key or cluster label, or bytes altered on the way. */
+    BAD_MAC,
+    /** Signed at a time further from this node's clock than the replay window. */
+    STALE,
+    /** Signed, fresh, and accepted before: a replay. */
+    REPLAYED,
     /** A field out of its range: address family, port, timeout. */
-    BAD_FIELD
+    BAD_FIELD;
+
+    /** True for the reasons only a node with a keyring gives ({@link DatagramAuth}). */
+    public boolean authentication() {
+        return switch (this) {
+            case UNAUTHENTICATED, UNKNOWN_KEY, BAD_MAC, STALE, REPLAYED -> true;
+            default -> false;
+        };
+    }
 }

@@ -35,6 +35,8 @@ public final class WireFormat {
     public static final byte TYPE_GOSSIP = 5;
     /** Cluster mode: one page of a member's whole view (push-pull, join). */
     public static final byte TYPE_SYNC = 6;
+    /** Header flag: the datagram is signed; key id and trailer length are set ({@link DatagramAuth}). */
+    public static final byte FLAG_AUTH = 0x01;
     /** Header flag: membership updates follow the message's own body (cluster mode's piggyback). */
     public static final byte FLAG_PIGGYBACK = 0x02;
     private static final byte SYNC_REPLY_WANTED = 0x01;
@@ -161,8 +163,16 @@ public final class WireFormat {
         }
     }
 
-    /** Reads one whole datagram: every readable byte must belong to the message. */
+    /** Reads one whole unsigned datagram: every readable byte must belong to the message. */
     public static Message decode(ByteBuf in) throws MalformedDatagramException {
+        return decode(in, 0);
+    }
+
+    /**
+     * Reads one whole datagram whose last {@code trailerBytes} are an authentication trailer that
+     * {@link DatagramAuth#verify} checked (0: the datagram must be unsigned). The trailer is skipped.
+     */
+    static Message decode(ByteBuf in, int trailerBytes) throws MalformedDatagramException {
         int length = in.readableBytes();
         if (length > MAX_DATAGRAM_BYTES) {
             throw new MalformedDatagramException(RejectReason.OVERSIZE,
@@ -185,9 +195,17 @@ public final class WireFormat {
         }
         byte type = in.getByte(start + 3);
         byte flags = in.getByte(start + 4);
-        if ((flags & ~FLAG_PIGGYBACK) != 0 || in.getByte(start + 5) != 0 || in.getShort(start + 6) != 0) {
+        int known = trailerBytes > 0 ? FLAG_PIGGYBACK | FLAG_AUTH : FLAG_PIGGYBACK;
+        if ((flags & ~known) != 0 || (trailerBytes == 0 && (in.getByte(start + 5) != 0 || in.getShort(start + 6) != 0))) {
+            // Unsigned and checked datagrams only come here: a signed one went through DatagramAuth first.
             throw new MalformedDatagramException(RejectReason.UNSUPPORTED_AUTH,
                     "flags other than piggyback, key id or MAC length set (expected: all 0 in version " + VERSION + ")");
+        }
+        if (trailerBytes > 0) {
+            ByteBuf whole = in;
+            in = whole.readSlice(length - trailerBytes);
+            whole.skipBytes(trailerBytes);
+            start = 0;
         }
         boolean piggyback = (flags & FLAG_PIGGYBACK) != 0;
         if (piggyback && (type == TYPE_GOSSIP || type == TYPE_SYNC)) {

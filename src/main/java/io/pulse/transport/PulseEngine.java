@@ -25,8 +25,10 @@ import io.pulse.core.PulseCore;
 import io.pulse.core.RttSample;
 import io.pulse.core.StatusChange;
 import io.pulse.core.TargetOptions;
+import io.pulse.protocol.DatagramAuth;
 import io.pulse.protocol.DatagramCodec;
 import io.pulse.protocol.Envelope;
+import io.pulse.protocol.Keyring;
 import io.pulse.protocol.RejectCounters;
 import io.pulse.transport.probe.ExternalProber;
 import io.pulse.transport.probe.HttpProbeSpec;
@@ -92,6 +94,8 @@ public final class PulseEngine implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final RejectCounters rejects = new RejectCounters();
+    /** Signs and checks every datagram; null without a keyring. */
+    private final DatagramAuth auth;
     private final List<Consumer<StatusChange>> statusListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<NodeFailure>> failureListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<NodeId>> removalListeners = new CopyOnWriteArrayList<>();
@@ -120,6 +124,8 @@ public final class PulseEngine implements AutoCloseable {
         this.group = ownsGroup ? Transports.newGroup(1, "pulse-udp") : builder.group;
         long incarnation = builder.incarnation > 0 ? builder.incarnation : PulseCore.defaultIncarnation(clock);
         this.core = new PulseCore(builder.config, clock, incarnation, new CoreOutput());
+        this.auth = builder.keyring == null ? null
+                : DatagramAuth.create(builder.keyring, builder.authMode, clock, builder.replayWindow);
         this.tickNanos = tickNanos(builder.config);
     }
 
@@ -145,7 +151,7 @@ public final class PulseEngine implements AutoCloseable {
                         if (builder.filter != null) {
                             ch.pipeline().addLast(new DatagramFilterHandler(builder.filter));
                         }
-                        ch.pipeline().addLast(new DatagramCodec(rejects), new InboundHandler());
+                        ch.pipeline().addLast(new DatagramCodec(rejects, auth), new InboundHandler());
                     }
                 });
         try {
@@ -414,9 +420,26 @@ public final class PulseEngine implements AutoCloseable {
         return call(external::counters);
     }
 
-    /** Datagrams dropped as malformed, by reason. */
+    /** Datagrams dropped as malformed, unauthenticated or replayed, by reason. */
     public RejectCounters rejects() {
         return rejects;
+    }
+
+    /** Whether this engine signs and checks datagrams (built with {@link Builder#keyring}). */
+    public boolean authenticating() {
+        return auth != null;
+    }
+
+    /**
+     * The keyring and counters of authentication.
+     *
+     * @throws IllegalStateException if the engine was built without a keyring
+     */
+    public DatagramAuth authentication() {
+        if (auth == null) {
+            throw new IllegalStateException("built without a keyring: authentication is off");
+        }
+        return auth;
     }
 
     /** Exceptions that reached the end of the UDP pipeline (socket errors, a failed send); the channel stays open. */
@@ -697,6 +720,9 @@ public final class PulseEngine implements AutoCloseable {
         private int socketBufferBytes = DEFAULT_SOCKET_BUFFER_BYTES;
         private EventLoopGroup group;
         private DatagramFilter filter;
+        private Keyring keyring;
+        private DatagramAuth.Mode authMode = DatagramAuth.Mode.REQUIRED;
+        private Duration replayWindow = DatagramAuth.DEFAULT_REPLAY_WINDOW;
 
         private Builder() {
         }
@@ -762,6 +788,27 @@ public final class PulseEngine implements AutoCloseable {
          */
         public Builder datagramFilter(DatagramFilter value) {
             this.filter = java.util.Objects.requireNonNull(value, "datagramFilter");
+            return this;
+        }
+
+        /**
+         * Signs every datagram with {@code value}'s primary key and checks every one received
+         * ({@link DatagramAuth}); {@code mode} says whether unsigned ones are still accepted (the
+         * rollout step) or dropped. Rotate later with {@code engine.authentication().keyring(next)}.
+         * Default: no keyring, nothing signed, and signed datagrams dropped as UNSUPPORTED_AUTH.
+         */
+        public Builder keyring(Keyring value, DatagramAuth.Mode mode) {
+            this.keyring = java.util.Objects.requireNonNull(value, "keyring");
+            this.authMode = java.util.Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** How far a signed datagram's send time may be from this node's clock. Default 30 s. */
+        public Builder replayWindow(Duration value) {
+            if (value == null || value.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("replayWindow must be at least 1s, got " + value);
+            }
+            this.replayWindow = value;
             return this;
         }
 

@@ -55,8 +55,8 @@ class MalformedDatagramIT {
                     assertEquals(expected.getOrDefault(reason, 0L), target.rejects().count(reason), reason.name());
                 }
             }
-            assertTrue(expected.keySet().containsAll(List.of(RejectReason.values())),
-                    "the junk covers every reason: " + expected.keySet());
+            List<RejectReason> withoutKeys = Arrays.stream(RejectReason.values()).filter(r -> !r.authentication()).toList();
+            assertTrue(expected.keySet().containsAll(withoutKeys), "the junk covers every reason: " + expected.keySet());
 
             // Well-formed but answering nothing: counted, and no state changes.
             byte[] strayAck = encode(new Message.Ack(123_456_789, 1, 2, 3, 99));
