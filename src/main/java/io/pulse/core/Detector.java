@@ -188,6 +188,10 @@ final class Detector {
         this.roundFailedListener = listener;
     }
 
+    boolean watchesAddress(InetSocketAddress address) {
+        return byAddress.containsKey(address);
+    }
+
     boolean watches(NodeId id) {
         return byId.containsKey(id);
     }

@@ -193,6 +193,11 @@ final class Membership {
         return updates.isEmpty() ? message : new Message.Piggybacked(message, updates);
     }
 
+    /** Whether {@code address} is a member this one knows of, in any state, or a seed. */
+    boolean knows(InetSocketAddress address) {
+        return members.containsKey(address) || seeds.contains(address);
+    }
+
     boolean onAck(InetSocketAddress from, Message.Ack ack) {
         return observer.onAck(from, ack);
     }

@@ -3,6 +3,7 @@ package io.pulse.core;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * The failure detector as a state machine with no I/O and no threads: a prober that watches
@@ -55,7 +56,8 @@ public final class PulseCore {
     /** Counters of the messages the core set aside (the codec counts malformed ones). */
     public record Counters(long unmatchedAcks, long unmatchedNacks, long misaddressedAcks, long nacksReceived,
                            long relaysStarted, long relaysDropped, long unmatchedProbeResults,
-                           long unexpectedClusterMessages, long implausibleAcks) {
+                           long unexpectedClusterMessages, long implausibleAcks, long relaysRefused,
+                           long answersLimited) {
     }
 
     private final Clock clock;
@@ -91,7 +93,8 @@ public final class PulseCore {
         this.sequences = Sequences.secure();
         this.deferred = new DeferredEvents();
         this.detector = new Detector(config, clock, timers, sequences, deferred);
-        this.responder = new Responder(clock, timers, Sequences.secure(), deferred, incarnation);
+        this.responder = new Responder(clock, timers, Sequences.secure(), deferred, incarnation,
+                address -> detector.watchesAddress(address) || (membership != null && membership.knows(address)));
     }
 
     /** An incarnation that grows across restarts: the wall clock in epoch milliseconds. */
@@ -290,16 +293,43 @@ public final class PulseCore {
 
     // ---- the driver's inputs ----
 
-    /** One decoded datagram from {@code from}. */
+    /** One decoded, unauthenticated datagram from {@code from}. */
     public void onMessage(InetSocketAddress from, Message message) {
+        onMessage(from, message, false);
+    }
+
+    /**
+     * One decoded datagram from {@code from}; {@code authenticated} when its MAC checked out, which
+     * makes its sender a peer whose PING_REQs are relayed.
+     */
+    public void onMessage(InetSocketAddress from, Message message, boolean authenticated) {
         try {
-            dispatch(from, message);
+            dispatch(from, message, authenticated);
         } finally {
             deliverEvents();
         }
     }
 
-    private void dispatch(InetSocketAddress from, Message message) {
+    /**
+     * Which PING_REQs are relayed: those of authenticated senders, watched nodes and members
+     * always, those of other senders if {@code strangers} allows them; and only to targets that
+     * {@code targets} allows. Default: every sender, any target but multicast, broadcast and
+     * unspecified addresses ({@link RelayPolicy}).
+     */
+    public void relayPolicy(Predicate<InetSocketAddress> strangers, Predicate<InetSocketAddress> targets) {
+        responder.relayPolicy(Objects.requireNonNull(strangers, "strangers"), Objects.requireNonNull(targets, "targets"));
+    }
+
+    /**
+     * Caps the answers (ACKs to PINGs, relayed PINGs) given per second to one address and to all
+     * together; the excess is dropped and counted ({@link Counters#answersLimited()}). Default
+     * 200 and 50,000. ACKs to this node's own probes are never capped.
+     */
+    public void answerLimits(int perSecondPerSource, int perSecondInAll) {
+        responder.answerLimits(new AnswerLimits(perSecondPerSource, perSecondInAll));
+    }
+
+    private void dispatch(InetSocketAddress from, Message message, boolean authenticated) {
         long receivedEpochNanos = clock.epochNanos();
         if (message instanceof Message.Piggybacked piggybacked) {
             if (membership != null) {
@@ -324,7 +354,7 @@ public final class PulseCore {
         } else if (message instanceof Message.Ping ping) {
             responder.onPing(from, ping, receivedEpochNanos);
         } else if (message instanceof Message.PingReq request) {
-            responder.onPingReq(from, request);
+            responder.onPingReq(from, request, authenticated);
         } else if (message instanceof Message.Ack ack) {
             if (!detector.onAck(from, ack) && (membership == null || !membership.onAck(from, ack))
                     && !responder.onAck(from, ack)) {
@@ -428,6 +458,6 @@ public final class PulseCore {
     public Counters counters() {
         return new Counters(unmatchedAcks, unmatchedNacks, detector.misaddressedAcks(), detector.nacks(),
                 responder.relaysStarted(), responder.relaysDropped(), unmatchedProbeResults, unexpectedClusterMessages,
-                detector.implausibleAcks());
+                detector.implausibleAcks(), responder.relaysRefused(), responder.answersLimited());
     }
 }

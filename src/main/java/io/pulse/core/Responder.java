@@ -3,6 +3,7 @@ package io.pulse.core;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The answering half of {@link PulseCore}: ACKs every PING, and relays PING_REQ by probing the
@@ -13,6 +14,8 @@ import java.util.Map;
 final class Responder {
     /** Relays in flight at most; past it a PING_REQ is dropped, so a flood cannot grow the heap. */
     static final int MAX_PENDING_RELAYS = 4096;
+    /** Relays in flight for one requester at most: no one requester fills the table for the others. */
+    static final int MAX_RELAYS_PER_REQUESTER = MAX_PENDING_RELAYS / 16;
 
     private record Relay(InetSocketAddress requester, long requestSequence, InetSocketAddress target,
                          TimerQueue.Timer timer) {
@@ -24,12 +27,22 @@ final class Responder {
     private final PulseCore.Output output;
     private long incarnation;
     private final Map<Long, Relay> relays = new HashMap<>();
+    private final Map<InetSocketAddress, Integer> relaysByRequester = new HashMap<>();
+    private AnswerLimits limits = new AnswerLimits(AnswerLimits.DEFAULT_PER_SOURCE, AnswerLimits.DEFAULT_TOTAL);
+    /** Whether a requester this node neither watches nor authenticated may have a PING_REQ relayed. */
+    private Predicate<InetSocketAddress> strangers = requester -> true;
+    /** Whether a PING_REQ may name this target. */
+    private Predicate<InetSocketAddress> targets = RelayPolicy::routable;
+    private final Predicate<InetSocketAddress> known;
     private boolean answering;
     private long relaysStarted;
     private long relaysDropped;
+    private long relaysRefused;
 
+    /** @param known whether an address is a watched node or a member: its PING_REQs are relayed */
     Responder(Clock clock, TimerQueue timers, Sequences sequences, PulseCore.Output output,
-              long incarnation) {
+              long incarnation, Predicate<InetSocketAddress> known) {
+        this.known = known;
         this.clock = clock;
         this.timers = timers;
         this.sequences = sequences;
@@ -45,6 +58,24 @@ final class Responder {
         answering = false;
         relays.values().forEach(relay -> relay.timer.cancel());
         relays.clear();
+        relaysByRequester.clear();
+    }
+
+    void relayPolicy(Predicate<InetSocketAddress> strangers, Predicate<InetSocketAddress> targets) {
+        this.strangers = strangers;
+        this.targets = targets;
+    }
+
+    void answerLimits(AnswerLimits value) {
+        this.limits = value;
+    }
+
+    long relaysRefused() {
+        return relaysRefused;
+    }
+
+    long answersLimited() {
+        return limits.limited();
     }
 
     boolean answering() {
@@ -72,24 +103,38 @@ final class Responder {
     }
 
     void onPing(InetSocketAddress from, Message.Ping ping, long receivedEpochNanos) {
-        if (answering) {
+        if (answering && limits.allow(from, clock.monotonicNanos())) {
             output.send(from, new Message.Ack(ping.sequence(), ping.sentEpochNanos(), receivedEpochNanos,
                     clock.epochNanos(), incarnation));
         }
     }
 
-    void onPingReq(InetSocketAddress from, Message.PingReq request) {
+    /**
+     * Relays a PING_REQ from a requester that is authenticated, watched, a member, or a stranger
+     * the policy lets in, to a target the policy allows; within the answer limits and the table's
+     * quotas.
+     */
+    void onPingReq(InetSocketAddress from, Message.PingReq request, boolean authenticated) {
         if (!answering) {
             return;
         }
-        if (relays.size() >= MAX_PENDING_RELAYS) {
+        if (!(authenticated || known.test(from) || strangers.test(from)) || !targets.test(request.target())) {
+            relaysRefused++;
+            return;
+        }
+        int mine = relaysByRequester.getOrDefault(from, 0);
+        if (relays.size() >= MAX_PENDING_RELAYS || mine >= MAX_RELAYS_PER_REQUESTER) {
             relaysDropped++;
+            return;
+        }
+        if (!limits.allow(from, clock.monotonicNanos())) {
             return;
         }
         long sequence = sequences.next();
         TimerQueue.Timer timer = timers.schedule(clock.monotonicNanos() + request.timeout().toNanos(),
                 () -> relayTimedOut(sequence));
         relays.put(sequence, new Relay(from, request.sequence(), request.target(), timer));
+        relaysByRequester.put(from, mine + 1);
         relaysStarted++;
         output.send(request.target(), new Message.Ping(sequence, clock.epochNanos()));
     }
@@ -100,15 +145,23 @@ final class Responder {
         if (relay == null || !relay.target.equals(from)) {
             return false;
         }
-        relays.remove(ack.sequence());
+        ended(ack.sequence());
         relay.timer.cancel();
         output.send(relay.requester, new Message.Ack(relay.requestSequence, ack.pingSentEpochNanos(),
                 ack.receivedEpochNanos(), ack.sentEpochNanos(), ack.incarnation()));
         return true;
     }
 
-    private void relayTimedOut(long sequence) {
+    private Relay ended(long sequence) {
         Relay relay = relays.remove(sequence);
+        if (relay != null) {
+            relaysByRequester.computeIfPresent(relay.requester, (requester, n) -> n == 1 ? null : n - 1);
+        }
+        return relay;
+    }
+
+    private void relayTimedOut(long sequence) {
+        Relay relay = ended(sequence);
         if (relay != null) {
             output.send(relay.requester, new Message.Nack(relay.requestSequence, relay.target));
         }

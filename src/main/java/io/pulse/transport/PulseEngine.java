@@ -22,6 +22,7 @@ import io.pulse.core.NodeId;
 import io.pulse.core.NodeStatus;
 import io.pulse.core.ProbeResult;
 import io.pulse.core.PulseCore;
+import io.pulse.core.RelayPolicy;
 import io.pulse.core.RttSample;
 import io.pulse.core.StatusChange;
 import io.pulse.core.TargetOptions;
@@ -124,6 +125,10 @@ public final class PulseEngine implements AutoCloseable {
         this.group = ownsGroup ? Transports.newGroup(1, "pulse-udp") : builder.group;
         long incarnation = builder.incarnation > 0 ? builder.incarnation : PulseCore.defaultIncarnation(clock);
         this.core = new PulseCore(builder.config, clock, incarnation, new CoreOutput());
+        List<Cidr> strangers = builder.relayFrom;
+        core.relayPolicy(from -> strangers.stream().anyMatch(cidr -> cidr.contains(from.getAddress())),
+                RelayPolicy.targets(builder.bind.getAddress().isLoopbackAddress()));
+        core.answerLimits(builder.answersPerSource, builder.answersInAll);
         this.auth = builder.keyring == null ? null
                 : DatagramAuth.create(builder.keyring, builder.authMode, clock, builder.replayWindow);
         this.tickNanos = tickNanos(builder.config);
@@ -626,7 +631,7 @@ public final class PulseEngine implements AutoCloseable {
     private final class InboundHandler extends SimpleChannelInboundHandler<Envelope> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Envelope envelope) {
-            core.onMessage(envelope.peer(), envelope.message());
+            core.onMessage(envelope.peer(), envelope.message(), envelope.authenticated());
         }
 
         @Override
@@ -723,6 +728,9 @@ public final class PulseEngine implements AutoCloseable {
         private Keyring keyring;
         private DatagramAuth.Mode authMode = DatagramAuth.Mode.REQUIRED;
         private Duration replayWindow = DatagramAuth.DEFAULT_REPLAY_WINDOW;
+        private List<Cidr> relayFrom = Cidr.PRIVATE;
+        private int answersPerSource = 200;
+        private int answersInAll = 50_000;
 
         private Builder() {
         }
@@ -809,6 +817,30 @@ public final class PulseEngine implements AutoCloseable {
                 throw new IllegalArgumentException("replayWindow must be at least 1s, got " + value);
             }
             this.replayWindow = value;
+            return this;
+        }
+
+        /**
+         * Strangers (neither watched, nor members, nor authenticated) whose PING_REQs are relayed.
+         * Default {@link Cidr#PRIVATE}; an empty list relays only for peers. Targets are never
+         * multicast, broadcast or unspecified, and loopback only when bound to loopback.
+         */
+        public Builder relayFrom(List<Cidr> value) {
+            this.relayFrom = List.copyOf(value);
+            return this;
+        }
+
+        /**
+         * Answers (ACKs, relayed PINGs) a second to one address, and to all; the excess is dropped
+         * and counted. Defaults 200 and 50,000. ACKs to this node's own probes are never capped.
+         */
+        public Builder answerLimits(int perSource, int inAll) {
+            if (perSource < 1 || inAll < perSource) {
+                throw new IllegalArgumentException("answerLimits " + perSource + " per source, " + inAll
+                        + " in all (expected: 1 <= per source <= in all)");
+            }
+            this.answersPerSource = perSource;
+            this.answersInAll = inAll;
             return this;
         }
 

@@ -82,12 +82,71 @@ class ResponderTest {
     }
 
     @Test
-    void dropsPingReqsBeyondTheRelayBound() {
-        for (int i = 0; i < Responder.MAX_PENDING_RELAYS + 10; i++) {
+    void dropsPingReqsBeyondTheRelayBoundAndBeyondEachRequestersShare() {
+        s.core.answerLimits(100_000, 100_000);
+        for (int i = 0; i < Responder.MAX_RELAYS_PER_REQUESTER + 10; i++) {
             s.core.onMessage(REQUESTER, new Message.PingReq(i, TARGET, Duration.ofSeconds(10)));
         }
-        assertEquals(Responder.MAX_PENDING_RELAYS, s.sent.size());
+        assertEquals(Responder.MAX_RELAYS_PER_REQUESTER, s.sent.size());
         assertEquals(10, s.core.counters().relaysDropped());
+        for (int r = 0; r < 40; r++) {   // 40 more requesters fill the rest of the table
+            for (int i = 0; i < Responder.MAX_RELAYS_PER_REQUESTER; i++) {
+                s.core.onMessage(new InetSocketAddress(REQUESTER.getAddress(), 1000 + r), new Message.PingReq(i, TARGET,
+                        Duration.ofSeconds(10)));
+            }
+        }
+        assertEquals(Responder.MAX_PENDING_RELAYS, s.sent.size());
+        assertEquals(10 + 41L * Responder.MAX_RELAYS_PER_REQUESTER - Responder.MAX_PENDING_RELAYS,
+                s.core.counters().relaysDropped());
+        s.advance(Duration.ofSeconds(10));  // all timed out: a requester's share is free again
+        s.core.onMessage(REQUESTER, new Message.PingReq(1, TARGET, Duration.ofSeconds(10)));
+        assertEquals(Message.Ping.class, s.sent.get(s.sent.size() - 1).message().getClass());
+    }
+
+    @Test
+    void strangersAreRelayedOnlyIfThePolicyLetsThemInAndPeersAlways() {
+        s.core.relayPolicy(from -> false, RelayPolicy.targets(false));
+        s.core.onMessage(REQUESTER, new Message.PingReq(1, TARGET, Duration.ofMillis(100)));
+        assertTrue(s.sent.isEmpty());
+        assertEquals(1, s.core.counters().relaysRefused());
+        s.core.onMessage(REQUESTER, new Message.PingReq(2, TARGET, Duration.ofMillis(100)), true);
+        assertEquals(1, s.sent.size(), "an authenticated requester");
+        s.add(1);
+        s.core.onMessage(REQUESTER, new Message.PingReq(3, TARGET, Duration.ofMillis(100)));
+        assertEquals(2, s.sent.size(), "a watched requester");
+    }
+
+    @Test
+    void neverProbesMulticastBroadcastUnspecifiedOrLoopbackTargetsForOthers() throws Exception {
+        s.core.relayPolicy(from -> true, RelayPolicy.targets(false));
+        for (String target : new String[] {"224.0.0.1", "255.255.255.255", "0.0.0.0", "127.0.0.1", "::1", "ff02::1", "::"}) {
+            s.core.onMessage(REQUESTER, new Message.PingReq(1, new InetSocketAddress(java.net.InetAddress.getByName(target),
+                    7946), Duration.ofMillis(100)), true);
+        }
+        assertTrue(s.sent.isEmpty(), s.sent.toString());
+        assertEquals(7, s.core.counters().relaysRefused());
+        s.core.relayPolicy(from -> true, RelayPolicy.targets(true));
+        s.core.onMessage(REQUESTER, new Message.PingReq(1, new InetSocketAddress("127.0.0.1", 7946), Duration.ofMillis(100)));
+        assertEquals(1, s.sent.size(), "a node on loopback probes loopback");
+    }
+
+    @Test
+    void answersAreCappedPerSourceAndInAllButRefillWithTime() {
+        s.core.answerLimits(50, 120);
+        for (int i = 0; i < 100; i++) {
+            s.core.onMessage(REQUESTER, new Message.Ping(i, 0));
+        }
+        assertEquals(50, s.sent.size(), "one source: a second's worth");
+        for (int source = 0; source < 10; source++) {
+            for (int i = 0; i < 10; i++) {
+                s.core.onMessage(new InetSocketAddress(REQUESTER.getAddress(), 2000 + source), new Message.Ping(i, 0));
+            }
+        }
+        assertEquals(120, s.sent.size(), "all sources: a second's worth");
+        assertEquals(50 + 30, s.core.counters().answersLimited());
+        s.advance(Duration.ofSeconds(1));
+        s.core.onMessage(REQUESTER, new Message.Ping(1, 0));
+        assertEquals(121, s.sent.size());
     }
 
     @Test
