@@ -46,6 +46,15 @@ public record MemberUpdate(InetSocketAddress member, NodeState state, long incar
         return FIXED_WIRE_BYTES + addressWireBytes(member) + addressWireBytes(origin);
     }
 
+    /** The size of a list of updates in the wire format: a count byte, then each update. */
+    public static int wireBytes(java.util.List<MemberUpdate> updates) {
+        int bytes = 1;
+        for (MemberUpdate update : updates) {
+            bytes += update.wireBytes();
+        }
+        return bytes;
+    }
+
     /** An address on the wire: a family byte, 4 or 16 address bytes, a 2-byte port. */
     public static int addressWireBytes(InetSocketAddress address) {
         return 1 + address.getAddress().getAddress().length + 2;

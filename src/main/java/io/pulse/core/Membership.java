@@ -182,14 +182,17 @@ final class Membership {
         }
     }
 
-    /** Adds membership news to a PING, ACK, PING_REQ or NACK for a member; anything else goes as it is. */
-    Message piggyback(InetSocketAddress to, Message message) {
+    /**
+     * Adds membership news, up to {@code budgetBytes} of it, to a PING, ACK, PING_REQ or NACK for a
+     * member; anything else goes as it is.
+     */
+    Message piggyback(InetSocketAddress to, Message message, int budgetBytes) {
         if (!running || message instanceof Message.Gossip || message instanceof Message.Sync
                 || message instanceof Message.Piggybacked
                 || (!members.containsKey(to) && !seeds.contains(to))) {
             return message;
         }
-        List<MemberUpdate> updates = broadcasts.take(config.piggybackBytes(), retransmits());
+        List<MemberUpdate> updates = broadcasts.take(Math.min(budgetBytes, config.piggybackBytes()), retransmits());
         return updates.isEmpty() ? message : new Message.Piggybacked(message, updates);
     }
 

@@ -73,6 +73,8 @@ public final class PulseCore {
     private final Output deferred;
     /** Cluster mode, once {@link #startCluster} was called; null in static mode. */
     private Membership membership;
+    /** Bytes of updates that sends may piggyback now: limited while an unauthenticated datagram is handled. */
+    private int replyBudget = Integer.MAX_VALUE;
     private long unexpectedClusterMessages;
     private long unmatchedAcks;
     private long unmatchedNacks;
@@ -330,6 +332,18 @@ public final class PulseCore {
     }
 
     private void dispatch(InetSocketAddress from, Message message, boolean authenticated) {
+        // No answer to an unauthenticated datagram is larger than it: what it sends in reply
+        // piggybacks at most as many bytes of updates as the datagram carried.
+        replyBudget = authenticated ? Integer.MAX_VALUE
+                : message instanceof Message.Piggybacked p ? MemberUpdate.wireBytes(p.updates()) : 0;
+        try {
+            dispatchMessage(from, message, authenticated);
+        } finally {
+            replyBudget = Integer.MAX_VALUE;
+        }
+    }
+
+    private void dispatchMessage(InetSocketAddress from, Message message, boolean authenticated) {
         long receivedEpochNanos = clock.epochNanos();
         if (message instanceof Message.Piggybacked piggybacked) {
             if (membership != null) {
@@ -417,7 +431,7 @@ public final class PulseCore {
     private final class DeferredEvents implements Output {
         @Override
         public void send(InetSocketAddress to, Message message) {
-            output.send(to, membership == null ? message : membership.piggyback(to, message));
+            output.send(to, membership == null ? message : membership.piggyback(to, message, replyBudget));
         }
 
         @Override

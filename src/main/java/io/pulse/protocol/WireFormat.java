@@ -24,7 +24,7 @@ import java.time.Duration;
 public final class WireFormat {
     public static final int MAX_DATAGRAM_BYTES = 1400;
     public static final short MAGIC = 0x5055; // "PU"
-    public static final byte VERSION = 1;
+    public static final byte VERSION = 2;
     public static final int HEADER_BYTES = 16;
 
     public static final byte TYPE_PING = 1;
@@ -43,8 +43,11 @@ public final class WireFormat {
     /** The most updates one datagram carries: 1400 bytes hold at most 60 of the smallest (23 bytes). */
     static final int MAX_UPDATES = 255;
 
-    static final int PING_BODY_BYTES = 8;
     static final int ACK_BODY_BYTES = 32;
+    /** A PING's send time and zero padding to the size of its ACK: no answer is larger than its question. */
+    static final int PING_BODY_BYTES = ACK_BODY_BYTES;
+    /** A PING_REQ is padded with zeros to this size, that of the PING it makes a relay send. */
+    static final int PING_REQ_BYTES = HEADER_BYTES + PING_BODY_BYTES;
     private static final byte FAMILY_IPV4 = 4;
     private static final byte FAMILY_IPV6 = 6;
 
@@ -68,13 +71,14 @@ public final class WireFormat {
             out.writeByte(sync.replyWanted() ? SYNC_REPLY_WANTED : 0).writeShort(sync.page()).writeShort(sync.pages());
             writeUpdates(sync.members(), out);
         } else if (message instanceof Message.Ping ping) {
-            out.writeLong(ping.sentEpochNanos());
+            out.writeLong(ping.sentEpochNanos()).writeZero(PING_BODY_BYTES - 8);
         } else if (message instanceof Message.Ack ack) {
             out.writeLong(ack.pingSentEpochNanos()).writeLong(ack.receivedEpochNanos())
                     .writeLong(ack.sentEpochNanos()).writeLong(ack.incarnation());
         } else if (message instanceof Message.PingReq request) {
             out.writeInt((int) request.timeout().toMillis());
             writeAddress(request.target(), out);
+            out.writeZero(pingReqPadding(request.target()));
         } else if (message instanceof Message.Nack nack) {
             writeAddress(nack.target(), out);
         }
@@ -94,14 +98,6 @@ public final class WireFormat {
             writeAddress(update.member(), out);
             writeAddress(update.origin(), out);
         }
-    }
-
-    private static int updatesBytes(java.util.List<MemberUpdate> updates) {
-        int bytes = 1;
-        for (MemberUpdate update : updates) {
-            bytes += update.wireBytes();
-        }
-        return bytes;
     }
 
     private static int stateCode(NodeState state) {
@@ -147,17 +143,17 @@ public final class WireFormat {
     /** The exact encoded size of {@code message}. */
     public static int encodedSize(Message message) {
         if (message instanceof Message.Piggybacked p) {
-            return encodedSize(p.message()) + updatesBytes(p.updates());
+            return encodedSize(p.message()) + MemberUpdate.wireBytes(p.updates());
         } else if (message instanceof Message.Gossip gossip) {
-            return HEADER_BYTES + updatesBytes(gossip.updates());
+            return HEADER_BYTES + MemberUpdate.wireBytes(gossip.updates());
         } else if (message instanceof Message.Sync sync) {
-            return HEADER_BYTES + 5 + updatesBytes(sync.members());
+            return HEADER_BYTES + 5 + MemberUpdate.wireBytes(sync.members());
         } else if (message instanceof Message.Ping) {
             return HEADER_BYTES + PING_BODY_BYTES;
         } else if (message instanceof Message.Ack) {
             return HEADER_BYTES + ACK_BODY_BYTES;
-        } else if (message instanceof Message.PingReq request) {
-            return HEADER_BYTES + 4 + addressBytes(request.target());
+        } else if (message instanceof Message.PingReq) {
+            return PING_REQ_BYTES;
         } else {
             return HEADER_BYTES + addressBytes(((Message.Nack) message).target());
         }
@@ -217,7 +213,9 @@ public final class WireFormat {
         Message message = switch (type) {
             case TYPE_PING -> {
                 require(in, PING_BODY_BYTES, "PING");
-                yield new Message.Ping(sequence, in.readLong());
+                long sent = in.readLong();
+                readPadding(in, PING_BODY_BYTES - 8, "PING");
+                yield new Message.Ping(sequence, sent);
             }
             case TYPE_ACK -> {
                 require(in, ACK_BODY_BYTES, "ACK");
@@ -230,7 +228,9 @@ public final class WireFormat {
                     throw new MalformedDatagramException(RejectReason.BAD_FIELD, "PING_REQ timeout "
                             + timeoutMillis + " ms (expected: 1.." + Message.PingReq.MAX_TIMEOUT.toMillis() + ")");
                 }
-                yield new Message.PingReq(sequence, readAddress(in, "PING_REQ"), Duration.ofMillis(timeoutMillis));
+                InetSocketAddress target = readAddress(in, "PING_REQ");
+                readPadding(in, pingReqPadding(target), "PING_REQ");
+                yield new Message.PingReq(sequence, target, Duration.ofMillis(timeoutMillis));
             }
             case TYPE_NACK -> new Message.Nack(sequence, readAddress(in, "NACK"));
             case TYPE_GOSSIP -> new Message.Gossip(sequence, readUpdates(in, "GOSSIP"));
@@ -271,6 +271,20 @@ public final class WireFormat {
             return TYPE_SYNC;
         } else {
             return TYPE_NACK;
+        }
+    }
+
+    private static int pingReqPadding(InetSocketAddress target) {
+        return PING_REQ_BYTES - HEADER_BYTES - 4 - addressBytes(target);
+    }
+
+    private static void readPadding(ByteBuf in, int bytes, String what) throws MalformedDatagramException {
+        require(in, bytes, what);
+        for (int i = 0; i < bytes; i++) {
+            if (in.readByte() != 0) {
+                throw new MalformedDatagramException(RejectReason.BAD_FIELD, what + " padding byte " + i
+                        + " is not 0 (expected: " + bytes + " zero bytes)");
+            }
         }
     }
 

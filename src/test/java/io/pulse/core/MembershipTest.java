@@ -56,6 +56,22 @@ class MembershipTest {
     }
 
     @Test
+    void anAnswerToAnUnauthenticatedPingPiggybacksNoMoreThanThePingCarried() {
+        founded();
+        gossip(new MemberUpdate(peer, NodeState.ALIVE, 5, peer), new MemberUpdate(address(3), NodeState.ALIVE, 5, address(3)),
+                new MemberUpdate(address(4), NodeState.ALIVE, 5, address(4)));
+        sent.clear();
+        core.onMessage(peer, new Message.Ping(7, 1));   // forged from a member's address, say: no news on the ACK
+        assertInstanceOf(Message.Ack.class, sent.get(0));
+        MemberUpdate one = new MemberUpdate(address(5), NodeState.ALIVE, 5, address(5));
+        core.onMessage(peer, new Message.Piggybacked(new Message.Ping(8, 1), List.of(one)));
+        Message.Piggybacked answer = assertInstanceOf(Message.Piggybacked.class, sent.get(1));
+        assertTrue(MemberUpdate.wireBytes(answer.updates()) <= MemberUpdate.wireBytes(List.of(one)), answer.toString());
+        core.onMessage(peer, new Message.Ping(9, 1), true);   // authenticated: the full budget
+        assertTrue(((Message.Piggybacked) sent.get(2)).updates().size() >= 2, sent.get(2).toString());
+    }
+
+    @Test
     void anIncarnationFarBeyondTheWallClockIsNotBelieved() {
         founded();
         long tomorrowAndMore = clock.epochNanos() / 1_000_000 + Duration.ofDays(2).toMillis();

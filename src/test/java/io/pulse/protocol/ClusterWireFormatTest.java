@@ -62,7 +62,7 @@ class ClusterWireFormatTest {
     private static final Message.Piggybacked PIGGYBACKED_PING_V4 = new Message.Piggybacked(PING, List.of(V4));
 
     private static final String AUTH_TEXT =
-            "flags other than piggyback, key id or MAC length set (expected: all 0 in version 1)";
+            "flags other than piggyback, key id or MAC length set (expected: all 0 in version 2)";
 
     static List<Message> clusterMessages() {
         List<MemberUpdate> all = List.of(V4, V6, V4_FROM_V6, V6_FROM_V4);
@@ -179,10 +179,10 @@ class ClusterWireFormatTest {
     void sizesAreThoseOfTheSpec() {
         assertEquals(16 + 1 + 23, WireFormat.encodedSize(GOSSIP_V4));
         assertEquals(16 + 5 + 1 + 23, WireFormat.encodedSize(SYNC_V4));
-        assertEquals(24 + 1 + 23, WireFormat.encodedSize(PIGGYBACKED_PING_V4));
+        assertEquals(48 + 1 + 23, WireFormat.encodedSize(PIGGYBACKED_PING_V4));
         assertEquals(48 + 1 + 47, WireFormat.encodedSize(new Message.Piggybacked(ACK, List.of(V6))));
-        assertEquals(27 + 1 + 23 + 47, WireFormat.encodedSize(new Message.Piggybacked(PING_REQ_V4, List.of(V4, V6))));
-        assertEquals(39 + 1 + 35, WireFormat.encodedSize(new Message.Piggybacked(PING_REQ_V6, List.of(V4_FROM_V6))));
+        assertEquals(48 + 1 + 23 + 47, WireFormat.encodedSize(new Message.Piggybacked(PING_REQ_V4, List.of(V4, V6))));
+        assertEquals(48 + 1 + 35, WireFormat.encodedSize(new Message.Piggybacked(PING_REQ_V6, List.of(V4_FROM_V6))));
         assertEquals(23 + 1 + 35, WireFormat.encodedSize(new Message.Piggybacked(NACK_V4, List.of(V6_FROM_V4))));
         assertEquals(35 + 1 + 23, WireFormat.encodedSize(new Message.Piggybacked(NACK_V6, List.of(V4))));
     }
@@ -192,7 +192,7 @@ class ClusterWireFormatTest {
     @Test
     void gossipGoldenVector() {
         byte[] expected = bytes(
-                0x50, 0x55, 0x01, 0x05, 0x00, 0x00, 0x00, 0x00,  // header, type GOSSIP, no flags
+                0x50, 0x55, 0x02, 0x05, 0x00, 0x00, 0x00, 0x00,  // header, type GOSSIP, no flags
                 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05,  // sequence 5
                 0x01,                                            // 1 update
                 0x02,                                            // SUSPECT
@@ -205,7 +205,7 @@ class ClusterWireFormatTest {
     @Test
     void syncGoldenVector() {
         byte[] expected = bytes(
-                0x50, 0x55, 0x01, 0x06, 0x00, 0x00, 0x00, 0x00,  // header, type SYNC, no flags
+                0x50, 0x55, 0x02, 0x06, 0x00, 0x00, 0x00, 0x00,  // header, type SYNC, no flags
                 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09,  // sequence 9
                 0x01,                                            // reply wanted
                 0x01, 0x02,                                      // page 258
@@ -224,10 +224,12 @@ class ClusterWireFormatTest {
     @Test
     void piggybackedPingGoldenVector() {
         byte[] expected = bytes(
-                0x50, 0x55, 0x01, 0x01,                          // magic, version, type PING
+                0x50, 0x55, 0x02, 0x01,                          // magic, version, type PING
                 0x02, 0x00, 0x00, 0x00,                          // flags: piggyback; key id, MAC length
                 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,  // sequence
                 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,  // t0 sent
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,              // padding
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                 0x01,                                            // 1 update
                 0x02,                                            // SUSPECT
                 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x11,  // incarnation 17
@@ -240,14 +242,9 @@ class ClusterWireFormatTest {
     // ---- static mode unchanged ----
 
     @Test
-    void staticPingIsByteIdenticalToBefore() {
-        // The version-1 PING golden vector from before cluster mode.
-        byte[] before = bytes(
-                0x50, 0x55, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00,
-                0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
-                0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88);
+    void staticPingHasNoFlags() {
         byte[] now = encode(new Message.Ping(0x0102030405060708L, 0x1122334455667788L));
-        assertArrayEquals(before, now);
+        assertEquals(48, now.length);
         assertEquals(0, now[4]);
     }
 
@@ -339,7 +336,7 @@ class ClusterWireFormatTest {
         assertRejected(RejectReason.BAD_FIELD, "SYNC with 0 updates (expected: 1..255)",
                 with(resized(encode(SYNC_V4), 22), 21, 0));
         assertRejected(RejectReason.BAD_FIELD, "piggyback with 0 updates (expected: 1..255)",
-                with(resized(encode(PIGGYBACKED_PING_V4), 25), 24, 0));
+                with(resized(encode(PIGGYBACKED_PING_V4), 49), 48, 0));
         // Count 0 is checked before the updates that follow.
         assertRejected(RejectReason.BAD_FIELD, "GOSSIP with 0 updates (expected: 1..255)",
                 with(encode(GOSSIP_V4), 16, 0));
@@ -353,7 +350,7 @@ class ClusterWireFormatTest {
         assertRejected(RejectReason.BAD_FIELD, "SYNC member state " + code + " (expected: 1..4)",
                 with(encode(SYNC_V4), 22, code));
         assertRejected(RejectReason.BAD_FIELD, "piggyback member state " + code + " (expected: 1..4)",
-                with(encode(PIGGYBACKED_PING_V4), 25, code));
+                with(encode(PIGGYBACKED_PING_V4), 49, code));
     }
 
     @Test
@@ -371,7 +368,7 @@ class ClusterWireFormatTest {
         assertRejected(RejectReason.BAD_FIELD, "SYNC incarnation " + incarnation + " (expected: at least 1)",
                 withLong(encode(SYNC_V4), 23, incarnation));
         assertRejected(RejectReason.BAD_FIELD, "piggyback incarnation " + incarnation + " (expected: at least 1)",
-                withLong(encode(PIGGYBACKED_PING_V4), 26, incarnation));
+                withLong(encode(PIGGYBACKED_PING_V4), 50, incarnation));
     }
 
     @Test
@@ -423,17 +420,17 @@ class ClusterWireFormatTest {
         assertRejected(RejectReason.TRUNCATED, "SYNC body cut short: 0 bytes left (expected: at least 9)",
                 with(sync, 21, 2));
 
-        byte[] piggybacked = encode(PIGGYBACKED_PING_V4);                       // 48 bytes
-        assertRejected(RejectReason.TRUNCATED, "PING body cut short: 7 bytes left (expected: at least 8)",
-                resized(piggybacked, 23));
+        byte[] piggybacked = encode(PIGGYBACKED_PING_V4);                       // 72 bytes
+        assertRejected(RejectReason.TRUNCATED, "PING body cut short: 31 bytes left (expected: at least 32)",
+                resized(piggybacked, 47));
         assertRejected(RejectReason.TRUNCATED, "piggyback body cut short: 0 bytes left (expected: at least 1)",
-                resized(piggybacked, 24));
+                resized(piggybacked, 48));
         assertRejected(RejectReason.TRUNCATED, "piggyback body cut short: 1 bytes left (expected: at least 9)",
-                resized(piggybacked, 26));
+                resized(piggybacked, 50));
         assertRejected(RejectReason.TRUNCATED, "piggyback body cut short: 5 bytes left (expected: at least 6)",
-                resized(piggybacked, 47));                                      // origin port cut
+                resized(piggybacked, 71));                                      // origin port cut
         assertRejected(RejectReason.TRUNCATED, "piggyback body cut short: 0 bytes left (expected: at least 9)",
-                with(piggybacked, 24, 2));
+                with(piggybacked, 48, 2));
     }
 
     @Test
@@ -491,7 +488,7 @@ class ClusterWireFormatTest {
         assertRejected(RejectReason.BAD_FIELD, "SYNC port 0 (expected: 1..65535)",
                 withShort(encode(SYNC_V4), 36, 0));
         assertRejected(RejectReason.BAD_FIELD, "piggyback port 0 (expected: 1..65535)",
-                withShort(encode(PIGGYBACKED_PING_V4), 46, 0));
+                withShort(encode(PIGGYBACKED_PING_V4), 70, 0));
     }
 
     @ParameterizedTest
@@ -505,16 +502,16 @@ class ClusterWireFormatTest {
         assertRejected(RejectReason.BAD_FIELD, "SYNC address family " + family + " (expected: 4 or 6)",
                 with(encode(SYNC_V4), 31, family));
         assertRejected(RejectReason.BAD_FIELD, "piggyback address family " + family + " (expected: 4 or 6)",
-                with(encode(PIGGYBACKED_PING_V4), 34, family));
+                with(encode(PIGGYBACKED_PING_V4), 58, family));
     }
 
     @Test
     void theInnerMessageIsCheckedBeforeItsUpdates() {
         byte[] datagram = encode(new Message.Piggybacked(PING_REQ_V4, List.of(V4)));
         assertRejected(RejectReason.BAD_FIELD, "PING_REQ timeout 0 ms (expected: 1..60000)",
-                withInt(with(datagram, 28, 0), 16, 0));                         // and update state 0
+                withInt(with(datagram, 49, 0), 16, 0));                         // and update state 0
         assertRejected(RejectReason.BAD_FIELD, "PING_REQ port 0 (expected: 1..65535)",
-                withShort(with(datagram, 28, 0), 25, 0));
+                withShort(with(datagram, 49, 0), 25, 0));
         assertRejected(RejectReason.BAD_FIELD, "NACK address family 9 (expected: 4 or 6)",
                 with(encode(new Message.Piggybacked(NACK_V4, List.of(V4))), 16, 9));
     }

@@ -73,10 +73,10 @@ class WireFormatTest {
 
     @Test
     void sizesAreThoseOfTheSpec() {
-        assertEquals(24, WireFormat.encodedSize(PING));
+        assertEquals(48, WireFormat.encodedSize(PING));
         assertEquals(48, WireFormat.encodedSize(new Message.Ack(1, 2, 3, 4, 5)));
-        assertEquals(27, WireFormat.encodedSize(PING_REQ_V4));
-        assertEquals(39, WireFormat.encodedSize(PING_REQ_V6));
+        assertEquals(48, WireFormat.encodedSize(PING_REQ_V4));
+        assertEquals(48, WireFormat.encodedSize(PING_REQ_V6));
         assertEquals(23, WireFormat.encodedSize(NACK_V4));
         assertEquals(35, WireFormat.encodedSize(NACK_V6));
     }
@@ -85,22 +85,26 @@ class WireFormatTest {
     void pingGoldenVector() {
         byte[] expected = bytes(
                 0x50, 0x55,                                      // magic "PU"
-                0x01,                                            // version 1
+                0x02,                                            // version 2
                 0x01,                                            // type PING
                 0x00, 0x00, 0x00, 0x00,                          // flags, key id, MAC length
                 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,  // sequence
-                0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88); // t0 sent
+                0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,  // t0 sent
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,              // padding to the ACK's 48 bytes
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         assertArrayEquals(expected, encode(new Message.Ping(0x0102030405060708L, 0x1122334455667788L)));
     }
 
     @Test
     void pingReqGoldenVector() {
         byte[] expected = bytes(
-                0x50, 0x55, 0x01, 0x03, 0x00, 0x00, 0x00, 0x00,  // header, type PING_REQ
+                0x50, 0x55, 0x02, 0x03, 0x00, 0x00, 0x00, 0x00,  // header, type PING_REQ
                 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x2b,  // sequence 43
                 0x00, 0x00, 0x01, 0xf4,                          // timeout 500 ms
                 0x04, 0x0a, 0x00, 0x00, 0x07,                    // IPv4 10.0.0.7
-                0x1f, 0x0a);                                     // port 7946
+                0x1f, 0x0a,                                      // port 7946
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,                 // padding to the PING's 48 bytes
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         assertArrayEquals(expected, encode(PING_REQ_V4));
     }
 
@@ -120,10 +124,14 @@ class WireFormatTest {
                 new byte[0]);
         assertRejected(RejectReason.TRUNCATED, "datagram of 15 bytes (expected: at least 16)",
                 resized(encode(PING), 15));
-        assertRejected(RejectReason.TRUNCATED, "PING body cut short: 7 bytes left (expected: at least 8)",
-                resized(encode(PING), 23));
+        assertRejected(RejectReason.TRUNCATED, "PING body cut short: 31 bytes left (expected: at least 32)",
+                resized(encode(PING), 47));
+        assertRejected(RejectReason.TRUNCATED, "PING body cut short: 8 bytes left (expected: at least 32)",
+                resized(encode(PING), 24)); // a version-1 PING body, had its version byte been 2
         assertRejected(RejectReason.TRUNCATED, "PING_REQ body cut short: 17 bytes left (expected: at least 18)",
                 resized(encode(PING_REQ_V6), 38));
+        assertRejected(RejectReason.TRUNCATED, "PING_REQ body cut short: 8 bytes left (expected: at least 9)",
+                resized(encode(PING_REQ_V6), 47));
         assertRejected(RejectReason.TRUNCATED, "NACK body cut short: 0 bytes left (expected: at least 1)",
                 resized(encode(NACK_V4), 16));
     }
@@ -138,14 +146,14 @@ class WireFormatTest {
     @Test
     void trailingBytesMessageCountsThem() {
         assertRejected(RejectReason.TRAILING_BYTES, "3 bytes after the message (expected: none)",
-                resized(encode(PING), 27));
+                resized(encode(PING), 51));
     }
 
     @Test
     void oversizeIsCheckedFirstAndTheLimitIsInclusive() {
         assertRejected(RejectReason.OVERSIZE, "datagram of 1401 bytes (expected: at most 1400)",
                 resized(encode(PING), 1401));
-        assertRejected(RejectReason.TRAILING_BYTES, "1376 bytes after the message (expected: none)",
+        assertRejected(RejectReason.TRAILING_BYTES, "1352 bytes after the message (expected: none)",
                 resized(encode(PING), 1400));
     }
 
@@ -159,9 +167,9 @@ class WireFormatTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 2, 255})
+    @ValueSource(ints = {0, 1, 3, 255})
     void otherVersionsAreRejected(int version) {
-        assertRejected(RejectReason.UNSUPPORTED_VERSION, "version " + version + " (expected: 1)",
+        assertRejected(RejectReason.UNSUPPORTED_VERSION, "version " + version + " (expected: 2)",
                 with(encode(PING), 2, version));
     }
 
@@ -176,7 +184,7 @@ class WireFormatTest {
     @CsvSource({"4, 0x01", "4, 0x80", "5, 0x01", "6, 0x01", "7, 0x01"})
     void anyAuthenticationFieldIsRejected(int offset, String value) {
         assertRejected(RejectReason.UNSUPPORTED_AUTH,
-                "flags other than piggyback, key id or MAC length set (expected: all 0 in version 1)",
+                "flags other than piggyback, key id or MAC length set (expected: all 0 in version 2)",
                 with(encode(PING), offset, Integer.decode(value)));
     }
 
