@@ -53,11 +53,17 @@ public final class PulseCore {
         }
     }
 
-    /** Counters of the messages the core set aside (the codec counts malformed ones). */
+    /**
+     * Counters of the messages the core handled or set aside (the codec counts malformed ones):
+     * answers to nothing of ours ({@code unmatched}), ACKs from the wrong address
+     * ({@code misaddressed}) or with an incarnation far ahead of the clock ({@code implausible}),
+     * relays started, dropped (table or requester share full) and refused (requester or target not
+     * allowed), answers dropped by the rate limits, and PINGs answered.
+     */
     public record Counters(long unmatchedAcks, long unmatchedNacks, long misaddressedAcks, long nacksReceived,
                            long relaysStarted, long relaysDropped, long unmatchedProbeResults,
                            long unexpectedClusterMessages, long implausibleAcks, long relaysRefused,
-                           long answersLimited) {
+                           long answersLimited, long pingsAnswered) {
     }
 
     private final Clock clock;
@@ -472,6 +478,7 @@ public final class PulseCore {
     public Counters counters() {
         return new Counters(unmatchedAcks, unmatchedNacks, detector.misaddressedAcks(), detector.nacks(),
                 responder.relaysStarted(), responder.relaysDropped(), unmatchedProbeResults, unexpectedClusterMessages,
-                detector.implausibleAcks(), responder.relaysRefused(), responder.answersLimited());
+                detector.implausibleAcks(), responder.relaysRefused(), responder.answersLimited(),
+                responder.pingsAnswered());
     }
 }

@@ -38,6 +38,7 @@ final class Responder {
     private long relaysStarted;
     private long relaysDropped;
     private long relaysRefused;
+    private long pingsAnswered;
 
     /** @param known whether an address is a watched node or a member: its PING_REQs are relayed */
     Responder(Clock clock, TimerQueue timers, Sequences sequences, PulseCore.Output output,
@@ -68,6 +69,10 @@ final class Responder {
 
     void answerLimits(AnswerLimits value) {
         this.limits = value;
+    }
+
+    long pingsAnswered() {
+        return pingsAnswered;
     }
 
     long relaysRefused() {
@@ -104,6 +109,7 @@ final class Responder {
 
     void onPing(InetSocketAddress from, Message.Ping ping, long receivedEpochNanos) {
         if (answering && limits.allow(from, clock.monotonicNanos())) {
+            pingsAnswered++;
             output.send(from, new Message.Ack(ping.sequence(), ping.sentEpochNanos(), receivedEpochNanos,
                     clock.epochNanos(), incarnation));
         }

@@ -102,6 +102,7 @@ public final class PulseEngine implements AutoCloseable {
     private final List<Consumer<NodeId>> removalListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<RttSample>> rttListeners = new CopyOnWriteArrayList<>();
     private final AtomicLong pipelineErrors = new AtomicLong();
+    private final AtomicLong decoded = new AtomicLong();
     private final AtomicLong listenerErrors = new AtomicLong();
     /** One per kind of listener, so that an RTT listener failing on every ACK hides no other failure. On the loop. */
     private final WarningLimiter statusWarnings = new WarningLimiter(WarningLimiter.DEFAULT_INTERVAL_NANOS);
@@ -430,6 +431,11 @@ public final class PulseEngine implements AutoCloseable {
         return rejects;
     }
 
+    /** Datagrams that reached the socket: those decoded and those {@link #rejects() rejected}. */
+    public long datagramsReceived() {
+        return decoded.get() + rejects.total();
+    }
+
     /** Whether this engine signs and checks datagrams (built with {@link Builder#keyring}). */
     public boolean authenticating() {
         return auth != null;
@@ -631,6 +637,7 @@ public final class PulseEngine implements AutoCloseable {
     private final class InboundHandler extends SimpleChannelInboundHandler<Envelope> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Envelope envelope) {
+            decoded.incrementAndGet();
             core.onMessage(envelope.peer(), envelope.message(), envelope.authenticated());
         }
 

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pulse.core.ClusterStats;
 import io.pulse.core.NodeState;
+import io.pulse.core.PulseCore;
 import io.pulse.core.NodeStatus;
 import io.pulse.core.RttSample;
 import io.pulse.kafka.PublisherStats;
@@ -51,7 +52,7 @@ public final class PulseMetrics {
 
     /** What one scrape reads; {@code publisher} is null when there is no publisher. */
     private record Snapshot(Map<NodeState, Integer> byState, long probesSent, long probesLost,
-                            PublisherStats publisher, ClusterStats cluster) {
+                            PublisherStats publisher, ClusterStats cluster, PulseCore.Counters counters) {
     }
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -104,8 +105,10 @@ public final class PulseMetrics {
         }
         for (RejectReason reason : RejectReason.values()) {
             FunctionCounter.builder("pulse.datagrams.rejected", this, m -> m.engine.rejects().count(reason))
-                    .description("Datagrams dropped as malformed").tag("reason", reason.name()).register(registry);
+                    .description("Datagrams dropped as malformed, unauthenticated or replayed")
+                    .tag("reason", reason.name()).register(registry);
         }
+        datagramMeters();
         Gauge.builder("pulse.local.health.multiplier", this, m -> m.engine.localHealthMultiplier())
                 .description("Factor on probe timeouts and intervals: 1 when healthy, more while indirect probes "
                         + "go unanswered").strongReference(true).register(registry);
@@ -114,6 +117,33 @@ public final class PulseMetrics {
         counter("pulse.pipeline.errors", "Exceptions at the end of the UDP pipeline", m -> m.engine.pipelineErrors());
         // The listener holds this object, so the engine keeps it (and its weakly held meters) alive.
         engine.onRttSample(this::record);
+    }
+
+    /** What arrived, what was answered, and what was set aside: the meters to alert on under attack. */
+    private void datagramMeters() {
+        counter("pulse.datagrams.received", "Datagrams that reached the UDP socket, rejected ones included",
+                m -> m.engine.datagramsReceived());
+        counter("pulse.pings.answered", "PINGs answered with an ACK", m -> m.snapshot().counters().pingsAnswered());
+        counter("pulse.answers.limited", "PINGs and PING_REQs left unanswered by the per-source and total rate limits",
+                m -> m.snapshot().counters().answersLimited());
+        counter("pulse.relays.started", "PING_REQs relayed", m -> m.snapshot().counters().relaysStarted());
+        counter("pulse.relays.dropped", "PING_REQs dropped: relay table or the requester's share of it full",
+                m -> m.snapshot().counters().relaysDropped());
+        counter("pulse.relays.refused", "PING_REQs refused: a stranger outside relay.from, or a forbidden target",
+                m -> m.snapshot().counters().relaysRefused());
+        counter("pulse.acks.unmatched", "ACKs that answer nothing this node sent (late, or forged)",
+                m -> m.snapshot().counters().unmatchedAcks());
+        counter("pulse.acks.misaddressed", "ACKs with a probe's sequence from another address than it went to",
+                m -> m.snapshot().counters().misaddressedAcks());
+        counter("pulse.acks.implausible", "ACKs carrying an incarnation far beyond the wall clock, not believed",
+                m -> m.snapshot().counters().implausibleAcks());
+        if (engine.authenticating()) {
+            counter("pulse.datagrams.authenticated", "Signed datagrams whose MAC, time and freshness checked out",
+                    m -> m.engine.authentication().authenticated());
+            counter("pulse.datagrams.unauthenticated.accepted",
+                    "Unsigned datagrams let through while authentication is permissive (rollout)",
+                    m -> m.engine.authentication().unauthenticatedAccepted());
+        }
     }
 
     /** Cluster mode's meters; 0 outside it (and pulse_cluster_joined 0). */
@@ -184,7 +214,7 @@ public final class PulseMetrics {
             byState.merge(node.state(), 1, Integer::sum);
         }
         return new Snapshot(byState, probes.sent(), probes.lost(), publisherStats.get(),
-                engine.clustered() ? engine.clusterStats() : null);
+                engine.clustered() ? engine.clusterStats() : null, engine.counters());
     }
 
     private void showPublisherMeters(boolean shown) {

@@ -288,6 +288,12 @@ class ApiServerIT {
         assertTrue(metrics.get("pulse_rtt_seconds_bucket{kind=\"PULSE\",le=\"0.25\"}") > 0, "loopback: under 250 ms");
         assertEquals(0.0, metrics.get("pulse_listener_errors_total"));
         assertEquals(1.0, metrics.get("pulse_local_health_multiplier"), "healthy: nothing stretched");
+        assertTrue(metrics.get("pulse_datagrams_received_total") >= answered + 1, "the ACKs and the bad datagram");
+        for (String quiet : List.of("pulse_answers_limited_total", "pulse_relays_refused_total", "pulse_relays_dropped_total",
+                "pulse_acks_unmatched_total", "pulse_acks_misaddressed_total", "pulse_acks_implausible_total")) {
+            assertEquals(0.0, metrics.get(quiet), quiet);
+        }
+        assertEquals(null, metrics.get("pulse_datagrams_authenticated_total"), "no keyring, no authentication meters");
 
         Map<String, Double> publisherMetrics = new LinkedHashMap<>();
         metrics.forEach((name, value) -> {
