@@ -50,7 +50,7 @@ public final class DatagramAuth {
     public static final Duration DEFAULT_REPLAY_WINDOW = Duration.ofSeconds(30);
     /** How far behind a sender's latest datagram an earlier one may still arrive. */
     static final Duration REORDER = Duration.ofSeconds(1);
-    static final int RECENT = 64;
+    static final int RECENT = 16;
     /** Bytes of the truncated HMAC-SHA-256 tag. */
     static final int TAG_BYTES = 16;
     /** The trailer: send time (8) and tag. */
@@ -60,18 +60,12 @@ public final class DatagramAuth {
     private volatile Mode mode;
     private final Clock clock;
     private final long windowNanos;
-    private final Map<InetSocketAddress, Sender> senders = new HashMap<>();
+    /** Per sender: [0] the latest send time, [1] where the next goes in the ring, [2..] the ring of earlier ones. */
+    private final Map<InetSocketAddress, long[]> senders = new HashMap<>();
     private long lastStamp;
     private long nextSweepNanos;
     private final AtomicLong authenticated = new AtomicLong();
     private final AtomicLong unauthenticatedAccepted = new AtomicLong();
-
-    /** The latest send times seen from one sender. */
-    private static final class Sender {
-        long latest;
-        final long[] recent = new long[RECENT];
-        int next;
-    }
 
     private DatagramAuth(Keyring keyring, Mode mode, Clock clock, Duration window) {
         this.keyring = Objects.requireNonNull(keyring, "keyring");
@@ -194,38 +188,40 @@ public final class DatagramAuth {
 
     private boolean fresh(InetSocketAddress from, long stamp, long now) {
         sweep(now);
-        Sender sender = senders.get(from);
+        long[] sender = senders.get(from);
         if (sender == null) {
-            sender = new Sender();
-            sender.latest = stamp;
+            sender = new long[2 + RECENT];
+            sender[0] = stamp;
             senders.put(from, sender);
             return true;
         }
-        if (stamp > sender.latest) {
-            remember(sender, sender.latest);
-            sender.latest = stamp;
+        long latest = sender[0];
+        if (stamp > latest) {
+            remember(sender, latest);
+            sender[0] = stamp;
             return true;
         }
-        if (stamp == sender.latest || stamp < sender.latest - REORDER.toNanos()) {
+        if (stamp == latest || stamp < latest - REORDER.toNanos()) {
             return false;
         }
         long oldest = Long.MAX_VALUE;
-        for (long seen : sender.recent) {
-            if (seen == stamp) {
+        for (int i = 2; i < sender.length; i++) {
+            if (sender[i] == stamp) {
                 return false;
             }
-            oldest = Math.min(oldest, seen);
+            oldest = Math.min(oldest, sender[i]);
         }
-        if (stamp < oldest && sender.recent[sender.next] != 0) {
+        if (stamp < oldest && sender[2 + (int) sender[1]] != 0) {
             return false; // older than all it remembers, with the memory full: cannot tell, so not taken
         }
         remember(sender, stamp);
         return true;
     }
 
-    private static void remember(Sender sender, long stamp) {
-        sender.recent[sender.next] = stamp;
-        sender.next = (sender.next + 1) % RECENT;
+    private static void remember(long[] sender, long stamp) {
+        int next = (int) sender[1];
+        sender[2 + next] = stamp;
+        sender[1] = (next + 1) % RECENT;
     }
 
     /** Forgets, at most once a window, the senders silent for a window: their old datagrams are stale. */
@@ -234,8 +230,8 @@ public final class DatagramAuth {
             return;
         }
         nextSweepNanos = now + windowNanos;
-        for (Iterator<Sender> it = senders.values().iterator(); it.hasNext(); ) {
-            if (it.next().latest < now - windowNanos) {
+        for (Iterator<long[]> it = senders.values().iterator(); it.hasNext(); ) {
+            if (it.next()[0] < now - windowNanos) {
                 it.remove();
             }
         }

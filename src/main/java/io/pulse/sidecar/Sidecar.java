@@ -8,6 +8,9 @@ import io.pulse.kafka.PulsePublisher;
 import io.pulse.core.ClusterStats;
 import io.pulse.sidecar.config.ClusterSettings;
 import io.pulse.sidecar.config.ConfigurationException;
+import io.pulse.sidecar.config.SecuritySettings;
+import io.pulse.protocol.DatagramAuth;
+import io.pulse.protocol.Keyring;
 import io.pulse.sidecar.config.SidecarConfig;
 import io.pulse.sidecar.config.SidecarSettings;
 import io.pulse.sidecar.config.TargetSpec;
@@ -54,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class Sidecar implements AutoCloseable {
     static final Duration RESOLVE_RETRY = Duration.ofSeconds(5);
     static final Duration JOIN_WARNING = Duration.ofSeconds(5);
+    /** How often the keys file is checked for a change. */
+    static final Duration KEYS_CHECK = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
 
     private final PulseEngine engine;
@@ -89,7 +94,7 @@ public final class Sidecar implements AutoCloseable {
         InetSocketAddress httpBind = resolved(SidecarSettings.HTTP_BIND, config.httpBind());
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            PulseEngine engine = engineOptions.apply(PulseEngine.builder()
+            PulseEngine engine = engineOptions.apply(config.security().applyTo(PulseEngine.builder())
                     .bind(nodeBind)
                     .config(config.detector())
                     .responding(config.respond())
@@ -121,6 +126,7 @@ public final class Sidecar implements AutoCloseable {
             });
             started.add(retries::shutdownNow);
             Sidecar sidecar = new Sidecar(engine, publisher, api, observer, retries);
+            sidecar.watchKeys(config.security());
             for (TargetSpec target : config.targets()) {
                 sidecar.addOrRetry(target);
             }
@@ -143,6 +149,58 @@ public final class Sidecar implements AutoCloseable {
                 }
             }
             throw e;
+        }
+    }
+
+    /**
+     * Says how datagrams are authenticated, and re-reads the keys file every {@link #KEYS_CHECK}
+     * once it changed: a rotation step is an edit of the file on every node, no restart. A file
+     * that no longer parses keeps the keys in use, and says why.
+     */
+    private void watchKeys(SecuritySettings security) {
+        if (!security.authenticating()) {
+            LOG.info("datagrams are not authenticated (no {}): any host that reaches udp {} can talk to this node",
+                    SidecarSettings.SECURITY_KEYS_FILE, engine.localAddress());
+            return;
+        }
+        Keyring keyring = engine.authentication().keyring();
+        LOG.info("datagrams are signed with key {} of {} (label \"{}\"), unsigned ones {}", keyring.primary(), keyring.ids(),
+                keyring.label(), security.mode() == DatagramAuth.Mode.REQUIRED ? "dropped"
+                        : "accepted (permissive: set " + SidecarSettings.SECURITY_AUTH_MODE + ": required once every node has the keys)");
+        if (security.keysFile().isEmpty()) {
+            return;
+        }
+        java.nio.file.Path file = security.keysFile().get();
+        long[] seen = {lastModified(file)};
+        retries.scheduleWithFixedDelay(() -> {
+            long modified = lastModified(file);
+            if (modified == seen[0]) {
+                return;
+            }
+            seen[0] = modified;
+            reloadKeys(security);
+        }, KEYS_CHECK.toMillis(), KEYS_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Installs the keys the file holds now; true if it could. */
+    boolean reloadKeys(SecuritySettings security) {
+        try {
+            Keyring next = security.readKeyring().orElseThrow();
+            Keyring before = engine.authentication().keyring();
+            engine.authentication().keyring(next);
+            LOG.info("keys reloaded: {} -> {}, signing with {}", before.ids(), next.ids(), next.primary());
+            return true;
+        } catch (ConfigurationException e) {
+            LOG.error("keys not reloaded, the keys in use stay: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    private static long lastModified(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.getLastModifiedTime(file).toMillis() ^ java.nio.file.Files.size(file);
+        } catch (java.io.IOException e) {
+            return -1;
         }
     }
 

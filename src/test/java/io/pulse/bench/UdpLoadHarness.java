@@ -47,6 +47,9 @@ import java.util.concurrent.atomic.LongAdder;
  * then SIGCONT), as a long GC pause would, to see whether the monitor comes back to its steady
  * state; {@code --local-health-max 1} turns local health off for comparison.
  *
+ * <p>{@code --auth on} gives the monitor and every responder one keyring: every datagram is
+ * signed and checked, for the cost of authentication against the same run with {@code --auth off}.
+ *
  * <p>{@code --responders-classpath PATH} runs the responders from another build: when two builds
  * of the monitor are compared, run by run, the responders' CPU is then the same work in both, a
  * yardstick for how much CPU this noisy machine gave that minute.
@@ -106,9 +109,10 @@ public final class UdpLoadHarness {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Machine.options(args,
                 List.of("targets", "responder-threads", "warmup-s", "measure-s", "stall-ms", "local-health-max",
-                        "responders-classpath"),
+                        "responders-classpath", "auth"),
                 "--targets N --responder-threads N --warmup-s N --measure-s N --stall-ms N --local-health-max N"
-                        + " --responders-classpath PATH");
+                        + " --responders-classpath PATH --auth on|off");
+        boolean auth = options.getOrDefault("auth", "off").equals("on");
         int targets = Integer.parseInt(options.getOrDefault("targets", "10000"));
         int responderThreads = Integer.parseInt(options.getOrDefault("responder-threads", "1"));
         Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup-s", "30")));
@@ -124,7 +128,7 @@ public final class UdpLoadHarness {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", options.getOrDefault("responders-classpath", System.getProperty("java.class.path")),
                 UdpRespondersMain.class.getName(),
-                Integer.toString(targets), Integer.toString(responderThreads))
+                Integer.toString(targets), Integer.toString(responderThreads), auth ? "auth" : "plain")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Thread killChild = new Thread(child::destroyForcibly, "kill-responders");
         Runtime.getRuntime().addShutdownHook(killChild); // also on Ctrl-C or an exception
@@ -139,7 +143,7 @@ public final class UdpLoadHarness {
             int[] ports = Arrays.stream(ready.substring(6).split(",")).mapToInt(Integer::parseInt).toArray();
             OUT.printf("%d responders up in another JVM (%d event loop thread(s)) in %d ms%n", ports.length,
                     responderThreads, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
-            run(ports, new Plan(responderThreads, warmup, measure, stall, config), child,
+            run(ports, new Plan(responderThreads, warmup, measure, stall, config, auth), child,
                     new Responders(childOut, childIn));
         } finally {
             child.destroy();
@@ -151,7 +155,8 @@ public final class UdpLoadHarness {
     }
 
     /** What a run does: the monitor's config, and a stall of the responders' JVM halfway through the warm-up. */
-    private record Plan(int responderThreads, Duration warmup, Duration measure, Duration stall, DetectorConfig config) {
+    private record Plan(int responderThreads, Duration warmup, Duration measure, Duration stall, DetectorConfig config,
+                        boolean auth) {
     }
 
     private static void run(int[] ports, Plan plan, Process child, Responders responders) throws Exception {
@@ -169,8 +174,12 @@ public final class UdpLoadHarness {
         PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0)).start().close();
         long baselineHeap = heapAfterGc(memory);
 
-        try (PulseEngine monitor = PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0))
-                .config(plan.config()).start()) {
+        PulseEngine.Builder builder = PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0)).config(plan.config());
+        if (plan.auth()) {
+            builder.keyring(UdpRespondersMain.BENCH_KEYRING, io.pulse.protocol.DatagramAuth.Mode.REQUIRED);
+        }
+        OUT.println("authentication " + (plan.auth() ? "on (HMAC-SHA-256, required)" : "off"));
+        try (PulseEngine monitor = builder.start()) {
             long engineHeap = heapAfterGc(memory) - baselineHeap;
             LongAdder changes = new LongAdder();
             LongAdder toSuspectOrDead = new LongAdder();

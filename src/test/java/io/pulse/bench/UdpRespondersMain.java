@@ -24,12 +24,15 @@ import java.util.StringJoiner;
  * exits when its stdin closes (so it never outlives the harness).
  *
  * <pre>{@code
- * java -cp ... io.pulse.bench.UdpRespondersMain 10000 1
+ * java -cp ... io.pulse.bench.UdpRespondersMain 10000 1 [auth|plain]
  * }</pre>
  */
 public final class UdpRespondersMain {
     /** The engine default (4 MiB) is meant for a monitor hearing from thousands; a responder hears from one. */
     private static final int SOCKET_BUFFER_BYTES = 64 * 1024;
+    /** The keyring of {@code UdpLoadHarness --auth on}: one key, known to both JVMs. */
+    static final io.pulse.protocol.Keyring BENCH_KEYRING = io.pulse.protocol.Keyring.of(
+            new java.util.TreeMap<>(java.util.Map.of(1, new byte[32])), 1, "bench");
 
     private UdpRespondersMain() {
     }
@@ -37,6 +40,7 @@ public final class UdpRespondersMain {
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        boolean auth = args.length > 2 && args[2].equals("auth");
         // Same choice as the engine's own (epoll where it loads), so that its channel type fits the group.
         DefaultThreadFactory factory = new DefaultThreadFactory("responders", true);
         EventLoopGroup group = Epoll.isAvailable() ? new EpollEventLoopGroup(threads, factory)
@@ -44,8 +48,12 @@ public final class UdpRespondersMain {
         List<PulseEngine> responders = new ArrayList<>(count);
         StringJoiner ports = new StringJoiner(",");
         for (int i = 0; i < count; i++) {
-            PulseEngine responder = PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0))
-                    .probing(false).socketBufferBytes(SOCKET_BUFFER_BYTES).eventLoopGroup(group).start();
+            PulseEngine.Builder builder = PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0))
+                    .probing(false).socketBufferBytes(SOCKET_BUFFER_BYTES).eventLoopGroup(group);
+            if (auth) {
+                builder.keyring(BENCH_KEYRING, io.pulse.protocol.DatagramAuth.Mode.REQUIRED);
+            }
+            PulseEngine responder = builder.start();
             responders.add(responder);
             ports.add(Integer.toString(responder.localAddress().getPort()));
         }

@@ -133,6 +133,31 @@ class AuthenticationIT {
         }
     }
 
+    @Test
+    void aClusterWithKeysFormsAndAMemberWithAnotherLabelNeverJoins() throws Exception {
+        io.pulse.core.ClusterConfig fast = io.pulse.core.ClusterConfig.builder().gossipInterval(Duration.ofMillis(50)).build();
+        PulseEngine seed = engine(ONE, true);
+        seed.startCluster(fast, null, List.of());
+        List<PulseEngine> members = new ArrayList<>(List.of(seed));
+        for (int i = 0; i < 2; i++) {
+            PulseEngine member = engine(ONE, true);
+            member.startCluster(fast, null, List.of(seed.localId().toString()));
+            members.add(member);
+        }
+        PulseEngine stranger = engine(ring(1, Map.of(1, KEY_1), "another-cluster"), true);
+        stranger.startCluster(fast, null, List.of(seed.localId().toString()));
+        for (PulseEngine member : members) {
+            Eventually.await(member.localId() + " sees 3 ALIVE", () -> member.clusterStats().alive(), n -> n == 3,
+                    Duration.ofSeconds(10));
+        }
+        Thread.sleep(500);
+        for (PulseEngine member : members) {
+            assertEquals(3, member.members().size(), member.members().toString());
+        }
+        assertTrue(seed.rejects().count(RejectReason.BAD_MAC) > 0, "the stranger's joins were dropped");
+        assertTrue(!stranger.clusterStats().joined(), "the stranger never heard back");
+    }
+
     /** What a sender with {@code keyring} (null: none) puts on the wire for {@code message}. */
     private static byte[] encode(Keyring keyring, Message message) {
         DatagramAuth auth = keyring == null ? null : DatagramAuth.create(keyring, DatagramAuth.Mode.REQUIRED, Clock.system());

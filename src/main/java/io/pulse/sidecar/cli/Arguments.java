@@ -31,4 +31,13 @@ final class Arguments {
             throw new UsageException(option + ": got \"" + text + "\" (" + e.getMessage() + ")");
         }
     }
+
+    /** {@code permissive} or {@code required}. */
+    static io.pulse.protocol.DatagramAuth.Mode authMode(String option, String text) {
+        return switch (text) {
+            case "permissive" -> io.pulse.protocol.DatagramAuth.Mode.PERMISSIVE;
+            case "required" -> io.pulse.protocol.DatagramAuth.Mode.REQUIRED;
+            default -> throw new UsageException(option + ": got \"" + text + "\" (expected: permissive or required)");
+        };
+    }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pulse", mixinStandardHelpOptions = true, versionProvider = PulseCommand.Version.class,
         description = "Watches nodes, decides which have failed, and publishes that to Kafka.",
         subcommands = {RunCommand.class, RespondCommand.class, DemoCommand.class, TailCommand.class,
-                ProbeCommand.class, StatusCommand.class, MembersCommand.class, CommandLine.HelpCommand.class},
+                ProbeCommand.class, StatusCommand.class, MembersCommand.class, KeysCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 bad usage or configuration."})
 public final class PulseCommand implements Runnable {
     public static final int OK = 0;

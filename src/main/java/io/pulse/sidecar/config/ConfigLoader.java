@@ -69,7 +69,7 @@ public final class ConfigLoader {
             requireKnown(key, "flag --set " + key);
             values.put(key, new SidecarConfig.Sourced(value, "flag --set " + key));
         });
-        return SidecarConfig.parse(values);
+        return SidecarConfig.parse(values, env);
     }
 
     /** {@code key=value} of a {@code --set} flag. */
@@ -84,6 +84,11 @@ public final class ConfigLoader {
     private static void requireKnown(String key, String source) {
         if (SidecarSettings.DEFINITION.names().contains(key)) {
             return;
+        }
+        if (key.equals("security.keys")) {
+            throw new ConfigurationException(source + ": keys are never read from a command line or the config file, "
+                    + "where others may read them (expected: " + SidecarSettings.SECURITY_KEYS_FILE
+                    + " naming a file only this user can read, or the environment variable " + SecuritySettings.ENV_KEYS + ")");
         }
         if (key.startsWith(SidecarSettings.KAFKA_PROPERTIES) && key.length() > SidecarSettings.KAFKA_PROPERTIES.length()) {
             return;

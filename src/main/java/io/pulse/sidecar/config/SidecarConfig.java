@@ -32,6 +32,7 @@ import org.apache.kafka.common.config.ConfigException;
  * @param targets         the watched nodes
  * @param detector        detection parameters
  * @param cluster         cluster mode's settings
+ * @param security        keys, relay policy and answer limits
  * @param kafkaEnabled    whether events are published
  * @param kafka           the publisher's settings (see {@link PublisherConfig}) without {@code pulse.observer},
  *                        which is known once the node is bound
@@ -48,6 +49,7 @@ public record SidecarConfig(
         List<TargetSpec> targets,
         DetectorConfig detector,
         ClusterSettings cluster,
+        SecuritySettings security,
         boolean kafkaEnabled,
         Map<String, Object> kafka,
         boolean httpEnabled,
@@ -95,7 +97,7 @@ public record SidecarConfig(
     }
 
     /** Each value checked on its own (type, validator), then the rules across values. */
-    static SidecarConfig parse(Map<String, Sourced> raw) {
+    static SidecarConfig parse(Map<String, Sourced> raw, Map<String, String> env) {
         Map<String, Object> parsed = new LinkedHashMap<>();
         Map<String, Sourced> effective = new LinkedHashMap<>();
         for (ConfigDef.ConfigKey key : SidecarSettings.DEFINITION.configKeys().values()) {
@@ -165,6 +167,7 @@ public record SidecarConfig(
                 targets.stream().map(TargetSpec::parse).collect(Collectors.toList()),
                 detector,
                 cluster,
+                security(parsed, effective, env),
                 (Boolean) parsed.get(SidecarSettings.KAFKA_ENABLED),
                 kafka,
                 (Boolean) parsed.get(SidecarSettings.HTTP_ENABLED),
@@ -199,6 +202,39 @@ public record SidecarConfig(
             throw new ConfigurationException("detector settings: " + message
                     + (sources.isEmpty() ? "" : " (" + String.join(", ", sources) + ")"));
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SecuritySettings security(Map<String, Object> parsed, Map<String, Sourced> effective,
+                                             Map<String, String> env) {
+        int perSource = (Integer) parsed.get(SidecarSettings.NODE_ANSWERS_PER_SOURCE);
+        int total = (Integer) parsed.get(SidecarSettings.NODE_ANSWERS_TOTAL);
+        if (total < perSource) {
+            throw new ConfigurationException(SidecarSettings.NODE_ANSWERS_TOTAL + " " + total + " is below "
+                    + SidecarSettings.NODE_ANSWERS_PER_SOURCE + " " + perSource + " (expected: total >= per source)");
+        }
+        SecuritySettings security = SecuritySettings.of(
+                Optional.ofNullable((String) parsed.get(SidecarSettings.SECURITY_KEYS_FILE)).map(java.nio.file.Path::of),
+                env, (String) parsed.get(SidecarSettings.SECURITY_LABEL),
+                io.pulse.protocol.DatagramAuth.Mode.valueOf(
+                        ((String) parsed.get(SidecarSettings.SECURITY_AUTH_MODE)).toUpperCase(java.util.Locale.ROOT)),
+                duration(parsed, SidecarSettings.SECURITY_REPLAY_WINDOW),
+                ((List<String>) parsed.get(SidecarSettings.NODE_RELAY_FROM)).stream().map(io.pulse.transport.Cidr::parse)
+                        .toList(),
+                perSource, total);
+        if (!security.authenticating()) {
+            for (String key : List.of(SidecarSettings.SECURITY_LABEL, SidecarSettings.SECURITY_AUTH_MODE)) {
+                if (!effective.get(key).source().equals("default")) {
+                    throw new ConfigurationException(effective.get(key).source() + ": " + key + " is set and there are "
+                            + "no keys (expected: " + SidecarSettings.SECURITY_KEYS_FILE + " or the environment variable "
+                            + SecuritySettings.ENV_KEYS + ")");
+                }
+            }
+        }
+        if (duration(parsed, SidecarSettings.SECURITY_REPLAY_WINDOW).compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new ConfigurationException(SidecarSettings.SECURITY_REPLAY_WINDOW + " must be at least 1s");
+        }
+        return security;
     }
 
     @SuppressWarnings("unchecked")

@@ -3,6 +3,8 @@ package io.pulse.sidecar.config;
 import io.pulse.core.ClusterConfig;
 import io.pulse.core.DetectorConfig;
 import io.pulse.kafka.PublisherConfig;
+import io.pulse.protocol.DatagramAuth;
+import io.pulse.transport.Cidr;
 import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.common.config.ConfigDef;
@@ -27,6 +29,13 @@ public final class SidecarSettings {
     public static final String NODE_BIND = "node.bind";
     public static final String NODE_ID = "node.id";
     public static final String NODE_RESPOND = "node.respond";
+    public static final String NODE_RELAY_FROM = "node.relay.from";
+    public static final String NODE_ANSWERS_PER_SOURCE = "node.answers.per.source";
+    public static final String NODE_ANSWERS_TOTAL = "node.answers.total";
+    public static final String SECURITY_KEYS_FILE = "security.keys.file";
+    public static final String SECURITY_LABEL = "security.label";
+    public static final String SECURITY_AUTH_MODE = "security.auth.mode";
+    public static final String SECURITY_REPLAY_WINDOW = "security.replay.window";
     public static final String TARGETS = "targets";
     public static final String PROBE_INTERVAL = "detector.probe.interval";
     public static final String PROBE_TIMEOUT_MIN = "detector.probe.timeout.min";
@@ -79,6 +88,28 @@ public final class SidecarSettings {
                             + "or the host name and port when bound to a wildcard address.")
             .define(NODE_RESPOND, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Answer peers' PINGs and relay their PING_REQs, so that they can watch this node.")
+            .define(NODE_RELAY_FROM, Type.LIST, Cidr.PRIVATE_BLOCKS,
+                    validator(SidecarSettings::checkCidrs, "CIDR,... (empty: none)"), Importance.MEDIUM,
+                    "Address blocks of the strangers whose PING_REQs this node relays; watched nodes, members and "
+                            + "authenticated peers are always relayed for. Empty: only those.")
+            .define(NODE_ANSWERS_PER_SOURCE, Type.INT, 200, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
+                    "Answers (ACKs, relayed PINGs) a second to one address; the excess is dropped and counted.")
+            .define(NODE_ANSWERS_TOTAL, Type.INT, 50_000, ConfigDef.Range.between(1, 10_000_000), Importance.LOW,
+                    "Answers a second to all addresses together; at least node.answers.per.source.")
+            .define(SECURITY_KEYS_FILE, Type.STRING, null, Importance.HIGH,
+                    "File of the keys that sign every datagram, one '<id> <base64 key> [primary]' a line "
+                            + "(pulse keys generate); re-read when it changes, to rotate keys without a restart. "
+                            + "Or the lines in the environment variable " + SecuritySettings.ENV_KEYS + ", ';' between "
+                            + "them; never on a command line. None: nothing is signed.")
+            .define(SECURITY_LABEL, Type.STRING, "", Importance.MEDIUM,
+                    "Cluster label bound into every MAC: groups with other labels never accept this one's "
+                            + "datagrams, even with the same keys. Needs keys.")
+            .define(SECURITY_AUTH_MODE, Type.STRING, "required", ConfigDef.ValidString.in("permissive", "required"),
+                    Importance.MEDIUM, "With keys: required drops unsigned datagrams; permissive accepts them too "
+                            + "(counted), while keys are rolled out node by node.")
+            .define(SECURITY_REPLAY_WINDOW, Type.STRING, Durations.format(DatagramAuth.DEFAULT_REPLAY_WINDOW), duration(),
+                    Importance.LOW, "With keys: how far a datagram's send time may be from this node's clock "
+                            + "(clock skew included); older or later ones are dropped as stale.")
             .define(TARGETS, Type.LIST, List.of(), validator(SidecarSettings::checkTargets, TargetSpec.EXPECTED),
                     Importance.HIGH, "Watched nodes: host:port or udp://host:port (Pulse peers), "
                             + "http(s)://host:port/path (health URLs), tcp://host:port.")
@@ -251,6 +282,12 @@ public final class SidecarSettings {
     private static void checkNodeId(Object value) {
         if (value != null) {
             io.pulse.core.NodeId.parse((String) value);
+        }
+    }
+
+    private static void checkCidrs(Object value) {
+        for (Object cidr : (List<?>) value) {
+            Cidr.parse(String.valueOf(cidr));
         }
     }
 

@@ -184,6 +184,46 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void securitySettingsReadKeysFromAFileOrTheEnvironmentAndNeverFromAFlag() throws IOException {
+        SidecarConfig plain = ConfigLoader.load(null, Map.of(), Map.of());
+        assertFalse(plain.security().authenticating());
+        assertEquals(io.pulse.transport.Cidr.PRIVATE, plain.security().relayFrom());
+        assertEquals(200, plain.security().answersPerSource());
+
+        String key = io.pulse.protocol.Keyring.generateKey();
+        Path keys = dir.resolve("keys");
+        Files.writeString(keys, "1 " + key + "\n");
+        SidecarConfig signed = ConfigLoader.load(yaml("security:\n  keys.file: " + keys + "\n  label: prod\n"
+                + "  auth.mode: permissive\nnode.relay.from: [10.1.0.0/16]\n"), Map.of(), Map.of());
+        assertEquals(1, signed.security().readKeyring().orElseThrow().primary());
+        assertEquals("prod", signed.security().readKeyring().orElseThrow().label());
+        assertEquals(io.pulse.protocol.DatagramAuth.Mode.PERMISSIVE, signed.security().mode());
+        assertEquals(List.of(io.pulse.transport.Cidr.parse("10.1.0.0/16")), signed.security().relayFrom());
+        assertFalse(signed.security().toString().contains(key));
+        assertFalse(signed.effective().toString().contains(key));
+
+        SidecarConfig fromEnv = ConfigLoader.load(null, Map.of("PULSE_SECURITY_KEYS", "1 " + key + ";2 " + key + " primary"),
+                Map.of());
+        assertEquals(2, fromEnv.security().readKeyring().orElseThrow().primary());
+        assertFalse(fromEnv.security().toString().contains(key));
+
+        assertTrue(failure(null, Map.of(), Map.of("security.keys", "1 " + key)).startsWith(
+                "flag --set security.keys: keys are never read from a command line or the config file"));
+        assertFalse(failure(null, Map.of(), Map.of("security.keys", "1 " + key)).contains(key));
+        assertEquals("security.keys.file " + dir.resolve("none") + ": no such file",
+                failure(null, Map.of(), Map.of("security.keys.file", dir.resolve("none").toString())));
+        Files.writeString(keys, "1 " + key + "\n2 " + key + "\n");
+        assertEquals("security.keys.file " + keys + ": 2 keys and none marked primary (expected: exactly one line ending "
+                + "in 'primary')", failure(null, Map.of(), Map.of("security.keys.file", keys.toString())));
+        assertEquals("flag --set security.label: security.label is set and there are no keys (expected: "
+                + "security.keys.file or the environment variable PULSE_SECURITY_KEYS)",
+                failure(null, Map.of(), Map.of("security.label", "prod")));
+        assertEquals("node.answers.total 10 is below node.answers.per.source 200 (expected: total >= per source)",
+                failure(null, Map.of(), Map.of("node.answers.total", "10")));
+        assertTrue(failure(null, Map.of(), Map.of("node.relay.from", "10.0.0.0/33")).contains("prefix length 33"));
+    }
+
+    @Test
     void rulesAcrossSettingsNameTheKeys() {
         assertEquals("detector settings: detector.probe.timeout.min (800 ms) must be <= detector.probe.timeout.max (500 ms) "
                 + "(detector.probe.timeout.max from default, detector.probe.timeout.min from flag --set detector.probe.timeout.min)",

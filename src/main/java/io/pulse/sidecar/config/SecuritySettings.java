@@ -1,0 +1,117 @@
+package io.pulse.sidecar.config;
+
+import io.pulse.protocol.DatagramAuth;
+import io.pulse.protocol.Keyring;
+import io.pulse.transport.Cidr;
+import io.pulse.transport.PulseEngine;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The sidecar's settings against a hostile network ({@code security.*}, {@code node.relay.from},
+ * {@code node.answers.*}), validated, with the keyring read from its file or the environment.
+ *
+ * <pre>{@code
+ * PulseEngine.Builder builder = config.security().applyTo(PulseEngine.builder());
+ * Keyring fresh = config.security().readKeyring().orElseThrow();   // after the file changed
+ * }</pre>
+ *
+ * Keys come from {@code security.keys.file} or the environment variable {@value #ENV_KEYS}
+ * (the same lines, {@code ;} between them), never from a command line, where other users of
+ * the host could read them. {@link #toString()} shows no key.
+ *
+ * @param keysFile          {@code security.keys.file}, or empty
+ * @param keysFromEnv       the text of {@value #ENV_KEYS}, or empty
+ * @param label             {@code security.label}
+ * @param mode              {@code security.auth.mode}
+ * @param replayWindow      {@code security.replay.window}
+ * @param relayFrom         {@code node.relay.from}
+ * @param answersPerSource  {@code node.answers.per.source}
+ * @param answersTotal      {@code node.answers.total}
+ */
+public record SecuritySettings(Optional<Path> keysFile, Optional<String> keysFromEnv, String label,
+                               DatagramAuth.Mode mode, Duration replayWindow, List<Cidr> relayFrom,
+                               int answersPerSource, int answersTotal) {
+    /** The environment variable that may hold the keys themselves. */
+    public static final String ENV_KEYS = "PULSE_SECURITY_KEYS";
+
+    public SecuritySettings {
+        relayFrom = List.copyOf(relayFrom);
+    }
+
+    /** No keys, the default relay and answer limits: what a node without {@code security.*} runs with. */
+    public static SecuritySettings none() {
+        return new SecuritySettings(Optional.empty(), Optional.empty(), "", DatagramAuth.Mode.REQUIRED,
+                DatagramAuth.DEFAULT_REPLAY_WINDOW, Cidr.PRIVATE, 200, 50_000);
+    }
+
+    /** Keys from {@code keysFile}, or else from {@value #ENV_KEYS} in {@code env}; checked now. */
+    public static SecuritySettings of(Optional<Path> keysFile, Map<String, String> env, String label,
+                                      DatagramAuth.Mode mode, Duration replayWindow, List<Cidr> relayFrom,
+                                      int answersPerSource, int answersTotal) {
+        Optional<String> fromEnv = keysFile.isPresent() ? Optional.empty()
+                : Optional.ofNullable(env.get(ENV_KEYS)).filter(text -> !text.isBlank());
+        SecuritySettings settings = new SecuritySettings(keysFile, fromEnv, label, mode, replayWindow, relayFrom,
+                answersPerSource, answersTotal);
+        settings.readKeyring();
+        return settings;
+    }
+
+    public boolean authenticating() {
+        return keysFile.isPresent() || keysFromEnv.isPresent();
+    }
+
+    /**
+     * The keyring as the file (or the environment) says now; empty without keys.
+     *
+     * @throws ConfigurationException naming the file and what is wrong with it (never a key)
+     */
+    public Optional<Keyring> readKeyring() {
+        String where;
+        String text;
+        if (keysFile.isPresent()) {
+            Path file = keysFile.get();
+            where = SidecarSettings.SECURITY_KEYS_FILE + " " + file;
+            try {
+                text = Files.readString(file);
+            } catch (NoSuchFileException e) {
+                throw new ConfigurationException(where + ": no such file");
+            } catch (AccessDeniedException e) {
+                throw new ConfigurationException(where + ": permission denied");
+            } catch (IOException e) {
+                throw new ConfigurationException(where + ": cannot read it: " + e.getMessage());
+            }
+        } else if (keysFromEnv.isPresent()) {
+            where = "environment " + ENV_KEYS;
+            text = keysFromEnv.get().replace(';', '\n');
+        } else {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Keyring.parse(text, label));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(where + ": " + e.getMessage());
+        }
+    }
+
+    /** Sets the keyring, relay policy and answer limits on an engine's builder. */
+    public PulseEngine.Builder applyTo(PulseEngine.Builder builder) {
+        readKeyring().ifPresent(keyring -> builder.keyring(keyring, mode).replayWindow(replayWindow));
+        return builder.relayFrom(relayFrom).answerLimits(answersPerSource, answersTotal);
+    }
+
+    @Override
+    public String toString() {
+        return "SecuritySettings[keys=" + (keysFile.isPresent() ? keysFile.get().toString()
+                : keysFromEnv.isPresent() ? "environment " + ENV_KEYS : "none") + ", label=" + label + ", mode=" + mode
+                + ", replayWindow=" + replayWindow + ", relayFrom=" + relayFrom + ", answersPerSource=" + answersPerSource
+                + ", answersTotal=" + answersTotal + "]";
+    }
+}
