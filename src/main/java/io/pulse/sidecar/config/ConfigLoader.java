@@ -33,6 +33,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
     static final String ENV_KAFKA_PROPERTIES = SidecarSettings.envName(SidecarSettings.KAFKA_PROPERTIES);
     private static final int MAX_FILE_BYTES = 1024 * 1024;
+    /** Deeper than any setting (the longest key has 5 parts); a deeper file is a mistake or an attack. */
+    private static final int MAX_DEPTH = 16;
 
     private ConfigLoader() {
     }
@@ -134,11 +136,22 @@ public final class ConfigLoader {
         if (!(root instanceof Map<?, ?> map)) {
             throw new ConfigurationException(file + ": got a " + kind(root) + " at the top (expected: a mapping of keys to values)");
         }
-        flatten(file, "", map, flat);
+        flatten(file, "", map, flat, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         return flat;
     }
 
-    private static void flatten(Path file, String prefix, Map<?, ?> map, Map<String, Object> flat) {
+    /**
+     * @param open the mappings from the top down to this one: an alias back to one of them is a
+     *             cycle ({@code node: &n {self: *n}}), which would nest forever
+     */
+    private static void flatten(Path file, String prefix, Map<?, ?> map, Map<String, Object> flat, java.util.Set<Object> open) {
+        if (!open.add(map)) {
+            throw new ConfigurationException(file + ": " + prefix.substring(0, prefix.length() - 1)
+                    + " is an alias of a mapping it is inside of (expected: no alias cycles)");
+        }
+        if (open.size() > MAX_DEPTH) {
+            throw new ConfigurationException(file + ": " + prefix + "...: nested deeper than " + MAX_DEPTH + " levels");
+        }
         for (Map.Entry<?, ?> entry : map.entrySet()) {
             if (!(entry.getKey() instanceof String name) || name.isBlank()) {
                 throw new ConfigurationException(file + ": got the key " + entry.getKey() + " under "
@@ -147,13 +160,14 @@ public final class ConfigLoader {
             String key = prefix + name;
             Object value = entry.getValue();
             if (value instanceof Map<?, ?> nested) {
-                flatten(file, key + ".", nested, flat);
+                flatten(file, key + ".", nested, flat, open);
             } else if (value instanceof List<?> list) {
                 flat.put(key, list.stream().map(item -> scalar(file, key, item)).collect(Collectors.toList()));
             } else if (value != null) {
                 flat.put(key, scalar(file, key, value));
             }
         }
+        open.remove(map);
     }
 
     private static String scalar(Path file, String key, Object value) {

@@ -224,6 +224,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anAliasCycleOrADeepNestIsAConfigurationError() throws IOException {
+        assertEquals(dir.resolve("pulse.yaml") + ": node.self is an alias of a mapping it is inside of (expected: no alias cycles)",
+                failure(yaml("node: &n {self: *n}\n"), Map.of(), Map.of()));
+        assertEquals(dir.resolve("pulse.yaml") + ": a.b.c.d is an alias of a mapping it is inside of (expected: no alias cycles)",
+                failure(yaml("a:\n  b: &b\n    c: {d: *b}\n"), Map.of(), Map.of()));
+        assertTrue(failure(yaml("a: ".repeat(1) + "{b: ".repeat(40) + "1" + "}".repeat(40) + "\n"), Map.of(), Map.of())
+                .contains("nested deeper than 16 levels"));
+        // An alias used twice, without a cycle, is fine.
+        SidecarConfig shared = ConfigLoader.load(yaml("targets: &t [10.0.0.1:7946]\ncluster: {enabled: true, join: *t}\n"),
+                Map.of(), Map.of());
+        assertEquals(List.of("10.0.0.1:7946"), shared.cluster().join());
+        assertEquals(1, shared.targets().size());
+    }
+
+    @Test
     void rulesAcrossSettingsNameTheKeys() {
         assertEquals("detector settings: detector.probe.timeout.min (800 ms) must be <= detector.probe.timeout.max (500 ms) "
                 + "(detector.probe.timeout.max from default, detector.probe.timeout.min from flag --set detector.probe.timeout.min)",
