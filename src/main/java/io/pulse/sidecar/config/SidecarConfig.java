@@ -301,12 +301,13 @@ public record SidecarConfig(
         return Path.of((String) kafka.get(PublisherConfig.OUTBOX_DIR));
     }
 
-    /** The effective settings as {@code key = value   (source)} lines. */
+    /** The effective settings as {@code key = value   (source)} lines; secrets as {@code [redacted]} ({@link Secrets}). */
     public String describe() {
         StringBuilder text = new StringBuilder();
         effective.forEach((key, value) -> text.append(key).append(" = ")
-                .append(value.value() instanceof List<?> list ? String.join(", ", list.stream().map(String::valueOf).toList())
-                        : value.value() == null ? "(none)" : value.value())
+                .append(value.value() == null ? "(none)" : Secrets.isSecret(key) ? Secrets.REDACTED
+                        : value.value() instanceof List<?> list ? String.join(", ", list.stream().map(String::valueOf).toList())
+                        : value.value())
                 .append("   (").append(value.source()).append(")\n"));
         return text.toString();
     }

@@ -239,6 +239,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theDescriptionOfADryRunShowsNoSecret() {
+        String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"pulse\" password=\"hunter2\";";
+        SidecarConfig config = ConfigLoader.load(null, Map.of("PULSE_KAFKA_PROPERTIES_SSL_KEY_PASSWORD", "hunter3"), Map.of(
+                "kafka.properties.security.protocol", "SASL_SSL", "kafka.properties.sasl.mechanism", "SCRAM-SHA-512",
+                "kafka.properties.sasl.jaas.config", jaas, "kafka.properties.ssl.truststore.password", "hunter4"));
+        String described = config.describe();
+        for (String secret : List.of("hunter2", "hunter3", "hunter4")) {
+            assertFalse(described.contains(secret), described);
+        }
+        assertTrue(described.contains("kafka.properties.sasl.jaas.config = [redacted]   (flag --set kafka.properties.sasl.jaas.config)"),
+                described);
+        assertTrue(described.contains("kafka.properties.ssl.key.password = [redacted]   (environment "), described);
+        assertTrue(described.contains("kafka.properties.security.protocol = SASL_SSL"), described);
+        assertTrue(described.contains("kafka.properties.sasl.mechanism = SCRAM-SHA-512"), described);
+    }
+
+    @Test
     void rulesAcrossSettingsNameTheKeys() {
         assertEquals("detector settings: detector.probe.timeout.min (800 ms) must be <= detector.probe.timeout.max (500 ms) "
                 + "(detector.probe.timeout.max from default, detector.probe.timeout.min from flag --set detector.probe.timeout.min)",
