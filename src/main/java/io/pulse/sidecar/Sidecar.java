@@ -116,7 +116,11 @@ public final class Sidecar implements AutoCloseable {
             ApiServer api = null;
             if (config.httpEnabled()) {
                 api = ApiServer.start(httpBind, engine,
-                        published == null ? () -> null : published::stats, PulseMetrics.create());
+                        published == null ? () -> null : published::stats, PulseMetrics.create(), config.httpLimits());
+                if (config.httpLimits().token().isEmpty() && !httpBind.getAddress().isLoopbackAddress()) {
+                    LOG.warn("the HTTP API on {} answers anyone who reaches it: set {} to require a token, or bind it "
+                            + "to loopback", api.localAddress(), SidecarSettings.HTTP_TOKEN_FILE);
+                }
                 started.add(api);
             }
             ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {

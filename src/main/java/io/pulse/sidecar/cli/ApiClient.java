@@ -14,8 +14,9 @@ final class ApiClient {
     private ApiClient() {
     }
 
-    /** The body of {@code GET http://api/path}; errors name the URL and say what went wrong. */
-    static String get(String api, String path) throws IOException, InterruptedException {
+    /** The body of {@code GET http://api/path}, with the token of {@code options}; errors name the URL and say what went wrong. */
+    static String get(ApiOptions options, String path) throws IOException, InterruptedException {
+        String api = options.api;
         URI uri;
         try {
             uri = URI.create("http://" + api + path);
@@ -25,8 +26,11 @@ final class ApiClient {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> response;
         try {
-            response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+            if (options.tokenFile != null) {
+                request.header("Authorization", "Bearer " + token(options.tokenFile));
+            }
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IOException("cannot reach the sidecar's API at " + uri + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
@@ -35,6 +39,14 @@ final class ApiClient {
             throw new IOException(uri + " answered HTTP " + response.statusCode() + ": " + response.body());
         }
         return response.body();
+    }
+
+    private static String token(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UsageException("--token-file: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     /** {@code body} as a JSON object; {@code what} names the document in the error. */

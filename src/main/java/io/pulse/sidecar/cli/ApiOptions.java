@@ -10,4 +10,8 @@ final class ApiOptions {
 
     @Option(names = "--json", description = "Print the API's JSON as it is.")
     boolean json;
+
+    @Option(names = "--token-file", paramLabel = "PATH", defaultValue = "${env:PULSE_HTTP_TOKEN_FILE}",
+            description = "File with the API's bearer token, when the sidecar requires one (default: $PULSE_HTTP_TOKEN_FILE).")
+    java.nio.file.Path tokenFile;
 }

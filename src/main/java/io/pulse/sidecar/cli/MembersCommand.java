@@ -21,7 +21,7 @@ final class MembersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String text = ApiClient.get(options.api, "/members");
+        String text = ApiClient.get(options, "/members");
         if (options.json) {
             parent.out().println(text);
             return PulseCommand.OK;

@@ -21,7 +21,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String text = ApiClient.get(options.api, "/status");
+        String text = ApiClient.get(options, "/status");
         if (options.json) {
             parent.out().println(text);
             return PulseCommand.OK;

@@ -74,6 +74,22 @@ public final class ConfigLoader {
         return SidecarConfig.parse(values, env);
     }
 
+    /**
+     * The text of a file a setting names (keys, a token), with {@code where} (the key and path) in
+     * every error: no such file, permission denied, or why else it cannot be read.
+     */
+    static String readNamedFile(String where, Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigurationException(where + ": no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new ConfigurationException(where + ": permission denied");
+        } catch (IOException e) {
+            throw new ConfigurationException(where + ": cannot read it: " + e.getMessage());
+        }
+    }
+
     /** {@code key=value} of a {@code --set} flag. */
     public static Map.Entry<String, String> parseAssignment(String text) {
         int equals = text.indexOf('=');

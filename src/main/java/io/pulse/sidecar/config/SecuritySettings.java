@@ -4,10 +4,6 @@ import io.pulse.protocol.DatagramAuth;
 import io.pulse.protocol.Keyring;
 import io.pulse.transport.Cidr;
 import io.pulse.transport.PulseEngine;
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -79,15 +75,7 @@ public record SecuritySettings(Optional<Path> keysFile, Optional<String> keysFro
         if (keysFile.isPresent()) {
             Path file = keysFile.get();
             where = SidecarSettings.SECURITY_KEYS_FILE + " " + file;
-            try {
-                text = Files.readString(file);
-            } catch (NoSuchFileException e) {
-                throw new ConfigurationException(where + ": no such file");
-            } catch (AccessDeniedException e) {
-                throw new ConfigurationException(where + ": permission denied");
-            } catch (IOException e) {
-                throw new ConfigurationException(where + ": cannot read it: " + e.getMessage());
-            }
+            text = ConfigLoader.readNamedFile(where, file);
         } else if (keysFromEnv.isPresent()) {
             where = "environment " + ENV_KEYS;
             text = keysFromEnv.get().replace(';', '\n');

@@ -4,6 +4,7 @@ import io.pulse.core.ClusterConfig;
 import io.pulse.core.DetectorConfig;
 import io.pulse.core.NodeId;
 import io.pulse.kafka.PublisherConfig;
+import io.pulse.sidecar.http.ApiLimits;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,7 @@ import org.apache.kafka.common.config.ConfigException;
  *                        which is known once the node is bound
  * @param httpEnabled     whether the HTTP API runs
  * @param httpBind        its address (unresolved)
+ * @param httpLimits      its timeouts, connection cap and token
  * @param logFormat       {@code text} or {@code json}
  * @param logLevel        Pulse's log level
  * @param effective       every setting with its value and where it came from, for {@code --dry-run}
@@ -54,6 +56,7 @@ public record SidecarConfig(
         Map<String, Object> kafka,
         boolean httpEnabled,
         InetSocketAddress httpBind,
+        ApiLimits httpLimits,
         String logFormat,
         String logLevel,
         Map<String, Sourced> effective) {
@@ -172,6 +175,7 @@ public record SidecarConfig(
                 kafka,
                 (Boolean) parsed.get(SidecarSettings.HTTP_ENABLED),
                 HostPorts.parseBind((String) parsed.get(SidecarSettings.HTTP_BIND)),
+                httpLimits(parsed),
                 (String) parsed.get(SidecarSettings.LOG_FORMAT),
                 ((String) parsed.get(SidecarSettings.LOG_LEVEL)).toLowerCase(java.util.Locale.ROOT),
                 effective);
@@ -202,6 +206,28 @@ public record SidecarConfig(
             throw new ConfigurationException("detector settings: " + message
                     + (sources.isEmpty() ? "" : " (" + String.join(", ", sources) + ")"));
         }
+    }
+
+    private static ApiLimits httpLimits(Map<String, Object> parsed) {
+        Optional<String> token = Optional.empty();
+        String file = (String) parsed.get(SidecarSettings.HTTP_TOKEN_FILE);
+        if (file != null) {
+            String where = SidecarSettings.HTTP_TOKEN_FILE + " " + file;
+            token = Optional.of(ConfigLoader.readNamedFile(where, java.nio.file.Path.of(file)).strip());
+            if (token.get().isEmpty() || token.get().chars().anyMatch(c -> c <= ' ')) {
+                throw new ConfigurationException(where + ": the token is empty or has spaces or line breaks inside "
+                        + "(expected: one line, e.g. from openssl rand -hex 32)");
+            }
+        }
+        Duration idle = duration(parsed, SidecarSettings.HTTP_IDLE_TIMEOUT);
+        Duration request = duration(parsed, SidecarSettings.HTTP_REQUEST_TIMEOUT);
+        for (Map.Entry<String, Duration> timeout : Map.of(SidecarSettings.HTTP_IDLE_TIMEOUT, idle,
+                SidecarSettings.HTTP_REQUEST_TIMEOUT, request).entrySet()) {
+            if (timeout.getValue().isZero()) {
+                throw new ConfigurationException(timeout.getKey() + " must be more than 0");
+            }
+        }
+        return new ApiLimits(idle, request, (Integer) parsed.get(SidecarSettings.HTTP_MAX_CONNECTIONS), token);
     }
 
     @SuppressWarnings("unchecked")

@@ -4,6 +4,7 @@ import io.pulse.core.ClusterConfig;
 import io.pulse.core.DetectorConfig;
 import io.pulse.kafka.PublisherConfig;
 import io.pulse.protocol.DatagramAuth;
+import io.pulse.sidecar.http.ApiLimits;
 import io.pulse.transport.Cidr;
 import java.util.List;
 import java.util.Locale;
@@ -71,6 +72,10 @@ public final class SidecarSettings {
     public static final String OUTBOX_MAX_BYTES = "outbox.max.bytes";
     public static final String HTTP_ENABLED = "http.enabled";
     public static final String HTTP_BIND = "http.bind";
+    public static final String HTTP_TOKEN_FILE = "http.token.file";
+    public static final String HTTP_IDLE_TIMEOUT = "http.idle.timeout";
+    public static final String HTTP_REQUEST_TIMEOUT = "http.request.timeout";
+    public static final String HTTP_MAX_CONNECTIONS = "http.max.connections";
     public static final String LOG_FORMAT = "log.format";
     public static final String LOG_LEVEL = "log.level";
 
@@ -192,6 +197,15 @@ public final class SidecarSettings {
             .define(HTTP_ENABLED, Type.BOOLEAN, true, Importance.LOW, "Serve the HTTP API (/health, /status, /metrics).")
             .define(HTTP_BIND, Type.STRING, DEFAULT_HTTP_BIND, validator(SidecarSettings::checkBind, "host:port, port 0..65535"),
                     Importance.MEDIUM, "Address of the HTTP API; localhost only by default.")
+            .define(HTTP_TOKEN_FILE, Type.STRING, null, Importance.MEDIUM,
+                    "File holding the bearer token every API request must carry (Authorization: Bearer <token>), "
+                            + "/health excepted; none: no token (a warning when bound beyond loopback).")
+            .define(HTTP_IDLE_TIMEOUT, Type.STRING, Durations.format(ApiLimits.DEFAULT_IDLE_TIMEOUT), duration(),
+                    Importance.LOW, "An API connection without a request for this long is closed.")
+            .define(HTTP_REQUEST_TIMEOUT, Type.STRING, Durations.format(ApiLimits.DEFAULT_REQUEST_TIMEOUT), duration(),
+                    Importance.LOW, "An API request not wholly arrived this long after its first byte is closed.")
+            .define(HTTP_MAX_CONNECTIONS, Type.INT, ApiLimits.DEFAULT_MAX_CONNECTIONS, ConfigDef.Range.between(1, 100_000),
+                    Importance.LOW, "API connections open at once; one more is closed as soon as it is accepted.")
             .define(LOG_FORMAT, Type.STRING, "text", ConfigDef.ValidString.in("text", "json"), Importance.LOW,
                     "Log lines as readable text or as JSON lines.")
             .define(LOG_LEVEL, Type.STRING, "info", validator(value -> {

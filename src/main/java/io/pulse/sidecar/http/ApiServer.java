@@ -25,6 +25,9 @@ import java.util.function.Supplier;
  * <li>{@code GET /metrics}: Prometheus text format ({@link PulseMetrics})</li>
  * </ul>
  * HEAD works wherever GET does; other methods get 405, other paths 404. Keep-alive follows the request.
+ * {@link ApiLimits} closes idle connections and requests that arrive too slowly, caps open
+ * connections, and may require a bearer token (not for {@code /health}); every response says
+ * {@code X-Content-Type-Options: nosniff}.
  *
  * <pre>{@code
  * try (ApiServer api = ApiServer.start(new InetSocketAddress("127.0.0.1", 7947), engine,
@@ -61,16 +64,26 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(InetSocketAddress bind, PulseEngine engine, Supplier<PublisherStats> publisherStats,
                                   PulseMetrics metrics) {
+        return start(bind, engine, publisherStats, metrics, ApiLimits.defaults());
+    }
+
+    /** {@link #start(InetSocketAddress, PulseEngine, Supplier, PulseMetrics)} with its timeouts, cap and token. */
+    public static ApiServer start(InetSocketAddress bind, PulseEngine engine, Supplier<PublisherStats> publisherStats,
+                                  PulseMetrics metrics, ApiLimits limits) {
         if (bind == null || bind.isUnresolved()) {
             throw new IllegalArgumentException("bind must be a resolved address, got " + bind);
         }
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(publisherStats, "publisherStats");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(limits, "limits");
         metrics.bind(engine, publisherStats);
 
         HealthHandler health = HealthHandler.create();
         ApiHandler api = new ApiHandler(engine, metrics);
+        ConnectionGuard guard = new ConnectionGuard(limits);
+        BearerToken token = limits.token().map(BearerToken::new).orElse(null);
+        metrics.bindApi(guard, token);
         EventLoopGroup group = Transports.newGroup(1, "pulse-api");
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -78,8 +91,12 @@ public final class ApiServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                health, api);
+                        ch.pipeline().addLast(guard.admission(), guard.idle(), guard.requestStart(), new HttpServerCodec(),
+                                guard.responseHeaders(), new HttpObjectAggregator(MAX_REQUEST_BYTES), guard.requestEnd());
+                        if (token != null) {
+                            ch.pipeline().addLast(token);
+                        }
+                        ch.pipeline().addLast(health, api);
                     }
                 });
         try {

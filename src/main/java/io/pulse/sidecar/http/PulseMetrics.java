@@ -146,6 +146,23 @@ public final class PulseMetrics {
         }
     }
 
+    /** The API's own connection meters; by {@link ApiServer#start}, once the engine's are bound. */
+    synchronized void bindApi(ConnectionGuard guard, BearerToken token) {
+        Gauge.builder("pulse.http.connections", guard, ConnectionGuard::open)
+                .description("HTTP API connections open now").strongReference(true).register(registry);
+        FunctionCounter.builder("pulse.http.connections.rejected", guard, ConnectionGuard::rejected)
+                .description("HTTP API connections closed at once: http.max.connections were open").register(registry);
+        FunctionCounter.builder("pulse.http.connections.idle.closed", guard, ConnectionGuard::idleClosed)
+                .description("HTTP API connections closed after http.idle.timeout without a request").register(registry);
+        FunctionCounter.builder("pulse.http.requests.slow.closed", guard, ConnectionGuard::slowClosed)
+                .description("HTTP API connections closed because a request took longer than http.request.timeout "
+                        + "to arrive").register(registry);
+        if (token != null) {
+            FunctionCounter.builder("pulse.http.requests.unauthorized", token, BearerToken::refused)
+                    .description("HTTP API requests refused with 401: no token or a wrong one").register(registry);
+        }
+    }
+
     /** Cluster mode's meters; 0 outside it (and pulse_cluster_joined 0). */
     private void clusterMeters() {
         for (NodeState state : List.of(NodeState.ALIVE, NodeState.SUSPECT, NodeState.DEAD, NodeState.LEFT)) {

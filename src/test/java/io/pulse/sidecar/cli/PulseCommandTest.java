@@ -33,7 +33,7 @@ class PulseCommandTest {
 
     @Test
     void everyCommandHasHelpAndExitsZero() {
-        for (String command : new String[] {"run", "respond", "demo", "tail", "probe", "status"}) {
+        for (String command : new String[] {"run", "respond", "demo", "tail", "probe", "status", "members", "keys"}) {
             Result help = pulse(command, "--help");
             assertEquals(0, help.code(), command + ": " + help);
             assertTrue(help.out().startsWith("Usage: pulse " + command), help.out());
@@ -104,6 +104,34 @@ class PulseCommandTest {
         assertEquals(1, result.code());
         assertTrue(result.err().startsWith("pulse: cannot reach the sidecar's API at http://127.0.0.1:" + port
                 + "/status: "), result.err());
+    }
+
+    @Test
+    void statusSendsTheTokenOfItsTokenFile() throws IOException {
+        Path token = dir.resolve("api-token");
+        Files.writeString(token, "s3cret\n");
+        try (io.pulse.transport.PulseEngine engine = io.pulse.transport.PulseEngine.builder()
+                .bind(new java.net.InetSocketAddress("127.0.0.1", 0)).probing(false).start();
+             io.pulse.sidecar.http.ApiServer api = io.pulse.sidecar.http.ApiServer.start(
+                     new java.net.InetSocketAddress("127.0.0.1", 0), engine, () -> null,
+                     io.pulse.sidecar.http.PulseMetrics.create(), io.pulse.sidecar.http.ApiLimits.defaults().withToken("s3cret"))) {
+            String address = "127.0.0.1:" + api.localAddress().getPort();
+            Result without = pulse("status", "--api", address);
+            assertEquals(1, without.code());
+            assertTrue(without.err().contains("answered HTTP 401"), without.err());
+            Result with = pulse("status", "--api", address, "--token-file", token.toString(), "--json");
+            assertEquals(0, with.code(), with.toString());
+            assertTrue(with.out().contains("\"node\""), with.out());
+        }
+    }
+
+    @Test
+    void keysGenerateMakesALineOfAKeysFile() {
+        Result result = pulse("keys", "generate", "--id", "7", "--primary");
+        assertEquals(0, result.code(), result.toString());
+        io.pulse.protocol.Keyring ring = io.pulse.protocol.Keyring.parse(result.out(), "");
+        assertEquals(7, ring.primary());
+        assertEquals(2, pulse("keys", "generate", "--id", "256").code());
     }
 
     @Test
