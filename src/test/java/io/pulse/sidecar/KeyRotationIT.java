@@ -39,7 +39,7 @@ class KeyRotationIT {
 
     private Sidecar start(Path keys, String target) {
         Map<String, String> settings = new java.util.HashMap<>(Map.of("node.bind", "127.0.0.1:0", "kafka.enabled", "false",
-                "http.enabled", "false", "security.keys.file", keys.toString(), "security.label", "rotation-test",
+                "http.bind", "127.0.0.1:0", "security.keys.file", keys.toString(), "security.label", "rotation-test",
                 "detector.probe.interval", "200ms"));
         if (target != null) {
             settings.put("targets", target);
@@ -86,6 +86,12 @@ class KeyRotationIT {
             assertEquals(0, sidecar.engine().rejects().total(), sidecar.engine().rejects().snapshot().toString());
             assertTrue(sidecar.engine().authentication().authenticated() > 0);
         }
+
+        String keys = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://" + a.apiAddress().getHostString() + ":" + a.apiAddress().getPort() + "/keys"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(keys.contains("\"keys\":[2],\"primary\":2"), keys);
+        assertTrue(!keys.contains(two), "no key material in " + keys);
 
         Files.writeString(files.get(0), "not a key file\n");   // a broken edit keeps the keys in use
         Thread.sleep(Sidecar.KEYS_CHECK.toMillis() * 2);

@@ -17,7 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * {@code /status}, {@code /status/{id}}, {@code /members} (cluster mode) and {@code /metrics}, after the health handler: 404 to any
+ * {@code /status}, {@code /status/{id}}, {@code /members} (cluster mode), {@code /keys} (key ids, never keys) and
+ * {@code /metrics}, after the health handler: 404 to any
  * other path, 405 to a method other than GET and HEAD, 400 to a request that cannot be read. One
  * bad request costs its response (a malformed one its connection), never the server.
  *
@@ -29,6 +30,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String STATUS = "/status";
     static final String METRICS = "/metrics";
     static final String MEMBERS = "/members";
+    static final String KEYS = "/keys";
     private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());
 
     private final PulseEngine engine;
@@ -91,6 +93,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return HttpResponses.of(request, HttpResponseStatus.OK, Responses.JSON, StatusJson.members(engine.localId(),
                         clustered ? engine.clusterStats() : null, clustered ? engine.members() : java.util.List.of()));
             };
+        }
+        if (path.equals(KEYS)) {
+            return () -> HttpResponses.of(request, HttpResponseStatus.OK, Responses.JSON, StatusJson.keys(engine.localId(),
+                    engine.authenticating() ? engine.authentication() : null));
         }
         if (path.equals(METRICS)) {
             return () -> HttpResponses.of(request, HttpResponseStatus.OK, PulseMetrics.CONTENT_TYPE,

@@ -85,6 +85,33 @@ final class StatusJson {
         });
     }
 
+    /**
+     * {@code {"node": local, "authenticating": true, "mode": "REQUIRED", "label": "...", "keys": [1, 2],
+     * "primary": 2, "authenticated": n, "unauthenticatedAccepted": n}}: what a rotation step changed,
+     * never a key; without a keyring {@code "authenticating": false} and nothing else.
+     */
+    static byte[] keys(NodeId local, io.pulse.protocol.DatagramAuth auth) {
+        return write(json -> {
+            json.writeStartObject();
+            json.writeStringField("node", local.toString());
+            json.writeBooleanField("authenticating", auth != null);
+            if (auth != null) {
+                io.pulse.protocol.Keyring keyring = auth.keyring();
+                json.writeStringField("mode", auth.mode().name());
+                json.writeStringField("label", keyring.label());
+                json.writeArrayFieldStart("keys");
+                for (int id : keyring.ids()) {
+                    json.writeNumber(id);
+                }
+                json.writeEndArray();
+                json.writeNumberField("primary", keyring.primary());
+                json.writeNumberField("authenticated", auth.authenticated());
+                json.writeNumberField("unauthenticatedAccepted", auth.unauthenticatedAccepted());
+            }
+            json.writeEndObject();
+        });
+    }
+
     static byte[] one(NodeStatus node) {
         return write(json -> node(json, node));
     }
