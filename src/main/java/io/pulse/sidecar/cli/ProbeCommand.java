@@ -40,6 +40,9 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = {"-W", "--timeout"}, defaultValue = "1s", description = "How long to wait for each answer (default: ${DEFAULT-VALUE}).")
     String timeout;
 
+    @CommandLine.Mixin
+    AuthOptions auth;
+
     @Option(names = "--bind", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:0",
             description = "Local UDP address to probe from (default: ${DEFAULT-VALUE}).")
     String bind;
@@ -68,7 +71,8 @@ final class ProbeCommand implements Callable<Integer> {
         }
         List<Duration> rtts = new ArrayList<>();
         PrintWriterLines lines = new PrintWriterLines(parent.out());
-        try (PulseEngine engine = PulseEngine.builder().bind(Arguments.bindAddress("--bind", bind)).config(config)
+        try (PulseEngine engine = auth.settings(parent.environment()).applyTo(PulseEngine.builder())
+                .bind(Arguments.bindAddress("--bind", bind)).config(config)
                 .responding(false).start()) {
             engine.onRttSample(sample -> {
                 synchronized (rtts) {

@@ -19,26 +19,14 @@ final class RespondCommand implements Callable<Integer> {
             description = "UDP address to answer on (default: ${DEFAULT-VALUE}; port 0 lets the OS choose).")
     String bind;
 
-    @Option(names = "--keys-file", paramLabel = "PATH",
-            description = "Keys that sign and check every datagram (see pulse keys generate); or the lines in the "
-                    + "environment variable PULSE_SECURITY_KEYS. Default: none, nothing signed.")
-    java.nio.file.Path keysFile;
-
-    @Option(names = "--label", defaultValue = "", description = "Cluster label bound into every MAC (with keys).")
-    String label;
-
-    @Option(names = "--auth-mode", defaultValue = "required", paramLabel = "MODE",
-            description = "With keys: required (unsigned datagrams dropped) or permissive (accepted, for a rollout).")
-    String authMode;
+    @CommandLine.Mixin
+    AuthOptions auth;
 
     @Override
     public Integer call() {
         parent.configureLogging("text", "info");
         Termination termination = Termination.install();
-        SecuritySettings none = SecuritySettings.none();
-        SecuritySettings security = SecuritySettings.of(java.util.Optional.ofNullable(keysFile), parent.environment(), label,
-                Arguments.authMode("--auth-mode", authMode), none.replayWindow(), none.relayFrom(), none.answersPerSource(),
-                none.answersTotal());
+        SecuritySettings security = auth.settings(parent.environment());
         try (PulseEngine engine = security.applyTo(PulseEngine.builder()).bind(Arguments.bindAddress("--bind", bind))
                 .probing(false).start()) {
             parent.out().println("pulse responder on udp " + engine.localAddress() + " (incarnation " + engine.incarnation() + ")");

@@ -126,6 +126,26 @@ class PulseCommandTest {
     }
 
     @Test
+    void probeSignsWithItsKeysFileAndIsIgnoredWithoutIt() throws IOException {
+        Path keys = dir.resolve("keys");
+        Files.writeString(keys, pulse("keys", "generate").out());
+        try (io.pulse.transport.PulseEngine responder = io.pulse.transport.PulseEngine.builder()
+                .bind(new java.net.InetSocketAddress("127.0.0.1", 0)).probing(false)
+                .keyring(io.pulse.protocol.Keyring.parse(Files.readString(keys), "lab"),
+                        io.pulse.protocol.DatagramAuth.Mode.REQUIRED).start()) {
+            String target = "udp://" + responder.localId();
+            Result signed = pulse("probe", target, "--count", "2", "--interval", "100ms", "--bind", "127.0.0.1:0",
+                    "--keys-file", keys.toString(), "--label", "lab");
+            assertEquals(0, signed.code(), signed.toString());
+            assertTrue(signed.out().contains("2 probes, 2 answered, 0.0% loss"), signed.out());
+            Result unsigned = pulse("probe", target, "--count", "2", "--interval", "100ms", "--timeout", "200ms",
+                    "--bind", "127.0.0.1:0");
+            assertEquals(1, unsigned.code(), unsigned.toString());
+            assertTrue(responder.rejects().count(io.pulse.protocol.RejectReason.UNAUTHENTICATED) >= 2);
+        }
+    }
+
+    @Test
     void keysGenerateMakesALineOfAKeysFile() {
         Result result = pulse("keys", "generate", "--id", "7", "--primary");
         assertEquals(0, result.code(), result.toString());
