@@ -62,7 +62,7 @@ final class KafkaPulsePublisher implements PulsePublisher {
     }
 
     static KafkaPulsePublisher start(PublisherConfig config, Clock clock) {
-        Outbox outbox = Outbox.open(config.outboxDir(), config.outboxMaxBytes());
+        Outbox outbox = Outbox.open(config.outboxDir(), config.outboxMaxBytes(), clock);
         Producer<byte[], byte[]> producer = null;
         try {
             boolean topicsReady = !config.startupTimeout().isZero()
@@ -169,7 +169,8 @@ final class KafkaPulsePublisher implements PulsePublisher {
     @Override
     public PublisherStats stats() {
         return new PublisherStats(published.get(), sender.acknowledged(), dropped.get(), sender.failedSends(),
-                sender.poisoned() + outbox.unreadable(), outbox.pendingEvents(), outbox.pendingBytes(), outbox.maxBytes());
+                sender.poisoned() + outbox.unreadable(), outbox.pendingEvents(), outbox.pendingBytes(), outbox.maxBytes(),
+                outbox.corruptions());
     }
 
     @Override

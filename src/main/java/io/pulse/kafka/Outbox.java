@@ -1,9 +1,7 @@
 package io.pulse.kafka;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.pulse.core.Clock;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * sequence number (8 bytes, big-endian, so key order is publish order).
  *
  * <pre>{@code
- * try (Outbox outbox = Outbox.open(dir, 64 << 20)) {
+ * try (Outbox outbox = Outbox.open(dir, 64 << 20, clock)) {
  *     long seq = outbox.append(record);           // durable against a killed process on return
  *     outbox.sync();                               // and against a power loss after this
  *     for (Outbox.Entry e : outbox.read(0, 100)) { send(e); }
@@ -36,10 +34,20 @@ import org.slf4j.LoggerFactory;
  * {@link #append} returns after RocksDB has written the entry to its write-ahead log with
  * {@code write(2)}: the bytes are in the kernel, which keeps them when the process dies.
  * {@link #sync} makes them survive a power loss as well ({@code fsync} of the log); the sender
- * calls it once per batch before the batch goes to the producer (group commit). A torn tail
- * record (power loss in the middle of a write) is dropped on open
- * ({@link WALRecoveryMode#PointInTimeRecovery}); an entry deleted before a crash may come back,
- * which only means it is sent again, and a consumer drops the copy by event id.
+ * calls it once per batch before the batch goes to the producer (group commit). An entry deleted
+ * before a crash may come back, which only means it is sent again, and a consumer drops the copy
+ * by event id. A torn tail record (power loss in the middle of a write) is dropped on open
+ * ({@link WALRecoveryMode#PointInTimeRecovery}).
+ *
+ * <h2>Damage never stops detection</h2>
+ * <ul>
+ * <li>A damaged database (CURRENT or MANIFEST missing or garbled, or RocksDB reports
+ *     {@code Corruption} on open) is renamed to {@code <dir>.corrupt-<UTC time>}, an empty outbox
+ *     is opened in its place, and the loss is logged at ERROR and counted
+ *     ({@link #corruptions()}). What cannot be written (permissions, a file in the way) is not
+ *     damage: {@link OutboxNotWritableException}, and nothing is moved. Nor is a lock held by
+ *     another process: {@link OutboxException}.</li>
+ * </ul>
  *
  * <p>Thread-safe. {@link #append} is serialized so that sequence order is journal order.
  */
@@ -57,16 +65,18 @@ final class Outbox implements AutoCloseable {
     private final WriteOptions writeOptions;
     private final RocksDB db;
     private final long maxBytes;
+    private final long corruptions;
     private final AtomicLong pendingEvents = new AtomicLong();
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicLong unreadable = new AtomicLong();
     private final Object appendLock = new Object();
     private long nextSeq;
 
-    private Outbox(Options options, RocksDB db, long maxBytes) {
+    private Outbox(Options options, RocksDB db, long maxBytes, long corruptions) {
         this.options = options;
         this.db = db;
         this.maxBytes = maxBytes;
+        this.corruptions = corruptions;
         this.writeOptions = new WriteOptions().setSync(false);
         long last = -1;
         try (RocksIterator it = db.newIterator()) {
@@ -81,11 +91,44 @@ final class Outbox implements AutoCloseable {
 
     /** Opens the journal in {@code dir}, creating it if missing; what it holds is pending again. */
     static Outbox open(Path dir, long maxBytes) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create outbox directory " + dir, e);
+        return open(dir, maxBytes, Clock.system());
+    }
+
+    /**
+     * Opens the journal in {@code dir}, creating it if missing; what it holds is pending again. A
+     * damaged journal is moved aside (named after {@code clock}'s time) and an empty one opened.
+     *
+     * @throws OutboxNotWritableException {@code dir} cannot be created or written
+     * @throws OutboxException it cannot be opened for another reason (another process holds it)
+     */
+    static Outbox open(Path dir, long maxBytes, Clock clock) {
+        OutboxDirectory.prepare(dir);
+        String damage = OutboxDirectory.damage(dir);
+        if (damage == null) {
+            try {
+                return openDatabase(dir, maxBytes, 0);
+            } catch (RocksDBException e) {
+                damage = OutboxDirectory.damage(e);
+                if (damage == null) {
+                    OutboxNotWritableException notWritable = OutboxDirectory.notWritable(dir, e);
+                    throw notWritable != null ? notWritable
+                            : new OutboxException("cannot open outbox " + dir + ": " + e.getMessage(), e);
+                }
+            }
         }
+        Path aside = OutboxDirectory.moveAside(dir, clock.now());
+        log.error("outbox {} is damaged ({}): moved it to {} and started an empty outbox; the events it held were "
+                + "NOT sent to Kafka. Inspect {} (RocksDB's ldb tool) or delete it", dir, damage, aside, aside);
+        OutboxDirectory.prepare(dir);
+        try {
+            return openDatabase(dir, maxBytes, 1);
+        } catch (RocksDBException e) {
+            throw new OutboxException("cannot open a new outbox in " + dir + " after moving the damaged one to "
+                    + aside + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Outbox openDatabase(Path dir, long maxBytes, long corruptions) throws RocksDBException {
         Options options = new Options()
                 .setCreateIfMissing(true)
                 .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)
@@ -94,10 +137,10 @@ final class Outbox implements AutoCloseable {
                 .setMaxTotalWalSize(64L << 20)
                 .setWriteBufferSize(8L << 20);
         try {
-            return new Outbox(options, RocksDB.open(options, dir.toString()), maxBytes);
-        } catch (RocksDBException e) {
+            return new Outbox(options, RocksDB.open(options, dir.toString()), maxBytes, corruptions);
+        } catch (RocksDBException | RuntimeException e) {
             options.close();
-            throw new OutboxException("cannot open outbox " + dir + ": " + e.getMessage(), e);
+            throw e;
         }
     }
 
@@ -180,6 +223,11 @@ final class Outbox implements AutoCloseable {
     /** Entries dropped because they could not be read back (never seen with RocksDB's checksums; counted all the same). */
     long unreadable() {
         return unreadable.get();
+    }
+
+    /** 1 if the outbox was found damaged on open, moved aside and replaced by an empty one; 0 otherwise. */
+    long corruptions() {
+        return corruptions;
     }
 
     long pendingEvents() {

@@ -17,7 +17,9 @@ package io.pulse.kafka;
  * @param pendingEvents  events in the outbox that Kafka has not acknowledged
  * @param pendingBytes   their size in the outbox
  * @param maxBytes       the outbox bound, {@code pulse.outbox.max.bytes}
+ * @param outboxCorruptions outboxes found damaged at start, moved aside to {@code <dir>.corrupt-<time>} and
+ *                       replaced by an empty one (their events were not sent): 0 or 1
  */
 public record PublisherStats(long published, long acknowledged, long dropped, long failedSends, long poisoned,
-                             long pendingEvents, long pendingBytes, long maxBytes) {
+                             long pendingEvents, long pendingBytes, long maxBytes, long outboxCorruptions) {
 }

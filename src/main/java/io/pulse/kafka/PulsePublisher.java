@@ -145,7 +145,9 @@ public interface PulsePublisher extends AutoCloseable {
          *
          * @throws org.apache.kafka.common.config.ConfigException a setting is invalid
          * @throws TopicConfigException an existing topic is misconfigured
-         * @throws OutboxException the outbox cannot be opened
+         * @throws OutboxNotWritableException the outbox directory cannot be created or written
+         * @throws OutboxException the outbox cannot be opened (another process holds it); a damaged one does not
+         *         throw, it is moved aside and counted in {@link PublisherStats#outboxCorruptions()}
          */
         public PulsePublisher build() {
             return KafkaPulsePublisher.start(PublisherConfig.parse(properties), clock);

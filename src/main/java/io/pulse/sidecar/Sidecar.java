@@ -2,6 +2,7 @@ package io.pulse.sidecar;
 
 import io.pulse.core.DuplicateNodeException;
 import io.pulse.core.NodeId;
+import io.pulse.kafka.OutboxNotWritableException;
 import io.pulse.kafka.PublisherConfig;
 import io.pulse.kafka.PublisherStats;
 import io.pulse.kafka.PulsePublisher;
@@ -106,7 +107,11 @@ public final class Sidecar implements AutoCloseable {
             if (config.kafkaEnabled()) {
                 Map<String, Object> kafka = new HashMap<>(config.kafka());
                 kafka.put(PublisherConfig.OBSERVER, observer.toString());
-                publisher = PulsePublisher.builder().properties(kafka).build();
+                try {
+                    publisher = PulsePublisher.builder().properties(kafka).build();
+                } catch (OutboxNotWritableException e) {
+                    throw new ConfigurationException(SidecarSettings.OUTBOX_DIR + ": " + e.getMessage(), e);
+                }
                 started.add(publisher);
                 engine.onStatusChange(publisher::publish);
                 engine.onFailure(publisher::publish);

@@ -258,6 +258,8 @@ public final class PulseMetrics {
                 PublisherStats::dropped);
         publisherCounter("pulse.events.poisoned", "Journaled events Kafka refused for good, or unreadable",
                 PublisherStats::poisoned);
+        publisherCounter("pulse.outbox.corruptions", "Damaged outboxes moved aside at start (their events not sent)",
+                PublisherStats::outboxCorruptions);
     }
 
     private void publisherGauge(String name, String unit, String description, ToDoubleFunction<PublisherStats> value) {
