@@ -170,7 +170,7 @@ final class KafkaPulsePublisher implements PulsePublisher {
     public PublisherStats stats() {
         return new PublisherStats(published.get(), sender.acknowledged(), dropped.get(), sender.failedSends(),
                 sender.poisoned() + outbox.unreadable(), outbox.pendingEvents(), outbox.pendingBytes(), outbox.maxBytes(),
-                outbox.corruptions());
+                outbox.corruptions(), outbox.lostEvents());
     }
 
     @Override

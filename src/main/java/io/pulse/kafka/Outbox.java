@@ -1,6 +1,8 @@
 package io.pulse.kafka;
 
 import io.pulse.core.Clock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,10 +38,10 @@ import org.slf4j.LoggerFactory;
  * {@link #sync} makes them survive a power loss as well ({@code fsync} of the log); the sender
  * calls it once per batch before the batch goes to the producer (group commit). An entry deleted
  * before a crash may come back, which only means it is sent again, and a consumer drops the copy
- * by event id. A torn tail record (power loss in the middle of a write) is dropped on open
- * ({@link WALRecoveryMode#PointInTimeRecovery}).
+ * by event id. A power loss takes the entries appended since the last sync (one sender batch at
+ * most) without a trace: that is the price of not syncing every append.
  *
- * <h2>Damage never stops detection</h2>
+ * <h2>Damage never stops detection, and no loss is silent</h2>
  * <ul>
  * <li>A damaged database (CURRENT or MANIFEST missing or garbled, or RocksDB reports
  *     {@code Corruption} on open) is renamed to {@code <dir>.corrupt-<UTC time>}, an empty outbox
@@ -47,12 +49,25 @@ import org.slf4j.LoggerFactory;
  *     ({@link #corruptions()}). What cannot be written (permissions, a file in the way) is not
  *     damage: {@link OutboxNotWritableException}, and nothing is moved. Nor is a lock held by
  *     another process: {@link OutboxException}.</li>
+ * <li>A damaged write-ahead log: the log is replayed with
+ *     {@link WALRecoveryMode#PointInTimeRecovery}, which stops at the first bad record, so what
+ *     is lost is always a tail. The alternatives are worse here: {@code AbsoluteConsistency} and
+ *     {@code TolerateCorruptedTailRecords} refuse to open over a bad record in the middle (and the
+ *     whole outbox would be moved aside); {@code SkipAnyCorruptedRecords} replays the records
+ *     after a bad one, so a lost entry could sit in the middle where nothing measures it. A tail
+ *     is measured: each append also writes the last appended sequence number into the database
+ *     (same write batch), and {@link #sync} records the last synced one in a file of its own
+ *     ({@link SyncMark}). On open, a database that ends below the mark lost the entries between;
+ *     their number (an upper bound: some may have reached Kafka before the crash) is logged at
+ *     ERROR and counted ({@link #lostEvents()}), and numbering goes on above the mark.</li>
  * </ul>
  *
  * <p>Thread-safe. {@link #append} is serialized so that sequence order is journal order.
  */
 final class Outbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+    /** The last appended sequence number; sorts after every entry key (those start with 0x00..0x7f). */
+    private static final byte[] LAST_APPENDED = {(byte) 0xff, 'l', 'a', 's', 't'};
     static {
         RocksDB.loadLibrary();
     }
@@ -64,29 +79,32 @@ final class Outbox implements AutoCloseable {
     private final Options options;
     private final WriteOptions writeOptions;
     private final RocksDB db;
+    private final SyncMark mark;
     private final long maxBytes;
     private final long corruptions;
     private final AtomicLong pendingEvents = new AtomicLong();
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicLong unreadable = new AtomicLong();
     private final Object appendLock = new Object();
-    private long nextSeq;
+    private long lastAppended;
+    private long lostEvents;
 
-    private Outbox(Options options, RocksDB db, long maxBytes, long corruptions) {
+    private Outbox(Options options, RocksDB db, SyncMark mark, long maxBytes, long corruptions) {
         this.options = options;
         this.db = db;
+        this.mark = mark;
         this.maxBytes = maxBytes;
         this.corruptions = corruptions;
         this.writeOptions = new WriteOptions().setSync(false);
         long last = -1;
         try (RocksIterator it = db.newIterator()) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
+            for (it.seekToFirst(); it.isValid() && isEntry(it.key()); it.next()) {
                 last = seq(it.key());
                 pendingEvents.incrementAndGet();
                 pendingBytes.addAndGet(it.value().length);
             }
         }
-        this.nextSeq = last + 1;
+        this.lastAppended = Math.max(last, lastAppendedRecorded(db));
     }
 
     /** Opens the journal in {@code dir}, creating it if missing; what it holds is pending again. */
@@ -136,12 +154,42 @@ final class Outbox implements AutoCloseable {
                 .setKeepLogFileNum(2)
                 .setMaxTotalWalSize(64L << 20)
                 .setWriteBufferSize(8L << 20);
+        RocksDB db = null;
+        SyncMark mark = null;
         try {
-            return new Outbox(options, RocksDB.open(options, dir.toString()), maxBytes, corruptions);
+            db = RocksDB.open(options, dir.toString());
+            mark = SyncMark.open(dir);
+            Outbox outbox = new Outbox(options, db, mark, maxBytes, corruptions);
+            outbox.checkForGap(dir);
+            return outbox;
+        } catch (IOException e) {
+            closeQuietly(db, mark, options);
+            throw new OutboxNotWritableException("cannot write to outbox directory " + dir + ": " + e, e);
         } catch (RocksDBException | RuntimeException e) {
-            options.close();
+            closeQuietly(db, mark, options);
             throw e;
         }
+    }
+
+    /** Compares what the database holds with the synced mark; a database that ends below it lost a tail. */
+    private void checkForGap(Path dir) throws RocksDBException {
+        if (mark.garbled()) {
+            log.warn("outbox {}: {} is garbled; lost events cannot be counted for this start", dir,
+                    dir.resolve(SyncMark.FILE_NAME));
+        }
+        long synced = mark.value();
+        if (synced <= lastAppended) {
+            return;
+        }
+        lostEvents = synced - lastAppended;
+        log.error("outbox {}: its write-ahead log is damaged: up to {} events (numbers {} to {}, synced before) are "
+                + "gone and were NOT all sent to Kafka (an upper bound: some may have been sent before the crash)",
+                dir, lostEvents, lastAppended + 1, synced);
+        // numbering goes on above the mark, so that the same loss is not reported again
+        try (WriteOptions synchronous = new WriteOptions().setSync(true)) {
+            db.put(synchronous, LAST_APPENDED, key(synced));
+        }
+        lastAppended = synced;
     }
 
     /**
@@ -154,13 +202,15 @@ final class Outbox implements AutoCloseable {
             if (pendingBytes.get() + value.length > maxBytes) {
                 return -1;
             }
-            long seq = nextSeq;
-            try {
-                db.put(writeOptions, key(seq), value);
+            long seq = lastAppended + 1;
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.put(key(seq), value);
+                batch.put(LAST_APPENDED, key(seq));
+                db.write(writeOptions, batch);
             } catch (RocksDBException e) {
                 throw new OutboxException("cannot write to outbox: " + e.getMessage(), e);
             }
-            nextSeq = seq + 1;
+            lastAppended = seq;
             pendingEvents.incrementAndGet();
             pendingBytes.addAndGet(value.length);
             return seq;
@@ -171,7 +221,7 @@ final class Outbox implements AutoCloseable {
     List<Entry> read(long fromSeq, int max) {
         List<Entry> entries = new ArrayList<>(Math.min(max, 1024));
         try (RocksIterator it = db.newIterator()) {
-            for (it.seek(key(fromSeq)); it.isValid() && entries.size() < max; it.next()) {
+            for (it.seek(key(fromSeq)); it.isValid() && isEntry(it.key()) && entries.size() < max; it.next()) {
                 byte[] value = it.value();
                 long seq = seq(it.key());
                 try {
@@ -211,13 +261,21 @@ final class Outbox implements AutoCloseable {
         pendingBytes.addAndGet(-bytes);
     }
 
-    /** Makes every entry appended so far survive a power loss (fsync of the write-ahead log). */
+    /**
+     * Makes every entry appended so far survive a power loss (fsync of the write-ahead log), then
+     * records the last of them in the {@link SyncMark}.
+     */
     void sync() {
+        long last;
+        synchronized (appendLock) {
+            last = lastAppended;
+        }
         try {
             db.flushWal(true);
         } catch (RocksDBException e) {
             throw new OutboxException("cannot sync outbox: " + e.getMessage(), e);
         }
+        mark.write(last);
     }
 
     /** Entries dropped because they could not be read back (never seen with RocksDB's checksums; counted all the same). */
@@ -228,6 +286,11 @@ final class Outbox implements AutoCloseable {
     /** 1 if the outbox was found damaged on open, moved aside and replaced by an empty one; 0 otherwise. */
     long corruptions() {
         return corruptions;
+    }
+
+    /** Entries found missing from the write-ahead log on open (an upper bound); 0 when none. */
+    long lostEvents() {
+        return lostEvents;
     }
 
     long pendingEvents() {
@@ -245,14 +308,41 @@ final class Outbox implements AutoCloseable {
     @Override
     public void close() {
         try {
-            db.syncWal();
-        } catch (RocksDBException e) {
+            sync();
+        } catch (OutboxException | UncheckedIOException e) {
             // closing anyway: what was appended is in the kernel already
         } finally {
-            db.close();
+            closeQuietly(db, mark, options);
             writeOptions.close();
+        }
+    }
+
+    private static void closeQuietly(RocksDB db, SyncMark mark, Options options) {
+        try {
+            if (mark != null) {
+                mark.close();
+            }
+        } catch (IOException e) {
+            log.warn("cannot close {}: {}", SyncMark.FILE_NAME, e.toString());
+        } finally {
+            if (db != null) {
+                db.close();
+            }
             options.close();
         }
+    }
+
+    private static long lastAppendedRecorded(RocksDB db) {
+        try {
+            byte[] value = db.get(LAST_APPENDED);
+            return value == null ? -1 : seq(value);
+        } catch (RocksDBException e) {
+            throw new OutboxException("cannot read the outbox: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isEntry(byte[] key) {
+        return key.length == Long.BYTES && key[0] >= 0;
     }
 
     private static byte[] key(long seq) {

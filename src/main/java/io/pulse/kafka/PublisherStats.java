@@ -19,7 +19,10 @@ package io.pulse.kafka;
  * @param maxBytes       the outbox bound, {@code pulse.outbox.max.bytes}
  * @param outboxCorruptions outboxes found damaged at start, moved aside to {@code <dir>.corrupt-<time>} and
  *                       replaced by an empty one (their events were not sent): 0 or 1
+ * @param lostEvents     events found missing at start from a damaged write-ahead log of the outbox, not sent (an
+ *                       upper bound: some may have been sent before the crash)
  */
 public record PublisherStats(long published, long acknowledged, long dropped, long failedSends, long poisoned,
-                             long pendingEvents, long pendingBytes, long maxBytes, long outboxCorruptions) {
+                             long pendingEvents, long pendingBytes, long maxBytes, long outboxCorruptions,
+                             long lostEvents) {
 }

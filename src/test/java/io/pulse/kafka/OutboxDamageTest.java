@@ -20,11 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** A damaged outbox never stops the publisher, and is counted. */
+/** A damaged outbox never stops the publisher, and what it lost is counted. */
 @Timeout(60)
 class OutboxDamageTest {
     /** 2026-12-04T12:34:56.789Z */
     private static final ManualClock CLOCK = new ManualClock(0, 1_796_387_696_789_000_000L);
+
+    /**
+     * The size of one append in the write-ahead log (all records alike): 7 bytes of record header, 12 of
+     * batch header, two puts: the entry (1 + 1 + 8 + 1 + value) and the last appended number (1 + 1 + 5 + 1 + 8).
+     */
+    private static final int RECORD_BYTES = 7 + 12 + (11 + record(0).serialize().length) + 16;
 
     @TempDir
     Path root;
@@ -63,6 +69,7 @@ class OutboxDamageTest {
         try (Outbox outbox = Outbox.open(dir(), 1 << 20, CLOCK)) {
             assertEquals(1, outbox.corruptions());
             assertEquals(0, outbox.pendingEvents());
+            assertEquals(0, outbox.lostEvents(), "the new outbox has no mark to fall short of");
             long seq = outbox.append(record(7));
             assertEquals(List.of(record(7)), outbox.read(seq, 10).stream().map(Outbox.Entry::record).toList());
         }
@@ -98,6 +105,94 @@ class OutboxDamageTest {
         Files.writeString(dir().resolve("CURRENT"), "garbage");
         Outbox.open(dir(), 1 << 20, CLOCK).close();
         assertEquals(List.of("outbox", "outbox.corrupt-20261204T123456Z", "outbox.corrupt-20261204T123456Z-2"), list(root));
+    }
+
+    @Test
+    void aTruncatedLogIsAGapThatIsCountedOnce() throws IOException {
+        Path log = journalSynced(5);
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "rw")) {
+            // the fifth entry gone, the fourth cut in the middle
+            file.setLength(file.length() - RECORD_BYTES - 10);
+        }
+
+        assertLost(2, 3);
+    }
+
+    @Test
+    void aGarbledLogIsAGapUpToItsLastSyncedEntry() throws IOException {
+        Path log = journalSynced(5);
+        // the fourth entry is garbled; the fifth, intact, is not replayed past it
+        garble(log, (int) Files.size(log) - 2 * RECORD_BYTES + 4, 8);
+
+        assertLost(2, 3);
+    }
+
+    /** Journals {@code events}, synced; returns the write-ahead log that holds them. */
+    private Path journalSynced(int events) throws IOException {
+        try (Outbox outbox = Outbox.open(dir(), 1 << 20, CLOCK)) {
+            for (int i = 0; i < events; i++) {
+                outbox.append(record(i));
+            }
+            outbox.sync();
+        }
+        try (Stream<Path> files = Files.list(dir())) {
+            List<Path> logs = files.filter(f -> f.toString().endsWith(".log")).toList();
+            assertEquals(1, logs.size(), "one write-ahead log: " + logs);
+            return logs.get(0);
+        }
+    }
+
+    private void assertLost(int lost, int kept) {
+        try (Outbox outbox = Outbox.open(dir(), 1 << 20, CLOCK)) {
+            assertEquals(lost, outbox.lostEvents());
+            assertEquals(0, outbox.corruptions(), "the database itself is sound: nothing is moved aside");
+            assertEquals(kept, outbox.pendingEvents());
+            assertEquals(kept + lost, outbox.append(record(9)), "numbering goes on above the lost ones");
+        }
+        try (Outbox reopened = Outbox.open(dir(), 1 << 20, CLOCK)) {
+            assertEquals(0, reopened.lostEvents(), "the same loss is not reported twice");
+            assertEquals(kept + 1, reopened.pendingEvents());
+        }
+    }
+
+    @Test
+    void aGarbledMarkCountsNothing() throws IOException {
+        journalSynced(3);
+        Files.writeString(dir().resolve(SyncMark.FILE_NAME), "garbage, not a mark");
+        try (Outbox outbox = Outbox.open(dir(), 1 << 20, CLOCK)) {
+            assertEquals(0, outbox.lostEvents());
+            assertEquals(3, outbox.pendingEvents());
+            assertEquals(3, outbox.append(record(3)));
+            outbox.sync();
+        }
+        try (Outbox reopened = Outbox.open(dir(), 1 << 20, CLOCK)) {
+            assertEquals(0, reopened.lostEvents(), "the next sync wrote a sound mark");
+            assertEquals(4, reopened.pendingEvents());
+        }
+    }
+
+    @Test
+    void entriesDoneBeforeARestartAreNoGap() {
+        try (Outbox outbox = Outbox.open(dir(), 1 << 20, CLOCK)) {
+            for (int i = 0; i < 6; i++) {
+                outbox.append(record(i));
+            }
+            outbox.sync();
+            List<Outbox.Entry> entries = outbox.read(0, 10);
+            outbox.markDone(List.of(entries.get(0), entries.get(2), entries.get(5)));
+        }
+        try (Outbox reopened = Outbox.open(dir(), 1 << 20, CLOCK)) {
+            assertEquals(0, reopened.lostEvents());
+            assertEquals(List.of(1L, 3L, 4L), reopened.read(0, 10).stream().map(Outbox.Entry::seq).toList());
+            assertEquals(6, reopened.append(record(6)), "the last one was done, its number is not used again");
+            reopened.markDone(reopened.read(0, 10));
+            reopened.sync();
+        }
+        try (Outbox empty = Outbox.open(dir(), 1 << 20, CLOCK)) {
+            assertEquals(0, empty.lostEvents(), "an outbox all done is no gap either");
+            assertEquals(0, empty.pendingEvents());
+            assertEquals(7, empty.append(record(7)));
+        }
     }
 
     @Test

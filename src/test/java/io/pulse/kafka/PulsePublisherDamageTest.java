@@ -35,6 +35,7 @@ class PulsePublisherDamageTest {
             assertTrue(publisher.publishRemoval(NodeId.parse("10.0.0.2:7946")));
             PublisherStats stats = publisher.stats();
             assertEquals(1, stats.outboxCorruptions());
+            assertEquals(0, stats.lostEvents());
             assertEquals(1, stats.published());
             assertEquals(1, stats.pendingEvents(), "the new event waits; the one in the damaged outbox is not there");
         } finally {

@@ -89,7 +89,7 @@ class PulsePublisherIT {
             assertTrue(publisher.publish(change()));
             assertTrue(publisher.publish(failure()));
             assertTrue(publisher.awaitDelivery(TIMEOUT));
-            assertEquals(new PublisherStats(2, 2, 0, 0, 0, 0, 0, PublisherConfig.DEFAULT_OUTBOX_MAX_BYTES, 0),
+            assertEquals(new PublisherStats(2, 2, 0, 0, 0, 0, 0, PublisherConfig.DEFAULT_OUTBOX_MAX_BYTES, 0, 0),
                     publisher.stats());
         }
 

@@ -260,6 +260,8 @@ public final class PulseMetrics {
                 PublisherStats::poisoned);
         publisherCounter("pulse.outbox.corruptions", "Damaged outboxes moved aside at start (their events not sent)",
                 PublisherStats::outboxCorruptions);
+        publisherCounter("pulse.outbox.lost.events", "Events missing from a damaged outbox log at start (upper bound)",
+                PublisherStats::lostEvents);
     }
 
     private void publisherGauge(String name, String unit, String description, ToDoubleFunction<PublisherStats> value) {

@@ -47,7 +47,7 @@ class ApiServerIT {
             .probeTimeoutMax(Duration.ofMillis(200))
             .build();
     private static final Duration LIMIT = Duration.ofSeconds(5);
-    private static final PublisherStats STATS = new PublisherStats(10, 7, 1, 3, 2, 2, 512, 1 << 20, 1);
+    private static final PublisherStats STATS = new PublisherStats(10, 7, 1, 3, 2, 2, 512, 1 << 20, 1, 4);
     private static final List<String> NODE_FIELDS = List.of("id", "state", "kind", "incarnation", "totalProbes",
             "lostProbes", "lossRatio", "srttMs", "rttVarianceMs", "probeTimeoutMs", "clockOffsetMs",
             "clockOffsetErrorMs", "firstContact", "lastContact", "lastError", "lastRetries");
@@ -306,7 +306,7 @@ class ApiServerIT {
                 "pulse_outbox_max_bytes", 1048576.0, "pulse_events_published_total", 10.0,
                 "pulse_events_acknowledged_total", 7.0, "pulse_kafka_send_errors_total", 3.0,
                 "pulse_events_dropped_total", 1.0, "pulse_events_poisoned_total", 2.0,
-                "pulse_outbox_corruptions_total", 1.0), publisherMetrics);
+                "pulse_outbox_corruptions_total", 1.0, "pulse_outbox_lost_events_total", 4.0), publisherMetrics);
     }
 
     @Test
