@@ -21,13 +21,13 @@ import org.apache.logging.log4j.core.config.Property;
  * }
  * }</pre>
  */
-final class CapturedWarnings implements AutoCloseable {
+public final class CapturedWarnings implements AutoCloseable {
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private final LoggerContext context = (LoggerContext) LogManager.getContext(false);
     private final LoggerConfig config;
     private final AbstractAppender appender;
 
-    CapturedWarnings(Class<?> source) {
+    public CapturedWarnings(Class<?> source) {
         String loggerName = source.getName();
         this.appender = new AbstractAppender("captured-" + loggerName + "-" + System.identityHashCode(this),
                 null, null, true, Property.EMPTY_ARRAY) {
@@ -45,7 +45,7 @@ final class CapturedWarnings implements AutoCloseable {
     }
 
     /** "LEVEL message", in the order they were logged. */
-    List<String> messages() {
+    public List<String> messages() {
         return List.copyOf(messages);
     }
 

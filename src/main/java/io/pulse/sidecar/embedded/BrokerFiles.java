@@ -40,15 +40,13 @@ public final class BrokerFiles {
 
     private final Path dir;
     private final Path propertiesFile;
-    private final int brokerPort;
-    private final int controllerPort;
     private final Properties properties;
 
     /** New files in a fresh temporary directory; {@code overrides} replace server.properties entries. */
     public BrokerFiles(Map<String, String> overrides) throws IOException {
         this.dir = Files.createTempDirectory("pulse-kafka-");
-        this.brokerPort = freePort();
-        this.controllerPort = freePort();
+        int brokerPort = freePort();
+        int controllerPort = freePort();
         this.properties = new Properties();
         properties.put("process.roles", "broker,controller");
         properties.put("node.id", "1");
@@ -92,9 +90,19 @@ public final class BrokerFiles {
         return copy;
     }
 
-    /** {@code 127.0.0.1:<port>} of the PLAINTEXT listener. */
+    /**
+     * {@code host:port} of the PLAINTEXT listener, as advertised: the one chosen here, or the one of
+     * an {@code advertised.listeners} override (a broker with more listeners, SASL for one).
+     */
     public String bootstrapServers() {
-        return "127.0.0.1:" + brokerPort;
+        String prefix = "PLAINTEXT://";
+        for (String listener : properties.getProperty("advertised.listeners").split(",")) {
+            if (listener.trim().startsWith(prefix)) {
+                return listener.trim().substring(prefix.length());
+            }
+        }
+        throw new IllegalStateException("advertised.listeners " + properties.getProperty("advertised.listeners")
+                + " has no PLAINTEXT listener (expected: one, which the broker is checked and administered through)");
     }
 
     /** {@code kafka-storage.sh format --standalone}, once. */
