@@ -27,7 +27,7 @@ class SidecarDependenciesTest {
     void onlyTheLibrarysDependenciesAreTransitive() throws Exception {
         Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
         Element project = pom.getDocumentElement();
-        Element dependencies = (Element) project.getElementsByTagName("dependencies").item(0);
+        Element dependencies = child(project, "dependencies"); // not those of <dependencyManagement>
         NodeList list = dependencies.getElementsByTagName("dependency");
         Set<String> transitive = new TreeSet<>();
         for (int i = 0; i < list.getLength(); i++) {
@@ -40,6 +40,15 @@ class SidecarDependenciesTest {
         }
         assertEquals(new TreeSet<>(LIBRARY), transitive,
                 "a dependency that only the sidecar needs must be <optional>true</optional>");
+    }
+
+    private static Element child(Element parent, String tag) {
+        for (org.w3c.dom.Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element element && element.getTagName().equals(tag)) {
+                return element;
+            }
+        }
+        throw new AssertionError("pom.xml has no <" + tag + "> under <" + parent.getTagName() + ">");
     }
 
     private static String text(Element parent, String tag, String absent) {
