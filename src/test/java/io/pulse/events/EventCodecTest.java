@@ -2,6 +2,7 @@ package io.pulse.events;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
@@ -45,6 +46,21 @@ class EventCodecTest {
         EventDecodingException e = assertThrows(EventDecodingException.class, () -> EventCodec.decodeFailure(value));
         assertEquals("cannot decode io.pulse.events.FailureMessage: Cannot resolve schema for fingerprint: "
                 + EventCodec.fingerprint(StatusChange.getClassSchema()), e.getMessage());
+    }
+
+    /** Found by EventCodecFuzzTest: Avro's UUID conversion threw NumberFormatException past the codec. */
+    @Test
+    void anEventIdThatIsNoUuidIsADecodingError() {
+        FailureMessage message = mapper.failure(EventMapperTest.failure(AT));
+        byte[] value = EventCodec.encode(message);
+        int firstChar = EventCodec.HEADER_BYTES + 1; // after the header, the eventId's length (one byte)
+        assertEquals(message.getEventId().toString().charAt(0), (char) value[firstChar]);
+        value[firstChar] = 'x';
+
+        EventDecodingException e = assertThrows(EventDecodingException.class, () -> EventCodec.decodeFailure(value));
+        assertEquals("cannot decode io.pulse.events.FailureMessage: Error at index 0 in: \"x"
+                + message.getEventId().toString().substring(1, 8) + "\"", e.getMessage());
+        assertInstanceOf(NumberFormatException.class, e.getCause());
     }
 
     @Test
