@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
@@ -63,11 +66,41 @@ class EventCodecTest {
         assertInstanceOf(NumberFormatException.class, e.getCause());
     }
 
+    /**
+     * Found by EventCodecFuzzTest: Avro sized the array by the count the bytes announce before
+     * reading an element, so a few bytes that announce 2^31 peers took the heap.
+     */
+    @Test
+    void anArrayCountPastTheEndOfTheBytesIsADecodingErrorNotAnOutOfMemoryError() {
+        byte[] value = EventCodec.encode(mapper.failure(EventMapperTest.failure(AT)));
+        byte[] twoPeers = {0x04, 0x1a, '1', '0', '.', '0', '.', '0', '.', '2', ':', '7', '9', '4', '6'};
+        int at = Collections.indexOfSubList(Bytes.asList(value), Bytes.asList(twoPeers));
+        assertTrue(at > 0, "indirectPeers [10.0.0.2:7946, ...] in the encoded failure");
+        ByteBuffer forged = ByteBuffer.allocate(value.length + 4).put(value, 0, at)
+                .put(new byte[] {(byte) 0xe0, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}) // 2^31 - 16 peers
+                .put(value, at + 1, value.length - at - 1);
+
+        EventDecodingException e = assertThrows(EventDecodingException.class,
+                () -> EventCodec.decodeFailure(forged.array()));
+        // Reading the peers that are there went on into the next fields, until a length Avro refuses.
+        assertEquals("cannot decode io.pulse.events.FailureMessage: Cannot read strings longer than 2147483639 bytes",
+                e.getMessage());
+    }
+
     @Test
     void tooShortValueIsRejectedWithItsLength() {
         EventDecodingException e = assertThrows(EventDecodingException.class,
                 () -> EventCodec.decodeStatusChange(new byte[] {(byte) 0xC3, 0x01, 7}));
         assertEquals("got 3 bytes (expected: at least 10 bytes of single-object io.pulse.events.StatusChange)",
                 e.getMessage());
+    }
+
+    /** Boxed bytes, for {@link Collections#indexOfSubList}. */
+    private static final class Bytes {
+        static List<Byte> asList(byte[] bytes) {
+            Byte[] boxed = new Byte[bytes.length];
+            Arrays.setAll(boxed, i -> bytes[i]);
+            return Arrays.asList(boxed);
+        }
     }
 }
