@@ -30,6 +30,41 @@ class WireFormatFuzzTest {
     }
 
     /**
+     * Seeds: the static and membership datagrams signed with {@link #KEYRING} at {@link io.pulse.core.ManualClock}'s
+     * start. The MAC check, the replay check and the decoder behind them, with a fresh receiver for
+     * each input: an input is accepted, or rejected with {@link MalformedDatagramException}, nothing else.
+     */
+    @FuzzTest(maxDuration = "30s")
+    void decodeSigned(byte[] datagram) {
+        DatagramAuth auth = DatagramAuth.create(KEYRING, DatagramAuth.Mode.REQUIRED, new io.pulse.core.ManualClock());
+        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(datagram);
+        try {
+            int trailer = auth.verify(buf, SENDER);
+            Message message = WireFormat.decode(buf, trailer);
+            if (trailer == 0) {
+                throw new AssertionError("accepted unsigned in REQUIRED mode: " + message);
+            }
+        } catch (MalformedDatagramException rejected) {
+            // the one other outcome
+        } catch (RuntimeException | Error e) {
+            throw new AssertionError("verify or decode threw " + e + " (expected: a Message or MalformedDatagramException); "
+                    + "bytes: " + ByteBufUtil.hexDump(datagram), e);
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** The key of the signed seeds: 32 bytes of 7, label "fuzz". */
+    static final Keyring KEYRING = Keyring.of(new java.util.TreeMap<>(java.util.Map.of(1, filled(7))), 1, "fuzz");
+    private static final java.net.InetSocketAddress SENDER = new java.net.InetSocketAddress("10.0.0.7", 7946);
+
+    private static byte[] filled(int value) {
+        byte[] key = new byte[32];
+        java.util.Arrays.fill(key, (byte) value);
+        return key;
+    }
+
+    /**
      * {@code datagram} decodes to a message or is rejected with {@link MalformedDatagramException},
      * nothing else; what decodes encodes to a datagram that decodes to an equal message.
      */
