@@ -152,7 +152,7 @@ public record SidecarConfig(
         try {
             PublisherConfig.parse(check);
         } catch (ConfigException e) {
-            throw new ConfigurationException(publisherMessage(e.getMessage(), raw, kafkaProperties.keySet()));
+            throw new ConfigurationException(redacted(publisherMessage(e.getMessage(), raw, kafkaProperties.keySet()), raw));
         }
         ClusterSettings cluster = cluster(parsed, effective);
         if (cluster.enabled() && !(Boolean) parsed.get(SidecarSettings.NODE_RESPOND)) {
@@ -325,6 +325,24 @@ public record SidecarConfig(
     /** The outbox directory. */
     public Path outboxDir() {
         return Path.of((String) kafka.get(PublisherConfig.OUTBOX_DIR));
+    }
+
+    /** {@code message} with the value of every secret setting in {@code raw} replaced by {@code [redacted]}. */
+    private static String redacted(String message, Map<String, Sourced> raw) {
+        String text = message;
+        for (Map.Entry<String, Sourced> entry : raw.entrySet()) {
+            String value = String.valueOf(entry.getValue().value());
+            if (Secrets.isSecret(entry.getKey()) && !value.isEmpty()) {
+                text = text.replace(value, Secrets.REDACTED);
+            }
+        }
+        return text;
+    }
+
+    /** {@link #describe()}: the record's own text would show the Kafka properties, secrets included. */
+    @Override
+    public String toString() {
+        return describe();
     }
 
     /** The effective settings as {@code key = value   (source)} lines; secrets as {@code [redacted]} ({@link Secrets}). */

@@ -253,6 +253,12 @@ class ConfigLoaderTest {
         assertTrue(described.contains("kafka.properties.ssl.key.password = [redacted]   (environment "), described);
         assertTrue(described.contains("kafka.properties.security.protocol = SASL_SSL"), described);
         assertTrue(described.contains("kafka.properties.sasl.mechanism = SCRAM-SHA-512"), described);
+        assertFalse(config.toString().contains("hunter2"), "toString is the description");
+        // A value Kafka refuses comes back in its message; a secret one does not.
+        String refused = failure(null, Map.of(), Map.of("kafka.properties.sasl.jaas.config", "hunter5",
+                "kafka.properties.ssl.keystore.type", "nope", "kafka.properties.ssl.key.password", "hunter6",
+                "kafka.properties.acks", "hunter6"));
+        assertFalse(refused.contains("hunter6"), refused);
     }
 
     @Test
