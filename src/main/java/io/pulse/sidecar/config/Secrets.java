@@ -14,7 +14,8 @@ import org.apache.kafka.common.config.ConfigDef;
  * Which settings hold secrets, so that {@code --dry-run} and logs show {@value #REDACTED} instead:
  * every Kafka client property of type PASSWORD ({@code sasl.jaas.config}, {@code ssl.key.password},
  * ...), and any key whose name says password, secret, token, credential or jaas, or ends in
- * {@code .key} (a key, not {@code key.serializer}).
+ * {@code .key} (a key, not {@code key.serializer}); not a {@code .file} or {@code .location}, which
+ * only says where a secret is.
  *
  * <pre>{@code
  * String shown = Secrets.isSecret(key) ? Secrets.REDACTED : value;
@@ -37,6 +38,10 @@ final class Secrets {
     static boolean isSecret(String key) {
         String name = key.startsWith(SidecarSettings.KAFKA_PROPERTIES)
                 ? key.substring(SidecarSettings.KAFKA_PROPERTIES.length()) : key;
-        return KAFKA_PASSWORDS.contains(name) || NAMED.matcher(name.toLowerCase(Locale.ROOT)).find();
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".file") || lower.endsWith(".location")) {
+            return false; // a path to a secret (security.keys.file, http.token.file, ssl.keystore.location), shown
+        }
+        return KAFKA_PASSWORDS.contains(name) || NAMED.matcher(lower).find();
     }
 }

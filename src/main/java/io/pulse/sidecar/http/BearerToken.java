@@ -30,7 +30,16 @@ final class BearerToken extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     BearerToken(String token) {
         super(FullHttpRequest.class, false);
-        this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.expected = sha256("Bearer " + token);
+    }
+
+    /** Digests compare in constant time whatever the lengths: a wrong guess tells nothing of the token's length. */
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     long refused() {
@@ -42,7 +51,7 @@ final class BearerToken extends SimpleChannelInboundHandler<FullHttpRequest> {
         String path = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8).rawPath();
         String given = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (path.equals(HealthHandler.DEFAULT_PATH)
-                || (given != null && MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8)))) {
+                || (given != null && MessageDigest.isEqual(expected, sha256(given)))) {
             ctx.fireChannelRead(request);
             return;
         }

@@ -254,6 +254,15 @@ class ConfigLoaderTest {
         assertTrue(described.contains("kafka.properties.security.protocol = SASL_SSL"), described);
         assertTrue(described.contains("kafka.properties.sasl.mechanism = SCRAM-SHA-512"), described);
         assertFalse(config.toString().contains("hunter2"), "toString is the description");
+        for (String secret : List.of("kafka.properties.sasl.jaas.config", "kafka.properties.ssl.keystore.key",
+                "kafka.properties.ssl.truststore.password", "kafka.properties.sasl.oauthbearer.client.credentials.client.secret",
+                "some.api.token", "signing.key")) {
+            assertTrue(Secrets.isSecret(secret), secret);
+        }
+        for (String shown : List.of("http.token.file", "security.keys.file", "kafka.properties.ssl.keystore.location",
+                "kafka.properties.key.serializer", "kafka.properties.sasl.mechanism", "security.label")) {
+            assertFalse(Secrets.isSecret(shown), shown);
+        }
         // A value Kafka refuses comes back in its message; a secret one does not.
         String refused = failure(null, Map.of(), Map.of("kafka.properties.sasl.jaas.config", "hunter5",
                 "kafka.properties.ssl.keystore.type", "nope", "kafka.properties.ssl.key.password", "hunter6",
