@@ -48,9 +48,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The running pulse engine: one UDP socket that probes targets and answers (and relays) probes,
- * driven by a {@link PulseCore} on one Netty event loop. No thread per node. Services that do not
- * speak Pulse are probed over HTTP(S) or TCP on the same loop, through the same state machine.
+ * The running pulse engine: a UDP socket that answers (and relays) probes at its bound address,
+ * and, in static mode, a second one on an OS-chosen port that its own PINGs and PING_REQs leave
+ * from, so that their answers never queue behind a flood aimed at the first; both driven by a
+ * {@link PulseCore} on one Netty event loop. No thread per node. Services that do not speak Pulse
+ * are probed over HTTP(S) or TCP on the same loop, through the same state machine.
  *
  * <pre>{@code
  * try (PulseEngine engine = PulseEngine.builder()
@@ -113,6 +115,13 @@ public final class PulseEngine implements AutoCloseable {
     /** Timers fire at most this late: a tenth of the shortest probe timeout, within 1..5 ms. */
     private final long tickNanos;
     private Channel channel;
+    /**
+     * The socket this engine's own PINGs and PING_REQs leave from, so that their answers arrive
+     * where no stranger aims: a flood at the engine's port fills that socket's buffer, never this
+     * one's. Static mode only (a member's probes go from its advertised address, which members
+     * know it by), and only for an engine built probing; null otherwise.
+     */
+    private Channel probeChannel;
     private EventLoop loop;
     /** HTTP and TCP probes, on {@link #loop}; created with it. */
     private ExternalProber external;
@@ -144,8 +153,40 @@ public final class PulseEngine implements AutoCloseable {
     }
 
     private PulseEngine bind(Builder builder) {
-        Bootstrap bootstrap = new Bootstrap()
-                .group(group)
+        Bootstrap bootstrap = datagramBootstrap(builder).group(group);
+        try {
+            channel = bootstrap.bind(builder.bind).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            shutdownGroup();
+            throw new IllegalStateException("cannot bind UDP " + builder.bind + ": " + e.getMessage(), e);
+        }
+        loop = channel.eventLoop();
+        if (builder.probing) {
+            try {
+                probeChannel = datagramBootstrap(builder).group(loop) // the core is confined to this one loop
+                        .bind(new InetSocketAddress(builder.bind.getAddress(), 0)).syncUninterruptibly().channel();
+            } catch (RuntimeException e) {
+                channel.close().syncUninterruptibly();
+                shutdownGroup();
+                throw new IllegalStateException("cannot bind the UDP probe socket on " + builder.bind.getAddress() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        external = new ExternalProber(loop, Transports.socketChannelFor(channel), clock, this::onProbeResult);
+        run(() -> {
+            if (builder.responding) {
+                core.startResponding();
+            }
+            if (builder.probing) {
+                core.startProbing();
+            }
+        });
+        return this;
+    }
+
+    /** A socket of this engine: its options, and the filter, codec and handler in its pipeline. */
+    private Bootstrap datagramBootstrap(Builder builder) {
+        return new Bootstrap()
                 .channel(Transports.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, builder.socketBufferBytes)
                 .option(ChannelOption.SO_SNDBUF, builder.socketBufferBytes)
@@ -160,23 +201,6 @@ public final class PulseEngine implements AutoCloseable {
                         ch.pipeline().addLast(new DatagramCodec(rejects, auth), new InboundHandler());
                     }
                 });
-        try {
-            channel = bootstrap.bind(builder.bind).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            shutdownGroup();
-            throw new IllegalStateException("cannot bind UDP " + builder.bind + ": " + e.getMessage(), e);
-        }
-        loop = channel.eventLoop();
-        external = new ExternalProber(loop, Transports.socketChannelFor(channel), clock, this::onProbeResult);
-        run(() -> {
-            if (builder.responding) {
-                core.startResponding();
-            }
-            if (builder.probing) {
-                core.startProbing();
-            }
-        });
-        return this;
     }
 
     /** The bound UDP address (with the port the OS chose if port 0 was asked for). */
@@ -525,6 +549,9 @@ public final class PulseEngine implements AutoCloseable {
                 }
             });
             channel.close().syncUninterruptibly();
+            if (probeChannel != null) {
+                probeChannel.close().syncUninterruptibly();
+            }
         }
         shutdownGroup();
     }
@@ -594,6 +621,9 @@ public final class PulseEngine implements AutoCloseable {
         if (flushPending && channel != null) {
             flushPending = false;
             channel.flush();
+            if (probeChannel != null) {
+                probeChannel.flush();
+            }
         }
         long next = core.nextDeadlineNanos();
         if (next == Long.MAX_VALUE || !channel.isOpen()) {
@@ -657,7 +687,9 @@ public final class PulseEngine implements AutoCloseable {
     private final class CoreOutput implements PulseCore.Output {
         @Override
         public void send(InetSocketAddress to, Message message) {
-            channel.write(new Envelope(to, message), channel.voidPromise());
+            Channel out = probeChannel != null && (message instanceof Message.Ping || message instanceof Message.PingReq)
+                    && !core.clustered() ? probeChannel : channel;
+            out.write(new Envelope(to, message), out.voidPromise());
             flushPending = true;
         }
 
