@@ -103,6 +103,7 @@ public final class Sidecar implements AutoCloseable {
                     .start();
             started.add(engine);
             NodeId observer = config.nodeId().orElseGet(() -> observerOf(engine));
+            engine.onStatusChange(new StateChangeLog(observer));
             PulsePublisher publisher = null;
             if (config.kafkaEnabled()) {
                 Map<String, Object> kafka = new HashMap<>(config.kafka());

@@ -131,6 +131,9 @@ class SidecarIT {
                 assertEquals(0, sidecar.terminate(Duration.ofSeconds(60)), sidecar.transcript());
                 assertTrue(sidecar.output().contains("pulse " + observer + " stopping"), sidecar.output());
                 assertTrue(sidecar.errors().contains("\"message\":\"Pulse " + observer + " stopped;"), sidecar.errors());
+                assertTrue(sidecar.errors().matches("(?s).*\"message\":\"node " + targetId.replace(".", "\\.")
+                        + " SUSPECT -> DEAD \\(SUSPICION_TIMEOUT\\), incarnation \\d+, observed by "
+                        + observer.replace(".", "\\.") + "\".*"), sidecar.errors());
             }
         }
         try (PulseProcess probe = PulseProcess.start(dir, "probe", "tcp://127.0.0.1:" + BrokerFiles.freePort(), "--count", "2",
