@@ -43,6 +43,14 @@ class SidecarIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
+    void theJarPrintsTheVersionAndBuildTimeOfTheClasses() throws Exception {
+        try (PulseProcess version = PulseProcess.start(dir, "--version")) {
+            assertEquals(0, version.awaitExit(STEP), version.transcript());
+            assertEquals("pulse " + BuildInfo.current().describe() + "\n", version.output());
+        }
+    }
+
+    @Test
     void runPublishesAFailureWhenARespondProcessIsKilledAndServesItsApi() throws Exception {
         try (PulseProcess responder = PulseProcess.start(dir, "respond", "--bind", "127.0.0.1:0")) {
             String target = responder.awaitLine("pulse responder on udp /127\\.0\\.0\\.1:(\\d+)", STEP).group(1);

@@ -94,12 +94,11 @@ public final class PulseCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
-    /** The version from the jar's manifest, or "dev". */
+    /** The version and build time Maven wrote into the classes ({@link io.pulse.sidecar.BuildInfo}). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = PulseCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"pulse " + (version == null ? "dev" : version)};
+            return new String[] {"pulse " + io.pulse.sidecar.BuildInfo.current().describe()};
         }
     }
 }

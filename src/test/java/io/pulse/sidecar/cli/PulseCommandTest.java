@@ -56,6 +56,17 @@ class PulseCommandTest {
     }
 
     @Test
+    void versionIsThePomsWithTheBuildTime() throws IOException {
+        java.util.regex.Matcher pom = java.util.regex.Pattern.compile("<artifactId>pulse</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(Path.of("pom.xml")));
+        assertTrue(pom.find(), "the project's version in pom.xml");
+        Result version = pulse("--version");
+        assertEquals(0, version.code(), version.toString());
+        assertTrue(version.out().matches("pulse " + java.util.regex.Pattern.quote(pom.group(1))
+                + " \\(built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)\n"), version.out());
+    }
+
+    @Test
     void badUsageExitsTwo() {
         Result none = pulse();
         assertEquals(2, none.code());
