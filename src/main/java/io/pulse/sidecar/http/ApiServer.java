@@ -46,10 +46,12 @@ public final class ApiServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel channel;
+    private final PulseMetrics metrics;
 
-    private ApiServer(EventLoopGroup group, Channel channel) {
+    private ApiServer(EventLoopGroup group, Channel channel, PulseMetrics metrics) {
         this.group = group;
         this.channel = channel;
+        this.metrics = metrics;
     }
 
     /**
@@ -100,9 +102,10 @@ public final class ApiServer implements AutoCloseable {
                     }
                 });
         try {
-            return new ApiServer(group, bootstrap.bind(bind).syncUninterruptibly().channel());
+            return new ApiServer(group, bootstrap.bind(bind).syncUninterruptibly().channel(), metrics);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            metrics.close();
             throw new IllegalStateException("cannot bind HTTP " + bind + ": " + e.getMessage(), e);
         }
     }
@@ -112,10 +115,11 @@ public final class ApiServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
-    /** Closes the listening socket and every connection, and stops the API's event loop. */
+    /** Closes the listening socket and every connection, stops the API's event loop and the metrics' GC listener. */
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        metrics.close();
     }
 }

@@ -5,6 +5,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pulse.core.ClusterStats;
@@ -14,6 +20,7 @@ import io.pulse.core.NodeStatus;
 import io.pulse.core.RttSample;
 import io.pulse.kafka.PublisherStats;
 import io.pulse.protocol.RejectReason;
+import io.pulse.sidecar.BuildInfo;
 import io.pulse.transport.PulseEngine;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,9 +37,13 @@ import java.util.function.ToDoubleFunction;
  *
  * <pre>{@code
  * PulseMetrics metrics = PulseMetrics.create();
- * new JvmMemoryMetrics().bindTo(metrics.registry());   // optional: more meters on the same page
+ * Counter.builder("my.requests").register(metrics.registry());   // optional: meters of your own on the same page
  * ApiServer api = ApiServer.start(bind, engine, publisher::stats, metrics);
  * }</pre>
+ *
+ * <p>Besides Pulse's own meters: {@code pulse_build_info{version}} (always 1) and Micrometer's JVM and
+ * process meters ({@code jvm_memory_*}, {@code jvm_gc_*}, {@code jvm_threads_*}, {@code jvm_classes_*},
+ * {@code process_cpu_usage}, {@code system_cpu_*}, {@code process_uptime_seconds}, ...).
  *
  * <p>Each scrape reads one snapshot of every node ({@link PulseEngine#statusAll()}) and one of the
  * publisher's counters, then renders every meter from them. Probe counts are counters that only
@@ -59,6 +70,8 @@ public final class PulseMetrics {
     private final ProbeTotals probes = new ProbeTotals();
     private final Map<NodeStatus.ProbeKind, Timer> rtt = new EnumMap<>(NodeStatus.ProbeKind.class);
     private final List<Meter> publisherMeters = new ArrayList<>();
+    /** Listens to the JVM's GC notifications until {@link #close()}. */
+    private final JvmGcMetrics gc = new JvmGcMetrics();
     private PulseEngine engine;
     private Supplier<PublisherStats> publisherStats;
     /** The snapshot of the scrape in progress, or null outside {@link #scrape()}. */
@@ -86,6 +99,7 @@ public final class PulseMetrics {
         }
         this.engine = engine;
         this.publisherStats = publisherStats;
+        processMeters();
 
         counter("pulse.probes.sent", "Direct probes sent (PING, or HTTP/TCP probe), retries included",
                 m -> m.snapshot().probesSent());
@@ -117,6 +131,23 @@ public final class PulseMetrics {
         counter("pulse.pipeline.errors", "Exceptions at the end of the UDP pipeline", m -> m.engine.pipelineErrors());
         // The listener holds this object, so the engine keeps it (and its weakly held meters) alive.
         engine.onRttSample(this::record);
+    }
+
+    /** This build's version, and the JVM's and the process's meters. */
+    private void processMeters() {
+        Gauge.builder("pulse.build.info", () -> 1).description("Always 1; the version of Pulse in its label")
+                .tag("version", BuildInfo.current().version()).strongReference(true).register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** Stops listening to GC notifications; by {@link ApiServer#close()}. */
+    void close() {
+        gc.close();
     }
 
     /** What arrived, what was answered, and what was set aside: the meters to alert on under attack. */
