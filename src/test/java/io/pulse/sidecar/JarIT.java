@@ -1,0 +1,34 @@
+package io.pulse.sidecar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
+
+/** What target/pulse.jar carries besides classes: its license and the manifest entries a user relies on. */
+class JarIT {
+    @Test
+    void theJarHasTheLicenseAModuleNameAndTheBuildInfo() throws IOException {
+        try (JarFile jar = new JarFile(PulseProcess.jar())) {
+            assertEquals("io.pulse", jar.getManifest().getMainAttributes().getValue("Automatic-Module-Name"));
+            assertEquals("io.pulse.sidecar.Main", jar.getManifest().getMainAttributes().getValue("Main-Class"));
+            assertTrue(read(jar, "META-INF/LICENSE").trim().startsWith("Apache License\n"
+                    + "                           Version 2.0, January 2004"));
+            String build = read(jar, "io/pulse/sidecar/pulse-build.properties");
+            assertTrue(build.contains("\nversion=" + BuildInfo.current().version() + "\n"), build);
+        }
+    }
+
+    private static String read(JarFile jar, String name) throws IOException {
+        JarEntry entry = jar.getJarEntry(name);
+        assertTrue(entry != null, name + " is in the jar");
+        try (InputStream in = jar.getInputStream(entry)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
