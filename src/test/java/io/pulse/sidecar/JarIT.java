@@ -10,7 +10,10 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 
-/** What target/pulse.jar carries besides classes: its license and the manifest entries a user relies on. */
+/**
+ * What target/pulse.jar carries besides classes (its license and the manifest entries a user relies on),
+ * and the sources and javadoc jars built beside it.
+ */
 class JarIT {
     @Test
     void theJarHasTheLicenseAModuleNameAndTheBuildInfo() throws IOException {
@@ -21,6 +24,15 @@ class JarIT {
                     + "                           Version 2.0, January 2004"));
             String build = read(jar, "io/pulse/sidecar/pulse-build.properties");
             assertTrue(build.contains("\nversion=" + BuildInfo.current().version() + "\n"), build);
+        }
+    }
+
+    @Test
+    void theSourcesAndJavadocJarsAreBuiltBesideIt() throws IOException {
+        try (JarFile sources = new JarFile("target/pulse-sources.jar");
+             JarFile javadoc = new JarFile("target/pulse-javadoc.jar")) {
+            assertTrue(read(sources, "io/pulse/sidecar/Sidecar.java").contains("public final class Sidecar "));
+            assertTrue(read(javadoc, "io/pulse/sidecar/Sidecar.html").contains("Sidecar.start(config)"));
         }
     }
 
