@@ -84,7 +84,7 @@ public final class PulseMetrics {
         return new PulseMetrics();
     }
 
-    /** The registry behind {@code /metrics}, to add meters of your own (JVM, process). */
+    /** The registry behind {@code /metrics}, to add meters of your own (the JVM's and the process's are there already). */
     public MeterRegistry registry() {
         return registry;
     }
