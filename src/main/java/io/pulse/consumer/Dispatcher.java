@@ -35,15 +35,15 @@ final class Dispatcher {
     private long duplicates;
     private long deadLettered;
 
-    Dispatcher(PulseConsumer.Builder settings, DeadLetters deadLetters, CountDownLatch closing) {
+    Dispatcher(ConsumerSettings settings, DeadLetters deadLetters, CountDownLatch closing) {
         this.failuresTopic = settings.failuresTopic();
-        this.onFailure = settings.onFailure;
-        this.onStatusChange = settings.onStatusChange;
-        this.onRemoved = settings.onRemoved;
-        this.maxAttempts = settings.maxAttempts;
-        this.initialBackoff = settings.retryBackoff;
-        this.maxBackoff = settings.maxRetryBackoff;
-        this.recentIds = new RecentIds(settings.dedupCapacity);
+        this.onFailure = settings.onFailure();
+        this.onStatusChange = settings.onStatusChange();
+        this.onRemoved = settings.onRemoved();
+        this.maxAttempts = settings.maxAttempts();
+        this.initialBackoff = settings.retryBackoff();
+        this.maxBackoff = settings.maxRetryBackoff();
+        this.recentIds = new RecentIds(settings.dedupCapacity());
         this.deadLetters = deadLetters;
         this.closing = closing;
     }

@@ -5,17 +5,17 @@ import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * consumer.close();
  * }</pre>
  *
+ * <p>It subscribes to {@code <prefix>.failures} and {@code <prefix>.status}, or to the one of them
+ * {@link Builder#topics} names. A group with no committed offset starts at the latest record
+ * ({@link Builder#offsetReset}). {@link Builder#build()} copies the settings: a builder changed
+ * afterwards does not change the consumer.
+ *
  * <p>At least once: an offset is committed only after its handler returned. Events of one node
  * arrive in order (the node id is the record key). A duplicate (same event id) seen within the
  * last {@code dedupCapacity} events is dropped. A handler that throws is retried with doubling
@@ -64,7 +69,7 @@ public final class PulseConsumer implements AutoCloseable {
     /** How long start-up may spend checking and creating the dead-letter topics. */
     private static final Duration DEAD_LETTER_TOPICS_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Builder settings;
+    private final ConsumerSettings settings;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final KafkaConsumer<String, byte[]> consumer;
     private final DeadLetters deadLetters;
@@ -73,17 +78,42 @@ public final class PulseConsumer implements AutoCloseable {
     private final Thread thread;
     private volatile Throwable failure;
 
-    private PulseConsumer(Builder settings) {
+    private PulseConsumer(ConsumerSettings settings) {
         this.settings = settings;
         this.consumer = new KafkaConsumer<>(settings.consumerProperties(), new StringDeserializer(),
                 new ByteArrayDeserializer());
-        this.deadLetters = new DeadLetters(settings.properties);
+        this.deadLetters = new DeadLetters(settings.properties());
         this.dispatcher = new Dispatcher(settings, deadLetters, closing);
-        this.thread = new Thread(this::run, "pulse-consumer-" + settings.groupId);
+        this.thread = new Thread(this::run, "pulse-consumer-" + settings.groupId());
+    }
+
+    /** The topics of a prefix a consumer can subscribe to; see {@link Builder#topics}. */
+    public enum Topic {
+        /** {@code <prefix>.failures}: {@link Builder#onFailure} */
+        FAILURES,
+        /** {@code <prefix>.status}: {@link Builder#onStatusChange} and {@link Builder#onRemoved} */
+        STATUS
+    }
+
+    /** Where a consumer group without committed offsets starts; see {@link Builder#offsetReset}. */
+    public enum OffsetReset {
+        /** At the oldest record the topics still hold (a replay of their retention). */
+        EARLIEST,
+        /** At the next record written (the default). */
+        LATEST;
+
+        String kafkaName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The settings this consumer was built with. */
+    ConsumerSettings settings() {
+        return settings;
     }
 
     /** Subscribes and starts consuming on the consumer's own thread. */
@@ -135,7 +165,7 @@ public final class PulseConsumer implements AutoCloseable {
     private void run() {
         try {
             createDeadLetterTopics();
-            consumer.subscribe(List.of(settings.failuresTopic(), settings.statusTopic()), new CommitOnRevoke());
+            consumer.subscribe(settings.subscription(), new CommitOnRevoke());
             while (closing.getCount() > 0) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
                 if (!handleAll(records)) {
@@ -149,7 +179,7 @@ public final class PulseConsumer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             failure = e;
-            LOG.error("Pulse consumer {} stopped", settings.groupId, e);
+            LOG.error("Pulse consumer {} stopped", settings.groupId(), e);
         } finally {
             commitOnClose();
             consumer.close();
@@ -163,14 +193,14 @@ public final class PulseConsumer implements AutoCloseable {
      * a dead letter that cannot be written stops the consumer with {@link #failure()}.
      */
     private void createDeadLetterTopics() throws InterruptedException {
-        List<String> sources = List.of(settings.failuresTopic(), settings.statusTopic());
+        List<String> sources = settings.subscription();
         try (Admin admin = Admin.create(settings.adminProperties())) {
             DeadLetterTopics.ensure(admin, sources, DEAD_LETTER_TOPICS_TIMEOUT);
         } catch (ExecutionException e) {
-            LOG.error("Pulse consumer {} could not create the dead-letter topics of {}: {}", settings.groupId,
+            LOG.error("Pulse consumer {} could not create the dead-letter topics of {}: {}", settings.groupId(),
                     sources, e.getCause().toString());
         } catch (TimeoutException | KafkaException e) {
-            LOG.error("Pulse consumer {} could not create the dead-letter topics of {}: {}", settings.groupId,
+            LOG.error("Pulse consumer {} could not create the dead-letter topics of {}: {}", settings.groupId(),
                     sources, e.toString());
         }
     }
@@ -238,19 +268,22 @@ public final class PulseConsumer implements AutoCloseable {
         /** Kafka's default max.poll.interval.ms. */
         private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
 
-        final Map<String, Object> properties = new HashMap<>();
-        String groupId;
-        String topicPrefix = Topics.DEFAULT_PREFIX;
-        Handler<FailureMessage> onFailure = event -> { };
-        Handler<StatusChange> onStatusChange = event -> { };
-        Handler<String> onRemoved = event -> { };
-        int maxAttempts = DEFAULT_MAX_ATTEMPTS;
-        Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
-        Duration maxRetryBackoff = DEFAULT_MAX_RETRY_BACKOFF;
-        int dedupCapacity = DEFAULT_DEDUP_CAPACITY;
+        public static final OffsetReset DEFAULT_OFFSET_RESET = OffsetReset.LATEST;
+
+        private final Map<String, Object> properties = new HashMap<>();
+        private String groupId;
+        private String topicPrefix = Topics.DEFAULT_PREFIX;
+        private Set<Topic> topics = EnumSet.allOf(Topic.class);
+        private OffsetReset offsetReset = DEFAULT_OFFSET_RESET;
+        private Handler<FailureMessage> onFailure = event -> { };
+        private Handler<StatusChange> onStatusChange = event -> { };
+        private Handler<String> onRemoved = event -> { };
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
+        private Duration maxRetryBackoff = DEFAULT_MAX_RETRY_BACKOFF;
+        private int dedupCapacity = DEFAULT_DEDUP_CAPACITY;
 
         private Builder() {
-            properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         }
 
         public Builder bootstrapServers(String servers) {
@@ -266,6 +299,30 @@ public final class PulseConsumer implements AutoCloseable {
         public Builder topicPrefix(String prefix) {
             Topics.failures(prefix); // validates
             this.topicPrefix = prefix;
+            return this;
+        }
+
+        /**
+         * Which topics to subscribe to; default both. A consumer of {@link Topic#FAILURES} alone never
+         * reads (nor creates the dead-letter topic of) the status topic.
+         */
+        public Builder topics(Topic first, Topic... more) {
+            Objects.requireNonNull(first, "topics");
+            EnumSet<Topic> chosen = EnumSet.of(first);
+            for (Topic topic : more) {
+                chosen.add(Objects.requireNonNull(topic, "topics"));
+            }
+            this.topics = chosen;
+            return this;
+        }
+
+        /**
+         * Where a group with no committed offset starts (its first deploy, or after its offsets
+         * expired). Default {@link OffsetReset#LATEST}: a new service does not replay the topics'
+         * retention into its handlers. An {@code auto.offset.reset} given to {@link #property} wins.
+         */
+        public Builder offsetReset(OffsetReset reset) {
+            this.offsetReset = Objects.requireNonNull(reset, "offsetReset");
             return this;
         }
 
@@ -328,7 +385,10 @@ public final class PulseConsumer implements AutoCloseable {
             return this;
         }
 
-        /** Checks the settings together and creates the consumer (not started). */
+        /**
+         * Checks the settings together and creates the consumer (not started) with a copy of
+         * them: changing or reusing this builder afterwards does not change that consumer.
+         */
         public PulseConsumer build() {
             if (!properties.containsKey(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
                 throw new IllegalArgumentException("bootstrapServers is required");
@@ -344,32 +404,8 @@ public final class PulseConsumer implements AutoCloseable {
                         + retryBackoff.toMillis() + " ms can wait " + worstRetryMs + " ms on one record (expected: under"
                         + " half of " + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG + "=" + maxPollIntervalMs + ")");
             }
-            return new PulseConsumer(this);
-        }
-
-        String failuresTopic() {
-            return Topics.failures(topicPrefix);
-        }
-
-        String statusTopic() {
-            return Topics.status(topicPrefix);
-        }
-
-        Properties adminProperties() {
-            Properties props = new Properties();
-            props.putAll(properties);
-            props.keySet().removeIf(key -> !AdminClientConfig.configNames().contains(String.valueOf(key)));
-            return props;
-        }
-
-        Properties consumerProperties() {
-            Properties props = new Properties();
-            props.putAll(properties);
-            props.keySet().removeIf(key -> !ConsumerConfig.configNames().contains(String.valueOf(key)));
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            props.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-            return props;
+            return new PulseConsumer(new ConsumerSettings(properties, groupId, topicPrefix, topics, offsetReset,
+                    onFailure, onStatusChange, onRemoved, maxAttempts, retryBackoff, maxRetryBackoff, dedupCapacity));
         }
 
         private long worstCaseRetryMillis() {

@@ -62,7 +62,8 @@ public final class ConsumerBenchmark {
             List<Double> rates = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 PulseConsumer consumer = PulseConsumer.builder().bootstrapServers(broker.bootstrapServers())
-                        .groupId("bench-" + round).topicPrefix("bench").onFailure(f -> { }).build();
+                        .groupId("bench-" + round).topicPrefix("bench").offsetReset(PulseConsumer.OffsetReset.EARLIEST)
+                        .onFailure(f -> { }).build();
                 long start = System.nanoTime();
                 consumer.start();
                 // The status topic is consumed too: wait for both topics' records.

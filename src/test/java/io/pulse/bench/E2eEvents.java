@@ -63,6 +63,7 @@ final class E2eEvents implements AutoCloseable {
         consumer = PulseConsumer.builder()
                 .bootstrapServers(bootstrap)
                 .groupId("e2e-bench-" + UUID.randomUUID())
+                .offsetReset(PulseConsumer.OffsetReset.EARLIEST)
                 .onStatusChange(this::received)
                 .onFailure(this::received)
                 .build();

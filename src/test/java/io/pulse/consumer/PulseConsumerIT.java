@@ -46,7 +46,8 @@ class PulseConsumerIT {
 
     private PulseConsumer.Builder consumer(TestEvents events, String group) {
         return PulseConsumer.builder().bootstrapServers(KAFKA.bootstrapServers()).groupId(group)
-                .topicPrefix(events.prefix).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(40));
+                .topicPrefix(events.prefix).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(40))
+                .offsetReset(PulseConsumer.OffsetReset.EARLIEST); // the tests write before the consumer starts
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -152,6 +153,29 @@ class PulseConsumerIT {
             assertEquals("got 8 bytes (expected: at least 10 bytes of single-object io.pulse.events.StatusChange)",
                     header(letter, DeadLetterHeaders.ERROR));
             assertEquals("not avro", new String(letter.value(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aConsumerOfFailuresAloneNeverReadsTheStatusTopic(TestInfo info) throws Exception {
+        try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), prefix(info), 1)) {
+            events.raw(events.status, "10.0.0.9:7946", "not avro".getBytes(StandardCharsets.UTF_8));
+            events.send(TestEvents.change("10.0.0.9:7946", 1, NodeState.ALIVE, NodeState.SUSPECT));
+            events.send(TestEvents.failure("10.0.0.1:7946", 1));
+            events.send(TestEvents.failure("10.0.0.2:7946", 2));
+            events.flush();
+            List<String> failures = new CopyOnWriteArrayList<>();
+            List<StatusChange> changes = new CopyOnWriteArrayList<>();
+            try (PulseConsumer consumer = consumer(events, "failures-only").topics(PulseConsumer.Topic.FAILURES)
+                    .onFailure(f -> failures.add(f.getNodeId())).onStatusChange(changes::add).build()) {
+                consumer.start();
+                await(() -> failures.size() == 2, "the two failures");
+                assertEquals(List.of("10.0.0.1:7946", "10.0.0.2:7946"), failures);
+                assertEquals(2, consumer.handled());
+                assertEquals(0, consumer.deadLettered()); // the poison record on the status topic was never read
+            }
+            assertEquals(List.of(), changes);
+            assertEquals(Map.of(new TopicPartition(events.failures, 0), 2L), committed("failures-only"));
         }
     }
 

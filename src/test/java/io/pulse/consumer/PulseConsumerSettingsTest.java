@@ -5,8 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulse.consumer.PulseConsumer.OffsetReset;
+import io.pulse.consumer.PulseConsumer.Topic;
+import io.pulse.events.FailureMessage;
 import io.pulse.events.Topics;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PulseConsumerSettingsTest {
@@ -47,6 +53,61 @@ class PulseConsumerSettingsTest {
                 assertThrows(IllegalArgumentException.class, () -> PulseConsumer.builder().topicPrefix("a b")).getMessage());
     }
 
+    private static PulseConsumer.Builder builder() {
+        return PulseConsumer.builder().bootstrapServers("127.0.0.1:9").groupId("g");
+    }
+
+    /** What {@code builder} resolves to; the consumer is closed unstarted. */
+    private static ConsumerSettings built(PulseConsumer.Builder builder) {
+        try (PulseConsumer consumer = builder.build()) {
+            return consumer.settings();
+        }
+    }
+
+    @Test
+    void aBuilderChangedAfterBuildDoesNotChangeTheConsumerItBuilt() {
+        Handler<FailureMessage> first = f -> { };
+        PulseConsumer.Builder builder = builder().topicPrefix("p1").onFailure(first).maxAttempts(2)
+                .property("client.id", "one");
+        try (PulseConsumer p1 = builder.build()) {
+            builder.topicPrefix("p2").onFailure(f -> { }).maxAttempts(5).property("client.id", "two")
+                    .topics(Topic.STATUS).offsetReset(OffsetReset.EARLIEST);
+            try (PulseConsumer p2 = builder.build()) {
+                ConsumerSettings one = p1.settings();
+                assertEquals(List.of("p1.failures", "p1.status"), one.subscription());
+                assertEquals("p1.failures", one.failuresTopic());
+                assertEquals(first, one.onFailure());
+                assertEquals(2, one.maxAttempts());
+                assertEquals("one", one.consumerProperties().get("client.id"));
+                assertEquals("latest", one.consumerProperties().get("auto.offset.reset"));
+                assertEquals(List.of("p2.status"), p2.settings().subscription());
+                assertEquals("two", p2.settings().consumerProperties().get("client.id"));
+            }
+        }
+    }
+
+    @Test
+    void aNewGroupStartsAtTheLatestRecordUnlessTold() {
+        assertEquals("latest", built(builder()).consumerProperties().get("auto.offset.reset"));
+        assertEquals("earliest", built(builder().offsetReset(OffsetReset.EARLIEST))
+                .consumerProperties().get("auto.offset.reset"));
+        // an explicit Kafka property wins, whatever the order
+        assertEquals("none", built(builder().property("auto.offset.reset", "none")
+                .offsetReset(OffsetReset.EARLIEST)).consumerProperties().get("auto.offset.reset"));
+    }
+
+    @Test
+    void topicsChooseTheSubscription() {
+        assertEquals(List.of("pulse.failures", "pulse.status"), built(builder()).subscription());
+        assertEquals(List.of("pulse.failures"), built(builder().topics(Topic.FAILURES)).subscription());
+        assertEquals(List.of("pulse.status"), built(builder().topics(Topic.STATUS)).subscription());
+        assertEquals(List.of("pulse.failures", "pulse.status"),
+                built(builder().topics(Topic.STATUS, Topic.FAILURES)).subscription());
+        assertEquals(Set.of(Topic.FAILURES), built(builder().topics(Topic.FAILURES, Topic.FAILURES)).topics());
+        assertEquals("topics", assertThrows(NullPointerException.class,
+                () -> builder().topics(Topic.FAILURES, (Topic) null)).getMessage());
+    }
+
     @Test
     void topicNames() {
         assertEquals("pulse.failures", Topics.failures("pulse"));
@@ -69,7 +130,7 @@ class PulseConsumerSettingsTest {
 
     @Test
     void theDeadLetterProducerWaitsForMetadataTenSecondsUnlessTold() {
-        assertEquals(10_000L, DeadLetters.producerProperties(java.util.Map.of()).get("max.block.ms"));
-        assertEquals(1_000, DeadLetters.producerProperties(java.util.Map.of("max.block.ms", 1_000)).get("max.block.ms"));
+        assertEquals(10_000L, DeadLetters.producerProperties(Map.of()).get("max.block.ms"));
+        assertEquals(1_000, DeadLetters.producerProperties(Map.of("max.block.ms", 1_000)).get("max.block.ms"));
     }
 }

@@ -211,7 +211,8 @@ class KafkaSecurityIT {
     }
 
     private static PulseConsumer.Builder consumer(String prefix, String user, String password) {
-        PulseConsumer.Builder builder = PulseConsumer.builder().groupId(prefix + ".group").topicPrefix(prefix);
+        PulseConsumer.Builder builder = PulseConsumer.builder().groupId(prefix + ".group").topicPrefix(prefix)
+                .offsetReset(PulseConsumer.OffsetReset.EARLIEST);
         saslProperties(user, password).forEach(builder::property);
         return builder;
     }

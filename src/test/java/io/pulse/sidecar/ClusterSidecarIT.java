@@ -80,7 +80,8 @@ class ClusterSidecarIT {
     void aKillIsOneFailureMessageAndATerminateIsLeftWithNone() throws Exception {
         String group = "cluster-it-" + UUID.randomUUID();
         try (PulseConsumer consumer = PulseConsumer.builder().bootstrapServers(kafka.bootstrapServers())
-                .topicPrefix("cluster").groupId(group).onStatusChange(received::add).onFailure(received::add).build()) {
+                .topicPrefix("cluster").groupId(group).offsetReset(PulseConsumer.OffsetReset.EARLIEST)
+                .onStatusChange(received::add).onFailure(received::add).build()) {
             consumer.start();
             Member founder = start(0, null);
             List<Member> members = new ArrayList<>(List.of(founder));

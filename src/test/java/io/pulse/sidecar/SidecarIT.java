@@ -70,7 +70,7 @@ class SidecarIT {
             String group = "sidecar-it-" + UUID.randomUUID();
             try (PulseProcess sidecar = PulseProcess.start(dir, Map.of("PULSE_LOG_FORMAT", "json"), "run", "--config", config.toString());
                  PulseConsumer consumer = PulseConsumer.builder().bootstrapServers(kafka.bootstrapServers()).groupId(group)
-                         .onStatusChange(this::record).onFailure(this::record).build()) {
+                         .offsetReset(PulseConsumer.OffsetReset.EARLIEST).onStatusChange(this::record).onFailure(this::record).build()) {
                 String observer = sidecar.awaitLine("pulse (\\S+) running: udp ", STEP).group(1);
                 consumer.start();
                 await("the target ALIVE", StatusChange.class, c -> c.getNodeId().equals(targetId)

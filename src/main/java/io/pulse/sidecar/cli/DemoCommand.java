@@ -90,6 +90,7 @@ final class DemoCommand implements Callable<Integer> {
         try (PulseConsumer consumer = PulseConsumer.builder()
                 .bootstrapServers(kafka.bootstrapServers())
                 .groupId("pulse-demo-" + UUID.randomUUID())
+                .offsetReset(PulseConsumer.OffsetReset.EARLIEST)
                 .onStatusChange(c -> {
                     printer.status(c);
                     record(c);

@@ -70,6 +70,7 @@ final class TailCommand implements Callable<Integer> {
                 .bootstrapServers(bootstrapServers)
                 .groupId(group == null ? "pulse-tail-" + UUID.randomUUID() : group)
                 .topicPrefix(topicPrefix)
+                .offsetReset(PulseConsumer.OffsetReset.EARLIEST) // shows what the topics hold, as before
                 .onFailure(f -> {
                     printer.failure(f);
                     counted.run();
