@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What happens to one record: decode, drop a duplicate, call the handler with retries, and
- * dead-letter what cannot be handled. Runs on the consumer's thread only.
+ * dead-letter what cannot be handled. Runs on the consumer's thread only; its counters may be read
+ * from any thread.
  */
 final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -31,9 +33,9 @@ final class Dispatcher {
     private final RecentIds recentIds;
     private final DeadLetters deadLetters;
     private final CountDownLatch closing;
-    private long handled;
-    private long duplicates;
-    private long deadLettered;
+    private final AtomicLong handled = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
 
     Dispatcher(ConsumerSettings settings, DeadLetters deadLetters, CountDownLatch closing) {
         this.failuresTopic = settings.failuresTopic();
@@ -74,18 +76,18 @@ final class Dispatcher {
             LOG.warn("undecodable record {}-{}@{} goes to the dead-letter topic: {}",
                     record.topic(), record.partition(), record.offset(), e.getMessage());
             deadLetters.send(record, e.getMessage(), 0);
-            deadLettered++;
+            deadLettered.incrementAndGet();
             return true;
         }
         if (eventId != null && !recentIds.firstSighting(eventId)) {
-            duplicates++;
+            duplicates.incrementAndGet();
             return true;
         }
         Duration backoff = initialBackoff;
         for (int attempt = 1; ; attempt++) {
             try {
                 call.run();
-                handled++;
+                handled.incrementAndGet();
                 return true;
             } catch (HandlerFailure failure) {
                 Throwable cause = failure.getCause();
@@ -93,7 +95,7 @@ final class Dispatcher {
                     LOG.warn("handler failed {} times on {}-{}@{}; record goes to the dead-letter topic",
                             attempt, record.topic(), record.partition(), record.offset(), cause);
                     deadLetters.send(record, cause.getClass().getName() + ": " + cause.getMessage(), attempt);
-                    deadLettered++;
+                    deadLettered.incrementAndGet();
                     return true;
                 }
                 if (closing.await(backoff.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -105,15 +107,15 @@ final class Dispatcher {
     }
 
     long handled() {
-        return handled;
+        return handled.get();
     }
 
     long duplicates() {
-        return duplicates;
+        return duplicates.get();
     }
 
     long deadLettered() {
-        return deadLettered;
+        return deadLettered.get();
     }
 
     private static <T> void invoke(Handler<T> handler, T event) {
