@@ -1,6 +1,8 @@
 package io.pulse.consumer;
 
 import io.pulse.events.Topics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -28,8 +30,10 @@ final class DeadLetters implements AutoCloseable {
     static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(10);
 
     private final KafkaProducer<String, byte[]> producer;
+    private final String groupId;
 
-    DeadLetters(Map<String, Object> clientProperties) {
+    DeadLetters(Map<String, Object> clientProperties, String groupId) {
+        this.groupId = groupId;
         this.producer = new KafkaProducer<>(producerProperties(clientProperties), new StringSerializer(),
                 new ByteArraySerializer());
     }
@@ -45,24 +49,39 @@ final class DeadLetters implements AutoCloseable {
         return props;
     }
 
-    void send(ConsumerRecord<String, byte[]> record, String error, int attempts) throws InterruptedException {
-        RecordHeaders headers = new RecordHeaders();
-        for (Header header : record.headers()) {
-            headers.add(header);
-        }
-        headers.add(DeadLetterHeaders.ORIGINAL_TOPIC, utf8(record.topic()));
-        headers.add(DeadLetterHeaders.ORIGINAL_PARTITION, utf8(Integer.toString(record.partition())));
-        headers.add(DeadLetterHeaders.ORIGINAL_OFFSET, utf8(Long.toString(record.offset())));
-        headers.add(DeadLetterHeaders.ERROR, utf8(error == null ? "unknown" : error));
-        headers.add(DeadLetterHeaders.ATTEMPTS, utf8(Integer.toString(attempts)));
+    /** Sends a copy of {@code record}; {@code error} is the handler's last exception or the decoding error. */
+    void send(ConsumerRecord<String, byte[]> record, Throwable error, int attempts) throws InterruptedException {
         ProducerRecord<String, byte[]> copy = new ProducerRecord<>(Topics.deadLetter(record.topic()), null,
-                record.key(), record.value(), headers);
+                record.key(), record.value(), headers(record, error, attempts, groupId));
         try {
             producer.send(copy).get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot write " + record.topic() + "-" + record.partition() + "@"
                     + record.offset() + " to " + copy.topic() + ": " + e.getCause().getMessage(), e.getCause());
         }
+    }
+
+    /** The record's own headers, then {@link DeadLetterHeaders} (so that they are the last of their names). */
+    static RecordHeaders headers(ConsumerRecord<String, byte[]> record, Throwable error, int attempts, String groupId) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header header : record.headers()) {
+            headers.add(header);
+        }
+        headers.add(DeadLetterHeaders.ORIGINAL_TOPIC, utf8(record.topic()));
+        headers.add(DeadLetterHeaders.ORIGINAL_PARTITION, DeadLetterHeaders.int32(record.partition()));
+        headers.add(DeadLetterHeaders.ORIGINAL_OFFSET, DeadLetterHeaders.int64(record.offset()));
+        headers.add(DeadLetterHeaders.ORIGINAL_TIMESTAMP, DeadLetterHeaders.int64(record.timestamp()));
+        headers.add(DeadLetterHeaders.ORIGINAL_TIMESTAMP_TYPE, utf8(record.timestampType().toString()));
+        headers.add(DeadLetterHeaders.ORIGINAL_CONSUMER_GROUP, utf8(groupId));
+        headers.add(DeadLetterHeaders.EXCEPTION_FQCN, utf8(error.getClass().getName()));
+        if (error.getMessage() != null) {
+            headers.add(DeadLetterHeaders.EXCEPTION_MESSAGE, utf8(error.getMessage()));
+        }
+        StringWriter trace = new StringWriter();
+        error.printStackTrace(new PrintWriter(trace, true));
+        headers.add(DeadLetterHeaders.EXCEPTION_STACKTRACE, utf8(trace.toString()));
+        headers.add(DeadLetterHeaders.ATTEMPTS, utf8(Integer.toString(attempts)));
+        return headers;
     }
 
     private static byte[] utf8(String text) {

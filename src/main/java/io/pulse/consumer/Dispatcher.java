@@ -75,7 +75,7 @@ final class Dispatcher {
         } catch (EventDecodingException e) {
             LOG.warn("undecodable record {}-{}@{} goes to the dead-letter topic: {}",
                     record.topic(), record.partition(), record.offset(), e.getMessage());
-            deadLetters.send(record, e.getMessage(), 0);
+            deadLetters.send(record, e, 0);
             deadLettered.incrementAndGet();
             return true;
         }
@@ -94,7 +94,7 @@ final class Dispatcher {
                 if (attempt >= maxAttempts) {
                     LOG.warn("handler failed {} times on {}-{}@{}; record goes to the dead-letter topic",
                             attempt, record.topic(), record.partition(), record.offset(), cause);
-                    deadLetters.send(record, cause.getClass().getName() + ": " + cause.getMessage(), attempt);
+                    deadLetters.send(record, cause, attempt);
                     deadLettered.incrementAndGet();
                     return true;
                 }

@@ -82,7 +82,7 @@ public final class PulseConsumer implements AutoCloseable {
         this.settings = settings;
         this.consumer = new KafkaConsumer<>(settings.consumerProperties(), new StringDeserializer(),
                 new ByteArrayDeserializer());
-        this.deadLetters = new DeadLetters(settings.properties());
+        this.deadLetters = new DeadLetters(settings.properties(), settings.groupId());
         this.dispatcher = new Dispatcher(settings, deadLetters, closing);
         this.thread = new Thread(this::run, "pulse-consumer-" + settings.groupId());
     }

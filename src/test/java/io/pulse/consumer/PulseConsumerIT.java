@@ -1,5 +1,6 @@
 package io.pulse.consumer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,9 +10,11 @@ import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
 import io.pulse.kafka.testing.KafkaBrokerExtension;
 import io.pulse.kafka.testing.TopicReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,6 +33,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -122,10 +126,18 @@ class PulseConsumerIT {
             ConsumerRecord<byte[], byte[]> letter = dlt.get(0);
             assertEquals(bad.getNodeId(), new String(letter.key(), StandardCharsets.UTF_8));
             assertEquals(events.failures, header(letter, DeadLetterHeaders.ORIGINAL_TOPIC));
-            assertEquals("0", header(letter, DeadLetterHeaders.ORIGINAL_PARTITION));
-            assertEquals("1", header(letter, DeadLetterHeaders.ORIGINAL_OFFSET));
+            assertEquals(0, int32(letter, DeadLetterHeaders.ORIGINAL_PARTITION));
+            assertEquals(1L, int64(letter, DeadLetterHeaders.ORIGINAL_OFFSET));
+            ConsumerRecord<byte[], byte[]> original = TopicReader.readAtLeast(KAFKA.bootstrapServers(), events.failures, 3,
+                    WAIT).get(1);
+            assertEquals(original.timestamp(), int64(letter, DeadLetterHeaders.ORIGINAL_TIMESTAMP));
+            assertEquals("retry", header(letter, DeadLetterHeaders.ORIGINAL_CONSUMER_GROUP));
             assertEquals("3", header(letter, DeadLetterHeaders.ATTEMPTS));
-            assertEquals("java.lang.IllegalStateException: pager is down", header(letter, DeadLetterHeaders.ERROR));
+            assertEquals("java.lang.IllegalStateException", header(letter, DeadLetterHeaders.EXCEPTION_FQCN));
+            assertEquals("pager is down", header(letter, DeadLetterHeaders.EXCEPTION_MESSAGE));
+            String trace = header(letter, DeadLetterHeaders.EXCEPTION_STACKTRACE);
+            assertTrue(trace.startsWith("java.lang.IllegalStateException: pager is down" + System.lineSeparator()
+                    + "\tat io.pulse.consumer.PulseConsumerIT.lambda$"), trace);
             assertEquals(bad, io.pulse.events.EventCodec.decodeFailure(letter.value()));
         }
     }
@@ -148,10 +160,29 @@ class PulseConsumerIT {
             }
             ConsumerRecord<byte[], byte[]> letter = TopicReader.readAtLeast(KAFKA.bootstrapServers(),
                     Topics.deadLetter(events.status), 1, WAIT).get(0);
+            // Spring Kafka's names, in the order its DeadLetterPublishingRecoverer writes them, then Pulse's own.
+            assertEquals(List.of("kafka_dlt-original-topic", "kafka_dlt-original-partition", "kafka_dlt-original-offset",
+                    "kafka_dlt-original-timestamp", "kafka_dlt-original-timestamp-type",
+                    "kafka_dlt-original-consumer-group", "kafka_dlt-exception-fqcn", "kafka_dlt-exception-message",
+                    "kafka_dlt-exception-stacktrace", "pulse.dlt.attempts"),
+                    Arrays.stream(letter.headers().toArray()).map(Header::key).toList());
+            assertEquals(events.status, header(letter, DeadLetterHeaders.ORIGINAL_TOPIC));
+            assertArrayEquals(new byte[] {0, 0, 0, 0}, letter.headers().lastHeader(DeadLetterHeaders.ORIGINAL_PARTITION).value());
+            assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 0, 0},
+                    letter.headers().lastHeader(DeadLetterHeaders.ORIGINAL_OFFSET).value());
+            ConsumerRecord<byte[], byte[]> original = TopicReader.readAtLeast(KAFKA.bootstrapServers(), events.status, 1,
+                    WAIT).get(0);
+            assertArrayEquals(ByteBuffer.allocate(8).putLong(original.timestamp()).array(),
+                    letter.headers().lastHeader(DeadLetterHeaders.ORIGINAL_TIMESTAMP).value());
+            assertEquals("CreateTime", header(letter, DeadLetterHeaders.ORIGINAL_TIMESTAMP_TYPE));
+            assertEquals("poison", header(letter, DeadLetterHeaders.ORIGINAL_CONSUMER_GROUP));
+            assertEquals("io.pulse.events.EventDecodingException", header(letter, DeadLetterHeaders.EXCEPTION_FQCN));
+            String message = "got 8 bytes (expected: at least 10 bytes of single-object io.pulse.events.StatusChange)";
+            assertEquals(message, header(letter, DeadLetterHeaders.EXCEPTION_MESSAGE));
+            assertTrue(header(letter, DeadLetterHeaders.EXCEPTION_STACKTRACE).startsWith(
+                    "io.pulse.events.EventDecodingException: " + message + System.lineSeparator() + "\tat io.pulse.events."),
+                    header(letter, DeadLetterHeaders.EXCEPTION_STACKTRACE));
             assertEquals("0", header(letter, DeadLetterHeaders.ATTEMPTS));
-            assertEquals("0", header(letter, DeadLetterHeaders.ORIGINAL_OFFSET));
-            assertEquals("got 8 bytes (expected: at least 10 bytes of single-object io.pulse.events.StatusChange)",
-                    header(letter, DeadLetterHeaders.ERROR));
             assertEquals("not avro", new String(letter.value(), StandardCharsets.UTF_8));
         }
     }
@@ -363,6 +394,20 @@ class PulseConsumerIT {
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    /** A 4-byte big-endian int header, as Spring Kafka writes the original partition. */
+    private static int int32(ConsumerRecord<byte[], byte[]> record, String name) {
+        byte[] value = record.headers().lastHeader(name).value();
+        assertEquals(4, value.length, name);
+        return ByteBuffer.wrap(value).getInt();
+    }
+
+    /** An 8-byte big-endian long header, as Spring Kafka writes the original offset and timestamp. */
+    private static long int64(ConsumerRecord<byte[], byte[]> record, String name) {
+        byte[] value = record.headers().lastHeader(name).value();
+        assertEquals(8, value.length, name);
+        return ByteBuffer.wrap(value).getLong();
     }
 
 }
