@@ -11,11 +11,9 @@ import io.pulse.consumer.PulseConsumer;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.Topics;
 import io.pulse.kafka.testing.KafkaBrokerExtension;
+import io.pulse.kafka.testing.SaslBroker;
 import io.pulse.kafka.testing.TopicReader;
-import io.pulse.sidecar.embedded.BrokerFiles;
 import io.pulse.transport.Eventually;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,16 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.acl.AccessControlEntry;
-import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
@@ -56,9 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * only the SASL_PLAINTEXT listener.
  */
 class KafkaSecurityIT {
-    private static final int SASL_PORT = freePort();
-    private static final String SASL_SERVERS = "127.0.0.1:" + SASL_PORT;
-    private static final String MECHANISM = "SCRAM-SHA-512";
+    private static final SaslBroker SASL = SaslBroker.create();
+    private static final String MECHANISM = SaslBroker.MECHANISM;
     /** Every test's topics and groups start with it; the ACLs are on the prefix. */
     private static final String PREFIX = "sec.";
     private static final String WRITER = "pulse-writer";
@@ -68,55 +58,23 @@ class KafkaSecurityIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @RegisterExtension
-    static final KafkaBrokerExtension kafka = saslBroker();
+    static final KafkaBrokerExtension kafka = SASL.extension();
 
     @TempDir
     Path outbox;
 
-    private static KafkaBrokerExtension saslBroker() {
-        int plain = freePort();
-        int controller = freePort();
-        return KafkaBrokerExtension.inJvm()
-                .with("listeners", "PLAINTEXT://127.0.0.1:" + plain + ",CONTROLLER://127.0.0.1:" + controller
-                        + ",SASL_PLAINTEXT://" + SASL_SERVERS)
-                .with("advertised.listeners", "PLAINTEXT://127.0.0.1:" + plain + ",SASL_PLAINTEXT://" + SASL_SERVERS)
-                .with("controller.quorum.bootstrap.servers", "127.0.0.1:" + controller)
-                .with("listener.security.protocol.map",
-                        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT")
-                .with("sasl.enabled.mechanisms", MECHANISM)
-                .with("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
-                        "org.apache.kafka.common.security.scram.ScramLoginModule required;")
-                .with("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
-                .with("super.users", "User:ANONYMOUS")
-                .with("allow.everyone.if.no.acl.found", "false");
-    }
-
     /** The users and the ACLs of the README, on the prefix {@value #PREFIX} instead of {@code pulse.}. */
     @BeforeAll
     static void usersAndAcls() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            ScramCredentialInfo info = new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192);
-            admin.alterUserScramCredentials(List.of(
-                    new UserScramCredentialUpsertion(WRITER, info, WRITER_PASSWORD),
-                    new UserScramCredentialUpsertion(READER, info, READER_PASSWORD))).all().get();
-            ResourcePattern topics = new ResourcePattern(ResourceType.TOPIC, PREFIX, PatternType.PREFIXED);
-            ResourcePattern cluster = new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL);
-            admin.createAcls(List.of(
-                    allow(WRITER, topics, AclOperation.CREATE),
-                    allow(WRITER, topics, AclOperation.DESCRIBE),
-                    allow(WRITER, topics, AclOperation.DESCRIBE_CONFIGS),
-                    allow(WRITER, topics, AclOperation.WRITE),
-                    allow(WRITER, cluster, AclOperation.IDEMPOTENT_WRITE),
-                    allow(READER, topics, AclOperation.DESCRIBE),
-                    allow(READER, topics, AclOperation.READ),
-                    allow(READER, new ResourcePattern(ResourceType.GROUP, PREFIX, PatternType.PREFIXED), AclOperation.READ)))
-                    .all().get();
-        }
-        // SCRAM credentials reach the SASL listener through the metadata log, a moment after the call returns.
-        try (Admin writer = Admin.create(Map.of("bootstrap.servers", SASL_SERVERS, "security.protocol", "SASL_PLAINTEXT",
-                "sasl.mechanism", MECHANISM, "sasl.jaas.config", jaas(WRITER, WRITER_PASSWORD)))) {
-            Eventually.await("pulse-writer authenticated", () -> authenticates(writer), ok -> ok, WAIT);
-        }
+        SASL.addUsers(kafka, WRITER, WRITER_PASSWORD, READER, READER_PASSWORD);
+        ResourcePattern topics = new ResourcePattern(ResourceType.TOPIC, PREFIX, PatternType.PREFIXED);
+        SaslBroker.allow(kafka, WRITER, topics, AclOperation.CREATE, AclOperation.DESCRIBE,
+                AclOperation.DESCRIBE_CONFIGS, AclOperation.WRITE);
+        SaslBroker.allow(kafka, WRITER, new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL),
+                AclOperation.IDEMPOTENT_WRITE);
+        SaslBroker.allow(kafka, READER, topics, AclOperation.DESCRIBE, AclOperation.READ);
+        SaslBroker.allow(kafka, READER, new ResourcePattern(ResourceType.GROUP, PREFIX, PatternType.PREFIXED),
+                AclOperation.READ);
     }
 
     @Test
@@ -218,36 +176,6 @@ class KafkaSecurityIT {
     }
 
     private static Map<String, Object> saslProperties(String user, String password) {
-        return Map.of("bootstrap.servers", SASL_SERVERS, "security.protocol", "SASL_PLAINTEXT",
-                "sasl.mechanism", MECHANISM, "sasl.jaas.config", jaas(user, password));
-    }
-
-    private static String jaas(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
-    }
-
-    private static AclBinding allow(String user, ResourcePattern pattern, AclOperation operation) {
-        return new AclBinding(pattern, new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW));
-    }
-
-    private static boolean authenticates(Admin admin) {
-        try {
-            admin.describeCluster().nodes().get();
-            return true;
-        } catch (ExecutionException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static int freePort() {
-        try {
-            return BrokerFiles.freePort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SASL.clientProperties(user, password);
     }
 }
