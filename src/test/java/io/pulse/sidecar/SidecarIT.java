@@ -121,14 +121,14 @@ class SidecarIT {
                 await("SUSPECT -> DEAD", StatusChange.class, c -> c.getNodeId().equals(targetId)
                         && c.getPrevious() == NodeState.SUSPECT && c.getCurrent() == NodeState.DEAD);
 
-                try (PulseProcess tail = PulseProcess.start(dir, "tail", "--bootstrap-servers", kafka.bootstrapServers(),
+                try (PulseProcess tail = PulseProcess.start(dir, "tail", "--bootstrap-servers", kafka.bootstrapServers(), "--from-beginning",
                         "--max-events", "4", "--timeout", "60s")) {
                     assertEquals(0, tail.awaitExit(Duration.ofSeconds(90)), tail.transcript());
                     String out = tail.output();
                     assertTrue(out.startsWith("TIME "), out);
                     assertTrue(out.matches("(?s).*FAILURE +" + targetId.replace(".", "\\.") + " +declared DEAD +" + observer.replace(".", "\\.") + ".*"), out);
                 }
-                try (PulseProcess tail = PulseProcess.start(dir, "tail", "--bootstrap-servers", kafka.bootstrapServers(),
+                try (PulseProcess tail = PulseProcess.start(dir, "tail", "--bootstrap-servers", kafka.bootstrapServers(), "--from-beginning",
                         "--json", "--max-events", "4", "--timeout", "60s")) {
                     assertEquals(0, tail.awaitExit(Duration.ofSeconds(90)), tail.transcript());
                     assertTrue(tail.output().matches("(?s).*\\{\"event\":\"failure\",\"eventId\":\"[-0-9a-f]{36}\",\"observer\":\""

@@ -54,7 +54,8 @@ final class EventPrinter {
                         + ", " + c.getLostProbes() + "/" + c.getTotalProbes() + " probes lost");
     }
 
-    synchronized void removed(String nodeId) {
+    /** @param at when the removal was published (the tombstone's timestamp) */
+    synchronized void removed(String nodeId, Instant at) {
         if (json) {
             write(generator -> {
                 generator.writeStringField("event", "removed");
@@ -62,7 +63,7 @@ final class EventPrinter {
             });
             return;
         }
-        row(Instant.now(), "REMOVED", nodeId, "no longer watched", "", "tombstone on the status topic");
+        row(at, "REMOVED", nodeId, "no longer watched", "", "tombstone on the status topic");
     }
 
     private void row(Instant at, String event, String node, String change, String observer, String detail) {

@@ -1,0 +1,203 @@
+package io.pulse.sidecar.cli;
+
+import io.pulse.events.EventCodec;
+import io.pulse.events.EventDecodingException;
+import io.pulse.events.Topics;
+import io.pulse.kafka.PublisherConfig;
+import io.pulse.sidecar.config.SidecarConfig;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads Pulse's topics without a trace on the cluster: the partitions are assigned (no consumer
+ * group, no offsets committed), nothing is written and no topic is created; an undecodable record
+ * is reported and skipped.
+ *
+ * <pre>{@code
+ * try (TopicTail tail = new TopicTail(TopicTail.consumerProperties(config), topics, Start.END, null, nodes, sink)) {
+ *     while (running) tail.poll(Duration.ofMillis(200));
+ * }
+ * }</pre>
+ */
+final class TopicTail implements AutoCloseable {
+    /** How often topics that do not exist yet are looked for again. */
+    static final Duration TOPIC_RECHECK = Duration.ofSeconds(1);
+    /** Read-only client settings that no property may change. */
+    private static final Map<String, String> FORCED = Map.of(
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+            ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false",
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            ConsumerConfig.CLIENT_ID_CONFIG, "pulse-tail");
+
+    /** Where reading starts in each partition. */
+    enum Start { BEGINNING, END, SINCE }
+
+    /** What the tail hands on: one call per event, or a warning about a record it skipped. */
+    interface Sink {
+        void failure(io.pulse.events.FailureMessage failure);
+
+        void status(io.pulse.events.StatusChange change);
+
+        void removed(String nodeId, Instant at);
+
+        void skipped(String warning);
+    }
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String failuresTopic;
+    private final Set<String> waiting;
+    private final Start start;
+    private final Instant since;
+    private final Set<String> nodes;
+    private final Sink sink;
+    private final List<TopicPartition> assigned = new ArrayList<>();
+    private long nextTopicCheckNanos;
+
+    /**
+     * @param topics  the topics to read; those that do not exist yet are read from their start once they do
+     * @param since   where {@link Start#SINCE} starts, else ignored
+     * @param nodes   the node ids whose events are handed on; empty for all
+     */
+    TopicTail(Properties properties, String failuresTopic, List<String> topics, Start start, Instant since,
+              Set<String> nodes, Sink sink) {
+        this.consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.failuresTopic = failuresTopic;
+        this.waiting = new LinkedHashSet<>(topics);
+        this.start = start;
+        this.since = since;
+        this.nodes = Set.copyOf(nodes);
+        this.sink = sink;
+    }
+
+    /**
+     * The consumer's settings from the sidecar's Kafka settings: the client properties a consumer
+     * knows (bootstrap servers, security.protocol, sasl.*, ssl.*, ...), then {@link #FORCED}; never a
+     * group id.
+     */
+    static Properties consumerProperties(SidecarConfig config) {
+        Properties properties = new Properties();
+        config.kafka().forEach((key, value) -> {
+            if (ConsumerConfig.configNames().contains(key)) {
+                properties.put(key, String.valueOf(value));
+            }
+        });
+        properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        properties.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        properties.putAll(FORCED);
+        return properties;
+    }
+
+    /** The topic prefix of the sidecar's Kafka settings. */
+    static String topicPrefix(SidecarConfig config) {
+        return (String) config.kafka().getOrDefault(PublisherConfig.TOPIC_PREFIX, Topics.DEFAULT_PREFIX);
+    }
+
+    /** Assigns the topics that appeared since the last look, then hands on what arrived within {@code timeout}. */
+    void poll(Duration timeout) {
+        if (!waiting.isEmpty() && System.nanoTime() - nextTopicCheckNanos >= 0) {
+            assignNewTopics();
+            nextTopicCheckNanos = System.nanoTime() + TOPIC_RECHECK.toNanos();
+        }
+        if (assigned.isEmpty()) {
+            sleep(timeout);
+            return;
+        }
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
+            handle(record);
+        }
+    }
+
+    /** The topics not found so far. */
+    Set<String> missingTopics() {
+        return Set.copyOf(waiting);
+    }
+
+    /** Makes a blocked {@link #poll} return at once (from another thread). */
+    void wakeup() {
+        consumer.wakeup();
+    }
+
+    private void assignNewTopics() {
+        boolean first = assigned.isEmpty() && nextTopicCheckNanos == 0;
+        List<TopicPartition> found = new ArrayList<>();
+        for (String topic : List.copyOf(waiting)) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic);
+            if (partitions != null && !partitions.isEmpty()) {
+                partitions.forEach(p -> found.add(new TopicPartition(p.topic(), p.partition())));
+                waiting.remove(topic);
+            }
+        }
+        if (found.isEmpty()) {
+            return;
+        }
+        assigned.addAll(found);
+        consumer.assign(assigned);
+        // A topic that appears after the start holds only events newer than the start: all of them are read.
+        Start from = first ? start : start == Start.END ? Start.BEGINNING : start;
+        switch (from) {
+            case BEGINNING -> consumer.seekToBeginning(found);
+            case END -> consumer.endOffsets(found).forEach(consumer::seek);
+            case SINCE -> {
+                Map<TopicPartition, Long> times = new HashMap<>();
+                found.forEach(partition -> times.put(partition, since.toEpochMilli()));
+                Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(times);
+                Map<TopicPartition, Long> ends = consumer.endOffsets(found);
+                found.forEach(partition -> {
+                    OffsetAndTimestamp offset = offsets.get(partition);
+                    consumer.seek(partition, offset == null ? ends.get(partition) : offset.offset());
+                });
+            }
+        }
+        found.forEach(consumer::position); // resolves the positions now: what arrives later is read
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) {
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        if (!nodes.isEmpty() && !nodes.contains(key)) {
+            return;
+        }
+        try {
+            if (record.topic().equals(failuresTopic)) {
+                sink.failure(EventCodec.decodeFailure(record.value()));
+            } else if (record.value() == null) {
+                if (key == null) {
+                    throw new EventDecodingException("tombstone without a key (expected: the removed node's id)", null);
+                }
+                sink.removed(key, Instant.ofEpochMilli(record.timestamp()));
+            } else {
+                sink.status(EventCodec.decodeStatusChange(record.value()));
+            }
+        } catch (EventDecodingException e) {
+            sink.skipped("skipped " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": "
+                    + e.getMessage().replace('\n', ' '));
+        }
+    }
+
+    private static void sleep(Duration timeout) {
+        try {
+            Thread.sleep(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+    }
+}
