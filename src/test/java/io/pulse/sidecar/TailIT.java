@@ -13,6 +13,7 @@ import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
 import io.pulse.kafka.testing.KafkaBrokerExtension;
 import io.pulse.kafka.testing.SaslBroker;
+import io.pulse.transport.Eventually;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -144,6 +145,28 @@ class TailIT {
                     lines.get(0));
         }
         assertEquals(topicsBefore, topics(), "no topic created");
+    }
+
+    /** Topics that do not exist yet are not created by tail; once the publisher creates them, tail reads them from their start. */
+    @Test
+    void waitsForTopicsThatDoNotExistYetWithoutCreatingThem() throws Exception {
+        String prefix = PREFIX + "later";
+        try (PulseProcess tail = PulseProcess.start(dir, readerEnvironment(prefix), "tail", "--max-events", "1",
+                "--timeout", LIMIT.toSeconds() + "s")) {
+            String waiting = "pulse tail: waiting for " + Topics.failures(prefix) + " and " + Topics.status(prefix)
+                    + " (no such topic yet; looked for every 1s)\n";
+            Eventually.await("tail looked for the topics", tail::errors, waiting::equals, LIMIT);
+            Thread.sleep(1_500); // and looked again
+            assertEquals("", tail.output());
+            assertEquals(Set.of(), topics().stream().filter(t -> t.startsWith(prefix)).collect(Collectors.toSet()),
+                    "tail created no topic");
+            createTopics(prefix);
+            send(Topics.failures(prefix), NODE_A, EventCodec.encode(failure(NODE_A, "10.0.0.9:1")), EventType.FAILURE);
+            producer.flush();
+            assertEquals(0, tail.awaitExit(LIMIT), tail.transcript());
+            assertTrue(tail.output().startsWith("TIME "), tail.output());
+            assertTrue(tail.output().contains("FAILURE  " + NODE_A), tail.output());
+        }
     }
 
     private static Map<String, String> readerEnvironment(String prefix) {

@@ -3,6 +3,7 @@ package io.pulse.sidecar.cli;
 import io.pulse.core.NodeId;
 import io.pulse.events.Topics;
 import io.pulse.sidecar.config.ConfigLoader;
+import io.pulse.sidecar.config.Durations;
 import io.pulse.sidecar.config.SidecarConfig;
 import io.pulse.sidecar.config.SidecarSettings;
 import java.nio.file.Path;
@@ -131,11 +132,18 @@ final class TailCommand implements Callable<Integer> {
             waiter.setDaemon(true);
             waiter.start();
             long deadline = plan.timeout() == null ? Long.MAX_VALUE : System.nanoTime() + plan.timeout().toNanos();
+            boolean toldMissing = false;
             while (!stop.get() && seen.get() < maxEvents && System.nanoTime() - deadline < 0) {
                 try {
                     tail.poll(POLL);
                 } catch (WakeupException e) {
                     break;
+                }
+                if (!toldMissing && !tail.missingTopics().isEmpty()) {
+                    parent.err().println("pulse tail: waiting for " + String.join(" and ", new java.util.TreeSet<>(tail.missingTopics()))
+                            + " (no such topic yet; looked for every " + Durations.format(TopicTail.TOPIC_RECHECK) + ")");
+                    parent.err().flush();
+                    toldMissing = true;
                 }
             }
             boolean reached = seen.get() >= maxEvents;
