@@ -14,12 +14,12 @@ import java.net.UnknownHostException;
 
 import java.util.Arrays;
 
-/** Byte-array front ends to {@link WireFormat}; every buffer is released before they return. */
-final class Datagrams {
+/** Byte-array front ends to {@link WireFormat}, for the tests of every package; every buffer is released before they return. */
+public final class Datagrams {
     private Datagrams() {
     }
 
-    static byte[] encode(Message message) {
+    public static byte[] encode(Message message) {
         ByteBuf buf = Unpooled.buffer(WireFormat.MAX_DATAGRAM_BYTES);
         try {
             WireFormat.encode(message, buf);

@@ -3,11 +3,8 @@ package io.pulse.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.pulse.core.Message;
-import io.pulse.protocol.WireFormat;
+import io.pulse.protocol.Datagrams;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -28,11 +25,11 @@ class AmplificationIT {
             victim.setSoTimeout(2000);
             long now = System.currentTimeMillis() * 1_000_000;
 
-            byte[] ping = encode(new Message.Ping(1, now));
+            byte[] ping = Datagrams.encode(new Message.Ping(1, now));
             attacker.send(new DatagramPacket(ping, ping.length, node.localAddress()));
             assertEquals(ping.length, receive(attacker), "ACK size for a " + ping.length + "-byte PING");
 
-            byte[] request = encode(new Message.PingReq(2, (InetSocketAddress) victim.getLocalSocketAddress(),
+            byte[] request = Datagrams.encode(new Message.PingReq(2, (InetSocketAddress) victim.getLocalSocketAddress(),
                     Duration.ofMillis(200)));
             attacker.send(new DatagramPacket(request, request.length, node.localAddress()));
             int atVictim = receive(victim);
@@ -48,7 +45,7 @@ class AmplificationIT {
                 .probing(false).answerLimits(50, 1000).start();
              DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             attacker.setSoTimeout(500);
-            byte[] ping = encode(new Message.Ping(1, 0));
+            byte[] ping = Datagrams.encode(new Message.Ping(1, 0));
             for (int i = 0; i < 500; i++) {
                 attacker.send(new DatagramPacket(ping, ping.length, node.localAddress()));
             }
@@ -73,13 +70,4 @@ class AmplificationIT {
         return packet.getLength();
     }
 
-    private static byte[] encode(Message message) {
-        ByteBuf buf = Unpooled.buffer();
-        try {
-            WireFormat.encode(message, buf);
-            return ByteBufUtil.getBytes(buf);
-        } finally {
-            buf.release();
-        }
-    }
 }

@@ -3,13 +3,13 @@ package io.pulse.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.pulse.core.Message;
 import io.pulse.core.NodeState;
 import io.pulse.core.StatusChange;
 import io.pulse.core.TargetOptions;
+import io.pulse.protocol.Datagrams;
 import io.pulse.protocol.WireFormat;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -99,7 +99,7 @@ class ForgedSourceIT {
         try (Writer in = new OutputStreamWriter(python.getOutputStream(), StandardCharsets.US_ASCII)) {
             long now = System.currentTimeMillis() * 1_000_000;
             for (long sequence = from; sequence <= to; sequence++) {
-                in.write(ByteBufUtil.hexDump(encode(new Message.Ack(sequence, now, now, now, Long.MAX_VALUE))));
+                in.write(ByteBufUtil.hexDump(Datagrams.encode(new Message.Ack(sequence, now, now, now, Long.MAX_VALUE))));
                 in.write('\n');
             }
         } catch (IOException exited) {
@@ -112,17 +112,8 @@ class ForgedSourceIT {
     }
 
     private static void send(DatagramSocket socket, InetSocketAddress to, Message message) throws IOException {
-        byte[] bytes = encode(message);
+        byte[] bytes = Datagrams.encode(message);
         socket.send(new DatagramPacket(bytes, bytes.length, to));
     }
 
-    private static byte[] encode(Message message) {
-        ByteBuf buf = Unpooled.buffer();
-        try {
-            WireFormat.encode(message, buf);
-            return ByteBufUtil.getBytes(buf);
-        } finally {
-            buf.release();
-        }
-    }
 }

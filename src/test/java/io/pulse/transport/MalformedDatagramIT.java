@@ -3,13 +3,13 @@ package io.pulse.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.pulse.core.Message;
 import io.pulse.core.NodeState;
 import io.pulse.core.TargetOptions;
 import io.pulse.protocol.MalformedDatagramException;
 import io.pulse.protocol.RejectReason;
+import io.pulse.protocol.Datagrams;
 import io.pulse.protocol.WireFormat;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -59,11 +59,11 @@ class MalformedDatagramIT {
             assertTrue(expected.keySet().containsAll(withoutKeys), "the junk covers every reason: " + expected.keySet());
 
             // Well-formed but answering nothing: counted, and no state changes.
-            byte[] strayAck = encode(new Message.Ack(123_456_789, 1, 2, 3, 99));
+            byte[] strayAck = Datagrams.encode(new Message.Ack(123_456_789, 1, 2, 3, 99));
             junk.send(new DatagramPacket(strayAck, strayAck.length, monitor.localAddress()));
 
             // Still working: a PING from the junk socket is answered, and the target stays ALIVE.
-            byte[] ping = encode(new Message.Ping(42, 7));
+            byte[] ping = Datagrams.encode(new Message.Ping(42, 7));
             junk.send(new DatagramPacket(ping, ping.length, responder.localAddress()));
             junk.setSoTimeout(5_000);
             DatagramPacket answer = new DatagramPacket(new byte[WireFormat.MAX_DATAGRAM_BYTES], WireFormat.MAX_DATAGRAM_BYTES);
@@ -95,7 +95,7 @@ class MalformedDatagramIT {
                 new Message.PingReq(1, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), Duration.ofMillis(5)),
                 new Message.Nack(1, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)));
         for (Message message : valid) {
-            byte[] whole = encode(message);
+            byte[] whole = Datagrams.encode(message);
             for (int length = 1; length < whole.length; length++) {
                 all.add(Arrays.copyOf(whole, length));
             }
@@ -106,7 +106,7 @@ class MalformedDatagramIT {
             all.add(with(whole, 3, 9)); // type
             all.add(with(whole, 4, 1)); // flags: MAC present
         }
-        byte[] badFamily = encode(valid.get(3));
+        byte[] badFamily = Datagrams.encode(valid.get(3));
         badFamily[WireFormat.HEADER_BYTES] = 5;
         all.add(badFamily);
         all.add(new byte[WireFormat.MAX_DATAGRAM_BYTES + 1]);
@@ -120,17 +120,6 @@ class MalformedDatagramIT {
         return copy;
     }
 
-    private static byte[] encode(Message message) {
-        ByteBuf buf = Unpooled.buffer();
-        try {
-            WireFormat.encode(message, buf);
-            byte[] bytes = new byte[buf.readableBytes()];
-            buf.readBytes(bytes);
-            return bytes;
-        } finally {
-            buf.release();
-        }
-    }
 
     /** What the engine should count: the reason WireFormat gives, oversize past the socket's buffer included. */
     private static RejectReason reasonFor(byte[] datagram) {
