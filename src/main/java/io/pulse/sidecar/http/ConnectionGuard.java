@@ -129,11 +129,16 @@ final class ConnectionGuard {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            ScheduledFuture<?> deadline = ctx.channel().attr(DEADLINE).getAndSet(null);
-            if (deadline != null) {
-                deadline.cancel(false);
-            }
+            cancelDeadline(ctx);
             super.channelInactive(ctx);
+        }
+    }
+
+    /** Ends the deadline of the request in progress, if there is one: it arrived whole, or its connection closed. */
+    private static void cancelDeadline(ChannelHandlerContext ctx) {
+        ScheduledFuture<?> deadline = ctx.channel().attr(DEADLINE).getAndSet(null);
+        if (deadline != null) {
+            deadline.cancel(false);
         }
     }
 
@@ -143,10 +148,7 @@ final class ConnectionGuard {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             if (msg instanceof FullHttpRequest) {
-                ScheduledFuture<?> deadline = ctx.channel().attr(DEADLINE).getAndSet(null);
-                if (deadline != null) {
-                    deadline.cancel(false);
-                }
+                cancelDeadline(ctx);
             }
             super.channelRead(ctx, msg);
         }
