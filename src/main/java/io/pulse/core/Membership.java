@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  *
  * <p>One verdict per change: every member applies every update, but only the change's reporter,
  * the first live member after it on the ring (in practice its first observer), raises the
- * {@link StatusChange} and {@link NodeFailure} events that the sidecar publishes.
+ * {@link StatusChange} and {@link NodeFailure} events that the sidecar publishes. A new member's
+ * join is the exception: the joiner reports it itself (see {@code joinedAsNew}).
  */
 final class Membership {
     /** An incarnation that jumps by more than this is a restart (they start at the epoch millis), not a refutation (+1). */
@@ -56,6 +57,8 @@ final class Membership {
     private long ownersVersion = -1;
     private boolean running;
     private boolean joining;
+    /** While joining: a view held this member in an earlier life (SUSPECT, DEAD or LEFT), so its return is no new join. */
+    private boolean knownBefore;
     private boolean leaving;
     private TimerQueue.Timer gossipTimer;
     private TimerQueue.Timer pushPullTimer;
@@ -156,13 +159,18 @@ final class Membership {
         gossipReceived++;
         updatesReceived += updates.size();
         for (MemberUpdate update : updates) {
-            apply(update, true);
+            apply(update);
         }
     }
 
     void onSync(InetSocketAddress from, Message.Sync sync) {
         syncsReceived++;
         updatesReceived += sync.members().size();
+        if (sync.replyWanted() && sync.page() == 0 && running) {
+            // The view as it was before the sender's word: a joiner learns from it whether the
+            // cluster knew it before (see joinedAsNew).
+            sendSync(from, false);
+        }
         for (MemberUpdate update : sync.members()) {
             if (update.state() == NodeState.DEAD) {
                 // Another member's view is no verdict here: its DEAD, perhaps from the far side of a
@@ -170,16 +178,32 @@ final class Membership {
                 // mergeState does the same).
                 update = new MemberUpdate(update.member(), NodeState.SUSPECT, update.incarnation(), update.origin());
             }
-            // A member introducing itself (a join) is news; a reply, and the rest, is state transfer.
-            apply(update, sync.replyWanted() && update.member().equals(from));
+            apply(update);
         }
         if (joining && !sync.replyWanted() && sync.page() == sync.pages() - 1) {
             joining = false; // the whole view arrived (an earlier page lost: the view comes again by push-pull)
             TimerQueue.cancel(joinTimer);
+            if (!knownBefore) {
+                joinedAsNew();
+            }
         }
-        if (sync.replyWanted() && sync.page() == 0 && running) {
-            sendSync(from, false);
+    }
+
+    /**
+     * A new member reports its own join, once its first view arrived. Not its reporter, nor the seed
+     * that admitted it: under joins at the same moment the ring changes while the news spreads, and
+     * a joiner's reporter may learn of it only from the view that made itself a member (state
+     * transfer, no news) after everyone else took another for the reporter; a joiner asks all its
+     * seeds at once, so several admit it. Only the joiner is sure to be there exactly once. A member
+     * the cluster held LEFT or DEAD (it said so in the view) comes back with a newer incarnation, a
+     * change its reporter publishes ({@code LEFT -> ALIVE}, {@code DEAD -> ALIVE}) like any other.
+     */
+    private void joinedAsNew() {
+        if (!running || leaving) {
+            return;
         }
+        output.statusChanged(new StatusChange(self.id, NodeState.PENDING, NodeState.ALIVE, self.incarnation, clock.now(),
+                null, null, 0, 0, StatusChange.Reason.JOINED, self.id, 0));
     }
 
     /**
@@ -211,8 +235,8 @@ final class Membership {
 
     // ---- the merge rules ----
 
-    /** Applies one update; {@code announce}: news worth an event when it brings a member unknown here. */
-    void apply(MemberUpdate update, boolean announce) {
+    /** Applies one update (a member unknown here is no event: a new member reports its own join, see joinedAsNew). */
+    void apply(MemberUpdate update) {
         long maxIncarnation = clock.epochNanos() / 1_000_000 + config.maxIncarnationAhead().toMillis();
         if (update.incarnation() > maxIncarnation) {
             implausible++;
@@ -232,11 +256,7 @@ final class Membership {
             members.put(m.address, m);
             byId.put(m.id, m);
             m.incarnation = inc;
-            // A member new here is a join to report (if this member is its reporter), unless this
-            // member is itself still taking in the cluster's view: then it is state transfer. A
-            // member that missed the join's gossip and learns it from a later view reports it too:
-            // better twice (the event id is the same, consumers keep one) than never.
-            setState(m, NodeState.ALIVE, update.origin(), announce || !joining ? StatusChange.Reason.JOINED : null);
+            setState(m, NodeState.ALIVE, update.origin(), null);
             // Spread it even when it came in a view (push-pull): those who learned it so would
             // otherwise let the news of a join die out.
             broadcasts.add(update);
@@ -274,7 +294,7 @@ final class Membership {
                 if (declarer != null && !declarer.live() && m.live()) {
                     // Declared by a member this one holds DEAD or LEFT: a verdict from the other side
                     // of a partition, or from the past. Only a suspicion here, which a live member refutes.
-                    apply(new MemberUpdate(update.member(), NodeState.SUSPECT, inc, update.origin()), announce);
+                    apply(new MemberUpdate(update.member(), NodeState.SUSPECT, inc, update.origin()));
                     return;
                 }
                 if (m.live() && inc >= m.incarnation) {
@@ -300,6 +320,9 @@ final class Membership {
     private void aboutSelf(MemberUpdate update) {
         if (leaving) {
             return;
+        }
+        if (joining && update.state() != NodeState.ALIVE && update.incarnation() < self.incarnation) {
+            knownBefore = true; // an earlier life of this member, held in doubt, DEAD or LEFT: its reporter tells the change
         }
         long mine = self.incarnation;
         boolean refute = update.state() == NodeState.ALIVE ? update.incarnation() > mine : update.incarnation() >= mine;
@@ -375,7 +398,7 @@ final class Membership {
             return;
         }
         declaredDead++;
-        apply(new MemberUpdate(m.address, NodeState.DEAD, m.incarnation, self.address), true);
+        apply(new MemberUpdate(m.address, NodeState.DEAD, m.incarnation, self.address));
     }
 
     /** K - 1 other observers can confirm, fewer in a small cluster (the suspect and the first suspecter do not). */
@@ -491,7 +514,7 @@ final class Membership {
         if (m.state == NodeState.ALIVE
                 || (m.state == NodeState.SUSPECT && !m.suspicion.suspectedBy(self.address))) {
             MemberUpdate suspect = new MemberUpdate(m.address, NodeState.SUSPECT, m.incarnation, self.address);
-            apply(suspect, true);
+            apply(suspect);
             // Lifeguard: tell the suspect first, so that it can refute before anyone else waits on it.
             output.send(m.address, new Message.Gossip(sequences.next(), List.of(suspect)));
             gossipSent++;
@@ -504,7 +527,7 @@ final class Membership {
             return;
         }
         if (change.incarnation() > m.incarnation) {
-            apply(new MemberUpdate(m.address, NodeState.ALIVE, change.incarnation(), m.address), true);
+            apply(new MemberUpdate(m.address, NodeState.ALIVE, change.incarnation(), m.address));
         } else if (m.state == NodeState.SUSPECT && running && !leaving) {
             // It answers, yet is suspected at the incarnation it answers with: it has not heard of the
             // suspicion (the news was lost, or this member was cut off when it went out). Tell it

@@ -281,7 +281,8 @@ public final class PulseEngine implements AutoCloseable {
      * Makes this engine a cluster member (see {@link ClusterConfig}): it joins through
      * {@code seeds} (host:port of any members; none founds a new cluster), watches its ring
      * predecessors, gossips, and raises status and failure events only for the members whose
-     * reporter it is, so that each change is published once in the whole cluster. Join attempts
+     * reporter it is (and for its own join), so that each change is published once in the whole
+     * cluster. Join attempts
      * repeat every {@link ClusterConfig#joinRetryInterval()} until a seed answers
      * ({@link #clusterStats()}{@code .joined()}).
      *

@@ -76,6 +76,28 @@ class ClusterSimulationTest {
         }
     }
 
+    /**
+     * Joins at the same moment through one seed, as in {@code pulse demo}: the seed may learn a
+     * joiner's ring successor before the joiner, and that successor, itself still joining, learns the
+     * joiner only from the seed's view. Each join must still be reported, whatever the order.
+     */
+    @Test
+    void simultaneousJoinsThroughOneSeedAreEachReported() {
+        for (long seed = 0; seed < 400; seed++) {
+            int size = 3 + (int) (seed % 6);
+            SimulatedNetwork net = new SimulatedNetwork(seed);
+            List<SimulatedNetwork.Node> nodes = cluster(net, size, 1000 + seed * 10);
+            net.run(Duration.ofSeconds(10));
+            List<StatusChange> joins = nodes.stream().flatMap(n -> n.changes.stream())
+                    .filter(c -> c.reason() == StatusChange.Reason.JOINED).toList();
+            for (SimulatedNetwork.Node joiner : nodes.subList(1, nodes.size())) {
+                assertEquals(1, joins.stream().filter(c -> c.node().equals(joiner.id)).count(),
+                        "seed " + seed + ": the join of " + joiner.id + " is reported once: " + joins);
+            }
+            assertEquals(nodes.size() - 1, joins.size(), "the founder joined nobody: " + joins);
+        }
+    }
+
     /** Any earlier member as the seed: not always the founder. */
     private static int random(int below) {
         return (below * 7 + 3) % below;

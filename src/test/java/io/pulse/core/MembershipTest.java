@@ -140,7 +140,37 @@ class MembershipTest {
         assertEquals(false, reply.replyWanted());
         assertTrue(reply.members().contains(new MemberUpdate(self, NodeState.ALIVE, 1000, self)), reply.toString());
         assertTrue(core.clusterStats().joined());
+        assertEquals(List.of(), changes, "the joiner reports its own join, not the member that admits it");
+    }
+
+    private void joinThroughPeer() {
+        core.startResponding();
+        core.startCluster(ClusterConfig.defaults(), self, List.of(peer));
+        assertTrue(sent.stream().anyMatch(m -> m instanceof Message.Sync s && s.replyWanted()), "asks the seed: " + sent);
+    }
+
+    @Test
+    void aNewMemberReportsItsOwnJoinOnceItsViewArrived() {
+        joinThroughPeer();
+        assertEquals(List.of(), changes, "not before the view came");
+        core.onMessage(peer, new Message.Sync(9, false, 0, 1, List.of(new MemberUpdate(peer, NodeState.ALIVE, 5, peer))));
+        core.onMessage(peer, new Message.Sync(10, false, 0, 1, List.of(new MemberUpdate(peer, NodeState.ALIVE, 5, peer))));
+        assertEquals(1, changes.size(), "one JOINED, whatever else the view brought: " + changes);
         StatusChange joined = changes.get(0);
-        assertEquals(StatusChange.Reason.JOINED, joined.reason(), "this member is the joiner's reporter: the only other one");
+        assertEquals(NodeId.of("10.0.0.1", 7946), joined.node());
+        assertEquals(StatusChange.Reason.JOINED, joined.reason());
+        assertEquals(NodeState.PENDING, joined.previous());
+        assertEquals(NodeState.ALIVE, joined.current());
+        assertEquals(joined.node(), joined.declaredBy(), "a join is the joiner's own word");
+        assertEquals(core.incarnation(), joined.incarnation());
+    }
+
+    @Test
+    void aMemberTheClusterHeldLeftComesBackWithoutANewJoin() {
+        joinThroughPeer();
+        core.onMessage(peer, new Message.Sync(9, false, 0, 1, List.of(new MemberUpdate(peer, NodeState.ALIVE, 5, peer),
+                new MemberUpdate(self, NodeState.LEFT, core.incarnation() - 500, self))));
+        assertTrue(core.clusterStats().joined());
+        assertEquals(List.of(), changes, "its reporter publishes LEFT -> ALIVE; a PENDING -> ALIVE here would be a second record");
     }
 }

@@ -106,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             await("the three joins", events -> count(events, StatusChange.class,
                     s -> s.getReason() == ChangeReason.JOINED) >= 3);
-            say("One cluster: each join is published once, by the joiner's reporter (the next member on the ring).");
+            say("One cluster: each join is published once, by the joiner itself once the cluster's view reached it.");
 
             String d = "127.0.0.1:" + ports[3];
             say("Killing node-d (" + d + "): it stops dead, as a crash would, without a word to the others.");
