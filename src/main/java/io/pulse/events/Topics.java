@@ -15,6 +15,15 @@ public final class Topics {
     public static final String DEFAULT_PREFIX = "pulse";
     /** Appended to a topic's name to make its dead-letter topic. */
     public static final String DEAD_LETTER_SUFFIX = "-dlt";
+    /** Kafka's longest topic name. */
+    static final int MAX_TOPIC_LENGTH = 249;
+    /**
+     * The longest prefix whose every topic, dead-letter topics included, is a legal Kafka topic
+     * name: 249 characters (Kafka's limit) less {@code ".failures-dlt"}, the longest suffix.
+     */
+    public static final int MAX_PREFIX_LENGTH = 236;
+    /** What a prefix may be, as said in errors and documentation. */
+    public static final String PREFIX_RULE = "1.." + MAX_PREFIX_LENGTH + " of [a-zA-Z0-9._-]";
 
     private Topics() {
     }
@@ -34,11 +43,19 @@ public final class Topics {
         return Objects.requireNonNull(topic, "topic") + DEAD_LETTER_SUFFIX;
     }
 
-    private static String requirePrefix(String prefix) {
+    /**
+     * Checks a topic prefix: {@value #PREFIX_RULE}, so that every topic named after it (dead-letter
+     * topics included) is legal in Kafka. The one place these rules live: the publisher's settings,
+     * the sidecar's and the consumer library's builders all ask here.
+     *
+     * @return {@code prefix}
+     * @throws IllegalArgumentException saying the rule
+     */
+    public static String requirePrefix(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
-        if (prefix.isEmpty() || !prefix.matches("[a-zA-Z0-9._-]+")) {
-            throw new IllegalArgumentException("topic prefix must be non-empty and use only [a-zA-Z0-9._-], got \""
-                    + prefix + "\"");
+        if (prefix.isEmpty() || prefix.length() > MAX_PREFIX_LENGTH || !prefix.matches("[a-zA-Z0-9._-]+")) {
+            throw new IllegalArgumentException("topic prefix must be " + PREFIX_RULE + ", got \""
+                    + (prefix.length() > 80 ? prefix.substring(0, 80) + "...\" (" + prefix.length() + " characters)" : prefix + "\""));
         }
         return prefix;
     }

@@ -1,5 +1,6 @@
 package io.pulse.kafka;
 
+import io.pulse.events.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -44,7 +45,7 @@ public final class PublisherConfig {
     public static final String STARTUP_TIMEOUT_MS = "pulse.startup.timeout.ms";
     public static final String CLOSE_TIMEOUT_MS = "pulse.close.timeout.ms";
 
-    public static final String DEFAULT_TOPIC_PREFIX = "pulse";
+    public static final String DEFAULT_TOPIC_PREFIX = Topics.DEFAULT_PREFIX;
     /** -1: the broker's {@code num.partitions} / {@code default.replication.factor}. */
     public static final int BROKER_DEFAULT = -1;
     public static final long DEFAULT_OUTBOX_MAX_BYTES = 256L * 1024 * 1024;
@@ -57,7 +58,6 @@ public final class PublisherConfig {
             ProducerConfig.LINGER_MS_CONFIG, 1,
             ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
 
-    private static final String TOPIC_NAME_CHARS = "[a-zA-Z0-9._-]+";
 
     /** The declaration of every {@code pulse.*} setting; docs and the README table come from it. */
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -68,11 +68,12 @@ public final class PublisherConfig {
                     "Cluster name written into every event, or none.")
             .define(TOPIC_PREFIX, Type.STRING, DEFAULT_TOPIC_PREFIX, ConfigDef.LambdaValidator.with(
                             (key, value) -> {
-                                if (value == null || !((String) value).matches(TOPIC_NAME_CHARS)
-                                        || ((String) value).length() > 200) {
-                                    throw new ConfigException(key, value, "must be 1..200 of [a-zA-Z0-9._-]");
+                                try {
+                                    Topics.requirePrefix((String) value);
+                                } catch (IllegalArgumentException | NullPointerException e) {
+                                    throw new ConfigException(key, value, "must be " + Topics.PREFIX_RULE);
                                 }
-                            }, () -> "1..200 of [a-zA-Z0-9._-]"),
+                            }, () -> Topics.PREFIX_RULE),
                     Importance.HIGH, "Topics are <prefix>.failures and <prefix>.status.")
             .define(TOPIC_PARTITIONS, Type.INT, BROKER_DEFAULT, oneOrBrokerDefault(), Importance.MEDIUM,
                     "Partitions of a topic the publisher creates; -1 for the broker's num.partitions.")
@@ -224,11 +225,11 @@ public final class PublisherConfig {
     }
 
     public String failuresTopic() {
-        return topicPrefix + ".failures";
+        return Topics.failures(topicPrefix);
     }
 
     public String statusTopic() {
-        return topicPrefix + ".status";
+        return Topics.status(topicPrefix);
     }
 
     public int topicPartitions() {

@@ -49,7 +49,7 @@ class PulseConsumerSettingsTest {
                 assertThrows(IllegalArgumentException.class, () -> PulseConsumer.builder().maxAttempts(0)).getMessage());
         assertEquals("dedupCapacity must be >= 1, got 0",
                 assertThrows(IllegalArgumentException.class, () -> PulseConsumer.builder().dedupCapacity(0)).getMessage());
-        assertEquals("topic prefix must be non-empty and use only [a-zA-Z0-9._-], got \"a b\"",
+        assertEquals("topic prefix must be 1..236 of [a-zA-Z0-9._-], got \"a b\"",
                 assertThrows(IllegalArgumentException.class, () -> PulseConsumer.builder().topicPrefix("a b")).getMessage());
     }
 

@@ -72,7 +72,7 @@ class PublisherConfigTest {
     void invalidValuesNameKeyValueAndWhatIsAllowed() {
         Map<String, Object> properties = minimal();
         properties.put(PublisherConfig.TOPIC_PREFIX, "pulse/prod");
-        assertEquals("Invalid value pulse/prod for configuration pulse.topic.prefix: must be 1..200 of [a-zA-Z0-9._-]",
+        assertEquals("Invalid value pulse/prod for configuration pulse.topic.prefix: must be 1..236 of [a-zA-Z0-9._-]",
                 failure(properties));
 
         properties = minimal();

@@ -286,7 +286,7 @@ class ConfigLoaderTest {
                 + "kafka.properties.no.such.thing: unknown setting (expected a pulse.* setting or a Kafka producer or "
                 + "admin client property)", failure(null, Map.of(), Map.of("kafka.properties.no.such.thing", "x")));
         assertEquals("flag --set kafka.topic.prefix: Invalid value a b for configuration kafka.topic.prefix: must be "
-                + "1..200 of [a-zA-Z0-9._-]", failure(null, Map.of(), Map.of("kafka.topic.prefix", "a b")));
+                + "1..236 of [a-zA-Z0-9._-]", failure(null, Map.of(), Map.of("kafka.topic.prefix", "a b")));
     }
 
     @Test
