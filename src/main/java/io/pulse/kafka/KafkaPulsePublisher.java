@@ -5,7 +5,6 @@ import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
 import io.pulse.core.StatusChange;
 import io.pulse.events.EventCodec;
-import io.pulse.events.EventMapper;
 import io.pulse.events.EventType;
 import io.pulse.events.FailureMessage;
 import java.time.Duration;

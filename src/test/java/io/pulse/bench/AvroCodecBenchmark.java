@@ -5,7 +5,7 @@ import io.pulse.core.NodeId;
 import io.pulse.core.NodeState;
 import io.pulse.core.StatusChange;
 import io.pulse.events.EventCodec;
-import io.pulse.events.EventMapper;
+import io.pulse.kafka.EventMapper;
 import io.pulse.events.FailureMessage;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
 import io.pulse.core.NodeState;
 import io.pulse.events.EventCodec;
-import io.pulse.events.EventMapper;
+import io.pulse.kafka.EventMapper;
 import io.pulse.events.FailureMessage;
 import io.pulse.kafka.PublisherConfig;
 import io.pulse.kafka.PulsePublisher;

@@ -1,5 +1,7 @@
 package io.pulse.events;
 
+import io.pulse.kafka.EventMapper;
+import io.pulse.kafka.EventMapperTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

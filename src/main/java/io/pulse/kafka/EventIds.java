@@ -1,5 +1,6 @@
-package io.pulse.events;
+package io.pulse.kafka;
 
+import io.pulse.events.EventType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;

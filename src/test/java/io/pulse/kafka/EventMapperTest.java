@@ -1,4 +1,4 @@
-package io.pulse.events;
+package io.pulse.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
+import io.pulse.events.ChangeReason;
+import io.pulse.events.EventCodec;
+import io.pulse.events.FailureMessage;
+import io.pulse.events.NodeState;
+import io.pulse.events.StatusChange;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,18 +18,18 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-class EventMapperTest {
+public class EventMapperTest {
     private static final NodeId NODE = NodeId.parse("10.0.0.7:7946");
     private static final Instant AT = Instant.parse("2024-05-01T12:00:00.123456789Z");
     private final EventMapper mapper = new EventMapper("10.0.0.1:7946", "prod-eu");
 
-    static io.pulse.core.StatusChange change(Instant at) {
+    public static io.pulse.core.StatusChange change(Instant at) {
         return new io.pulse.core.StatusChange(NODE, io.pulse.core.NodeState.ALIVE, io.pulse.core.NodeState.SUSPECT, 3,
                 at, Duration.ofNanos(1_234_567), Duration.ofMillis(-2).minusNanos(500_000), 40, 7,
                 io.pulse.core.StatusChange.Reason.PROBE_ROUND_FAILED);
     }
 
-    static NodeFailure failure(Instant detectedAt) {
+    public static NodeFailure failure(Instant detectedAt) {
         return new NodeFailure(NODE, io.pulse.core.NodeState.DEAD, 3, 2,
                 List.of(NodeId.parse("10.0.0.2:7946"), NodeId.parse("[::1]:7946")),
                 Instant.parse("2024-05-01T11:00:00Z"), Instant.parse("2024-05-01T11:59:58.5Z"), detectedAt,

@@ -1,5 +1,10 @@
-package io.pulse.events;
+package io.pulse.kafka;
 
+import io.pulse.events.ChangeReason;
+import io.pulse.events.EventType;
+import io.pulse.events.FailureMessage;
+import io.pulse.events.NodeState;
+import io.pulse.events.StatusChange;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
 import java.time.Duration;
