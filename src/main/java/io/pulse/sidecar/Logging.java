@@ -21,7 +21,7 @@ public final class Logging {
     }
 
     /** The text format at info, before anything logs (the configuration is read after that). */
-    static void defaults() {
+    public static void defaults() {
         if (System.getProperty(CONFIGURATION_FILE) == null) {
             System.setProperty(CONFIGURATION_FILE, "pulse-log4j2.xml");
         }

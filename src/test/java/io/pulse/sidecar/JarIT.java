@@ -3,6 +3,7 @@ package io.pulse.sidecar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulse.sidecar.http.BuildInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +20,10 @@ class JarIT {
     void theJarHasTheLicenseAModuleNameAndTheBuildInfo() throws IOException {
         try (JarFile jar = new JarFile(PulseProcess.jar())) {
             assertEquals("io.pulse", jar.getManifest().getMainAttributes().getValue("Automatic-Module-Name"));
-            assertEquals("io.pulse.sidecar.Main", jar.getManifest().getMainAttributes().getValue("Main-Class"));
+            assertEquals("io.pulse.sidecar.cli.Main", jar.getManifest().getMainAttributes().getValue("Main-Class"));
             assertTrue(read(jar, "META-INF/LICENSE").trim().startsWith("Apache License\n"
                     + "                           Version 2.0, January 2004"));
-            String build = read(jar, "io/pulse/sidecar/pulse-build.properties");
+            String build = read(jar, "io/pulse/sidecar/http/pulse-build.properties");
             assertTrue(build.contains("\nversion=" + BuildInfo.current().version() + "\n"), build);
         }
     }

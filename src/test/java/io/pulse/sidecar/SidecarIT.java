@@ -9,6 +9,7 @@ import io.pulse.events.NodeState;
 import io.pulse.events.StatusChange;
 import io.pulse.kafka.testing.KafkaBrokerExtension;
 import io.pulse.sidecar.embedded.BrokerFiles;
+import io.pulse.sidecar.http.BuildInfo;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -94,11 +94,11 @@ public final class PulseCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
-    /** The version and build time Maven wrote into the classes ({@link io.pulse.sidecar.BuildInfo}). */
+    /** The version and build time Maven wrote into the classes ({@link io.pulse.sidecar.http.BuildInfo}). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"pulse " + io.pulse.sidecar.BuildInfo.current().describe()};
+            return new String[] {"pulse " + io.pulse.sidecar.http.BuildInfo.current().describe()};
         }
     }
 }

@@ -20,7 +20,6 @@ import io.pulse.core.NodeStatus;
 import io.pulse.core.RttSample;
 import io.pulse.kafka.PublisherStats;
 import io.pulse.protocol.RejectReason;
-import io.pulse.sidecar.BuildInfo;
 import io.pulse.transport.PulseEngine;
 import java.time.Duration;
 import java.util.ArrayList;

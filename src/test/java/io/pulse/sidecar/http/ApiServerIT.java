@@ -294,7 +294,7 @@ class ApiServerIT {
             assertEquals(0.0, metrics.get(quiet), quiet);
         }
         assertEquals(null, metrics.get("pulse_datagrams_authenticated_total"), "no keyring, no authentication meters");
-        assertEquals(1.0, metrics.get("pulse_build_info{version=\"" + io.pulse.sidecar.BuildInfo.current().version() + "\"}"));
+        assertEquals(1.0, metrics.get("pulse_build_info{version=\"" + BuildInfo.current().version() + "\"}"));
         assertTrue(metrics.get("process_uptime_seconds") > 0, "JVM and process meters on the same page");
         assertTrue(metrics.get("jvm_threads_live_threads") > 0);
         assertTrue(metrics.get("jvm_classes_loaded_classes") > 0);

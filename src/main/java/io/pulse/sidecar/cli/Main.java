@@ -1,6 +1,6 @@
-package io.pulse.sidecar;
+package io.pulse.sidecar.cli;
 
-import io.pulse.sidecar.cli.PulseCommand;
+import io.pulse.sidecar.Logging;
 import java.io.PrintWriter;
 
 /**

@@ -1,4 +1,4 @@
-package io.pulse.sidecar;
+package io.pulse.sidecar.http;
 
 import java.io.IOException;
 import java.io.InputStream;
