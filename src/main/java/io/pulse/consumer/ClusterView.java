@@ -5,6 +5,7 @@ import io.pulse.events.EventDecodingException;
 import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every node's latest status, materialized from the compacted status topic: all partitions
- * assigned, read from the beginning, no consumer group. A tombstone removes the node.
+ * assigned, read from the beginning, no consumer group. A tombstone removes the node. Partitions
+ * added to the topic later are followed from their beginning: the view looks every
+ * {@link Builder#partitionCheckInterval} (10 s by default), in the consumer's metadata, which is at
+ * most {@code metadata.max.age.ms} (5 minutes by default) old.
  *
  * <pre>{@code
  * try (ClusterView view = ClusterView.builder().bootstrapServers("kafka:9092").build()) {
@@ -58,6 +62,7 @@ public final class ClusterView implements AutoCloseable {
     }
 
     private final String topic;
+    private final long partitionCheckNanos;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, StatusChange> nodes = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -69,6 +74,7 @@ public final class ClusterView implements AutoCloseable {
 
     private ClusterView(Builder builder) {
         this.topic = Topics.status(builder.topicPrefix);
+        this.partitionCheckNanos = builder.partitionCheckInterval.toNanos();
         Properties props = new Properties();
         props.putAll(builder.properties);
         props.keySet().removeIf(key -> !ConsumerConfig.configNames().contains(String.valueOf(key)));
@@ -146,9 +152,14 @@ public final class ClusterView implements AutoCloseable {
     private void run() {
         try {
             Map<TopicPartition, Long> endAtStart = assignFromTheBeginning();
+            long nextPartitionCheck = System.nanoTime() + partitionCheckNanos;
             while (!closed) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_TIMEOUT)) {
                     apply(record);
+                }
+                if (System.nanoTime() - nextPartitionCheck >= 0) {
+                    followAddedPartitions();
+                    nextPartitionCheck = System.nanoTime() + partitionCheckNanos;
                 }
                 if (caughtUp.getCount() > 0) {
                     endAtStart.entrySet().removeIf(end -> consumer.position(end.getKey()) >= end.getValue());
@@ -188,6 +199,24 @@ public final class ClusterView implements AutoCloseable {
                     throw new WakeupException();
                 }
             }
+        }
+    }
+
+    /** Partitions added since the view started are read from their beginning, like the others. */
+    private void followAddedPartitions() {
+        List<TopicPartition> now;
+        try {
+            now = partitions();
+        } catch (RetriableException | IllegalStateException e) {
+            return; // not known at the moment (a broker restarting, say): the next check sees them
+        }
+        List<TopicPartition> added = now.stream().filter(p -> !consumer.assignment().contains(p)).collect(Collectors.toList());
+        if (!added.isEmpty()) {
+            List<TopicPartition> all = new ArrayList<>(consumer.assignment());
+            all.addAll(added);
+            consumer.assign(all);
+            consumer.seekToBeginning(added);
+            LOG.info("status topic {} has new partition(s) {}; reading them from the beginning", topic, added);
         }
     }
 
@@ -235,8 +264,10 @@ public final class ClusterView implements AutoCloseable {
      * }</pre>
      */
     public static final class Builder {
+        public static final Duration DEFAULT_PARTITION_CHECK_INTERVAL = Duration.ofSeconds(10);
         private final Map<String, Object> properties = new HashMap<>();
         private String topicPrefix = Topics.DEFAULT_PREFIX;
+        private Duration partitionCheckInterval = DEFAULT_PARTITION_CHECK_INTERVAL;
 
         private Builder() {
         }
@@ -252,6 +283,18 @@ public final class ClusterView implements AutoCloseable {
         public Builder topicPrefix(String prefix) {
             Topics.status(prefix); // validates
             this.topicPrefix = prefix;
+            return this;
+        }
+
+        /**
+         * How often the view looks for partitions added to the topic (in the consumer's metadata,
+         * refreshed every {@code metadata.max.age.ms}). Default {@link #DEFAULT_PARTITION_CHECK_INTERVAL}.
+         */
+        public Builder partitionCheckInterval(Duration interval) {
+            if (interval == null || interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("partitionCheckInterval must be positive, got " + interval);
+            }
+            this.partitionCheckInterval = interval;
             return this;
         }
 

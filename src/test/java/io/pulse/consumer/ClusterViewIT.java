@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,6 +74,28 @@ class ClusterViewIT {
                 assertEquals(expected.size() - 1, view.size());
                 assertTrue(changed.size() > expected.size());
             }
+        }
+    }
+
+    @Test
+    void partitionsAddedLaterAreReadFromTheirBeginning(TestInfo info) throws Exception {
+        try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), prefix(info), 1);
+             ClusterView view = ClusterView.builder().bootstrapServers(KAFKA.bootstrapServers())
+                     .topicPrefix(events.prefix).property("metadata.max.age.ms", 500)
+                     .partitionCheckInterval(Duration.ofMillis(500)).build()) {
+            view.start();
+            assertTrue(view.awaitCaughtUp(Duration.ofSeconds(30)));
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+                admin.createPartitions(Map.of(events.status, NewPartitions.increaseTo(3))).all().get();
+            }
+            StatusChange first = TestEvents.change("10.2.0.1:7946", 1, NodeState.PENDING, NodeState.ALIVE);
+            StatusChange second = TestEvents.change("10.2.0.2:7946", 2, NodeState.ALIVE, NodeState.DEAD);
+            // Written before the view can have seen the new partitions: it must read them from offset 0.
+            events.send(first, 1);
+            events.send(second, 2);
+            events.flush();
+            PulseConsumerIT.await(() -> view.get("10.2.0.1:7946").map(first::equals).orElse(false)
+                    && view.get("10.2.0.2:7946").map(second::equals).orElse(false), "the records in the added partitions");
         }
     }
 

@@ -125,15 +125,20 @@ public final class TestEvents implements AutoCloseable {
     }
 
     public void send(StatusChange change) {
-        send(status, change.getNodeId(), EventCodec.encode(change), change.getEventId().toString(), EventType.STATUS_CHANGE);
+        send(status, null, change.getNodeId(), EventCodec.encode(change), change.getEventId().toString(), EventType.STATUS_CHANGE);
+    }
+
+    /** To a chosen partition of the status topic, whatever the key would pick. */
+    void send(StatusChange change, int partition) {
+        send(status, partition, change.getNodeId(), EventCodec.encode(change), change.getEventId().toString(), EventType.STATUS_CHANGE);
     }
 
     public void send(FailureMessage failure) {
-        send(failures, failure.getNodeId(), EventCodec.encode(failure), failure.getEventId().toString(), EventType.FAILURE);
+        send(failures, null, failure.getNodeId(), EventCodec.encode(failure), failure.getEventId().toString(), EventType.FAILURE);
     }
 
     void tombstone(String node) {
-        send(status, node, null, UUID.randomUUID().toString(), EventType.NODE_REMOVED);
+        send(status, null, node, null, UUID.randomUUID().toString(), EventType.NODE_REMOVED);
     }
 
     void raw(String topic, String key, byte[] value) {
@@ -144,14 +149,14 @@ public final class TestEvents implements AutoCloseable {
         producer.flush();
     }
 
-    private void send(String topic, String key, byte[] value, String eventId, EventType type) {
+    private void send(String topic, Integer partition, String key, byte[] value, String eventId, EventType type) {
         RecordHeaders headers = new RecordHeaders();
         if (value != null) {
             headers.add(EventHeaders.CONTENT_TYPE, EventHeaders.AVRO_SINGLE_OBJECT.getBytes(StandardCharsets.UTF_8));
         }
         headers.add(EventHeaders.EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.EVENT_TYPE, type.headerValue().getBytes(StandardCharsets.UTF_8));
-        producer.send(new ProducerRecord<>(topic, null, key, value, headers));
+        producer.send(new ProducerRecord<>(topic, partition, key, value, headers));
     }
 
     /** Sends and waits: for a test that needs the record on the broker before it goes on. */
