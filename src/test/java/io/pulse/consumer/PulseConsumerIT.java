@@ -366,6 +366,10 @@ class PulseConsumerIT {
                 consumer.start();
                 await(() -> handled.size() == 1, "the first record handled");
                 admin.deleteTopics(List.of(Topics.deadLetter(events.failures))).all().get();
+                // Gone from the broker's metadata too: a producer that still found it there would retry
+                // its write for delivery.timeout.ms (2 minutes) instead of failing within max.block.ms.
+                await(() -> !admin.listTopics().names().toCompletionStage().toCompletableFuture().join()
+                        .contains(Topics.deadLetter(events.failures)), "the dead-letter topic deleted");
                 events.raw(events.failures, "10.0.0.9:7946", "not avro".getBytes(StandardCharsets.UTF_8));
                 events.flush();
                 await(() -> consumer.failure().isPresent(), "the consumer to stop");
