@@ -34,7 +34,7 @@ import java.util.function.ToIntFunction;
  * </ul>
  *
  * <pre>{@code
- * mvn -B -q test-compile && mvn -B -q dependency:build-classpath -Dmdep.outputFile=cp.txt
+ * mvn -B -q test-compile && mvn -B -q -am -pl src/artifacts/pulse dependency:build-classpath -Dmdep.outputFile=$PWD/cp.txt
  * java -Xmx8g -cp target/classes:target/test-classes:$(cat cp.txt) io.pulse.core.ClusterSimulationMain \
  *     --members 1000 --seed 1 --scenario crash
  * }</pre>

@@ -20,12 +20,14 @@ class SidecarDependenciesTest {
     /** What the library (engine, publisher, consumer) needs at run time. */
     static final Set<String> LIBRARY = Set.of(
             "io.netty:netty-handler", "io.netty:netty-transport-native-epoll", "io.netty:netty-codec-http",
-            "org.apache.kafka:kafka-clients", "org.apache.avro:avro", "org.rocksdb:rocksdbjni",
+            "io.pulse:pulse-consumer", "org.apache.kafka:kafka-clients", "org.rocksdb:rocksdbjni",
             "org.slf4j:slf4j-api", "com.fasterxml.jackson.core:jackson-core");
+
+    static final Path POM = Path.of("src/artifacts/pulse/pom.xml");
 
     @Test
     void onlyTheLibrarysDependenciesAreTransitive() throws Exception {
-        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(POM.toFile());
         Element project = pom.getDocumentElement();
         Element dependencies = child(project, "dependencies"); // not those of <dependencyManagement>
         NodeList list = dependencies.getElementsByTagName("dependency");
@@ -48,7 +50,7 @@ class SidecarDependenciesTest {
                 return element;
             }
         }
-        throw new AssertionError("pom.xml has no <" + tag + "> under <" + parent.getTagName() + ">");
+        throw new AssertionError(POM + " has no <" + tag + "> under <" + parent.getTagName() + ">");
     }
 
     private static String text(Element parent, String tag, String absent) {

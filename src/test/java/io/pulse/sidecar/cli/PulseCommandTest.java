@@ -57,7 +57,7 @@ class PulseCommandTest {
 
     @Test
     void versionIsThePomsWithTheBuildTime() throws IOException {
-        java.util.regex.Matcher pom = java.util.regex.Pattern.compile("<artifactId>pulse</artifactId>\\s*<version>([^<]+)</version>")
+        java.util.regex.Matcher pom = java.util.regex.Pattern.compile("<artifactId>pulse-parent</artifactId>\\s*<version>([^<]+)</version>")
                 .matcher(Files.readString(Path.of("pom.xml")));
         assertTrue(pom.find(), "the project's version in pom.xml");
         Result version = pulse("--version");
