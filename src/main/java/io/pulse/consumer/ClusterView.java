@@ -1,7 +1,8 @@
 package io.pulse.consumer;
 
-import io.pulse.events.EventCodec;
+import io.pulse.events.EventDecoder;
 import io.pulse.events.EventDecodingException;
+import io.pulse.events.KafkaWriterSchemas;
 import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
 import java.time.Duration;
@@ -48,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Reads are thread-safe and never block on Kafka. A record that cannot be decoded is counted
- * and skipped; it never stops the view.
+ * and skipped; it never stops the view. A record written with a schema this version does not ship
+ * is decoded with the writer schema from {@code <prefix>.schemas}, as {@link PulseConsumer} does.
  */
 public final class ClusterView implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
@@ -64,6 +66,8 @@ public final class ClusterView implements AutoCloseable {
     private final String topic;
     private final long partitionCheckNanos;
     private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaWriterSchemas writerSchemas;
+    private final EventDecoder decoder;
     private final Map<String, StatusChange> nodes = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
@@ -82,6 +86,9 @@ public final class ClusterView implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.writerSchemas = new KafkaWriterSchemas(builder.properties, Topics.schemas(builder.topicPrefix),
+                builder.schemaLookupTimeout);
+        this.decoder = new EventDecoder(writerSchemas);
         this.thread = new Thread(this::run, "pulse-cluster-view");
         this.thread.setDaemon(true);
     }
@@ -146,6 +153,7 @@ public final class ClusterView implements AutoCloseable {
             }
         } else {
             consumer.close();
+            writerSchemas.close();
         }
     }
 
@@ -176,6 +184,7 @@ public final class ClusterView implements AutoCloseable {
             LOG.error("cluster view of {} stopped", topic, e);
         } finally {
             consumer.close();
+            writerSchemas.close();
         }
     }
 
@@ -238,7 +247,7 @@ public final class ClusterView implements AutoCloseable {
             after = null;
         } else {
             try {
-                after = EventCodec.decodeStatusChange(record.value());
+                after = decoder.decodeStatusChange(record.value());
             } catch (EventDecodingException e) {
                 undecodable.incrementAndGet();
                 LOG.warn("skipping undecodable record {}-{}@{}: {}", record.topic(), record.partition(),
@@ -268,8 +277,15 @@ public final class ClusterView implements AutoCloseable {
         private final Map<String, Object> properties = new HashMap<>();
         private String topicPrefix = Topics.DEFAULT_PREFIX;
         private Duration partitionCheckInterval = DEFAULT_PARTITION_CHECK_INTERVAL;
+        private Duration schemaLookupTimeout = KafkaWriterSchemas.DEFAULT_LOOKUP_TIMEOUT;
 
         private Builder() {
+        }
+
+        /** See {@link PulseConsumer.Builder#schemaLookupTimeout}; default 5 s. */
+        public Builder schemaLookupTimeout(Duration timeout) {
+            this.schemaLookupTimeout = PulseConsumer.Builder.requireLookupTimeout(timeout);
+            return this;
         }
 
         public Builder bootstrapServers(String servers) {

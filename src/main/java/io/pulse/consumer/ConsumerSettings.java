@@ -1,6 +1,7 @@
 package io.pulse.consumer;
 
 import io.pulse.events.FailureMessage;
+import io.pulse.events.KafkaWriterSchemas;
 import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
 import java.time.Duration;
@@ -31,7 +32,8 @@ record ConsumerSettings(
         int maxAttempts,
         Duration retryBackoff,
         Duration maxRetryBackoff,
-        int dedupCapacity) {
+        int dedupCapacity,
+        Duration schemaLookupTimeout) {
 
     ConsumerSettings {
         properties = Map.copyOf(properties);
@@ -44,6 +46,11 @@ record ConsumerSettings(
 
     String statusTopic() {
         return Topics.status(topicPrefix);
+    }
+
+    /** The reader of {@code <prefix>.schemas}, for a writer schema this version does not ship. */
+    KafkaWriterSchemas writerSchemas() {
+        return new KafkaWriterSchemas(properties, Topics.schemas(topicPrefix), schemaLookupTimeout);
     }
 
     /** The topics subscribed to, failures first. */

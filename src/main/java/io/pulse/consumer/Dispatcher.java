@@ -1,6 +1,6 @@
 package io.pulse.consumer;
 
-import io.pulse.events.EventCodec;
+import io.pulse.events.EventDecoder;
 import io.pulse.events.EventDecodingException;
 import io.pulse.events.EventHeaders;
 import io.pulse.events.FailureMessage;
@@ -24,6 +24,7 @@ final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
     private final String failuresTopic;
+    private final EventDecoder decoder;
     private final Handler<FailureMessage> onFailure;
     private final Handler<StatusChange> onStatusChange;
     private final Handler<String> onRemoved;
@@ -37,7 +38,8 @@ final class Dispatcher {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
 
-    Dispatcher(ConsumerSettings settings, DeadLetters deadLetters, CountDownLatch closing) {
+    Dispatcher(ConsumerSettings settings, DeadLetters deadLetters, CountDownLatch closing, EventDecoder decoder) {
+        this.decoder = decoder;
         this.failuresTopic = settings.failuresTopic();
         this.onFailure = settings.onFailure();
         this.onStatusChange = settings.onStatusChange();
@@ -60,7 +62,7 @@ final class Dispatcher {
         String eventId;
         try {
             if (record.topic().equals(failuresTopic)) {
-                FailureMessage failure = EventCodec.decodeFailure(record.value());
+                FailureMessage failure = decoder.decodeFailure(record.value());
                 eventId = failure.getEventId().toString();
                 call = () -> invoke(onFailure, failure);
             } else if (record.value() == null) {
@@ -68,7 +70,7 @@ final class Dispatcher {
                 String node = requireKey(record);
                 call = () -> invoke(onRemoved, node);
             } else {
-                StatusChange change = EventCodec.decodeStatusChange(record.value());
+                StatusChange change = decoder.decodeStatusChange(record.value());
                 eventId = change.getEventId().toString();
                 call = () -> invoke(onStatusChange, change);
             }

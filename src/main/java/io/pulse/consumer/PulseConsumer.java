@@ -1,6 +1,8 @@
 package io.pulse.consumer;
 
+import io.pulse.events.EventDecoder;
 import io.pulse.events.FailureMessage;
+import io.pulse.events.KafkaWriterSchemas;
 import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
 import java.time.Duration;
@@ -58,6 +60,12 @@ import org.slf4j.LoggerFactory;
  * {@link DeadLetterHeaders}, and consumption goes on. A record that cannot be decoded goes there
  * at once. Handlers run on the consumer's own thread, one at a time.
  *
+ * <p>A record written with a schema this version does not ship (a newer Pulse's) is decoded with
+ * the writer schema read from {@code <prefix>.schemas} ({@link KafkaWriterSchemas}; at most
+ * {@link Builder#schemaLookupTimeout} per lookup, then cached): new fields are ignored, new enum
+ * symbols read as {@code UNKNOWN}. If the schema is not found there either, the record is
+ * dead-lettered and the exception message in its headers says why.
+ *
  * <p>On start the consumer creates the missing dead-letter topics, with the partitions and
  * replication factor of their source topic. If a dead letter still cannot be written (within
  * {@code max.block.ms}, 10 s unless set), the consumer stops with {@link #failure()} and that
@@ -73,6 +81,7 @@ public final class PulseConsumer implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final KafkaConsumer<String, byte[]> consumer;
     private final DeadLetters deadLetters;
+    private final KafkaWriterSchemas writerSchemas;
     private final Dispatcher dispatcher;
     private final Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
     private final Thread thread;
@@ -83,7 +92,8 @@ public final class PulseConsumer implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(settings.consumerProperties(), new StringDeserializer(),
                 new ByteArrayDeserializer());
         this.deadLetters = new DeadLetters(settings.properties(), settings.groupId());
-        this.dispatcher = new Dispatcher(settings, deadLetters, closing);
+        this.writerSchemas = settings.writerSchemas();
+        this.dispatcher = new Dispatcher(settings, deadLetters, closing, new EventDecoder(writerSchemas));
         this.thread = new Thread(this::run, "pulse-consumer-" + settings.groupId());
     }
 
@@ -159,6 +169,7 @@ public final class PulseConsumer implements AutoCloseable {
         } else {
             consumer.close();
             deadLetters.close();
+            writerSchemas.close();
         }
     }
 
@@ -184,6 +195,7 @@ public final class PulseConsumer implements AutoCloseable {
             commitOnClose();
             consumer.close();
             deadLetters.close();
+            writerSchemas.close();
         }
     }
 
@@ -282,6 +294,7 @@ public final class PulseConsumer implements AutoCloseable {
         private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
         private Duration maxRetryBackoff = DEFAULT_MAX_RETRY_BACKOFF;
         private int dedupCapacity = DEFAULT_DEDUP_CAPACITY;
+        private Duration schemaLookupTimeout = KafkaWriterSchemas.DEFAULT_LOOKUP_TIMEOUT;
 
         private Builder() {
         }
@@ -386,6 +399,16 @@ public final class PulseConsumer implements AutoCloseable {
         }
 
         /**
+         * How long one lookup of an unknown writer schema in {@code <prefix>.schemas} may take, in
+         * 1 ms..60 s. Default 5 s. The consumer's thread waits meanwhile; a lookup that failed is
+         * not tried again for as long.
+         */
+        public Builder schemaLookupTimeout(Duration timeout) {
+            this.schemaLookupTimeout = requireLookupTimeout(timeout);
+            return this;
+        }
+
+        /**
          * Checks the settings together and creates the consumer (not started) with a copy of
          * them: changing or reusing this builder afterwards does not change that consumer.
          */
@@ -405,7 +428,8 @@ public final class PulseConsumer implements AutoCloseable {
                         + " half of " + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG + "=" + maxPollIntervalMs + ")");
             }
             return new PulseConsumer(new ConsumerSettings(properties, groupId, topicPrefix, topics, offsetReset,
-                    onFailure, onStatusChange, onRemoved, maxAttempts, retryBackoff, maxRetryBackoff, dedupCapacity));
+                    onFailure, onStatusChange, onRemoved, maxAttempts, retryBackoff, maxRetryBackoff, dedupCapacity,
+                    schemaLookupTimeout));
         }
 
         private long worstCaseRetryMillis() {
@@ -416,6 +440,15 @@ public final class PulseConsumer implements AutoCloseable {
                 backoff = backoff.multipliedBy(2).compareTo(maxRetryBackoff) > 0 ? maxRetryBackoff : backoff.multipliedBy(2);
             }
             return total;
+        }
+
+        static Duration requireLookupTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "schemaLookupTimeout");
+            if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
+                throw new IllegalArgumentException("schemaLookupTimeout must be in 1 ms..60 s, got " + timeout.toMillis()
+                        + " ms");
+            }
+            return timeout;
         }
 
         private static String requireText(String name, String value) {

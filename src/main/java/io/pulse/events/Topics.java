@@ -38,6 +38,14 @@ public final class Topics {
         return requirePrefix(prefix) + ".status";
     }
 
+    /**
+     * {@code <prefix>.schemas}: every writer schema the publishers write with, compacted, key = its
+     * fingerprint ({@link SchemaTopic}); where a reader finds a newer schema than it ships.
+     */
+    public static String schemas(String prefix) {
+        return requirePrefix(prefix) + ".schemas";
+    }
+
     /** {@code <topic>-dlt}: records a consumer could not handle, with headers saying where they came from. */
     public static String deadLetter(String topic) {
         return Objects.requireNonNull(topic, "topic") + DEAD_LETTER_SUFFIX;

@@ -74,7 +74,7 @@ public final class PublisherConfig {
                                     throw new ConfigException(key, value, "must be " + Topics.PREFIX_RULE);
                                 }
                             }, () -> Topics.PREFIX_RULE),
-                    Importance.HIGH, "Topics are <prefix>.failures and <prefix>.status.")
+                    Importance.HIGH, "Topics are <prefix>.failures, <prefix>.status and <prefix>.schemas (the writer schemas).")
             .define(TOPIC_PARTITIONS, Type.INT, BROKER_DEFAULT, oneOrBrokerDefault(), Importance.MEDIUM,
                     "Partitions of a topic the publisher creates; -1 for the broker's num.partitions.")
             .define(TOPIC_REPLICATION_FACTOR, Type.INT, BROKER_DEFAULT, oneOrBrokerDefault(), Importance.MEDIUM,
@@ -230,6 +230,11 @@ public final class PublisherConfig {
 
     public String statusTopic() {
         return Topics.status(topicPrefix);
+    }
+
+    /** Where the publisher writes its writer schemas, before its first event: {@code <prefix>.schemas}. */
+    public String schemasTopic() {
+        return Topics.schemas(topicPrefix);
     }
 
     public int topicPartitions() {

@@ -2,17 +2,23 @@ package io.pulse.kafka;
 
 import io.pulse.events.EventHeaders;
 import io.pulse.events.EventType;
+import io.pulse.events.FailureMessage;
+import io.pulse.events.SchemaTopic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -41,6 +47,9 @@ final class Sender implements Runnable {
     private static final long IDLE_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long STALL_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long TOPIC_CHECK_TIMEOUT_MS = 10_000;
+    /** What the publisher writes with: the generated classes' schemas. */
+    private static final List<Schema> WRITER_SCHEMAS =
+            List.of(FailureMessage.getClassSchema(), io.pulse.events.StatusChange.getClassSchema());
 
     private final PublisherConfig config;
     private final Outbox outbox;
@@ -58,6 +67,8 @@ final class Sender implements Runnable {
     private volatile boolean idle;
     private final byte[] contentType = EventHeaders.AVRO_SINGLE_OBJECT.getBytes(StandardCharsets.UTF_8);
     private volatile boolean topicsReady;
+    /** The writer schemas are in the schemas topic: only then may an event written with them go out. */
+    private boolean schemasWritten;
     private volatile boolean running = true;
     private volatile Thread thread;
     private long lastStallLogNanos; // only the watchdog thread uses it
@@ -80,6 +91,13 @@ final class Sender implements Runnable {
                 if (!topicsReady) {
                     topicsReady = KafkaPulsePublisher.checkTopics(config, Duration.ofMillis(TOPIC_CHECK_TIMEOUT_MS), false);
                     if (!topicsReady) {
+                        pause(config.retryBackoff());
+                        continue;
+                    }
+                }
+                if (!schemasWritten) {
+                    schemasWritten = writeSchemas();
+                    if (!schemasWritten) {
                         pause(config.retryBackoff());
                         continue;
                     }
@@ -113,6 +131,31 @@ final class Sender implements Runnable {
                 log.error("sender: unexpected failure; retrying in {} ms", config.retryBackoff().toMillis(), e);
                 pause(config.retryBackoff());
             }
+        }
+    }
+
+    /**
+     * Writes the writer schemas of both events to the schemas topic and waits for Kafka to
+     * acknowledge them; false (logged) if it did not within the producer's delivery timeout.
+     */
+    private boolean writeSchemas() throws InterruptedException {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try {
+            for (Schema schema : WRITER_SCHEMAS) {
+                RecordHeaders headers = new RecordHeaders();
+                headers.add(EventHeaders.CONTENT_TYPE, SchemaTopic.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+                sent.add(producer.send(new ProducerRecord<>(config.schemasTopic(), null,
+                        SchemaTopic.key(schema).getBytes(StandardCharsets.UTF_8), SchemaTopic.value(schema), headers)));
+            }
+            for (Future<RecordMetadata> future : sent) {
+                future.get();
+            }
+            return true;
+        } catch (ExecutionException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            log.warn("cannot write the writer schemas to {} ({}); events wait in the outbox until they are there",
+                    config.schemasTopic(), cause.toString());
+            return false;
         }
     }
 

@@ -25,9 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the two topics when missing and checks the cleanup policy of existing ones: the status
- * topic must be compacted (it keeps the latest status of every node), the failures topic must not
- * be (compaction by node id would drop all but a node's latest failure).
+ * Creates the three topics when missing and checks the cleanup policy of existing ones: the status
+ * topic must be compacted (it keeps the latest status of every node), and so must the schemas topic
+ * (it keeps every writer schema, one record per fingerprint, for as long as data written with it
+ * may be read); the failures topic must not be (compaction by node id would drop all but a node's
+ * latest failure). The schemas topic gets one partition: a handful of small records.
  */
 final class TopicAdmin {
     private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
@@ -45,7 +47,8 @@ final class TopicAdmin {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, String> policies = Map.of(
                 config.failuresTopic(), TopicConfig.CLEANUP_POLICY_DELETE,
-                config.statusTopic(), TopicConfig.CLEANUP_POLICY_COMPACT);
+                config.statusTopic(), TopicConfig.CLEANUP_POLICY_COMPACT,
+                config.schemasTopic(), TopicConfig.CLEANUP_POLICY_COMPACT);
         Set<String> existing = get(admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadline))).names(),
                 deadline);
         List<ConfigResource> present = policies.keySet().stream().filter(existing::contains)
@@ -54,7 +57,8 @@ final class TopicAdmin {
         List<NewTopic> missing = new ArrayList<>();
         for (Map.Entry<String, String> topic : policies.entrySet()) {
             if (!existing.contains(topic.getKey())) {
-                missing.add(new NewTopic(topic.getKey(), optional(config.topicPartitions()),
+                boolean schemas = topic.getKey().equals(config.schemasTopic());
+                missing.add(new NewTopic(topic.getKey(), schemas ? Optional.of(1) : optional(config.topicPartitions()),
                         optional(config.topicReplicationFactor()))
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.getValue())));
             }
@@ -111,16 +115,23 @@ final class TopicAdmin {
                 new DescribeConfigsOptions().timeoutMs(remainingMs(deadline))).all(), deadline);
         for (Map.Entry<ConfigResource, Config> topic : configs.entrySet()) {
             String name = topic.getKey().name();
-            check(name, topic.getValue().get(TopicConfig.CLEANUP_POLICY_CONFIG).value(), name.equals(config.statusTopic()));
+            String policy = topic.getValue().get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+            if (name.equals(config.schemasTopic())) {
+                check(name, policy, "every writer schema, one per fingerprint");
+            } else {
+                check(name, policy, name.equals(config.statusTopic()) ? "the latest status of every node" : null);
+            }
         }
     }
 
-    static void check(String topic, String policy, boolean compacted) {
+    /** {@code compactedToKeep}: what compaction keeps, for a topic that must be compacted; null for one that must not be. */
+    static void check(String topic, String policy, String compactedToKeep) {
+        boolean compacted = compactedToKeep != null;
         List<String> policies = List.of(policy.replace(" ", "").split(","));
         boolean compacts = policies.contains(TopicConfig.CLEANUP_POLICY_COMPACT);
         if (compacted && !compacts) {
             throw new TopicConfigException("topic " + topic + " has cleanup.policy=" + policy
-                    + " (expected: compact): the status topic must be compacted to keep the latest status of every node;"
+                    + " (expected: compact): it must be compacted to keep " + compactedToKeep + ";"
                     + " fix it with kafka-configs.sh --alter --entity-type topics --entity-name " + topic
                     + " --add-config cleanup.policy=compact");
         }
@@ -131,8 +142,8 @@ final class TopicAdmin {
                     + " --add-config cleanup.policy=delete");
         }
         if (compacted && policies.contains(TopicConfig.CLEANUP_POLICY_DELETE)) {
-            log.warn("topic {} has cleanup.policy={}: the status of a node that has not changed for retention.ms "
-                    + "will be deleted; compact alone keeps it", topic, policy);
+            log.warn("topic {} has cleanup.policy={}: a record not superseded for retention.ms will be deleted (of {}); "
+                    + "compact alone keeps it", topic, policy, compactedToKeep);
         }
     }
 

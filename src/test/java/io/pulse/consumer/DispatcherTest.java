@@ -3,6 +3,7 @@ package io.pulse.consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pulse.events.EventCodec;
+import io.pulse.events.EventDecoder;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.Topics;
 import io.pulse.transport.Eventually;
@@ -23,9 +24,11 @@ class DispatcherTest {
         AtomicLong calls = new AtomicLong();
         ConsumerSettings settings = new ConsumerSettings(Map.of(), "g", Topics.DEFAULT_PREFIX,
                 EnumSet.allOf(PulseConsumer.Topic.class), PulseConsumer.OffsetReset.LATEST,
-                f -> calls.incrementAndGet(), c -> { }, id -> { }, 1, Duration.ZERO, Duration.ZERO, 1_000);
+                f -> calls.incrementAndGet(), c -> { }, id -> { }, 1, Duration.ZERO, Duration.ZERO, 1_000,
+                Duration.ofSeconds(1));
         // No dead letters in this test: the dispatcher never needs the producer.
-        Dispatcher dispatcher = new Dispatcher(settings, null, new CountDownLatch(1));
+        Dispatcher dispatcher = new Dispatcher(settings, null, new CountDownLatch(1),
+                new EventDecoder(fingerprint -> null));
         int events = 5_000;
         Thread consumerThread = new Thread(() -> {
             try {

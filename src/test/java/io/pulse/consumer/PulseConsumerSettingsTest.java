@@ -26,6 +26,24 @@ class PulseConsumerSettingsTest {
     }
 
     @Test
+    void schemaLookupTimeoutIsBoundedAndReachesTheSettings() {
+        assertEquals("schemaLookupTimeout must be in 1 ms..60 s, got 0 ms", assertThrows(IllegalArgumentException.class,
+                () -> PulseConsumer.builder().schemaLookupTimeout(Duration.ZERO)).getMessage());
+        assertEquals("schemaLookupTimeout must be in 1 ms..60 s, got 61000 ms", assertThrows(IllegalArgumentException.class,
+                () -> ClusterView.builder().schemaLookupTimeout(Duration.ofSeconds(61))).getMessage());
+        try (PulseConsumer consumer = PulseConsumer.builder().bootstrapServers("localhost:9092").groupId("g").build()) {
+            assertEquals(Duration.ofSeconds(5), consumer.settings().schemaLookupTimeout());
+        }
+        try (PulseConsumer consumer = PulseConsumer.builder().bootstrapServers("localhost:9092").groupId("g")
+                .topicPrefix("p1").schemaLookupTimeout(Duration.ofMillis(250)).build()) {
+            assertEquals(Duration.ofMillis(250), consumer.settings().schemaLookupTimeout());
+            try (var schemas = consumer.settings().writerSchemas()) {
+                assertEquals("p1.schemas", schemas.topic());
+            }
+        }
+    }
+
+    @Test
     void refusesAutoCommit() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PulseConsumer.builder().property("enable.auto.commit", "true"));

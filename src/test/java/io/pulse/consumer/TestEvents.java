@@ -149,6 +149,11 @@ public final class TestEvents implements AutoCloseable {
         producer.flush();
     }
 
+    /** One record with the headers the publisher writes, whatever its value. */
+    void send(String topic, String key, byte[] value, String eventId, EventType type) {
+        send(topic, null, key, value, eventId, type);
+    }
+
     private void send(String topic, Integer partition, String key, byte[] value, String eventId, EventType type) {
         RecordHeaders headers = new RecordHeaders();
         if (value != null) {

@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The build's schema-evolution gate: the current schema is released, reads data written with
- * every released version, and no two released versions share a fingerprint while differing in
+ * every released version, every released version reads data written with it (an older consumer
+ * that finds the writer schema in the schemas topic resolves it), and no two released versions share a fingerprint while differing in
  * logical types (the fingerprint cannot tell them apart).
  */
 class SchemaEvolutionTest {
@@ -94,6 +95,17 @@ class SchemaEvolutionTest {
                         () -> event.name() + " v" + version + " field " + field.name());
             }
         }
+    }
+
+    /** Forward compatibility: what a newer Pulse writes, an older reader can read (ForwardCompatibilityTest shows how). */
+    @ParameterizedTest(name = "{0} v{1}")
+    @MethodSource("releasedVersions")
+    void releasedVersionReadsDataWrittenWithTheCurrentSchema(Event event, int version, Schema reader) {
+        SchemaCompatibility.SchemaPairCompatibility compatibility =
+                SchemaCompatibility.checkReaderWriterCompatibility(reader, event.current());
+        assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE, compatibility.getType(),
+                () -> event.name() + " v" + version + " cannot read the current schema's data, so consumers of v"
+                        + version + " would dead-letter it: " + compatibility.getDescription());
     }
 
     @ParameterizedTest

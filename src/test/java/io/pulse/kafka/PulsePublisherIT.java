@@ -10,6 +10,8 @@ import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
 import io.pulse.core.NodeState;
 import io.pulse.core.StatusChange;
+import io.pulse.events.FailureMessage;
+import io.pulse.events.SchemaTopic;
 import io.pulse.kafka.testing.KafkaBrokerExtension;
 import io.pulse.kafka.testing.TopicReader;
 import java.io.IOException;
@@ -119,6 +121,42 @@ class PulsePublisherIT {
                 + "\"confirmations\": 0}", failure.toString());
     }
 
+    /**
+     * The writer schemas go to the compacted {@code <prefix>.schemas}, keyed by fingerprint, before
+     * the first event; a second start writes the same records again (compaction keeps one each).
+     */
+    @Test
+    void theWriterSchemasAreInTheSchemasTopicBeforeTheFirstEvent() throws Exception {
+        for (int start = 0; start < 2; start++) {
+            try (PulsePublisher publisher = publisher("schemas").build()) {
+                assertTrue(publisher.publish(change()));
+                assertTrue(publisher.awaitDelivery(TIMEOUT));
+            }
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> schemas =
+                TopicReader.readAtLeast(kafka.bootstrapServers(), "schemas.schemas", 4, TIMEOUT);
+        Map<String, String> byKey = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : schemas.subList(0, 2)) {
+            assertEquals(Map.of("content-type", "application/vnd.apache.avro+json"), headers(record));
+            byKey.put(new String(record.key(), StandardCharsets.UTF_8), new String(record.value(), StandardCharsets.UTF_8));
+        }
+        assertEquals(new TreeMap<>(Map.of(
+                SchemaTopic.key(FailureMessage.getClassSchema()), FailureMessage.getClassSchema().toString(),
+                SchemaTopic.key(io.pulse.events.StatusChange.getClassSchema()),
+                        io.pulse.events.StatusChange.getClassSchema().toString())), byKey);
+        assertEquals(4, schemas.size(), "two starts, two schemas each");
+        ConsumerRecord<byte[], byte[]> firstEvent =
+                TopicReader.readAtLeast(kafka.bootstrapServers(), "schemas.status", 1, TIMEOUT).get(0);
+        assertTrue(schemas.get(1).timestamp() <= firstEvent.timestamp(),
+                "schemas written at " + schemas.get(1).timestamp() + ", first event at " + firstEvent.timestamp());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "schemas.schemas");
+            assertEquals("compact", admin.describeConfigs(List.of(topic)).all().get().get(topic)
+                    .get("cleanup.policy").value());
+        }
+    }
+
     @Test
     void statusTopicIsCompactedAndARemovedNodeGetsATombstone() throws Exception {
         try (PulsePublisher publisher = publisher("compact").build()) {
@@ -152,7 +190,7 @@ class PulsePublisherIT {
         }
 
         TopicConfigException e = assertThrows(TopicConfigException.class, () -> publisher("wrong").build());
-        assertEquals("topic wrong.status has cleanup.policy=delete (expected: compact): the status topic must be "
+        assertEquals("topic wrong.status has cleanup.policy=delete (expected: compact): it must be "
                 + "compacted to keep the latest status of every node; fix it with kafka-configs.sh --alter "
                 + "--entity-type topics --entity-name wrong.status --add-config cleanup.policy=compact", e.getMessage());
     }
@@ -163,10 +201,11 @@ class PulsePublisherIT {
                 .property(PublisherConfig.TOPIC_REPLICATION_FACTOR, 1).build().close();
 
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            Map<String, Integer> partitions = admin.describeTopics(List.of("created.failures", "created.status"))
+            Map<String, Integer> partitions = admin.describeTopics(List.of("created.failures", "created.status",
+                            "created.schemas"))
                     .allTopicNames().get().entrySet().stream()
                     .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().partitions().size()));
-            assertEquals(Map.of("created.failures", 3, "created.status", 3), partitions);
+            assertEquals(Map.of("created.failures", 3, "created.status", 3, "created.schemas", 1), partitions);
         }
     }
 

@@ -199,7 +199,7 @@ class SidecarIT {
             assertTrue(get("http://127.0.0.1:" + httpPort + "/metrics").body().contains("pulse_outbox_pending_events 0.0"));
             try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                     Map.of("bootstrap.servers", broker))) {
-                assertEquals(java.util.Set.of("pulse.failures", "pulse.status"), admin.listTopics().names().get());
+                assertEquals(java.util.Set.of("pulse.failures", "pulse.status", "pulse.schemas"), admin.listTopics().names().get());
             }
             assertEquals(0, run.terminate(Duration.ofSeconds(60)), run.transcript());
         }
