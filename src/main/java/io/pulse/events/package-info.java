@@ -21,6 +21,6 @@
  *
  * <p>Nulls: parameters and results are non-null unless their javadoc says otherwise. This package
  * does not depend on Netty; of Kafka it uses kafka-clients only, to read the schemas topic
- * (Kafka serializers and deserializers are in {@code io.pulse.events.serde}).
+ * (Kafka serializers and deserializers are in {@link io.pulse.events.serde}).
  */
 package io.pulse.events;

@@ -1,0 +1,141 @@
+package io.pulse.events.serde;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pulse.core.NodeFailure;
+import io.pulse.core.NodeId;
+import io.pulse.events.EventHeaders;
+import io.pulse.events.EventType;
+import io.pulse.events.FailureMessage;
+import io.pulse.events.NewerSchemas;
+import io.pulse.events.NodeState;
+import io.pulse.events.SchemaTopic;
+import io.pulse.events.StatusChange;
+import io.pulse.events.Topics;
+import io.pulse.kafka.PulsePublisher;
+import io.pulse.kafka.testing.KafkaBrokerExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A plain {@code KafkaConsumer} configured by properties alone reads what the real publisher wrote,
+ * and what a newer Pulse wrote (its schema in {@code <prefix>.schemas}).
+ */
+class PulseDeserializersIT {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.inJvm();
+    static final String NODE = "10.0.0.7:7946";
+    static final Instant AT = Instant.parse("2026-01-01T00:00:00Z");
+
+    @TempDir
+    Path outbox;
+
+    /** The real publisher: a status change, a failure and a removal; then a newer Pulse's status change. */
+    static void publish(String bootstrapServers, String prefix, Path outbox) throws Exception {
+        try (PulsePublisher publisher = PulsePublisher.builder().bootstrapServers(bootstrapServers)
+                .observer("10.0.0.1:7946").topicPrefix(prefix).outboxDir(outbox).build()) {
+            assertTrue(publisher.publish(new io.pulse.core.StatusChange(NodeId.parse(NODE), io.pulse.core.NodeState.SUSPECT,
+                    io.pulse.core.NodeState.DEAD, 3, AT, null, null, 10, 3, io.pulse.core.StatusChange.Reason.SUSPICION_TIMEOUT)));
+            assertTrue(publisher.publish(new NodeFailure(NodeId.parse(NODE), io.pulse.core.NodeState.DEAD, 3, 2,
+                    List.of(NodeId.parse("10.0.0.2:7946")), AT.minusSeconds(60), AT.minusSeconds(5), AT, null, null, 20, 6)));
+            assertTrue(publisher.publishRemoval(NodeId.parse(NODE)));
+            assertTrue(publisher.awaitDelivery(Duration.ofSeconds(60)));
+        }
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.schemas(prefix), SchemaTopic.key(NewerSchemas.STATUS_CHANGE),
+                    SchemaTopic.value(NewerSchemas.STATUS_CHANGE))).get();
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(EventHeaders.EVENT_TYPE, EventType.STATUS_CHANGE.headerValue().getBytes(StandardCharsets.UTF_8));
+            producer.send(new ProducerRecord<>(Topics.status(prefix), null, "10.0.0.9:7946",
+                    NewerSchemas.statusChange("10.0.0.9:7946"), headers)).get();
+        }
+    }
+
+    @Test
+    void aPlainPropertiesConsumerReadsThePublishersEventsAndANewerPulses() throws Exception {
+        String prefix = "plain";
+        publish(KAFKA.bootstrapServers(), prefix, outbox);
+
+        Properties props = properties("plain-consumer");
+        props.put("value.deserializer", "io.pulse.events.serde.PulseEventDeserializer");
+        props.put("pulse.topic.prefix", prefix);
+        List<ConsumerRecord<String, SpecificRecord>> records =
+                consume(props, List.of(Topics.failures(prefix), Topics.status(prefix)), 4);
+        assertEquals(4, records.size(), records.toString());
+        FailureMessage failure = (FailureMessage) records.stream()
+                .filter(r -> r.topic().equals(Topics.failures(prefix))).findFirst().orElseThrow().value();
+        assertEquals(NODE, failure.getNodeId());
+        assertEquals(NodeState.DEAD, failure.getState());
+        List<ConsumerRecord<String, SpecificRecord>> status = records.stream()
+                .filter(r -> r.topic().equals(Topics.status(prefix))).toList();
+        StatusChange change = assertInstanceOf(StatusChange.class, status.stream()
+                .filter(r -> r.key().equals(NODE)).findFirst().orElseThrow().value());
+        assertEquals(NodeState.DEAD, change.getCurrent());
+        assertNull(status.stream().filter(r -> r.key().equals(NODE)).toList().get(1).value(), "the removal");
+        StatusChange newer = (StatusChange) status.stream().filter(r -> r.key().equals("10.0.0.9:7946"))
+                .findFirst().orElseThrow().value();
+        assertEquals(NodeState.UNKNOWN, newer.getCurrent(), "DRAINING");
+    }
+
+    @Test
+    void theTypedDeserializerIsConfiguredTheSameWay() throws Exception {
+        String prefix = "typed";
+        publish(KAFKA.bootstrapServers(), prefix, outbox);
+
+        Properties props = properties("typed-consumer");
+        props.put("value.deserializer", StatusChangeDeserializer.class.getName());
+        props.put(PulseSerdeConfig.TOPIC_PREFIX, prefix);
+        props.put(PulseSerdeConfig.SCHEMA_LOOKUP_TIMEOUT_MS, "10000");
+        List<ConsumerRecord<String, StatusChange>> records = consume(props, List.of(Topics.status(prefix)), 3);
+        assertEquals(3, records.size());
+        List<StatusChange> node = records.stream().filter(r -> r.key().equals(NODE)).map(ConsumerRecord::value).toList();
+        assertEquals(NodeState.DEAD, node.get(0).getCurrent());
+        assertNull(node.get(1), "the removal");
+        assertEquals(NodeState.UNKNOWN, records.stream().filter(r -> r.key().equals("10.0.0.9:7946")).findFirst()
+                .orElseThrow().value().getCurrent());
+    }
+
+    /** What any consumer of these tests sets, besides its value deserializer and Pulse's keys. */
+    private static Properties properties(String group) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", KAFKA.bootstrapServers());
+        props.put("group.id", group);
+        props.put("auto.offset.reset", "earliest");
+        props.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+        return props;
+    }
+
+    /** Polls a consumer made of {@code props} alone until {@code count} records arrived, 60 s at most. */
+    private static <V> List<ConsumerRecord<String, V>> consume(Properties props, List<String> topics, int count) {
+        List<ConsumerRecord<String, V>> records = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(topics);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (records.size() < count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+}
