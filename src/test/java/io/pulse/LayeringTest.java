@@ -24,7 +24,7 @@ class LayeringTest {
     void everyPackageUsesOnlyTheLayersBelowIt() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("core").definedBy("io.pulse.core")
-                .layer("events").definedBy("io.pulse.events")
+                .layer("events").definedBy("io.pulse.events..")
                 .layer("protocol").definedBy("io.pulse.protocol")
                 .layer("transport").definedBy("io.pulse.transport..")
                 .layer("kafka").definedBy("io.pulse.kafka..")

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
  * The consumer-only artifact, io.pulse:pulse-consumer, as a downstream service resolves it: its own
  * small jar, Avro and kafka-clients with what they bring themselves, and nothing else (the list
  * Maven resolved for it in this build, src/artifacts/pulse-consumer/target/dependencies.txt). And
- * the BOM names every artifact at the build's versions.
+ * the BOM names every artifact at the build's versions. An integration test: it reads the jar that
+ * the module's package phase built.
  */
-class ConsumerArtifactTest {
+class ConsumerArtifactIT {
     static final Path MODULE = Path.of("src/artifacts/pulse-consumer");
     /** Avro 1.12 and kafka-clients 4.x, and their own dependencies. */
     static final Set<String> ALLOWED = Set.of(
