@@ -72,6 +72,8 @@ public final class ClusterView implements AutoCloseable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final AtomicLong undecodable = new AtomicLong();
+    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+    private volatile String lastUndecodable;
     private final Thread thread;
     private volatile boolean closed;
     private volatile Throwable failure;
@@ -135,6 +137,19 @@ public final class ClusterView implements AutoCloseable {
     /** Records skipped because they could not be decoded. */
     public long undecodable() {
         return undecodable.get();
+    }
+
+    /** Where the latest undecodable record was and why it was skipped, or empty if none was. */
+    public Optional<String> lastUndecodable() {
+        return Optional.ofNullable(lastUndecodable);
+    }
+
+    /**
+     * The offset after the last record read from each partition, for a reader's lag; a partition
+     * nothing was read from yet is absent.
+     */
+    public Map<TopicPartition, Long> positions() {
+        return Map.copyOf(positions);
     }
 
     public Optional<Throwable> failure() {
@@ -238,8 +253,9 @@ public final class ClusterView implements AutoCloseable {
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
+        positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
         if (record.key() == null) {
-            undecodable.incrementAndGet();
+            skip(record, "a record without a key (expected: the node id)");
             return;
         }
         StatusChange after;
@@ -249,9 +265,7 @@ public final class ClusterView implements AutoCloseable {
             try {
                 after = decoder.decodeStatusChange(record.value());
             } catch (EventDecodingException e) {
-                undecodable.incrementAndGet();
-                LOG.warn("skipping undecodable record {}-{}@{}: {}", record.topic(), record.partition(),
-                        record.offset(), e.getMessage());
+                skip(record, e.getMessage());
                 return;
             }
         }
@@ -263,6 +277,12 @@ public final class ClusterView implements AutoCloseable {
                 LOG.warn("cluster view listener failed on {}", record.key(), e);
             }
         }
+    }
+
+    private void skip(ConsumerRecord<String, byte[]> record, String why) {
+        lastUndecodable = record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + why;
+        undecodable.incrementAndGet();
+        LOG.warn("skipping undecodable record {}", lastUndecodable);
     }
 
     /**

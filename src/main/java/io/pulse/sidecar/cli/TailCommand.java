@@ -2,15 +2,11 @@ package io.pulse.sidecar.cli;
 
 import io.pulse.core.NodeId;
 import io.pulse.events.Topics;
-import io.pulse.sidecar.config.ConfigLoader;
 import io.pulse.sidecar.config.Durations;
 import io.pulse.sidecar.config.SidecarConfig;
-import io.pulse.sidecar.config.SidecarSettings;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -41,19 +37,8 @@ final class TailCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     PulseCommand parent;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration file of pulse run (optional); only its kafka settings are used.")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Sets one key (repeatable), e.g. kafka.properties.security.protocol=SSL.")
-    List<String> assignments = new ArrayList<>();
-
-    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT,...",
-            description = "Kafka brokers (default: kafka.bootstrap.servers, e.g. $PULSE_KAFKA_BOOTSTRAP_SERVERS, or localhost:9092).")
-    String bootstrapServers;
-
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX",
-            description = "Topic prefix (default: kafka.topic.prefix, e.g. $PULSE_KAFKA_TOPIC_PREFIX, or pulse).")
-    String topicPrefix;
+    @CommandLine.Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     @Option(names = "--from-beginning", description = "Prints every event the topics still hold, then the new ones.")
     boolean fromBeginning;
@@ -180,18 +165,7 @@ final class TailCommand implements Callable<Integer> {
                 throw new UsageException("--node: got \"" + node + "\" (" + e.getMessage() + ")");
             }
         }
-        Map<String, String> overrides = new LinkedHashMap<>();
-        for (String assignment : assignments) {
-            Map.Entry<String, String> entry = ConfigLoader.parseAssignment(assignment);
-            overrides.put(entry.getKey(), entry.getValue());
-        }
-        if (bootstrapServers != null) {
-            overrides.put(SidecarSettings.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
-        }
-        if (topicPrefix != null) {
-            overrides.put(SidecarSettings.KAFKA_TOPIC_PREFIX, topicPrefix);
-        }
-        SidecarConfig settings = ConfigLoader.load(config, env, overrides);
+        SidecarConfig settings = kafka.load(env);
         String prefix = TopicTail.topicPrefix(settings);
         List<String> topics = switch (type == null ? "all" : type.toLowerCase(Locale.ROOT)) {
             case "all" -> List.of(Topics.failures(prefix), Topics.status(prefix));

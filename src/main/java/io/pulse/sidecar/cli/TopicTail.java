@@ -29,14 +29,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * is reported and skipped.
  *
  * <pre>{@code
- * try (TopicTail tail = new TopicTail(TopicTail.consumerProperties(config), topics, Start.END, null, nodes, sink)) {
+ * try (TopicTail tail = new TopicTail(TopicTail.consumerProperties(config), failuresTopic, topics, Start.END, null,
+ *         nodes, sink)) {
  *     while (running) tail.poll(Duration.ofMillis(200));
  * }
  * }</pre>
  */
-final class TopicTail implements AutoCloseable {
+public final class TopicTail implements AutoCloseable {
     /** How often topics that do not exist yet are looked for again. */
-    static final Duration TOPIC_RECHECK = Duration.ofSeconds(1);
+    public static final Duration TOPIC_RECHECK = Duration.ofSeconds(1);
     /** Read-only client settings that no property may change. */
     private static final Map<String, String> FORCED = Map.of(
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
@@ -45,10 +46,10 @@ final class TopicTail implements AutoCloseable {
             ConsumerConfig.CLIENT_ID_CONFIG, "pulse-tail");
 
     /** Where reading starts in each partition. */
-    enum Start { BEGINNING, END, SINCE }
+    public enum Start { BEGINNING, END, SINCE }
 
     /** What the tail hands on: one call per event, or a warning about a record it skipped. */
-    interface Sink {
+    public interface Sink {
         void failure(io.pulse.events.FailureMessage failure);
 
         void status(io.pulse.events.StatusChange change);
@@ -73,7 +74,7 @@ final class TopicTail implements AutoCloseable {
      * @param since   where {@link Start#SINCE} starts, else ignored
      * @param nodes   the node ids whose events are handed on; empty for all
      */
-    TopicTail(Properties properties, String failuresTopic, List<String> topics, Start start, Instant since,
+    public TopicTail(Properties properties, String failuresTopic, List<String> topics, Start start, Instant since,
               Set<String> nodes, Sink sink) {
         this.consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.failuresTopic = failuresTopic;
@@ -89,7 +90,7 @@ final class TopicTail implements AutoCloseable {
      * knows (bootstrap servers, security.protocol, sasl.*, ssl.*, ...), then {@link #FORCED}; never a
      * group id.
      */
-    static Properties consumerProperties(SidecarConfig config) {
+    public static Properties consumerProperties(SidecarConfig config) {
         Properties properties = new Properties();
         config.kafka().forEach((key, value) -> {
             if (ConsumerConfig.configNames().contains(key)) {
@@ -103,12 +104,12 @@ final class TopicTail implements AutoCloseable {
     }
 
     /** The topic prefix of the sidecar's Kafka settings. */
-    static String topicPrefix(SidecarConfig config) {
+    public static String topicPrefix(SidecarConfig config) {
         return (String) config.kafka().getOrDefault(PublisherConfig.TOPIC_PREFIX, Topics.DEFAULT_PREFIX);
     }
 
     /** Assigns the topics that appeared since the last look, then hands on what arrived within {@code timeout}. */
-    void poll(Duration timeout) {
+    public void poll(Duration timeout) {
         if (!waiting.isEmpty() && System.nanoTime() - nextTopicCheckNanos >= 0) {
             assignNewTopics();
             nextTopicCheckNanos = System.nanoTime() + TOPIC_RECHECK.toNanos();
@@ -123,13 +124,45 @@ final class TopicTail implements AutoCloseable {
     }
 
     /** The topics not found so far. */
-    Set<String> missingTopics() {
+    public Set<String> missingTopics() {
         return Set.copyOf(waiting);
     }
 
     /** Makes a blocked {@link #poll} return at once (from another thread). */
-    void wakeup() {
+    public void wakeup() {
         consumer.wakeup();
+    }
+
+    /** The first offset of a partition and the offset after its last record. */
+    public record Range(long begin, long end) {
+    }
+
+    /**
+     * The offsets of every partition of those of {@code topics} that exist, asked of the brokers:
+     * what a reader's lag is counted against, and whether Kafka answers at all.
+     *
+     * @throws org.apache.kafka.common.errors.TimeoutException if Kafka did not answer within {@code timeout}
+     */
+    public Map<TopicPartition, Range> offsets(List<String> topics, Duration timeout) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+            if (infos != null) {
+                infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            }
+        }
+        Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+        Map<TopicPartition, Range> ranges = new HashMap<>();
+        partitions.forEach(p -> ranges.put(p, new Range(begin.get(p), end.get(p))));
+        return ranges;
+    }
+
+    /** The next offset this tail reads in each partition it was assigned. */
+    public Map<TopicPartition, Long> positions(Duration timeout) {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        assigned.forEach(p -> positions.put(p, consumer.position(p, timeout)));
+        return positions;
     }
 
     private void assignNewTopics() {

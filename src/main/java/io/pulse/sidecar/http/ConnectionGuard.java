@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The API's defences per connection, as handlers around the HTTP codec: a cap on open
+ * The defences per connection of Pulse's HTTP servers (the API, the dashboard), as handlers around the HTTP codec: a cap on open
  * connections, an idle timeout, a deadline for each request to arrive whole, and
  * {@code X-Content-Type-Options: nosniff} on every response. Counts what it closed.
  *
@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *         guard.responseHeaders(), new HttpObjectAggregator(max), guard.requestEnd(), ...);
  * }</pre>
  */
-final class ConnectionGuard {
+public final class ConnectionGuard {
     private static final AttributeKey<ScheduledFuture<?>> DEADLINE = AttributeKey.valueOf("pulse.request.deadline");
     static final String NOSNIFF_HEADER = "X-Content-Type-Options";
 
@@ -41,28 +41,28 @@ final class ConnectionGuard {
     private final RequestEnd requestEnd = new RequestEnd();
     private final ResponseHeaders responseHeaders = new ResponseHeaders();
 
-    ConnectionGuard(ApiLimits limits) {
+    public ConnectionGuard(ApiLimits limits) {
         this.limits = limits;
     }
 
-    ChannelHandler admission() {
+    public ChannelHandler admission() {
         return admission;
     }
 
     /** One per connection (IdleStateHandler keeps per-connection timers). */
-    ChannelHandler idle() {
+    public ChannelHandler idle() {
         return new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    ChannelHandler requestStart() {
+    public ChannelHandler requestStart() {
         return requestStart;
     }
 
-    ChannelHandler requestEnd() {
+    public ChannelHandler requestEnd() {
         return requestEnd;
     }
 
-    ChannelHandler responseHeaders() {
+    public ChannelHandler responseHeaders() {
         return responseHeaders;
     }
 

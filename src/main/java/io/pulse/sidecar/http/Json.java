@@ -1,16 +1,19 @@
 package io.pulse.sidecar.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a JSON document into maps (in field order), lists, strings, longs, doubles, booleans and
+ * Writes the JSON of Pulse's HTTP answers with jackson-core's generator ({@link #write}), and reads a JSON document into maps (in field order), lists, strings, longs, doubles, booleans and
  * nulls, with jackson-core's streaming parser: for {@code pulse status}, which reads the API's
  * answers, and for tests.
  *
@@ -23,6 +26,32 @@ public final class Json {
     private static final JsonFactory JSON = new JsonFactory();
 
     private Json() {
+    }
+
+    /** What a {@link #write} call generates. */
+    @FunctionalInterface
+    public interface Body {
+        void writeTo(JsonGenerator json) throws IOException;
+    }
+
+    /** The UTF-8 bytes of what {@code body} generates: every string escaped, so no value can break the document. */
+    public static byte[] write(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            body.writeTo(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen: a byte array does not fail
+        }
+        return out.toByteArray();
+    }
+
+    /** {@code {"error": message}}. */
+    public static byte[] error(String message) {
+        return write(json -> {
+            json.writeStartObject();
+            json.writeStringField("error", message);
+            json.writeEndObject();
+        });
     }
 
     /** @throws IllegalArgumentException if {@code text} is not one JSON value */

@@ -25,13 +25,13 @@ final class Responses {
     }
 
     static FullHttpResponse error(FullHttpRequest request, HttpResponseStatus status, String message) {
-        return HttpResponses.of(request, status, JSON, StatusJson.error(message));
+        return HttpResponses.of(request, status, JSON, Json.error(message));
     }
 
     /** 400 to a request the codec could not parse, and close: what follows it on the connection is unreadable. */
     static void sendMalformed(ChannelHandlerContext ctx, String message) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
-                Unpooled.wrappedBuffer(StatusJson.error(message)));
+                Unpooled.wrappedBuffer(Json.error(message)));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());

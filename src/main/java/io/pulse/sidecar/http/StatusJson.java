@@ -1,14 +1,11 @@
 package io.pulse.sidecar.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.pulse.core.ClusterStats;
 import io.pulse.core.MemberStatus;
 import io.pulse.core.NodeId;
 import io.pulse.core.NodeStatus;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,7 +21,6 @@ import java.util.List;
  * Durations are fractional milliseconds, instants RFC 3339 in UTC, and either is null when absent.
  */
 final class StatusJson {
-    private static final JsonFactory JSON = new JsonFactory();
     private static final double NANOS_PER_MS = 1_000_000.0;
 
     private StatusJson() {
@@ -35,7 +31,7 @@ final class StatusJson {
      * given (the engine's: by id).
      */
     static byte[] all(NodeId local, int localHealthMultiplier, List<NodeStatus> nodes) {
-        return write(json -> {
+        return Json.write(json -> {
             json.writeStartObject();
             json.writeStringField("node", local.toString());
             json.writeNumberField("localHealthMultiplier", localHealthMultiplier);
@@ -54,7 +50,7 @@ final class StatusJson {
      * outside cluster mode {@code "clustered": false} and no members.
      */
     static byte[] members(NodeId local, ClusterStats stats, List<MemberStatus> members) {
-        return write(json -> {
+        return Json.write(json -> {
             json.writeStartObject();
             json.writeStringField("node", local.toString());
             json.writeBooleanField("clustered", stats != null);
@@ -91,7 +87,7 @@ final class StatusJson {
      * never a key; without a keyring {@code "authenticating": false} and nothing else.
      */
     static byte[] keys(NodeId local, io.pulse.protocol.DatagramAuth auth) {
-        return write(json -> {
+        return Json.write(json -> {
             json.writeStartObject();
             json.writeStringField("node", local.toString());
             json.writeBooleanField("authenticating", auth != null);
@@ -113,18 +109,10 @@ final class StatusJson {
     }
 
     static byte[] one(NodeStatus node) {
-        return write(json -> node(json, node));
+        return Json.write(json -> node(json, node));
     }
 
     /** {@code {"error": message}}. */
-    static byte[] error(String message) {
-        return write(json -> {
-            json.writeStartObject();
-            json.writeStringField("error", message);
-            json.writeEndObject();
-        });
-    }
-
     private static void node(JsonGenerator json, NodeStatus node) throws IOException {
         json.writeStartObject();
         json.writeStringField("id", node.node().toString());
@@ -157,19 +145,5 @@ final class StatusJson {
     /** {@link Instant#toString()} is RFC 3339 in UTC ({@code Z}), with as many fraction digits as it needs. */
     private static void instant(JsonGenerator json, String field, Instant value) throws IOException {
         json.writeStringField(field, value == null ? null : value.toString());
-    }
-
-    private interface Body {
-        void writeTo(JsonGenerator json) throws IOException;
-    }
-
-    private static byte[] write(Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            body.writeTo(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // cannot happen: a byte array does not fail
-        }
-        return out.toByteArray();
     }
 }

@@ -55,6 +55,6 @@ class StatusJsonTest {
     @Test
     void anErrorIsOneEscapedField() {
         assertEquals("{\"error\":\"node id must be host:port, got \\\"x\\\"\"}",
-                text(StatusJson.error("node id must be host:port, got \"x\"")));
+                text(Json.error("node id must be host:port, got \"x\"")));
     }
 }
