@@ -21,6 +21,8 @@ class DemoIT {
             String out = demo.output();
             assertEquals(0, code, demo.transcript());
             assertTrue(out.contains("Kafka is up on 127.0.0.1:"), out);
+            assertTrue(out.matches("(?s).*Dashboard \\(pulse dashboard, fed from Kafka alone\\): open http://127\\.0\\.0\\.1:\\d+/ in a browser\\..*"),
+                    out);
             assertTrue(out.contains("One cluster: each join is published once"), out);
             assertTrue(out.matches("(?s).*STATUS +127\\.0\\.0\\.1:\\d+ +PENDING -> ALIVE .*JOINED.*"), out);
             assertTrue(out.matches("(?s).*FAILURE +127\\.0\\.0\\.1:\\d+ +declared DEAD.*"), out);

@@ -2,12 +2,15 @@ package io.pulse.sidecar.cli;
 
 import io.pulse.consumer.PulseConsumer;
 import io.pulse.events.ChangeReason;
+import io.pulse.events.Topics;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.NodeState;
 import io.pulse.events.StatusChange;
 import io.pulse.sidecar.Sidecar;
 import io.pulse.sidecar.config.ConfigLoader;
 import io.pulse.sidecar.config.SidecarSettings;
+import io.pulse.sidecar.dashboard.Dashboard;
+import io.pulse.sidecar.dashboard.HistoryLimits;
 import io.pulse.sidecar.embedded.EmbeddedKafka;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,6 +25,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
@@ -47,6 +51,15 @@ final class DemoCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     PulseCommand parent;
 
+    @CommandLine.Option(names = "--dashboard-bind", paramLabel = "HOST:PORT",
+            description = "Address of the demo's dashboard (default: 127.0.0.1:0, a free port; the URL is printed).")
+    String dashboardBind = "127.0.0.1:0";
+
+    @CommandLine.Option(names = "--linger", paramLabel = "DURATION",
+            description = "Keeps the cluster and the dashboard up this long after the story (e.g. 5m), to look "
+                    + "around; Ctrl-C ends it sooner. Default: 0.")
+    String linger = "0s";
+
     private PrintWriter out;
     private final List<Object> received = new ArrayList<>();
     private long startNanos;
@@ -56,14 +69,37 @@ final class DemoCommand implements Callable<Integer> {
         parent.configureLogging("text", "warn");
         out = parent.out();
         startNanos = System.nanoTime();
+        InetSocketAddress dashboardAddress = Arguments.bindAddress("--dashboard-bind", dashboardBind);
+        Duration lingering = Arguments.duration("--linger", linger);
         Path work = Files.createTempDirectory("pulse-demo-");
         say("Starting a real Apache Kafka broker (KRaft, single node) in this process ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.create(Map.of())) {
             kafka.start();
             say("Kafka is up on " + kafka.bootstrapServers() + ".");
             List<Sidecar> nodes = new ArrayList<>();
-            try {
+            Properties reader = new Properties();
+            reader.put("bootstrap.servers", kafka.bootstrapServers());
+            try (Dashboard dashboard = Dashboard.start(reader, Topics.DEFAULT_PREFIX, dashboardAddress,
+                    HistoryLimits.defaults())) {
+                say("Dashboard (pulse dashboard, fed from Kafka alone): open " + dashboard.url() + " in a browser.");
                 tell(kafka, work, nodes);
+                if (!lingering.isZero()) {
+                    say("The cluster and the dashboard stay up for " + io.pulse.sidecar.config.Durations.format(lingering)
+                            + " (Ctrl-C ends it sooner).");
+                    Termination termination = Termination.install();
+                    Thread sleeper = Thread.currentThread();
+                    Thread waker = new Thread(() -> {
+                        termination.await();
+                        sleeper.interrupt();
+                    }, "pulse-demo-signals");
+                    waker.setDaemon(true);
+                    waker.start();
+                    try {
+                        Thread.sleep(lingering.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.interrupted(); // a signal: clean up as usual
+                    }
+                }
             } finally {
                 say("Cleaning up: each node leaves the cluster and flushes its outbox to Kafka, then the broker stops.");
                 for (Sidecar node : nodes) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "pulse", mixinStandardHelpOptions = true, versionProvider = PulseCommand.Version.class,
         description = "Watches nodes, decides which have failed, and publishes that to Kafka.",
-        subcommands = {RunCommand.class, RespondCommand.class, DemoCommand.class, TailCommand.class,
+        subcommands = {RunCommand.class, RespondCommand.class, DemoCommand.class, TailCommand.class, DashboardCommand.class,
                 ProbeCommand.class, StatusCommand.class, MembersCommand.class, KeysCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 bad usage or configuration."})

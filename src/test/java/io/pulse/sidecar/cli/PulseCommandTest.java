@@ -33,7 +33,7 @@ class PulseCommandTest {
 
     @Test
     void everyCommandHasHelpAndExitsZero() {
-        for (String command : new String[] {"run", "respond", "demo", "tail", "probe", "status", "members", "keys"}) {
+        for (String command : new String[] {"run", "respond", "demo", "tail", "dashboard", "probe", "status", "members", "keys"}) {
             Result help = pulse(command, "--help");
             assertEquals(0, help.code(), command + ": " + help);
             assertTrue(help.out().startsWith("Usage: pulse " + command), help.out());

@@ -1,0 +1,380 @@
+// Pulse dashboard: plain JavaScript, no framework. State arrives from /events (Server-Sent Events):
+// a snapshot, then batches of changes. The node list is virtualized (only visible rows are in the
+// DOM) and every repaint happens in one requestAnimationFrame, so 10,000 nodes and 1,000 changes a
+// second stay smooth. Text from Kafka is only ever set with textContent.
+'use strict';
+
+const STATES = ['ALIVE', 'SUSPECT', 'DEAD', 'LEFT', 'PENDING'];
+const RANK = { DEAD: 0, SUSPECT: 1, PENDING: 2, LEFT: 3, ALIVE: 4, UNKNOWN: 5 };
+const COLORS = { ALIVE: '#2e9d4f', SUSPECT: '#e0a100', DEAD: '#d33a2c', LEFT: '#7b8794', PENDING: '#5b7bd5',
+  UNKNOWN: '#999', FAILURE: '#7a0d05', REMOVED: '#444' };
+const ROW_HEIGHT = 24;
+const MAX_EVENTS = 200;
+
+const $ = (id) => document.getElementById(id);
+const state = {
+  nodes: new Map(), counts: {}, events: [], histogram: null, connection: null, seq: 0, now: Date.now(),
+  filter: '', stateFilter: '', sort: 'state', order: [], selected: null, dirtyOrder: true, windowBuckets: 60,
+};
+let frameRequested = false;
+let firstRender = true;
+
+// ---------- time and text ----------
+const pad = (n, w = 2) => String(n).padStart(w, '0');
+function clock(ms) {
+  if (ms == null) return '–';
+  const d = new Date(ms);
+  return pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + ':' + pad(d.getUTCSeconds()) + 'Z';
+}
+function ago(ms) {
+  if (ms == null) return 'never';
+  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  return s < 60 ? s + ' s ago' : s < 3600 ? Math.round(s / 60) + ' min ago' : Math.round(s / 3600) + ' h ago';
+}
+function micros(us) { return us == null ? 'not measured' : (us / 1000).toFixed(2) + ' ms'; }
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text != null) e.textContent = text;
+  return e;
+}
+function describe(e) {
+  if (e.kind === 'failure') {
+    return 'FAILURE ' + e.node + ' declared ' + e.to + ' by ' + (e.declaredBy || e.observer)
+      + (e.confirmations ? ', ' + e.confirmations + ' confirmation(s)' : '');
+  }
+  if (e.kind === 'removed') return 'REMOVED ' + e.node;
+  return e.node + ' ' + e.from + ' → ' + e.to + ' (' + e.reason + ')';
+}
+
+// ---------- applying what the server sends ----------
+function applySnapshot(s) {
+  state.nodes = new Map(s.nodes.map((n) => [n.id, n]));
+  state.counts = s.counts;
+  state.events = s.events.slice(-MAX_EVENTS);
+  state.histogram = s.histogram;
+  state.connection = s.connection;
+  state.seq = s.seq;
+  state.now = s.now;
+  state.dirtyOrder = true;
+  setupWindows();
+  schedule();
+}
+
+function applyBatch(b) {
+  for (const n of b.nodes) state.nodes.set(n.id, n);
+  for (const id of b.removed) state.nodes.delete(id);
+  state.counts = b.counts;
+  state.connection = b.connection;
+  state.now = b.now;
+  for (const e of b.events) {
+    if (e.seq <= state.seq) continue; // already in the snapshot
+    state.events.push(e);
+    count(e);
+  }
+  if (state.events.length > MAX_EVENTS) state.events.splice(0, state.events.length - MAX_EVENTS);
+  state.seq = Math.max(state.seq, b.seq);
+  if (b.nodes.length || b.removed.length) state.dirtyOrder = true;
+  if (state.selected && b.events.some((e) => e.node === state.selected)) loadNode(state.selected);
+  schedule();
+}
+
+function count(e) {
+  const h = state.histogram;
+  if (!h) return;
+  const end = () => h.start + h.buckets * h.bucketMillis;
+  while (e.at >= end()) { // the window moves on: drop the oldest bar
+    h.start += h.bucketMillis;
+    for (const k of Object.keys(h.kinds)) { h.kinds[k].shift(); h.kinds[k].push(0); }
+  }
+  const i = Math.floor((e.at - h.start) / h.bucketMillis);
+  if (i < 0) return;
+  const kind = e.kind === 'failure' ? 'FAILURE' : e.kind === 'removed' ? 'REMOVED' : e.to;
+  if (!h.kinds[kind]) h.kinds[kind] = new Array(h.buckets).fill(0);
+  h.kinds[kind][i]++;
+}
+
+function connect() {
+  const source = new EventSource('events');
+  source.onopen = () => { state.streamLost = false; schedule(); };
+  source.onerror = () => { state.streamLost = true; schedule(); };
+  source.onmessage = (message) => {
+    let data;
+    try { data = JSON.parse(message.data); } catch (err) { console.warn('not JSON from /events', err); return; }
+    if (data.type === 'snapshot') applySnapshot(data);
+    else if (data.type === 'batch') applyBatch(data);
+    else if (data.type === 'resync') fetch('api/snapshot').then((r) => r.json()).then(applySnapshot);
+  };
+}
+
+// ---------- rendering, once per frame ----------
+function schedule() {
+  if (!frameRequested) { frameRequested = true; requestAnimationFrame(render); }
+}
+
+function render() {
+  frameRequested = false;
+  if (state.dirtyOrder) { computeOrder(); state.dirtyOrder = false; }
+  renderConnection();
+  renderCounts();
+  renderRows();
+  renderMap();
+  renderTimeline();
+  if (firstRender && state.histogram) {
+    firstRender = false;
+    performance.mark('pulse-first-render');
+  }
+}
+
+function computeOrder() {
+  const f = state.filter.toLowerCase();
+  const only = state.stateFilter;
+  const ids = [];
+  for (const n of state.nodes.values()) {
+    if ((!f || n.id.toLowerCase().includes(f)) && (!only || n.state === only)) ids.push(n);
+  }
+  const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  if (state.sort === 'state') ids.sort((a, b) => (RANK[a.state] ?? 9) - (RANK[b.state] ?? 9) || byId(a, b));
+  else if (state.sort === 'change') ids.sort((a, b) => b.since - a.since || byId(a, b));
+  else ids.sort(byId);
+  state.order = ids.map((n) => n.id);
+}
+
+function renderConnection() {
+  const c = state.connection;
+  if (!c) return;
+  const pill = $('conn-kafka');
+  pill.textContent = 'Kafka: ' + c.kafka;
+  pill.className = 'pill ' + c.kafka;
+  $('conn-lag').textContent = 'lag ' + (c.lag == null ? '–' : c.lag);
+  $('conn-last').textContent = 'last event ' + (c.lastRecordAt == null ? 'none yet' : clock(c.lastEventAt) + ' (read ' + ago(c.lastRecordAt) + ')');
+  const bad = $('conn-undecodable');
+  bad.classList.toggle('hidden', !c.undecodable);
+  bad.textContent = c.undecodable + ' undecodable record(s)';
+  bad.title = c.undecodableSample || '';
+  $('conn-history').textContent = c.historyEvents + ' event(s) kept (max ' + c.historyMaxEvents + ')';
+  const banner = $('banner');
+  if (state.streamLost) {
+    banner.textContent = 'Lost the dashboard server; reconnecting. Showing the last known state.';
+    banner.className = 'banner stream';
+  } else if (c.kafka === 'down') {
+    banner.textContent = 'Kafka unreachable since ' + clock(c.since) + ' (' + (c.error || 'no answer')
+      + '). Showing the last known state; this page recovers by itself.';
+    banner.className = 'banner';
+  } else {
+    banner.className = 'banner hidden';
+  }
+}
+
+function renderCounts() {
+  const box = $('counts');
+  if (!box.childElementCount) {
+    for (const s of STATES) {
+      const chip = el('span', 'count ' + s);
+      chip.id = 'count-' + s;
+      chip.dataset.state = s;
+      chip.append(el('span', 'n', '0'), el('span', null, s));
+      chip.onclick = () => { $('state-filter').value = state.stateFilter === s ? '' : s; onControls(); };
+      box.append(chip);
+    }
+  }
+  for (const s of STATES) {
+    const chip = $('count-' + s);
+    chip.firstChild.textContent = String(state.counts[s] || 0);
+    chip.classList.toggle('selected', state.stateFilter === s);
+  }
+  $('shown').textContent = state.order.length + ' of ' + state.nodes.size + ' node(s)';
+}
+
+const pool = [];
+function renderRows() {
+  const box = $('nodes');
+  $('nodes-spacer').style.height = state.order.length * ROW_HEIGHT + 'px';
+  const first = Math.floor(box.scrollTop / ROW_HEIGHT);
+  const visible = Math.min(state.order.length - first, Math.ceil(box.clientHeight / ROW_HEIGHT) + 2);
+  while (pool.length < visible) {
+    const row = el('div', 'row');
+    row.append(el('span', 'state'), el('span', 'id'), el('span', 'since'), el('span', 'reason'), el('span', 'observer'));
+    row.onclick = () => select(row.dataset.id);
+    box.append(row);
+    pool.push(row);
+  }
+  for (let i = 0; i < pool.length; i++) {
+    const row = pool[i];
+    if (i >= visible) { row.style.display = 'none'; row.dataset.id = ''; continue; }
+    const n = state.nodes.get(state.order[first + i]);
+    row.style.display = '';
+    row.style.transform = 'translateY(' + (first + i) * ROW_HEIGHT + 'px)';
+    row.dataset.id = n.id;
+    row.dataset.state = n.state;
+    row.classList.toggle('selected', n.id === state.selected);
+    const [st, id, since, reason, observer] = row.children;
+    st.textContent = n.state; st.className = 'state ' + n.state;
+    id.textContent = n.id;
+    since.textContent = clock(n.since); since.title = new Date(n.since).toISOString();
+    reason.textContent = n.reason;
+    observer.textContent = n.declaredBy ? 'declared by ' + n.declaredBy : n.observer;
+  }
+}
+
+function renderMap() {
+  const canvas = $('map');
+  const width = canvas.clientWidth;
+  if (canvas.width !== width) canvas.width = width;
+  const ctx = canvas.getContext('2d');
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  const n = state.order.length;
+  if (!n) return;
+  const size = Math.max(2, Math.min(14, Math.floor(Math.sqrt((canvas.width * canvas.height) / n))));
+  const cols = Math.max(1, Math.floor(canvas.width / size));
+  state.map = { size, cols };
+  const gap = size > 4 ? 1 : 0;
+  for (let i = 0; i < n; i++) {
+    const node = state.nodes.get(state.order[i]);
+    ctx.fillStyle = COLORS[node.state] || COLORS.UNKNOWN;
+    ctx.fillRect((i % cols) * size, Math.floor(i / cols) * size, size - gap, size - gap);
+  }
+}
+
+function renderTimeline() {
+  const h = state.histogram;
+  const canvas = $('histogram');
+  if (canvas.width !== canvas.clientWidth) canvas.width = canvas.clientWidth;
+  const ctx = canvas.getContext('2d');
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  if (h) {
+    const shown = Math.min(h.buckets, state.windowBuckets);
+    const from = h.buckets - shown;
+    let max = 1;
+    const kinds = Object.keys(h.kinds);
+    for (let i = from; i < h.buckets; i++) {
+      let sum = 0;
+      for (const k of kinds) sum += h.kinds[k][i];
+      max = Math.max(max, sum);
+    }
+    const w = canvas.width / shown;
+    const scale = (canvas.height - 12) / max;
+    for (let i = from; i < h.buckets; i++) {
+      let y = canvas.height;
+      for (const k of kinds) {
+        const v = h.kinds[k][i];
+        if (!v) continue;
+        ctx.fillStyle = COLORS[k] || COLORS.UNKNOWN;
+        const height = Math.max(1, v * scale);
+        y -= height;
+        ctx.fillRect((i - from) * w + 1, y, Math.max(1, w - 2), height);
+      }
+    }
+    ctx.fillStyle = '#66707c';
+    ctx.font = '10px system-ui';
+    ctx.fillText('max ' + max + ' per ' + Math.round(h.bucketMillis / 1000) + ' s', 2, 10);
+  }
+  const list = $('timeline');
+  const newest = state.events.length ? state.events[state.events.length - 1].seq : 0;
+  if (list.dataset.newest === String(newest)) return;
+  list.dataset.newest = String(newest);
+  list.replaceChildren(...state.events.slice().reverse().map(eventItem));
+}
+
+function eventItem(e) {
+  const li = el('li', e.kind);
+  li.dataset.node = e.node;
+  li.append(el('time', null, clock(e.at)), el('span', 'badge ' + (e.to || 'REMOVED'), e.to || 'REMOVED'),
+    document.createTextNode(' ' + describe(e)));
+  li.onclick = () => select(e.node);
+  return li;
+}
+
+// ---------- a node's history and the evidence of its verdict ----------
+function select(id) {
+  if (!id) return;
+  state.selected = id;
+  $('detail').classList.remove('hidden');
+  $('detail-id').textContent = id;
+  loadNode(id);
+  schedule();
+}
+
+function loadNode(id) {
+  fetch('api/node?id=' + encodeURIComponent(id)).then((r) => r.json()).then((d) => {
+    if (d.id !== state.selected) return;
+    const badge = $('detail-state');
+    badge.textContent = d.node ? d.node.state : 'removed';
+    badge.className = 'badge ' + (d.node ? d.node.state : 'REMOVED');
+    $('detail-since').textContent = d.node ? 'since ' + new Date(d.node.since).toISOString() + ' (' + d.node.reason + ')' : '';
+    const dl = $('evidence');
+    dl.replaceChildren();
+    const f = d.failure;
+    if (!f) {
+      dl.append(el('dt', null, 'Verdict'), el('dd', null, 'no FailureMessage for this node in the window'));
+    } else {
+      const rows = [
+        ['detectedAt', 'Declared ' + f.to + ' at', new Date(f.at).toISOString()],
+        ['declaredBy', 'Declared by', f.declaredBy || f.observer + ' (static mode: the observer)'],
+        ['confirmations', 'Confirmations', String(f.confirmations)],
+        ['observer', 'Published by', f.observer],
+        ['retries', 'Retries', String(f.retries)],
+        ['indirectPeers', 'Indirect probes', f.indirectPeers.length ? f.indirectPeers.length + ': ' + f.indirectPeers.join(', ') : 'none'],
+        ['lastContact', 'Last contact', f.lastContact == null ? 'never' : new Date(f.lastContact).toISOString()],
+        ['srtt', 'RTT (smoothed)', micros(f.srttMicros)],
+        ['clockOffset', 'Clock offset', micros(f.clockOffsetMicros)],
+        ['probes', 'Probes lost', f.lostProbes + ' of ' + f.totalProbes],
+        ['incarnation', 'Incarnation', String(f.incarnation)],
+      ];
+      for (const [field, label, value] of rows) {
+        const dd = el('dd', null, value);
+        dd.dataset.field = field;
+        dl.append(el('dt', null, label), dd);
+      }
+    }
+    $('detail-history').replaceChildren(...d.events.slice().reverse().map(eventItem));
+  }).catch((err) => console.warn('node history', err));
+}
+
+// ---------- controls ----------
+function onControls() {
+  state.filter = $('filter').value.trim();
+  state.stateFilter = $('state-filter').value;
+  state.sort = $('sort').value;
+  state.dirtyOrder = true;
+  schedule();
+}
+
+function setupWindows() {
+  const select = $('window');
+  const h = state.histogram;
+  if (!h || select.childElementCount) return;
+  const windowMs = h.buckets * h.bucketMillis;
+  for (const minutes of [5, 15, 30, 60, 180, 360, 1440]) {
+    const buckets = Math.round((minutes * 60000) / h.bucketMillis);
+    if (buckets >= 1 && buckets < h.buckets) select.append(new Option('last ' + minutes + ' min', String(buckets)));
+  }
+  select.append(new Option('last ' + Math.round(windowMs / 60000) + ' min', String(h.buckets), true, true));
+  state.windowBuckets = h.buckets;
+  select.onchange = () => { state.windowBuckets = Number(select.value); schedule(); };
+}
+
+// Frame times for the benchmark (DashboardBenchmark): the gaps between animation frames, bounded.
+window.pulseFrames = [];
+(function frames(last) {
+  requestAnimationFrame((t) => {
+    if (last) { window.pulseFrames.push(t - last); if (window.pulseFrames.length > 20000) window.pulseFrames.shift(); }
+    frames(t);
+  });
+})(0);
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('filter').addEventListener('input', onControls);
+  $('state-filter').addEventListener('change', onControls);
+  $('sort').addEventListener('change', onControls);
+  $('nodes').addEventListener('scroll', schedule, { passive: true });
+  window.addEventListener('resize', schedule);
+  $('map').addEventListener('click', (ev) => {
+    if (!state.map) return;
+    const r = ev.target.getBoundingClientRect();
+    const i = Math.floor((ev.clientY - r.top) / state.map.size) * state.map.cols + Math.floor((ev.clientX - r.left) / state.map.size);
+    if (i >= 0 && i < state.order.length) select(state.order[i]);
+  });
+  setInterval(schedule, 1000); // "n s ago" moves on
+  connect();
+});
