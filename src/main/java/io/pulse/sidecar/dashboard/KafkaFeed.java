@@ -113,8 +113,10 @@ final class KafkaFeed implements AutoCloseable {
     /** Asks Kafka for both topics' offsets: up (with the lag) or down; starts the status view when its topic exists. */
     private void check() {
         Map<TopicPartition, TopicTail.Range> ranges;
+        Map<TopicPartition, Long> read;
         try {
             ranges = tail.offsets(List.of(failuresTopic, statusTopic), CHECK_TIMEOUT);
+            read = tail.positions(CHECK_TIMEOUT);
         } catch (WakeupException e) {
             throw e;
         } catch (KafkaException e) {
@@ -130,7 +132,6 @@ final class KafkaFeed implements AutoCloseable {
             view = startView();
         }
         long lag = 0;
-        Map<TopicPartition, Long> read = tail.positions(CHECK_TIMEOUT);
         Map<TopicPartition, Long> viewed = view == null ? Map.of() : view.positions();
         for (Map.Entry<TopicPartition, TopicTail.Range> range : ranges.entrySet()) {
             Map<TopicPartition, Long> positions = range.getKey().topic().equals(statusTopic) ? viewed : read;
