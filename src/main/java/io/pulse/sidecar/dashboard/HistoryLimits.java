@@ -11,7 +11,7 @@ import java.time.Duration;
  * }</pre>
  *
  * @param window    how far back the timeline reaches, at least 1 s and at most 7 days
- * @param maxEvents events held at most, 1 to 10,000,000 (about 1 KB each with its evidence)
+ * @param maxEvents events held at most, 1 to 10,000,000 (about 630 bytes of heap each with its evidence)
  */
 public record HistoryLimits(Duration window, int maxEvents) {
     public static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
