@@ -29,7 +29,7 @@ class LayeringTest {
                 .layer("transport").definedBy("io.pulse.transport..")
                 .layer("kafka").definedBy("io.pulse.kafka..")
                 .layer("consumer").definedBy("io.pulse.consumer..")
-                .layer("sidecar parts").definedBy("io.pulse.sidecar.config..", "io.pulse.sidecar.http..",
+                .layer("sidecar parts").definedBy("io.pulse.sidecar.config..", "io.pulse.sidecar.http..", "io.pulse.sidecar.dashboard..", "io.pulse.sidecar.tail..",
                         "io.pulse.sidecar.embedded..")
                 .layer("sidecar").definedBy("io.pulse.sidecar")
                 .layer("cli").definedBy("io.pulse.sidecar.cli..")

@@ -3,6 +3,7 @@ package io.pulse.sidecar.cli;
 import io.pulse.sidecar.config.SidecarConfig;
 import io.pulse.sidecar.dashboard.Dashboard;
 import io.pulse.sidecar.dashboard.HistoryLimits;
+import io.pulse.sidecar.tail.TopicTail;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;

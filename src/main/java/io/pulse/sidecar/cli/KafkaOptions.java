@@ -3,6 +3,7 @@ package io.pulse.sidecar.cli;
 import io.pulse.sidecar.config.ConfigLoader;
 import io.pulse.sidecar.config.SidecarConfig;
 import io.pulse.sidecar.config.SidecarSettings;
+import io.pulse.sidecar.tail.TopicTail;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -4,6 +4,7 @@ import io.pulse.core.NodeId;
 import io.pulse.events.Topics;
 import io.pulse.sidecar.config.Durations;
 import io.pulse.sidecar.config.SidecarConfig;
+import io.pulse.sidecar.tail.TopicTail;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import io.pulse.consumer.ClusterView;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
-import io.pulse.sidecar.cli.TopicTail;
+import io.pulse.sidecar.tail.TopicTail;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.pulse.sidecar.config.ConfigurationException;
+import io.pulse.sidecar.tail.TopicTail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.pulse.sidecar.cli;
+package io.pulse.sidecar.tail;
 
 import io.pulse.events.EventCodec;
 import io.pulse.events.EventDecodingException;
