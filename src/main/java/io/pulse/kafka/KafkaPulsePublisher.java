@@ -99,11 +99,12 @@ final class KafkaPulsePublisher implements PulsePublisher {
             }
             log.error("{}; events stay in the outbox until it is fixed", e.getMessage());
         } catch (TimeoutException e) {
-            log.warn("Kafka did not answer within {} ms to check topics {} and {}; events stay in the outbox and the "
-                    + "check is repeated", timeout.toMillis(), config.failuresTopic(), config.statusTopic());
+            log.warn("Kafka did not answer within {} ms to check topics {}, {} and {}; events stay in the outbox and the "
+                    + "check is repeated", timeout.toMillis(), config.failuresTopic(), config.statusTopic(),
+                    config.schemasTopic());
         } catch (ExecutionException e) {
-            log.warn("cannot check topics {} and {}: {}; events stay in the outbox and the check is repeated",
-                    config.failuresTopic(), config.statusTopic(), e.getCause().toString());
+            log.warn("cannot check topics {}, {} and {}: {}; events stay in the outbox and the check is repeated",
+                    config.failuresTopic(), config.statusTopic(), config.schemasTopic(), e.getCause().toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -2,6 +2,7 @@ package io.pulse.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.core.NodeId;
@@ -15,6 +16,7 @@ import io.pulse.events.NodeState;
 import io.pulse.events.SchemaTopic;
 import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
+import io.pulse.events.UnknownWriterSchemaException;
 import io.pulse.kafka.PulsePublisher;
 import io.pulse.kafka.testing.KafkaBrokerExtension;
 import io.pulse.kafka.testing.TopicReader;
@@ -176,6 +178,30 @@ class SchemaTopicIT {
             assertEquals(2000L, read.get("srttMicros"));
             assertNull(read.get("zone"), "the newer field, at its default");
             assertEquals(0, schemas.skipped());
+        }
+    }
+
+    /** A record whose value is no schema, or another schema than its key says, is skipped: it must not be used. */
+    @Test
+    void aSchemaRecordThatDoesNotMatchItsKeyIsSkipped(TestInfo info) throws Exception {
+        String prefix = prefix(info);
+        publishSchemas(prefix);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", KAFKA.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.schemas(prefix), SchemaTopic.key(NewerSchemas.STATUS_CHANGE),
+                    SchemaTopic.value(NewerSchemas.FAILURE))).get();
+            producer.send(new ProducerRecord<>(Topics.schemas(prefix), SchemaTopic.key(NewerSchemas.FAILURE),
+                    "{not a schema".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        publishSchemas(prefix, NewerSchemas.FAILURE);
+
+        try (KafkaWriterSchemas schemas = new KafkaWriterSchemas(Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
+                Topics.schemas(prefix), Duration.ofSeconds(10))) {
+            assertEquals(NewerSchemas.FAILURE, schemas.resolve(EventCodec.fingerprint(NewerSchemas.FAILURE)));
+            UnknownWriterSchemaException e = assertThrows(UnknownWriterSchemaException.class,
+                    () -> schemas.resolve(EventCodec.fingerprint(NewerSchemas.STATUS_CHANGE)));
+            assertEquals(EventCodec.fingerprint(NewerSchemas.STATUS_CHANGE), e.fingerprint());
+            assertEquals(2, schemas.skipped());
         }
     }
 

@@ -110,8 +110,8 @@ class KafkaSecurityIT {
                 assertEquals(1, reader.stats().pendingEvents());
                 assertEquals(0, reader.stats().acknowledged());
             }
-            assertEquals("WARN cannot check topics " + prefix + ".failures and " + prefix + ".status: "
-                    + "org.apache.kafka.common.errors.TopicAuthorizationException: Topic authorization failed.; "
+            assertEquals("WARN cannot check topics " + prefix + ".failures, " + prefix + ".status and " + prefix
+                    + ".schemas: org.apache.kafka.common.errors.TopicAuthorizationException: Topic authorization failed.; "
                     + "events stay in the outbox and the check is repeated", warnings.messages().get(0));
         }
         // Past the publisher's topic check, the broker refuses the write itself. Not idempotent, so that
@@ -131,6 +131,43 @@ class KafkaSecurityIT {
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), Topics.failures(prefix), 1, WAIT).size());
     }
 
+    /**
+     * A writer with the rights of a Pulse before the schemas topic (the event topics only) sends no
+     * event: a reader must never meet a schema it cannot find. Once it may write the schemas topic,
+     * the schemas go out, then the events.
+     */
+    @Test
+    void aWriterWithoutRightsOnTheSchemasTopicKeepsItsEventsUntilItHasThem() throws Exception {
+        String prefix = "old-acls";
+        String user = "old-writer";
+        SASL.addUsers(kafka, user, "old-secret");
+        for (String topic : List.of(Topics.failures(prefix), Topics.status(prefix))) {
+            SaslBroker.allow(kafka, user, new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
+                    AclOperation.CREATE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS, AclOperation.WRITE);
+        }
+        SaslBroker.allow(kafka, user, new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL),
+                AclOperation.IDEMPOTENT_WRITE);
+
+        try (CapturedWarnings warnings = new CapturedWarnings(KafkaPulsePublisher.class);
+             PulsePublisher publisher = publisher(prefix, user, "old-secret")
+                     .property(PublisherConfig.STARTUP_TIMEOUT_MS, 0).property(PublisherConfig.RETRY_BACKOFF_MS, 200)
+                     .build()) {
+            assertTrue(publisher.publish(PulsePublisherIT.failure()));
+            assertFalse(publisher.awaitDelivery(Duration.ofSeconds(3)));
+            assertEquals(1, publisher.stats().pendingEvents());
+            assertEquals("WARN cannot check topics old-acls.failures, old-acls.status and old-acls.schemas: "
+                    + "org.apache.kafka.common.errors.TopicAuthorizationException: Authorization failed.; "
+                    + "events stay in the outbox and the check is repeated", warnings.messages().get(0));
+
+            SaslBroker.allow(kafka, user, new ResourcePattern(ResourceType.TOPIC, Topics.schemas(prefix),
+                    PatternType.LITERAL), AclOperation.CREATE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS,
+                    AclOperation.WRITE);
+            assertTrue(publisher.awaitDelivery(WAIT), "delivered once the schemas topic is writable");
+        }
+        assertEquals(2, TopicReader.readAtLeast(kafka.bootstrapServers(), Topics.schemas(prefix), 2, WAIT).size());
+        assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), Topics.failures(prefix), 1, WAIT).size());
+    }
+
     @Test
     void aWrongPasswordIsAnAuthenticationErrorNotAHang() throws Exception {
         String prefix = PREFIX + "wrong";
@@ -145,8 +182,8 @@ class KafkaSecurityIT {
                 assertFalse(publisher.awaitDelivery(Duration.ofSeconds(1)));
                 assertEquals(1, publisher.stats().pendingEvents());
             }
-            assertEquals("WARN cannot check topics " + prefix + ".failures and " + prefix + ".status: "
-                    + "org.apache.kafka.common.errors.SaslAuthenticationException: " + expected
+            assertEquals("WARN cannot check topics " + prefix + ".failures, " + prefix + ".status and " + prefix
+                    + ".schemas: org.apache.kafka.common.errors.SaslAuthenticationException: " + expected
                     + "; events stay in the outbox and the check is repeated", warnings.messages().get(0));
         }
         try (PulseConsumer consumer = consumer(prefix, READER, "not-the-password").build()) {

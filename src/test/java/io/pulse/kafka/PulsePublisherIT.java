@@ -184,15 +184,27 @@ class PulsePublisherIT {
 
     @Test
     void anExistingStatusTopicThatIsNotCompactedFailsStartUp() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("wrong.status", 1, (short) 1)
-                    .configs(Map.of("cleanup.policy", "delete")))).all().get();
-        }
-
-        TopicConfigException e = assertThrows(TopicConfigException.class, () -> publisher("wrong").build());
         assertEquals("topic wrong.status has cleanup.policy=delete (expected: compact): it must be "
                 + "compacted to keep the latest status of every node; fix it with kafka-configs.sh --alter "
-                + "--entity-type topics --entity-name wrong.status --add-config cleanup.policy=compact", e.getMessage());
+                + "--entity-type topics --entity-name wrong.status --add-config cleanup.policy=compact",
+                startUpFailureWithADeletePolicyOn("wrong", "wrong.status"));
+    }
+
+    @Test
+    void anExistingSchemasTopicThatIsNotCompactedFailsStartUp() throws Exception {
+        assertEquals("topic wrongschemas.schemas has cleanup.policy=delete (expected: compact): it must be compacted to "
+                + "keep every writer schema, one per fingerprint; fix it with kafka-configs.sh --alter --entity-type "
+                + "topics --entity-name wrongschemas.schemas --add-config cleanup.policy=compact",
+                startUpFailureWithADeletePolicyOn("wrongschemas", "wrongschemas.schemas"));
+    }
+
+    /** Why a publisher of {@code prefix} refuses to start when {@code topic} exists uncompacted. */
+    private String startUpFailureWithADeletePolicyOn(String prefix, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+                    .configs(Map.of("cleanup.policy", "delete")))).all().get();
+        }
+        return assertThrows(TopicConfigException.class, () -> publisher(prefix).build()).getMessage();
     }
 
     @Test

@@ -181,8 +181,8 @@ class SidecarIT {
                 metrics = get("http://127.0.0.1:" + httpPort + "/metrics").body();
             }
             assertTrue(metrics.contains("pulse_outbox_pending_events 1.0"), metrics);
-            assertTrue(run.errors().contains("Kafka did not answer within 1000 ms to check topics pulse.failures and "
-                    + "pulse.status; events stay in the outbox and the check is repeated"), run.errors());
+            assertTrue(run.errors().contains("Kafka did not answer within 1000 ms to check topics pulse.failures, "
+                    + "pulse.status and pulse.schemas; events stay in the outbox and the check is repeated"), run.errors());
             assertEquals(0, run.terminate(Duration.ofSeconds(60)), run.transcript());
             assertTrue(run.errors().contains("stopped; 1 event(s) published, 1 left in the outbox for the next start"),
                     run.errors());
