@@ -2,8 +2,9 @@
  * The events Pulse publishes, as Avro records: {@link io.pulse.events.FailureMessage} and
  * {@link io.pulse.events.StatusChange}, generated from {@code schemas/*.avsc} (the contract with
  * every consumer), the topic names ({@link io.pulse.events.Topics}) and the single-object codec
- * ({@link io.pulse.events.EventCodec}). It depends on Avro alone: the mapping from the detector's
- * own events is the publisher's ({@code io.pulse.kafka.EventMapper}).
+ * ({@link io.pulse.events.EventCodec}), and the reader of the writer schemas topic. It depends on
+ * Avro and kafka-clients, no other Pulse package: the mapping from the detector's own events is the
+ * publisher's ({@code io.pulse.kafka.EventMapper}).
  *
  * <h2>Wire form of a value</h2>
  * Avro single-object encoding: {@code C3 01}, the 8-byte little-endian CRC-64-AVRO fingerprint of
