@@ -53,7 +53,7 @@ class ConsumerArtifactIT {
             Set<String> packages = file.stream().map(e -> e.getName())
                     .filter(n -> n.endsWith(".class")).map(n -> n.substring(0, n.lastIndexOf('/')))
                     .collect(Collectors.toCollection(TreeSet::new));
-            assertEquals(Set.of("io/pulse/consumer", "io/pulse/events"), packages);
+            assertEquals(Set.of("io/pulse/consumer", "io/pulse/events", "io/pulse/events/serde"), packages);
             assertTrue(file.getEntry("io/pulse/events/schemas/FailureMessage-v1.avsc") != null, "the released schemas");
             assertEquals("io.pulse.consumer", file.getManifest().getMainAttributes().getValue("Automatic-Module-Name"));
         }

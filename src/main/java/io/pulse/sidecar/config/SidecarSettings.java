@@ -175,7 +175,7 @@ public final class SidecarSettings {
                             + "the outbox keeps events until Kafka answers).")
             .define(KAFKA_TOPIC_PREFIX, Type.STRING, PublisherConfig.DEFAULT_TOPIC_PREFIX,
                     PublisherConfig.DEFINITION.configKeys().get(PublisherConfig.TOPIC_PREFIX).validator, Importance.HIGH,
-                    "Topics are <prefix>.failures and <prefix>.status.")
+                    "Topics are <prefix>.failures, <prefix>.status and <prefix>.schemas (the writer schemas).")
             .define(KAFKA_TOPIC_PARTITIONS, Type.INT, PublisherConfig.BROKER_DEFAULT,
                     PublisherConfig.DEFINITION.configKeys().get(PublisherConfig.TOPIC_PARTITIONS).validator, Importance.LOW,
                     "Partitions of a topic Pulse creates; -1 for the broker's num.partitions.")
