@@ -20,12 +20,15 @@ import io.pulse.events.UnknownWriterSchemaException;
 import io.pulse.kafka.PulsePublisher;
 import io.pulse.kafka.testing.KafkaBrokerExtension;
 import io.pulse.kafka.testing.TopicReader;
+import io.pulse.sidecar.tail.TopicTail;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -116,6 +119,42 @@ class SchemaTopicIT {
                 assertEquals(NodeState.SUSPECT, view.get("10.0.0.8:7946").orElseThrow().getCurrent());
                 assertEquals(0, view.undecodable());
             }
+
+            // pulse tail and the dashboard read through TopicTail: the same schemas, the same events.
+            List<Object> tailed = new CopyOnWriteArrayList<>();
+            List<String> skipped = new CopyOnWriteArrayList<>();
+            Properties properties = new Properties();
+            properties.put("bootstrap.servers", KAFKA.bootstrapServers());
+            try (TopicTail tail = new TopicTail(properties, events.prefix, List.of(events.failures, events.status),
+                    TopicTail.Start.BEGINNING, null, Set.of(), new TopicTail.Sink() {
+                        @Override
+                        public void failure(FailureMessage failure) {
+                            tailed.add(failure);
+                        }
+
+                        @Override
+                        public void status(StatusChange change) {
+                            tailed.add(change);
+                        }
+
+                        @Override
+                        public void removed(String nodeId, Instant at) {
+                            tailed.add(nodeId);
+                        }
+
+                        @Override
+                        public void skipped(String warning) {
+                            skipped.add(warning);
+                        }
+                    })) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (tailed.size() + skipped.size() < 3 && System.nanoTime() < deadline) {
+                    tail.poll(Duration.ofMillis(200));
+                }
+            }
+            assertEquals(List.of(), skipped);
+            assertEquals(3, tailed.size(), tailed.toString());
+            assertTrue(tailed.contains(newer), tailed.toString());
         }
     }
 

@@ -68,8 +68,11 @@ final class TailCommand implements Callable<Integer> {
     String group;
 
     /** What the options and settings ask for, checked. */
-    record Plan(Properties consumer, String failuresTopic, List<String> topics, TopicTail.Start start, Instant since,
+    record Plan(Properties consumer, String prefix, List<String> topics, TopicTail.Start start, Instant since,
                 Set<String> nodes, Duration timeout) {
+        String failuresTopic() {
+            return Topics.failures(prefix);
+        }
     }
 
     @Override
@@ -108,7 +111,7 @@ final class TailCommand implements Callable<Integer> {
             }
         };
         Termination termination = Termination.install();
-        try (TopicTail tail = new TopicTail(plan.consumer(), plan.failuresTopic(), plan.topics(), plan.start(),
+        try (TopicTail tail = new TopicTail(plan.consumer(), plan.prefix(), plan.topics(), plan.start(),
                 plan.since(), plan.nodes(), sink)) {
             Thread waiter = new Thread(() -> {
                 termination.await();
@@ -176,7 +179,7 @@ final class TailCommand implements Callable<Integer> {
         };
         TopicTail.Start start = fromBeginning ? TopicTail.Start.BEGINNING
                 : window != null ? TopicTail.Start.SINCE : TopicTail.Start.END;
-        return new Plan(TopicTail.consumerProperties(settings), Topics.failures(prefix), topics, start,
+        return new Plan(TopicTail.consumerProperties(settings), prefix, topics, start,
                 window == null ? null : now.minus(window), nodeIds,
                 timeout == null ? null : Arguments.duration("--timeout", timeout));
     }

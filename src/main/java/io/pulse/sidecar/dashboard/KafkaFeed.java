@@ -53,7 +53,7 @@ final class KafkaFeed implements AutoCloseable {
         Properties failures = new Properties();
         failures.putAll(properties);
         failures.put(ConsumerConfig.CLIENT_ID_CONFIG, "pulse-dashboard-failures");
-        this.tail = new TopicTail(failures, failuresTopic, List.of(failuresTopic), TopicTail.Start.SINCE,
+        this.tail = new TopicTail(failures, topicPrefix, List.of(failuresTopic), TopicTail.Start.SINCE,
                 Instant.ofEpochMilli(clock.millis()).minus(model.limits().window()), Set.of(), new TopicTail.Sink() {
                     @Override
                     public void failure(FailureMessage failure) {

@@ -1,7 +1,8 @@
 package io.pulse.sidecar.tail;
 
-import io.pulse.events.EventCodec;
+import io.pulse.events.EventDecoder;
 import io.pulse.events.EventDecodingException;
+import io.pulse.events.KafkaWriterSchemas;
 import io.pulse.events.Topics;
 import io.pulse.kafka.PublisherConfig;
 import io.pulse.sidecar.config.SidecarConfig;
@@ -26,10 +27,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Reads Pulse's topics without a trace on the cluster: the partitions are assigned (no consumer
  * group, no offsets committed), nothing is written and no topic is created; an undecodable record
- * is reported and skipped.
+ * is reported and skipped. Events written with a newer schema than this build's are decoded with
+ * the writer schema read from {@code <prefix>.schemas} (see {@link KafkaWriterSchemas}).
  *
  * <pre>{@code
- * try (TopicTail tail = new TopicTail(TopicTail.consumerProperties(config), failuresTopic, topics, Start.END, null,
+ * try (TopicTail tail = new TopicTail(TopicTail.consumerProperties(config), prefix, topics, Start.END, null,
  *         nodes, sink)) {
  *     while (running) tail.poll(Duration.ofMillis(200));
  * }
@@ -61,6 +63,8 @@ public final class TopicTail implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String failuresTopic;
+    private final KafkaWriterSchemas writerSchemas;
+    private final EventDecoder decoder;
     private final Set<String> waiting;
     private final Start start;
     private final Instant since;
@@ -70,14 +74,19 @@ public final class TopicTail implements AutoCloseable {
     private long nextTopicCheckNanos;
 
     /**
+     * @param prefix  the topic prefix: which topic holds failures, and where newer writer schemas are
      * @param topics  the topics to read; those that do not exist yet are read from their start once they do
      * @param since   where {@link Start#SINCE} starts, else ignored
      * @param nodes   the node ids whose events are handed on; empty for all
      */
-    public TopicTail(Properties properties, String failuresTopic, List<String> topics, Start start, Instant since,
+    public TopicTail(Properties properties, String prefix, List<String> topics, Start start, Instant since,
               Set<String> nodes, Sink sink) {
         this.consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.failuresTopic = failuresTopic;
+        this.failuresTopic = Topics.failures(prefix);
+        Map<String, Object> settings = new HashMap<>();
+        properties.forEach((key, value) -> settings.put(String.valueOf(key), value));
+        this.writerSchemas = new KafkaWriterSchemas(settings, Topics.schemas(prefix), KafkaWriterSchemas.DEFAULT_LOOKUP_TIMEOUT);
+        this.decoder = new EventDecoder(writerSchemas);
         this.waiting = new LinkedHashSet<>(topics);
         this.start = start;
         this.since = since;
@@ -206,14 +215,14 @@ public final class TopicTail implements AutoCloseable {
         }
         try {
             if (record.topic().equals(failuresTopic)) {
-                sink.failure(EventCodec.decodeFailure(record.value()));
+                sink.failure(decoder.decodeFailure(record.value()));
             } else if (record.value() == null) {
                 if (key == null) {
                     throw new EventDecodingException("tombstone without a key (expected: the removed node's id)", null);
                 }
                 sink.removed(key, Instant.ofEpochMilli(record.timestamp()));
             } else {
-                sink.status(EventCodec.decodeStatusChange(record.value()));
+                sink.status(decoder.decodeStatusChange(record.value()));
             }
         } catch (EventDecodingException e) {
             sink.skipped("skipped " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": "
@@ -232,5 +241,6 @@ public final class TopicTail implements AutoCloseable {
     @Override
     public void close() {
         consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        writerSchemas.close();
     }
 }
