@@ -14,7 +14,9 @@
  * props.put("pulse.topic.prefix", "pulse");
  * }</pre>
  *
- * Settings: {@link io.pulse.events.serde.PulseSerdeConfig}. Nulls: a null value (tombstone)
+ * Settings: {@link io.pulse.events.serde.PulseSerdeConfig}. The serializers write single-object
+ * encoding, or Confluent's wire format with {@code pulse.serde.format=confluent} and
+ * {@code schema.registry.url}; the deserializers read both (the first byte tells them apart). Nulls: a null value (tombstone)
  * deserializes to null and serializes from null.
  */
 package io.pulse.events.serde;

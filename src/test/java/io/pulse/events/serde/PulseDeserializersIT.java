@@ -116,6 +116,52 @@ class PulseDeserializersIT {
                 .orElseThrow().value().getCurrent());
     }
 
+    /**
+     * Records in Confluent's wire format, written by the Pulse serializers in {@code confluent} mode
+     * through a real broker, and the publisher's single-object records on the same topics: one
+     * deserializer, given the registry, reads both.
+     */
+    @Test
+    void confluentFormatRecordsAndThePublishersAreReadByTheSameDeserializer() throws Exception {
+        String prefix = "confluent";
+        publish(KAFKA.bootstrapServers(), prefix, outbox);
+        try (FakeSchemaRegistry registry = FakeSchemaRegistry.start()) {
+            Map<String, Object> producerProps = Map.of("bootstrap.servers", KAFKA.bootstrapServers(),
+                    "key.serializer", StringSerializer.class.getName(),
+                    PulseSerdeConfig.FORMAT, "confluent", PulseSerdeConfig.SCHEMA_REGISTRY_URL, registry.url());
+            StatusChange drained = StatusChange.newBuilder().setEventId(java.util.UUID.randomUUID())
+                    .setObserver("10.0.0.1:7946").setCluster(null).setNodeId("10.0.0.8:7946").setPrevious(NodeState.ALIVE)
+                    .setCurrent(NodeState.DEAD).setReason(io.pulse.events.ChangeReason.SUSPICION_TIMEOUT).setAt(AT)
+                    .setSrttMicros(null).setClockOffsetMicros(null).setDeclaredBy(null).build();
+            try (KafkaProducer<String, StatusChange> producer = new KafkaProducer<>(producerProps,
+                    new StringSerializer(), configured(new StatusChangeSerializer(), producerProps))) {
+                producer.send(new ProducerRecord<>(Topics.status(prefix), "10.0.0.8:7946", drained)).get();
+            }
+            assertEquals(Map.of(Topics.status(prefix) + "-value", List.of(1)), registry.subjects());
+
+            Properties props = properties("confluent-consumer");
+            props.put("value.deserializer", PulseEventDeserializer.class.getName());
+            props.put(PulseSerdeConfig.TOPIC_PREFIX, prefix);
+            props.put(PulseSerdeConfig.SCHEMA_REGISTRY_URL, registry.url());
+            List<ConsumerRecord<String, SpecificRecord>> records = consume(props, List.of(Topics.status(prefix)), 4);
+            assertEquals(4, records.size(), records.toString());
+            ConsumerRecord<String, SpecificRecord> confluent = records.stream()
+                    .filter(r -> r.key().equals("10.0.0.8:7946")).findFirst().orElseThrow();
+            assertEquals(drained, confluent.value());
+            assertEquals("application/avro;encoding=confluent", new String(confluent.headers()
+                    .lastHeader(EventHeaders.CONTENT_TYPE).value(), StandardCharsets.UTF_8));
+            assertEquals(NodeState.DEAD, ((StatusChange) records.stream().filter(r -> r.key().equals(NODE)).findFirst()
+                    .orElseThrow().value()).getCurrent(), "the publisher's single-object record");
+            assertTrue(registry.requests().contains("GET /schemas/ids/1"), registry.requests().toString());
+        }
+    }
+
+    private static <T> org.apache.kafka.common.serialization.Serializer<T> configured(
+            org.apache.kafka.common.serialization.Serializer<T> serializer, Map<String, Object> configs) {
+        serializer.configure(configs, false);
+        return serializer;
+    }
+
     /** What any consumer of these tests sets, besides its value deserializer and Pulse's keys. */
     private static Properties properties(String group) {
         Properties props = new Properties();

@@ -28,12 +28,12 @@ import org.junit.jupiter.api.Test;
 
 /** The serdes without a broker; with one: {@code PulseDeserializersIT}, {@code SpringKafkaListenerIT}. */
 class SerdesTest {
-    private static final UUID ID = UUID.fromString("11111111-2222-4333-8444-555555555555");
-    private static final StatusChange CHANGE = StatusChange.newBuilder().setEventId(ID).setObserver("10.0.0.1:7946")
+    static final UUID ID = UUID.fromString("11111111-2222-4333-8444-555555555555");
+    static final StatusChange CHANGE = StatusChange.newBuilder().setEventId(ID).setObserver("10.0.0.1:7946")
             .setCluster(null).setNodeId("10.0.0.7:7946").setPrevious(NodeState.ALIVE).setCurrent(NodeState.SUSPECT)
             .setReason(ChangeReason.PROBE_ROUND_FAILED).setAt(Instant.ofEpochMilli(1_000)).setSrttMicros(null)
             .setClockOffsetMicros(null).setDeclaredBy(null).build();
-    private static final FailureMessage FAILURE = FailureMessage.newBuilder().setEventId(ID).setObserver("10.0.0.1:7946")
+    static final FailureMessage FAILURE = FailureMessage.newBuilder().setEventId(ID).setObserver("10.0.0.1:7946")
             .setCluster(null).setNodeId("10.0.0.7:7946").setState(NodeState.DEAD).setDetectedAt(Instant.ofEpochMilli(1_000))
             .setInitialConnect(null).setLastConnected(null).setSrttMicros(null).setClockOffsetMicros(null)
             .setDeclaredBy(null).build();
