@@ -1,6 +1,8 @@
 package io.pulse.kafka;
 
 import io.pulse.events.Topics;
+import io.pulse.events.serde.SchemaRegistryClient;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -16,6 +18,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * The publisher's settings, each declared once (key, type, default, validator, doc) in
@@ -44,6 +47,11 @@ public final class PublisherConfig {
     public static final String RETRY_BACKOFF_MS = "pulse.sender.retry.backoff.ms";
     public static final String STARTUP_TIMEOUT_MS = "pulse.startup.timeout.ms";
     public static final String CLOSE_TIMEOUT_MS = "pulse.close.timeout.ms";
+    public static final String VALUE_FORMAT = "pulse.value.format";
+    /** Confluent's key, as the serdes and Confluent's own clients name it. */
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    /** Confluent's key. */
+    public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
 
     public static final String DEFAULT_TOPIC_PREFIX = Topics.DEFAULT_PREFIX;
     /** -1: the broker's {@code num.partitions} / {@code default.replication.factor}. */
@@ -93,7 +101,15 @@ public final class PublisherConfig {
                             + "starts anyway, keeps events in the outbox and checks again before sending.")
             .define(CLOSE_TIMEOUT_MS, Type.LONG, DEFAULT_CLOSE_TIMEOUT_MS, ConfigDef.Range.atLeast(0),
                     Importance.LOW, "How long close() waits for Kafka to acknowledge what the outbox holds; "
-                            + "the rest is sent after the next start.");
+                            + "the rest is sent after the next start.")
+            .define(VALUE_FORMAT, Type.STRING, "pulse", ConfigDef.CaseInsensitiveValidString.in("pulse", "confluent"),
+                    Importance.MEDIUM, "What the values are: pulse (Avro single-object encoding) or confluent "
+                            + "(Confluent's wire format, the writer schemas registered under <topic>-value at start; "
+                            + "needs schema.registry.url).")
+            .define(SCHEMA_REGISTRY_URL, Type.STRING, null, Importance.MEDIUM,
+                    "The base URL of a Confluent-compatible schema registry, for pulse.value.format=confluent.")
+            .define(BASIC_AUTH_USER_INFO, Type.PASSWORD, null, Importance.LOW,
+                    "user:password for the schema registry's HTTP basic auth; unset: none.");
 
     private final String observer;
     private final String cluster;
@@ -108,6 +124,8 @@ public final class PublisherConfig {
     private final Duration closeTimeout;
     private final Map<String, Object> producerProperties;
     private final Map<String, Object> adminProperties;
+    private final URI schemaRegistryUrl; // null: values in single-object encoding
+    private final String basicAuthUserInfo; // null: none
 
     private PublisherConfig(AbstractConfig parsed, Map<String, Object> producer, Map<String, Object> admin) {
         this.observer = parsed.getString(OBSERVER);
@@ -123,6 +141,22 @@ public final class PublisherConfig {
         this.closeTimeout = Duration.ofMillis(parsed.getLong(CLOSE_TIMEOUT_MS));
         this.producerProperties = Collections.unmodifiableMap(producer);
         this.adminProperties = Collections.unmodifiableMap(admin);
+        boolean confluent = parsed.getString(VALUE_FORMAT).equalsIgnoreCase("confluent");
+        String url = parsed.getString(SCHEMA_REGISTRY_URL);
+        if (confluent && url == null) {
+            throw new ConfigException(SCHEMA_REGISTRY_URL, null, "is required with " + VALUE_FORMAT + "=confluent");
+        }
+        this.schemaRegistryUrl = confluent ? registryUrl(url) : null;
+        Password userInfo = parsed.getPassword(BASIC_AUTH_USER_INFO);
+        this.basicAuthUserInfo = userInfo == null ? null : userInfo.value();
+    }
+
+    private static URI registryUrl(String value) {
+        try {
+            return SchemaRegistryClient.baseUrl(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(SCHEMA_REGISTRY_URL, value, e.getMessage());
+        }
     }
 
     /** The settings as a Markdown table (key, type, default, allowed, doc), for the docs and --help. */
@@ -144,7 +178,8 @@ public final class PublisherConfig {
         Objects.requireNonNull(properties, "properties");
         Map<String, Object> pulse = new HashMap<>();
         Map<String, Object> kafka = new HashMap<>();
-        properties.forEach((key, value) -> (key.startsWith("pulse.") ? pulse : kafka).put(key, value));
+        properties.forEach((key, value) ->
+                (key.startsWith("pulse.") || DEFINITION.names().contains(key) ? pulse : kafka).put(key, value));
         Set<String> unknown = new TreeSet<>(pulse.keySet());
         unknown.removeAll(DEFINITION.names());
         if (!unknown.isEmpty()) {
@@ -213,6 +248,16 @@ public final class PublisherConfig {
                 throw new ConfigException(key, value, "must be -1 (broker default) or 1..32767");
             }
         }, () -> "-1 (broker default) or 1..32767");
+    }
+
+    /** The schema registry the values are registered in (Confluent's wire format), or null: single-object encoding. */
+    public URI schemaRegistryUrl() {
+        return schemaRegistryUrl;
+    }
+
+    /** {@code user:password} for the registry, or null. */
+    String basicAuthUserInfo() {
+        return basicAuthUserInfo;
     }
 
     public String observer() {

@@ -4,6 +4,7 @@ import io.pulse.events.EventHeaders;
 import io.pulse.events.EventType;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.SchemaTopic;
+import io.pulse.events.serde.SchemaRegistryException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,7 +66,9 @@ final class Sender implements Runnable {
     private final ConcurrentLinkedQueue<Outbox.Entry> acked = new ConcurrentLinkedQueue<>();
     /** True while the sender may be about to park: only then does a publisher need to unpark it. */
     private volatile boolean idle;
-    private final byte[] contentType = EventHeaders.AVRO_SINGLE_OBJECT.getBytes(StandardCharsets.UTF_8);
+    /** Null: the values go out as the outbox keeps them, single-object encoded. */
+    private final ConfluentValues confluent;
+    private final byte[] contentType;
     private volatile boolean topicsReady;
     /** The writer schemas are in the schemas topic: only then may an event written with them go out. */
     private boolean schemasWritten;
@@ -80,6 +83,9 @@ final class Sender implements Runnable {
         this.producer = producer;
         this.window = new Semaphore(config.maxInFlightEvents());
         this.topicsReady = topicsReady;
+        this.confluent = ConfluentValues.of(config);
+        this.contentType = (confluent == null ? EventHeaders.AVRO_SINGLE_OBJECT : EventHeaders.AVRO_CONFLUENT)
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -136,7 +142,8 @@ final class Sender implements Runnable {
 
     /**
      * Writes the writer schemas of both events to the schemas topic and waits for Kafka to
-     * acknowledge them; false (logged) if it did not within the producer's delivery timeout.
+     * acknowledge them, then registers them in the schema registry if values are in Confluent's
+     * wire format; false (logged) if either did not succeed.
      */
     private boolean writeSchemas() throws InterruptedException {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -150,13 +157,26 @@ final class Sender implements Runnable {
             for (Future<RecordMetadata> future : sent) {
                 future.get();
             }
-            return true;
         } catch (ExecutionException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             log.warn("cannot write the writer schemas to {} ({}); events wait in the outbox until they are there",
                     config.schemasTopic(), cause.toString());
             return false;
         }
+        if (confluent != null) {
+            try {
+                confluent.registerWriterSchemas();
+            } catch (SchemaRegistryException e) {
+                long now = System.nanoTime();
+                long lastLog = lastFailureLogNanos.get();
+                if (now - lastLog >= STALL_LOG_NANOS && lastFailureLogNanos.compareAndSet(lastLog, now)) {
+                    log.warn("cannot register the writer schemas in the schema registry ({}); events wait in the "
+                            + "outbox until they are there", e.getMessage());
+                }
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Waits until nothing is in flight, backs off, and returns the sequence number to send again from. */
@@ -181,12 +201,14 @@ final class Sender implements Runnable {
         }
         headers.add(EventHeaders.EVENT_ID, record.eventId().toString().getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.EVENT_TYPE, record.type().headerValue().getBytes(StandardCharsets.UTF_8));
-        ProducerRecord<byte[], byte[]> producerRecord =
-                new ProducerRecord<>(topic, null, record.keyBytes(), record.value(), headers);
         try {
-            producer.send(producerRecord, (metadata, exception) -> completed(entry, exception));
+            byte[] value = confluent == null || record.value() == null ? record.value()
+                    : confluent.frame(topic, record.value());
+            producer.send(new ProducerRecord<>(topic, null, record.keyBytes(), value, headers),
+                    (metadata, exception) -> completed(entry, exception));
         } catch (RuntimeException e) {
-            // thrown rather than passed to the callback (the producer is closing, or was interrupted)
+            // thrown rather than passed to the callback (the producer is closing, or was interrupted),
+            // or by the registry (unreachable: sent again later; a value of no known schema: dropped)
             completed(entry, e);
         }
     }

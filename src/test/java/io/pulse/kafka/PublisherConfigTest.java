@@ -1,6 +1,7 @@
 package io.pulse.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
@@ -114,9 +115,25 @@ class PublisherConfigTest {
         properties = minimal();
         properties.put("pulse.outbox.directory", "/tmp");
         assertEquals("Invalid value /tmp for configuration pulse.outbox.directory: unknown setting (expected one of "
-                + "[pulse.close.timeout.ms, pulse.cluster, pulse.observer, pulse.outbox.dir, pulse.outbox.max.bytes, "
+                + "[basic.auth.user.info, pulse.close.timeout.ms, pulse.cluster, pulse.observer, pulse.outbox.dir, pulse.outbox.max.bytes, "
                 + "pulse.sender.max.in.flight.events, pulse.sender.retry.backoff.ms, pulse.startup.timeout.ms, "
-                + "pulse.topic.partitions, pulse.topic.prefix, pulse.topic.replication.factor])", failure(properties));
+                + "pulse.topic.partitions, pulse.topic.prefix, pulse.topic.replication.factor, pulse.value.format, "
+                + "schema.registry.url])", failure(properties));
+    }
+
+    @Test
+    void confluentValuesNeedARegistryUrl() {
+        Map<String, Object> properties = minimal();
+        properties.put(PublisherConfig.VALUE_FORMAT, "confluent");
+        assertEquals("Invalid value null for configuration schema.registry.url: is required with "
+                + "pulse.value.format=confluent", failure(properties));
+        properties.put(PublisherConfig.SCHEMA_REGISTRY_URL, "registry:8081");
+        assertEquals("Invalid value registry:8081 for configuration schema.registry.url: expected one http:// or "
+                + "https:// URL", failure(properties));
+        properties.put(PublisherConfig.SCHEMA_REGISTRY_URL, "http://registry:8081");
+        assertEquals(java.net.URI.create("http://registry:8081"), PublisherConfig.parse(properties).schemaRegistryUrl());
+        properties.put(PublisherConfig.VALUE_FORMAT, "pulse");
+        assertNull(PublisherConfig.parse(properties).schemaRegistryUrl(), "single-object encoding: no registry");
     }
 
     @Test

@@ -102,18 +102,11 @@ public final class PulseSerdeConfig {
     }
 
     private static URI registryUrl(String value) {
-        if (value == null) {
-            return null;
-        }
         try {
-            URI uri = URI.create(value.trim());
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return uri;
-            }
+            return value == null ? null : SchemaRegistryClient.baseUrl(value);
         } catch (IllegalArgumentException e) {
-            // reported below
+            throw new ConfigException(SCHEMA_REGISTRY_URL, value, e.getMessage());
         }
-        throw new ConfigException(SCHEMA_REGISTRY_URL, value, "expected one http:// or https:// URL");
     }
 
     /** The settings of a serializer; throws {@link ConfigException} naming the key for an invalid value. */

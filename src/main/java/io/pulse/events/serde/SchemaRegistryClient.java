@@ -30,9 +30,10 @@ import org.apache.avro.SchemaParseException;
  * }</pre>
  *
  * Written by hand on the JDK's {@code HttpClient}: the consumer artifact promises Avro,
- * kafka-clients and slf4j only, and Confluent's client is not on Maven Central. Thread-safe.
+ * kafka-clients and slf4j only, and Confluent's client is not on Maven Central. The publisher
+ * ({@code pulse.value.format=confluent}) uses it too. Thread-safe.
  */
-final class SchemaRegistryClient {
+public final class SchemaRegistryClient {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
     private final URI baseUrl;
@@ -43,7 +44,7 @@ final class SchemaRegistryClient {
     private final ConcurrentMap<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
     /** {@code userInfo} ({@code user:password}) may be null: no basic auth. */
-    SchemaRegistryClient(URI baseUrl, String userInfo, Duration timeout) {
+    public SchemaRegistryClient(URI baseUrl, String userInfo, Duration timeout) {
         String base = baseUrl.toString();
         this.baseUrl = URI.create(base.endsWith("/") ? base : base + "/");
         this.authorization = userInfo == null ? null
@@ -52,8 +53,24 @@ final class SchemaRegistryClient {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
-    /** The id under which {@code subject} has {@code schema}, registering it if it is new there. */
-    int register(String subject, Schema schema) {
+    /** {@code value} as a registry's base URL; throws IllegalArgumentException unless it is one http(s) URL. */
+    public static URI baseUrl(String value) {
+        try {
+            URI uri = URI.create(value.trim());
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("expected one http:// or https:// URL");
+    }
+
+    /**
+     * The id under which {@code subject} has {@code schema}, registering it if it is new there;
+     * throws {@link SchemaRegistryException} if the registry cannot be asked or refuses.
+     */
+    public int register(String subject, Schema schema) {
         String json = schema.toString();
         Integer cached = idsBySubjectAndSchema.get(subject + '\n' + json);
         if (cached != null) {
@@ -70,8 +87,8 @@ final class SchemaRegistryClient {
         return id.intValue();
     }
 
-    /** The schema with {@code id}. */
-    Schema schema(int id) {
+    /** The schema with {@code id}; throws {@link SchemaRegistryException} if there is none or the registry cannot be asked. */
+    public Schema schema(int id) {
         Schema cached = schemasById.get(id);
         if (cached != null) {
             return cached;

@@ -28,7 +28,8 @@ import org.apache.avro.Schema;
  * answers {@code {"id": N}} (one id per distinct schema, whatever the subject, as Confluent's
  * registry does); {@code GET /schemas/ids/{id}} answers {@code {"schema": "<json>"}} or 404 with
  * {@code {"error_code": 40403, "message": "Schema <id> not found"}}. With {@link #requireBasicAuth} it
- * answers 401 {@code {"error_code": 401, ...}} to a request without those credentials.
+ * answers 401 {@code {"error_code": 401, ...}} to a request without those credentials; with
+ * {@link #backendDown} 500 {@code {"error_code": 50001, ...}}.
  *
  * <pre>{@code
  * try (FakeSchemaRegistry registry = FakeSchemaRegistry.start()) {
@@ -51,6 +52,7 @@ final class FakeSchemaRegistry implements AutoCloseable {
     private final List<String> requests = new ArrayList<>();
     private volatile String requiredAuthorization;
     private volatile CountDownLatch hold;
+    private volatile boolean backendDown;
 
     private FakeSchemaRegistry(HttpServer server) {
         this.server = server;
@@ -71,6 +73,11 @@ final class FakeSchemaRegistry implements AutoCloseable {
     /** Answers 401 to any request without {@code user:password} in basic auth. */
     void requireBasicAuth(String userInfo) {
         requiredAuthorization = "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** While down, every request is answered 500 {@code {"error_code": 50001, ...}}, as the registry does when its store fails. */
+    void backendDown(boolean down) {
+        backendDown = down;
     }
 
     /** Every request will wait for the returned latch before it is answered. */
@@ -111,6 +118,10 @@ final class FakeSchemaRegistry implements AutoCloseable {
             CountDownLatch held = hold;
             if (held != null) {
                 held.await(30, TimeUnit.SECONDS);
+            }
+            if (backendDown) {
+                answer(exchange, 500, error(50001, "Error in the backend data store"));
+                return;
             }
             String auth = requiredAuthorization;
             if (auth != null && !auth.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {

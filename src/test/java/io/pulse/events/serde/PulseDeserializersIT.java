@@ -1,6 +1,7 @@
 package io.pulse.events.serde;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import io.pulse.events.NodeState;
 import io.pulse.events.SchemaTopic;
 import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
+import io.pulse.kafka.PublisherConfig;
 import io.pulse.kafka.PulsePublisher;
 import io.pulse.kafka.testing.KafkaBrokerExtension;
 import java.nio.charset.StandardCharsets;
@@ -153,6 +155,52 @@ class PulseDeserializersIT {
             assertEquals(NodeState.DEAD, ((StatusChange) records.stream().filter(r -> r.key().equals(NODE)).findFirst()
                     .orElseThrow().value()).getCurrent(), "the publisher's single-object record");
             assertTrue(registry.requests().contains("GET /schemas/ids/1"), registry.requests().toString());
+        }
+    }
+
+    /**
+     * The publisher with {@code pulse.value.format=confluent}: both writer schemas registered at
+     * start (the failures subject too, though only a status change is published), the values in
+     * Confluent's wire format, read back by a deserializer given the registry. While the registry
+     * fails, the event waits in the outbox.
+     */
+    @Test
+    void thePublisherWritesConfluentFormatWhenConfigured() throws Exception {
+        String prefix = "published-confluent";
+        try (FakeSchemaRegistry registry = FakeSchemaRegistry.start()) {
+            try (PulsePublisher publisher = PulsePublisher.builder().bootstrapServers(KAFKA.bootstrapServers())
+                    .observer("10.0.0.1:7946").topicPrefix(prefix).outboxDir(outbox)
+                    .property(PublisherConfig.VALUE_FORMAT, "confluent")
+                    .property(PublisherConfig.SCHEMA_REGISTRY_URL, registry.url())
+                    .property(PublisherConfig.RETRY_BACKOFF_MS, 100).build()) {
+                registry.backendDown(true);
+                assertTrue(publisher.publish(new io.pulse.core.StatusChange(NodeId.parse(NODE),
+                        io.pulse.core.NodeState.SUSPECT, io.pulse.core.NodeState.DEAD, 3, AT, null, null, 10, 3,
+                        io.pulse.core.StatusChange.Reason.SUSPICION_TIMEOUT)));
+                assertFalse(publisher.awaitDelivery(Duration.ofSeconds(2)), "no event before its schema is registered");
+                registry.backendDown(false);
+                assertTrue(publisher.awaitDelivery(Duration.ofSeconds(60)));
+            }
+            assertEquals(Map.of(Topics.failures(prefix) + "-value", List.of(1), Topics.status(prefix) + "-value",
+                    List.of(2)), registry.subjects());
+
+            Properties raw = properties("published-confluent-raw");
+            raw.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+            List<ConsumerRecord<String, byte[]>> bytes = consume(raw, List.of(Topics.status(prefix)), 1);
+            assertEquals(1, bytes.size());
+            assertEquals(List.of((byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 2), List.of(bytes.get(0).value()[0],
+                    bytes.get(0).value()[1], bytes.get(0).value()[2], bytes.get(0).value()[3], bytes.get(0).value()[4]));
+            assertEquals("application/avro;encoding=confluent", new String(bytes.get(0).headers()
+                    .lastHeader(EventHeaders.CONTENT_TYPE).value(), StandardCharsets.UTF_8));
+
+            Properties props = properties("published-confluent");
+            props.put("value.deserializer", StatusChangeDeserializer.class.getName());
+            props.put(PulseSerdeConfig.TOPIC_PREFIX, prefix);
+            props.put(PulseSerdeConfig.SCHEMA_REGISTRY_URL, registry.url());
+            List<ConsumerRecord<String, StatusChange>> records = consume(props, List.of(Topics.status(prefix)), 1);
+            assertEquals(1, records.size());
+            assertEquals(NODE, records.get(0).value().getNodeId());
+            assertEquals(NodeState.DEAD, records.get(0).value().getCurrent());
         }
     }
 
