@@ -4,6 +4,7 @@ import io.pulse.events.EventDecoder;
 import io.pulse.events.EventDecodingException;
 import io.pulse.events.KafkaWriterSchemas;
 import io.pulse.events.StatusChange;
+import io.pulse.events.SchemaRegistryClient;
 import io.pulse.events.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,7 +91,8 @@ public final class ClusterView implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.writerSchemas = new KafkaWriterSchemas(builder.properties, Topics.schemas(builder.topicPrefix),
                 builder.schemaLookupTimeout);
-        this.decoder = new EventDecoder(writerSchemas);
+        this.decoder = new EventDecoder(writerSchemas,
+                SchemaRegistryClient.fromProperties(builder.properties, builder.schemaLookupTimeout));
         this.thread = new Thread(this::run, "pulse-cluster-view");
         this.thread.setDaemon(true);
     }

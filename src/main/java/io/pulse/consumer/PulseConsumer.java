@@ -4,6 +4,7 @@ import io.pulse.events.EventDecoder;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.KafkaWriterSchemas;
 import io.pulse.events.StatusChange;
+import io.pulse.events.SchemaRegistryClient;
 import io.pulse.events.Topics;
 import java.time.Duration;
 import java.util.Collection;
@@ -93,7 +94,8 @@ public final class PulseConsumer implements AutoCloseable {
                 new ByteArrayDeserializer());
         this.deadLetters = new DeadLetters(settings.properties(), settings.groupId());
         this.writerSchemas = settings.writerSchemas();
-        this.dispatcher = new Dispatcher(settings, deadLetters, closing, new EventDecoder(writerSchemas));
+        this.dispatcher = new Dispatcher(settings, deadLetters, closing, new EventDecoder(writerSchemas,
+                SchemaRegistryClient.fromProperties(settings.properties(), settings.schemaLookupTimeout())));
         this.thread = new Thread(this::run, "pulse-consumer-" + settings.groupId());
     }
 

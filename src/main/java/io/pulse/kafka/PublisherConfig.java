@@ -1,7 +1,7 @@
 package io.pulse.kafka;
 
 import io.pulse.events.Topics;
-import io.pulse.events.serde.SchemaRegistryClient;
+import io.pulse.events.SchemaRegistryClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

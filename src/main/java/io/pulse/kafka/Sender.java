@@ -4,7 +4,7 @@ import io.pulse.events.EventHeaders;
 import io.pulse.events.EventType;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.SchemaTopic;
-import io.pulse.events.serde.SchemaRegistryException;
+import io.pulse.events.SchemaRegistryException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

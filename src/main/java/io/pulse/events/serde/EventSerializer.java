@@ -1,7 +1,10 @@
 package io.pulse.events.serde;
 
+import io.pulse.events.ConfluentFormat;
 import io.pulse.events.EventHeaders;
 import io.pulse.events.EventType;
+import io.pulse.events.SchemaRegistryClient;
+import io.pulse.events.SchemaRegistryException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Function;

@@ -1,5 +1,6 @@
 package io.pulse.events.serde;
 
+import io.pulse.events.SchemaRegistryClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;

@@ -3,6 +3,7 @@ package io.pulse.sidecar.tail;
 import io.pulse.events.EventDecoder;
 import io.pulse.events.EventDecodingException;
 import io.pulse.events.KafkaWriterSchemas;
+import io.pulse.events.SchemaRegistryClient;
 import io.pulse.events.Topics;
 import io.pulse.kafka.PublisherConfig;
 import io.pulse.sidecar.config.SidecarConfig;
@@ -81,12 +82,17 @@ public final class TopicTail implements AutoCloseable {
      */
     public TopicTail(Properties properties, String prefix, List<String> topics, Start start, Instant since,
               Set<String> nodes, Sink sink) {
-        this.consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Properties client = new Properties();
+        client.putAll(properties);
+        client.remove(SchemaRegistryClient.URL_PROPERTY); // the registry's, not the Kafka client's
+        client.remove(SchemaRegistryClient.USER_INFO_PROPERTY);
+        this.consumer = new KafkaConsumer<>(client, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.failuresTopic = Topics.failures(prefix);
         Map<String, Object> settings = new HashMap<>();
         properties.forEach((key, value) -> settings.put(String.valueOf(key), value));
         this.writerSchemas = new KafkaWriterSchemas(settings, Topics.schemas(prefix), KafkaWriterSchemas.DEFAULT_LOOKUP_TIMEOUT);
-        this.decoder = new EventDecoder(writerSchemas);
+        this.decoder = new EventDecoder(writerSchemas,
+                SchemaRegistryClient.fromProperties(properties, KafkaWriterSchemas.DEFAULT_LOOKUP_TIMEOUT));
         this.waiting = new LinkedHashSet<>(topics);
         this.start = start;
         this.since = since;
@@ -102,7 +108,8 @@ public final class TopicTail implements AutoCloseable {
     public static Properties consumerProperties(SidecarConfig config) {
         Properties properties = new Properties();
         config.kafka().forEach((key, value) -> {
-            if (ConsumerConfig.configNames().contains(key)) {
+            if (ConsumerConfig.configNames().contains(key) || key.equals(SchemaRegistryClient.URL_PROPERTY)
+                    || key.equals(SchemaRegistryClient.USER_INFO_PROPERTY)) {
                 properties.put(key, String.valueOf(value));
             }
         });

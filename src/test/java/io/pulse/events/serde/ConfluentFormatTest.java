@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulse.events.ConfluentFormat;
 import io.pulse.events.EventCodec;
 import io.pulse.events.EventDecodingException;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.NewerSchemas;
 import io.pulse.events.NodeState;
+import io.pulse.events.SchemaRegistryException;
 import io.pulse.events.StatusChange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -138,7 +140,8 @@ class ConfluentFormatTest {
                     () -> deserializer.deserialize("pulse.status", unknownId));
             assertEquals("cannot deserialize a record of pulse.status: the schema registry answered " + registry.url()
                     + "/schemas/ids/42 with HTTP 404, error_code 40403: Schema 42 not found", e.getMessage());
-            assertEquals(40403, assertInstanceOf(SchemaRegistryException.class, e.getCause()).errorCode());
+            assertEquals(40403, assertInstanceOf(SchemaRegistryException.class, e.getCause().getCause()).errorCode(),
+                    "an EventDecodingException (a consumer dead-letters it) with the registry's error as its cause");
 
             EventDecodingException tooShort = assertInstanceOf(EventDecodingException.class, assertThrows(
                     SerializationException.class, () -> deserializer.deserialize("pulse.status", new byte[] {0, 0, 1}))

@@ -201,6 +201,35 @@ class PulseDeserializersIT {
             assertEquals(1, records.size());
             assertEquals(NODE, records.get(0).value().getNodeId());
             assertEquals(NodeState.DEAD, records.get(0).value().getCurrent());
+
+            // The consumer library and the cluster view read it too, given the registry as a property.
+            List<StatusChange> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (io.pulse.consumer.PulseConsumer consumer = io.pulse.consumer.PulseConsumer.builder()
+                    .bootstrapServers(KAFKA.bootstrapServers()).groupId("published-confluent-library").topicPrefix(prefix)
+                    .offsetReset(io.pulse.consumer.PulseConsumer.OffsetReset.EARLIEST)
+                    .property(PulseSerdeConfig.SCHEMA_REGISTRY_URL, registry.url())
+                    .onStatusChange(handled::add).build()) {
+                consumer.start();
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (handled.isEmpty() && consumer.deadLettered() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(0, consumer.deadLettered());
+            }
+            assertEquals(List.of(records.get(0).value()), handled);
+            try (io.pulse.consumer.ClusterView view = io.pulse.consumer.ClusterView.builder()
+                    .bootstrapServers(KAFKA.bootstrapServers()).topicPrefix(prefix)
+                    .property(PulseSerdeConfig.SCHEMA_REGISTRY_URL, registry.url()).build()) {
+                view.start();
+                assertTrue(view.awaitCaughtUp(Duration.ofSeconds(60)));
+                assertEquals(NodeState.DEAD, view.get(NODE).orElseThrow().getCurrent());
+                assertEquals(0, view.undecodable());
+            }
+            // Without the registry, the library says what is missing (and dead-letters, as for any undecodable record).
+            io.pulse.events.EventDecodingException missing = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.pulse.events.EventDecodingException.class,
+                    () -> new io.pulse.events.EventDecoder(fingerprint -> null).decodeStatusChange(bytes.get(0).value()));
+            assertTrue(missing.getMessage().contains("which needs schema.registry.url"), missing.getMessage());
         }
     }
 

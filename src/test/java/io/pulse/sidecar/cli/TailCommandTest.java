@@ -59,7 +59,8 @@ class TailCommandTest {
                 + "    linger.ms: 5\n");
         TailCommand.Plan plan = plan(Map.of("PULSE_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512",
                         "PULSE_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "jaas from the environment"),
-                "--config", file.toString(), "--set", "kafka.properties.ssl.truststore.location=/elsewhere.pem");
+                "--config", file.toString(), "--set", "kafka.properties.ssl.truststore.location=/elsewhere.pem",
+                "--set", "kafka.properties.schema.registry.url=http://registry:8081");
         assertEquals(List.of("prod.failures", "prod.status"), plan.topics());
         Properties consumer = plan.consumer();
         assertEquals("kafka-1:9093", consumer.get("bootstrap.servers"));
@@ -67,6 +68,7 @@ class TailCommandTest {
         assertEquals("/elsewhere.pem", consumer.get("ssl.truststore.location"));
         assertEquals("SCRAM-SHA-512", consumer.get("sasl.mechanism"));
         assertEquals("jaas from the environment", consumer.get("sasl.jaas.config"));
+        assertEquals("http://registry:8081", consumer.get("schema.registry.url"), "for records in Confluent's format");
         assertNull(consumer.get("linger.ms"), "a producer property");
         assertNull(consumer.get("group.id"));
         assertNull(consumer.get("pulse.topic.prefix"));

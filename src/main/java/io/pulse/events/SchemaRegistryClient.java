@@ -1,4 +1,4 @@
-package io.pulse.events.serde;
+package io.pulse.events;
 
 import java.io.IOException;
 import java.net.URI;
@@ -35,6 +35,10 @@ import org.apache.avro.SchemaParseException;
  */
 public final class SchemaRegistryClient {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    /** The registry's URL, under the key Confluent's and Apicurio's clients use too. */
+    public static final String URL_PROPERTY = "schema.registry.url";
+    /** {@code user:password} for the registry's basic authentication. */
+    public static final String USER_INFO_PROPERTY = "basic.auth.user.info";
 
     private final URI baseUrl;
     private final String authorization; // null: no basic auth
@@ -51,6 +55,22 @@ public final class SchemaRegistryClient {
                 : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    /**
+     * The client that Kafka-style {@code properties} name with {@value #URL_PROPERTY} (and
+     * {@value #USER_INFO_PROPERTY}), or null when they name none: how the consumer library, the
+     * cluster view and {@code pulse tail} learn of a registry.
+     */
+    public static SchemaRegistryClient fromProperties(java.util.Map<?, ?> properties, Duration timeout) {
+        Object url = properties.get(URL_PROPERTY);
+        if (url == null) {
+            return null;
+        }
+        Object user = properties.get(USER_INFO_PROPERTY);
+        String userInfo = user instanceof org.apache.kafka.common.config.types.Password password ? password.value()
+                : user == null ? null : String.valueOf(user);
+        return new SchemaRegistryClient(baseUrl(String.valueOf(url)), userInfo, timeout);
     }
 
     /** {@code value} as a registry's base URL; throws IllegalArgumentException unless it is one http(s) URL. */

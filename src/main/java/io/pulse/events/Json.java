@@ -1,4 +1,4 @@
-package io.pulse.events.serde;
+package io.pulse.events;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,5 @@
-package io.pulse.events.serde;
+package io.pulse.events;
 
-import io.pulse.events.EventCodec;
-import io.pulse.events.EventDecodingException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

@@ -1,4 +1,4 @@
-package io.pulse.events.serde;
+package io.pulse.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

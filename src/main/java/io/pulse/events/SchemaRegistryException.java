@@ -1,4 +1,4 @@
-package io.pulse.events.serde;
+package io.pulse.events;
 
 /**
  * The schema registry could not be asked, or answered with an error: it is unreachable, it did
