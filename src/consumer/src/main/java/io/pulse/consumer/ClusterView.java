@@ -3,8 +3,8 @@ package io.pulse.consumer;
 import io.pulse.events.EventDecoder;
 import io.pulse.events.EventDecodingException;
 import io.pulse.events.KafkaWriterSchemas;
-import io.pulse.events.StatusChange;
 import io.pulse.events.SchemaRegistryClient;
+import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,10 +89,10 @@ public final class ClusterView implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        this.writerSchemas = new KafkaWriterSchemas(builder.properties, Topics.schemas(builder.topicPrefix),
-                builder.schemaLookupTimeout);
-        this.decoder = new EventDecoder(writerSchemas,
-                SchemaRegistryClient.fromProperties(builder.properties, builder.schemaLookupTimeout));
+        this.writerSchemas = new KafkaWriterSchemas(
+                builder.properties, Topics.schemas(builder.topicPrefix), builder.schemaLookupTimeout);
+        this.decoder = new EventDecoder(
+                writerSchemas, SchemaRegistryClient.fromProperties(builder.properties, builder.schemaLookupTimeout));
         this.thread = new Thread(this::run, "pulse-cluster-view");
         this.thread.setDaemon(true);
     }
@@ -236,7 +236,8 @@ public final class ClusterView implements AutoCloseable {
         } catch (RetriableException | IllegalStateException e) {
             return; // not known at the moment (a broker restarting, say): the next check sees them
         }
-        List<TopicPartition> added = now.stream().filter(p -> !consumer.assignment().contains(p)).collect(Collectors.toList());
+        List<TopicPartition> added =
+                now.stream().filter(p -> !consumer.assignment().contains(p)).collect(Collectors.toList());
         if (!added.isEmpty()) {
             List<TopicPartition> all = new ArrayList<>(consumer.assignment());
             all.addAll(added);
@@ -251,7 +252,9 @@ public final class ClusterView implements AutoCloseable {
         if (infos == null || infos.isEmpty()) {
             throw new IllegalStateException("topic " + topic + " does not exist (expected: Pulse's status topic)");
         }
-        return infos.stream().map(info -> new TopicPartition(topic, info.partition())).collect(Collectors.toList());
+        return infos.stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .collect(Collectors.toList());
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
@@ -301,8 +304,7 @@ public final class ClusterView implements AutoCloseable {
         private Duration partitionCheckInterval = DEFAULT_PARTITION_CHECK_INTERVAL;
         private Duration schemaLookupTimeout = KafkaWriterSchemas.DEFAULT_LOOKUP_TIMEOUT;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** See {@link PulseConsumer.Builder#schemaLookupTimeout}; default 5 s. */
         public Builder schemaLookupTimeout(Duration timeout) {

@@ -36,8 +36,7 @@ public final class DeadLetterHeaders {
     /** Pulse's own: how many times the handler was called, decimal text; 0 for a record that could not be decoded. */
     public static final String ATTEMPTS = "pulse.dlt.attempts";
 
-    private DeadLetterHeaders() {
-    }
+    private DeadLetterHeaders() {}
 
     static byte[] int32(int value) {
         return ByteBuffer.allocate(Integer.BYTES).putInt(value).array();

@@ -30,8 +30,7 @@ import org.slf4j.LoggerFactory;
 final class DeadLetterTopics {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterTopics.class);
 
-    private DeadLetterTopics() {
-    }
+    private DeadLetterTopics() {}
 
     /**
      * Returns the dead-letter topics it created. A source topic that does not exist yet is
@@ -40,7 +39,9 @@ final class DeadLetterTopics {
     static List<String> ensure(Admin admin, List<String> sources, Duration timeout)
             throws TimeoutException, InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Set<String> existing = get(admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadline))).names(),
+        Set<String> existing = get(
+                admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadline)))
+                        .names(),
                 deadline);
         List<String> describe = new ArrayList<>();
         for (String source : sources) {
@@ -50,21 +51,28 @@ final class DeadLetterTopics {
             if (existing.contains(source)) {
                 describe.add(source);
             } else {
-                LOG.warn("topic {} does not exist yet, so its dead-letter topic {} is not created either",
-                        source, Topics.deadLetter(source));
+                LOG.warn(
+                        "topic {} does not exist yet, so its dead-letter topic {} is not created either",
+                        source,
+                        Topics.deadLetter(source));
             }
         }
         if (describe.isEmpty()) {
             return List.of();
         }
         List<NewTopic> missing = new ArrayList<>();
-        for (TopicDescription source : get(admin.describeTopics(describe).allTopicNames(), deadline).values()) {
+        for (TopicDescription source :
+                get(admin.describeTopics(describe).allTopicNames(), deadline).values()) {
             short replicas = (short) source.partitions().get(0).replicas().size();
-            missing.add(new NewTopic(Topics.deadLetter(source.name()), source.partitions().size(), replicas));
+            missing.add(new NewTopic(
+                    Topics.deadLetter(source.name()), source.partitions().size(), replicas));
         }
         List<String> names = missing.stream().map(NewTopic::name).toList();
         try {
-            get(admin.createTopics(missing, new CreateTopicsOptions().timeoutMs(remainingMs(deadline))).all(), deadline);
+            get(
+                    admin.createTopics(missing, new CreateTopicsOptions().timeoutMs(remainingMs(deadline)))
+                            .all(),
+                    deadline);
             LOG.info("created dead-letter topics {}", names);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -85,9 +93,11 @@ final class DeadLetterTopics {
         while (true) {
             try {
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                get(admin.describeTopics(topics).allTopicNames(), deadline).forEach((name, description) ->
-                        description.partitions().forEach(p ->
-                                latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+                get(admin.describeTopics(topics).allTopicNames(), deadline)
+                        .forEach((name, description) -> description
+                                .partitions()
+                                .forEach(
+                                        p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
                 get(admin.listOffsets(latest).all(), deadline);
                 return;
             } catch (ExecutionException | TimeoutException notYet) {
@@ -101,8 +111,8 @@ final class DeadLetterTopics {
     }
 
     private static int remainingMs(long deadlineNanos) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE,
-                TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+        return (int) Math.max(
+                1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
     }
 
     private static <T> T get(KafkaFuture<T> future, long deadlineNanos)

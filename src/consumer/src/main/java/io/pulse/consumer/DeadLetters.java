@@ -34,8 +34,8 @@ final class DeadLetters implements AutoCloseable {
 
     DeadLetters(Map<String, Object> clientProperties, String groupId) {
         this.groupId = groupId;
-        this.producer = new KafkaProducer<>(producerProperties(clientProperties), new StringSerializer(),
-                new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(
+                producerProperties(clientProperties), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** The producer settings of {@code clientProperties}, with acks=all and idempotence. */
@@ -51,13 +51,19 @@ final class DeadLetters implements AutoCloseable {
 
     /** Sends a copy of {@code record}; {@code error} is the handler's last exception or the decoding error. */
     void send(ConsumerRecord<String, byte[]> record, Throwable error, int attempts) throws InterruptedException {
-        ProducerRecord<String, byte[]> copy = new ProducerRecord<>(Topics.deadLetter(record.topic()), null,
-                record.key(), record.value(), headers(record, error, attempts, groupId));
+        ProducerRecord<String, byte[]> copy = new ProducerRecord<>(
+                Topics.deadLetter(record.topic()),
+                null,
+                record.key(),
+                record.value(),
+                headers(record, error, attempts, groupId));
         try {
             producer.send(copy).get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot write " + record.topic() + "-" + record.partition() + "@"
-                    + record.offset() + " to " + copy.topic() + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot write " + record.topic() + "-" + record.partition() + "@" + record.offset() + " to "
+                            + copy.topic() + ": " + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 
@@ -71,7 +77,9 @@ final class DeadLetters implements AutoCloseable {
         headers.add(DeadLetterHeaders.ORIGINAL_PARTITION, DeadLetterHeaders.int32(record.partition()));
         headers.add(DeadLetterHeaders.ORIGINAL_OFFSET, DeadLetterHeaders.int64(record.offset()));
         headers.add(DeadLetterHeaders.ORIGINAL_TIMESTAMP, DeadLetterHeaders.int64(record.timestamp()));
-        headers.add(DeadLetterHeaders.ORIGINAL_TIMESTAMP_TYPE, utf8(record.timestampType().toString()));
+        headers.add(
+                DeadLetterHeaders.ORIGINAL_TIMESTAMP_TYPE,
+                utf8(record.timestampType().toString()));
         headers.add(DeadLetterHeaders.ORIGINAL_CONSUMER_GROUP, utf8(groupId));
         headers.add(DeadLetterHeaders.EXCEPTION_FQCN, utf8(error.getClass().getName()));
         if (error.getMessage() != null) {

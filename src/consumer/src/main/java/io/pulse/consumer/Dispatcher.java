@@ -75,8 +75,12 @@ final class Dispatcher {
                 call = () -> invoke(onStatusChange, change);
             }
         } catch (EventDecodingException e) {
-            LOG.warn("undecodable record {}-{}@{} goes to the dead-letter topic: {}",
-                    record.topic(), record.partition(), record.offset(), e.getMessage());
+            LOG.warn(
+                    "undecodable record {}-{}@{} goes to the dead-letter topic: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
             deadLetters.send(record, e, 0);
             deadLettered.incrementAndGet();
             return true;
@@ -94,8 +98,13 @@ final class Dispatcher {
             } catch (HandlerFailure failure) {
                 Throwable cause = failure.getCause();
                 if (attempt >= maxAttempts) {
-                    LOG.warn("handler failed {} times on {}-{}@{}; record goes to the dead-letter topic",
-                            attempt, record.topic(), record.partition(), record.offset(), cause);
+                    LOG.warn(
+                            "handler failed {} times on {}-{}@{}; record goes to the dead-letter topic",
+                            attempt,
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            cause);
                     deadLetters.send(record, cause, attempt);
                     deadLettered.incrementAndGet();
                     return true;

@@ -3,8 +3,8 @@ package io.pulse.consumer;
 import io.pulse.events.EventDecoder;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.KafkaWriterSchemas;
-import io.pulse.events.StatusChange;
 import io.pulse.events.SchemaRegistryClient;
+import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
 import java.time.Duration;
 import java.util.Collection;
@@ -90,12 +90,17 @@ public final class PulseConsumer implements AutoCloseable {
 
     private PulseConsumer(ConsumerSettings settings) {
         this.settings = settings;
-        this.consumer = new KafkaConsumer<>(settings.consumerProperties(), new StringDeserializer(),
-                new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(
+                settings.consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
         this.deadLetters = new DeadLetters(settings.properties(), settings.groupId());
         this.writerSchemas = settings.writerSchemas();
-        this.dispatcher = new Dispatcher(settings, deadLetters, closing, new EventDecoder(writerSchemas,
-                SchemaRegistryClient.fromProperties(settings.properties(), settings.schemaLookupTimeout())));
+        this.dispatcher = new Dispatcher(
+                settings,
+                deadLetters,
+                closing,
+                new EventDecoder(
+                        writerSchemas,
+                        SchemaRegistryClient.fromProperties(settings.properties(), settings.schemaLookupTimeout())));
         this.thread = new Thread(this::run, "pulse-consumer-" + settings.groupId());
     }
 
@@ -211,11 +216,17 @@ public final class PulseConsumer implements AutoCloseable {
         try (Admin admin = Admin.create(settings.adminProperties())) {
             DeadLetterTopics.ensure(admin, sources, DEAD_LETTER_TOPICS_TIMEOUT);
         } catch (ExecutionException e) {
-            LOG.error("Pulse consumer {} could not create the dead-letter topics of {}: {}", settings.groupId(),
-                    sources, e.getCause().toString());
+            LOG.error(
+                    "Pulse consumer {} could not create the dead-letter topics of {}: {}",
+                    settings.groupId(),
+                    sources,
+                    e.getCause().toString());
         } catch (TimeoutException | KafkaException e) {
-            LOG.error("Pulse consumer {} could not create the dead-letter topics of {}: {}", settings.groupId(),
-                    sources, e.toString());
+            LOG.error(
+                    "Pulse consumer {} could not create the dead-letter topics of {}: {}",
+                    settings.groupId(),
+                    sources,
+                    e.toString());
         }
     }
 
@@ -263,8 +274,7 @@ public final class PulseConsumer implements AutoCloseable {
         }
 
         @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        }
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
     }
 
     /**
@@ -289,17 +299,16 @@ public final class PulseConsumer implements AutoCloseable {
         private String topicPrefix = Topics.DEFAULT_PREFIX;
         private Set<Topic> topics = EnumSet.allOf(Topic.class);
         private OffsetReset offsetReset = DEFAULT_OFFSET_RESET;
-        private Handler<FailureMessage> onFailure = event -> { };
-        private Handler<StatusChange> onStatusChange = event -> { };
-        private Handler<String> onRemoved = event -> { };
+        private Handler<FailureMessage> onFailure = event -> {};
+        private Handler<StatusChange> onStatusChange = event -> {};
+        private Handler<String> onRemoved = event -> {};
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
         private Duration maxRetryBackoff = DEFAULT_MAX_RETRY_BACKOFF;
         private int dedupCapacity = DEFAULT_DEDUP_CAPACITY;
         private Duration schemaLookupTimeout = KafkaWriterSchemas.DEFAULT_LOOKUP_TIMEOUT;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder bootstrapServers(String servers) {
             return property(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, requireText("bootstrapServers", servers));
@@ -346,8 +355,8 @@ public final class PulseConsumer implements AutoCloseable {
             requireText("property key", key);
             Objects.requireNonNull(value, "value of " + key);
             if (key.equals(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG) && !"false".equals(String.valueOf(value))) {
-                throw new IllegalArgumentException(key + " must be false, got " + value
-                        + ": offsets are committed after the handler returns");
+                throw new IllegalArgumentException(
+                        key + " must be false, got " + value + ": offsets are committed after the handler returns");
             }
             properties.put(key, value);
             return this;
@@ -422,15 +431,27 @@ public final class PulseConsumer implements AutoCloseable {
                 throw new IllegalArgumentException("groupId is required");
             }
             long worstRetryMs = worstCaseRetryMillis();
-            long maxPollIntervalMs = Long.parseLong(String.valueOf(properties.getOrDefault(
-                    ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, DEFAULT_MAX_POLL_INTERVAL_MS)));
+            long maxPollIntervalMs = Long.parseLong(String.valueOf(
+                    properties.getOrDefault(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, DEFAULT_MAX_POLL_INTERVAL_MS)));
             if (worstRetryMs >= maxPollIntervalMs / 2) {
                 throw new IllegalArgumentException("maxAttempts " + maxAttempts + " with retryBackoff "
-                        + retryBackoff.toMillis() + " ms can wait " + worstRetryMs + " ms on one record (expected: under"
+                        + retryBackoff.toMillis() + " ms can wait " + worstRetryMs
+                        + " ms on one record (expected: under"
                         + " half of " + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG + "=" + maxPollIntervalMs + ")");
             }
-            return new PulseConsumer(new ConsumerSettings(properties, groupId, topicPrefix, topics, offsetReset,
-                    onFailure, onStatusChange, onRemoved, maxAttempts, retryBackoff, maxRetryBackoff, dedupCapacity,
+            return new PulseConsumer(new ConsumerSettings(
+                    properties,
+                    groupId,
+                    topicPrefix,
+                    topics,
+                    offsetReset,
+                    onFailure,
+                    onStatusChange,
+                    onRemoved,
+                    maxAttempts,
+                    retryBackoff,
+                    maxRetryBackoff,
+                    dedupCapacity,
                     schemaLookupTimeout));
         }
 
@@ -439,7 +460,9 @@ public final class PulseConsumer implements AutoCloseable {
             Duration backoff = retryBackoff;
             for (int attempt = 1; attempt < maxAttempts; attempt++) {
                 total += backoff.toMillis();
-                backoff = backoff.multipliedBy(2).compareTo(maxRetryBackoff) > 0 ? maxRetryBackoff : backoff.multipliedBy(2);
+                backoff = backoff.multipliedBy(2).compareTo(maxRetryBackoff) > 0
+                        ? maxRetryBackoff
+                        : backoff.multipliedBy(2);
             }
             return total;
         }
@@ -447,8 +470,8 @@ public final class PulseConsumer implements AutoCloseable {
         static Duration requireLookupTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "schemaLookupTimeout");
             if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
-                throw new IllegalArgumentException("schemaLookupTimeout must be in 1 ms..60 s, got " + timeout.toMillis()
-                        + " ms");
+                throw new IllegalArgumentException(
+                        "schemaLookupTimeout must be in 1 ms..60 s, got " + timeout.toMillis() + " ms");
             }
             return timeout;
         }

@@ -19,8 +19,7 @@ public final class ConfluentFormat {
     /** Magic byte plus schema id. */
     public static final int HEADER_BYTES = 5;
 
-    private ConfluentFormat() {
-    }
+    private ConfluentFormat() {}
 
     /** Whether {@code value} opens with Confluent's magic byte 0 (single-object encoding opens with C3). */
     public static boolean isConfluent(byte[] value) {
@@ -30,15 +29,20 @@ public final class ConfluentFormat {
     /** {@code singleObject}'s body behind the Confluent header of schema {@code id}. */
     public static byte[] frame(int id, byte[] singleObject) {
         int body = singleObject.length - EventCodec.HEADER_BYTES;
-        return ByteBuffer.allocate(HEADER_BYTES + body).put(MAGIC).putInt(id)
-                .put(singleObject, EventCodec.HEADER_BYTES, body).array();
+        return ByteBuffer.allocate(HEADER_BYTES + body)
+                .put(MAGIC)
+                .putInt(id)
+                .put(singleObject, EventCodec.HEADER_BYTES, body)
+                .array();
     }
 
     /** The schema id of a value {@link #isConfluent}; throws {@link EventDecodingException} if it is too short. */
     public static int schemaId(byte[] value) {
         if (value.length < HEADER_BYTES) {
-            throw new EventDecodingException("got " + value.length + " bytes (expected: at least " + HEADER_BYTES
-                    + " bytes of Confluent wire format: magic byte 0 and a 4-byte schema id)", null);
+            throw new EventDecodingException(
+                    "got " + value.length + " bytes (expected: at least " + HEADER_BYTES
+                            + " bytes of Confluent wire format: magic byte 0 and a 4-byte schema id)",
+                    null);
         }
         return ByteBuffer.wrap(value, 1, 4).getInt();
     }
@@ -46,7 +50,11 @@ public final class ConfluentFormat {
     /** The same body as single-object encoding, with the writer schema's {@code fingerprint}. */
     public static byte[] toSingleObject(byte[] value, long fingerprint) {
         int body = value.length - HEADER_BYTES;
-        return ByteBuffer.allocate(EventCodec.HEADER_BYTES + body).put(EventCodec.SINGLE_OBJECT_MARKER)
-                .order(ByteOrder.LITTLE_ENDIAN).putLong(fingerprint).put(value, HEADER_BYTES, body).array();
+        return ByteBuffer.allocate(EventCodec.HEADER_BYTES + body)
+                .put(EventCodec.SINGLE_OBJECT_MARKER)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(fingerprint)
+                .put(value, HEADER_BYTES, body)
+                .array();
     }
 }

@@ -37,8 +37,7 @@ public final class EventCodec {
     /** Released schemas only; an unknown fingerprint fails with Avro's "Cannot resolve schema for fingerprint". */
     private static final EventDecoder RELEASED = EventDecoder.releasedOnly();
 
-    private EventCodec() {
-    }
+    private EventCodec() {}
 
     public static byte[] encode(FailureMessage message) {
         return encode(FAILURE_ENCODER, message);
@@ -66,8 +65,8 @@ public final class EventCodec {
     private static <T extends SpecificRecordBase> byte[] encode(BinaryMessageEncoder<T> encoder, T record) {
         try {
             ByteBuffer buffer = encoder.encode(record);
-            return Arrays.copyOfRange(buffer.array(), buffer.arrayOffset() + buffer.position(),
-                    buffer.arrayOffset() + buffer.limit());
+            return Arrays.copyOfRange(
+                    buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.arrayOffset() + buffer.limit());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode " + record.getSchema().getFullName(), e);
         }
@@ -91,8 +90,9 @@ public final class EventCodec {
     static <T extends SpecificRecordBase> T decode(BinaryMessageDecoder<T> decoder, byte[] value, T into) {
         Schema expected = into.getSchema();
         if (value == null || value.length < HEADER_BYTES) {
-            throw new EventDecodingException("got " + (value == null ? "null" : value.length + " bytes")
-                    + " (expected: at least " + HEADER_BYTES + " bytes of single-object " + expected.getFullName() + ")",
+            throw new EventDecodingException(
+                    "got " + (value == null ? "null" : value.length + " bytes") + " (expected: at least " + HEADER_BYTES
+                            + " bytes of single-object " + expected.getFullName() + ")",
                     null);
         }
         try {
@@ -107,8 +107,8 @@ public final class EventCodec {
     }
 
     /** Teaches {@code decoder} to read data written with each of {@code released} besides {@code current}. */
-    static <T> BinaryMessageDecoder<T> withHistory(BinaryMessageDecoder<T> decoder, Schema current,
-            List<Schema> released) {
+    static <T> BinaryMessageDecoder<T> withHistory(
+            BinaryMessageDecoder<T> decoder, Schema current, List<Schema> released) {
         for (Schema schema : released) {
             if (fingerprint(schema) != fingerprint(current)) {
                 decoder.addSchema(schema);

@@ -51,17 +51,23 @@ public final class EventDecoder {
     }
 
     /** {@code resolver} null: released schemas only. */
-    private EventDecoder(ConcurrentMap<Long, Schema> fromRegistry, WriterSchemaResolver resolver,
-                         SchemaRegistryClient registry) {
+    private EventDecoder(
+            ConcurrentMap<Long, Schema> fromRegistry, WriterSchemaResolver resolver, SchemaRegistryClient registry) {
         this.registry = registry;
         this.fromRegistry = fromRegistry;
-        Store store = resolver == null ? null : new Store(fingerprint -> {
-            Schema schema = fromRegistry.get(fingerprint);
-            return schema != null ? schema : resolver.resolve(fingerprint);
-        });
-        this.failures = EventCodec.withHistory(FailureMessage.createDecoder(store), FailureMessage.getClassSchema(),
+        Store store = resolver == null
+                ? null
+                : new Store(fingerprint -> {
+                    Schema schema = fromRegistry.get(fingerprint);
+                    return schema != null ? schema : resolver.resolve(fingerprint);
+                });
+        this.failures = EventCodec.withHistory(
+                FailureMessage.createDecoder(store),
+                FailureMessage.getClassSchema(),
                 SchemaHistory.released(FailureMessage.getClassSchema().getName()));
-        this.statusChanges = EventCodec.withHistory(StatusChange.createDecoder(store), StatusChange.getClassSchema(),
+        this.statusChanges = EventCodec.withHistory(
+                StatusChange.createDecoder(store),
+                StatusChange.getClassSchema(),
                 SchemaHistory.released(StatusChange.getClassSchema().getName()));
     }
 
@@ -87,8 +93,10 @@ public final class EventDecoder {
         }
         int id = ConfluentFormat.schemaId(value);
         if (registry == null) {
-            throw new EventDecodingException("it is in Confluent's wire format (schema id " + id + "), which needs "
-                    + SchemaRegistryClient.URL_PROPERTY, null);
+            throw new EventDecodingException(
+                    "it is in Confluent's wire format (schema id " + id + "), which needs "
+                            + SchemaRegistryClient.URL_PROPERTY,
+                    null);
         }
         Schema writer;
         try {
@@ -110,8 +118,11 @@ public final class EventDecoder {
         public Schema findByFingerprint(long fingerprint) {
             Schema schema = resolver.resolve(fingerprint);
             if (schema == null || EventCodec.fingerprint(schema) != fingerprint) {
-                throw new UnknownWriterSchemaException(fingerprint, schema == null ? "the resolver has none"
-                        : "the resolver answered " + schema.getFullName() + " " + SchemaTopic.key(schema));
+                throw new UnknownWriterSchemaException(
+                        fingerprint,
+                        schema == null
+                                ? "the resolver has none"
+                                : "the resolver answered " + schema.getFullName() + " " + SchemaTopic.key(schema));
             }
             return schema;
         }

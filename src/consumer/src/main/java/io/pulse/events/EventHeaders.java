@@ -25,6 +25,5 @@ public final class EventHeaders {
     /** The value's content type in Confluent's wire format (magic byte 0, 4-byte registry schema id, body). */
     public static final String AVRO_CONFLUENT = "application/avro;encoding=confluent";
 
-    private EventHeaders() {
-    }
+    private EventHeaders() {}
 }

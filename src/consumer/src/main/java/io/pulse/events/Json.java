@@ -88,12 +88,17 @@ final class Json {
         }
         String literal = text.substring(start, at);
         switch (literal) {
-            case "true": return Boolean.TRUE;
-            case "false": return Boolean.FALSE;
-            case "null": return null;
+            case "true":
+                return Boolean.TRUE;
+            case "false":
+                return Boolean.FALSE;
+            case "null":
+                return null;
             default:
                 try {
-                    return literal.matches("-?\\d+") ? (Object) Long.parseLong(literal) : (Object) Double.parseDouble(literal);
+                    return literal.matches("-?\\d+")
+                            ? (Object) Long.parseLong(literal)
+                            : (Object) Double.parseDouble(literal);
                 } catch (NumberFormatException e) {
                     at = start;
                     throw error("a value");
@@ -193,7 +198,8 @@ final class Json {
     }
 
     private IllegalArgumentException error(String expected) {
-        return new IllegalArgumentException("not JSON: got " + (at < text.length() ? "'" + text.charAt(at) + "'" : "the end")
-                + " at offset " + at + " (expected: " + expected + ")");
+        return new IllegalArgumentException(
+                "not JSON: got " + (at < text.length() ? "'" + text.charAt(at) + "'" : "the end") + " at offset " + at
+                        + " (expected: " + expected + ")");
     }
 }

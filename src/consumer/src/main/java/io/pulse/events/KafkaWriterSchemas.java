@@ -44,6 +44,7 @@ public final class KafkaWriterSchemas implements WriterSchemaResolver, AutoClose
     private static final Logger LOG = LoggerFactory.getLogger(KafkaWriterSchemas.class);
     /** How long one lookup may wait for the schemas topic unless told otherwise. */
     public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofSeconds(5);
+
     private static final Duration MAX_POLL = Duration.ofMillis(200);
 
     private final Map<String, Object> properties;
@@ -65,7 +66,8 @@ public final class KafkaWriterSchemas implements WriterSchemaResolver, AutoClose
     public KafkaWriterSchemas(Map<String, ?> kafkaProperties, String topic, Duration lookupTimeout) {
         Objects.requireNonNull(kafkaProperties, "kafkaProperties");
         if (!kafkaProperties.containsKey(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-            throw new IllegalArgumentException(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG + " is required to read " + topic);
+            throw new IllegalArgumentException(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG + " is required to read " + topic);
         }
         this.properties = consumerProperties(kafkaProperties);
         this.topic = Objects.requireNonNull(topic, "topic");
@@ -115,9 +117,12 @@ public final class KafkaWriterSchemas implements WriterSchemaResolver, AutoClose
         if (schema != null) {
             return schema;
         }
-        throw new UnknownWriterSchemaException(fingerprint, why != null ? why
-                : "neither shipped with this reader nor in topic " + topic
-                        + " (is the writer's Pulse older than the schemas topic, or the topic's retention wrong?)");
+        throw new UnknownWriterSchemaException(
+                fingerprint,
+                why != null
+                        ? why
+                        : "neither shipped with this reader nor in topic " + topic
+                                + " (is the writer's Pulse older than the schemas topic, or the topic's retention wrong?)");
     }
 
     /** Reads what the topic gained since the last lookup; null when read to its end, else why not. */
@@ -139,7 +144,9 @@ public final class KafkaWriterSchemas implements WriterSchemaResolver, AutoClose
                 if (infos == null || infos.isEmpty()) {
                     return failed("topic " + topic + " does not exist (a publisher creates it at start)");
                 }
-                List<TopicPartition> assigned = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+                List<TopicPartition> assigned = infos.stream()
+                        .map(i -> new TopicPartition(topic, i.partition()))
+                        .toList();
                 consumer.assign(assigned);
                 consumer.seekToBeginning(assigned);
                 partitions = assigned;
@@ -175,8 +182,12 @@ public final class KafkaWriterSchemas implements WriterSchemaResolver, AutoClose
             known.putIfAbsent(EventCodec.fingerprint(schema), schema);
         } catch (IllegalArgumentException e) {
             skipped.incrementAndGet();
-            LOG.warn("skipping record {}-{}@{} of the schemas topic: {}", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
+            LOG.warn(
+                    "skipping record {}-{}@{} of the schemas topic: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
         }
     }
 

@@ -21,8 +21,7 @@ public final class SchemaHistory {
     /** Where the released schemas live on the class path. */
     public static final String RESOURCE_DIR = "io/pulse/events/schemas/";
 
-    private SchemaHistory() {
-    }
+    private SchemaHistory() {}
 
     /** The released versions of the record with simple name {@code recordName}, oldest first. */
     public static List<Schema> released(String recordName) {

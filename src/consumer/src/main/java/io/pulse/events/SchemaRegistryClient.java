@@ -51,7 +51,8 @@ public final class SchemaRegistryClient {
     public SchemaRegistryClient(URI baseUrl, String userInfo, Duration timeout) {
         String base = baseUrl.toString();
         this.baseUrl = URI.create(base.endsWith("/") ? base : base + "/");
-        this.authorization = userInfo == null ? null
+        this.authorization = userInfo == null
+                ? null
                 : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
@@ -68,7 +69,8 @@ public final class SchemaRegistryClient {
             return null;
         }
         Object user = properties.get(USER_INFO_PROPERTY);
-        String userInfo = user instanceof org.apache.kafka.common.config.types.Password password ? password.value()
+        String userInfo = user instanceof org.apache.kafka.common.config.types.Password password
+                ? password.value()
                 : user == null ? null : String.valueOf(user);
         return new SchemaRegistryClient(baseUrl(String.valueOf(url)), userInfo, timeout);
     }
@@ -96,12 +98,14 @@ public final class SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        String path = "subjects/" + java.net.URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20")
-                + "/versions";
-        Map<String, Object> answer = call(path, HttpRequest.BodyPublishers.ofString(
-                "{\"schema\":" + Json.quote(json) + "}", StandardCharsets.UTF_8));
+        String path = "subjects/"
+                + java.net.URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20") + "/versions";
+        Map<String, Object> answer = call(
+                path,
+                HttpRequest.BodyPublishers.ofString("{\"schema\":" + Json.quote(json) + "}", StandardCharsets.UTF_8));
         if (!(answer.get("id") instanceof Long id) || id < 0 || id > Integer.MAX_VALUE) {
-            throw new SchemaRegistryException(uri(path) + " answered " + answer + " (expected: {\"id\": <int>})", 0, null);
+            throw new SchemaRegistryException(
+                    uri(path) + " answered " + answer + " (expected: {\"id\": <int>})", 0, null);
         }
         idsBySubjectAndSchema.put(subject + '\n' + json, id.intValue());
         return id.intValue();
@@ -116,15 +120,15 @@ public final class SchemaRegistryClient {
         String path = "schemas/ids/" + id;
         Map<String, Object> answer = call(path, null);
         if (!(answer.get("schema") instanceof String json)) {
-            throw new SchemaRegistryException(uri(path) + " answered " + answer + " (expected: {\"schema\": <string>})",
-                    0, null);
+            throw new SchemaRegistryException(
+                    uri(path) + " answered " + answer + " (expected: {\"schema\": <string>})", 0, null);
         }
         Schema schema;
         try {
             schema = new Schema.Parser().parse(json);
         } catch (SchemaParseException e) {
-            throw new SchemaRegistryException(uri(path) + " answered a schema that is no Avro schema: " + e.getMessage(),
-                    0, e);
+            throw new SchemaRegistryException(
+                    uri(path) + " answered a schema that is no Avro schema: " + e.getMessage(), 0, e);
         }
         schemasById.putIfAbsent(id, schema);
         return schema;
@@ -133,8 +137,8 @@ public final class SchemaRegistryClient {
     /** GET {@code path}, or POST {@code body} to it; the answer's members, or the registry's error as an exception. */
     private Map<String, Object> call(String path, HttpRequest.BodyPublisher body) {
         URI uri = uri(path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
-                .header("Accept", CONTENT_TYPE + ", application/json");
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", CONTENT_TYPE + ", application/json");
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -145,8 +149,8 @@ public final class SchemaRegistryClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
-            throw new SchemaRegistryException("the schema registry did not answer " + uri + " within "
-                    + timeout.toMillis() + " ms", 0, e);
+            throw new SchemaRegistryException(
+                    "the schema registry did not answer " + uri + " within " + timeout.toMillis() + " ms", 0, e);
         } catch (IOException e) {
             throw new SchemaRegistryException("cannot reach the schema registry at " + uri + ": " + e, 0, e);
         } catch (InterruptedException e) {
@@ -163,12 +167,15 @@ public final class SchemaRegistryClient {
             return answer;
         }
         if (answer != null && answer.get("error_code") instanceof Long code) {
-            throw new SchemaRegistryException("the schema registry answered " + uri + " with HTTP " + response.statusCode()
-                    + ", error_code " + code + ": " + answer.get("message"), code.intValue(), null);
+            throw new SchemaRegistryException(
+                    "the schema registry answered " + uri + " with HTTP " + response.statusCode() + ", error_code "
+                            + code + ": " + answer.get("message"),
+                    code.intValue(),
+                    null);
         }
         String text = response.body().length() > 200 ? response.body().substring(0, 200) + "..." : response.body();
-        throw new SchemaRegistryException("the schema registry answered " + uri + " with HTTP " + response.statusCode()
-                + ": " + text, 0, null);
+        throw new SchemaRegistryException(
+                "the schema registry answered " + uri + " with HTTP " + response.statusCode() + ": " + text, 0, null);
     }
 
     private URI uri(String path) {

@@ -23,8 +23,7 @@ public final class SchemaTopic {
     /** The {@code content-type} header of a schema record. */
     public static final String CONTENT_TYPE = "application/vnd.apache.avro+json";
 
-    private SchemaTopic() {
-    }
+    private SchemaTopic() {}
 
     /** {@code fingerprint} as 16 lowercase hex digits (unsigned), the key of its record. */
     public static String key(long fingerprint) {

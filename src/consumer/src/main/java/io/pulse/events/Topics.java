@@ -25,8 +25,7 @@ public final class Topics {
     /** What a prefix may be, as said in errors and documentation. */
     public static final String PREFIX_RULE = "1.." + MAX_PREFIX_LENGTH + " of [a-zA-Z0-9._-]";
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /** {@code <prefix>.failures}: one FailureMessage per node declared DEAD (append-only). */
     public static String failures(String prefix) {
@@ -63,7 +62,9 @@ public final class Topics {
         Objects.requireNonNull(prefix, "prefix");
         if (prefix.isEmpty() || prefix.length() > MAX_PREFIX_LENGTH || !prefix.matches("[a-zA-Z0-9._-]+")) {
             throw new IllegalArgumentException("topic prefix must be " + PREFIX_RULE + ", got \""
-                    + (prefix.length() > 80 ? prefix.substring(0, 80) + "...\" (" + prefix.length() + " characters)" : prefix + "\""));
+                    + (prefix.length() > 80
+                            ? prefix.substring(0, 80) + "...\" (" + prefix.length() + " characters)"
+                            : prefix + "\""));
         }
         return prefix;
     }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClusterViewIT {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.inJvm();
+
     private static final NodeState[] STATES = {NodeState.ALIVE, NodeState.SUSPECT, NodeState.DEAD};
 
     private static String prefix(TestInfo info) {
@@ -54,8 +55,10 @@ class ClusterViewIT {
             events.raw(events.status, "10.9.9.9:7946", "garbage".getBytes(StandardCharsets.UTF_8));
             events.flush();
 
-            try (ClusterView view = ClusterView.builder().bootstrapServers(KAFKA.bootstrapServers())
-                    .topicPrefix(events.prefix).build()) {
+            try (ClusterView view = ClusterView.builder()
+                    .bootstrapServers(KAFKA.bootstrapServers())
+                    .topicPrefix(events.prefix)
+                    .build()) {
                 List<String> changed = new CopyOnWriteArrayList<>();
                 view.onChange((node, before, after) -> changed.add(node));
                 view.start();
@@ -69,8 +72,10 @@ class ClusterViewIT {
                 events.sendNow(live);
                 events.tombstone("10.1.0.2:7946");
                 events.flush();
-                PulseConsumerIT.await(() -> view.get("10.1.0.1:7946").map(live::equals).orElse(false)
-                        && view.get("10.1.0.2:7946").isEmpty(), "the live change and removal");
+                PulseConsumerIT.await(
+                        () -> view.get("10.1.0.1:7946").map(live::equals).orElse(false)
+                                && view.get("10.1.0.2:7946").isEmpty(),
+                        "the live change and removal");
                 assertEquals(expected.size() - 1, view.size());
                 assertTrue(changed.size() > expected.size());
             }
@@ -80,13 +85,19 @@ class ClusterViewIT {
     @Test
     void partitionsAddedLaterAreReadFromTheirBeginning(TestInfo info) throws Exception {
         try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), prefix(info), 1);
-             ClusterView view = ClusterView.builder().bootstrapServers(KAFKA.bootstrapServers())
-                     .topicPrefix(events.prefix).property("metadata.max.age.ms", 500)
-                     .partitionCheckInterval(Duration.ofMillis(500)).build()) {
+                ClusterView view = ClusterView.builder()
+                        .bootstrapServers(KAFKA.bootstrapServers())
+                        .topicPrefix(events.prefix)
+                        .property("metadata.max.age.ms", 500)
+                        .partitionCheckInterval(Duration.ofMillis(500))
+                        .build()) {
             view.start();
             assertTrue(view.awaitCaughtUp(Duration.ofSeconds(30)));
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
-                admin.createPartitions(Map.of(events.status, NewPartitions.increaseTo(3))).all().get();
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+                admin.createPartitions(Map.of(events.status, NewPartitions.increaseTo(3)))
+                        .all()
+                        .get();
             }
             StatusChange first = TestEvents.change("10.2.0.1:7946", 1, NodeState.PENDING, NodeState.ALIVE);
             StatusChange second = TestEvents.change("10.2.0.2:7946", 2, NodeState.ALIVE, NodeState.DEAD);
@@ -94,16 +105,20 @@ class ClusterViewIT {
             events.send(first, 1);
             events.send(second, 2);
             events.flush();
-            PulseConsumerIT.await(() -> view.get("10.2.0.1:7946").map(first::equals).orElse(false)
-                    && view.get("10.2.0.2:7946").map(second::equals).orElse(false), "the records in the added partitions");
+            PulseConsumerIT.await(
+                    () -> view.get("10.2.0.1:7946").map(first::equals).orElse(false)
+                            && view.get("10.2.0.2:7946").map(second::equals).orElse(false),
+                    "the records in the added partitions");
         }
     }
 
     @Test
     void anEmptyTopicIsCaughtUpAtOnce(TestInfo info) throws Exception {
         try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), prefix(info), 2);
-             ClusterView view = ClusterView.builder().bootstrapServers(KAFKA.bootstrapServers())
-                     .topicPrefix(events.prefix).build()) {
+                ClusterView view = ClusterView.builder()
+                        .bootstrapServers(KAFKA.bootstrapServers())
+                        .topicPrefix(events.prefix)
+                        .build()) {
             view.start();
             assertTrue(view.awaitCaughtUp(Duration.ofSeconds(30)));
             assertEquals(Map.of(), view.snapshot());
@@ -113,11 +128,15 @@ class ClusterViewIT {
 
     @Test
     void aMissingTopicFailsTheViewClearly() throws Exception {
-        try (ClusterView view = ClusterView.builder().bootstrapServers(KAFKA.bootstrapServers())
-                .topicPrefix("no.such.prefix").property("default.api.timeout.ms", 3_000).build()) {
+        try (ClusterView view = ClusterView.builder()
+                .bootstrapServers(KAFKA.bootstrapServers())
+                .topicPrefix("no.such.prefix")
+                .property("default.api.timeout.ms", 3_000)
+                .build()) {
             view.start();
             assertEquals(false, view.awaitCaughtUp(Duration.ofSeconds(30)));
-            assertEquals("topic no.such.prefix.status does not exist (expected: Pulse's status topic)",
+            assertEquals(
+                    "topic no.such.prefix.status does not exist (expected: Pulse's status topic)",
                     view.failure().orElseThrow().getMessage());
         }
     }

@@ -1,7 +1,5 @@
 package io.pulse.consumer;
 
-import io.pulse.testkit.CapturedWarnings;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +8,7 @@ import io.pulse.events.FailureMessage;
 import io.pulse.events.NodeState;
 import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
+import io.pulse.testkit.CapturedWarnings;
 import io.pulse.testkit.KafkaBrokerExtension;
 import io.pulse.testkit.TopicReader;
 import java.nio.ByteBuffer;
@@ -44,6 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PulseConsumerIT {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.inJvm();
+
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private static String prefix(TestInfo info) {
@@ -51,8 +51,11 @@ class PulseConsumerIT {
     }
 
     private PulseConsumer.Builder consumer(TestEvents events, String group) {
-        return PulseConsumer.builder().bootstrapServers(KAFKA.bootstrapServers()).groupId(group)
-                .topicPrefix(events.prefix).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(40))
+        return PulseConsumer.builder()
+                .bootstrapServers(KAFKA.bootstrapServers())
+                .groupId(group)
+                .topicPrefix(events.prefix)
+                .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(40))
                 .offsetReset(PulseConsumer.OffsetReset.EARLIEST); // the tests write before the consumer starts
     }
 
@@ -109,37 +112,42 @@ class PulseConsumerIT {
             events.flush();
             AtomicInteger calls = new AtomicInteger();
             List<String> handled = new CopyOnWriteArrayList<>();
-            try (PulseConsumer consumer = consumer(events, "retry").maxAttempts(3)
+            try (PulseConsumer consumer = consumer(events, "retry")
+                    .maxAttempts(3)
                     .onFailure(f -> {
                         if (f.getNodeId().equals(bad.getNodeId())) {
                             calls.incrementAndGet();
                             throw new IllegalStateException("pager is down");
                         }
                         handled.add(f.getNodeId());
-                    }).build()) {
+                    })
+                    .build()) {
                 consumer.start();
                 await(() -> handled.size() == 2, "the records around the bad one handled");
                 assertEquals(List.of("10.0.0.1:7946", "10.0.0.2:7946"), handled);
                 assertEquals(3, calls.get());
                 assertEquals(1, consumer.deadLettered());
             }
-            List<ConsumerRecord<byte[], byte[]>> dlt = TopicReader.readAtLeast(KAFKA.bootstrapServers(),
-                    Topics.deadLetter(events.failures), 1, WAIT);
+            List<ConsumerRecord<byte[], byte[]>> dlt =
+                    TopicReader.readAtLeast(KAFKA.bootstrapServers(), Topics.deadLetter(events.failures), 1, WAIT);
             ConsumerRecord<byte[], byte[]> letter = dlt.get(0);
             assertEquals(bad.getNodeId(), new String(letter.key(), StandardCharsets.UTF_8));
             assertEquals(events.failures, header(letter, DeadLetterHeaders.ORIGINAL_TOPIC));
             assertEquals(0, int32(letter, DeadLetterHeaders.ORIGINAL_PARTITION));
             assertEquals(1L, int64(letter, DeadLetterHeaders.ORIGINAL_OFFSET));
-            ConsumerRecord<byte[], byte[]> original = TopicReader.readAtLeast(KAFKA.bootstrapServers(), events.failures, 3,
-                    WAIT).get(1);
+            ConsumerRecord<byte[], byte[]> original = TopicReader.readAtLeast(
+                            KAFKA.bootstrapServers(), events.failures, 3, WAIT)
+                    .get(1);
             assertEquals(original.timestamp(), int64(letter, DeadLetterHeaders.ORIGINAL_TIMESTAMP));
             assertEquals("retry", header(letter, DeadLetterHeaders.ORIGINAL_CONSUMER_GROUP));
             assertEquals("3", header(letter, DeadLetterHeaders.ATTEMPTS));
             assertEquals("java.lang.IllegalStateException", header(letter, DeadLetterHeaders.EXCEPTION_FQCN));
             assertEquals("pager is down", header(letter, DeadLetterHeaders.EXCEPTION_MESSAGE));
             String trace = header(letter, DeadLetterHeaders.EXCEPTION_STACKTRACE);
-            assertTrue(trace.startsWith("java.lang.IllegalStateException: pager is down" + System.lineSeparator()
-                    + "\tat io.pulse.consumer.PulseConsumerIT.lambda$"), trace);
+            assertTrue(
+                    trace.startsWith("java.lang.IllegalStateException: pager is down" + System.lineSeparator()
+                            + "\tat io.pulse.consumer.PulseConsumerIT.lambda$"),
+                    trace);
             assertEquals(bad, io.pulse.events.EventCodec.decodeFailure(letter.value()));
         }
     }
@@ -154,35 +162,58 @@ class PulseConsumerIT {
             events.flush();
             List<Long> handled = new CopyOnWriteArrayList<>();
             try (PulseConsumer consumer = consumer(events, "poison")
-                    .onStatusChange(c -> handled.add(c.getTotalProbes())).build()) {
+                    .onStatusChange(c -> handled.add(c.getTotalProbes()))
+                    .build()) {
                 consumer.start();
                 await(() -> handled.size() == 5, "five records behind the poison handled");
                 assertEquals(List.of(0L, 1L, 2L, 3L, 4L), handled);
                 assertEquals(1, consumer.deadLettered());
             }
-            ConsumerRecord<byte[], byte[]> letter = TopicReader.readAtLeast(KAFKA.bootstrapServers(),
-                    Topics.deadLetter(events.status), 1, WAIT).get(0);
+            ConsumerRecord<byte[], byte[]> letter = TopicReader.readAtLeast(
+                            KAFKA.bootstrapServers(), Topics.deadLetter(events.status), 1, WAIT)
+                    .get(0);
             // Spring Kafka's names, in the order its DeadLetterPublishingRecoverer writes them, then Pulse's own.
-            assertEquals(List.of("kafka_dlt-original-topic", "kafka_dlt-original-partition", "kafka_dlt-original-offset",
-                    "kafka_dlt-original-timestamp", "kafka_dlt-original-timestamp-type",
-                    "kafka_dlt-original-consumer-group", "kafka_dlt-exception-fqcn", "kafka_dlt-exception-message",
-                    "kafka_dlt-exception-stacktrace", "pulse.dlt.attempts"),
+            assertEquals(
+                    List.of(
+                            "kafka_dlt-original-topic",
+                            "kafka_dlt-original-partition",
+                            "kafka_dlt-original-offset",
+                            "kafka_dlt-original-timestamp",
+                            "kafka_dlt-original-timestamp-type",
+                            "kafka_dlt-original-consumer-group",
+                            "kafka_dlt-exception-fqcn",
+                            "kafka_dlt-exception-message",
+                            "kafka_dlt-exception-stacktrace",
+                            "pulse.dlt.attempts"),
                     Arrays.stream(letter.headers().toArray()).map(Header::key).toList());
             assertEquals(events.status, header(letter, DeadLetterHeaders.ORIGINAL_TOPIC));
-            assertArrayEquals(new byte[] {0, 0, 0, 0}, letter.headers().lastHeader(DeadLetterHeaders.ORIGINAL_PARTITION).value());
-            assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 0, 0},
-                    letter.headers().lastHeader(DeadLetterHeaders.ORIGINAL_OFFSET).value());
-            ConsumerRecord<byte[], byte[]> original = TopicReader.readAtLeast(KAFKA.bootstrapServers(), events.status, 1,
-                    WAIT).get(0);
-            assertArrayEquals(ByteBuffer.allocate(8).putLong(original.timestamp()).array(),
-                    letter.headers().lastHeader(DeadLetterHeaders.ORIGINAL_TIMESTAMP).value());
+            assertArrayEquals(
+                    new byte[] {0, 0, 0, 0},
+                    letter.headers()
+                            .lastHeader(DeadLetterHeaders.ORIGINAL_PARTITION)
+                            .value());
+            assertArrayEquals(
+                    new byte[] {0, 0, 0, 0, 0, 0, 0, 0},
+                    letter.headers()
+                            .lastHeader(DeadLetterHeaders.ORIGINAL_OFFSET)
+                            .value());
+            ConsumerRecord<byte[], byte[]> original = TopicReader.readAtLeast(
+                            KAFKA.bootstrapServers(), events.status, 1, WAIT)
+                    .get(0);
+            assertArrayEquals(
+                    ByteBuffer.allocate(8).putLong(original.timestamp()).array(),
+                    letter.headers()
+                            .lastHeader(DeadLetterHeaders.ORIGINAL_TIMESTAMP)
+                            .value());
             assertEquals("CreateTime", header(letter, DeadLetterHeaders.ORIGINAL_TIMESTAMP_TYPE));
             assertEquals("poison", header(letter, DeadLetterHeaders.ORIGINAL_CONSUMER_GROUP));
             assertEquals("io.pulse.events.EventDecodingException", header(letter, DeadLetterHeaders.EXCEPTION_FQCN));
             String message = "got 8 bytes (expected: at least 10 bytes of single-object io.pulse.events.StatusChange)";
             assertEquals(message, header(letter, DeadLetterHeaders.EXCEPTION_MESSAGE));
-            assertTrue(header(letter, DeadLetterHeaders.EXCEPTION_STACKTRACE).startsWith(
-                    "io.pulse.events.EventDecodingException: " + message + System.lineSeparator() + "\tat io.pulse.events."),
+            assertTrue(
+                    header(letter, DeadLetterHeaders.EXCEPTION_STACKTRACE)
+                            .startsWith("io.pulse.events.EventDecodingException: " + message + System.lineSeparator()
+                                    + "\tat io.pulse.events."),
                     header(letter, DeadLetterHeaders.EXCEPTION_STACKTRACE));
             assertEquals("0", header(letter, DeadLetterHeaders.ATTEMPTS));
             assertEquals("not avro", new String(letter.value(), StandardCharsets.UTF_8));
@@ -199,8 +230,11 @@ class PulseConsumerIT {
             events.flush();
             List<String> failures = new CopyOnWriteArrayList<>();
             List<StatusChange> changes = new CopyOnWriteArrayList<>();
-            try (PulseConsumer consumer = consumer(events, "failures-only").topics(PulseConsumer.Topic.FAILURES)
-                    .onFailure(f -> failures.add(f.getNodeId())).onStatusChange(changes::add).build()) {
+            try (PulseConsumer consumer = consumer(events, "failures-only")
+                    .topics(PulseConsumer.Topic.FAILURES)
+                    .onFailure(f -> failures.add(f.getNodeId()))
+                    .onStatusChange(changes::add)
+                    .build()) {
                 consumer.start();
                 await(() -> failures.size() == 2, "the two failures");
                 assertEquals(List.of("10.0.0.1:7946", "10.0.0.2:7946"), failures);
@@ -223,7 +257,9 @@ class PulseConsumerIT {
             List<StatusChange> changes = new CopyOnWriteArrayList<>();
             List<String> removed = new CopyOnWriteArrayList<>();
             try (PulseConsumer consumer = consumer(events, "dedup")
-                    .onStatusChange(changes::add).onRemoved(removed::add).build()) {
+                    .onStatusChange(changes::add)
+                    .onRemoved(removed::add)
+                    .build()) {
                 consumer.start();
                 await(() -> removed.size() == 1, "the removal");
                 assertEquals(List.of(once), changes);
@@ -245,23 +281,27 @@ class PulseConsumerIT {
             events.flush();
             Set<String> seen = Collections.newSetFromMap(new ConcurrentHashMap<>());
             AtomicInteger firstRun = new AtomicInteger();
-            PulseConsumer first = consumer(events, "restart").onFailure(f -> {
-                seen.add(f.getEventId().toString());
-                firstRun.incrementAndGet();
-                Thread.sleep(1); // slow enough that close() lands mid-stream
-            }).build();
+            PulseConsumer first = consumer(events, "restart")
+                    .onFailure(f -> {
+                        seen.add(f.getEventId().toString());
+                        firstRun.incrementAndGet();
+                        Thread.sleep(1); // slow enough that close() lands mid-stream
+                    })
+                    .build();
             first.start();
             await(() -> firstRun.get() >= 300, "the first consumer under way");
             first.close();
             assertTrue(firstRun.get() < all.size(), "closed mid-stream, after " + firstRun.get());
 
-            try (PulseConsumer second = consumer(events, "restart").onFailure(f -> seen.add(f.getEventId().toString()))
+            try (PulseConsumer second = consumer(events, "restart")
+                    .onFailure(f -> seen.add(f.getEventId().toString()))
                     .build()) {
                 second.start();
                 await(() -> seen.size() == all.size(), "every event seen across both runs, got " + seen.size());
                 assertEquals(all, seen);
                 // At least once, committed after handling: the second run starts at most one poll behind.
-                assertTrue(second.handled() <= all.size() - firstRun.get() + 500 * 3,
+                assertTrue(
+                        second.handled() <= all.size() - firstRun.get() + 500 * 3,
                         "second run re-handled " + second.handled());
             }
         }
@@ -277,14 +317,17 @@ class PulseConsumerIT {
             events.flush();
             AtomicReference<Thread> closer = new AtomicReference<>();
             CountDownLatch busy = new CountDownLatch(1);
-            PulseConsumer consumer = consumer(events, "close-busy").onFailure(f -> {
-                if (f.getTotalProbes() == 3) {
-                    busy.countDown();
-                    // Still handling when close() has woken the consumer and waits for this thread.
-                    await(() -> closer.get() != null && closer.get().getState() == Thread.State.WAITING,
-                            "close() waiting for the handler");
-                }
-            }).build();
+            PulseConsumer consumer = consumer(events, "close-busy")
+                    .onFailure(f -> {
+                        if (f.getTotalProbes() == 3) {
+                            busy.countDown();
+                            // Still handling when close() has woken the consumer and waits for this thread.
+                            await(
+                                    () -> closer.get() != null && closer.get().getState() == Thread.State.WAITING,
+                                    "close() waiting for the handler");
+                        }
+                    })
+                    .build();
             consumer.start();
             assertTrue(busy.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the handler reached the fourth record");
             closer.set(new Thread(consumer::close, "closer"));
@@ -307,14 +350,16 @@ class PulseConsumerIT {
             }
             events.flush();
             CountDownLatch failing = new CountDownLatch(1);
-            PulseConsumer consumer = consumer(events, "close-backoff").maxAttempts(3)
+            PulseConsumer consumer = consumer(events, "close-backoff")
+                    .maxAttempts(3)
                     .retryBackoff(Duration.ofSeconds(30), Duration.ofSeconds(30))
                     .onFailure(f -> {
                         if (f.getTotalProbes() == 5) {
                             failing.countDown();
                             throw new IllegalStateException("pager is down");
                         }
-                    }).build();
+                    })
+                    .build();
             consumer.start();
             assertTrue(failing.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the handler failed on the sixth record");
             consumer.close();
@@ -336,7 +381,8 @@ class PulseConsumerIT {
             events.flush();
             List<Long> handled = new CopyOnWriteArrayList<>();
             try (PulseConsumer consumer = consumer(events, "create-dlt")
-                    .onStatusChange(c -> handled.add(c.getTotalProbes())).build()) {
+                    .onStatusChange(c -> handled.add(c.getTotalProbes()))
+                    .build()) {
                 consumer.start();
                 await(() -> handled.size() == 5 || consumer.failure().isPresent(), "five records behind the poison");
                 assertEquals(Optional.empty(), consumer.failure());
@@ -346,12 +392,16 @@ class PulseConsumerIT {
             try (Admin admin = admin()) {
                 Map<String, Integer> partitions = new HashMap<>();
                 admin.describeTopics(List.of(Topics.deadLetter(events.failures), Topics.deadLetter(events.status)))
-                        .allTopicNames().get().forEach((name, topic) -> partitions.put(name, topic.partitions().size()));
-                assertEquals(Map.of(Topics.deadLetter(events.failures), 3, Topics.deadLetter(events.status), 3),
-                        partitions);
+                        .allTopicNames()
+                        .get()
+                        .forEach((name, topic) ->
+                                partitions.put(name, topic.partitions().size()));
+                assertEquals(
+                        Map.of(Topics.deadLetter(events.failures), 3, Topics.deadLetter(events.status), 3), partitions);
             }
-            ConsumerRecord<byte[], byte[]> letter = TopicReader.readAtLeast(KAFKA.bootstrapServers(),
-                    Topics.deadLetter(events.status), 1, WAIT).get(0);
+            ConsumerRecord<byte[], byte[]> letter = TopicReader.readAtLeast(
+                            KAFKA.bootstrapServers(), Topics.deadLetter(events.status), 1, WAIT)
+                    .get(0);
             assertEquals("not avro", new String(letter.value(), StandardCharsets.UTF_8));
         }
     }
@@ -362,23 +412,36 @@ class PulseConsumerIT {
             events.send(TestEvents.failure("10.0.0.1:7946", 1));
             events.flush();
             List<String> handled = new CopyOnWriteArrayList<>();
-            PulseConsumer consumer = consumer(events, "unwritable-dlt").property("max.block.ms", 1_000)
-                    .onFailure(f -> handled.add(f.getNodeId())).build();
-            try (consumer; Admin admin = admin()) {
+            PulseConsumer consumer = consumer(events, "unwritable-dlt")
+                    .property("max.block.ms", 1_000)
+                    .onFailure(f -> handled.add(f.getNodeId()))
+                    .build();
+            try (consumer;
+                    Admin admin = admin()) {
                 consumer.start();
                 await(() -> handled.size() == 1, "the first record handled");
-                admin.deleteTopics(List.of(Topics.deadLetter(events.failures))).all().get();
+                admin.deleteTopics(List.of(Topics.deadLetter(events.failures)))
+                        .all()
+                        .get();
                 // Gone from the broker's metadata too: a producer that still found it there would retry
                 // its write for delivery.timeout.ms (2 minutes) instead of failing within max.block.ms.
-                await(() -> !admin.listTopics().names().toCompletionStage().toCompletableFuture().join()
-                        .contains(Topics.deadLetter(events.failures)), "the dead-letter topic deleted");
+                await(
+                        () -> !admin.listTopics()
+                                .names()
+                                .toCompletionStage()
+                                .toCompletableFuture()
+                                .join()
+                                .contains(Topics.deadLetter(events.failures)),
+                        "the dead-letter topic deleted");
                 events.raw(events.failures, "10.0.0.9:7946", "not avro".getBytes(StandardCharsets.UTF_8));
                 events.flush();
                 await(() -> consumer.failure().isPresent(), "the consumer to stop");
             }
             String dlt = Topics.deadLetter(events.failures);
-            assertEquals("cannot write " + events.failures + "-0@1 to " + dlt + ": Topic " + dlt
-                    + " not present in metadata after 1000 ms.", consumer.failure().orElseThrow().getMessage());
+            assertEquals(
+                    "cannot write " + events.failures + "-0@1 to " + dlt + ": Topic " + dlt
+                            + " not present in metadata after 1000 ms.",
+                    consumer.failure().orElseThrow().getMessage());
             assertEquals(0, consumer.deadLettered());
             assertEquals(Map.of(new TopicPartition(events.failures, 0), 1L), committed("unwritable-dlt"));
         }
@@ -392,7 +455,9 @@ class PulseConsumerIT {
     private static Map<TopicPartition, Long> committed(String group) throws Exception {
         try (Admin admin = admin()) {
             Map<TopicPartition, Long> offsets = new HashMap<>();
-            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+            admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
                     .forEach((partition, offset) -> offsets.put(partition, offset == null ? null : offset.offset()));
             return offsets;
         }
@@ -415,5 +480,4 @@ class PulseConsumerIT {
         assertEquals(8, value.length, name);
         return ByteBuffer.wrap(value).getLong();
     }
-
 }

@@ -19,23 +19,48 @@ class PulseConsumerSettingsTest {
 
     @Test
     void requiresBootstrapServersAndGroup() {
-        assertEquals("bootstrapServers is required",
-                assertThrows(IllegalArgumentException.class, () -> PulseConsumer.builder().groupId("g").build()).getMessage());
-        assertEquals("groupId is required", assertThrows(IllegalArgumentException.class,
-                () -> PulseConsumer.builder().bootstrapServers("localhost:9092").build()).getMessage());
+        assertEquals(
+                "bootstrapServers is required",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> PulseConsumer.builder().groupId("g").build())
+                        .getMessage());
+        assertEquals(
+                "groupId is required",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> PulseConsumer.builder()
+                                        .bootstrapServers("localhost:9092")
+                                        .build())
+                        .getMessage());
     }
 
     @Test
     void schemaLookupTimeoutIsBoundedAndReachesTheSettings() {
-        assertEquals("schemaLookupTimeout must be in 1 ms..60 s, got 0 ms", assertThrows(IllegalArgumentException.class,
-                () -> PulseConsumer.builder().schemaLookupTimeout(Duration.ZERO)).getMessage());
-        assertEquals("schemaLookupTimeout must be in 1 ms..60 s, got 61000 ms", assertThrows(IllegalArgumentException.class,
-                () -> ClusterView.builder().schemaLookupTimeout(Duration.ofSeconds(61))).getMessage());
-        try (PulseConsumer consumer = PulseConsumer.builder().bootstrapServers("localhost:9092").groupId("g").build()) {
+        assertEquals(
+                "schemaLookupTimeout must be in 1 ms..60 s, got 0 ms",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> PulseConsumer.builder().schemaLookupTimeout(Duration.ZERO))
+                        .getMessage());
+        assertEquals(
+                "schemaLookupTimeout must be in 1 ms..60 s, got 61000 ms",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> ClusterView.builder().schemaLookupTimeout(Duration.ofSeconds(61)))
+                        .getMessage());
+        try (PulseConsumer consumer = PulseConsumer.builder()
+                .bootstrapServers("localhost:9092")
+                .groupId("g")
+                .build()) {
             assertEquals(Duration.ofSeconds(5), consumer.settings().schemaLookupTimeout());
         }
-        try (PulseConsumer consumer = PulseConsumer.builder().bootstrapServers("localhost:9092").groupId("g")
-                .topicPrefix("p1").schemaLookupTimeout(Duration.ofMillis(250)).build()) {
+        try (PulseConsumer consumer = PulseConsumer.builder()
+                .bootstrapServers("localhost:9092")
+                .groupId("g")
+                .topicPrefix("p1")
+                .schemaLookupTimeout(Duration.ofMillis(250))
+                .build()) {
             assertEquals(Duration.ofMillis(250), consumer.settings().schemaLookupTimeout());
             try (var schemas = consumer.settings().writerSchemas()) {
                 assertEquals("p1.schemas", schemas.topic());
@@ -45,30 +70,50 @@ class PulseConsumerSettingsTest {
 
     @Test
     void refusesAutoCommit() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PulseConsumer.builder().property("enable.auto.commit", "true"));
-        assertEquals("enable.auto.commit must be false, got true: offsets are committed after the handler returns",
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> PulseConsumer.builder().property("enable.auto.commit", "true"));
+        assertEquals(
+                "enable.auto.commit must be false, got true: offsets are committed after the handler returns",
                 e.getMessage());
     }
 
     @Test
     void refusesRetriesThatWouldOutlastThePollInterval() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PulseConsumer.builder()
-                .bootstrapServers("localhost:9092").groupId("g").maxAttempts(10)
-                .retryBackoff(Duration.ofSeconds(10), Duration.ofSeconds(60)).build());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> PulseConsumer.builder()
+                        .bootstrapServers("localhost:9092")
+                        .groupId("g")
+                        .maxAttempts(10)
+                        .retryBackoff(Duration.ofSeconds(10), Duration.ofSeconds(60))
+                        .build());
         // nine waits: 10 + 20 + 40 + 6 x 60 (capped) seconds
-        assertEquals("maxAttempts 10 with retryBackoff 10000 ms can wait 430000 ms on one record"
-                + " (expected: under half of max.poll.interval.ms=300000)", e.getMessage());
+        assertEquals(
+                "maxAttempts 10 with retryBackoff 10000 ms can wait 430000 ms on one record"
+                        + " (expected: under half of max.poll.interval.ms=300000)",
+                e.getMessage());
     }
 
     @Test
     void settersNameTheirArgument() {
-        assertEquals("maxAttempts must be in 1..100, got 0",
-                assertThrows(IllegalArgumentException.class, () -> PulseConsumer.builder().maxAttempts(0)).getMessage());
-        assertEquals("dedupCapacity must be >= 1, got 0",
-                assertThrows(IllegalArgumentException.class, () -> PulseConsumer.builder().dedupCapacity(0)).getMessage());
-        assertEquals("topic prefix must be 1..236 of [a-zA-Z0-9._-], got \"a b\"",
-                assertThrows(IllegalArgumentException.class, () -> PulseConsumer.builder().topicPrefix("a b")).getMessage());
+        assertEquals(
+                "maxAttempts must be in 1..100, got 0",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> PulseConsumer.builder().maxAttempts(0))
+                        .getMessage());
+        assertEquals(
+                "dedupCapacity must be >= 1, got 0",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> PulseConsumer.builder().dedupCapacity(0))
+                        .getMessage());
+        assertEquals(
+                "topic prefix must be 1..236 of [a-zA-Z0-9._-], got \"a b\"",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> PulseConsumer.builder().topicPrefix("a b"))
+                        .getMessage());
     }
 
     private static PulseConsumer.Builder builder() {
@@ -84,12 +129,16 @@ class PulseConsumerSettingsTest {
 
     @Test
     void aBuilderChangedAfterBuildDoesNotChangeTheConsumerItBuilt() {
-        Handler<FailureMessage> first = f -> { };
-        PulseConsumer.Builder builder = builder().topicPrefix("p1").onFailure(first).maxAttempts(2)
-                .property("client.id", "one");
+        Handler<FailureMessage> first = f -> {};
+        PulseConsumer.Builder builder =
+                builder().topicPrefix("p1").onFailure(first).maxAttempts(2).property("client.id", "one");
         try (PulseConsumer p1 = builder.build()) {
-            builder.topicPrefix("p2").onFailure(f -> { }).maxAttempts(5).property("client.id", "two")
-                    .topics(Topic.STATUS).offsetReset(OffsetReset.EARLIEST);
+            builder.topicPrefix("p2")
+                    .onFailure(f -> {})
+                    .maxAttempts(5)
+                    .property("client.id", "two")
+                    .topics(Topic.STATUS)
+                    .offsetReset(OffsetReset.EARLIEST);
             try (PulseConsumer p2 = builder.build()) {
                 ConsumerSettings one = p1.settings();
                 assertEquals(List.of("p1.failures", "p1.status"), one.subscription());
@@ -107,23 +156,37 @@ class PulseConsumerSettingsTest {
     @Test
     void aNewGroupStartsAtTheLatestRecordUnlessTold() {
         assertEquals("latest", built(builder()).consumerProperties().get("auto.offset.reset"));
-        assertEquals("earliest", built(builder().offsetReset(OffsetReset.EARLIEST))
-                .consumerProperties().get("auto.offset.reset"));
+        assertEquals(
+                "earliest",
+                built(builder().offsetReset(OffsetReset.EARLIEST))
+                        .consumerProperties()
+                        .get("auto.offset.reset"));
         // an explicit Kafka property wins, whatever the order
-        assertEquals("none", built(builder().property("auto.offset.reset", "none")
-                .offsetReset(OffsetReset.EARLIEST)).consumerProperties().get("auto.offset.reset"));
+        assertEquals(
+                "none",
+                built(builder().property("auto.offset.reset", "none").offsetReset(OffsetReset.EARLIEST))
+                        .consumerProperties()
+                        .get("auto.offset.reset"));
     }
 
     @Test
     void topicsChooseTheSubscription() {
         assertEquals(List.of("pulse.failures", "pulse.status"), built(builder()).subscription());
-        assertEquals(List.of("pulse.failures"), built(builder().topics(Topic.FAILURES)).subscription());
-        assertEquals(List.of("pulse.status"), built(builder().topics(Topic.STATUS)).subscription());
-        assertEquals(List.of("pulse.failures", "pulse.status"),
+        assertEquals(
+                List.of("pulse.failures"),
+                built(builder().topics(Topic.FAILURES)).subscription());
+        assertEquals(
+                List.of("pulse.status"), built(builder().topics(Topic.STATUS)).subscription());
+        assertEquals(
+                List.of("pulse.failures", "pulse.status"),
                 built(builder().topics(Topic.STATUS, Topic.FAILURES)).subscription());
-        assertEquals(Set.of(Topic.FAILURES), built(builder().topics(Topic.FAILURES, Topic.FAILURES)).topics());
-        assertEquals("topics", assertThrows(NullPointerException.class,
-                () -> builder().topics(Topic.FAILURES, (Topic) null)).getMessage());
+        assertEquals(
+                Set.of(Topic.FAILURES),
+                built(builder().topics(Topic.FAILURES, Topic.FAILURES)).topics());
+        assertEquals(
+                "topics",
+                assertThrows(NullPointerException.class, () -> builder().topics(Topic.FAILURES, (Topic) null))
+                        .getMessage());
     }
 
     @Test
@@ -149,6 +212,8 @@ class PulseConsumerSettingsTest {
     @Test
     void theDeadLetterProducerWaitsForMetadataTenSecondsUnlessTold() {
         assertEquals(10_000L, DeadLetters.producerProperties(Map.of()).get("max.block.ms"));
-        assertEquals(1_000, DeadLetters.producerProperties(Map.of("max.block.ms", 1_000)).get("max.block.ms"));
+        assertEquals(
+                1_000,
+                DeadLetters.producerProperties(Map.of("max.block.ms", 1_000)).get("max.block.ms"));
     }
 }

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SchemaTopicIT {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.inJvm();
+
     private static final String NODE = "10.0.0.7:7946";
 
     private static String prefix(TestInfo info) {
@@ -48,30 +49,46 @@ class SchemaTopicIT {
     }
 
     private PulseConsumer.Builder consumer(TestEvents events, String group) {
-        return PulseConsumer.builder().bootstrapServers(KAFKA.bootstrapServers()).groupId(group)
-                .topicPrefix(events.prefix).offsetReset(PulseConsumer.OffsetReset.EARLIEST);
+        return PulseConsumer.builder()
+                .bootstrapServers(KAFKA.bootstrapServers())
+                .groupId(group)
+                .topicPrefix(events.prefix)
+                .offsetReset(PulseConsumer.OffsetReset.EARLIEST);
     }
 
     @Test
     void todaysConsumerAndViewReadANewerPublishersEvents(TestInfo info) throws Exception {
         try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), prefix(info), 2)) {
             events.publishSchemas(NewerSchemas.FAILURE, NewerSchemas.STATUS_CHANGE);
-            events.send(events.status, NODE, NewerSchemas.statusChange(NODE), NewerSchemas.EVENT_ID.toString(),
+            events.send(
+                    events.status,
+                    NODE,
+                    NewerSchemas.statusChange(NODE),
+                    NewerSchemas.EVENT_ID.toString(),
                     EventType.STATUS_CHANGE);
-            events.send(events.failures, NODE, NewerSchemas.failure(NODE), NewerSchemas.FAILURE_EVENT_ID.toString(),
+            events.send(
+                    events.failures,
+                    NODE,
+                    NewerSchemas.failure(NODE),
+                    NewerSchemas.FAILURE_EVENT_ID.toString(),
                     EventType.FAILURE);
             events.send(TestEvents.change("10.0.0.8:7946", 1, NodeState.ALIVE, NodeState.SUSPECT)); // today's schema
             events.flush();
 
             List<StatusChange> changes = new CopyOnWriteArrayList<>();
             List<FailureMessage> failures = new CopyOnWriteArrayList<>();
-            try (PulseConsumer consumer = consumer(events, "newer").onStatusChange(changes::add)
-                    .onFailure(failures::add).build()) {
+            try (PulseConsumer consumer = consumer(events, "newer")
+                    .onStatusChange(changes::add)
+                    .onFailure(failures::add)
+                    .build()) {
                 consumer.start();
                 PulseConsumerIT.await(() -> changes.size() == 2 && failures.size() == 1, "three events handled");
                 assertEquals(0, consumer.deadLettered());
             }
-            StatusChange newer = changes.stream().filter(c -> c.getNodeId().equals(NODE)).findFirst().orElseThrow();
+            StatusChange newer = changes.stream()
+                    .filter(c -> c.getNodeId().equals(NODE))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(NodeState.ALIVE, newer.getPrevious());
             assertEquals(NodeState.UNKNOWN, newer.getCurrent(), "DRAINING, a symbol today's reader does not know");
             assertEquals(ChangeReason.UNKNOWN, newer.getReason(), "DRAINED");
@@ -79,12 +96,16 @@ class SchemaTopicIT {
             assertEquals(NodeState.UNKNOWN, failures.get(0).getState());
             assertEquals(List.of("10.0.0.2:7946"), failures.get(0).getIndirectPeers());
 
-            try (ClusterView view = ClusterView.builder().bootstrapServers(KAFKA.bootstrapServers())
-                    .topicPrefix(events.prefix).build()) {
+            try (ClusterView view = ClusterView.builder()
+                    .bootstrapServers(KAFKA.bootstrapServers())
+                    .topicPrefix(events.prefix)
+                    .build()) {
                 view.start();
                 assertTrue(view.awaitCaughtUp(Duration.ofSeconds(60)));
                 assertEquals(NodeState.UNKNOWN, view.get(NODE).orElseThrow().getCurrent());
-                assertEquals(NodeState.SUSPECT, view.get("10.0.0.8:7946").orElseThrow().getCurrent());
+                assertEquals(
+                        NodeState.SUSPECT,
+                        view.get("10.0.0.8:7946").orElseThrow().getCurrent());
                 assertEquals(0, view.undecodable());
             }
         }
@@ -95,23 +116,34 @@ class SchemaTopicIT {
             throws Exception {
         try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), prefix(info), 1)) {
             events.publishSchemas(); // the topic, empty: a publisher older than the schemas topic
-            events.send(events.status, NODE, NewerSchemas.statusChange(NODE), NewerSchemas.EVENT_ID.toString(),
+            events.send(
+                    events.status,
+                    NODE,
+                    NewerSchemas.statusChange(NODE),
+                    NewerSchemas.EVENT_ID.toString(),
                     EventType.STATUS_CHANGE);
             events.flush();
             List<StatusChange> changes = new CopyOnWriteArrayList<>();
-            try (PulseConsumer consumer = consumer(events, "missing").onStatusChange(changes::add)
-                    .schemaLookupTimeout(Duration.ofSeconds(10)).build()) {
+            try (PulseConsumer consumer = consumer(events, "missing")
+                    .onStatusChange(changes::add)
+                    .schemaLookupTimeout(Duration.ofSeconds(10))
+                    .build()) {
                 consumer.start();
                 PulseConsumerIT.await(() -> consumer.deadLettered() == 1, "the newer record dead-lettered");
 
-                ConsumerRecord<byte[], byte[]> letter = TopicReader.readAtLeast(KAFKA.bootstrapServers(),
-                        Topics.deadLetter(events.status), 1, Duration.ofSeconds(60)).get(0);
-                assertEquals("io.pulse.events.EventDecodingException",
-                        header(letter, DeadLetterHeaders.EXCEPTION_FQCN));
-                assertEquals("cannot decode io.pulse.events.StatusChange: unknown writer schema "
-                        + SchemaTopic.key(NewerSchemas.STATUS_CHANGE) + ": neither shipped with this reader nor in topic "
-                        + Topics.schemas(events.prefix) + " (is the writer's Pulse older than the schemas topic, or the"
-                        + " topic's retention wrong?)", header(letter, DeadLetterHeaders.EXCEPTION_MESSAGE));
+                ConsumerRecord<byte[], byte[]> letter = TopicReader.readAtLeast(
+                                KAFKA.bootstrapServers(), Topics.deadLetter(events.status), 1, Duration.ofSeconds(60))
+                        .get(0);
+                assertEquals(
+                        "io.pulse.events.EventDecodingException", header(letter, DeadLetterHeaders.EXCEPTION_FQCN));
+                assertEquals(
+                        "cannot decode io.pulse.events.StatusChange: unknown writer schema "
+                                + SchemaTopic.key(NewerSchemas.STATUS_CHANGE)
+                                + ": neither shipped with this reader nor in topic "
+                                + Topics.schemas(events.prefix)
+                                + " (is the writer's Pulse older than the schemas topic, or the"
+                                + " topic's retention wrong?)",
+                        header(letter, DeadLetterHeaders.EXCEPTION_MESSAGE));
 
                 events.publishSchemas(NewerSchemas.STATUS_CHANGE);
                 events.send(events.status, NODE, NewerSchemas.statusChange(NODE), "second", EventType.STATUS_CHANGE);
@@ -129,18 +161,29 @@ class SchemaTopicIT {
         String prefix = prefix(info);
         TestEvents.publishSchemas(KAFKA.bootstrapServers(), prefix);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                Map.of("bootstrap.servers", KAFKA.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.schemas(prefix), SchemaTopic.key(NewerSchemas.STATUS_CHANGE),
-                    SchemaTopic.value(NewerSchemas.FAILURE))).get();
-            producer.send(new ProducerRecord<>(Topics.schemas(prefix), SchemaTopic.key(NewerSchemas.FAILURE),
-                    "{not a schema".getBytes(StandardCharsets.UTF_8))).get();
+                Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            Topics.schemas(prefix),
+                            SchemaTopic.key(NewerSchemas.STATUS_CHANGE),
+                            SchemaTopic.value(NewerSchemas.FAILURE)))
+                    .get();
+            producer.send(new ProducerRecord<>(
+                            Topics.schemas(prefix),
+                            SchemaTopic.key(NewerSchemas.FAILURE),
+                            "{not a schema".getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
         TestEvents.publishSchemas(KAFKA.bootstrapServers(), prefix, NewerSchemas.FAILURE);
 
-        try (KafkaWriterSchemas schemas = new KafkaWriterSchemas(Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
-                Topics.schemas(prefix), Duration.ofSeconds(10))) {
+        try (KafkaWriterSchemas schemas = new KafkaWriterSchemas(
+                Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
+                Topics.schemas(prefix),
+                Duration.ofSeconds(10))) {
             assertEquals(NewerSchemas.FAILURE, schemas.resolve(EventCodec.fingerprint(NewerSchemas.FAILURE)));
-            UnknownWriterSchemaException e = assertThrows(UnknownWriterSchemaException.class,
+            UnknownWriterSchemaException e = assertThrows(
+                    UnknownWriterSchemaException.class,
                     () -> schemas.resolve(EventCodec.fingerprint(NewerSchemas.STATUS_CHANGE)));
             assertEquals(EventCodec.fingerprint(NewerSchemas.STATUS_CHANGE), e.fingerprint());
             assertEquals(2, schemas.skipped());

@@ -10,23 +10,23 @@ import io.pulse.events.SchemaTopic;
 import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
 import java.nio.charset.StandardCharsets;
-import org.apache.avro.Schema;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
-import java.util.HashMap;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -60,8 +60,8 @@ public final class TestEvents implements AutoCloseable {
         try (Admin client = Admin.create(admin)) {
             List<NewTopic> topics = new ArrayList<>(List.of(
                     new NewTopic(failures, partitions, (short) 1),
-                    new NewTopic(status, partitions, (short) 1).configs(
-                            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
+                    new NewTopic(status, partitions, (short) 1)
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
             if (deadLetterTopics) {
                 topics.add(new NewTopic(Topics.deadLetter(failures), 1, (short) 1));
                 topics.add(new NewTopic(Topics.deadLetter(status), 1, (short) 1));
@@ -140,30 +140,53 @@ public final class TestEvents implements AutoCloseable {
     public static void publishSchemas(String bootstrapServers, String prefix, Schema... schemas) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             if (!admin.listTopics().names().get().contains(Topics.schemas(prefix))) {
-                admin.createTopics(List.of(new NewTopic(Topics.schemas(prefix), 1, (short) 1).configs(
-                        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+                admin.createTopics(List.of(new NewTopic(Topics.schemas(prefix), 1, (short) 1)
+                                .configs(
+                                        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+                        .all()
+                        .get();
             }
         }
         try (KafkaProducer<String, byte[]> schemaProducer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", bootstrapServers), new StringSerializer(), new ByteArraySerializer())) {
             for (Schema schema : schemas) {
-                schemaProducer.send(new ProducerRecord<>(Topics.schemas(prefix), SchemaTopic.key(schema),
-                        SchemaTopic.value(schema))).get();
+                schemaProducer
+                        .send(new ProducerRecord<>(
+                                Topics.schemas(prefix), SchemaTopic.key(schema), SchemaTopic.value(schema)))
+                        .get();
             }
         }
     }
 
     public void send(StatusChange change) {
-        send(status, null, change.getNodeId(), EventCodec.encode(change), change.getEventId().toString(), EventType.STATUS_CHANGE);
+        send(
+                status,
+                null,
+                change.getNodeId(),
+                EventCodec.encode(change),
+                change.getEventId().toString(),
+                EventType.STATUS_CHANGE);
     }
 
     /** To a chosen partition of the status topic, whatever the key would pick. */
     void send(StatusChange change, int partition) {
-        send(status, partition, change.getNodeId(), EventCodec.encode(change), change.getEventId().toString(), EventType.STATUS_CHANGE);
+        send(
+                status,
+                partition,
+                change.getNodeId(),
+                EventCodec.encode(change),
+                change.getEventId().toString(),
+                EventType.STATUS_CHANGE);
     }
 
     public void send(FailureMessage failure) {
-        send(failures, null, failure.getNodeId(), EventCodec.encode(failure), failure.getEventId().toString(), EventType.FAILURE);
+        send(
+                failures,
+                null,
+                failure.getNodeId(),
+                EventCodec.encode(failure),
+                failure.getEventId().toString(),
+                EventType.FAILURE);
     }
 
     void tombstone(String node) {

@@ -37,9 +37,14 @@ class EventCodecFuzzTest {
         } catch (EventDecodingException rejected) {
             return;
         } catch (RuntimeException | Error e) {
-            throw new AssertionError("decoding threw " + e + " (expected: an event or EventDecodingException); bytes: "
-                    + HexFormat.of().formatHex(value), e);
+            throw new AssertionError(
+                    "decoding threw " + e + " (expected: an event or EventDecodingException); bytes: "
+                            + HexFormat.of().formatHex(value),
+                    e);
         }
-        assertEquals(event, decode.apply(encode.apply(event)), () -> "bytes " + HexFormat.of().formatHex(value));
+        assertEquals(
+                event,
+                decode.apply(encode.apply(event)),
+                () -> "bytes " + HexFormat.of().formatHex(value));
     }
 }

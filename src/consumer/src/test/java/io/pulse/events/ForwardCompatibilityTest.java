@@ -23,20 +23,31 @@ import org.junit.jupiter.api.Test;
 class ForwardCompatibilityTest {
     private static final String NODE = "10.0.0.7:7946";
     private final Map<Long, Schema> schemaTopic = Map.of(
-            EventCodec.fingerprint(NewerSchemas.FAILURE), NewerSchemas.FAILURE,
-            EventCodec.fingerprint(NewerSchemas.STATUS_CHANGE), NewerSchemas.STATUS_CHANGE,
-            EventCodec.fingerprint(FailureMessage.getClassSchema()), FailureMessage.getClassSchema(),
-            EventCodec.fingerprint(StatusChange.getClassSchema()), StatusChange.getClassSchema());
+            EventCodec.fingerprint(NewerSchemas.FAILURE),
+            NewerSchemas.FAILURE,
+            EventCodec.fingerprint(NewerSchemas.STATUS_CHANGE),
+            NewerSchemas.STATUS_CHANGE,
+            EventCodec.fingerprint(FailureMessage.getClassSchema()),
+            FailureMessage.getClassSchema(),
+            EventCodec.fingerprint(StatusChange.getClassSchema()),
+            StatusChange.getClassSchema());
     private final WriterSchemaResolver resolver = fingerprint -> schemaTopic.get(fingerprint);
 
     @Test
     void avrosCheckerCallsTheNewerSchemasCompatibleBothWays() {
-        for (Schema[] pair : List.of(new Schema[] {FailureMessage.getClassSchema(), NewerSchemas.FAILURE},
+        for (Schema[] pair : List.of(
+                new Schema[] {FailureMessage.getClassSchema(), NewerSchemas.FAILURE},
                 new Schema[] {StatusChange.getClassSchema(), NewerSchemas.STATUS_CHANGE})) {
-            assertEquals(SchemaCompatibilityType.COMPATIBLE,
-                    SchemaCompatibility.checkReaderWriterCompatibility(pair[0], pair[1]).getType(), "today reads newer");
-            assertEquals(SchemaCompatibilityType.COMPATIBLE,
-                    SchemaCompatibility.checkReaderWriterCompatibility(pair[1], pair[0]).getType(), "newer reads today");
+            assertEquals(
+                    SchemaCompatibilityType.COMPATIBLE,
+                    SchemaCompatibility.checkReaderWriterCompatibility(pair[0], pair[1])
+                            .getType(),
+                    "today reads newer");
+            assertEquals(
+                    SchemaCompatibilityType.COMPATIBLE,
+                    SchemaCompatibility.checkReaderWriterCompatibility(pair[1], pair[0])
+                            .getType(),
+                    "newer reads today");
         }
     }
 
@@ -45,13 +56,21 @@ class ForwardCompatibilityTest {
         StatusChange read = new EventDecoder(resolver).decodeStatusChange(NewerSchemas.statusChange(NODE));
 
         StatusChange expected = StatusChange.newBuilder()
-                .setEventId(NewerSchemas.EVENT_ID).setObserver("10.0.0.1:7946").setCluster("prod-eu").setNodeId(NODE)
+                .setEventId(NewerSchemas.EVENT_ID)
+                .setObserver("10.0.0.1:7946")
+                .setCluster("prod-eu")
+                .setNodeId(NODE)
                 .setPrevious(NodeState.ALIVE)
                 .setCurrent(NodeState.UNKNOWN) // DRAINING: the enum's declared default
                 .setReason(ChangeReason.UNKNOWN) // DRAINED
-                .setIncarnation(7).setAt(Instant.ofEpochMilli(NewerSchemas.AT_MS)).setSrttMicros(850L)
-                .setTotalProbes(120).setLostProbes(3).setClockOffsetMicros(null)
-                .setDeclaredBy("10.0.0.3:7946").setConfirmations(2)
+                .setIncarnation(7)
+                .setAt(Instant.ofEpochMilli(NewerSchemas.AT_MS))
+                .setSrttMicros(850L)
+                .setTotalProbes(120)
+                .setLostProbes(3)
+                .setClockOffsetMicros(null)
+                .setDeclaredBy("10.0.0.3:7946")
+                .setConfirmations(2)
                 .build();
         assertEquals(expected, read);
     }
@@ -71,14 +90,21 @@ class ForwardCompatibilityTest {
     @Test
     void aNewerReaderReadsTodaysEventsWithItsOwnDefaults() throws IOException {
         StatusChange today = StatusChange.newBuilder()
-                .setEventId(NewerSchemas.EVENT_ID).setObserver("10.0.0.1:7946").setCluster(null).setNodeId(NODE)
-                .setPrevious(NodeState.SUSPECT).setCurrent(NodeState.LEFT).setReason(ChangeReason.LEFT)
-                .setAt(Instant.ofEpochMilli(NewerSchemas.AT_MS)).setSrttMicros(null).setClockOffsetMicros(null)
+                .setEventId(NewerSchemas.EVENT_ID)
+                .setObserver("10.0.0.1:7946")
+                .setCluster(null)
+                .setNodeId(NODE)
+                .setPrevious(NodeState.SUSPECT)
+                .setCurrent(NodeState.LEFT)
+                .setReason(ChangeReason.LEFT)
+                .setAt(Instant.ofEpochMilli(NewerSchemas.AT_MS))
+                .setSrttMicros(null)
+                .setClockOffsetMicros(null)
                 .setDeclaredBy(null)
                 .build();
 
-        GenericRecord read = NewerSchemas.newerReader(NewerSchemas.STATUS_CHANGE, resolver)
-                .decode(EventCodec.encode(today));
+        GenericRecord read =
+                NewerSchemas.newerReader(NewerSchemas.STATUS_CHANGE, resolver).decode(EventCodec.encode(today));
 
         assertEquals("LEFT", read.get("current").toString());
         assertEquals("LEFT", read.get("reason").toString());
@@ -94,26 +120,34 @@ class ForwardCompatibilityTest {
             throw new UnknownWriterSchemaException(f, "not in topic pulse.schemas");
         });
 
-        EventDecodingException e = assertThrows(EventDecodingException.class,
-                () -> decoder.decodeStatusChange(NewerSchemas.statusChange(NODE)));
-        assertEquals("cannot decode io.pulse.events.StatusChange: unknown writer schema "
-                + SchemaTopic.key(fingerprint) + ": not in topic pulse.schemas", e.getMessage());
+        EventDecodingException e = assertThrows(
+                EventDecodingException.class, () -> decoder.decodeStatusChange(NewerSchemas.statusChange(NODE)));
+        assertEquals(
+                "cannot decode io.pulse.events.StatusChange: unknown writer schema " + SchemaTopic.key(fingerprint)
+                        + ": not in topic pulse.schemas",
+                e.getMessage());
 
-        EventDecodingException none = assertThrows(EventDecodingException.class,
+        EventDecodingException none = assertThrows(
+                EventDecodingException.class,
                 () -> new EventDecoder(f -> null).decodeStatusChange(NewerSchemas.statusChange(NODE)));
-        assertEquals("cannot decode io.pulse.events.StatusChange: unknown writer schema "
-                + SchemaTopic.key(fingerprint) + ": the resolver has none", none.getMessage());
+        assertEquals(
+                "cannot decode io.pulse.events.StatusChange: unknown writer schema " + SchemaTopic.key(fingerprint)
+                        + ": the resolver has none",
+                none.getMessage());
     }
 
     @Test
     void aResolverThatAnswersAnotherSchemaIsRefused() {
         EventDecoder decoder = new EventDecoder(f -> NewerSchemas.FAILURE);
 
-        EventDecodingException e = assertThrows(EventDecodingException.class,
-                () -> decoder.decodeStatusChange(NewerSchemas.statusChange(NODE)));
-        assertEquals("cannot decode io.pulse.events.StatusChange: unknown writer schema "
-                + SchemaTopic.key(NewerSchemas.STATUS_CHANGE) + ": the resolver answered io.pulse.events.FailureMessage "
-                + SchemaTopic.key(NewerSchemas.FAILURE), e.getMessage());
+        EventDecodingException e = assertThrows(
+                EventDecodingException.class, () -> decoder.decodeStatusChange(NewerSchemas.statusChange(NODE)));
+        assertEquals(
+                "cannot decode io.pulse.events.StatusChange: unknown writer schema "
+                        + SchemaTopic.key(NewerSchemas.STATUS_CHANGE)
+                        + ": the resolver answered io.pulse.events.FailureMessage "
+                        + SchemaTopic.key(NewerSchemas.FAILURE),
+                e.getMessage());
     }
 
     @Test
@@ -135,11 +169,17 @@ class ForwardCompatibilityTest {
     void theSchemaTopicKeyIsTheUnsignedFingerprintInHex() {
         assertEquals("ffffffffffffffff", SchemaTopic.key(-1L));
         assertEquals("000000000000002a", SchemaTopic.key(42L));
-        assertEquals(NewerSchemas.STATUS_CHANGE, SchemaTopic.parse(SchemaTopic.key(NewerSchemas.STATUS_CHANGE),
-                SchemaTopic.value(NewerSchemas.STATUS_CHANGE)));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SchemaTopic.parse(SchemaTopic.key(NewerSchemas.FAILURE), SchemaTopic.value(NewerSchemas.STATUS_CHANGE)));
-        assertEquals("schema io.pulse.events.StatusChange has fingerprint " + SchemaTopic.key(NewerSchemas.STATUS_CHANGE)
-                + " (expected: its key " + SchemaTopic.key(NewerSchemas.FAILURE) + ")", e.getMessage());
+        assertEquals(
+                NewerSchemas.STATUS_CHANGE,
+                SchemaTopic.parse(
+                        SchemaTopic.key(NewerSchemas.STATUS_CHANGE), SchemaTopic.value(NewerSchemas.STATUS_CHANGE)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SchemaTopic.parse(
+                        SchemaTopic.key(NewerSchemas.FAILURE), SchemaTopic.value(NewerSchemas.STATUS_CHANGE)));
+        assertEquals(
+                "schema io.pulse.events.StatusChange has fingerprint " + SchemaTopic.key(NewerSchemas.STATUS_CHANGE)
+                        + " (expected: its key " + SchemaTopic.key(NewerSchemas.FAILURE) + ")",
+                e.getMessage());
     }
 }

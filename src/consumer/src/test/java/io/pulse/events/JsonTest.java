@@ -17,8 +17,11 @@ class JsonTest {
         expected.put("ok", true);
         expected.put("ratio", 0.5);
         expected.put("none", null);
-        assertEquals(expected, Json.object(" { \"schema\" : \"{\\\"type\\\":\\\"string\\\"}\\n\\u00e9\\/\", \"id\":7,"
-                + " \"references\": [{\"name\": \"x]\"}, []], \"ok\": true, \"ratio\": 0.5, \"none\": null } "));
+        assertEquals(
+                expected,
+                Json.object(
+                        " { \"schema\" : \"{\\\"type\\\":\\\"string\\\"}\\n\\u00e9\\/\", \"id\":7,"
+                                + " \"references\": [{\"name\": \"x]\"}, []], \"ok\": true, \"ratio\": 0.5, \"none\": null } "));
         assertEquals(Map.of(), Json.object("{}"));
     }
 
@@ -31,11 +34,17 @@ class JsonTest {
 
     @Test
     void somethingElseIsNoJsonObjectAndSaysWhere() {
-        assertEquals("not JSON: got '<' at offset 0 (expected: '{')",
-                assertThrows(IllegalArgumentException.class, () -> Json.object("<html>")).getMessage());
-        assertEquals("not JSON: got the end at offset 8 (expected: ',' or '}')",
-                assertThrows(IllegalArgumentException.class, () -> Json.object("{\"id\": 1")).getMessage());
-        assertEquals("not JSON: got 'x' at offset 10 (expected: the end)",
-                assertThrows(IllegalArgumentException.class, () -> Json.object("{\"id\": 1} x")).getMessage());
+        assertEquals(
+                "not JSON: got '<' at offset 0 (expected: '{')",
+                assertThrows(IllegalArgumentException.class, () -> Json.object("<html>"))
+                        .getMessage());
+        assertEquals(
+                "not JSON: got the end at offset 8 (expected: ',' or '}')",
+                assertThrows(IllegalArgumentException.class, () -> Json.object("{\"id\": 1"))
+                        .getMessage());
+        assertEquals(
+                "not JSON: got 'x' at offset 10 (expected: the end)",
+                assertThrows(IllegalArgumentException.class, () -> Json.object("{\"id\": 1} x"))
+                        .getMessage());
     }
 }

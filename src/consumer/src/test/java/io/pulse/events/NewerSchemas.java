@@ -25,8 +25,7 @@ public final class NewerSchemas {
     public static final Schema FAILURE = load("FailureMessage");
     public static final Schema STATUS_CHANGE = load("StatusChange");
 
-    private NewerSchemas() {
-    }
+    private NewerSchemas() {}
 
     private static Schema load(String record) {
         try (InputStream in = NewerSchemas.class.getResourceAsStream("fixtures/" + record + "-newer.avsc")) {
@@ -52,8 +51,9 @@ public final class NewerSchemas {
         record.put("eventId", FAILURE_EVENT_ID.toString());
         record.put("state", symbol(FAILURE.getField("state").schema(), "DRAINING"));
         record.put("retryAttempts", 2);
-        record.put("indirectPeers", new GenericData.Array<>(FAILURE.getField("indirectPeers").schema(),
-                List.of("10.0.0.2:7946")));
+        record.put(
+                "indirectPeers",
+                new GenericData.Array<>(FAILURE.getField("indirectPeers").schema(), List.of("10.0.0.2:7946")));
         record.put("detectedAt", AT_MS);
         return encode(FAILURE, record);
     }
@@ -91,8 +91,8 @@ public final class NewerSchemas {
     private static byte[] encode(Schema schema, GenericRecord record) {
         try {
             ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(record);
-            return Arrays.copyOfRange(buffer.array(), buffer.arrayOffset() + buffer.position(),
-                    buffer.arrayOffset() + buffer.limit());
+            return Arrays.copyOfRange(
+                    buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.arrayOffset() + buffer.limit());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -31,8 +31,8 @@ class OlderWriterSchemaTest {
     @Test
     void theCurrentDecoderReadsAnOlderFailureMessageWithTheNewFieldsAtTheirDefaults() throws IOException {
         Schema older = olderFailureMessage();
-        BinaryMessageDecoder<FailureMessage> decoder = EventCodec.withHistory(FailureMessage.createDecoder(null),
-                FailureMessage.getClassSchema(), List.of(older));
+        BinaryMessageDecoder<FailureMessage> decoder = EventCodec.withHistory(
+                FailureMessage.createDecoder(null), FailureMessage.getClassSchema(), List.of(older));
 
         FailureMessage read = decoder.decode(writtenWith(older));
 
@@ -62,10 +62,12 @@ class OlderWriterSchemaTest {
         Schema older = olderFailureMessage();
         assertNotEquals(EventCodec.fingerprint(FailureMessage.getClassSchema()), EventCodec.fingerprint(older));
 
-        EventDecodingException e = assertThrows(EventDecodingException.class,
-                () -> EventCodec.decodeFailure(writtenWith(older)));
-        assertEquals("cannot decode io.pulse.events.FailureMessage: Cannot resolve schema for fingerprint: "
-                + EventCodec.fingerprint(older), e.getMessage());
+        EventDecodingException e =
+                assertThrows(EventDecodingException.class, () -> EventCodec.decodeFailure(writtenWith(older)));
+        assertEquals(
+                "cannot decode io.pulse.events.FailureMessage: Cannot resolve schema for fingerprint: "
+                        + EventCodec.fingerprint(older),
+                e.getMessage());
     }
 
     private static Schema olderFailureMessage() throws IOException {
@@ -88,7 +90,7 @@ class OlderWriterSchemaTest {
         record.put("srttMicros", 850L);
         record.put("totalProbes", 120L);
         ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(record);
-        return Arrays.copyOfRange(buffer.array(), buffer.arrayOffset() + buffer.position(),
-                buffer.arrayOffset() + buffer.limit());
+        return Arrays.copyOfRange(
+                buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.arrayOffset() + buffer.limit());
     }
 }

@@ -14,8 +14,7 @@ import org.apache.avro.generic.GenericRecord;
  * the non-null branch of a union), so that a field read back from its default would show.
  */
 final class SampleData {
-    private SampleData() {
-    }
+    private SampleData() {}
 
     static Object of(Schema schema) {
         return of(schema, "root", 1);
@@ -31,12 +30,16 @@ final class SampleData {
                 return record;
             }
             case UNION: {
-                Schema branch = schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).findFirst()
+                Schema branch = schema.getTypes().stream()
+                        .filter(s -> s.getType() != Schema.Type.NULL)
+                        .findFirst()
                         .orElse(schema.getTypes().get(0));
                 return of(branch, name, seed);
             }
             case ENUM:
-                return new GenericData.EnumSymbol(schema, schema.getEnumSymbols().get(schema.getEnumSymbols().size() - 1));
+                return new GenericData.EnumSymbol(
+                        schema,
+                        schema.getEnumSymbols().get(schema.getEnumSymbols().size() - 1));
             case ARRAY:
                 return new GenericData.Array<>(schema, List.of(of(schema.getElementType(), name, seed)));
             case MAP: {

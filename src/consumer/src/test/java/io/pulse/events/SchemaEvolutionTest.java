@@ -65,13 +65,15 @@ class SchemaEvolutionTest {
         Schema.Parser parser = new Schema.Parser();
         parser.parse(Path.of("schemas/NodeState.avsc").toFile());
         parser.parse(Path.of("schemas/ChangeReason.avsc").toFile());
-        Schema source = parser.parse(Path.of("schemas/" + event.name() + ".avsc").toFile());
+        Schema source =
+                parser.parse(Path.of("schemas/" + event.name() + ".avsc").toFile());
         List<Schema> released = SchemaHistory.released(event.name());
 
         assertFalse(released.isEmpty(), "no released version of " + event.name() + " in schemas/history");
         if (!source.equals(released.get(released.size() - 1))) {
             fail("schemas/" + event.name() + ".avsc differs from schemas/history/" + event.name() + "-v"
-                    + released.size() + ".avsc: release it as " + event.name() + "-v" + (released.size() + 1) + ".avsc");
+                    + released.size() + ".avsc: release it as " + event.name() + "-v" + (released.size() + 1)
+                    + ".avsc");
         }
         assertEquals(EventCodec.fingerprint(source), EventCodec.fingerprint(event.current()));
     }
@@ -81,7 +83,9 @@ class SchemaEvolutionTest {
     void currentSchemaReadsDataWrittenWithReleasedVersion(Event event, int version, Schema writer) throws IOException {
         SchemaCompatibility.SchemaPairCompatibility compatibility =
                 SchemaCompatibility.checkReaderWriterCompatibility(event.current(), writer);
-        assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE, compatibility.getType(),
+        assertEquals(
+                SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+                compatibility.getType(),
                 () -> event.name() + " cannot read v" + version + ": " + compatibility.getDescription());
 
         GenericRecord written = (GenericRecord) SampleData.of(writer);
@@ -91,7 +95,9 @@ class SchemaEvolutionTest {
         GenericRecord readBack = asGeneric(read);
         for (Schema.Field field : writer.getFields()) {
             if (event.current().getField(field.name()) != null) {
-                assertEquals(String.valueOf(written.get(field.name())), String.valueOf(readBack.get(field.name())),
+                assertEquals(
+                        String.valueOf(written.get(field.name())),
+                        String.valueOf(readBack.get(field.name())),
                         () -> event.name() + " v" + version + " field " + field.name());
             }
         }
@@ -103,7 +109,9 @@ class SchemaEvolutionTest {
     void releasedVersionReadsDataWrittenWithTheCurrentSchema(Event event, int version, Schema reader) {
         SchemaCompatibility.SchemaPairCompatibility compatibility =
                 SchemaCompatibility.checkReaderWriterCompatibility(reader, event.current());
-        assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE, compatibility.getType(),
+        assertEquals(
+                SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+                compatibility.getType(),
                 () -> event.name() + " v" + version + " cannot read the current schema's data, so consumers of v"
                         + version + " would dead-letter it: " + compatibility.getDescription());
     }
@@ -115,7 +123,9 @@ class SchemaEvolutionTest {
         for (int i = 0; i < versions.size(); i++) {
             for (int j = i + 1; j < versions.size(); j++) {
                 if (EventCodec.fingerprint(versions.get(i)) == EventCodec.fingerprint(versions.get(j))) {
-                    assertEquals(logicalTypes(versions.get(i)), logicalTypes(versions.get(j)),
+                    assertEquals(
+                            logicalTypes(versions.get(i)),
+                            logicalTypes(versions.get(j)),
                             event.name() + " v" + (i + 1) + " and v" + (j + 1)
                                     + " share a fingerprint but differ in logical types; add a field instead");
                 }
@@ -141,7 +151,10 @@ class SchemaEvolutionTest {
 
     private static void collectLogicalTypes(Schema schema, String path, StringBuilder out) {
         if (schema.getLogicalType() != null) {
-            out.append(path).append('=').append(schema.getLogicalType().getName()).append('\n');
+            out.append(path)
+                    .append('=')
+                    .append(schema.getLogicalType().getName())
+                    .append('\n');
         }
         switch (schema.getType()) {
             case RECORD -> schema.getFields().forEach(f -> collectLogicalTypes(f.schema(), path + "." + f.name(), out));
@@ -152,8 +165,7 @@ class SchemaEvolutionTest {
                     collectLogicalTypes(schema.getTypes().get(i), path + "|" + i, out);
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 }

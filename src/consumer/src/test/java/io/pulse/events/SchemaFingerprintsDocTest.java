@@ -37,14 +37,19 @@ class SchemaFingerprintsDocTest {
         while (rows.find()) {
             listed.add(rows.group());
         }
-        assertEquals(String.join("\n", expected), String.join("\n", listed),
+        assertEquals(
+                String.join("\n", expected),
+                String.join("\n", listed),
                 "schemas/README.md, table \"Fingerprints\": rows as expected");
     }
 
     /** One row of the table: file, schemas-topic key, and the 8 bytes as they follow C3 01 in a value. */
     static String row(String name, Schema schema) {
         long fingerprint = EventCodec.fingerprint(schema);
-        byte[] header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(fingerprint).array();
+        byte[] header = ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(fingerprint)
+                .array();
         return "| `" + name + ".avsc` | `" + SchemaTopic.key(fingerprint) + "` | `"
                 + HexFormat.ofDelimiter(" ").formatHex(header) + "` |";
     }

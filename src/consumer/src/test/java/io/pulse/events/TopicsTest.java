@@ -1,11 +1,9 @@
 package io.pulse.events;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.consumer.PulseConsumer;
-import java.util.Map;
 import org.apache.kafka.common.internals.Topic;
 import org.junit.jupiter.api.Test;
 
@@ -15,8 +13,12 @@ class TopicsTest {
     @Test
     void theLongestPrefixGivesLegalKafkaTopicsDeadLettersIncluded() {
         String prefix = "p".repeat(Topics.MAX_PREFIX_LENGTH);
-        for (String topic : new String[] {Topics.failures(prefix), Topics.status(prefix),
-                Topics.deadLetter(Topics.failures(prefix)), Topics.deadLetter(Topics.status(prefix))}) {
+        for (String topic : new String[] {
+            Topics.failures(prefix),
+            Topics.status(prefix),
+            Topics.deadLetter(Topics.failures(prefix)),
+            Topics.deadLetter(Topics.status(prefix))
+        }) {
             Topic.validate(topic); // Kafka's own check: throws on an illegal name
             assertTrue(topic.length() <= Topics.MAX_TOPIC_LENGTH, topic.length() + " characters");
         }
@@ -27,9 +29,12 @@ class TopicsTest {
     void theConsumerLibraryRefusesWhatTopicsRefuses() {
         String tooLong = "p".repeat(Topics.MAX_PREFIX_LENGTH + 1);
         for (String bad : new String[] {"", "a b", "pulse/prod", tooLong}) {
-            IllegalArgumentException topics = assertThrows(IllegalArgumentException.class, () -> Topics.requirePrefix(bad));
+            IllegalArgumentException topics =
+                    assertThrows(IllegalArgumentException.class, () -> Topics.requirePrefix(bad));
             assertTrue(topics.getMessage().contains(Topics.PREFIX_RULE), topics.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> PulseConsumer.builder().topicPrefix(bad));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> PulseConsumer.builder().topicPrefix(bad));
         }
     }
 }

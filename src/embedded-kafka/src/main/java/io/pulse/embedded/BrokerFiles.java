@@ -51,7 +51,8 @@ public final class BrokerFiles {
         properties.put("process.roles", "broker,controller");
         properties.put("node.id", "1");
         properties.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-        properties.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        properties.put(
+                "listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
         properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
         properties.put("controller.listener.names", "CONTROLLER");
         properties.put("inter.broker.listener.name", "PLAINTEXT");
@@ -111,10 +112,14 @@ public final class BrokerFiles {
             return;
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int code = StorageTool.execute(new String[] {"format", "--standalone", "-t", Uuid.randomUuid().toString(),
-                "-c", propertiesFile.toString()}, new PrintStream(output, true, StandardCharsets.UTF_8));
+        int code = StorageTool.execute(
+                new String[] {
+                    "format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", propertiesFile.toString()
+                },
+                new PrintStream(output, true, StandardCharsets.UTF_8));
         if (code != 0) {
-            throw new IOException("formatting " + dir + " failed with " + code + ": " + output.toString(StandardCharsets.UTF_8));
+            throw new IOException(
+                    "formatting " + dir + " failed with " + code + ": " + output.toString(StandardCharsets.UTF_8));
         }
     }
 
@@ -122,11 +127,19 @@ public final class BrokerFiles {
     public void awaitServing() throws InterruptedException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         Exception last = null;
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers(),
-                "request.timeout.ms", 2_000, "default.api.timeout.ms", 2_000))) {
+        try (Admin admin = Admin.create(Map.of(
+                "bootstrap.servers",
+                bootstrapServers(),
+                "request.timeout.ms",
+                2_000,
+                "default.api.timeout.ms",
+                2_000))) {
             while (System.nanoTime() < deadline) {
                 try {
-                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes().get().isEmpty()) {
+                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
+                            .nodes()
+                            .get()
+                            .isEmpty()) {
                         return;
                     }
                 } catch (java.util.concurrent.ExecutionException e) {
@@ -135,7 +148,8 @@ public final class BrokerFiles {
                 Thread.sleep(100);
             }
         }
-        throw new IllegalStateException("broker at " + bootstrapServers() + " did not serve within " + START_TIMEOUT, last);
+        throw new IllegalStateException(
+                "broker at " + bootstrapServers() + " did not serve within " + START_TIMEOUT, last);
     }
 
     /** Deletes the directory and everything in it. */

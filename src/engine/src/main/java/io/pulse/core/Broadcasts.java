@@ -30,13 +30,14 @@ final class Broadcasts {
         }
     }
 
-    private final TreeSet<Entry> queue = new TreeSet<>((a, b) -> a.transmits != b.transmits
-            ? Integer.compare(a.transmits, b.transmits) : Long.compare(b.order, a.order));
+    private final TreeSet<Entry> queue = new TreeSet<>((a, b) ->
+            a.transmits != b.transmits ? Integer.compare(a.transmits, b.transmits) : Long.compare(b.order, a.order));
     private final Map<InetSocketAddress, Entry> byMember = new HashMap<>();
     /** The member whose news is counted beyond the queue (this node: how far its LEFT went). */
     private final InetSocketAddress counted;
     /** How often the latest update about {@link #counted} was sent, kept after it left the queue. */
     private int countedTransmits;
+
     private long order;
 
     Broadcasts(InetSocketAddress counted) {

@@ -48,10 +48,12 @@ public record ClusterConfig(
     public static final int DEFAULT_RETRANSMIT_MULTIPLIER = 4;
     /** About 20 IPv4 updates; keeps an ACK within a few hundred bytes. */
     public static final int DEFAULT_PIGGYBACK_BYTES = 512;
+
     public static final Duration DEFAULT_PUSH_PULL_INTERVAL = Duration.ofSeconds(30);
     public static final int DEFAULT_SUSPICION_MAX_MULTIPLIER = 3;
     /** memberlist's GossipToTheDeadTime: a member declared DEAD still hears gossip, to refute it. */
     public static final Duration DEFAULT_GOSSIP_TO_THE_DEAD = Duration.ofSeconds(30);
+
     public static final Duration DEFAULT_REAP_AFTER = Duration.ofHours(1);
     public static final Duration DEFAULT_JOIN_RETRY_INTERVAL = Duration.ofSeconds(1);
     /**
@@ -66,6 +68,7 @@ public record ClusterConfig(
     static final int MAX_SUSPICION_MULTIPLIER = 64;
     /** What a 1400-byte datagram leaves for updates beside its own message. */
     static final int MAX_PIGGYBACK_BYTES = 1300;
+
     static final int MIN_PIGGYBACK_BYTES = 64;
 
     public ClusterConfig {
@@ -91,10 +94,17 @@ public record ClusterConfig(
     }
 
     public Builder toBuilder() {
-        return new Builder().observers(observers).gossipInterval(gossipInterval).gossipFanout(gossipFanout)
-                .retransmitMultiplier(retransmitMultiplier).piggybackBytes(piggybackBytes)
-                .pushPullInterval(pushPullInterval).suspicionMaxMultiplier(suspicionMaxMultiplier)
-                .gossipToTheDead(gossipToTheDead).reapAfter(reapAfter).joinRetryInterval(joinRetryInterval)
+        return new Builder()
+                .observers(observers)
+                .gossipInterval(gossipInterval)
+                .gossipFanout(gossipFanout)
+                .retransmitMultiplier(retransmitMultiplier)
+                .piggybackBytes(piggybackBytes)
+                .pushPullInterval(pushPullInterval)
+                .suspicionMaxMultiplier(suspicionMaxMultiplier)
+                .gossipToTheDead(gossipToTheDead)
+                .reapAfter(reapAfter)
+                .joinRetryInterval(joinRetryInterval)
                 .maxIncarnationAhead(maxIncarnationAhead);
     }
 
@@ -133,8 +143,7 @@ public record ClusterConfig(
         private Duration joinRetryInterval = DEFAULT_JOIN_RETRY_INTERVAL;
         private Duration maxIncarnationAhead = DEFAULT_MAX_INCARNATION_AHEAD;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** How many members probe each member every probe interval. Default 3, in 1..16. */
         public Builder observers(int value) {
@@ -199,8 +208,17 @@ public record ClusterConfig(
         }
 
         public ClusterConfig build() {
-            return new ClusterConfig(observers, gossipInterval, gossipFanout, retransmitMultiplier, piggybackBytes,
-                    pushPullInterval, suspicionMaxMultiplier, gossipToTheDead, reapAfter, joinRetryInterval,
+            return new ClusterConfig(
+                    observers,
+                    gossipInterval,
+                    gossipFanout,
+                    retransmitMultiplier,
+                    piggybackBytes,
+                    pushPullInterval,
+                    suspicionMaxMultiplier,
+                    gossipToTheDead,
+                    reapAfter,
+                    joinRetryInterval,
                     maxIncarnationAhead);
         }
     }

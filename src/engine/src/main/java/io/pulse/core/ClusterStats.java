@@ -12,8 +12,19 @@ package io.pulse.core;
  * @param refutations             times this member raised its incarnation to refute a suspicion
  * @param declaredDead            members whose suspicion timed out here first
  */
-public record ClusterStats(int alive, int suspect, int dead, int left, boolean joined, long joinAttempts,
-                           long gossipSent, long gossipReceived, long syncsSent, long syncsReceived,
-                           long updatesReceived, long implausibleIncarnations, long refutations, long declaredDead,
-                           int pendingBroadcasts) {
-}
+public record ClusterStats(
+        int alive,
+        int suspect,
+        int dead,
+        int left,
+        boolean joined,
+        long joinAttempts,
+        long gossipSent,
+        long gossipReceived,
+        long syncsSent,
+        long syncsReceived,
+        long updatesReceived,
+        long implausibleIncarnations,
+        long refutations,
+        long declaredDead,
+        int pendingBroadcasts) {}

@@ -19,13 +19,16 @@ import java.util.function.LongConsumer;
 final class Detector {
 
     /** A PING or PING_REQ in flight, found again by the sequence number its answer echoes. */
-    private record Probe(Target target, Round round, InetSocketAddress sentTo, long sentNanos,
-                         long sentEpochNanos, boolean direct) {
-    }
+    private record Probe(
+            Target target,
+            Round round,
+            InetSocketAddress sentTo,
+            long sentNanos,
+            long sentEpochNanos,
+            boolean direct) {}
 
     /** A node asked to relay a PING_REQ. */
-    record Peer(NodeId id, InetSocketAddress address) {
-    }
+    record Peer(NodeId id, InetSocketAddress address) {}
 
     /**
      * Where indirect probes go, when not to this detector's own ALIVE targets: in cluster mode, a
@@ -46,7 +49,7 @@ final class Detector {
     /** Null: relays are picked among this detector's own ALIVE targets. */
     private final Relays relays;
     /** Told of every round that ended unanswered, for cluster mode's suspicion; nothing by default. */
-    private java.util.function.Consumer<NodeId> roundFailedListener = id -> { };
+    private java.util.function.Consumer<NodeId> roundFailedListener = id -> {};
     /** Which targets this node probes now: in cluster mode, those it is among the owners of. */
     private java.util.function.Predicate<NodeId> probed = id -> true;
 
@@ -55,6 +58,7 @@ final class Detector {
     private final List<Target> targets = new ArrayList<>();
     /** The ALIVE pulse targets, the only ones that can relay a PING_REQ; see {@link Target#aliveIndex}. */
     private final List<Target> alive = new ArrayList<>();
+
     private final Map<Long, Probe> inFlight = new HashMap<>();
     private final LongConsumer forgetProbe = inFlight::remove;
     private boolean probing;
@@ -62,13 +66,17 @@ final class Detector {
     private long misaddressedAcks;
     private long implausibleAcks;
 
-    Detector(DetectorConfig config, Clock clock, TimerQueue timers, Sequences sequences,
-             PulseCore.Output output) {
+    Detector(DetectorConfig config, Clock clock, TimerQueue timers, Sequences sequences, PulseCore.Output output) {
         this(config, clock, timers, sequences, output, null);
     }
 
-    Detector(DetectorConfig config, Clock clock, TimerQueue timers, Sequences sequences,
-             PulseCore.Output output, Relays relays) {
+    Detector(
+            DetectorConfig config,
+            Clock clock,
+            TimerQueue timers,
+            Sequences sequences,
+            PulseCore.Output output,
+            Relays relays) {
         this.relays = relays;
         this.config = config;
         this.clock = clock;
@@ -90,7 +98,9 @@ final class Detector {
         if (sameAddress != null) {
             throw new DuplicateNodeException(id, "has the address " + address + " of " + sameAddress.id);
         }
-        Target target = new Target(id, address,
+        Target target = new Target(
+                id,
+                address,
                 options.probeIntervalOr(config.probeInterval()).toNanos(),
                 options.maxRetriesOr(config.maxRetries()),
                 options.probeTimeoutNanosOr(config.probeTimeoutMax().toNanos()));
@@ -233,12 +243,14 @@ final class Detector {
         if (probe == null) {
             return false;
         }
-        if (probe.sentTo == null || !probe.sentTo.equals(from)
+        if (probe.sentTo == null
+                || !probe.sentTo.equals(from)
                 || (probe.direct && ack.pingSentEpochNanos() != probe.sentEpochNanos)) {
             misaddressedAcks++;
             return true;
         }
-        if (ack.incarnation() > clock.epochNanos() / 1_000_000 + ClusterConfig.DEFAULT_MAX_INCARNATION_AHEAD.toMillis()) {
+        if (ack.incarnation()
+                > clock.epochNanos() / 1_000_000 + ClusterConfig.DEFAULT_MAX_INCARNATION_AHEAD.toMillis()) {
             // Incarnations are start times in epoch ms (or a little above, after refutations): one
             // far ahead of the clock would hide every real restart after it. Not believed, and
             // the probe stays in flight for the true answer.
@@ -251,7 +263,10 @@ final class Detector {
         if (probe.direct) {
             long rttNanos = now - probe.sentNanos;
             addRttSample(target, rttNanos);
-            target.offset.addSample(probe.sentEpochNanos, ack.receivedEpochNanos(), ack.sentEpochNanos(),
+            target.offset.addSample(
+                    probe.sentEpochNanos,
+                    ack.receivedEpochNanos(),
+                    ack.sentEpochNanos(),
                     probe.sentEpochNanos + rttNanos);
             answered(target, probe.round);
         }
@@ -275,7 +290,10 @@ final class Detector {
         addRttSample(target, result.rttNanos());
         if (result.hasPeerTime()) {
             // One peer timestamp: t1 = t2, and t3 is t0 plus the RTT the driver measured.
-            target.offset.addSample(probe.sentEpochNanos, result.peerEpochNanos(), result.peerEpochNanos(),
+            target.offset.addSample(
+                    probe.sentEpochNanos,
+                    result.peerEpochNanos(),
+                    result.peerEpochNanos(),
                     probe.sentEpochNanos + result.rttNanos());
         }
         answered(target, probe.round);
@@ -349,9 +367,10 @@ final class Detector {
             return;
         }
         long now = clock.monotonicNanos();
-        Duration relayTimeout = Duration.ofMillis(Math.min(Message.PingReq.MAX_TIMEOUT.toMillis(),
-                Math.max(1, round.timeoutNanos / 1_000_000)));
-        List<Peer> peers = target.external() ? List.of()
+        Duration relayTimeout = Duration.ofMillis(
+                Math.min(Message.PingReq.MAX_TIMEOUT.toMillis(), Math.max(1, round.timeoutNanos / 1_000_000)));
+        List<Peer> peers = target.external()
+                ? List.of()
                 : relays != null ? relays.pick(target.id, config.indirectProbes()) : pickPeers(target);
         List<NodeId> peerIds = new ArrayList<>(peers.size());
         for (Peer peer : peers) {
@@ -387,8 +406,8 @@ final class Detector {
         sendPing(target, round);
         round.retries++;
         if (round.retries < target.maxRetries) {
-            round.retryTimer = timers.schedule(clock.monotonicNanos() + spacingNanos,
-                    () -> retry(target, round, spacingNanos));
+            round.retryTimer =
+                    timers.schedule(clock.monotonicNanos() + spacingNanos, () -> retry(target, round, spacingNanos));
         }
     }
 
@@ -461,7 +480,8 @@ final class Detector {
             return;
         }
         if (!probed.test(target.id)) {
-            armSuspicion(target, clock.monotonicNanos() + config.suspicionTimeout().toNanos());
+            armSuspicion(
+                    target, clock.monotonicNanos() + config.suspicionTimeout().toNanos());
             return; // not ours to declare: its owners probe it
         }
         declareDead(target);
@@ -471,9 +491,19 @@ final class Detector {
     private void declareDead(Target target) {
         target.suspicionExpired = false;
         transition(target, NodeState.DEAD, StatusChange.Reason.SUSPICION_TIMEOUT);
-        output.failed(new NodeFailure(target.id, NodeState.DEAD, target.incarnation, target.lastRetries,
-                target.lastPeers, target.firstContact(), target.lastContact(), clock.now(), target.srtt(),
-                target.clockOffset(), target.totalProbes, target.lostProbes));
+        output.failed(new NodeFailure(
+                target.id,
+                NodeState.DEAD,
+                target.incarnation,
+                target.lastRetries,
+                target.lastPeers,
+                target.firstContact(),
+                target.lastContact(),
+                clock.now(),
+                target.srtt(),
+                target.clockOffset(),
+                target.totalProbes,
+                target.lostProbes));
     }
 
     /**
@@ -536,8 +566,17 @@ final class Detector {
         } else {
             removeFromAlive(target);
         }
-        output.statusChanged(new StatusChange(target.id, from, to, target.incarnation, clock.now(),
-                target.srtt(), target.clockOffset(), target.totalProbes, target.lostProbes, reason));
+        output.statusChanged(new StatusChange(
+                target.id,
+                from,
+                to,
+                target.incarnation,
+                clock.now(),
+                target.srtt(),
+                target.clockOffset(),
+                target.totalProbes,
+                target.lostProbes,
+                reason));
     }
 
     /**

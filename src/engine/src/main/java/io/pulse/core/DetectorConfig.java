@@ -54,6 +54,7 @@ public record DetectorConfig(
     static final Duration MIN_PROBE_INTERVAL = Duration.ofMillis(10);
     /** The longest interval or timeout accepted: far beyond any use, far below nanosecond overflow. */
     static final Duration MAX_DURATION = Duration.ofDays(1);
+
     static final int MAX_RETRIES_LIMIT = 10;
     static final int MAX_INDIRECT_PROBES = 16;
     static final int MAX_LOCAL_HEALTH_MULTIPLIER = 64;
@@ -63,8 +64,8 @@ public record DetectorConfig(
         requireAtLeast("probeTimeoutMin", probeTimeoutMin, Duration.ofMillis(1));
         requireAtLeast("probeTimeoutMax", probeTimeoutMax, Duration.ofMillis(1));
         if (probeTimeoutMax.compareTo(Message.PingReq.MAX_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("probeTimeoutMax must be <= "
-                    + Message.PingReq.MAX_TIMEOUT.toSeconds() + " s, got " + probeTimeoutMax.toMillis() + " ms");
+            throw new IllegalArgumentException("probeTimeoutMax must be <= " + Message.PingReq.MAX_TIMEOUT.toSeconds()
+                    + " s, got " + probeTimeoutMax.toMillis() + " ms");
         }
         if (probeTimeoutMin.compareTo(probeTimeoutMax) > 0) {
             throw new IllegalArgumentException("probeTimeoutMin (" + probeTimeoutMin.toMillis()
@@ -74,8 +75,8 @@ public record DetectorConfig(
             throw new IllegalArgumentException("maxRetries must be in 0.." + MAX_RETRIES_LIMIT + ", got " + maxRetries);
         }
         if (indirectProbes < 0 || indirectProbes > MAX_INDIRECT_PROBES) {
-            throw new IllegalArgumentException("indirectProbes must be in 0.." + MAX_INDIRECT_PROBES
-                    + ", got " + indirectProbes);
+            throw new IllegalArgumentException(
+                    "indirectProbes must be in 0.." + MAX_INDIRECT_PROBES + ", got " + indirectProbes);
         }
         requireAtLeast("suspicionTimeout", suspicionTimeout, Duration.ZERO);
         requireAtLeast("deadProbeInterval", deadProbeInterval, MIN_PROBE_INTERVAL);
@@ -161,8 +162,7 @@ public record DetectorConfig(
         private int localHealthMaxMultiplier = DEFAULT_LOCAL_HEALTH_MAX_MULTIPLIER;
         private long randomSeed = System.nanoTime();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder probeInterval(Duration value) {
             requireAtLeast("probeInterval", value, MIN_PROBE_INTERVAL);
@@ -192,8 +192,8 @@ public record DetectorConfig(
 
         public Builder indirectProbes(int value) {
             if (value < 0 || value > MAX_INDIRECT_PROBES) {
-                throw new IllegalArgumentException("indirectProbes must be in 0.." + MAX_INDIRECT_PROBES
-                        + ", got " + value);
+                throw new IllegalArgumentException(
+                        "indirectProbes must be in 0.." + MAX_INDIRECT_PROBES + ", got " + value);
             }
             this.indirectProbes = value;
             return this;
@@ -236,8 +236,16 @@ public record DetectorConfig(
 
         /** Checks the rules across settings (min &lt;= max timeout) and builds. */
         public DetectorConfig build() {
-            return new DetectorConfig(probeInterval, probeTimeoutMin, probeTimeoutMax, maxRetries,
-                    indirectProbes, suspicionTimeout, deadProbeInterval, jitterRatio, localHealthMaxMultiplier,
+            return new DetectorConfig(
+                    probeInterval,
+                    probeTimeoutMin,
+                    probeTimeoutMax,
+                    maxRetries,
+                    indirectProbes,
+                    suspicionTimeout,
+                    deadProbeInterval,
+                    jitterRatio,
+                    localHealthMaxMultiplier,
                     randomSeed);
         }
     }

@@ -9,13 +9,16 @@ final class Member {
     final InetSocketAddress address;
     /** Where the member sits on the ring: a hash of its address. */
     final long ringKey;
+
     NodeState state = NodeState.PENDING;
     long incarnation;
     /** Who said the current state first (see {@link MemberUpdate#origin()}). */
     InetSocketAddress origin;
+
     Instant since;
     /** While SUSPECT. */
     Suspicion suspicion;
+
     TimerQueue.Timer reapTimer;
     /** Index in the ring's random-access list while live, else -1. */
     int liveIndex = -1;

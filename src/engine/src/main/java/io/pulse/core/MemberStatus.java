@@ -15,6 +15,12 @@ import java.time.Instant;
  * @param watched    this node probes the member (it is one of its observers)
  * @param reporter   this node publishes the member's events (the first live member after it on the ring)
  */
-public record MemberStatus(NodeId id, NodeState state, long incarnation, Instant since, NodeId declaredBy,
-                           boolean self, boolean watched, boolean reporter) {
-}
+public record MemberStatus(
+        NodeId id,
+        NodeState state,
+        long incarnation,
+        Instant since,
+        NodeId declaredBy,
+        boolean self,
+        boolean watched,
+        boolean reporter) {}

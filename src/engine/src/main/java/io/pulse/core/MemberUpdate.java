@@ -30,8 +30,8 @@ public record MemberUpdate(InetSocketAddress member, NodeState state, long incar
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(origin, "origin");
         if (member.isUnresolved() || origin.isUnresolved()) {
-            throw new IllegalArgumentException("member and origin must be resolved addresses, got "
-                    + member + " and " + origin);
+            throw new IllegalArgumentException(
+                    "member and origin must be resolved addresses, got " + member + " and " + origin);
         }
         if (state == NodeState.PENDING) {
             throw new IllegalArgumentException("state must be ALIVE, SUSPECT, DEAD or LEFT, got PENDING");

@@ -30,6 +30,7 @@ final class Membership {
     static final long RESTART_JUMP = 1000;
     /** Room in a 1400-byte datagram for updates besides the 16-byte header, a message's own fields and the 24-byte authentication trailer. */
     static final int DATAGRAM_UPDATE_BYTES = 1400 - 16 - 8 - 24;
+
     private static final Duration NEVER = Duration.ofDays(1);
 
     private final ClusterConfig config;
@@ -39,6 +40,7 @@ final class Membership {
     private final Sequences sequences;
     /** Sends (with piggyback) and queues events for delivery after the entry point. */
     private final PulseCore.Output output;
+
     private final Consumer<Runnable> defer;
     private final Responder responder;
     private final SplittableRandom random;
@@ -53,12 +55,14 @@ final class Membership {
     private List<InetSocketAddress> seeds = List.of();
     /** Owners of each static target, for the ring as it was at {@link #ringVersion}. */
     private final Map<NodeId, List<Member>> owners = new HashMap<>();
+
     private long ringVersion;
     private long ownersVersion = -1;
     private boolean running;
     private boolean joining;
     /** While joining: a view held this member in an earlier life (SUSPECT, DEAD or LEFT), so its return is no new join. */
     private boolean knownBefore;
+
     private boolean leaving;
     private TimerQueue.Timer gossipTimer;
     private TimerQueue.Timer pushPullTimer;
@@ -73,9 +77,16 @@ final class Membership {
     private long refutations;
     private long declaredDead;
 
-    Membership(ClusterConfig config, DetectorConfig detectorConfig, Clock clock, TimerQueue timers,
-               Sequences sequences, PulseCore.Output output, Consumer<Runnable> defer, Responder responder,
-               InetSocketAddress selfAddress) {
+    Membership(
+            ClusterConfig config,
+            DetectorConfig detectorConfig,
+            Clock clock,
+            TimerQueue timers,
+            Sequences sequences,
+            PulseCore.Output output,
+            Consumer<Runnable> defer,
+            Responder responder,
+            InetSocketAddress selfAddress) {
         this.config = config;
         this.detectorConfig = detectorConfig;
         this.clock = clock;
@@ -91,7 +102,8 @@ final class Membership {
         self.incarnation = responder.incarnation();
         self.origin = selfAddress;
         self.since = clock.now();
-        DetectorConfig observing = detectorConfig.toBuilder().suspicionTimeout(NEVER).build();
+        DetectorConfig observing =
+                detectorConfig.toBuilder().suspicionTimeout(NEVER).build();
         this.observer = new Detector(observing, clock, timers, sequences, new ObserverOutput(), this::relays);
         observer.onRoundFailed(id -> defer.accept(() -> subjectRoundFailed(id)));
     }
@@ -102,7 +114,10 @@ final class Membership {
     void start(List<InetSocketAddress> seedAddresses, boolean join) {
         running = true;
         ring.add(self);
-        seeds = seedAddresses.stream().filter(a -> !a.equals(self.address)).distinct().toList();
+        seeds = seedAddresses.stream()
+                .filter(a -> !a.equals(self.address))
+                .distinct()
+                .toList();
         observer.start();
         scheduleGossip();
         schedulePushPull();
@@ -141,8 +156,8 @@ final class Membership {
 
     /** True once the LEFT news went out to as many members as a gossip round reaches (or there is nobody to tell). */
     boolean leaveDisseminated() {
-        return leaving && (ring.size() == 0
-                || broadcasts.countedTransmits() >= Math.min(config.gossipFanout(), ring.size()));
+        return leaving
+                && (ring.size() == 0 || broadcasts.countedTransmits() >= Math.min(config.gossipFanout(), ring.size()));
     }
 
     void stop() {
@@ -202,8 +217,19 @@ final class Membership {
         if (!running || leaving) {
             return;
         }
-        output.statusChanged(new StatusChange(self.id, NodeState.PENDING, NodeState.ALIVE, self.incarnation, clock.now(),
-                null, null, 0, 0, StatusChange.Reason.JOINED, self.id, 0));
+        output.statusChanged(new StatusChange(
+                self.id,
+                NodeState.PENDING,
+                NodeState.ALIVE,
+                self.incarnation,
+                clock.now(),
+                null,
+                null,
+                0,
+                0,
+                StatusChange.Reason.JOINED,
+                self.id,
+                0));
     }
 
     /**
@@ -211,7 +237,9 @@ final class Membership {
      * member; anything else goes as it is.
      */
     Message piggyback(InetSocketAddress to, Message message, int budgetBytes) {
-        if (!running || message instanceof Message.Gossip || message instanceof Message.Sync
+        if (!running
+                || message instanceof Message.Gossip
+                || message instanceof Message.Sync
                 || message instanceof Message.Piggybacked
                 || (!members.containsKey(to) && !seeds.contains(to))) {
             return message;
@@ -237,7 +265,8 @@ final class Membership {
 
     /** Applies one update (a member unknown here is no event: a new member reports its own join, see joinedAsNew). */
     void apply(MemberUpdate update) {
-        long maxIncarnation = clock.epochNanos() / 1_000_000 + config.maxIncarnationAhead().toMillis();
+        long maxIncarnation =
+                clock.epochNanos() / 1_000_000 + config.maxIncarnationAhead().toMillis();
         if (update.incarnation() > maxIncarnation) {
             implausible++;
             return;
@@ -271,7 +300,8 @@ final class Membership {
                 m.incarnation = inc;
                 StatusChange.Reason reason = switch (m.state) {
                     case SUSPECT -> StatusChange.Reason.REFUTED;
-                    case DEAD -> inc - before > RESTART_JUMP ? StatusChange.Reason.RESTARTED : StatusChange.Reason.RECOVERED;
+                    case DEAD ->
+                        inc - before > RESTART_JUMP ? StatusChange.Reason.RESTARTED : StatusChange.Reason.RECOVERED;
                     case LEFT, PENDING -> StatusChange.Reason.JOINED;
                     case ALIVE -> null; // a newer incarnation of a member that was never in doubt here
                 };
@@ -284,7 +314,9 @@ final class Membership {
                     m.incarnation = inc;
                     setState(m, NodeState.SUSPECT, update.origin(), StatusChange.Reason.PROBE_ROUND_FAILED);
                     broadcasts.add(update);
-                } else if (m.state == NodeState.SUSPECT && inc == m.incarnation && m.suspicion.confirm(update.origin())) {
+                } else if (m.state == NodeState.SUSPECT
+                        && inc == m.incarnation
+                        && m.suspicion.confirm(update.origin())) {
                     armSuspicion(m);
                     broadcasts.add(update);
                 }
@@ -322,7 +354,8 @@ final class Membership {
             return;
         }
         if (joining && update.state() != NodeState.ALIVE && update.incarnation() < self.incarnation) {
-            knownBefore = true; // an earlier life of this member, held in doubt, DEAD or LEFT: its reporter tells the change
+            knownBefore =
+                    true; // an earlier life of this member, held in doubt, DEAD or LEFT: its reporter tells the change
         }
         long mine = self.incarnation;
         boolean refute = update.state() == NodeState.ALIVE ? update.incarnation() > mine : update.incarnation() >= mine;
@@ -340,7 +373,11 @@ final class Membership {
         int suspecters = m.suspicion != null ? m.suspicion.suspecters() : 0;
         m.origin = origin;
         if (to == NodeState.SUSPECT) {
-            m.suspicion = new Suspicion(m.incarnation, clock.monotonicNanos(), origin, expectedConfirmations(),
+            m.suspicion = new Suspicion(
+                    m.incarnation,
+                    clock.monotonicNanos(),
+                    origin,
+                    expectedConfirmations(),
                     detectorConfig.suspicionTimeout().toNanos(),
                     detectorConfig.suspicionTimeout().toNanos() * config.suspicionMaxMultiplier());
             suspecters = 1;
@@ -362,7 +399,8 @@ final class Membership {
         dead.remove(m);
         if (to == NodeState.DEAD || to == NodeState.LEFT) {
             java.time.Instant stateSince = m.since;
-            m.reapTimer = timers.schedule(clock.monotonicNanos() + config.reapAfter().toNanos(), () -> reap(m, stateSince));
+            m.reapTimer =
+                    timers.schedule(clock.monotonicNanos() + config.reapAfter().toNanos(), () -> reap(m, stateSince));
             if (to == NodeState.DEAD) {
                 dead.add(m);
             }
@@ -382,8 +420,8 @@ final class Membership {
     private void armSuspicion(Member m) {
         Suspicion suspicion = m.suspicion;
         TimerQueue.cancel(suspicion.timer);
-        suspicion.timer = timers.schedule(Math.max(clock.monotonicNanos(), suspicion.deadlineNanos()),
-                () -> suspicionExpired(m, suspicion));
+        suspicion.timer = timers.schedule(
+                Math.max(clock.monotonicNanos(), suspicion.deadlineNanos()), () -> suspicionExpired(m, suspicion));
     }
 
     private void suspicionExpired(Member m, Suspicion suspicion) {
@@ -433,14 +471,35 @@ final class Membership {
         NodeStatus s = observer.statusOrNull(m.id);
         NodeId declaredBy = idOf(m.origin);
         java.time.Instant now = clock.now();
-        output.statusChanged(new StatusChange(m.id, from, to, m.incarnation, now,
-                s == null ? null : s.srtt(), s == null ? null : s.clockOffset(),
-                s == null ? 0 : s.totalProbes(), s == null ? 0 : s.lostProbes(), reason, declaredBy, suspecters));
+        output.statusChanged(new StatusChange(
+                m.id,
+                from,
+                to,
+                m.incarnation,
+                now,
+                s == null ? null : s.srtt(),
+                s == null ? null : s.clockOffset(),
+                s == null ? 0 : s.totalProbes(),
+                s == null ? 0 : s.lostProbes(),
+                reason,
+                declaredBy,
+                suspecters));
         if (to == NodeState.DEAD) {
-            output.failed(new NodeFailure(m.id, NodeState.DEAD, m.incarnation, s == null ? 0 : s.lastRetries(),
-                    List.of(), s == null ? null : s.firstContact(), s == null ? null : s.lastContact(), now,
-                    s == null ? null : s.srtt(), s == null ? null : s.clockOffset(),
-                    s == null ? 0 : s.totalProbes(), s == null ? 0 : s.lostProbes(), declaredBy, suspecters));
+            output.failed(new NodeFailure(
+                    m.id,
+                    NodeState.DEAD,
+                    m.incarnation,
+                    s == null ? 0 : s.lastRetries(),
+                    List.of(),
+                    s == null ? null : s.firstContact(),
+                    s == null ? null : s.lastContact(),
+                    now,
+                    s == null ? null : s.srtt(),
+                    s == null ? null : s.clockOffset(),
+                    s == null ? 0 : s.totalProbes(),
+                    s == null ? 0 : s.lostProbes(),
+                    declaredBy,
+                    suspecters));
         }
     }
 
@@ -511,8 +570,7 @@ final class Membership {
         if (m == null || !running || leaving) {
             return;
         }
-        if (m.state == NodeState.ALIVE
-                || (m.state == NodeState.SUSPECT && !m.suspicion.suspectedBy(self.address))) {
+        if (m.state == NodeState.ALIVE || (m.state == NodeState.SUSPECT && !m.suspicion.suspectedBy(self.address))) {
             MemberUpdate suspect = new MemberUpdate(m.address, NodeState.SUSPECT, m.incarnation, self.address);
             apply(suspect);
             // Lifeguard: tell the suspect first, so that it can refute before anyone else waits on it.
@@ -570,10 +628,11 @@ final class Membership {
     }
 
     private void scheduleGossip() {
-        gossipTimer = timers.schedule(clock.monotonicNanos() + config.gossipInterval().toNanos(), () -> {
-            scheduleGossip();
-            gossipTick(true);
-        });
+        gossipTimer =
+                timers.schedule(clock.monotonicNanos() + config.gossipInterval().toNanos(), () -> {
+                    scheduleGossip();
+                    gossipTick(true);
+                });
     }
 
     /** Sends the queued news to {@code gossipFanout} random live members, and to one recently DEAD member. */
@@ -627,7 +686,8 @@ final class Membership {
         for (InetSocketAddress seed : seeds) {
             sendSync(seed, true);
         }
-        joinTimer = timers.schedule(clock.monotonicNanos() + config.joinRetryInterval().toNanos(), this::joinTick);
+        joinTimer = timers.schedule(
+                clock.monotonicNanos() + config.joinRetryInterval().toNanos(), this::joinTick);
     }
 
     /** This member's whole view, in as many pages as it takes. */
@@ -673,8 +733,15 @@ final class Membership {
         List<MemberStatus> all = new ArrayList<>(members.size() + 1);
         all.add(new MemberStatus(self.id, self.state, self.incarnation, self.since, self.id, true, false, false));
         for (Member m : members.values()) {
-            all.add(new MemberStatus(m.id, m.state, m.incarnation, m.since, idOf(m.origin != null ? m.origin : m.address),
-                    false, subjects.containsKey(m.id), reporterOf(m)));
+            all.add(new MemberStatus(
+                    m.id,
+                    m.state,
+                    m.incarnation,
+                    m.since,
+                    idOf(m.origin != null ? m.origin : m.address),
+                    false,
+                    subjects.containsKey(m.id),
+                    reporterOf(m)));
         }
         all.sort((a, b) -> a.id().compareTo(b.id()));
         return all;
@@ -691,7 +758,7 @@ final class Membership {
                 case SUSPECT -> suspect++;
                 case DEAD -> deadCount++;
                 case LEFT -> left++;
-                case PENDING -> { }
+                case PENDING -> {}
             }
         }
         if (!leaving) {
@@ -699,7 +766,21 @@ final class Membership {
         } else {
             left++;
         }
-        return new ClusterStats(alive, suspect, deadCount, left, !joining, joinAttempts, gossipSent, gossipReceived,
-                syncsSent, syncsReceived, updatesReceived, implausible, refutations, declaredDead, broadcasts.size());
+        return new ClusterStats(
+                alive,
+                suspect,
+                deadCount,
+                left,
+                !joining,
+                joinAttempts,
+                gossipSent,
+                gossipReceived,
+                syncsSent,
+                syncsReceived,
+                updatesReceived,
+                implausible,
+                refutations,
+                declaredDead,
+                broadcasts.size());
     }
 }

@@ -20,16 +20,14 @@ public sealed interface Message {
     long sequence();
 
     /** "Are you there?" {@code sentEpochNanos} is t0 of the four timestamps. */
-    record Ping(long sequence, long sentEpochNanos) implements Message {
-    }
+    record Ping(long sequence, long sentEpochNanos) implements Message {}
 
     /**
      * The answer to a PING (or, relayed, to a PING_REQ): t0 echoed, the responder's receive time
      * t1 and send time t2, and the responder's incarnation, which grows when it restarts.
      */
-    record Ack(long sequence, long pingSentEpochNanos, long receivedEpochNanos, long sentEpochNanos,
-               long incarnation) implements Message {
-    }
+    record Ack(long sequence, long pingSentEpochNanos, long receivedEpochNanos, long sentEpochNanos, long incarnation)
+            implements Message {}
 
     /** "Probe {@code target} for me and relay its ACK, or NACK after {@code timeout}." */
     record PingReq(long sequence, InetSocketAddress target, Duration timeout) implements Message {
@@ -43,8 +41,8 @@ public sealed interface Message {
                 throw new IllegalArgumentException("target must be a resolved address, got " + target);
             }
             if (timeout.toMillis() < 1 || timeout.compareTo(MAX_TIMEOUT) > 0) {
-                throw new IllegalArgumentException("timeout must be in 1 ms.." + MAX_TIMEOUT.toSeconds()
-                        + " s, got " + timeout.toMillis() + " ms");
+                throw new IllegalArgumentException("timeout must be in 1 ms.." + MAX_TIMEOUT.toSeconds() + " s, got "
+                        + timeout.toMillis() + " ms");
             }
         }
     }

@@ -39,11 +39,34 @@ public record NodeFailure(
         int confirmations) {
 
     /** A static-mode declaration, by this detector alone. */
-    public NodeFailure(NodeId node, NodeState state, long incarnation, int retryAttempts, List<NodeId> indirectPeers,
-                       Instant initialContact, Instant lastContact, Instant detectedAt, Duration srtt,
-                       Duration clockOffset, long totalProbes, long lostProbes) {
-        this(node, state, incarnation, retryAttempts, indirectPeers, initialContact, lastContact, detectedAt, srtt,
-                clockOffset, totalProbes, lostProbes, null, 0);
+    public NodeFailure(
+            NodeId node,
+            NodeState state,
+            long incarnation,
+            int retryAttempts,
+            List<NodeId> indirectPeers,
+            Instant initialContact,
+            Instant lastContact,
+            Instant detectedAt,
+            Duration srtt,
+            Duration clockOffset,
+            long totalProbes,
+            long lostProbes) {
+        this(
+                node,
+                state,
+                incarnation,
+                retryAttempts,
+                indirectPeers,
+                initialContact,
+                lastContact,
+                detectedAt,
+                srtt,
+                clockOffset,
+                totalProbes,
+                lostProbes,
+                null,
+                0);
     }
 
     /** True when the group decided, rather than one observer. */

@@ -16,8 +16,8 @@ import java.util.Objects;
  * @param peerEpochNanos the peer's wall clock as it answered, when {@code hasPeerTime}
  * @param error          why it failed, or {@code null} on success
  */
-public record ProbeResult(long sequence, boolean successful, long rttNanos, boolean hasPeerTime,
-                          long peerEpochNanos, String error) {
+public record ProbeResult(
+        long sequence, boolean successful, long rttNanos, boolean hasPeerTime, long peerEpochNanos, String error) {
 
     public ProbeResult {
         if (successful && rttNanos < 0) {

@@ -39,18 +39,14 @@ public final class PulseCore {
             throw new UnsupportedOperationException("this driver cannot probe external target " + node);
         }
 
-        default void statusChanged(StatusChange change) {
-        }
+        default void statusChanged(StatusChange change) {}
 
-        default void failed(NodeFailure failure) {
-        }
+        default void failed(NodeFailure failure) {}
 
-        default void removed(NodeId node) {
-        }
+        default void removed(NodeId node) {}
 
         /** A direct probe was answered; delivered like the other events, after the state work. */
-        default void rttSampled(RttSample sample) {
-        }
+        default void rttSampled(RttSample sample) {}
     }
 
     /**
@@ -60,17 +56,26 @@ public final class PulseCore {
      * relays started, dropped (table or requester share full) and refused (requester or target not
      * allowed), answers dropped by the rate limits, and PINGs answered.
      */
-    public record Counters(long unmatchedAcks, long unmatchedNacks, long misaddressedAcks, long nacksReceived,
-                           long relaysStarted, long relaysDropped, long unmatchedProbeResults,
-                           long unexpectedClusterMessages, long implausibleAcks, long relaysRefused,
-                           long answersLimited, long pingsAnswered) {
-    }
+    public record Counters(
+            long unmatchedAcks,
+            long unmatchedNacks,
+            long misaddressedAcks,
+            long nacksReceived,
+            long relaysStarted,
+            long relaysDropped,
+            long unmatchedProbeResults,
+            long unexpectedClusterMessages,
+            long implausibleAcks,
+            long relaysRefused,
+            long answersLimited,
+            long pingsAnswered) {}
 
     private final Clock clock;
     private final Output output;
     private final TimerQueue timers = new TimerQueue();
     /** Events raised during one entry point, delivered when its state work is done. */
     private final java.util.ArrayDeque<Runnable> pendingEvents = new java.util.ArrayDeque<>();
+
     private boolean delivering;
     private final Detector detector;
     private final Responder responder;
@@ -81,6 +86,7 @@ public final class PulseCore {
     private Membership membership;
     /** Bytes of updates that sends may piggyback now: limited while an unauthenticated datagram is handled. */
     private int replyBudget = Integer.MAX_VALUE;
+
     private long unexpectedClusterMessages;
     private long unmatchedAcks;
     private long unmatchedNacks;
@@ -101,7 +107,12 @@ public final class PulseCore {
         this.sequences = Sequences.secure();
         this.deferred = new DeferredEvents();
         this.detector = new Detector(config, clock, timers, sequences, deferred);
-        this.responder = new Responder(clock, timers, Sequences.secure(), deferred, incarnation,
+        this.responder = new Responder(
+                clock,
+                timers,
+                Sequences.secure(),
+                deferred,
+                incarnation,
                 address -> detector.watchesAddress(address) || (membership != null && membership.knows(address)));
     }
 
@@ -193,7 +204,8 @@ public final class PulseCore {
      * the static targets' and the cluster observer's.
      */
     public int localHealthMultiplier() {
-        return membership == null ? detector.localHealthMultiplier()
+        return membership == null
+                ? detector.localHealthMultiplier()
                 : Math.max(detector.localHealthMultiplier(), membership.localHealthMultiplier());
     }
 
@@ -239,8 +251,8 @@ public final class PulseCore {
      * {@link #startCluster(ClusterConfig, InetSocketAddress, List)}, joining even with no seed yet
      * when {@code join} is true: the driver adds seeds whose names resolve later with {@link #addSeeds}.
      */
-    public void startCluster(ClusterConfig clusterConfig, InetSocketAddress self, List<InetSocketAddress> seeds,
-                             boolean join) {
+    public void startCluster(
+            ClusterConfig clusterConfig, InetSocketAddress self, List<InetSocketAddress> seeds, boolean join) {
         Objects.requireNonNull(clusterConfig, "clusterConfig");
         Objects.requireNonNull(self, "self");
         Objects.requireNonNull(seeds, "seeds");
@@ -250,8 +262,8 @@ public final class PulseCore {
         if (membership != null) {
             throw new IllegalStateException("cluster mode is started already");
         }
-        membership = new Membership(clusterConfig, config, clock, timers, sequences, deferred, pendingEvents::add,
-                responder, self);
+        membership = new Membership(
+                clusterConfig, config, clock, timers, sequences, deferred, pendingEvents::add, responder, self);
         detector.probeOnly(membership::probes);
         try {
             membership.start(seeds, join);
@@ -325,7 +337,8 @@ public final class PulseCore {
      * unspecified addresses ({@link RelayPolicy}).
      */
     public void relayPolicy(Predicate<InetSocketAddress> strangers, Predicate<InetSocketAddress> targets) {
-        responder.relayPolicy(Objects.requireNonNull(strangers, "strangers"), Objects.requireNonNull(targets, "targets"));
+        responder.relayPolicy(
+                Objects.requireNonNull(strangers, "strangers"), Objects.requireNonNull(targets, "targets"));
     }
 
     /**
@@ -340,7 +353,8 @@ public final class PulseCore {
     private void dispatch(InetSocketAddress from, Message message, boolean authenticated) {
         // No answer to an unauthenticated datagram is larger than it: what it sends in reply
         // piggybacks at most as many bytes of updates as the datagram carried.
-        replyBudget = authenticated ? Integer.MAX_VALUE
+        replyBudget = authenticated
+                ? Integer.MAX_VALUE
                 : message instanceof Message.Piggybacked p ? MemberUpdate.wireBytes(p.updates()) : 0;
         try {
             dispatchMessage(from, message, authenticated);
@@ -376,7 +390,8 @@ public final class PulseCore {
         } else if (message instanceof Message.PingReq request) {
             responder.onPingReq(from, request, authenticated);
         } else if (message instanceof Message.Ack ack) {
-            if (!detector.onAck(from, ack) && (membership == null || !membership.onAck(from, ack))
+            if (!detector.onAck(from, ack)
+                    && (membership == null || !membership.onAck(from, ack))
                     && !responder.onAck(from, ack)) {
                 unmatchedAcks++;
             }
@@ -476,9 +491,18 @@ public final class PulseCore {
     }
 
     public Counters counters() {
-        return new Counters(unmatchedAcks, unmatchedNacks, detector.misaddressedAcks(), detector.nacks(),
-                responder.relaysStarted(), responder.relaysDropped(), unmatchedProbeResults, unexpectedClusterMessages,
-                detector.implausibleAcks(), responder.relaysRefused(), responder.answersLimited(),
+        return new Counters(
+                unmatchedAcks,
+                unmatchedNacks,
+                detector.misaddressedAcks(),
+                detector.nacks(),
+                responder.relaysStarted(),
+                responder.relaysDropped(),
+                unmatchedProbeResults,
+                unexpectedClusterMessages,
+                detector.implausibleAcks(),
+                responder.relaysRefused(),
+                responder.answersLimited(),
                 responder.pingsAnswered());
     }
 }

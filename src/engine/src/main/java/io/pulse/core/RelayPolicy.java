@@ -15,8 +15,7 @@ import java.net.InetSocketAddress;
  * }</pre>
  */
 public final class RelayPolicy {
-    private RelayPolicy() {
-    }
+    private RelayPolicy() {}
 
     /** The target rule of a node bound to {@code onLoopback} or not. */
     public static java.util.function.Predicate<InetSocketAddress> targets(boolean onLoopback) {
@@ -26,9 +25,13 @@ public final class RelayPolicy {
     /** Not multicast, broadcast (255.255.255.255) or unspecified. */
     static boolean routable(InetSocketAddress target) {
         InetAddress address = target.getAddress();
-        return address != null && !address.isMulticastAddress() && !address.isAnyLocalAddress()
-                && !(address instanceof Inet4Address && address.getAddress()[0] == (byte) 255
-                        && address.getAddress()[1] == (byte) 255 && address.getAddress()[2] == (byte) 255
+        return address != null
+                && !address.isMulticastAddress()
+                && !address.isAnyLocalAddress()
+                && !(address instanceof Inet4Address
+                        && address.getAddress()[0] == (byte) 255
+                        && address.getAddress()[1] == (byte) 255
+                        && address.getAddress()[2] == (byte) 255
                         && address.getAddress()[3] == (byte) 255);
     }
 }

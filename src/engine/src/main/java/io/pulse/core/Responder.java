@@ -17,9 +17,8 @@ final class Responder {
     /** Relays in flight for one requester at most: no one requester fills the table for the others. */
     static final int MAX_RELAYS_PER_REQUESTER = MAX_PENDING_RELAYS / 16;
 
-    private record Relay(InetSocketAddress requester, long requestSequence, InetSocketAddress target,
-                         TimerQueue.Timer timer) {
-    }
+    private record Relay(
+            InetSocketAddress requester, long requestSequence, InetSocketAddress target, TimerQueue.Timer timer) {}
 
     private final Clock clock;
     private final TimerQueue timers;
@@ -33,6 +32,7 @@ final class Responder {
     private Predicate<InetSocketAddress> strangers = requester -> true;
     /** Whether a PING_REQ may name this target. */
     private Predicate<InetSocketAddress> targets = RelayPolicy::routable;
+
     private final Predicate<InetSocketAddress> known;
     private boolean answering;
     private long relaysStarted;
@@ -41,8 +41,13 @@ final class Responder {
     private long pingsAnswered;
 
     /** @param known whether an address is a watched node or a member: its PING_REQs are relayed */
-    Responder(Clock clock, TimerQueue timers, Sequences sequences, PulseCore.Output output,
-              long incarnation, Predicate<InetSocketAddress> known) {
+    Responder(
+            Clock clock,
+            TimerQueue timers,
+            Sequences sequences,
+            PulseCore.Output output,
+            long incarnation,
+            Predicate<InetSocketAddress> known) {
         this.known = known;
         this.clock = clock;
         this.timers = timers;
@@ -110,8 +115,14 @@ final class Responder {
     void onPing(InetSocketAddress from, Message.Ping ping, long receivedEpochNanos) {
         if (answering && limits.allow(from, clock.monotonicNanos())) {
             pingsAnswered++;
-            output.send(from, new Message.Ack(ping.sequence(), ping.sentEpochNanos(), receivedEpochNanos,
-                    clock.epochNanos(), incarnation));
+            output.send(
+                    from,
+                    new Message.Ack(
+                            ping.sequence(),
+                            ping.sentEpochNanos(),
+                            receivedEpochNanos,
+                            clock.epochNanos(),
+                            incarnation));
         }
     }
 
@@ -137,8 +148,8 @@ final class Responder {
             return;
         }
         long sequence = sequences.next();
-        TimerQueue.Timer timer = timers.schedule(clock.monotonicNanos() + request.timeout().toNanos(),
-                () -> relayTimedOut(sequence));
+        TimerQueue.Timer timer =
+                timers.schedule(clock.monotonicNanos() + request.timeout().toNanos(), () -> relayTimedOut(sequence));
         relays.put(sequence, new Relay(from, request.sequence(), request.target(), timer));
         relaysByRequester.put(from, mine + 1);
         relaysStarted++;
@@ -153,8 +164,14 @@ final class Responder {
         }
         ended(ack.sequence());
         relay.timer.cancel();
-        output.send(relay.requester, new Message.Ack(relay.requestSequence, ack.pingSentEpochNanos(),
-                ack.receivedEpochNanos(), ack.sentEpochNanos(), ack.incarnation()));
+        output.send(
+                relay.requester,
+                new Message.Ack(
+                        relay.requestSequence,
+                        ack.pingSentEpochNanos(),
+                        ack.receivedEpochNanos(),
+                        ack.sentEpochNanos(),
+                        ack.incarnation()));
         return true;
     }
 

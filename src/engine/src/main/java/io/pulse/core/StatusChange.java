@@ -35,8 +35,17 @@ public record StatusChange(
         int confirmations) {
 
     /** A static-mode observation: this detector's own, not a cluster verdict. */
-    public StatusChange(NodeId node, NodeState previous, NodeState current, long incarnation, Instant at,
-                        Duration srtt, Duration clockOffset, long totalProbes, long lostProbes, Reason reason) {
+    public StatusChange(
+            NodeId node,
+            NodeState previous,
+            NodeState current,
+            long incarnation,
+            Instant at,
+            Duration srtt,
+            Duration clockOffset,
+            long totalProbes,
+            long lostProbes,
+            Reason reason) {
         this(node, previous, current, incarnation, at, srtt, clockOffset, totalProbes, lostProbes, reason, null, 0);
     }
 

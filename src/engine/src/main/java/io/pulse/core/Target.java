@@ -20,6 +20,7 @@ final class Target {
         List<NodeId> peers = List.of();
         /** NACKs from this round's peers; with no relayed ACK either, a failed round counts against local health. */
         int peersAnswered;
+
         TimerQueue.Timer phaseTimer;
         TimerQueue.Timer retryTimer;
 
@@ -35,10 +36,12 @@ final class Target {
     final NodeId id;
     /** The UDP address of a pulse target; {@code null} for an external (HTTP, TCP) one. */
     final InetSocketAddress address;
+
     final long intervalNanos;
     final int maxRetries;
     /** The ceiling of this target's adaptive probe timeout. */
     final long probeTimeoutMaxNanos;
+
     final RttEstimator rtt = new RttEstimator();
     final ClockOffsetEstimator offset = new ClockOffsetEstimator();
 
@@ -48,6 +51,7 @@ final class Target {
     long lostProbes;
     /** Wall-clock epoch nanoseconds of the first and latest ACK, or {@link #NEVER}. */
     long firstContactEpochNanos = NEVER;
+
     long lastContactEpochNanos = NEVER;
     boolean removed;
     /** Why the latest failed probe of an external target failed, or {@code null}. */
@@ -61,6 +65,7 @@ final class Target {
     long suspicionDeadlineNanos;
     /** The suspicion timeout ran out while a round was in flight: that round decides. */
     boolean suspicionExpired;
+
     int lastRetries;
     List<NodeId> lastPeers = List.of();
 
@@ -70,6 +75,7 @@ final class Target {
      * answered at once has only its PING. They grow on the first failed round.
      */
     private long[] currentSequences = new long[1];
+
     private int currentCount;
     private long[] previousSequences = new long[1];
     private int previousCount;
@@ -113,8 +119,10 @@ final class Target {
 
     /** {@code epochNanos} as {@link Clock#now()} would give it, or {@code null} for {@link #NEVER}. */
     static Instant instant(long epochNanos) {
-        return epochNanos == NEVER ? null : Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
-                Math.floorMod(epochNanos, 1_000_000_000L));
+        return epochNanos == NEVER
+                ? null
+                : Instant.ofEpochSecond(
+                        Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
     }
 
     void addSequence(long sequence) {
@@ -166,10 +174,21 @@ final class Target {
     }
 
     NodeStatus status(long timeoutNanos) {
-        return new NodeStatus(id, state, incarnation, totalProbes, lostProbes, srtt(),
+        return new NodeStatus(
+                id,
+                state,
+                incarnation,
+                totalProbes,
+                lostProbes,
+                srtt(),
                 rtt.hasSample() ? Duration.ofNanos(rtt.rttvarNanos()) : null,
-                Duration.ofNanos(timeoutNanos), clockOffset(),
+                Duration.ofNanos(timeoutNanos),
+                clockOffset(),
                 offset.hasSample() ? Duration.ofNanos(offset.errorBoundNanos()) : null,
-                firstContact(), lastContact(), kind(), lastError, lastRetries);
+                firstContact(),
+                lastContact(),
+                kind(),
+                lastError,
+                lastRetries);
     }
 }

@@ -25,6 +25,7 @@ import java.util.Arrays;
 final class TimerQueue {
     /** Below this size, cancelled timers are left for the head to drop. */
     private static final int PURGE_THRESHOLD = 64;
+
     private static final int INITIAL_CAPACITY = 64;
     private static final int ARITY = 4;
 
@@ -32,6 +33,7 @@ final class TimerQueue {
     final class Timer {
         /** Scheduling order: the tie-break between equal deadlines (the heap holds the deadline). */
         private final long order;
+
         private final Runnable action;
         private boolean cancelled;
         private boolean done;
@@ -58,14 +60,17 @@ final class TimerQueue {
 
     /** Heap entry {@code i}: its deadline, and the slot of its timer in {@link #bySlot}. */
     private long[] deadlines = new long[INITIAL_CAPACITY];
+
     private int[] slots = new int[INITIAL_CAPACITY];
     /** The timers, where they stay from scheduling to firing; free slots are null. */
     private Timer[] bySlot = new Timer[INITIAL_CAPACITY];
     /** A stack of the free slots below {@link #slotsUsed}. */
     private int[] freeSlots = new int[INITIAL_CAPACITY];
+
     private int freeCount;
     /** Slots at or above this were never handed out since the last compaction. */
     private int slotsUsed;
+
     private int size;
     private long scheduled;
     private int cancelledInQueue;

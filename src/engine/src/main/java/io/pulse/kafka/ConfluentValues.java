@@ -1,12 +1,12 @@
 package io.pulse.kafka;
 
+import io.pulse.events.ConfluentFormat;
 import io.pulse.events.EventCodec;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.SchemaHistory;
-import io.pulse.events.StatusChange;
-import io.pulse.events.ConfluentFormat;
 import io.pulse.events.SchemaRegistryClient;
 import io.pulse.events.SchemaRegistryException;
+import io.pulse.events.StatusChange;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -53,8 +53,12 @@ final class ConfluentValues {
 
     /** Null unless the configuration asks for Confluent's wire format. */
     static ConfluentValues of(PublisherConfig config) {
-        return config.schemaRegistryUrl() == null ? null : new ConfluentValues(config,
-                new SchemaRegistryClient(config.schemaRegistryUrl(), config.basicAuthUserInfo(), REGISTRY_TIMEOUT));
+        return config.schemaRegistryUrl() == null
+                ? null
+                : new ConfluentValues(
+                        config,
+                        new SchemaRegistryClient(
+                                config.schemaRegistryUrl(), config.basicAuthUserInfo(), REGISTRY_TIMEOUT));
     }
 
     /** Registers the current writer schemas under their topics' subjects; throws {@link SchemaRegistryException}. */
@@ -69,8 +73,11 @@ final class ConfluentValues {
      * {@link SerializationException} if the bytes are no value this Pulse wrote (never sendable).
      */
     byte[] frame(String topic, byte[] singleObject) {
-        Schema schema = singleObject.length < EventCodec.HEADER_BYTES ? null : schemasByFingerprint.get(
-                ByteBuffer.wrap(singleObject, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+        Schema schema = singleObject.length < EventCodec.HEADER_BYTES
+                ? null
+                : schemasByFingerprint.get(ByteBuffer.wrap(singleObject, 2, 8)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .getLong());
         if (schema == null) {
             throw new SerializationException("an outbox value for " + topic + " with no schema this Pulse knows");
         }

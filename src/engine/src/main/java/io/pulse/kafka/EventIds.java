@@ -13,12 +13,11 @@ import java.util.UUID;
  */
 final class EventIds {
 
-    private EventIds() {
-    }
+    private EventIds() {}
 
     static UUID of(EventType type, String observer, String nodeId, long incarnation, Instant at, String detail) {
-        String name = String.join("|", type.headerValue(), observer, nodeId, Long.toString(incarnation),
-                at.toString(), detail);
+        String name = String.join(
+                "|", type.headerValue(), observer, nodeId, Long.toString(incarnation), at.toString(), detail);
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -28,8 +27,14 @@ final class EventIds {
      * moment) publish the same id, and consumers' dedup keeps one.
      */
     static UUID ofVerdict(EventType type, String cluster, String nodeId, long incarnation, String state) {
-        String name = String.join("|", type.headerValue(), "cluster", cluster == null ? "" : cluster, nodeId,
-                Long.toString(incarnation), state);
+        String name = String.join(
+                "|",
+                type.headerValue(),
+                "cluster",
+                cluster == null ? "" : cluster,
+                nodeId,
+                Long.toString(incarnation),
+                state);
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,12 +1,12 @@
 package io.pulse.kafka;
 
+import io.pulse.core.NodeFailure;
+import io.pulse.core.NodeId;
 import io.pulse.events.ChangeReason;
 import io.pulse.events.EventType;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.NodeState;
 import io.pulse.events.StatusChange;
-import io.pulse.core.NodeFailure;
-import io.pulse.core.NodeId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,9 +58,21 @@ public final class EventMapper {
         String node = change.node().toString();
         String detail = change.previous() + ">" + change.current() + ":" + change.reason();
         return StatusChange.newBuilder()
-                .setEventId(change.clusterVerdict()
-                        ? EventIds.ofVerdict(EventType.STATUS_CHANGE, cluster, node, change.incarnation(), change.current().name())
-                        : EventIds.of(EventType.STATUS_CHANGE, observer, node, change.incarnation(), change.at(), detail))
+                .setEventId(
+                        change.clusterVerdict()
+                                ? EventIds.ofVerdict(
+                                        EventType.STATUS_CHANGE,
+                                        cluster,
+                                        node,
+                                        change.incarnation(),
+                                        change.current().name())
+                                : EventIds.of(
+                                        EventType.STATUS_CHANGE,
+                                        observer,
+                                        node,
+                                        change.incarnation(),
+                                        change.at(),
+                                        detail))
                 .setObserver(observer)
                 .setCluster(cluster)
                 .setNodeId(node)
@@ -73,7 +85,8 @@ public final class EventMapper {
                 .setLostProbes(change.lostProbes())
                 .setClockOffsetMicros(micros(change.clockOffset()))
                 .setReason(ChangeReason.valueOf(change.reason().name()))
-                .setDeclaredBy(change.declaredBy() == null ? null : change.declaredBy().toString())
+                .setDeclaredBy(
+                        change.declaredBy() == null ? null : change.declaredBy().toString())
                 .setConfirmations(change.confirmations())
                 .build();
     }
@@ -86,10 +99,21 @@ public final class EventMapper {
             peers.add(peer.toString());
         }
         return FailureMessage.newBuilder()
-                .setEventId(failure.clusterVerdict()
-                        ? EventIds.ofVerdict(EventType.FAILURE, cluster, node, failure.incarnation(), failure.state().name())
-                        : EventIds.of(EventType.FAILURE, observer, node, failure.incarnation(), failure.detectedAt(),
-                                failure.state().name()))
+                .setEventId(
+                        failure.clusterVerdict()
+                                ? EventIds.ofVerdict(
+                                        EventType.FAILURE,
+                                        cluster,
+                                        node,
+                                        failure.incarnation(),
+                                        failure.state().name())
+                                : EventIds.of(
+                                        EventType.FAILURE,
+                                        observer,
+                                        node,
+                                        failure.incarnation(),
+                                        failure.detectedAt(),
+                                        failure.state().name()))
                 .setObserver(observer)
                 .setCluster(cluster)
                 .setNodeId(node)
@@ -104,7 +128,10 @@ public final class EventMapper {
                 .setClockOffsetMicros(micros(failure.clockOffset()))
                 .setTotalProbes(failure.totalProbes())
                 .setLostProbes(failure.lostProbes())
-                .setDeclaredBy(failure.declaredBy() == null ? null : failure.declaredBy().toString())
+                .setDeclaredBy(
+                        failure.declaredBy() == null
+                                ? null
+                                : failure.declaredBy().toString())
                 .setConfirmations(failure.confirmations())
                 .build();
     }

@@ -41,10 +41,15 @@ final class KafkaPulsePublisher implements PulsePublisher {
     private final AtomicLong lastDropLogNanos = new AtomicLong(Long.MIN_VALUE);
     /** Held by publishers while they append, taken exclusively by close: nothing writes to a closed outbox. */
     private final ReadWriteLock closeLock = new ReentrantReadWriteLock();
+
     private boolean closed;
 
-    private KafkaPulsePublisher(PublisherConfig config, Clock clock, Outbox outbox, Producer<byte[], byte[]> producer,
-                                boolean topicsReady) {
+    private KafkaPulsePublisher(
+            PublisherConfig config,
+            Clock clock,
+            Outbox outbox,
+            Producer<byte[], byte[]> producer,
+            boolean topicsReady) {
         this.config = config;
         this.clock = clock;
         this.mapper = new EventMapper(config.observer(), config.cluster());
@@ -64,13 +69,17 @@ final class KafkaPulsePublisher implements PulsePublisher {
         Outbox outbox = Outbox.open(config.outboxDir(), config.outboxMaxBytes(), clock);
         Producer<byte[], byte[]> producer = null;
         try {
-            boolean topicsReady = !config.startupTimeout().isZero()
-                    && checkTopics(config, config.startupTimeout(), true);
-            producer = new KafkaProducer<>(config.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
+            boolean topicsReady =
+                    !config.startupTimeout().isZero() && checkTopics(config, config.startupTimeout(), true);
+            producer = new KafkaProducer<>(
+                    config.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
             KafkaPulsePublisher publisher = new KafkaPulsePublisher(config, clock, outbox, producer, topicsReady);
             if (outbox.pendingEvents() > 0) {
-                log.info("outbox {} holds {} events ({} bytes) from before the start; sending them first",
-                        config.outboxDir(), outbox.pendingEvents(), outbox.pendingBytes());
+                log.info(
+                        "outbox {} holds {} events ({} bytes) from before the start; sending them first",
+                        config.outboxDir(),
+                        outbox.pendingEvents(),
+                        outbox.pendingBytes());
             }
             publisher.senderThread.start();
             publisher.watchdog.scheduleWithFixedDelay(publisher.sender::logIfStalled, 1, 1, TimeUnit.SECONDS);
@@ -99,12 +108,20 @@ final class KafkaPulsePublisher implements PulsePublisher {
             }
             log.error("{}; events stay in the outbox until it is fixed", e.getMessage());
         } catch (TimeoutException e) {
-            log.warn("Kafka did not answer within {} ms to check topics {}, {} and {}; events stay in the outbox and the "
-                    + "check is repeated", timeout.toMillis(), config.failuresTopic(), config.statusTopic(),
+            log.warn(
+                    "Kafka did not answer within {} ms to check topics {}, {} and {}; events stay in the outbox and the "
+                            + "check is repeated",
+                    timeout.toMillis(),
+                    config.failuresTopic(),
+                    config.statusTopic(),
                     config.schemasTopic());
         } catch (ExecutionException e) {
-            log.warn("cannot check topics {}, {} and {}: {}; events stay in the outbox and the check is repeated",
-                    config.failuresTopic(), config.statusTopic(), config.schemasTopic(), e.getCause().toString());
+            log.warn(
+                    "cannot check topics {}, {} and {}: {}; events stay in the outbox and the check is repeated",
+                    config.failuresTopic(),
+                    config.statusTopic(),
+                    config.schemasTopic(),
+                    e.getCause().toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -116,21 +133,21 @@ final class KafkaPulsePublisher implements PulsePublisher {
     @Override
     public boolean publish(StatusChange change) {
         io.pulse.events.StatusChange record = mapper.statusChange(change);
-        return append(new OutboxRecord(EventType.STATUS_CHANGE, record.getEventId(), record.getNodeId(),
-                EventCodec.encode(record)));
+        return append(new OutboxRecord(
+                EventType.STATUS_CHANGE, record.getEventId(), record.getNodeId(), EventCodec.encode(record)));
     }
 
     @Override
     public boolean publish(NodeFailure failure) {
         FailureMessage record = mapper.failure(failure);
-        return append(new OutboxRecord(EventType.FAILURE, record.getEventId(), record.getNodeId(),
-                EventCodec.encode(record)));
+        return append(new OutboxRecord(
+                EventType.FAILURE, record.getEventId(), record.getNodeId(), EventCodec.encode(record)));
     }
 
     @Override
     public boolean publishRemoval(NodeId node) {
-        return append(new OutboxRecord(EventType.NODE_REMOVED, mapper.removalEventId(node, clock.now()),
-                node.toString(), null));
+        return append(new OutboxRecord(
+                EventType.NODE_REMOVED, mapper.removalEventId(node, clock.now()), node.toString(), null));
     }
 
     private boolean append(OutboxRecord record) {
@@ -148,8 +165,10 @@ final class KafkaPulsePublisher implements PulsePublisher {
             closeLock.readLock().unlock();
         }
         if (seq < 0) {
-            drop(record, "outbox full: " + outbox.pendingBytes() + " of " + PublisherConfig.OUTBOX_MAX_BYTES + "="
-                    + outbox.maxBytes() + " bytes wait for Kafka");
+            drop(
+                    record,
+                    "outbox full: " + outbox.pendingBytes() + " of " + PublisherConfig.OUTBOX_MAX_BYTES + "="
+                            + outbox.maxBytes() + " bytes wait for Kafka");
             return false;
         }
         published.incrementAndGet();
@@ -161,16 +180,25 @@ final class KafkaPulsePublisher implements PulsePublisher {
         long count = dropped.incrementAndGet();
         long now = clock.monotonicNanos();
         long last = lastDropLogNanos.get();
-        if ((last == Long.MIN_VALUE || now - last >= DROP_LOG_INTERVAL_NANOS) && lastDropLogNanos.compareAndSet(last, now)) {
+        if ((last == Long.MIN_VALUE || now - last >= DROP_LOG_INTERVAL_NANOS)
+                && lastDropLogNanos.compareAndSet(last, now)) {
             log.error("dropped {} ({}); {} events dropped since start", record, why, count);
         }
     }
 
     @Override
     public PublisherStats stats() {
-        return new PublisherStats(published.get(), sender.acknowledged(), dropped.get(), sender.failedSends(),
-                sender.poisoned() + outbox.unreadable(), outbox.pendingEvents(), outbox.pendingBytes(), outbox.maxBytes(),
-                outbox.corruptions(), outbox.lostEvents());
+        return new PublisherStats(
+                published.get(),
+                sender.acknowledged(),
+                dropped.get(),
+                sender.failedSends(),
+                sender.poisoned() + outbox.unreadable(),
+                outbox.pendingEvents(),
+                outbox.pendingBytes(),
+                outbox.maxBytes(),
+                outbox.corruptions(),
+                outbox.lostEvents());
     }
 
     @Override
@@ -200,8 +228,10 @@ final class KafkaPulsePublisher implements PulsePublisher {
         producer.close(delivered ? config.closeTimeout() : Duration.ZERO);
         sender.deleteAcknowledged();
         if (!delivered) {
-            log.warn("closing with {} events ({} bytes) not acknowledged by Kafka; they are sent after the next start",
-                    outbox.pendingEvents(), outbox.pendingBytes());
+            log.warn(
+                    "closing with {} events ({} bytes) not acknowledged by Kafka; they are sent after the next start",
+                    outbox.pendingEvents(),
+                    outbox.pendingBytes());
         }
         outbox.close();
     }

@@ -68,13 +68,13 @@ final class Outbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
     /** The last appended sequence number; sorts after every entry key (those start with 0x00..0x7f). */
     private static final byte[] LAST_APPENDED = {(byte) 0xff, 'l', 'a', 's', 't'};
+
     static {
         RocksDB.loadLibrary();
     }
 
     /** One journaled event. {@code bytes} is its size in the journal, what counts against the bound. */
-    record Entry(long seq, OutboxRecord record, int bytes) {
-    }
+    record Entry(long seq, OutboxRecord record, int bytes) {}
 
     private final Options options;
     private final WriteOptions writeOptions;
@@ -129,20 +129,28 @@ final class Outbox implements AutoCloseable {
                 damage = OutboxDirectory.damage(e);
                 if (damage == null) {
                     OutboxNotWritableException notWritable = OutboxDirectory.notWritable(dir, e);
-                    throw notWritable != null ? notWritable
+                    throw notWritable != null
+                            ? notWritable
                             : new OutboxException("cannot open outbox " + dir + ": " + e.getMessage(), e);
                 }
             }
         }
         Path aside = OutboxDirectory.moveAside(dir, clock.now());
-        log.error("outbox {} is damaged ({}): moved it to {} and started an empty outbox; the events it held were "
-                + "NOT sent to Kafka. Inspect {} (RocksDB's ldb tool) or delete it", dir, damage, aside, aside);
+        log.error(
+                "outbox {} is damaged ({}): moved it to {} and started an empty outbox; the events it held were "
+                        + "NOT sent to Kafka. Inspect {} (RocksDB's ldb tool) or delete it",
+                dir,
+                damage,
+                aside,
+                aside);
         OutboxDirectory.prepare(dir);
         try {
             return openDatabase(dir, maxBytes, 1);
         } catch (RocksDBException e) {
-            throw new OutboxException("cannot open a new outbox in " + dir + " after moving the damaged one to "
-                    + aside + ": " + e.getMessage(), e);
+            throw new OutboxException(
+                    "cannot open a new outbox in " + dir + " after moving the damaged one to " + aside + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -174,7 +182,9 @@ final class Outbox implements AutoCloseable {
     /** Compares what the database holds with the synced mark; a database that ends below it lost a tail. */
     private void checkForGap(Path dir) throws RocksDBException {
         if (mark.garbled()) {
-            log.warn("outbox {}: {} is garbled; lost events cannot be counted for this start", dir,
+            log.warn(
+                    "outbox {}: {} is garbled; lost events cannot be counted for this start",
+                    dir,
                     dir.resolve(SyncMark.FILE_NAME));
         }
         long synced = mark.value();
@@ -182,9 +192,13 @@ final class Outbox implements AutoCloseable {
             return;
         }
         lostEvents = synced - lastAppended;
-        log.error("outbox {}: its write-ahead log is damaged: up to {} events (numbers {} to {}, synced before) are "
-                + "gone and were NOT all sent to Kafka (an upper bound: some may have been sent before the crash)",
-                dir, lostEvents, lastAppended + 1, synced);
+        log.error(
+                "outbox {}: its write-ahead log is damaged: up to {} events (numbers {} to {}, synced before) are "
+                        + "gone and were NOT all sent to Kafka (an upper bound: some may have been sent before the crash)",
+                dir,
+                lostEvents,
+                lastAppended + 1,
+                synced);
         // numbering goes on above the mark, so that the same loss is not reported again
         try (WriteOptions synchronous = new WriteOptions().setSync(true)) {
             db.put(synchronous, LAST_APPENDED, key(synced));

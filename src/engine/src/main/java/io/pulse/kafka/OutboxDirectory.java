@@ -44,8 +44,7 @@ final class OutboxDirectory {
     /** Files that only exist once RocksDB wrote a database: without CURRENT beside them it is damaged. */
     private static final Pattern DATABASE_FILE = Pattern.compile("MANIFEST-[0-9]+|[0-9]+\\.(sst|log)");
 
-    private OutboxDirectory() {
-    }
+    private OutboxDirectory() {}
 
     /** Creates {@code dir} if missing; throws {@link OutboxNotWritableException} if it cannot be written. */
     static void prepare(Path dir) {
@@ -69,7 +68,9 @@ final class OutboxDirectory {
     /** The {@link OutboxNotWritableException} for a RocksDB failure that says permission denied; null otherwise. */
     static OutboxNotWritableException notWritable(Path dir, RocksDBException e) {
         String message = String.valueOf(e.getMessage());
-        return message.contains("Permission denied") ? notWritable(dir, "permission denied (" + message + ")", e) : null;
+        return message.contains("Permission denied")
+                ? notWritable(dir, "permission denied (" + message + ")", e)
+                : null;
     }
 
     private static OutboxNotWritableException notWritable(Path dir, String what, Exception cause) {
@@ -83,7 +84,9 @@ final class OutboxDirectory {
             if (!Files.exists(current)) {
                 try (Stream<Path> files = Files.list(dir)) {
                     List<String> database = files.map(f -> f.getFileName().toString())
-                            .filter(name -> DATABASE_FILE.matcher(name).matches()).sorted().toList();
+                            .filter(name -> DATABASE_FILE.matcher(name).matches())
+                            .sorted()
+                            .toList();
                     return database.isEmpty() ? null : "CURRENT is missing, but " + database + " are there";
                 }
             }
@@ -120,10 +123,12 @@ final class OutboxDirectory {
         for (int n = 2; Files.exists(aside); n++) {
             aside = dir.resolveSibling(dir.getFileName() + ".corrupt-" + STAMP.format(now) + "-" + n);
         }
-        try (FileChannel lockFile = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = lockFile.tryLock()) {
+        try (FileChannel lockFile =
+                        FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = lockFile.tryLock()) {
             if (lock == null) {
-                throw new OutboxException("outbox " + dir + " is damaged but another process holds it; not moved", null);
+                throw new OutboxException(
+                        "outbox " + dir + " is damaged but another process holds it; not moved", null);
             }
             Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
             return aside;

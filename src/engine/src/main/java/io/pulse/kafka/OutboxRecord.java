@@ -29,8 +29,11 @@ record OutboxRecord(EventType type, UUID eventId, String key, byte[] value) {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof OutboxRecord that && type == that.type && eventId.equals(that.eventId)
-                && key.equals(that.key) && java.util.Arrays.equals(value, that.value);
+        return other instanceof OutboxRecord that
+                && type == that.type
+                && eventId.equals(that.eventId)
+                && key.equals(that.key)
+                && java.util.Arrays.equals(value, that.value);
     }
 
     @Override
@@ -50,9 +53,12 @@ record OutboxRecord(EventType type, UUID eventId, String key, byte[] value) {
     byte[] serialize() {
         byte[] keyBytes = keyBytes();
         ByteBuffer out = ByteBuffer.allocate(FIXED_BYTES + keyBytes.length + (value == null ? 0 : value.length));
-        out.put(FORMAT_VERSION).put((byte) type.ordinal())
-                .putLong(eventId.getMostSignificantBits()).putLong(eventId.getLeastSignificantBits())
-                .putInt(keyBytes.length).put(keyBytes);
+        out.put(FORMAT_VERSION)
+                .put((byte) type.ordinal())
+                .putLong(eventId.getMostSignificantBits())
+                .putLong(eventId.getLeastSignificantBits())
+                .putInt(keyBytes.length)
+                .put(keyBytes);
         if (value == null) {
             out.putInt(-1);
         } else {
@@ -68,17 +74,25 @@ record OutboxRecord(EventType type, UUID eventId, String key, byte[] value) {
         byte version = in.get();
         check(version == FORMAT_VERSION, "format version " + version, Byte.toString(FORMAT_VERSION));
         int ordinal = in.get();
-        check(ordinal >= 0 && ordinal < EventType.values().length, "event type " + ordinal,
+        check(
+                ordinal >= 0 && ordinal < EventType.values().length,
+                "event type " + ordinal,
                 "0.." + (EventType.values().length - 1));
         UUID eventId = new UUID(in.getLong(), in.getLong());
         int keyLength = in.getInt();
-        check(keyLength >= 0 && keyLength <= in.remaining() - 4, "key length " + keyLength, "0.." + (in.remaining() - 4));
+        check(
+                keyLength >= 0 && keyLength <= in.remaining() - 4,
+                "key length " + keyLength,
+                "0.." + (in.remaining() - 4));
         byte[] key = new byte[keyLength];
         in.get(key);
         int valueLength = in.getInt();
-        check(valueLength >= -1 && valueLength == (valueLength < 0 ? valueLength : in.remaining())
+        check(
+                valueLength >= -1
+                        && valueLength == (valueLength < 0 ? valueLength : in.remaining())
                         && (valueLength >= 0 || in.remaining() == 0),
-                "value length " + valueLength + " with " + in.remaining() + " bytes left", "-1 or " + in.remaining());
+                "value length " + valueLength + " with " + in.remaining() + " bytes left",
+                "-1 or " + in.remaining());
         byte[] value = null;
         if (valueLength >= 0) {
             value = new byte[valueLength];

@@ -1,7 +1,7 @@
 package io.pulse.kafka;
 
-import io.pulse.events.Topics;
 import io.pulse.events.SchemaRegistryClient;
+import io.pulse.events.Topics;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,59 +56,121 @@ public final class PublisherConfig {
     public static final String DEFAULT_TOPIC_PREFIX = Topics.DEFAULT_PREFIX;
     /** -1: the broker's {@code num.partitions} / {@code default.replication.factor}. */
     public static final int BROKER_DEFAULT = -1;
+
     public static final long DEFAULT_OUTBOX_MAX_BYTES = 256L * 1024 * 1024;
     public static final int DEFAULT_MAX_IN_FLIGHT_EVENTS = 10_000;
     public static final long DEFAULT_RETRY_BACKOFF_MS = 1_000;
     public static final long DEFAULT_STARTUP_TIMEOUT_MS = 30_000;
     public static final long DEFAULT_CLOSE_TIMEOUT_MS = 30_000;
     /** Producer settings the publisher chooses unless the configuration says otherwise. */
-    static final Map<String, Object> PRODUCER_DEFAULTS = Map.of(
-            ProducerConfig.LINGER_MS_CONFIG, 1,
-            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-
+    static final Map<String, Object> PRODUCER_DEFAULTS =
+            Map.of(ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
 
     /** The declaration of every {@code pulse.*} setting; docs and the README table come from it. */
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(OBSERVER, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyStringWithoutControlChars(),
-                    Importance.HIGH, "Which Pulse instance decides: written into every event as 'observer' "
+            .define(
+                    OBSERVER,
+                    Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyStringWithoutControlChars(),
+                    Importance.HIGH,
+                    "Which Pulse instance decides: written into every event as 'observer' "
                             + "(typically host:port of its UDP endpoint).")
-            .define(CLUSTER, Type.STRING, null, Importance.MEDIUM,
-                    "Cluster name written into every event, or none.")
-            .define(TOPIC_PREFIX, Type.STRING, DEFAULT_TOPIC_PREFIX, ConfigDef.LambdaValidator.with(
+            .define(CLUSTER, Type.STRING, null, Importance.MEDIUM, "Cluster name written into every event, or none.")
+            .define(
+                    TOPIC_PREFIX,
+                    Type.STRING,
+                    DEFAULT_TOPIC_PREFIX,
+                    ConfigDef.LambdaValidator.with(
                             (key, value) -> {
                                 try {
                                     Topics.requirePrefix((String) value);
                                 } catch (IllegalArgumentException | NullPointerException e) {
                                     throw new ConfigException(key, value, "must be " + Topics.PREFIX_RULE);
                                 }
-                            }, () -> Topics.PREFIX_RULE),
-                    Importance.HIGH, "Topics are <prefix>.failures, <prefix>.status and <prefix>.schemas (the writer schemas).")
-            .define(TOPIC_PARTITIONS, Type.INT, BROKER_DEFAULT, oneOrBrokerDefault(), Importance.MEDIUM,
+                            },
+                            () -> Topics.PREFIX_RULE),
+                    Importance.HIGH,
+                    "Topics are <prefix>.failures, <prefix>.status and <prefix>.schemas (the writer schemas).")
+            .define(
+                    TOPIC_PARTITIONS,
+                    Type.INT,
+                    BROKER_DEFAULT,
+                    oneOrBrokerDefault(),
+                    Importance.MEDIUM,
                     "Partitions of a topic the publisher creates; -1 for the broker's num.partitions.")
-            .define(TOPIC_REPLICATION_FACTOR, Type.INT, BROKER_DEFAULT, oneOrBrokerDefault(), Importance.MEDIUM,
+            .define(
+                    TOPIC_REPLICATION_FACTOR,
+                    Type.INT,
+                    BROKER_DEFAULT,
+                    oneOrBrokerDefault(),
+                    Importance.MEDIUM,
                     "Replication factor of a topic the publisher creates; -1 for the broker's default.replication.factor.")
-            .define(OUTBOX_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    OUTBOX_DIR,
+                    Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "Directory of the outbox journal; one publisher at a time.")
-            .define(OUTBOX_MAX_BYTES, Type.LONG, DEFAULT_OUTBOX_MAX_BYTES, ConfigDef.Range.atLeast(64 * 1024),
-                    Importance.MEDIUM, "Bytes of events not yet acknowledged by Kafka that the outbox may hold; past it new "
+            .define(
+                    OUTBOX_MAX_BYTES,
+                    Type.LONG,
+                    DEFAULT_OUTBOX_MAX_BYTES,
+                    ConfigDef.Range.atLeast(64 * 1024),
+                    Importance.MEDIUM,
+                    "Bytes of events not yet acknowledged by Kafka that the outbox may hold; past it new "
                             + "events are dropped, counted and logged.")
-            .define(MAX_IN_FLIGHT_EVENTS, Type.INT, DEFAULT_MAX_IN_FLIGHT_EVENTS, ConfigDef.Range.between(1, 1_000_000),
-                    Importance.LOW, "Events handed to the producer and not yet acknowledged, at most.")
-            .define(RETRY_BACKOFF_MS, Type.LONG, DEFAULT_RETRY_BACKOFF_MS, ConfigDef.Range.between(1, 600_000),
-                    Importance.LOW, "Wait before sending again events whose delivery failed.")
-            .define(STARTUP_TIMEOUT_MS, Type.LONG, DEFAULT_STARTUP_TIMEOUT_MS, ConfigDef.Range.atLeast(0),
-                    Importance.LOW, "How long start-up waits for Kafka to check the topics; past it the publisher "
+            .define(
+                    MAX_IN_FLIGHT_EVENTS,
+                    Type.INT,
+                    DEFAULT_MAX_IN_FLIGHT_EVENTS,
+                    ConfigDef.Range.between(1, 1_000_000),
+                    Importance.LOW,
+                    "Events handed to the producer and not yet acknowledged, at most.")
+            .define(
+                    RETRY_BACKOFF_MS,
+                    Type.LONG,
+                    DEFAULT_RETRY_BACKOFF_MS,
+                    ConfigDef.Range.between(1, 600_000),
+                    Importance.LOW,
+                    "Wait before sending again events whose delivery failed.")
+            .define(
+                    STARTUP_TIMEOUT_MS,
+                    Type.LONG,
+                    DEFAULT_STARTUP_TIMEOUT_MS,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.LOW,
+                    "How long start-up waits for Kafka to check the topics; past it the publisher "
                             + "starts anyway, keeps events in the outbox and checks again before sending.")
-            .define(CLOSE_TIMEOUT_MS, Type.LONG, DEFAULT_CLOSE_TIMEOUT_MS, ConfigDef.Range.atLeast(0),
-                    Importance.LOW, "How long close() waits for Kafka to acknowledge what the outbox holds; "
+            .define(
+                    CLOSE_TIMEOUT_MS,
+                    Type.LONG,
+                    DEFAULT_CLOSE_TIMEOUT_MS,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.LOW,
+                    "How long close() waits for Kafka to acknowledge what the outbox holds; "
                             + "the rest is sent after the next start.")
-            .define(VALUE_FORMAT, Type.STRING, "pulse", ConfigDef.CaseInsensitiveValidString.in("pulse", "confluent"),
-                    Importance.MEDIUM, "What the values are: pulse (Avro single-object encoding) or confluent "
+            .define(
+                    VALUE_FORMAT,
+                    Type.STRING,
+                    "pulse",
+                    ConfigDef.CaseInsensitiveValidString.in("pulse", "confluent"),
+                    Importance.MEDIUM,
+                    "What the values are: pulse (Avro single-object encoding) or confluent "
                             + "(Confluent's wire format, the writer schemas registered under <topic>-value at start; "
                             + "needs schema.registry.url).")
-            .define(SCHEMA_REGISTRY_URL, Type.STRING, null, Importance.MEDIUM,
+            .define(
+                    SCHEMA_REGISTRY_URL,
+                    Type.STRING,
+                    null,
+                    Importance.MEDIUM,
                     "The base URL of a Confluent-compatible schema registry, for pulse.value.format=confluent.")
-            .define(BASIC_AUTH_USER_INFO, Type.PASSWORD, null, Importance.LOW,
+            .define(
+                    BASIC_AUTH_USER_INFO,
+                    Type.PASSWORD,
+                    null,
+                    Importance.LOW,
                     "user:password for the schema registry's HTTP basic auth; unset: none.");
 
     private final String observer;
@@ -161,14 +223,23 @@ public final class PublisherConfig {
 
     /** The settings as a Markdown table (key, type, default, allowed, doc), for the docs and --help. */
     public static String markdownTable() {
-        StringBuilder table = new StringBuilder("| key | type | default | allowed | description |\n|---|---|---|---|---|\n");
+        StringBuilder table =
+                new StringBuilder("| key | type | default | allowed | description |\n|---|---|---|---|---|\n");
         for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
-            String defaultValue = !key.hasDefault() ? "(required)"
+            String defaultValue = !key.hasDefault()
+                    ? "(required)"
                     : key.defaultValue == null ? "(none)" : String.valueOf(key.defaultValue);
-            table.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase(java.util.Locale.ROOT))
-                    .append(" | ").append(defaultValue)
-                    .append(" | ").append(key.validator == null ? "" : key.validator.toString())
-                    .append(" | ").append(key.documentation).append(" |\n");
+            table.append("| `")
+                    .append(key.name)
+                    .append("` | ")
+                    .append(key.type.name().toLowerCase(java.util.Locale.ROOT))
+                    .append(" | ")
+                    .append(defaultValue)
+                    .append(" | ")
+                    .append(key.validator == null ? "" : key.validator.toString())
+                    .append(" | ")
+                    .append(key.documentation)
+                    .append(" |\n");
         }
         return table.toString();
     }
@@ -184,10 +255,12 @@ public final class PublisherConfig {
         unknown.removeAll(DEFINITION.names());
         if (!unknown.isEmpty()) {
             String key = unknown.iterator().next();
-            throw new ConfigException(key, pulse.get(key), "unknown setting (expected one of " + new TreeSet<>(DEFINITION.names()) + ")");
+            throw new ConfigException(
+                    key, pulse.get(key), "unknown setting (expected one of " + new TreeSet<>(DEFINITION.names()) + ")");
         }
         AbstractConfig parsed = new AbstractConfig(DEFINITION, pulse, false);
-        return new PublisherConfig(parsed, producerProperties(kafka, parsed.getString(OBSERVER)), adminProperties(kafka));
+        return new PublisherConfig(
+                parsed, producerProperties(kafka, parsed.getString(OBSERVER)), adminProperties(kafka));
     }
 
     /** The producer's properties: the configured Kafka properties plus what delivery without loss requires. */
@@ -199,15 +272,25 @@ public final class PublisherConfig {
         known.addAll(AdminClientConfig.configNames());
         for (Map.Entry<String, Object> entry : kafka.entrySet()) {
             if (!known.contains(entry.getKey())) {
-                throw new ConfigException(entry.getKey(), entry.getValue(),
+                throw new ConfigException(
+                        entry.getKey(),
+                        entry.getValue(),
                         "unknown setting (expected a pulse.* setting or a Kafka producer or admin client property)");
             }
         }
-        requireIfSet(kafka, ProducerConfig.ACKS_CONFIG, Set.of("all", "-1"),
+        requireIfSet(
+                kafka,
+                ProducerConfig.ACKS_CONFIG,
+                Set.of("all", "-1"),
                 "the outbox marks an event done only when every in-sync replica has it");
-        requireIfSet(kafka, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, Set.of("true"),
+        requireIfSet(
+                kafka,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                Set.of("true"),
                 "retries must neither duplicate nor reorder a node's events");
-        for (String key : Set.of(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+        for (String key : Set.of(
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG)) {
             if (kafka.containsKey(key)) {
                 throw new ConfigException(key, kafka.get(key), "is chosen by the publisher and must not be set");
@@ -236,18 +319,21 @@ public final class PublisherConfig {
     }
 
     private static void requireIfSet(Map<String, Object> kafka, String key, Set<String> allowed, String why) {
-        if (kafka.containsKey(key) && !allowed.contains(String.valueOf(kafka.get(key)).trim().toLowerCase(java.util.Locale.ROOT))) {
+        if (kafka.containsKey(key)
+                && !allowed.contains(String.valueOf(kafka.get(key)).trim().toLowerCase(java.util.Locale.ROOT))) {
             throw new ConfigException(key, kafka.get(key), "must be " + new TreeSet<>(allowed) + ": " + why);
         }
     }
 
     private static ConfigDef.Validator oneOrBrokerDefault() {
-        return ConfigDef.LambdaValidator.with((key, value) -> {
-            int number = value == null ? 0 : ((Number) value).intValue();
-            if ((number < 1 && number != BROKER_DEFAULT) || number > Short.MAX_VALUE) {
-                throw new ConfigException(key, value, "must be -1 (broker default) or 1..32767");
-            }
-        }, () -> "-1 (broker default) or 1..32767");
+        return ConfigDef.LambdaValidator.with(
+                (key, value) -> {
+                    int number = value == null ? 0 : ((Number) value).intValue();
+                    if ((number < 1 && number != BROKER_DEFAULT) || number > Short.MAX_VALUE) {
+                        throw new ConfigException(key, value, "must be -1 (broker default) or 1..32767");
+                    }
+                },
+                () -> "-1 (broker default) or 1..32767");
     }
 
     /** The schema registry the values are registered in (Confluent's wire format), or null: single-object encoding. */

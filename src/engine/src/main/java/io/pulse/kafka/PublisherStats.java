@@ -22,7 +22,14 @@ package io.pulse.kafka;
  * @param lostEvents     events found missing at start from a damaged write-ahead log of the outbox, not sent (an
  *                       upper bound: some may have been sent before the crash)
  */
-public record PublisherStats(long published, long acknowledged, long dropped, long failedSends, long poisoned,
-                             long pendingEvents, long pendingBytes, long maxBytes, long outboxCorruptions,
-                             long lostEvents) {
-}
+public record PublisherStats(
+        long published,
+        long acknowledged,
+        long dropped,
+        long failedSends,
+        long poisoned,
+        long pendingEvents,
+        long pendingBytes,
+        long maxBytes,
+        long outboxCorruptions,
+        long lostEvents) {}

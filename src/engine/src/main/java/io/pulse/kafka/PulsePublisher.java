@@ -83,8 +83,7 @@ public interface PulsePublisher extends AutoCloseable {
         private final Map<String, Object> properties = new HashMap<>();
         private Clock clock = Clock.system();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Required: {@code bootstrap.servers}. */
         public Builder bootstrapServers(String servers) {
@@ -108,7 +107,9 @@ public interface PulsePublisher extends AutoCloseable {
 
         /** Required: {@value PublisherConfig#OUTBOX_DIR}. */
         public Builder outboxDir(Path dir) {
-            return property(PublisherConfig.OUTBOX_DIR, Objects.requireNonNull(dir, "dir").toString());
+            return property(
+                    PublisherConfig.OUTBOX_DIR,
+                    Objects.requireNonNull(dir, "dir").toString());
         }
 
         /**
@@ -117,7 +118,8 @@ public interface PulsePublisher extends AutoCloseable {
          */
         public Builder property(String key, Object value) {
             Objects.requireNonNull(key, "key");
-            ConfigDef.ConfigKey declared = PublisherConfig.DEFINITION.configKeys().get(key);
+            ConfigDef.ConfigKey declared =
+                    PublisherConfig.DEFINITION.configKeys().get(key);
             if (declared != null) {
                 Object parsed = ConfigDef.parseType(key, value, declared.type);
                 if (declared.validator != null) {

@@ -3,8 +3,8 @@ package io.pulse.kafka;
 import io.pulse.events.EventHeaders;
 import io.pulse.events.EventType;
 import io.pulse.events.FailureMessage;
-import io.pulse.events.SchemaTopic;
 import io.pulse.events.SchemaRegistryException;
+import io.pulse.events.SchemaTopic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +46,7 @@ final class Sender implements Runnable {
      * net: long, because an idle sidecar should cost next to nothing.
      */
     private static final long IDLE_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private static final long STALL_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long TOPIC_CHECK_TIMEOUT_MS = 10_000;
     /** What the publisher writes with: the generated classes' schemas. */
@@ -68,10 +69,12 @@ final class Sender implements Runnable {
     private volatile boolean idle;
     /** Null: the values go out as the outbox keeps them, single-object encoded. */
     private final ConfluentValues confluent;
+
     private final byte[] contentType;
     private volatile boolean topicsReady;
     /** The writer schemas are in the schemas topic: only then may an event written with them go out. */
     private boolean schemasWritten;
+
     private volatile boolean running = true;
     private volatile Thread thread;
     private long lastStallLogNanos; // only the watchdog thread uses it
@@ -95,7 +98,8 @@ final class Sender implements Runnable {
         while (running) {
             try {
                 if (!topicsReady) {
-                    topicsReady = KafkaPulsePublisher.checkTopics(config, Duration.ofMillis(TOPIC_CHECK_TIMEOUT_MS), false);
+                    topicsReady =
+                            KafkaPulsePublisher.checkTopics(config, Duration.ofMillis(TOPIC_CHECK_TIMEOUT_MS), false);
                     if (!topicsReady) {
                         pause(config.retryBackoff());
                         continue;
@@ -134,7 +138,10 @@ final class Sender implements Runnable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                log.error("sender: unexpected failure; retrying in {} ms", config.retryBackoff().toMillis(), e);
+                log.error(
+                        "sender: unexpected failure; retrying in {} ms",
+                        config.retryBackoff().toMillis(),
+                        e);
                 pause(config.retryBackoff());
             }
         }
@@ -151,16 +158,22 @@ final class Sender implements Runnable {
             for (Schema schema : WRITER_SCHEMAS) {
                 RecordHeaders headers = new RecordHeaders();
                 headers.add(EventHeaders.CONTENT_TYPE, SchemaTopic.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-                sent.add(producer.send(new ProducerRecord<>(config.schemasTopic(), null,
-                        SchemaTopic.key(schema).getBytes(StandardCharsets.UTF_8), SchemaTopic.value(schema), headers)));
+                sent.add(producer.send(new ProducerRecord<>(
+                        config.schemasTopic(),
+                        null,
+                        SchemaTopic.key(schema).getBytes(StandardCharsets.UTF_8),
+                        SchemaTopic.value(schema),
+                        headers)));
             }
             for (Future<RecordMetadata> future : sent) {
                 future.get();
             }
         } catch (ExecutionException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            log.warn("cannot write the writer schemas to {} ({}); events wait in the outbox until they are there",
-                    config.schemasTopic(), cause.toString());
+            log.warn(
+                    "cannot write the writer schemas to {} ({}); events wait in the outbox until they are there",
+                    config.schemasTopic(),
+                    cause.toString());
             return false;
         }
         if (confluent != null) {
@@ -170,8 +183,10 @@ final class Sender implements Runnable {
                 long now = System.nanoTime();
                 long lastLog = lastFailureLogNanos.get();
                 if (now - lastLog >= STALL_LOG_NANOS && lastFailureLogNanos.compareAndSet(lastLog, now)) {
-                    log.warn("cannot register the writer schemas in the schema registry ({}); events wait in the "
-                            + "outbox until they are there", e.getMessage());
+                    log.warn(
+                            "cannot register the writer schemas in the schema registry ({}); events wait in the "
+                                    + "outbox until they are there",
+                            e.getMessage());
                 }
                 return false;
             }
@@ -202,9 +217,11 @@ final class Sender implements Runnable {
         headers.add(EventHeaders.EVENT_ID, record.eventId().toString().getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.EVENT_TYPE, record.type().headerValue().getBytes(StandardCharsets.UTF_8));
         try {
-            byte[] value = confluent == null || record.value() == null ? record.value()
+            byte[] value = confluent == null || record.value() == null
+                    ? record.value()
                     : confluent.frame(topic, record.value());
-            producer.send(new ProducerRecord<>(topic, null, record.keyBytes(), value, headers),
+            producer.send(
+                    new ProducerRecord<>(topic, null, record.keyBytes(), value, headers),
                     (metadata, exception) -> completed(entry, exception));
         } catch (RuntimeException e) {
             // thrown rather than passed to the callback (the producer is closing, or was interrupted),
@@ -220,7 +237,8 @@ final class Sender implements Runnable {
                 acked.add(entry);
                 acknowledged.incrementAndGet();
                 lastProgressNanos.set(System.nanoTime());
-            } else if (exception instanceof RecordTooLargeException || exception instanceof InvalidRecordException
+            } else if (exception instanceof RecordTooLargeException
+                    || exception instanceof InvalidRecordException
                     || exception instanceof SerializationException) {
                 outbox.markDone(entry);
                 poisoned.incrementAndGet();
@@ -230,8 +248,12 @@ final class Sender implements Runnable {
                 long now = System.nanoTime();
                 long lastLog = lastFailureLogNanos.get();
                 if (now - lastLog >= STALL_LOG_NANOS && lastFailureLogNanos.compareAndSet(lastLog, now)) {
-                    log.warn("sending {} failed ({}); it is sent again; {} sends failed since start, {} events "
-                            + "wait in the outbox", entry.record(), exception.toString(), failedSends.get(),
+                    log.warn(
+                            "sending {} failed ({}); it is sent again; {} sends failed since start, {} events "
+                                    + "wait in the outbox",
+                            entry.record(),
+                            exception.toString(),
+                            failedSends.get(),
                             outbox.pendingEvents());
                 }
                 lowestFailedSeq.accumulateAndGet(entry.seq(), Math::min);
@@ -268,8 +290,11 @@ final class Sender implements Runnable {
             lastProgressNanos.set(now);
         } else if (now - lastProgressNanos.get() >= STALL_LOG_NANOS && now - lastStallLogNanos >= STALL_LOG_NANOS) {
             lastStallLogNanos = now;
-            log.warn("Kafka has acknowledged nothing for {} s; {} events ({} of {} bytes) wait in the outbox",
-                    TimeUnit.NANOSECONDS.toSeconds(now - lastProgressNanos.get()), pending, outbox.pendingBytes(),
+            log.warn(
+                    "Kafka has acknowledged nothing for {} s; {} events ({} of {} bytes) wait in the outbox",
+                    TimeUnit.NANOSECONDS.toSeconds(now - lastProgressNanos.get()),
+                    pending,
+                    outbox.pendingBytes(),
                     outbox.maxBytes());
         }
     }

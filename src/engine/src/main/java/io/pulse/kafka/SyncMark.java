@@ -43,8 +43,8 @@ final class SyncMark implements AutoCloseable {
 
     static SyncMark open(Path dir) throws IOException {
         Path file = dir.resolve(FILE_NAME);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel channel =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             return new SyncMark(file, channel, read(channel));
         } catch (IOException | RuntimeException e) {

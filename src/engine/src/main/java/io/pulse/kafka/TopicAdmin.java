@@ -3,8 +3,6 @@ package io.pulse.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +16,8 @@ import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -34,8 +34,7 @@ import org.slf4j.LoggerFactory;
 final class TopicAdmin {
     private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
 
-    private TopicAdmin() {
-    }
+    private TopicAdmin() {}
 
     /**
      * Throws {@link TopicConfigException} for a misconfigured topic, {@link TimeoutException} if
@@ -49,17 +48,23 @@ final class TopicAdmin {
                 config.failuresTopic(), TopicConfig.CLEANUP_POLICY_DELETE,
                 config.statusTopic(), TopicConfig.CLEANUP_POLICY_COMPACT,
                 config.schemasTopic(), TopicConfig.CLEANUP_POLICY_COMPACT);
-        Set<String> existing = get(admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadline))).names(),
+        Set<String> existing = get(
+                admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadline)))
+                        .names(),
                 deadline);
-        List<ConfigResource> present = policies.keySet().stream().filter(existing::contains)
-                .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+        List<ConfigResource> present = policies.keySet().stream()
+                .filter(existing::contains)
+                .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
+                .toList();
         checkPolicies(admin, config, present, deadline);
         List<NewTopic> missing = new ArrayList<>();
         for (Map.Entry<String, String> topic : policies.entrySet()) {
             if (!existing.contains(topic.getKey())) {
                 boolean schemas = topic.getKey().equals(config.schemasTopic());
-                missing.add(new NewTopic(topic.getKey(), schemas ? Optional.of(1) : optional(config.topicPartitions()),
-                        optional(config.topicReplicationFactor()))
+                missing.add(new NewTopic(
+                                topic.getKey(),
+                                schemas ? Optional.of(1) : optional(config.topicPartitions()),
+                                optional(config.topicReplicationFactor()))
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.getValue())));
             }
         }
@@ -67,7 +72,10 @@ final class TopicAdmin {
             return;
         }
         try {
-            get(admin.createTopics(missing, new CreateTopicsOptions().timeoutMs(remainingMs(deadline))).all(), deadline);
+            get(
+                    admin.createTopics(missing, new CreateTopicsOptions().timeoutMs(remainingMs(deadline)))
+                            .all(),
+                    deadline);
             log.info("created topics {}", missing.stream().map(NewTopic::name).toList());
             awaitServed(admin, missing.stream().map(NewTopic::name).toList(), deadline);
         } catch (ExecutionException e) {
@@ -75,8 +83,13 @@ final class TopicAdmin {
                 throw e;
             }
             // another publisher created one meanwhile: check them like existing topics
-            checkPolicies(admin, config, missing.stream()
-                    .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic.name())).toList(), deadline);
+            checkPolicies(
+                    admin,
+                    config,
+                    missing.stream()
+                            .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic.name()))
+                            .toList(),
+                    deadline);
         }
     }
 
@@ -91,9 +104,11 @@ final class TopicAdmin {
         while (true) {
             try {
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                get(admin.describeTopics(topics).allTopicNames(), deadline).forEach((name, description) ->
-                        description.partitions().forEach(p ->
-                                latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+                get(admin.describeTopics(topics).allTopicNames(), deadline)
+                        .forEach((name, description) -> description
+                                .partitions()
+                                .forEach(
+                                        p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
                 get(admin.listOffsets(latest).all(), deadline);
                 return;
             } catch (ExecutionException | TimeoutException notYet) {
@@ -111,11 +126,14 @@ final class TopicAdmin {
         if (topics.isEmpty()) {
             return;
         }
-        Map<ConfigResource, Config> configs = get(admin.describeConfigs(topics,
-                new DescribeConfigsOptions().timeoutMs(remainingMs(deadline))).all(), deadline);
+        Map<ConfigResource, Config> configs = get(
+                admin.describeConfigs(topics, new DescribeConfigsOptions().timeoutMs(remainingMs(deadline)))
+                        .all(),
+                deadline);
         for (Map.Entry<ConfigResource, Config> topic : configs.entrySet()) {
             String name = topic.getKey().name();
-            String policy = topic.getValue().get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+            String policy =
+                    topic.getValue().get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
             if (name.equals(config.schemasTopic())) {
                 check(name, policy, "every writer schema, one per fingerprint");
             } else {
@@ -142,8 +160,12 @@ final class TopicAdmin {
                     + " --add-config cleanup.policy=delete");
         }
         if (compacted && policies.contains(TopicConfig.CLEANUP_POLICY_DELETE)) {
-            log.warn("topic {} has cleanup.policy={}: a record not superseded for retention.ms will be deleted (of {}); "
-                    + "compact alone keeps it", topic, policy, compactedToKeep);
+            log.warn(
+                    "topic {} has cleanup.policy={}: a record not superseded for retention.ms will be deleted (of {}); "
+                            + "compact alone keeps it",
+                    topic,
+                    policy,
+                    compactedToKeep);
         }
     }
 
@@ -152,7 +174,8 @@ final class TopicAdmin {
     }
 
     private static int remainingMs(long deadlineNanos) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+        return (int) Math.max(
+                1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
     }
 
     /**

@@ -50,6 +50,7 @@ public final class DatagramAuth {
     public static final Duration DEFAULT_REPLAY_WINDOW = Duration.ofSeconds(30);
     /** How far behind a sender's latest datagram an earlier one may still arrive. */
     static final Duration REORDER = Duration.ofSeconds(1);
+
     static final int RECENT = 16;
     /** Bytes of the truncated HMAC-SHA-256 tag. */
     static final int TAG_BYTES = 16;
@@ -62,6 +63,7 @@ public final class DatagramAuth {
     private final long windowNanos;
     /** Per sender: [0] the latest send time, [1] where the next goes in the ring, [2..] the ring of earlier ones. */
     private final Map<InetSocketAddress, long[]> senders = new HashMap<>();
+
     private long lastStamp;
     private long nextSweepNanos;
     private final AtomicLong authenticated = new AtomicLong();
@@ -139,25 +141,30 @@ public final class DatagramAuth {
     int verify(ByteBuf in, InetSocketAddress sender) throws MalformedDatagramException {
         int start = in.readerIndex();
         int length = in.readableBytes();
-        if (length < WireFormat.HEADER_BYTES || length > WireFormat.MAX_DATAGRAM_BYTES
-                || in.getShort(start) != WireFormat.MAGIC || in.getByte(start + 2) != WireFormat.VERSION) {
+        if (length < WireFormat.HEADER_BYTES
+                || length > WireFormat.MAX_DATAGRAM_BYTES
+                || in.getShort(start) != WireFormat.MAGIC
+                || in.getByte(start + 2) != WireFormat.VERSION) {
             return 0;
         }
         if ((in.getByte(start + 4) & WireFormat.FLAG_AUTH) == 0) {
             if (mode == Mode.REQUIRED) {
-                throw new MalformedDatagramException(RejectReason.UNAUTHENTICATED, "unsigned datagram (expected: a MAC)");
+                throw new MalformedDatagramException(
+                        RejectReason.UNAUTHENTICATED, "unsigned datagram (expected: a MAC)");
             }
             unauthenticatedAccepted.incrementAndGet();
             return 0;
         }
         int trailer = in.getUnsignedShort(start + 6);
         if (trailer != TRAILER_BYTES) {
-            throw new MalformedDatagramException(RejectReason.BAD_FIELD,
-                    "MAC length " + trailer + " (expected: " + TRAILER_BYTES + ")");
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_FIELD, "MAC length " + trailer + " (expected: " + TRAILER_BYTES + ")");
         }
         if (length < WireFormat.HEADER_BYTES + TRAILER_BYTES) {
-            throw new MalformedDatagramException(RejectReason.TRUNCATED,
-                    "signed datagram of " + length + " bytes (expected: at least " + (WireFormat.HEADER_BYTES + TRAILER_BYTES) + ")");
+            throw new MalformedDatagramException(
+                    RejectReason.TRUNCATED,
+                    "signed datagram of " + length + " bytes (expected: at least "
+                            + (WireFormat.HEADER_BYTES + TRAILER_BYTES) + ")");
         }
         int id = in.getUnsignedByte(start + 5);
         Mac mac = keyring.mac(id);
@@ -171,13 +178,16 @@ public final class DatagramAuth {
             diff |= expected[i] ^ in.getByte(start + length - TAG_BYTES + i);
         }
         if (diff != 0) {
-            throw new MalformedDatagramException(RejectReason.BAD_MAC, "MAC does not match (wrong key or label, or altered)");
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_MAC, "MAC does not match (wrong key or label, or altered)");
         }
         long stamp = in.getLong(start + length - TRAILER_BYTES);
         long now = clock.epochNanos();
         if (stamp < now - windowNanos || stamp > now + windowNanos) {
-            throw new MalformedDatagramException(RejectReason.STALE, "sent " + (now - stamp) / 1_000_000
-                    + " ms from now (expected: within " + windowNanos / 1_000_000 + " ms)");
+            throw new MalformedDatagramException(
+                    RejectReason.STALE,
+                    "sent " + (now - stamp) / 1_000_000 + " ms from now (expected: within " + windowNanos / 1_000_000
+                            + " ms)");
         }
         if (!fresh(sender, stamp, now)) {
             throw new MalformedDatagramException(RejectReason.REPLAYED, "a datagram seen before");

@@ -31,6 +31,7 @@ import java.util.Objects;
 public final class DatagramCodec extends MessageToMessageCodec<DatagramPacket, Envelope> {
     /** Big enough for a burst of 170 PINGs or 85 ACKs; a datagram is at most 1400 bytes. */
     static final int CHUNK_BYTES = 4096;
+
     private final RejectCounters rejects;
     /** Signs and checks datagrams; null without a keyring. */
     private final DatagramAuth auth;

@@ -35,6 +35,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Keyring {
     /** Shortest key accepted: 128 bits. {@link #generateKey()} makes 256-bit ones. */
     public static final int MIN_KEY_BYTES = 16;
+
     public static final int MAX_KEY_BYTES = 64;
     static final String MAC_ALGORITHM = "HmacSHA256";
     private static final byte[] DERIVATION_PREFIX = "pulse-mac-v1\0".getBytes(StandardCharsets.US_ASCII);
@@ -82,8 +83,8 @@ public final class Keyring {
             derived.put(id, derive(key, labelBytes));
         }
         if (!derived.containsKey(primary)) {
-            throw new IllegalArgumentException("primary key " + primary + " is not installed (installed: "
-                    + derived.keySet() + ")");
+            throw new IllegalArgumentException(
+                    "primary key " + primary + " is not installed (installed: " + derived.keySet() + ")");
         }
         return new Keyring(Collections.unmodifiableSortedMap(derived), primary, label);
     }
@@ -107,8 +108,8 @@ public final class Keyring {
             String where = "keys line " + (n + 1) + ": ";
             String[] fields = line.split("\\s+");
             if (fields.length < 2 || fields.length > 3 || (fields.length == 3 && !fields[2].equals("primary"))) {
-                throw new IllegalArgumentException(where + "expected <id> <base64 key> [primary], got "
-                        + fields.length + " fields");
+                throw new IllegalArgumentException(
+                        where + "expected <id> <base64 key> [primary], got " + fields.length + " fields");
             }
             int id;
             try {

@@ -39,6 +39,7 @@ public final class WireFormat {
     public static final byte FLAG_AUTH = 0x01;
     /** Header flag: membership updates follow the message's own body (cluster mode's piggyback). */
     public static final byte FLAG_PIGGYBACK = 0x02;
+
     private static final byte SYNC_REPLY_WANTED = 0x01;
     /** The most updates one datagram carries: 1400 bytes hold at most 60 of the smallest (23 bytes). */
     static final int MAX_UPDATES = 255;
@@ -48,11 +49,11 @@ public final class WireFormat {
     static final int PING_BODY_BYTES = ACK_BODY_BYTES;
     /** A PING_REQ is padded with zeros to this size, that of the PING it makes a relay send. */
     static final int PING_REQ_BYTES = HEADER_BYTES + PING_BODY_BYTES;
+
     private static final byte FAMILY_IPV4 = 4;
     private static final byte FAMILY_IPV6 = 6;
 
-    private WireFormat() {
-    }
+    private WireFormat() {}
 
     /** Writes {@code message} at the buffer's writer index. */
     public static void encode(Message message, ByteBuf out) {
@@ -62,19 +63,27 @@ public final class WireFormat {
             message = p.message();
         }
         byte type = typeOf(message);
-        out.writeShort(MAGIC).writeByte(VERSION).writeByte(type)
-                .writeByte(piggybacked == null ? 0 : FLAG_PIGGYBACK).writeByte(0).writeShort(0)
+        out.writeShort(MAGIC)
+                .writeByte(VERSION)
+                .writeByte(type)
+                .writeByte(piggybacked == null ? 0 : FLAG_PIGGYBACK)
+                .writeByte(0)
+                .writeShort(0)
                 .writeLong(message.sequence());
         if (message instanceof Message.Gossip gossip) {
             writeUpdates(gossip.updates(), out);
         } else if (message instanceof Message.Sync sync) {
-            out.writeByte(sync.replyWanted() ? SYNC_REPLY_WANTED : 0).writeShort(sync.page()).writeShort(sync.pages());
+            out.writeByte(sync.replyWanted() ? SYNC_REPLY_WANTED : 0)
+                    .writeShort(sync.page())
+                    .writeShort(sync.pages());
             writeUpdates(sync.members(), out);
         } else if (message instanceof Message.Ping ping) {
             out.writeLong(ping.sentEpochNanos()).writeZero(PING_BODY_BYTES - 8);
         } else if (message instanceof Message.Ack ack) {
-            out.writeLong(ack.pingSentEpochNanos()).writeLong(ack.receivedEpochNanos())
-                    .writeLong(ack.sentEpochNanos()).writeLong(ack.incarnation());
+            out.writeLong(ack.pingSentEpochNanos())
+                    .writeLong(ack.receivedEpochNanos())
+                    .writeLong(ack.sentEpochNanos())
+                    .writeLong(ack.incarnation());
         } else if (message instanceof Message.PingReq request) {
             out.writeInt((int) request.timeout().toMillis());
             writeAddress(request.target(), out);
@@ -89,8 +98,8 @@ public final class WireFormat {
 
     private static void writeUpdates(java.util.List<MemberUpdate> updates, ByteBuf out) {
         if (updates.size() > MAX_UPDATES) {
-            throw new IllegalArgumentException(updates.size() + " updates in one datagram (expected: at most "
-                    + MAX_UPDATES + ")");
+            throw new IllegalArgumentException(
+                    updates.size() + " updates in one datagram (expected: at most " + MAX_UPDATES + ")");
         }
         out.writeByte(updates.size());
         for (MemberUpdate update : updates) {
@@ -114,7 +123,8 @@ public final class WireFormat {
         require(in, 1, what);
         int count = in.readUnsignedByte();
         if (count == 0) {
-            throw new MalformedDatagramException(RejectReason.BAD_FIELD, what + " with 0 updates (expected: 1.." + MAX_UPDATES + ")");
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_FIELD, what + " with 0 updates (expected: 1.." + MAX_UPDATES + ")");
         }
         java.util.List<MemberUpdate> updates = new java.util.ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -125,13 +135,14 @@ public final class WireFormat {
                 case 2 -> NodeState.SUSPECT;
                 case 3 -> NodeState.DEAD;
                 case 4 -> NodeState.LEFT;
-                default -> throw new MalformedDatagramException(RejectReason.BAD_FIELD,
-                        what + " member state " + code + " (expected: 1..4)");
+                default ->
+                    throw new MalformedDatagramException(
+                            RejectReason.BAD_FIELD, what + " member state " + code + " (expected: 1..4)");
             };
             long incarnation = in.readLong();
             if (incarnation < 1) {
-                throw new MalformedDatagramException(RejectReason.BAD_FIELD,
-                        what + " incarnation " + incarnation + " (expected: at least 1)");
+                throw new MalformedDatagramException(
+                        RejectReason.BAD_FIELD, what + " incarnation " + incarnation + " (expected: at least 1)");
             }
             InetSocketAddress member = readAddress(in, what);
             InetSocketAddress origin = readAddress(in, what);
@@ -171,31 +182,36 @@ public final class WireFormat {
     static Message decode(ByteBuf in, int trailerBytes) throws MalformedDatagramException {
         int length = in.readableBytes();
         if (length > MAX_DATAGRAM_BYTES) {
-            throw new MalformedDatagramException(RejectReason.OVERSIZE,
+            throw new MalformedDatagramException(
+                    RejectReason.OVERSIZE,
                     "datagram of " + length + " bytes (expected: at most " + MAX_DATAGRAM_BYTES + ")");
         }
         if (length < HEADER_BYTES) {
-            throw new MalformedDatagramException(RejectReason.TRUNCATED,
+            throw new MalformedDatagramException(
+                    RejectReason.TRUNCATED,
                     "datagram of " + length + " bytes (expected: at least " + HEADER_BYTES + ")");
         }
         int start = in.readerIndex();
         short magic = in.getShort(start);
         if (magic != MAGIC) {
-            throw new MalformedDatagramException(RejectReason.BAD_MAGIC,
-                    String.format("magic 0x%04x (expected: 0x%04x)", magic & 0xffff, MAGIC));
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_MAGIC, String.format("magic 0x%04x (expected: 0x%04x)", magic & 0xffff, MAGIC));
         }
         byte version = in.getByte(start + 2);
         if (version != VERSION) {
-            throw new MalformedDatagramException(RejectReason.UNSUPPORTED_VERSION,
-                    "version " + (version & 0xff) + " (expected: " + VERSION + ")");
+            throw new MalformedDatagramException(
+                    RejectReason.UNSUPPORTED_VERSION, "version " + (version & 0xff) + " (expected: " + VERSION + ")");
         }
         byte type = in.getByte(start + 3);
         byte flags = in.getByte(start + 4);
         int known = trailerBytes > 0 ? FLAG_PIGGYBACK | FLAG_AUTH : FLAG_PIGGYBACK;
-        if ((flags & ~known) != 0 || (trailerBytes == 0 && (in.getByte(start + 5) != 0 || in.getShort(start + 6) != 0))) {
+        if ((flags & ~known) != 0
+                || (trailerBytes == 0 && (in.getByte(start + 5) != 0 || in.getShort(start + 6) != 0))) {
             // Unsigned and checked datagrams only come here: a signed one went through DatagramAuth first.
-            throw new MalformedDatagramException(RejectReason.UNSUPPORTED_AUTH,
-                    "flags other than piggyback, key id or MAC length set (expected: all 0 in version " + VERSION + ")");
+            throw new MalformedDatagramException(
+                    RejectReason.UNSUPPORTED_AUTH,
+                    "flags other than piggyback, key id or MAC length set (expected: all 0 in version " + VERSION
+                            + ")");
         }
         if (trailerBytes > 0) {
             ByteBuf whole = in;
@@ -205,7 +221,8 @@ public final class WireFormat {
         }
         boolean piggyback = (flags & FLAG_PIGGYBACK) != 0;
         if (piggyback && (type == TYPE_GOSSIP || type == TYPE_SYNC)) {
-            throw new MalformedDatagramException(RejectReason.BAD_FIELD,
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_FIELD,
                     "piggyback flag on message type " + type + " (expected: only on types 1..4)");
         }
         long sequence = in.getLong(start + 8);
@@ -225,8 +242,10 @@ public final class WireFormat {
                 require(in, 4, "PING_REQ");
                 long timeoutMillis = in.readUnsignedInt();
                 if (timeoutMillis < 1 || timeoutMillis > Message.PingReq.MAX_TIMEOUT.toMillis()) {
-                    throw new MalformedDatagramException(RejectReason.BAD_FIELD, "PING_REQ timeout "
-                            + timeoutMillis + " ms (expected: 1.." + Message.PingReq.MAX_TIMEOUT.toMillis() + ")");
+                    throw new MalformedDatagramException(
+                            RejectReason.BAD_FIELD,
+                            "PING_REQ timeout " + timeoutMillis + " ms (expected: 1.."
+                                    + Message.PingReq.MAX_TIMEOUT.toMillis() + ")");
                 }
                 InetSocketAddress target = readAddress(in, "PING_REQ");
                 readPadding(in, pingReqPadding(target), "PING_REQ");
@@ -240,20 +259,23 @@ public final class WireFormat {
                 int page = in.readUnsignedShort();
                 int pages = in.readUnsignedShort();
                 if ((syncFlags & ~SYNC_REPLY_WANTED) != 0 || pages < 1 || page >= pages) {
-                    throw new MalformedDatagramException(RejectReason.BAD_FIELD, "SYNC flags " + (syncFlags & 0xff) + ", page "
-                            + page + " of " + pages + " (expected: flags 0 or 1, page in 0..pages-1, pages >= 1)");
+                    throw new MalformedDatagramException(
+                            RejectReason.BAD_FIELD,
+                            "SYNC flags " + (syncFlags & 0xff) + ", page " + page + " of " + pages
+                                    + " (expected: flags 0 or 1, page in 0..pages-1, pages >= 1)");
                 }
                 yield new Message.Sync(sequence, syncFlags == SYNC_REPLY_WANTED, page, pages, readUpdates(in, "SYNC"));
             }
-            default -> throw new MalformedDatagramException(RejectReason.UNKNOWN_TYPE,
-                    "message type " + (type & 0xff) + " (expected: 1..6)");
+            default ->
+                throw new MalformedDatagramException(
+                        RejectReason.UNKNOWN_TYPE, "message type " + (type & 0xff) + " (expected: 1..6)");
         };
         if (piggyback) {
             message = new Message.Piggybacked(message, readUpdates(in, "piggyback"));
         }
         if (in.isReadable()) {
-            throw new MalformedDatagramException(RejectReason.TRAILING_BYTES,
-                    in.readableBytes() + " bytes after the message (expected: none)");
+            throw new MalformedDatagramException(
+                    RejectReason.TRAILING_BYTES, in.readableBytes() + " bytes after the message (expected: none)");
         }
         return message;
     }
@@ -282,8 +304,9 @@ public final class WireFormat {
         require(in, bytes, what);
         for (int i = 0; i < bytes; i++) {
             if (in.readByte() != 0) {
-                throw new MalformedDatagramException(RejectReason.BAD_FIELD, what + " padding byte " + i
-                        + " is not 0 (expected: " + bytes + " zero bytes)");
+                throw new MalformedDatagramException(
+                        RejectReason.BAD_FIELD,
+                        what + " padding byte " + i + " is not 0 (expected: " + bytes + " zero bytes)");
             }
         }
     }
@@ -294,7 +317,9 @@ public final class WireFormat {
 
     private static void writeAddress(InetSocketAddress address, ByteBuf out) {
         byte[] raw = address.getAddress().getAddress();
-        out.writeByte(raw.length == 4 ? FAMILY_IPV4 : FAMILY_IPV6).writeBytes(raw).writeShort(address.getPort());
+        out.writeByte(raw.length == 4 ? FAMILY_IPV4 : FAMILY_IPV6)
+                .writeBytes(raw)
+                .writeShort(address.getPort());
     }
 
     private static InetSocketAddress readAddress(ByteBuf in, String what) throws MalformedDatagramException {
@@ -306,8 +331,8 @@ public final class WireFormat {
         } else if (family == FAMILY_IPV6) {
             size = 16;
         } else {
-            throw new MalformedDatagramException(RejectReason.BAD_FIELD,
-                    what + " address family " + (family & 0xff) + " (expected: 4 or 6)");
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_FIELD, what + " address family " + (family & 0xff) + " (expected: 4 or 6)");
         }
         require(in, size + 2, what);
         byte[] raw = new byte[size];
@@ -327,7 +352,8 @@ public final class WireFormat {
 
     private static void require(ByteBuf in, int bytes, String what) throws MalformedDatagramException {
         if (in.readableBytes() < bytes) {
-            throw new MalformedDatagramException(RejectReason.TRUNCATED,
+            throw new MalformedDatagramException(
+                    RejectReason.TRUNCATED,
                     what + " body cut short: " + in.readableBytes() + " bytes left (expected: at least " + bytes + ")");
         }
     }

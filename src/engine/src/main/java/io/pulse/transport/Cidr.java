@@ -16,10 +16,11 @@ import java.util.Objects;
  */
 public record Cidr(InetAddress network, int prefixLength) {
     /** Loopback and the private ranges: RFC 1918, IPv6 unique-local. Where unauthenticated relaying is allowed by default. */
-    public static final List<String> PRIVATE_BLOCKS = List.of("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12",
-            "192.168.0.0/16", "fc00::/7");
+    public static final List<String> PRIVATE_BLOCKS =
+            List.of("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7");
     /** {@link #PRIVATE_BLOCKS}, parsed. */
-    public static final List<Cidr> PRIVATE = PRIVATE_BLOCKS.stream().map(Cidr::parse).toList();
+    public static final List<Cidr> PRIVATE =
+            PRIVATE_BLOCKS.stream().map(Cidr::parse).toList();
 
     public Cidr {
         Objects.requireNonNull(network, "network");

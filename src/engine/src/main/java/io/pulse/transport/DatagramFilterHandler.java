@@ -41,8 +41,8 @@ final class DatagramFilterHandler extends ChannelDuplexHandler {
 
     private boolean passes(ChannelHandlerContext ctx, DatagramFilter.Direction direction, DatagramPacket packet) {
         try {
-            return filter.pass(direction, direction == DatagramFilter.Direction.INBOUND
-                    ? packet.sender() : packet.recipient());
+            return filter.pass(
+                    direction, direction == DatagramFilter.Direction.INBOUND ? packet.sender() : packet.recipient());
         } catch (RuntimeException e) {
             ctx.fireExceptionCaught(e); // counted as a pipeline error at the end of the pipeline
             return false;

@@ -14,8 +14,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.pulse.core.Clock;
 import io.pulse.core.ClusterConfig;
 import io.pulse.core.ClusterStats;
-import io.pulse.core.MemberStatus;
 import io.pulse.core.DetectorConfig;
+import io.pulse.core.MemberStatus;
 import io.pulse.core.Message;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
@@ -78,6 +78,7 @@ public final class PulseEngine implements AutoCloseable {
      * 0.85-0.90) and doubled the harness's SRTT p50, as bursts of 100 PINGs queue at the responder.
      */
     static final long MAX_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
     static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** Big enough that an oversize datagram arrives whole enough to be counted as oversize. */
     static final int RECEIVE_BUFFER_BYTES = 2048;
@@ -91,6 +92,7 @@ public final class PulseEngine implements AutoCloseable {
     static final int DATAGRAMS_PER_READ = 16;
     /** How often a cluster seed whose host name did not resolve is looked up again. */
     static final Duration SEED_RESOLVE_RETRY = Duration.ofSeconds(5);
+
     private static final System.Logger LOG = System.getLogger(PulseEngine.class.getName());
 
     private final Clock clock;
@@ -99,6 +101,7 @@ public final class PulseEngine implements AutoCloseable {
     private final RejectCounters rejects = new RejectCounters();
     /** Signs and checks every datagram; null without a keyring. */
     private final DatagramAuth auth;
+
     private final List<Consumer<StatusChange>> statusListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<NodeFailure>> failureListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<NodeId>> removalListeners = new CopyOnWriteArrayList<>();
@@ -108,12 +111,14 @@ public final class PulseEngine implements AutoCloseable {
     private final AtomicLong listenerErrors = new AtomicLong();
     /** One per kind of listener, so that an RTT listener failing on every ACK hides no other failure. On the loop. */
     private final WarningLimiter statusWarnings = new WarningLimiter(WarningLimiter.DEFAULT_INTERVAL_NANOS);
+
     private final WarningLimiter failureWarnings = new WarningLimiter(WarningLimiter.DEFAULT_INTERVAL_NANOS);
     private final WarningLimiter removalWarnings = new WarningLimiter(WarningLimiter.DEFAULT_INTERVAL_NANOS);
     private final WarningLimiter rttWarnings = new WarningLimiter(WarningLimiter.DEFAULT_INTERVAL_NANOS);
     private final PulseCore core;
     /** Timers fire at most this late: a tenth of the shortest probe timeout, within 1..5 ms. */
     private final long tickNanos;
+
     private Channel channel;
     /**
      * The socket this engine's own PINGs and PING_REQs leave from, so that their answers arrive
@@ -122,9 +127,11 @@ public final class PulseEngine implements AutoCloseable {
      * know it by), and only for an engine built probing; null otherwise.
      */
     private Channel probeChannel;
+
     private EventLoop loop;
     /** HTTP and TCP probes, on {@link #loop}; created with it. */
     private ExternalProber external;
+
     private ScheduledFuture<?> tickTimer;
     private long tickDeadlineNanos = Long.MAX_VALUE;
     private boolean flushPending;
@@ -136,16 +143,20 @@ public final class PulseEngine implements AutoCloseable {
         long incarnation = builder.incarnation > 0 ? builder.incarnation : PulseCore.defaultIncarnation(clock);
         this.core = new PulseCore(builder.config, clock, incarnation, new CoreOutput());
         List<Cidr> strangers = builder.relayFrom;
-        core.relayPolicy(from -> strangers.stream().anyMatch(cidr -> cidr.contains(from.getAddress())),
+        core.relayPolicy(
+                from -> strangers.stream().anyMatch(cidr -> cidr.contains(from.getAddress())),
                 RelayPolicy.targets(builder.bind.getAddress().isLoopbackAddress()));
         core.answerLimits(builder.answersPerSource, builder.answersInAll);
-        this.auth = builder.keyring == null ? null
+        this.auth = builder.keyring == null
+                ? null
                 : DatagramAuth.create(builder.keyring, builder.authMode, clock, builder.replayWindow);
         this.tickNanos = tickNanos(builder.config);
     }
 
     static long tickNanos(DetectorConfig config) {
-        return Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, config.probeTimeoutMin().toNanos() / 10));
+        return Math.max(
+                MIN_TICK_NANOS,
+                Math.min(MAX_TICK_NANOS, config.probeTimeoutMin().toNanos() / 10));
     }
 
     public static Builder builder() {
@@ -163,13 +174,16 @@ public final class PulseEngine implements AutoCloseable {
         loop = channel.eventLoop();
         if (builder.probing) {
             try {
-                probeChannel = datagramBootstrap(builder).group(loop) // the core is confined to this one loop
-                        .bind(new InetSocketAddress(builder.bind.getAddress(), 0)).syncUninterruptibly().channel();
+                probeChannel = datagramBootstrap(builder)
+                        .group(loop) // the core is confined to this one loop
+                        .bind(new InetSocketAddress(builder.bind.getAddress(), 0))
+                        .syncUninterruptibly()
+                        .channel();
             } catch (RuntimeException e) {
                 channel.close().syncUninterruptibly();
                 shutdownGroup();
-                throw new IllegalStateException("cannot bind the UDP probe socket on " + builder.bind.getAddress() + ": "
-                        + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot bind the UDP probe socket on " + builder.bind.getAddress() + ": " + e.getMessage(), e);
             }
         }
         external = new ExternalProber(loop, Transports.socketChannelFor(channel), clock, this::onProbeResult);
@@ -190,7 +204,8 @@ public final class PulseEngine implements AutoCloseable {
                 .channel(Transports.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, builder.socketBufferBytes)
                 .option(ChannelOption.SO_SNDBUF, builder.socketBufferBytes)
-                .option(ChannelOption.RCVBUF_ALLOCATOR,
+                .option(
+                        ChannelOption.RCVBUF_ALLOCATOR,
                         new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES).maxMessagesPerRead(DATAGRAMS_PER_READ))
                 .handler(new ChannelInitializer<DatagramChannel>() {
                     @Override
@@ -314,34 +329,39 @@ public final class PulseEngine implements AutoCloseable {
         InetSocketAddress member = self;
         run(() -> core.startCluster(config, member, resolved, !seedIds.isEmpty()));
         if (!unresolved.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "cluster seed(s) " + unresolved + " do not resolve yet; trying again every "
-                    + SEED_RESOLVE_RETRY.toSeconds() + " s");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "cluster seed(s) " + unresolved + " do not resolve yet; trying again every "
+                            + SEED_RESOLVE_RETRY.toSeconds() + " s");
             resolveLater(unresolved);
         }
     }
 
     /** Resolves {@code seeds} off the loop, every {@link #SEED_RESOLVE_RETRY}, handing each to the core as it resolves. */
     private void resolveLater(List<NodeId> seeds) {
-        loop.schedule(() -> java.util.concurrent.CompletableFuture.runAsync(() -> {
-            List<InetSocketAddress> found = new java.util.ArrayList<>();
-            List<NodeId> still = new java.util.ArrayList<>();
-            for (NodeId seed : seeds) {
-                try {
-                    found.add(resolve(seed));
-                } catch (IllegalArgumentException e) {
-                    still.add(seed);
-                }
-            }
-            if (!channel.isOpen()) {
-                return;
-            }
-            if (!found.isEmpty()) {
-                run(() -> core.addSeeds(found));
-            }
-            if (!still.isEmpty()) {
-                resolveLater(still);
-            }
-        }), SEED_RESOLVE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        loop.schedule(
+                () -> java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    List<InetSocketAddress> found = new java.util.ArrayList<>();
+                    List<NodeId> still = new java.util.ArrayList<>();
+                    for (NodeId seed : seeds) {
+                        try {
+                            found.add(resolve(seed));
+                        } catch (IllegalArgumentException e) {
+                            still.add(seed);
+                        }
+                    }
+                    if (!channel.isOpen()) {
+                        return;
+                    }
+                    if (!found.isEmpty()) {
+                        run(() -> core.addSeeds(found));
+                    }
+                    if (!still.isEmpty()) {
+                        resolveLater(still);
+                    }
+                }),
+                SEED_RESOLVE_RETRY.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private InetSocketAddress defaultAdvertise() {
@@ -352,8 +372,9 @@ public final class PulseEngine implements AutoCloseable {
         try {
             return new InetSocketAddress(InetAddress.getLocalHost(), local.getPort());
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("bound to " + local + " and this host's name does not resolve: "
-                    + "give the address to advertise", e);
+            throw new IllegalArgumentException(
+                    "bound to " + local + " and this host's name does not resolve: " + "give the address to advertise",
+                    e);
         }
     }
 
@@ -688,8 +709,11 @@ public final class PulseEngine implements AutoCloseable {
     private final class CoreOutput implements PulseCore.Output {
         @Override
         public void send(InetSocketAddress to, Message message) {
-            Channel out = probeChannel != null && (message instanceof Message.Ping || message instanceof Message.PingReq)
-                    && !core.clustered() ? probeChannel : channel;
+            Channel out = probeChannel != null
+                            && (message instanceof Message.Ping || message instanceof Message.PingReq)
+                            && !core.clustered()
+                    ? probeChannel
+                    : channel;
             out.write(new Envelope(to, message), out.voidPromise());
             flushPending = true;
         }
@@ -734,11 +758,14 @@ public final class PulseEngine implements AutoCloseable {
                     listenerErrors.incrementAndGet();
                     long held = warnings.tryAcquire(clock.monotonicNanos());
                     if (held >= 0) {
-                        LOG.log(System.Logger.Level.WARNING, "listener failed on " + event
-                                + (held > 0 ? " (and " + held + " more times since the last warning)" : "")
-                                + "; such failures are logged at most every "
-                                + TimeUnit.NANOSECONDS.toSeconds(WarningLimiter.DEFAULT_INTERVAL_NANOS)
-                                + " s, and counted in listenerErrors()", e);
+                        LOG.log(
+                                System.Logger.Level.WARNING,
+                                "listener failed on " + event
+                                        + (held > 0 ? " (and " + held + " more times since the last warning)" : "")
+                                        + "; such failures are logged at most every "
+                                        + TimeUnit.NANOSECONDS.toSeconds(WarningLimiter.DEFAULT_INTERVAL_NANOS)
+                                        + " s, and counted in listenerErrors()",
+                                e);
                     }
                 }
             }
@@ -772,8 +799,7 @@ public final class PulseEngine implements AutoCloseable {
         private int answersPerSource = 200;
         private int answersInAll = 50_000;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The UDP address to bind; port 0 asks the OS for a free one. Default 0.0.0.0:7946. */
         public Builder bind(InetSocketAddress address) {

@@ -26,8 +26,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * }</pre>
  */
 public final class Transports {
-    private Transports() {
-    }
+    private Transports() {}
 
     static boolean nativeEpoll() {
         return Epoll.isAvailable();

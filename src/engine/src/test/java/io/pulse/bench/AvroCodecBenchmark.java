@@ -5,8 +5,8 @@ import io.pulse.core.NodeId;
 import io.pulse.core.NodeState;
 import io.pulse.core.StatusChange;
 import io.pulse.events.EventCodec;
-import io.pulse.kafka.EventMapper;
 import io.pulse.events.FailureMessage;
+import io.pulse.kafka.EventMapper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -43,12 +43,30 @@ public class AvroCodecBenchmark {
     public void setUp() {
         Instant at = Instant.parse("2024-05-01T12:00:00.123Z");
         NodeId node = NodeId.parse("10.0.3.17:7946");
-        failure = new NodeFailure(node, NodeState.DEAD, 1_714_560_000_000L, 3,
+        failure = new NodeFailure(
+                node,
+                NodeState.DEAD,
+                1_714_560_000_000L,
+                3,
                 List.of(NodeId.parse("10.0.1.2:7946"), NodeId.parse("10.0.2.9:7946"), NodeId.parse("10.0.4.1:7946")),
-                at.minusSeconds(86_400), at.minusSeconds(6), at, Duration.ofNanos(1_000L * (412)), Duration.ofNanos(1_000L * (-35)),
-                86_400, 12);
-        change = new StatusChange(node, NodeState.SUSPECT, NodeState.DEAD, 1_714_560_000_000L, at,
-                Duration.ofNanos(1_000L * (412)), Duration.ofNanos(1_000L * (-35)), 86_400, 12, StatusChange.Reason.SUSPICION_TIMEOUT);
+                at.minusSeconds(86_400),
+                at.minusSeconds(6),
+                at,
+                Duration.ofNanos(1_000L * (412)),
+                Duration.ofNanos(1_000L * (-35)),
+                86_400,
+                12);
+        change = new StatusChange(
+                node,
+                NodeState.SUSPECT,
+                NodeState.DEAD,
+                1_714_560_000_000L,
+                at,
+                Duration.ofNanos(1_000L * (412)),
+                Duration.ofNanos(1_000L * (-35)),
+                86_400,
+                12,
+                StatusChange.Reason.SUSPICION_TIMEOUT);
         failureRecord = mapper.failure(failure);
         changeRecord = mapper.statusChange(change);
         failureBytes = EventCodec.encode(failureRecord);
@@ -85,6 +103,7 @@ public class AvroCodecBenchmark {
     public static void main(String[] args) {
         AvroCodecBenchmark b = new AvroCodecBenchmark();
         b.setUp();
-        System.out.println("FailureMessage " + b.failureBytes.length + " bytes, StatusChange " + b.changeBytes.length + " bytes");
+        System.out.println(
+                "FailureMessage " + b.failureBytes.length + " bytes, StatusChange " + b.changeBytes.length + " bytes");
     }
 }

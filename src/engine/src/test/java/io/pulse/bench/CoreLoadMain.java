@@ -27,11 +27,9 @@ public final class CoreLoadMain {
     private static final long ANSWER_DELAY_NANOS = 200_000;
     private static final long STEP_NANOS = 1_000_000; // the engine's tick resolution
 
-    private CoreLoadMain() {
-    }
+    private CoreLoadMain() {}
 
-    private record Sent(InetSocketAddress to, Message message) {
-    }
+    private record Sent(InetSocketAddress to, Message message) {}
 
     public static void main(String[] args) throws Exception {
         int targets = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -52,8 +50,8 @@ public final class CoreLoadMain {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         for (int i = 0; i < targets; i++) {
             int port = 1024 + i;
-            core.addTarget(NodeId.parse("127.0.0.1:" + port), new InetSocketAddress(loopback, port),
-                    TargetOptions.defaults());
+            core.addTarget(
+                    NodeId.parse("127.0.0.1:" + port), new InetSocketAddress(loopback, port), TargetOptions.defaults());
         }
         core.startProbing();
         var threads = ManagementFactory.getThreadMXBean();
@@ -83,9 +81,16 @@ public final class CoreLoadMain {
         long cpu = threads.getCurrentThreadCpuTime() - cpuStart;
         long probes = pings[0] - pingsStart;
         long heap = heapAfterGc() - emptyHeap;
-        System.out.printf("core alone: %d targets (%d %% silent), %d s of virtual time, %d direct PINGs: %.2f us CPU "
-                        + "per PING, %.0f ms CPU per virtual second; heap %.0f bytes per target; %s%n", targets,
-                silentPercent, seconds, probes, cpu / 1e3 / probes, cpu / 1e6 / seconds, (double) heap / targets,
+        System.out.printf(
+                "core alone: %d targets (%d %% silent), %d s of virtual time, %d direct PINGs: %.2f us CPU "
+                        + "per PING, %.0f ms CPU per virtual second; heap %.0f bytes per target; %s%n",
+                targets,
+                silentPercent,
+                seconds,
+                probes,
+                cpu / 1e3 / probes,
+                cpu / 1e6 / seconds,
+                (double) heap / targets,
                 core.counters());
         System.out.println(core.targetCount() > 0 ? "" : "no targets");
     }

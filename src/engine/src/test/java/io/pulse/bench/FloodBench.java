@@ -4,12 +4,9 @@ import io.pulse.core.DetectorConfig;
 import io.pulse.core.NodeState;
 import io.pulse.core.StatusChange;
 import io.pulse.core.TargetOptions;
-import io.pulse.protocol.RejectReason;
 import io.pulse.transport.PulseEngine;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,8 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * }</pre>
  */
 public final class FloodBench {
-    private FloodBench() {
-    }
+    private FloodBench() {}
 
     public static void main(String[] args) throws Exception {
         int targets = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -36,31 +32,50 @@ public final class FloodBench {
         DetectorConfig config = DetectorConfig.defaults();
         List<PulseEngine> responders = new ArrayList<>();
         List<StatusChange> changes = new CopyOnWriteArrayList<>();
-        try (PulseEngine monitor = PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0)).config(config).start()) {
+        try (PulseEngine monitor = PulseEngine.builder()
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .config(config)
+                .start()) {
             monitor.onStatusChange(changes::add);
             for (int i = 0; i < targets; i++) {
-                PulseEngine responder = PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0)).config(config)
-                        .probing(false).start();
+                PulseEngine responder = PulseEngine.builder()
+                        .bind(new InetSocketAddress("127.0.0.1", 0))
+                        .config(config)
+                        .probing(false)
+                        .start();
                 responders.add(responder);
                 monitor.addTarget(responder.localId(), TargetOptions.defaults());
             }
             Thread.sleep(3000);
-            long alive = monitor.statusAll().stream().filter(s -> s.state() == NodeState.ALIVE).count();
+            long alive = monitor.statusAll().stream()
+                    .filter(s -> s.state() == NodeState.ALIVE)
+                    .count();
             System.out.printf("before: %d of %d ALIVE, %d changes%n", alive, targets, changes.size());
             changes.clear();
             Path script = Path.of("src/engine/src/test/resources/flood.py");
-            Process flood = new ProcessBuilder("python3", script.toString(), "127.0.0.1",
-                    Integer.toString(monitor.localAddress().getPort()), Integer.toString(seconds), Integer.toString(rate))
-                    .redirectErrorStream(true).start();
+            Process flood = new ProcessBuilder(
+                            "python3",
+                            script.toString(),
+                            "127.0.0.1",
+                            Integer.toString(monitor.localAddress().getPort()),
+                            Integer.toString(seconds),
+                            Integer.toString(rate))
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(flood.getInputStream().readAllBytes()).strip();
             flood.waitFor();
             Thread.sleep(config.probeInterval().toMillis() * 3);
             System.out.println("flood: " + out);
-            System.out.printf("monitor: answers limited %d, rejected %d, unmatched ACKs %d, local health x%d%n",
-                    monitor.counters().answersLimited(), monitor.rejects().total(), monitor.counters().unmatchedAcks(),
+            System.out.printf(
+                    "monitor: answers limited %d, rejected %d, unmatched ACKs %d, local health x%d%n",
+                    monitor.counters().answersLimited(),
+                    monitor.rejects().total(),
+                    monitor.counters().unmatchedAcks(),
                     monitor.localHealthMultiplier());
-            long suspects = changes.stream().filter(c -> c.current() != NodeState.ALIVE).count();
-            System.out.printf("during and after: %d changes, %d away from ALIVE (false positives)%n", changes.size(), suspects);
+            long suspects =
+                    changes.stream().filter(c -> c.current() != NodeState.ALIVE).count();
+            System.out.printf(
+                    "during and after: %d changes, %d away from ALIVE (false positives)%n", changes.size(), suspects);
             changes.forEach(c -> System.out.println("  " + c));
         } finally {
             responders.forEach(PulseEngine::close);

@@ -30,20 +30,24 @@ import java.util.StringJoiner;
  * }</pre>
  */
 public final class HealthServerMain {
-    private HealthServerMain() {
-    }
+    private HealthServerMain() {}
 
     public static void main(String[] args) throws Exception {
         int ports = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup group = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(type)
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(type)
                 .childHandler(HealthHandler.server(HealthHandler.create()));
         List<Channel> servers = new ArrayList<>(ports);
         StringJoiner list = new StringJoiner(",");
         for (int i = 0; i < ports; i++) {
-            Channel server = bootstrap.bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+            Channel server = bootstrap
+                    .bind(new InetSocketAddress("127.0.0.1", 0))
+                    .syncUninterruptibly()
+                    .channel();
             servers.add(server);
             list.add(Integer.toString(((InetSocketAddress) server.localAddress()).getPort()));
         }

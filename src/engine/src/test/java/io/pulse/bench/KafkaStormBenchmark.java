@@ -4,14 +4,13 @@ import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
 import io.pulse.core.NodeState;
 import io.pulse.events.EventCodec;
-import io.pulse.kafka.EventMapper;
 import io.pulse.events.FailureMessage;
+import io.pulse.kafka.EventMapper;
 import io.pulse.kafka.PublisherConfig;
 import io.pulse.kafka.PulsePublisher;
 import io.pulse.testkit.Machine;
 import io.pulse.testkit.TestBroker;
 import java.nio.charset.StandardCharsets;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,30 +41,45 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class KafkaStormBenchmark {
     static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
 
-    private KafkaStormBenchmark() {
-    }
+    private KafkaStormBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        System.out.println("machine: " + Machine.describe() + String.format(", load average %.2f",
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        System.out.println("machine: " + Machine.describe()
+                + String.format(
+                        ", load average %.2f",
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                                .getSystemLoadAverage()));
         TestBroker broker = TestBroker.inJvm(Map.of("num.partitions", "3"));
         broker.start();
         Path outbox = Files.createTempDirectory("pulse-storm-outbox-");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("storm.bare", 3, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic("storm.bare", 3, (short) 1)))
+                    .all()
+                    .get();
         }
         try (PulsePublisher publisher = PulsePublisher.builder()
-                .bootstrapServers(broker.bootstrapServers())
-                .observer("10.0.0.1:7946")
-                .topicPrefix("storm")
-                .outboxDir(outbox)
-                .property(PublisherConfig.TOPIC_PARTITIONS, 3)
-                .build();
-             KafkaProducer<byte[], byte[]> bare = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                     "acks", "all", "enable.idempotence", true, "linger.ms", 1, "compression.type", "lz4"),
-                     new ByteArraySerializer(), new ByteArraySerializer())) {
+                        .bootstrapServers(broker.bootstrapServers())
+                        .observer("10.0.0.1:7946")
+                        .topicPrefix("storm")
+                        .outboxDir(outbox)
+                        .property(PublisherConfig.TOPIC_PARTITIONS, 3)
+                        .build();
+                KafkaProducer<byte[], byte[]> bare = new KafkaProducer<>(
+                        Map.of(
+                                "bootstrap.servers",
+                                broker.bootstrapServers(),
+                                "acks",
+                                "all",
+                                "enable.idempotence",
+                                true,
+                                "linger.ms",
+                                1,
+                                "compression.type",
+                                "lz4"),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
             List<Double> outboxMs = new ArrayList<>();
             List<Double> publishMs = new ArrayList<>();
             List<Double> bareMs = new ArrayList<>();
@@ -88,8 +102,12 @@ public final class KafkaStormBenchmark {
                 long bareStart = System.nanoTime();
                 for (NodeFailure failure : failures) {
                     FailureMessage message = mapper.failure(failure);
-                    bare.send(new ProducerRecord<>("storm.bare", message.getNodeId().getBytes(StandardCharsets.UTF_8),
-                            EventCodec.encode(message)), (metadata, e) -> {
+                    bare.send(
+                            new ProducerRecord<>(
+                                    "storm.bare",
+                                    message.getNodeId().getBytes(StandardCharsets.UTF_8),
+                                    EventCodec.encode(message)),
+                            (metadata, e) -> {
                                 if (e != null) {
                                     throw new IllegalStateException("bare producer failed", e);
                                 }
@@ -105,15 +123,27 @@ public final class KafkaStormBenchmark {
                     outboxMs.add((acknowledged - start) / 1e6);
                     bareMs.add((bareDone - bareStart) / 1e6);
                 }
-                System.out.printf("round %2d: %,d FailureMessages acknowledged in %.0f ms with the outbox "
-                                + "(publish calls took %.0f ms); bare producer %.0f ms%n", round, events,
-                        (acknowledged - start) / 1e6, (published - start) / 1e6, (bareDone - bareStart) / 1e6);
+                System.out.printf(
+                        "round %2d: %,d FailureMessages acknowledged in %.0f ms with the outbox "
+                                + "(publish calls took %.0f ms); bare producer %.0f ms%n",
+                        round,
+                        events,
+                        (acknowledged - start) / 1e6,
+                        (published - start) / 1e6,
+                        (bareDone - bareStart) / 1e6);
             }
-            System.out.printf("storm of %,d FailureMessages, %d rounds: outbox on, all acknowledged in median %.0f ms "
+            System.out.printf(
+                    "storm of %,d FailureMessages, %d rounds: outbox on, all acknowledged in median %.0f ms "
                             + "(min %.0f, max %.0f; target <= 2000 ms); publish calls median %.0f ms "
                             + "(%.1f us per event); bare producer median %.0f ms; outbox/bare %.2f%n",
-                    events, rounds, median(outboxMs), Collections.min(outboxMs), Collections.max(outboxMs),
-                    median(publishMs), median(publishMs) * 1000 / events, median(bareMs),
+                    events,
+                    rounds,
+                    median(outboxMs),
+                    Collections.min(outboxMs),
+                    Collections.max(outboxMs),
+                    median(publishMs),
+                    median(publishMs) * 1000 / events,
+                    median(bareMs),
                     median(outboxMs) / median(bareMs));
             System.out.println("stats: " + publisher.stats());
         } finally {
@@ -127,11 +157,22 @@ public final class KafkaStormBenchmark {
         Instant at = T0.plusSeconds(round + 1);
         for (int i = 0; i < count; i++) {
             NodeId node = NodeId.of("10." + (i >> 16 & 0xff) + "." + (i >> 8 & 0xff) + "." + (i & 0xff), 7946);
-            failures.add(new NodeFailure(node, NodeState.DEAD, 1_714_560_000_000L + i, 3,
-                    List.of(NodeId.parse("10.255.0.1:7946"), NodeId.parse("10.255.0.2:7946"),
+            failures.add(new NodeFailure(
+                    node,
+                    NodeState.DEAD,
+                    1_714_560_000_000L + i,
+                    3,
+                    List.of(
+                            NodeId.parse("10.255.0.1:7946"),
+                            NodeId.parse("10.255.0.2:7946"),
                             NodeId.parse("10.255.0.3:7946")),
-                    at.minusSeconds(3_600), at.minusSeconds(6), at, Duration.ofNanos(1_000L * (400 + i % 100)),
-                    Duration.ofNanos(1_000L * (-35)), 3_600, 4));
+                    at.minusSeconds(3_600),
+                    at.minusSeconds(6),
+                    at,
+                    Duration.ofNanos(1_000L * (400 + i % 100)),
+                    Duration.ofNanos(1_000L * (-35)),
+                    3_600,
+                    4));
         }
         return failures;
     }

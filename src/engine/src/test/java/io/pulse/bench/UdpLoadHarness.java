@@ -1,12 +1,11 @@
 package io.pulse.bench;
 
-import io.pulse.testkit.Machine;
-
 import io.netty.channel.epoll.Epoll;
 import io.pulse.core.DetectorConfig;
 import io.pulse.core.NodeState;
 import io.pulse.core.NodeStatus;
 import io.pulse.core.PulseCore;
+import io.pulse.testkit.Machine;
 import io.pulse.transport.PulseEngine;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -61,12 +60,12 @@ public final class UdpLoadHarness {
     static final long TARGET_HEAP_BYTES_PER_NODE = 1024;
     /** How long the responders' JVM may take to bind its sockets, and later to answer a question. */
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(120);
+
     private static final Duration ANSWER_LIMIT = Duration.ofSeconds(10);
     private static final PrintStream OUT = System.out;
     private static final int HEALTH_SAMPLE_MILLIS = 250;
 
-    private UdpLoadHarness() {
-    }
+    private UdpLoadHarness() {}
 
     /** The responders' JVM as the harness talks to it: {@code stats} in, {@code STATS ...} out. */
     private record Responders(BufferedReader out, PrintStream in) {
@@ -76,17 +75,23 @@ public final class UdpLoadHarness {
             if (line == null || !line.startsWith("STATS ")) {
                 throw new IllegalStateException("responders answered " + line + " (expected: STATS ...)");
             }
-            long[] fields = Arrays.stream(line.substring(6).split(" ")).mapToLong(Long::parseLong).toArray();
+            long[] fields = Arrays.stream(line.substring(6).split(" "))
+                    .mapToLong(Long::parseLong)
+                    .toArray();
             return new Stats(fields[0], fields[1], fields[2]);
         }
     }
 
-    private record Stats(long cpuNanos, long rejected, long pipelineErrors) {
-    }
+    private record Stats(long cpuNanos, long rejected, long pipelineErrors) {}
 
     /** What the nodes' statuses say, reduced to numbers so the statuses can be dropped before a heap reading. */
-    private record Nodes(long probes, long lost, Map<NodeState, Integer> states, long srttP50Micros,
-                         long srttP99Micros, long srttMaxMicros) {
+    private record Nodes(
+            long probes,
+            long lost,
+            Map<NodeState, Integer> states,
+            long srttP50Micros,
+            long srttP99Micros,
+            long srttMaxMicros) {
         static Nodes of(List<NodeStatus> statuses) {
             Map<NodeState, Integer> states = new EnumMap<>(NodeState.class);
             long probes = 0;
@@ -103,15 +108,28 @@ public final class UdpLoadHarness {
             }
             long[] sorted = Arrays.copyOf(srtt, withSrtt);
             Arrays.sort(sorted);
-            return new Nodes(probes, lost, states, percentile(sorted, 0.5), percentile(sorted, 0.99),
+            return new Nodes(
+                    probes,
+                    lost,
+                    states,
+                    percentile(sorted, 0.5),
+                    percentile(sorted, 0.99),
                     sorted.length == 0 ? -1 : sorted[sorted.length - 1]);
         }
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = Machine.options(args,
-                List.of("targets", "responder-threads", "warmup-s", "measure-s", "stall-ms", "local-health-max",
-                        "responders-classpath", "auth"),
+        Map<String, String> options = Machine.options(
+                args,
+                List.of(
+                        "targets",
+                        "responder-threads",
+                        "warmup-s",
+                        "measure-s",
+                        "stall-ms",
+                        "local-health-max",
+                        "responders-classpath",
+                        "auth"),
                 "--targets N --responder-threads N --warmup-s N --measure-s N --stall-ms N --local-health-max N"
                         + " --responders-classpath PATH --auth on|off");
         boolean auth = options.getOrDefault("auth", "off").equals("on");
@@ -124,28 +142,42 @@ public final class UdpLoadHarness {
             throw new IllegalArgumentException("--stall-ms must be in 0.." + warmup.toMillis() / 2
                     + " (half the warm-up, which it falls in the second half of), got " + stall.toMillis());
         }
-        DetectorConfig config = DetectorConfig.defaults().toBuilder().localHealthMaxMultiplier(Integer.parseInt(
-                options.getOrDefault("local-health-max", "" + DetectorConfig.DEFAULT_LOCAL_HEALTH_MAX_MULTIPLIER))).build();
+        DetectorConfig config = DetectorConfig.defaults().toBuilder()
+                .localHealthMaxMultiplier(Integer.parseInt(options.getOrDefault(
+                        "local-health-max", "" + DetectorConfig.DEFAULT_LOCAL_HEALTH_MAX_MULTIPLIER)))
+                .build();
 
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", options.getOrDefault("responders-classpath", System.getProperty("java.class.path")),
-                UdpRespondersMain.class.getName(),
-                Integer.toString(targets), Integer.toString(responderThreads), auth ? "auth" : "plain")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx1g",
+                        "-cp",
+                        options.getOrDefault("responders-classpath", System.getProperty("java.class.path")),
+                        UdpRespondersMain.class.getName(),
+                        Integer.toString(targets),
+                        Integer.toString(responderThreads),
+                        auth ? "auth" : "plain")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         Thread killChild = new Thread(child::destroyForcibly, "kill-responders");
         Runtime.getRuntime().addShutdownHook(killChild); // also on Ctrl-C or an exception
-        try (BufferedReader childOut = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.US_ASCII));
-             PrintStream childIn = new PrintStream(child.getOutputStream(), true, StandardCharsets.US_ASCII)) {
+        try (BufferedReader childOut =
+                        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
+                PrintStream childIn = new PrintStream(child.getOutputStream(), true, StandardCharsets.US_ASCII)) {
             long startNanos = System.nanoTime();
             String ready = readLine(childOut, STARTUP_LIMIT);
             if (ready == null || !ready.startsWith("READY ")) {
                 throw new IllegalStateException("responders did not start: " + ready);
             }
-            int[] ports = Arrays.stream(ready.substring(6).split(",")).mapToInt(Integer::parseInt).toArray();
-            OUT.printf("%d responders up in another JVM (%d event loop thread(s)) in %d ms%n", ports.length,
-                    responderThreads, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
-            run(ports, new Plan(responderThreads, warmup, measure, stall, config, auth), child,
+            int[] ports = Arrays.stream(ready.substring(6).split(","))
+                    .mapToInt(Integer::parseInt)
+                    .toArray();
+            OUT.printf(
+                    "%d responders up in another JVM (%d event loop thread(s)) in %d ms%n",
+                    ports.length, responderThreads, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+            run(
+                    ports,
+                    new Plan(responderThreads, warmup, measure, stall, config, auth),
+                    child,
                     new Responders(childOut, childIn));
         } finally {
             child.destroy();
@@ -157,9 +189,13 @@ public final class UdpLoadHarness {
     }
 
     /** What a run does: the monitor's config, and a stall of the responders' JVM halfway through the warm-up. */
-    private record Plan(int responderThreads, Duration warmup, Duration measure, Duration stall, DetectorConfig config,
-                        boolean auth) {
-    }
+    private record Plan(
+            int responderThreads,
+            Duration warmup,
+            Duration measure,
+            Duration stall,
+            DetectorConfig config,
+            boolean auth) {}
 
     private static void run(int[] ports, Plan plan, Process child, Responders responders) throws Exception {
         int responderThreads = plan.responderThreads();
@@ -173,10 +209,15 @@ public final class UdpLoadHarness {
         // service lookup opens them all; on the test class path, Kafka's broker, Scala and
         // Testcontainers among them). None of that is per target, so the baseline is taken after it.
         long coldHeap = heapAfterGc(memory);
-        PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0)).start().close();
+        PulseEngine.builder()
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .start()
+                .close();
         long baselineHeap = heapAfterGc(memory);
 
-        PulseEngine.Builder builder = PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0)).config(plan.config());
+        PulseEngine.Builder builder = PulseEngine.builder()
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .config(plan.config());
         if (plan.auth()) {
             builder.keyring(UdpRespondersMain.BENCH_KEYRING, io.pulse.protocol.DatagramAuth.Mode.REQUIRED);
         }
@@ -195,14 +236,16 @@ public final class UdpLoadHarness {
             for (int port : ports) {
                 monitor.addTarget("127.0.0.1:" + port); // a host string per target, as from a config file
             }
-            OUT.printf("added %d UDP targets in %d ms; warming up %d s%n", ports.length,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - addStart), warmup.toSeconds());
+            OUT.printf(
+                    "added %d UDP targets in %d ms; warming up %d s%n",
+                    ports.length, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - addStart), warmup.toSeconds());
             if (plan.stall().isZero()) {
                 Thread.sleep(warmup.toMillis());
             } else {
                 Thread.sleep(warmup.toMillis() / 2);
                 stall(child, plan.stall());
-                Thread.sleep(warmup.toMillis() - warmup.toMillis() / 2 - plan.stall().toMillis());
+                Thread.sleep(
+                        warmup.toMillis() - warmup.toMillis() / 2 - plan.stall().toMillis());
             }
 
             Nodes nodesBefore = Nodes.of(monitor.statusAll());
@@ -229,47 +272,79 @@ public final class UdpLoadHarness {
             double cpuPercent = 100.0 * cpu / wall;
             double heapPerNode = (double) heap / targets;
             OUT.println("---- UdpLoadHarness ----");
-            OUT.printf("machine: %s, %d cores, %s %s, JDK %s, %s, monitor max heap %d MiB%n", Machine.cpuModel(),
-                    Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-                    System.getProperty("os.version"), System.getProperty("java.version"),
-                    Epoll.isAvailable() ? "epoll" : "NIO", Runtime.getRuntime().maxMemory() >> 20);
+            OUT.printf(
+                    "machine: %s, %d cores, %s %s, JDK %s, %s, monitor max heap %d MiB%n",
+                    Machine.cpuModel(),
+                    Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("os.name"),
+                    System.getProperty("os.version"),
+                    System.getProperty("java.version"),
+                    Epoll.isAvailable() ? "epoll" : "NIO",
+                    Runtime.getRuntime().maxMemory() >> 20);
             OUT.printf("load average (1, 5, 15 min): %s before, %s after%n", loadBefore, loadAfter);
-            OUT.printf("load: %d UDP targets, 1 responder JVM (%d event loop thread(s)), DetectorConfig.defaults() "
-                    + "(interval %d ms, local health max multiplier %d), measured %d s%s%n", targets, responderThreads,
-                    plan.config().probeInterval().toMillis(), plan.config().localHealthMaxMultiplier(),
-                    measure.toSeconds(), plan.stall().isZero() ? ""
-                            : String.format(", after a %d ms stall of the responders %d s before", plan.stall().toMillis(),
-                            (warmup.toMillis() - warmup.toMillis() / 2) / 1000));
-            OUT.printf("probes: %.0f direct PINGs/s (expected about %.0f/s), %d lost, %d late or unmatched ACKs, "
-                    + "%d NACKs from relays%n", probes / seconds,
+            OUT.printf(
+                    "load: %d UDP targets, 1 responder JVM (%d event loop thread(s)), DetectorConfig.defaults() "
+                            + "(interval %d ms, local health max multiplier %d), measured %d s%s%n",
+                    targets,
+                    responderThreads,
+                    plan.config().probeInterval().toMillis(),
+                    plan.config().localHealthMaxMultiplier(),
+                    measure.toSeconds(),
+                    plan.stall().isZero()
+                            ? ""
+                            : String.format(
+                                    ", after a %d ms stall of the responders %d s before",
+                                    plan.stall().toMillis(), (warmup.toMillis() - warmup.toMillis() / 2) / 1000));
+            OUT.printf(
+                    "probes: %.0f direct PINGs/s (expected about %.0f/s), %d lost, %d late or unmatched ACKs, "
+                            + "%d NACKs from relays%n",
+                    probes / seconds,
                     targets * 1000.0 / DetectorConfig.DEFAULT_PROBE_INTERVAL.toMillis(),
                     nodesAfter.lost() - nodesBefore.lost(),
                     countersAfter.unmatchedAcks() - countersBefore.unmatchedAcks(),
                     countersAfter.nacksReceived() - countersBefore.nacksReceived());
-            OUT.printf("status changes in the window: %d (%d to SUSPECT or DEAD); states at the end: %s%n", changed,
-                    suspected, nodesAfter.states());
-            OUT.printf("local health multiplier (sampled every %d ms): max %d, above 1 in %d of %d samples, %d at the end%n",
+            OUT.printf(
+                    "status changes in the window: %d (%d to SUSPECT or DEAD); states at the end: %s%n",
+                    changed, suspected, nodesAfter.states());
+            OUT.printf(
+                    "local health multiplier (sampled every %d ms): max %d, above 1 in %d of %d samples, %d at the end%n",
                     HEALTH_SAMPLE_MILLIS, health[0], health[1], health[2], monitor.localHealthMultiplier());
-            OUT.printf("rejected datagrams: monitor %d, responders %d; pipeline errors: monitor %d, responders %d%n",
-                    monitor.rejects().total(), respondersAfter.rejected(), monitor.pipelineErrors(),
+            OUT.printf(
+                    "rejected datagrams: monitor %d, responders %d; pipeline errors: monitor %d, responders %d%n",
+                    monitor.rejects().total(),
+                    respondersAfter.rejected(),
+                    monitor.pipelineErrors(),
                     respondersAfter.pipelineErrors());
-            OUT.printf("RTT (per-node SRTT across nodes): p50 %d us, p99 %d us, max %d us%n",
+            OUT.printf(
+                    "RTT (per-node SRTT across nodes): p50 %d us, p99 %d us, max %d us%n",
                     nodesAfter.srttP50Micros(), nodesAfter.srttP99Micros(), nodesAfter.srttMaxMicros());
-            OUT.printf("monitor CPU: %.1f%% of one core (%.1f us CPU per PING) -> %s (at most %.0f%%)%n", cpuPercent,
-                    cpu / 1e3 / Math.max(1, probes), cpuPercent <= TARGET_CPU_PERCENT ? "met" : "MISSED",
+            OUT.printf(
+                    "monitor CPU: %.1f%% of one core (%.1f us CPU per PING) -> %s (at most %.0f%%)%n",
+                    cpuPercent,
+                    cpu / 1e3 / Math.max(1, probes),
+                    cpuPercent <= TARGET_CPU_PERCENT ? "met" : "MISSED",
                     TARGET_CPU_PERCENT);
-            OUT.printf("responders CPU (other JVM): %.1f%% of one core%n",
+            OUT.printf(
+                    "responders CPU (other JVM): %.1f%% of one core%n",
                     100.0 * (respondersAfter.cpuNanos() - respondersBefore.cpuNanos()) / wall);
-            OUT.printf("monitor heap after GC, above baseline: %.2f MiB, %.0f bytes per target -> %s (at most %d); "
-                    + "engine with no target %.2f MiB, so %.0f bytes per target above it%n", heap / 1048576.0,
-                    heapPerNode, heapPerNode <= TARGET_HEAP_BYTES_PER_NODE ? "met" : "MISSED",
-                    TARGET_HEAP_BYTES_PER_NODE, engineHeap / 1048576.0, (double) (heap - engineHeap) / targets);
-            OUT.printf("not counted above: %.2f MiB loaded once per JVM by a first engine (classes, jar indexes, "
-                    + "logging); counted, it would be %.0f bytes per target%n", (baselineHeap - coldHeap) / 1048576.0,
-                    (double) (heap + baselineHeap - coldHeap) / targets);
+            OUT.printf(
+                    "monitor heap after GC, above baseline: %.2f MiB, %.0f bytes per target -> %s (at most %d); "
+                            + "engine with no target %.2f MiB, so %.0f bytes per target above it%n",
+                    heap / 1048576.0,
+                    heapPerNode,
+                    heapPerNode <= TARGET_HEAP_BYTES_PER_NODE ? "met" : "MISSED",
+                    TARGET_HEAP_BYTES_PER_NODE,
+                    engineHeap / 1048576.0,
+                    (double) (heap - engineHeap) / targets);
+            OUT.printf(
+                    "not counted above: %.2f MiB loaded once per JVM by a first engine (classes, jar indexes, "
+                            + "logging); counted, it would be %.0f bytes per target%n",
+                    (baselineHeap - coldHeap) / 1048576.0, (double) (heap + baselineHeap - coldHeap) / targets);
             if (suspected > 0) {
-                OUT.printf("NOT SUSTAINED: %d changes to SUSPECT or DEAD in the window while every responder was "
-                        + "up: these are the figures of an overloaded monitor or responders%n", suspected);
+                OUT.printf(
+                        "NOT SUSTAINED: %d changes to SUSPECT or DEAD in the window while every responder was "
+                                + "up: these are the figures of an overloaded monitor or responders%n",
+                        suspected);
             }
         }
     }
@@ -289,7 +364,9 @@ public final class UdpLoadHarness {
     }
 
     private static void signal(Process child, String signal) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid()))
+                .inheritIO()
+                .start();
         if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IllegalStateException("kill -" + signal + " " + child.pid() + " failed");
         }
@@ -319,13 +396,15 @@ public final class UdpLoadHarness {
     /** A line from the child, or an exception after {@code limit}; a silent child cannot hang the harness. */
     private static String readLine(BufferedReader in, Duration limit) throws Exception {
         CompletableFuture<String> line = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try {
-                line.complete(in.readLine());
-            } catch (IOException e) {
-                line.completeExceptionally(e);
-            }
-        }, "responders-reader");
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        line.complete(in.readLine());
+                    } catch (IOException e) {
+                        line.completeExceptionally(e);
+                    }
+                },
+                "responders-reader");
         reader.setDaemon(true);
         reader.start();
         try {

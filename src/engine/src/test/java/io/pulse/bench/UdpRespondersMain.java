@@ -31,11 +31,10 @@ public final class UdpRespondersMain {
     /** The engine default (4 MiB) is meant for a monitor hearing from thousands; a responder hears from one. */
     private static final int SOCKET_BUFFER_BYTES = 64 * 1024;
     /** The keyring of {@code UdpLoadHarness --auth on}: one key, known to both JVMs. */
-    static final io.pulse.protocol.Keyring BENCH_KEYRING = io.pulse.protocol.Keyring.of(
-            new java.util.TreeMap<>(java.util.Map.of(1, new byte[32])), 1, "bench");
+    static final io.pulse.protocol.Keyring BENCH_KEYRING =
+            io.pulse.protocol.Keyring.of(new java.util.TreeMap<>(java.util.Map.of(1, new byte[32])), 1, "bench");
 
-    private UdpRespondersMain() {
-    }
+    private UdpRespondersMain() {}
 
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 1;
@@ -43,13 +42,17 @@ public final class UdpRespondersMain {
         boolean auth = args.length > 2 && args[2].equals("auth");
         // Same choice as the engine's own (epoll where it loads), so that its channel type fits the group.
         DefaultThreadFactory factory = new DefaultThreadFactory("responders", true);
-        EventLoopGroup group = Epoll.isAvailable() ? new EpollEventLoopGroup(threads, factory)
+        EventLoopGroup group = Epoll.isAvailable()
+                ? new EpollEventLoopGroup(threads, factory)
                 : new NioEventLoopGroup(threads, factory);
         List<PulseEngine> responders = new ArrayList<>(count);
         StringJoiner ports = new StringJoiner(",");
         for (int i = 0; i < count; i++) {
-            PulseEngine.Builder builder = PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0))
-                    .probing(false).socketBufferBytes(SOCKET_BUFFER_BYTES).eventLoopGroup(group);
+            PulseEngine.Builder builder = PulseEngine.builder()
+                    .bind(new InetSocketAddress("127.0.0.1", 0))
+                    .probing(false)
+                    .socketBufferBytes(SOCKET_BUFFER_BYTES)
+                    .eventLoopGroup(group);
             if (auth) {
                 builder.keyring(BENCH_KEYRING, io.pulse.protocol.DatagramAuth.Mode.REQUIRED);
             }
@@ -64,8 +67,12 @@ public final class UdpRespondersMain {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.equals("stats")) {
-                    long rejected = responders.stream().mapToLong(r -> r.rejects().total()).sum();
-                    long errors = responders.stream().mapToLong(PulseEngine::pipelineErrors).sum();
+                    long rejected = responders.stream()
+                            .mapToLong(r -> r.rejects().total())
+                            .sum();
+                    long errors = responders.stream()
+                            .mapToLong(PulseEngine::pipelineErrors)
+                            .sum();
                     System.out.println("STATS " + os.getProcessCpuTime() + " " + rejected + " " + errors);
                     System.out.flush();
                 }

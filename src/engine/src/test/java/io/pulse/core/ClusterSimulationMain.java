@@ -1,7 +1,7 @@
 package io.pulse.core;
 
-import io.pulse.testkit.Machine;
 import io.pulse.protocol.WireFormat;
+import io.pulse.testkit.Machine;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -49,14 +49,33 @@ public final class ClusterSimulationMain {
     private static final long SECOND = 1_000_000_000L;
     private static final int IPV4_UDP_HEADER_BYTES = 28;
 
-    private ClusterSimulationMain() {
-    }
+    private ClusterSimulationMain() {}
 
-    private record Options(int members, long seed, String scenario, int seeds, int joinPerSecond, long warmSeconds,
-                           long windowSeconds, long minutes, long stallMillis, int partitionPercent) {
+    private record Options(
+            int members,
+            long seed,
+            String scenario,
+            int seeds,
+            int joinPerSecond,
+            long warmSeconds,
+            long windowSeconds,
+            long minutes,
+            long stallMillis,
+            int partitionPercent) {
         static Options parse(String[] args) {
-            Map<String, String> o = Machine.options(args, List.of("members", "seed", "scenario", "seeds", "join-per-s",
-                            "warm-s", "window-s", "minutes", "stall-ms", "partition-percent"),
+            Map<String, String> o = Machine.options(
+                    args,
+                    List.of(
+                            "members",
+                            "seed",
+                            "scenario",
+                            "seeds",
+                            "join-per-s",
+                            "warm-s",
+                            "window-s",
+                            "minutes",
+                            "stall-ms",
+                            "partition-percent"),
                     "--members N --seed S --scenario crash|loss|stall|partition [--seeds K] [--join-per-s R]"
                             + " [--warm-s S] [--window-s S] [--minutes M] [--stall-ms MS] [--partition-percent P]");
             Options options = new Options(
@@ -71,9 +90,12 @@ public final class ClusterSimulationMain {
                     Long.parseLong(o.getOrDefault("stall-ms", "2000")),
                     Integer.parseInt(o.getOrDefault("partition-percent", "10")));
             if (!SCENARIOS.contains(options.scenario)) {
-                throw new IllegalArgumentException("--scenario must be one of " + SCENARIOS + ", got " + options.scenario);
+                throw new IllegalArgumentException(
+                        "--scenario must be one of " + SCENARIOS + ", got " + options.scenario);
             }
-            if (options.members < 10 || options.seeds < 1 || options.seeds >= options.members
+            if (options.members < 10
+                    || options.seeds < 1
+                    || options.seeds >= options.members
                     || options.joinPerSecond < 1) {
                 throw new IllegalArgumentException("need --members >= 10, 1 <= --seeds < members, --join-per-s >= 1");
             }
@@ -85,12 +107,18 @@ public final class ClusterSimulationMain {
         Options options = Options.parse(args);
         long wallStart = System.nanoTime();
         OUT.println("---- ClusterSimulationMain ----");
-        OUT.printf("machine: %s, %d cores, %s %s, JDK %s, max heap %d MiB; load average (1, 5, 15 min) %s%n",
-                Machine.cpuModel(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-                System.getProperty("os.version"), System.getProperty("java.version"),
-                Runtime.getRuntime().maxMemory() >> 20, Machine.loadAverage());
+        OUT.printf(
+                "machine: %s, %d cores, %s %s, JDK %s, max heap %d MiB; load average (1, 5, 15 min) %s%n",
+                Machine.cpuModel(),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"),
+                System.getProperty("os.version"),
+                System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() >> 20,
+                Machine.loadAverage());
         Sim sim = new Sim(options);
-        OUT.printf("scenario %s, %d members, seed %d; DetectorConfig.defaults() (randomSeed seed + i), %s%n",
+        OUT.printf(
+                "scenario %s, %d members, seed %d; DetectorConfig.defaults() (randomSeed seed + i), %s%n",
                 options.scenario, options.members, options.seed, sim.cluster);
         sim.join();
         long scenarioStart = System.nanoTime();
@@ -102,9 +130,14 @@ public final class ClusterSimulationMain {
             default -> throw new AssertionError(options.scenario);
         }
         long end = System.nanoTime();
-        OUT.printf("wall: %.1f s in all (%.1f s join, %.1f s scenario %s), seed %d; load average %s%n",
-                (end - wallStart) / 1e9, (scenarioStart - wallStart) / 1e9, (end - scenarioStart) / 1e9,
-                options.scenario, options.seed, Machine.loadAverage());
+        OUT.printf(
+                "wall: %.1f s in all (%.1f s join, %.1f s scenario %s), seed %d; load average %s%n",
+                (end - wallStart) / 1e9,
+                (scenarioStart - wallStart) / 1e9,
+                (end - scenarioStart) / 1e9,
+                options.scenario,
+                options.seed,
+                Machine.loadAverage());
     }
 
     /** Datagrams and encoded bytes handed to the network, by message type (a piggybacked one counts as its carrier). */
@@ -124,9 +157,13 @@ public final class ClusterSimulationMain {
                 piggybackBytes += size - WireFormat.encodedSize(p.message());
                 carrier = p.message();
             }
-            int kind = carrier instanceof Message.Ping ? 0 : carrier instanceof Message.Ack ? 1
-                    : carrier instanceof Message.PingReq ? 2 : carrier instanceof Message.Nack ? 3
-                    : carrier instanceof Message.Gossip ? 4 : 5;
+            int kind = carrier instanceof Message.Ping
+                    ? 0
+                    : carrier instanceof Message.Ack
+                            ? 1
+                            : carrier instanceof Message.PingReq
+                                    ? 2
+                                    : carrier instanceof Message.Nack ? 3 : carrier instanceof Message.Gossip ? 4 : 5;
             count[kind]++;
             bytes[kind] += size;
             return size;
@@ -153,7 +190,8 @@ public final class ClusterSimulationMain {
     private static final class Sim {
         final Options options;
         final int n;
-        final ClusterConfig cluster = ClusterConfig.builder().reapAfter(Duration.ofHours(2)).build();
+        final ClusterConfig cluster =
+                ClusterConfig.builder().reapAfter(Duration.ofHours(2)).build();
         final SimulatedNetwork net;
         final Traffic traffic = new Traffic();
         final List<SimulatedNetwork.Node> nodes = new ArrayList<>();
@@ -188,8 +226,8 @@ public final class ClusterSimulationMain {
             SimulatedNetwork.Node[] seeds = new SimulatedNetwork.Node[seedCount];
             long gap = SECOND / options.joinPerSecond;
             for (int i = 0; i < n; i++) {
-                SimulatedNetwork.Node node = net.addNode(DetectorConfig.builder().randomSeed(options.seed + i).build(),
-                        Duration.ZERO);
+                SimulatedNetwork.Node node = net.addNode(
+                        DetectorConfig.builder().randomSeed(options.seed + i).build(), Duration.ZERO);
                 nodes.add(node);
                 if (i == 0) {
                     node.join(cluster);
@@ -203,8 +241,9 @@ public final class ClusterSimulationMain {
                 }
                 run(gap);
                 if ((i + 1) % Math.max(1, n / 10) == 0) {
-                    PROGRESS.printf("  joined %d/%d at sim %.1f s, wall %.1f s%n", i + 1, n, (now() - start) / 1e9,
-                            (System.nanoTime() - wall) / 1e9);
+                    PROGRESS.printf(
+                            "  joined %d/%d at sim %.1f s, wall %.1f s%n",
+                            i + 1, n, (now() - start) / 1e9, (System.nanoTime() - wall) / 1e9);
                 }
             }
             long lastJoin = now() - gap;
@@ -215,30 +254,53 @@ public final class ClusterSimulationMain {
                 converged = convergedCount();
             }
             long done = now();
-            long joined = nodes.stream().filter(x -> x.core.clusterStats().joined()).count();
+            long joined =
+                    nodes.stream().filter(x -> x.core.clusterStats().joined()).count();
             long joinedEvents = countChanges(c -> c.reason() == StatusChange.Reason.JOINED);
             java.util.Set<NodeId> joinedIds = new java.util.HashSet<>();
-            nodes.forEach(x -> x.changes.stream().filter(c -> c.reason() == StatusChange.Reason.JOINED)
+            nodes.forEach(x -> x.changes.stream()
+                    .filter(c -> c.reason() == StatusChange.Reason.JOINED)
                     .forEach(c -> joinedIds.add(c.node())));
-            OUT.printf("join: %d members through %d seed(s), one every %d ms (%d/s, sim); %s: %d of %d members see all "
+            OUT.printf(
+                    "join: %d members through %d seed(s), one every %d ms (%d/s, sim); %s: %d of %d members see all "
                             + "%d ALIVE (polled every sim second) %.1f s after the first join, %.1f s after the last; "
                             + "%d joined, %d JOINED events (expected %d), %d NodeFailure during the join; wall %.1f s%n",
-                    n, seedCount, gap / MS, options.joinPerSecond, converged == n ? "CONVERGED" : "NOT CONVERGED",
-                    converged, n, n, (done - start) / 1e9, (done - lastJoin) / 1e9, joined, joinedEvents, n - 1,
-                    failureCount(), (System.nanoTime() - wall) / 1e9);
+                    n,
+                    seedCount,
+                    gap / MS,
+                    options.joinPerSecond,
+                    converged == n ? "CONVERGED" : "NOT CONVERGED",
+                    converged,
+                    n,
+                    n,
+                    (done - start) / 1e9,
+                    (done - lastJoin) / 1e9,
+                    joined,
+                    joinedEvents,
+                    n - 1,
+                    failureCount(),
+                    (System.nanoTime() - wall) / 1e9);
             if (joinedEvents != n - 1 || joinedIds.size() != n - 1) {
-                List<Integer> missing = nodes.stream().filter(x -> x.index > 0 && !joinedIds.contains(x.id))
-                        .map(x -> x.index).toList();
-                OUT.printf("PROBLEM: %d JOINED events about %d distinct members, expected one each about the %d joiners;"
-                                + " no JOINED event about member(s) %s (seed %d)%n", joinedEvents, joinedIds.size(),
-                        n - 1, missing.size() > 20 ? missing.subList(0, 20) + " ..." : missing, options.seed);
+                List<Integer> missing = nodes.stream()
+                        .filter(x -> x.index > 0 && !joinedIds.contains(x.id))
+                        .map(x -> x.index)
+                        .toList();
+                OUT.printf(
+                        "PROBLEM: %d JOINED events about %d distinct members, expected one each about the %d joiners;"
+                                + " no JOINED event about member(s) %s (seed %d)%n",
+                        joinedEvents,
+                        joinedIds.size(),
+                        n - 1,
+                        missing.size() > 20 ? missing.subList(0, 20) + " ..." : missing,
+                        options.seed);
             }
             if (converged < n) {
-                OUT.printf("PROBLEM: join did not converge in 10 sim minutes after the last join: %s%n",
-                        aliveHistogram());
+                OUT.printf(
+                        "PROBLEM: join did not converge in 10 sim minutes after the last join: %s%n", aliveHistogram());
             }
             long heap = heapAfterGc();
-            OUT.printf("heap after the join (used, after GC): %d MiB, about %.0f bytes per member entry (%d x %d views)%n",
+            OUT.printf(
+                    "heap after the join (used, after GC): %d MiB, about %.0f bytes per member entry (%d x %d views)%n",
                     heap >> 20, (double) heap / ((double) n * n), n, n);
         }
 
@@ -270,7 +332,11 @@ public final class ClusterSimulationMain {
                     b.append(" ...");
                     break;
                 }
-                b.append('[').append(e.getKey()).append("] x").append(e.getValue()).append(' ');
+                b.append('[')
+                        .append(e.getKey())
+                        .append("] x")
+                        .append(e.getValue())
+                        .append(' ');
             }
             return b.toString();
         }
@@ -324,8 +390,7 @@ public final class ClusterSimulationMain {
 
         // ---- traffic ----
 
-        record Snapshot(Traffic traffic, long at, long pendingBroadcasts) {
-        }
+        record Snapshot(Traffic traffic, long at, long pendingBroadcasts) {}
 
         Snapshot snapshot() {
             return new Snapshot(traffic.copy(), now(), sumStats(ClusterStats::pendingBroadcasts));
@@ -336,21 +401,31 @@ public final class ClusterSimulationMain {
             double per = members * seconds;
             long datagrams = to.traffic.totalCount() - from.traffic.totalCount();
             long bytes = to.traffic.totalBytes() - from.traffic.totalBytes();
-            OUT.printf("%s (%.0f sim s, %d members sending): %.2f datagrams and %.0f bytes per member per second "
+            OUT.printf(
+                    "%s (%.0f sim s, %d members sending): %.2f datagrams and %.0f bytes per member per second "
                             + "(%.0f with 28 B IPv4+UDP headers; Ethernet not counted), mean %.0f B per datagram%n",
-                    what, seconds, members, datagrams / per, bytes / per,
-                    (bytes + (double) datagrams * IPV4_UDP_HEADER_BYTES) / per, (double) bytes / Math.max(1, datagrams));
+                    what,
+                    seconds,
+                    members,
+                    datagrams / per,
+                    bytes / per,
+                    (bytes + (double) datagrams * IPV4_UDP_HEADER_BYTES) / per,
+                    (double) bytes / Math.max(1, datagrams));
             StringBuilder b = new StringBuilder("  by type, per member per second (datagrams / bytes):");
             for (int k = 0; k < Traffic.KINDS.length; k++) {
-                b.append(String.format(" %s %.3f / %.1f;", Traffic.KINDS[k],
+                b.append(String.format(
+                        " %s %.3f / %.1f;",
+                        Traffic.KINDS[k],
                         (to.traffic.count[k] - from.traffic.count[k]) / per,
                         (to.traffic.bytes[k] - from.traffic.bytes[k]) / per));
             }
             long pig = to.traffic.piggybacked - from.traffic.piggybacked;
-            b.append(String.format(" piggybacked %.3f datagrams carrying %.1f bytes of updates", pig / per,
-                    (to.traffic.piggybackBytes - from.traffic.piggybackBytes) / per));
+            b.append(String.format(
+                    " piggybacked %.3f datagrams carrying %.1f bytes of updates",
+                    pig / per, (to.traffic.piggybackBytes - from.traffic.piggybackBytes) / per));
             OUT.println(b);
-            OUT.printf("  updates waiting to be gossiped, summed over members: %d at the start, %d at the end%n",
+            OUT.printf(
+                    "  updates waiting to be gossiped, summed over members: %d at the start, %d at the end%n",
                     from.pendingBroadcasts, to.pendingBroadcasts);
         }
 
@@ -396,7 +471,8 @@ public final class ClusterSimulationMain {
                 }
                 MemberStatus view = viewOf(node, victim);
                 if (view != null && view.state() == NodeState.DEAD) {
-                    deadAfter[seen++] = Duration.between(crashWall, view.since()).toNanos();
+                    deadAfter[seen++] =
+                            Duration.between(crashWall, view.since()).toNanos();
                 } else {
                     notDead++;
                 }
@@ -404,39 +480,64 @@ public final class ClusterSimulationMain {
             long[] times = Arrays.copyOf(deadAfter, seen);
             Arrays.sort(times);
             List<NodeFailure> all = failures();
-            List<NodeFailure> about = all.stream().filter(f -> f.node().equals(victim.id)).toList();
+            List<NodeFailure> about =
+                    all.stream().filter(f -> f.node().equals(victim.id)).toList();
             long others = failureCount() - failuresBefore - about.size();
             long deadTransitions = countChanges(c -> c.node().equals(victim.id) && c.current() == NodeState.DEAD);
-            StatusChange suspected = nodes.stream().flatMap(x -> x.changes.stream())
+            StatusChange suspected = nodes.stream()
+                    .flatMap(x -> x.changes.stream())
                     .filter(c -> c.node().equals(victim.id) && c.current() == NodeState.SUSPECT)
-                    .min((x, y) -> x.at().compareTo(y.at())).orElse(null);
+                    .min((x, y) -> x.at().compareTo(y.at()))
+                    .orElse(null);
             OUT.printf("crash of %s (member %d) at sim %.1f s:%n", victim.id, victim.index, crashAt / 1e9);
             if (suspected != null) {
-                OUT.printf("  first SUSPECT event (reporter's): +%d ms%n",
+                OUT.printf(
+                        "  first SUSPECT event (reporter's): +%d ms%n",
                         Duration.between(crashWall, suspected.at()).toMillis());
             }
             if (!about.isEmpty()) {
                 NodeFailure f = about.get(0);
-                SimulatedNetwork.Node reporter = nodes.stream().filter(x -> x.failures.contains(f)).findFirst()
+                SimulatedNetwork.Node reporter = nodes.stream()
+                        .filter(x -> x.failures.contains(f))
+                        .findFirst()
                         .orElseThrow();
-                OUT.printf("  first NodeFailure: +%d ms, raised by %s, declared by %s, %d suspecter(s)%n",
-                        Duration.between(crashWall, f.detectedAt()).toMillis(), reporter.id, f.declaredBy(),
+                OUT.printf(
+                        "  first NodeFailure: +%d ms, raised by %s, declared by %s, %d suspecter(s)%n",
+                        Duration.between(crashWall, f.detectedAt()).toMillis(),
+                        reporter.id,
+                        f.declaredBy(),
                         f.confirmations());
             } else {
                 OUT.println("  PROBLEM: no NodeFailure about the crashed member");
             }
             if (times.length > 0) {
-                OUT.printf("  DEAD in members' views: first +%d ms, p50 +%d ms, p99 +%d ms, p99.9 +%d ms, last +%d ms; "
+                OUT.printf(
+                        "  DEAD in members' views: first +%d ms, p50 +%d ms, p99 +%d ms, p99.9 +%d ms, last +%d ms; "
                                 + "%d of %d live members hold it DEAD, %d do not (all aware by the 100 ms poll at +%d ms)%n",
-                        times[0] / MS, pct(times, 0.5) / MS, pct(times, 0.99) / MS, pct(times, 0.999) / MS,
-                        times[times.length - 1] / MS, seen, live, notDead, (allAwarePolled - crashAt) / MS);
+                        times[0] / MS,
+                        pct(times, 0.5) / MS,
+                        pct(times, 0.99) / MS,
+                        pct(times, 0.999) / MS,
+                        times[times.length - 1] / MS,
+                        seen,
+                        live,
+                        notDead,
+                        (allAwarePolled - crashAt) / MS);
             }
-            OUT.printf("  NodeFailure events across all members: %d about the crashed member (expected 1), %d about "
-                            + "others; %d status changes to DEAD about it%n", about.size(), others, deadTransitions);
+            OUT.printf(
+                    "  NodeFailure events across all members: %d about the crashed member (expected 1), %d about "
+                            + "others; %d status changes to DEAD about it%n",
+                    about.size(), others, deadTransitions);
             if (about.size() != 1 || others != 0 || notDead != 0) {
-                OUT.printf("PROBLEM: crash: %d failures about the victim, %d about others, %d live members not "
-                        + "holding it DEAD (seed %d)%n", about.size(), others, notDead, options.seed);
-                printFailures(all.stream().filter(f -> !f.detectedAt().isBefore(crashWall)).toList(), 10);
+                OUT.printf(
+                        "PROBLEM: crash: %d failures about the victim, %d about others, %d live members not "
+                                + "holding it DEAD (seed %d)%n",
+                        about.size(), others, notDead, options.seed);
+                printFailures(
+                        all.stream()
+                                .filter(f -> !f.detectedAt().isBefore(crashWall))
+                                .toList(),
+                        10);
             }
             OUT.printf("  wall for the crash phase: %.1f s%n", (System.nanoTime() - wall) / 1e9);
         }
@@ -451,15 +552,20 @@ public final class ClusterSimulationMain {
             for (long minute = 1; minute <= options.minutes; minute++) {
                 run(60 * SECOND);
                 if (minute % 5 == 0 || minute == options.minutes) {
-                    PROGRESS.printf("  loss: sim minute %d/%d, wall %.1f s, %d NodeFailure, %d suspicions so far%n",
-                            minute, options.minutes, (System.nanoTime() - wall) / 1e9,
+                    PROGRESS.printf(
+                            "  loss: sim minute %d/%d, wall %.1f s, %d NodeFailure, %d suspicions so far%n",
+                            minute,
+                            options.minutes,
+                            (System.nanoTime() - wall) / 1e9,
                             failureCount() - failuresBefore,
                             countChanges(c -> c.current() == NodeState.SUSPECT) - suspectsBefore);
                 }
             }
             Snapshot b = snapshot();
-            List<NodeFailure> failures = failures().stream().skip(failuresBefore).toList();
-            long holdingDead = nodes.stream().filter(x -> x.core.clusterStats().dead() > 0).count();
+            List<NodeFailure> failures =
+                    failures().stream().skip(failuresBefore).toList();
+            long holdingDead =
+                    nodes.stream().filter(x -> x.core.clusterStats().dead() > 0).count();
             long deadViews = sumStats(ClusterStats::dead);
             long suspicions = countChanges(c -> c.current() == NodeState.SUSPECT) - suspectsBefore;
             long refuted = countChanges(c -> c.reason() == StatusChange.Reason.REFUTED);
@@ -467,21 +573,32 @@ public final class ClusterSimulationMain {
             long refutations = sumStats(ClusterStats::refutations) - refutationsBefore;
             long notAllAlive = n - convergedCount();
             long suspectViews = sumStats(ClusterStats::suspect);
-            OUT.printf("10 %% loss for %d sim minutes: %d NodeFailure events (false DEAD) about %d distinct members; "
+            OUT.printf(
+                    "10 %% loss for %d sim minutes: %d NodeFailure events (false DEAD) about %d distinct members; "
                             + "at the end %d members hold someone DEAD (%d DEAD entries in all), %d members do not see "
-                            + "all %d ALIVE (%d SUSPECT entries in all at that instant)%n", options.minutes,
-                    failures.size(), failures.stream().map(NodeFailure::node).distinct().count(), holdingDead,
-                    deadViews, notAllAlive, n, suspectViews);
-            OUT.printf("  suspicions (reporters' SUSPECT events) %d (%.2f per sim minute), REFUTED events %d, "
-                            + "RECOVERED events %d, refutations by suspected members %d%n", suspicions,
-                    (double) suspicions / options.minutes, refuted, recovered, refutations);
+                            + "all %d ALIVE (%d SUSPECT entries in all at that instant)%n",
+                    options.minutes,
+                    failures.size(),
+                    failures.stream().map(NodeFailure::node).distinct().count(),
+                    holdingDead,
+                    deadViews,
+                    notAllAlive,
+                    n,
+                    suspectViews);
+            OUT.printf(
+                    "  suspicions (reporters' SUSPECT events) %d (%.2f per sim minute), REFUTED events %d, "
+                            + "RECOVERED events %d, refutations by suspected members %d%n",
+                    suspicions, (double) suspicions / options.minutes, refuted, recovered, refutations);
             printTraffic("traffic under loss", a, b, n);
             if (!failures.isEmpty() || holdingDead > 0) {
                 OUT.printf("PROBLEM: false DEAD under 10 %% loss (seed %d)%n", options.seed);
                 printFailures(failures, 10);
             }
-            OUT.printf("  wall for %d sim minutes of loss: %.1f s (%.1f x real time)%n", options.minutes,
-                    (System.nanoTime() - wall) / 1e9, options.minutes * 60.0 / ((System.nanoTime() - wall) / 1e9));
+            OUT.printf(
+                    "  wall for %d sim minutes of loss: %.1f s (%.1f x real time)%n",
+                    options.minutes,
+                    (System.nanoTime() - wall) / 1e9,
+                    options.minutes * 60.0 / ((System.nanoTime() - wall) / 1e9));
         }
 
         void stall() {
@@ -497,15 +614,21 @@ public final class ClusterSimulationMain {
             run(options.stallMillis * MS);
             stalled.resume();
             run(60 * SECOND);
-            List<NodeFailure> failures = failures().stream().skip(failuresBefore).toList();
-            List<NodeFailure> others = failures.stream().filter(f -> !f.node().equals(stalled.id)).toList();
+            List<NodeFailure> failures =
+                    failures().stream().skip(failuresBefore).toList();
+            List<NodeFailure> others =
+                    failures.stream().filter(f -> !f.node().equals(stalled.id)).toList();
             long aboutStalled = failures.size() - others.size();
-            List<StatusChange> suspicions = nodes.stream().flatMap(x -> x.changes.stream())
-                    .filter(c -> c.current() == NodeState.SUSPECT).toList();
-            long suspectsOfOthers = suspicions.stream().filter(c -> !c.node().equals(stalled.id)
-                    && !c.at().isBefore(stallWall)).count();
-            long suspectsOfStalled = suspicions.stream().filter(c -> c.node().equals(stalled.id)
-                    && !c.at().isBefore(stallWall)).count();
+            List<StatusChange> suspicions = nodes.stream()
+                    .flatMap(x -> x.changes.stream())
+                    .filter(c -> c.current() == NodeState.SUSPECT)
+                    .toList();
+            long suspectsOfOthers = suspicions.stream()
+                    .filter(c -> !c.node().equals(stalled.id) && !c.at().isBefore(stallWall))
+                    .count();
+            long suspectsOfStalled = suspicions.stream()
+                    .filter(c -> c.node().equals(stalled.id) && !c.at().isBefore(stallWall))
+                    .count();
             long seeStalledDead = 0;
             long seeStalledAlive = 0;
             for (SimulatedNetwork.Node node : nodes) {
@@ -520,18 +643,31 @@ public final class ClusterSimulationMain {
                 }
             }
             ClusterStats s = stalled.core.clusterStats();
-            OUT.printf("stall of %s (member %d) for %d ms, then 60 s:%n", stalled.id, stalled.index,
-                    options.stallMillis);
-            OUT.printf("  false DEAD of OTHER members: %d NodeFailure events (about %d distinct members); SUSPECT events "
-                            + "about others since the stall: %d%n", others.size(),
-                    others.stream().map(NodeFailure::node).distinct().count(), suspectsOfOthers);
-            OUT.printf("  the stalled member: declared DEAD %s (%d NodeFailure events), %d SUSPECT events about it; "
+            OUT.printf(
+                    "stall of %s (member %d) for %d ms, then 60 s:%n", stalled.id, stalled.index, options.stallMillis);
+            OUT.printf(
+                    "  false DEAD of OTHER members: %d NodeFailure events (about %d distinct members); SUSPECT events "
+                            + "about others since the stall: %d%n",
+                    others.size(),
+                    others.stream().map(NodeFailure::node).distinct().count(),
+                    suspectsOfOthers);
+            OUT.printf(
+                    "  the stalled member: declared DEAD %s (%d NodeFailure events), %d SUSPECT events about it; "
                             + "refuted %d time(s), incarnation +%d; at the end %d members see it ALIVE, %d DEAD; "
-                            + "it sees %d ALIVE, %d SUSPECT, %d DEAD%n", aboutStalled > 0 ? "YES" : "no", aboutStalled,
-                    suspectsOfStalled, s.refutations() - refutationsBefore, stalled.core.incarnation() - incarnationBefore,
-                    seeStalledAlive, seeStalledDead, s.alive(), s.suspect(), s.dead());
+                            + "it sees %d ALIVE, %d SUSPECT, %d DEAD%n",
+                    aboutStalled > 0 ? "YES" : "no",
+                    aboutStalled,
+                    suspectsOfStalled,
+                    s.refutations() - refutationsBefore,
+                    stalled.core.incarnation() - incarnationBefore,
+                    seeStalledAlive,
+                    seeStalledDead,
+                    s.alive(),
+                    s.suspect(),
+                    s.dead());
             if (!others.isEmpty()) {
-                OUT.printf("PROBLEM: a %d ms stall made %d false DEAD verdicts about other members (seed %d)%n",
+                OUT.printf(
+                        "PROBLEM: a %d ms stall made %d false DEAD verdicts about other members (seed %d)%n",
                         options.stallMillis, others.size(), options.seed);
                 printFailures(others, 10);
             }
@@ -601,39 +737,63 @@ public final class ClusterSimulationMain {
                 healed = convergedCount();
                 if (now() >= nextReport) {
                     nextReport += 30 * SECOND;
-                    PROGRESS.printf("  partition: healed +%d s: %d of %d members see all ALIVE; %s; wall %.1f s%n",
+                    PROGRESS.printf(
+                            "  partition: healed +%d s: %d of %d members see all ALIVE; %s; wall %.1f s%n",
                             (now() - healAt) / SECOND, healed, n, aliveHistogram(), (System.nanoTime() - wall) / 1e9);
                 }
             }
             long healedAt = now();
-            List<NodeFailure> after = failures().stream().filter(f -> f.detectedAt().isAfter(healWall)).toList();
+            List<NodeFailure> after = failures().stream()
+                    .filter(f -> f.detectedAt().isAfter(healWall))
+                    .toList();
             long recovered = countChanges(c -> c.reason() == StatusChange.Reason.RECOVERED && c.at().isAfter(healWall));
             long suspectAfter = countChanges(c -> c.current() == NodeState.SUSPECT && c.at().isAfter(healWall));
-            OUT.printf("partition: %d of %d members (random, %d %%) cut off from the rest at sim %.1f s for 30 s: "
+            OUT.printf(
+                    "partition: %d of %d members (random, %d %%) cut off from the rest at sim %.1f s for 30 s: "
                             + "%d NodeFailure events during the cut (at most %d + %d: one per member of the other side, on each side); "
                             + "%d of %d majority members hold every minority member DEAD, %d of %d minority members "
-                            + "hold every majority member DEAD%n", cutSize, n, options.partitionPercent, cutAt / 1e9,
-                    failuresDuringCut, cutSize, n - cutSize, majorityHoldingMinorityDead, n - cutSize,
-                    minorityHoldingMajorityDead, cutSize);
-            OUT.printf("  during the cut: minority members hold %d..%d of the %d majority members DEAD; NodeFailure "
-                            + "events %s%n", minMinorityDead, maxMinorityDead, n - cutSize, tableText(cutTable));
+                            + "hold every majority member DEAD%n",
+                    cutSize,
+                    n,
+                    options.partitionPercent,
+                    cutAt / 1e9,
+                    failuresDuringCut,
+                    cutSize,
+                    n - cutSize,
+                    majorityHoldingMinorityDead,
+                    n - cutSize,
+                    minorityHoldingMajorityDead,
+                    cutSize);
+            OUT.printf(
+                    "  during the cut: minority members hold %d..%d of the %d majority members DEAD; NodeFailure "
+                            + "events %s%n",
+                    minMinorityDead, maxMinorityDead, n - cutSize, tableText(cutTable));
             if (healed == n) {
-                OUT.printf("  healed: every member sees all %d ALIVE %d s after healAll (polled every sim second)%n", n,
-                        (healedAt - healAt) / SECOND);
+                OUT.printf(
+                        "  healed: every member sees all %d ALIVE %d s after healAll (polled every sim second)%n",
+                        n, (healedAt - healAt) / SECOND);
             } else {
-                OUT.printf("PROBLEM: NOT HEALED after 10 sim minutes: %d of %d members see all ALIVE; %s (seed %d)%n",
+                OUT.printf(
+                        "PROBLEM: NOT HEALED after 10 sim minutes: %d of %d members see all ALIVE; %s (seed %d)%n",
                         healed, n, aliveHistogram(), options.seed);
             }
-            OUT.printf("  after healing: %d RECOVERED events, %d SUSPECT events, %d NodeFailure events about %d "
-                            + "distinct members%n", recovered, suspectAfter, after.size(),
+            OUT.printf(
+                    "  after healing: %d RECOVERED events, %d SUSPECT events, %d NodeFailure events about %d "
+                            + "distinct members%n",
+                    recovered,
+                    suspectAfter,
+                    after.size(),
                     after.stream().map(NodeFailure::node).distinct().count());
             if (!after.isEmpty()) {
-                OUT.printf("PROBLEM: %d NodeFailure events after the partition healed (seed %d): %s%n", after.size(),
-                        options.seed, tableText(failureTable(minority, healWall)));
+                OUT.printf(
+                        "PROBLEM: %d NodeFailure events after the partition healed (seed %d): %s%n",
+                        after.size(), options.seed, tableText(failureTable(minority, healWall)));
                 printFailures(after, 10, minority);
                 long zero = after.stream().filter(f -> f.confirmations() == 0).count();
-                OUT.printf("    %d of them with 0 suspecters (a DEAD the reporter never suspected itself, learned "
-                        + "from a view or gossip)%n", zero);
+                OUT.printf(
+                        "    %d of them with 0 suspecters (a DEAD the reporter never suspected itself, learned "
+                                + "from a view or gossip)%n",
+                        zero);
             }
             OUT.printf("  wall for the partition phase: %.1f s%n", (System.nanoTime() - wall) / 1e9);
         }
@@ -663,8 +823,10 @@ public final class ClusterSimulationMain {
         }
 
         static String tableText(long[] t) {
-            return String.format("[about minority members: %d raised by minority members, %d by majority members; "
-                    + "about majority members: %d by minority, %d by majority]", t[0], t[1], t[2], t[3]);
+            return String.format(
+                    "[about minority members: %d raised by minority members, %d by majority members; "
+                            + "about majority members: %d by minority, %d by majority]",
+                    t[0], t[1], t[2], t[3]);
         }
 
         MemberStatus viewOf(SimulatedNetwork.Node node, SimulatedNetwork.Node other) {
@@ -690,12 +852,19 @@ public final class ClusterSimulationMain {
             }
             java.util.function.Function<NodeId, String> tag = id -> {
                 Integer i = id == null ? null : index.get(id);
-                return id + " (member " + i + (minority == null || i == null ? "" : minority[i] ? ", minority"
-                        : ", majority") + ")";
+                return id + " (member " + i
+                        + (minority == null || i == null ? "" : minority[i] ? ", minority" : ", majority") + ")";
             };
-            failures.stream().limit(max).forEach(f -> OUT.printf("    %s: %s DEAD at incarnation %d, declared by %s, "
-                            + "raised by %s, %d suspecter(s)%n", f.detectedAt(), tag.apply(f.node()), f.incarnation(),
-                    tag.apply(f.declaredBy()), tag.apply(raisedBy.get(f)), f.confirmations()));
+            failures.stream()
+                    .limit(max)
+                    .forEach(f -> OUT.printf(
+                            "    %s: %s DEAD at incarnation %d, declared by %s, " + "raised by %s, %d suspecter(s)%n",
+                            f.detectedAt(),
+                            tag.apply(f.node()),
+                            f.incarnation(),
+                            tag.apply(f.declaredBy()),
+                            tag.apply(raisedBy.get(f)),
+                            f.confirmations()));
             if (failures.size() > max) {
                 OUT.printf("    ... %d more%n", failures.size() - max);
             }

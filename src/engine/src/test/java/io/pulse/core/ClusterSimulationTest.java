@@ -14,12 +14,14 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterSimulationTest {
 
-    static final ClusterConfig CLUSTER = ClusterConfig.builder().reapAfter(Duration.ofHours(2)).build();
+    static final ClusterConfig CLUSTER =
+            ClusterConfig.builder().reapAfter(Duration.ofHours(2)).build();
 
     static List<SimulatedNetwork.Node> cluster(SimulatedNetwork net, int n, long seed) {
         List<SimulatedNetwork.Node> nodes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            SimulatedNetwork.Node node = net.addNode(DetectorConfig.builder().randomSeed(seed + i).build(), Duration.ZERO);
+            SimulatedNetwork.Node node =
+                    net.addNode(DetectorConfig.builder().randomSeed(seed + i).build(), Duration.ZERO);
             nodes.add(node);
             if (i == 0) {
                 node.join(CLUSTER);
@@ -31,7 +33,9 @@ class ClusterSimulationTest {
     }
 
     static long countEverywhere(List<SimulatedNetwork.Node> nodes, NodeState state, SimulatedNetwork.Node about) {
-        return nodes.stream().filter(n -> !n.crashed() && n != about && n.viewOf(about) == state).count();
+        return nodes.stream()
+                .filter(n -> !n.crashed() && n != about && n.viewOf(about) == state)
+                .count();
     }
 
     static long failures(List<SimulatedNetwork.Node> nodes) {
@@ -56,7 +60,8 @@ class ClusterSimulationTest {
         SimulatedNetwork net = new SimulatedNetwork(7);
         List<SimulatedNetwork.Node> nodes = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            SimulatedNetwork.Node node = net.addNode(DetectorConfig.builder().randomSeed(700 + i).build(), Duration.ZERO);
+            SimulatedNetwork.Node node =
+                    net.addNode(DetectorConfig.builder().randomSeed(700 + i).build(), Duration.ZERO);
             if (i == 0) {
                 node.join(CLUSTER);
             } else {
@@ -66,8 +71,10 @@ class ClusterSimulationTest {
             net.run(Duration.ofSeconds(2));
         }
         net.run(Duration.ofSeconds(5));
-        List<StatusChange> joins = nodes.stream().flatMap(n -> n.changes.stream())
-                .filter(c -> c.reason() == StatusChange.Reason.JOINED).toList();
+        List<StatusChange> joins = nodes.stream()
+                .flatMap(n -> n.changes.stream())
+                .filter(c -> c.reason() == StatusChange.Reason.JOINED)
+                .toList();
         assertEquals(19, joins.size(), "one JOINED per joiner (the founder joined nobody): " + joins);
         assertEquals(19, joins.stream().map(StatusChange::node).distinct().count());
         for (StatusChange join : joins) {
@@ -88,10 +95,14 @@ class ClusterSimulationTest {
             SimulatedNetwork net = new SimulatedNetwork(seed);
             List<SimulatedNetwork.Node> nodes = cluster(net, size, 1000 + seed * 10);
             net.run(Duration.ofSeconds(10));
-            List<StatusChange> joins = nodes.stream().flatMap(n -> n.changes.stream())
-                    .filter(c -> c.reason() == StatusChange.Reason.JOINED).toList();
+            List<StatusChange> joins = nodes.stream()
+                    .flatMap(n -> n.changes.stream())
+                    .filter(c -> c.reason() == StatusChange.Reason.JOINED)
+                    .toList();
             for (SimulatedNetwork.Node joiner : nodes.subList(1, nodes.size())) {
-                assertEquals(1, joins.stream().filter(c -> c.node().equals(joiner.id)).count(),
+                assertEquals(
+                        1,
+                        joins.stream().filter(c -> c.node().equals(joiner.id)).count(),
                         "seed " + seed + ": the join of " + joiner.id + " is reported once: " + joins);
             }
             assertEquals(nodes.size() - 1, joins.size(), "the founder joined nobody: " + joins);
@@ -112,13 +123,16 @@ class ClusterSimulationTest {
         victim.crash();
         net.run(Duration.ofSeconds(10));
         assertEquals(1, failures(nodes), "one FailureMessage for one crash");
-        NodeFailure failure = nodes.stream().flatMap(n -> n.failures.stream()).findFirst().orElseThrow();
+        NodeFailure failure =
+                nodes.stream().flatMap(n -> n.failures.stream()).findFirst().orElseThrow();
         assertEquals(victim.id, failure.node());
         assertTrue(failure.clusterVerdict());
         assertTrue(failure.confirmations() >= 1, "confirmations " + failure.confirmations());
         assertEquals(39, countEverywhere(nodes, NodeState.DEAD, victim), "every member's view is DEAD");
-        long deadTransitions = nodes.stream().flatMap(n -> n.changes.stream())
-                .filter(c -> c.node().equals(victim.id) && c.current() == NodeState.DEAD).count();
+        long deadTransitions = nodes.stream()
+                .flatMap(n -> n.changes.stream())
+                .filter(c -> c.node().equals(victim.id) && c.current() == NodeState.DEAD)
+                .count();
         assertEquals(1, deadTransitions, "one transition to DEAD in the status events");
     }
 
@@ -135,8 +149,11 @@ class ClusterSimulationTest {
         net.run(Duration.ofSeconds(20));
         assertEquals(0, failures(nodes));
         assertEquals(19, countEverywhere(nodes, NodeState.LEFT, leaver));
-        List<StatusChange> left = nodes.stream().flatMap(n -> n.changes.stream())
-                .filter(c -> c.node().equals(leaver.id)).filter(c -> c.current() == NodeState.LEFT).toList();
+        List<StatusChange> left = nodes.stream()
+                .flatMap(n -> n.changes.stream())
+                .filter(c -> c.node().equals(leaver.id))
+                .filter(c -> c.current() == NodeState.LEFT)
+                .toList();
         assertEquals(1, left.size());
         assertEquals(NodeState.ALIVE, left.get(0).previous());
         assertEquals(StatusChange.Reason.LEFT, left.get(0).reason());
@@ -203,20 +220,31 @@ class ClusterSimulationTest {
             node.startProbing();
         }
         net.run(Duration.ofSeconds(20));
-        long probing = nodes.stream().filter(n -> n.core.status(target.id).totalProbes() > 0).count();
+        long probing = nodes.stream()
+                .filter(n -> n.core.status(target.id).totalProbes() > 0)
+                .count();
         assertEquals(CLUSTER.observers(), probing, "probed by its owners only");
-        assertEquals(1, nodes.stream().flatMap(n -> n.changes.stream())
-                .filter(c -> c.node().equals(target.id) && c.current() == NodeState.ALIVE).count(), "one first contact");
+        assertEquals(
+                1,
+                nodes.stream()
+                        .flatMap(n -> n.changes.stream())
+                        .filter(c -> c.node().equals(target.id) && c.current() == NodeState.ALIVE)
+                        .count(),
+                "one first contact");
 
         // Its first owner crashes: the next owner takes over, and the target's events go on from it.
-        SimulatedNetwork.Node primary = nodes.stream().filter(n -> n.changes.stream()
-                .anyMatch(c -> c.node().equals(target.id))).findFirst().orElseThrow();
+        SimulatedNetwork.Node primary = nodes.stream()
+                .filter(n -> n.changes.stream().anyMatch(c -> c.node().equals(target.id)))
+                .findFirst()
+                .orElseThrow();
         primary.crash();
         net.run(Duration.ofSeconds(10));
         target.crash();
         net.run(Duration.ofSeconds(10));
-        List<NodeFailure> failures = nodes.stream().flatMap(n -> n.failures.stream())
-                .filter(f -> f.node().equals(target.id)).toList();
+        List<NodeFailure> failures = nodes.stream()
+                .flatMap(n -> n.failures.stream())
+                .filter(f -> f.node().equals(target.id))
+                .toList();
         assertEquals(1, failures.size(), "one FailureMessage for the target: " + failures);
         assertTrue(primary.failures.stream().noneMatch(f -> f.node().equals(target.id)));
     }
@@ -236,6 +264,12 @@ class ClusterSimulationTest {
         assertEquals(List.of(), isolated.failures, "alone, its suspicions have no confirmation: it evicts nobody");
         assertEquals(0, isolated.core.clusterStats().dead());
         assertEquals(1, failures(nodes), "the others declare the isolated member DEAD, once");
-        assertEquals(isolated.id, nodes.stream().flatMap(n -> n.failures.stream()).findFirst().orElseThrow().node());
+        assertEquals(
+                isolated.id,
+                nodes.stream()
+                        .flatMap(n -> n.failures.stream())
+                        .findFirst()
+                        .orElseThrow()
+                        .node());
     }
 }

@@ -29,29 +29,46 @@ class DetectorConfigTest {
     @Test
     void settersNameTheKeyAndTheValue() {
         DetectorConfig.Builder builder = DetectorConfig.builder();
-        assertEquals("probeInterval must be in 10 ms..86400000 ms, got 5 ms",
-                assertThrows(IllegalArgumentException.class, () -> builder.probeInterval(Duration.ofMillis(5))).getMessage());
-        assertEquals("maxRetries must be in 0..10, got 11",
-                assertThrows(IllegalArgumentException.class, () -> builder.maxRetries(11)).getMessage());
-        assertEquals("indirectProbes must be in 0..16, got -1",
-                assertThrows(IllegalArgumentException.class, () -> builder.indirectProbes(-1)).getMessage());
-        assertEquals("jitterRatio must be in 0..0.5, got 0.9",
-                assertThrows(IllegalArgumentException.class, () -> builder.jitterRatio(0.9)).getMessage());
+        assertEquals(
+                "probeInterval must be in 10 ms..86400000 ms, got 5 ms",
+                assertThrows(IllegalArgumentException.class, () -> builder.probeInterval(Duration.ofMillis(5)))
+                        .getMessage());
+        assertEquals(
+                "maxRetries must be in 0..10, got 11",
+                assertThrows(IllegalArgumentException.class, () -> builder.maxRetries(11))
+                        .getMessage());
+        assertEquals(
+                "indirectProbes must be in 0..16, got -1",
+                assertThrows(IllegalArgumentException.class, () -> builder.indirectProbes(-1))
+                        .getMessage());
+        assertEquals(
+                "jitterRatio must be in 0..0.5, got 0.9",
+                assertThrows(IllegalArgumentException.class, () -> builder.jitterRatio(0.9))
+                        .getMessage());
     }
 
     @Test
     void buildChecksRulesAcrossSettings() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DetectorConfig.builder()
-                .probeTimeoutMin(Duration.ofMillis(800)).probeTimeoutMax(Duration.ofMillis(300)).build());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> DetectorConfig.builder()
+                        .probeTimeoutMin(Duration.ofMillis(800))
+                        .probeTimeoutMax(Duration.ofMillis(300))
+                        .build());
         assertEquals("probeTimeoutMin (800 ms) must be <= probeTimeoutMax (300 ms)", e.getMessage());
     }
 
     @Test
     void targetOptionsNameTheirKeys() {
-        assertEquals("maxRetries must be in 0..10 (or -1 for the default), got 12",
-                assertThrows(IllegalArgumentException.class, () -> new TargetOptions(null, 12, null)).getMessage());
-        assertEquals("probeInterval must be in 10 ms..86400000 ms, got 1 ms",
-                assertThrows(IllegalArgumentException.class,
-                        () -> TargetOptions.defaults().withProbeInterval(Duration.ofMillis(1))).getMessage());
+        assertEquals(
+                "maxRetries must be in 0..10 (or -1 for the default), got 12",
+                assertThrows(IllegalArgumentException.class, () -> new TargetOptions(null, 12, null))
+                        .getMessage());
+        assertEquals(
+                "probeInterval must be in 10 ms..86400000 ms, got 1 ms",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> TargetOptions.defaults().withProbeInterval(Duration.ofMillis(1)))
+                        .getMessage());
     }
 }

@@ -64,8 +64,10 @@ class DetectorTest {
         // The direct PING, then at +100 ms (the probe timeout) PING_REQ to 3 distinct peers and
         // the first retry, then the second retry a third of the indirect window later.
         List<Sent> pings = s.sentOfType(Message.Ping.class, from).stream()
-                .filter(x -> x.to().equals(SILENT)).collect(Collectors.toList());
-        assertEquals(List.of(t, t + 100 * MS, t + 100 * MS + 66_666_666),
+                .filter(x -> x.to().equals(SILENT))
+                .collect(Collectors.toList());
+        assertEquals(
+                List.of(t, t + 100 * MS, t + 100 * MS + 66_666_666),
                 pings.stream().map(Sent::atNanos).collect(Collectors.toList()));
         List<Sent> requests = s.sentOfType(Message.PingReq.class, from);
         assertEquals(3, requests.size());
@@ -80,7 +82,8 @@ class DetectorTest {
 
         s.runAnswering(Duration.ofMillis(1), Set.of(SILENT)); // t + 300 ms: the round ends unanswered
         StatusChange suspect = s.lastChange();
-        assertEquals(List.of(NodeState.ALIVE, NodeState.SUSPECT, Reason.PROBE_ROUND_FAILED),
+        assertEquals(
+                List.of(NodeState.ALIVE, NodeState.SUSPECT, Reason.PROBE_ROUND_FAILED),
                 List.of(suspect.previous(), suspect.current(), suspect.reason()));
         assertEquals(s.clock.now(), suspect.at());
         NodeStatus status = s.core.status(id(1));
@@ -94,7 +97,8 @@ class DetectorTest {
         s.runAnswering(Duration.ofMillis(1), Set.of(SILENT));
         assertEquals(t + 1_500 * MS, s.clock.monotonicNanos());
         StatusChange dead = s.lastChange();
-        assertEquals(List.of(NodeState.SUSPECT, NodeState.DEAD, Reason.SUSPICION_TIMEOUT),
+        assertEquals(
+                List.of(NodeState.SUSPECT, NodeState.DEAD, Reason.SUSPICION_TIMEOUT),
                 List.of(dead.previous(), dead.current(), dead.reason()));
 
         assertEquals(1, s.failures.size());
@@ -109,7 +113,11 @@ class DetectorTest {
         assertNotNull(failure.initialContact());
         assertTrue(failure.lastContact().isBefore(failure.detectedAt()));
         // Five rounds (t, +300, +600, +900, +1200) of three PINGs each, all lost.
-        assertEquals(15, s.sentOfType(Message.Ping.class, from).stream().filter(x -> x.to().equals(SILENT)).count());
+        assertEquals(
+                15,
+                s.sentOfType(Message.Ping.class, from).stream()
+                        .filter(x -> x.to().equals(SILENT))
+                        .count());
         assertEquals(probesBefore + 15, failure.totalProbes());
         assertEquals(15, failure.lostProbes());
 
@@ -136,7 +144,8 @@ class DetectorTest {
             assertTrue(Set.of(address(4), address(5)).contains(request.to()), request.toString());
         }
         // Each failed round asks both ALIVE peers, once each: fewer than k=3 are there.
-        assertEquals(requests.stream().filter(r -> r.to().equals(address(4))).count(),
+        assertEquals(
+                requests.stream().filter(r -> r.to().equals(address(4))).count(),
                 requests.stream().filter(r -> r.to().equals(address(5))).count());
     }
 
@@ -157,7 +166,8 @@ class DetectorTest {
         runUntilState(NodeState.SUSPECT);
         s.runAnswering(Duration.ofSeconds(1), Set.of());
         StatusChange refuted = s.lastChange();
-        assertEquals(List.of(NodeState.SUSPECT, NodeState.ALIVE, Reason.REFUTED),
+        assertEquals(
+                List.of(NodeState.SUSPECT, NodeState.ALIVE, Reason.REFUTED),
                 List.of(refuted.previous(), refuted.current(), refuted.reason()));
         assertTrue(s.failures.isEmpty());
         s.runAnswering(Duration.ofSeconds(10), Set.of());
@@ -177,7 +187,8 @@ class DetectorTest {
         runUntilState(NodeState.DEAD);
         s.runAnswering(Duration.ofSeconds(6), Set.of());
         StatusChange recovered = s.lastChange();
-        assertEquals(List.of(NodeState.DEAD, NodeState.ALIVE, Reason.RECOVERED),
+        assertEquals(
+                List.of(NodeState.DEAD, NodeState.ALIVE, Reason.RECOVERED),
                 List.of(recovered.previous(), recovered.current(), recovered.reason()));
         // Back on the normal interval: about one PING a second.
         int from = s.sent.size();
@@ -192,7 +203,8 @@ class DetectorTest {
         s.runAnswering(Duration.ofSeconds(2), Set.of());
         assertEquals(1, s.changes.size());
         StatusChange restart = s.changes.get(0);
-        assertEquals(List.of(NodeState.ALIVE, NodeState.ALIVE, Reason.RESTARTED, 2L),
+        assertEquals(
+                List.of(NodeState.ALIVE, NodeState.ALIVE, Reason.RESTARTED, 2L),
                 List.of(restart.previous(), restart.current(), restart.reason(), restart.incarnation()));
         assertEquals(2, s.core.status(id(1)).incarnation());
     }
@@ -208,10 +220,11 @@ class DetectorTest {
 
     @Test
     void duplicateAndUnknownIdsGetDistinctErrors() {
-        DuplicateNodeException sameId = assertThrows(DuplicateNodeException.class,
-                () -> s.core.addTarget(id(1), address(77), TargetOptions.defaults()));
+        DuplicateNodeException sameId = assertThrows(
+                DuplicateNodeException.class, () -> s.core.addTarget(id(1), address(77), TargetOptions.defaults()));
         assertEquals("node 10.0.0.1:7946 is already watched", sameId.getMessage());
-        DuplicateNodeException sameAddress = assertThrows(DuplicateNodeException.class,
+        DuplicateNodeException sameAddress = assertThrows(
+                DuplicateNodeException.class,
                 () -> s.core.addTarget(NodeId.of("db-1", 7946), address(1), TargetOptions.defaults()));
         assertEquals("node db-1:7946 has the address /10.0.0.1:7946 of 10.0.0.1:7946", sameAddress.getMessage());
         UnknownNodeException unknown = assertThrows(UnknownNodeException.class, () -> s.core.status(id(9)));
@@ -265,8 +278,12 @@ class DetectorTest {
     @Test
     void perTargetIntervalAndRetriesOverrideTheDefaults() {
         ScriptedCore fresh = new ScriptedCore(ScriptedCore.exactConfig(), 99);
-        fresh.core.addTarget(id(1), address(1), TargetOptions.defaults()
-                .withProbeInterval(Duration.ofMillis(250)).withMaxRetries(0));
+        fresh.core.addTarget(
+                id(1),
+                address(1),
+                TargetOptions.defaults()
+                        .withProbeInterval(Duration.ofMillis(250))
+                        .withMaxRetries(0));
         fresh.core.startProbing();
         fresh.runAnswering(Duration.ofSeconds(10), Set.of());
         int pings = fresh.sentTo(address(1), 0).size();
@@ -289,7 +306,9 @@ class DetectorTest {
         fresh.advance(Duration.ofMillis(1_000));
         // The first PING to each target (timeouts and retries follow, unanswered).
         List<Long> times = fresh.sentOfType(Message.Ping.class, 0).stream()
-                .collect(Collectors.toMap(Sent::to, Sent::atNanos, Math::min)).values().stream()
+                .collect(Collectors.toMap(Sent::to, Sent::atNanos, Math::min))
+                .values()
+                .stream()
                 .collect(Collectors.toList());
         assertEquals(200, times.size());
         int[] perTenth = new int[10];

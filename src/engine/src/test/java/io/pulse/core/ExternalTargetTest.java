@@ -54,8 +54,9 @@ class ExternalTargetTest {
     @Test
     void aSuccessfulProbeWithPeerTimeGivesRttAndClockOffset() {
         // RTT 4 ms, and the peer's clock 30 ms ahead: peer time = t0 + 2 ms + 30 ms.
-        run(Duration.ofSeconds(1), ask -> ProbeResult.successWithPeerTime(ask.sequence(), 4 * MS,
-                s.clock.epochNanos() + 32 * MS));
+        run(
+                Duration.ofSeconds(1),
+                ask -> ProbeResult.successWithPeerTime(ask.sequence(), 4 * MS, s.clock.epochNanos() + 32 * MS));
         NodeStatus status = s.core.status(WEB);
         assertEquals(NodeState.ALIVE, status.state());
         assertEquals(NodeStatus.ProbeKind.EXTERNAL, status.kind());
@@ -73,12 +74,17 @@ class ExternalTargetTest {
         int sentFrom = s.sent.size();
         run(Duration.ofSeconds(3), ask -> ProbeResult.failure(ask.sequence(), "HTTP 500"));
 
-        List<Long> firstRound = s.asked.subList(from, from + 3).stream().map(Asked::atNanos).collect(Collectors.toList());
-        assertEquals(List.of(0L, 100 * MS, 166_666_666L), firstRound.stream().map(t -> t - firstRound.get(0))
-                .collect(Collectors.toList()), "a probe, then two retries");
+        List<Long> firstRound =
+                s.asked.subList(from, from + 3).stream().map(Asked::atNanos).collect(Collectors.toList());
+        assertEquals(
+                List.of(0L, 100 * MS, 166_666_666L),
+                firstRound.stream().map(t -> t - firstRound.get(0)).collect(Collectors.toList()),
+                "a probe, then two retries");
         assertEquals(0, s.sentOfType(Message.PingReq.class, sentFrom).size(), "no relay for an external target");
 
-        List<Reason> reasons = s.changes.stream().filter(c -> c.node().equals(WEB)).map(StatusChange::reason)
+        List<Reason> reasons = s.changes.stream()
+                .filter(c -> c.node().equals(WEB))
+                .map(StatusChange::reason)
                 .collect(Collectors.toList());
         assertEquals(List.of(Reason.FIRST_CONTACT, Reason.PROBE_ROUND_FAILED, Reason.SUSPICION_TIMEOUT), reasons);
         assertEquals(1, s.failures.size());

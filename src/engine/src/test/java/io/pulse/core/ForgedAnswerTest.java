@@ -42,8 +42,12 @@ class ForgedAnswerTest {
                 seen.add(sent.message().sequence());
             }
         }
-        long relayed = s.sent.stream().filter(x -> x.to().equals(ATTACKER) && x.message() instanceof Message.Ping)
-                .findFirst().orElseThrow().message().sequence();
+        long relayed = s.sent.stream()
+                .filter(x -> x.to().equals(ATTACKER) && x.message() instanceof Message.Ping)
+                .findFirst()
+                .orElseThrow()
+                .message()
+                .sequence();
 
         // Then, for the 4 s the monitor takes to declare DEAD, it sends ACKs from every relay's
         // address with every sequence near the one it saw, each answering a probe of DEAD.
@@ -59,9 +63,12 @@ class ForgedAnswerTest {
             }
         }
         assertEquals(NodeState.DEAD, s.core.status(id(1)).state());
-        assertEquals(List.of(NodeState.SUSPECT, NodeState.DEAD),
+        assertEquals(
+                List.of(NodeState.SUSPECT, NodeState.DEAD),
                 s.changes.stream().map(StatusChange::current).toList());
-        assertTrue(s.core.counters().unmatchedAcks() >= 40 * 4 * 128, s.core.counters().toString());
+        assertTrue(
+                s.core.counters().unmatchedAcks() >= 40 * 4 * 128,
+                s.core.counters().toString());
         // The PING_REQs the monitor sent through the relays drew numbers unrelated to the one the attacker saw.
         for (Message m : s.sentTo(address(2), from)) {
             if (m instanceof Message.PingReq request) {

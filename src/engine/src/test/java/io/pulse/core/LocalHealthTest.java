@@ -69,7 +69,9 @@ class LocalHealthTest {
         // DEAD targets are probed every deadProbeInterval (5 s) times the multiplier.
         int from = s.sent.size();
         s.runAnswering(Duration.ofSeconds(50L * m), everyTarget());
-        long pings = s.sentTo(address(1), from).stream().filter(msg -> msg instanceof Message.Ping).count();
+        long pings = s.sentTo(address(1), from).stream()
+                .filter(msg -> msg instanceof Message.Ping)
+                .count();
         long rounds = pings / (1 + ScriptedCore.exactConfig().maxRetries());
         assertTrue(rounds >= 9 && rounds <= 11, "DEAD rounds in 50 s x " + m + ", " + 5 * m + " s apart: " + rounds);
         assertEquals(m, s.core.localHealthMultiplier());
@@ -112,7 +114,9 @@ class LocalHealthTest {
 
     @Test
     void aMaximumOfOneTurnsItOff() {
-        ScriptedCore s = aliveTargets(ScriptedCore.exactConfig().toBuilder().localHealthMaxMultiplier(1).build());
+        ScriptedCore s = aliveTargets(ScriptedCore.exactConfig().toBuilder()
+                .localHealthMaxMultiplier(1)
+                .build());
         s.runAnswering(Duration.ofMinutes(1), everyTarget());
 
         assertEquals(1, s.core.localHealthMultiplier());
@@ -121,20 +125,24 @@ class LocalHealthTest {
 
     @Test
     void theMaximumIsChecked() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DetectorConfig.builder().localHealthMaxMultiplier(0));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> DetectorConfig.builder().localHealthMaxMultiplier(0));
         assertEquals("localHealthMaxMultiplier must be in 1..64 (1 turns local health off), got 0", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> DetectorConfig.builder().localHealthMaxMultiplier(65));
+        assertThrows(
+                IllegalArgumentException.class, () -> DetectorConfig.builder().localHealthMaxMultiplier(65));
     }
 
     @Test
     void aStretchedRelayTimeoutStaysWithinWhatTheWireCarries() {
         DetectorConfig slow = ScriptedCore.exactConfig().toBuilder()
-                .probeTimeoutMin(Duration.ofSeconds(40)).probeTimeoutMax(Duration.ofSeconds(40)).build();
+                .probeTimeoutMin(Duration.ofSeconds(40))
+                .probeTimeoutMax(Duration.ofSeconds(40))
+                .build();
         ScriptedCore s = aliveTargets(slow);
         s.runAnswering(Duration.ofHours(2), everyTarget());
 
-        assertTrue(s.core.localHealthMultiplier() * 40 > Message.PingReq.MAX_TIMEOUT.toSeconds(),
+        assertTrue(
+                s.core.localHealthMultiplier() * 40 > Message.PingReq.MAX_TIMEOUT.toSeconds(),
                 "stretched past the wire's limit: " + s.core.localHealthMultiplier());
         assertTrue(s.sentOfType(Message.PingReq.class, 0).stream()
                 .allMatch(r -> ((Message.PingReq) r.message()).timeout().compareTo(Message.PingReq.MAX_TIMEOUT) <= 0));

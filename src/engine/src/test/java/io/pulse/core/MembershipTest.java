@@ -20,8 +20,8 @@ class MembershipTest {
     private final List<StatusChange> changes = new ArrayList<>();
     private final InetSocketAddress self = address(1);
     private final InetSocketAddress peer = address(2);
-    private final PulseCore core = new PulseCore(DetectorConfig.builder().randomSeed(1).build(), clock, 1000,
-            new PulseCore.Output() {
+    private final PulseCore core =
+            new PulseCore(DetectorConfig.builder().randomSeed(1).build(), clock, 1000, new PulseCore.Output() {
                 @Override
                 public void send(InetSocketAddress to, Message message) {
                     sent.add(message);
@@ -51,30 +51,37 @@ class MembershipTest {
     }
 
     private MemberStatus member(InetSocketAddress address) {
-        return core.members().stream().filter(m -> m.id().toString().equals(address.getAddress().getHostAddress() + ":7946"))
-                .findFirst().orElse(null);
+        return core.members().stream()
+                .filter(m -> m.id().toString().equals(address.getAddress().getHostAddress() + ":7946"))
+                .findFirst()
+                .orElse(null);
     }
 
     @Test
     void anAnswerToAnUnauthenticatedPingPiggybacksNoMoreThanThePingCarried() {
         founded();
-        gossip(new MemberUpdate(peer, NodeState.ALIVE, 5, peer), new MemberUpdate(address(3), NodeState.ALIVE, 5, address(3)),
+        gossip(
+                new MemberUpdate(peer, NodeState.ALIVE, 5, peer),
+                new MemberUpdate(address(3), NodeState.ALIVE, 5, address(3)),
                 new MemberUpdate(address(4), NodeState.ALIVE, 5, address(4)));
         sent.clear();
-        core.onMessage(peer, new Message.Ping(7, 1));   // forged from a member's address, say: no news on the ACK
+        core.onMessage(peer, new Message.Ping(7, 1)); // forged from a member's address, say: no news on the ACK
         assertInstanceOf(Message.Ack.class, sent.get(0));
         MemberUpdate one = new MemberUpdate(address(5), NodeState.ALIVE, 5, address(5));
         core.onMessage(peer, new Message.Piggybacked(new Message.Ping(8, 1), List.of(one)));
         Message.Piggybacked answer = assertInstanceOf(Message.Piggybacked.class, sent.get(1));
         assertTrue(MemberUpdate.wireBytes(answer.updates()) <= MemberUpdate.wireBytes(List.of(one)), answer.toString());
-        core.onMessage(peer, new Message.Ping(9, 1), true);   // authenticated: the full budget
-        assertTrue(((Message.Piggybacked) sent.get(2)).updates().size() >= 2, sent.get(2).toString());
+        core.onMessage(peer, new Message.Ping(9, 1), true); // authenticated: the full budget
+        assertTrue(
+                ((Message.Piggybacked) sent.get(2)).updates().size() >= 2,
+                sent.get(2).toString());
     }
 
     @Test
     void anIncarnationFarBeyondTheWallClockIsNotBelieved() {
         founded();
-        long tomorrowAndMore = clock.epochNanos() / 1_000_000 + Duration.ofDays(2).toMillis();
+        long tomorrowAndMore =
+                clock.epochNanos() / 1_000_000 + Duration.ofDays(2).toMillis();
         gossip(new MemberUpdate(peer, NodeState.ALIVE, tomorrowAndMore, peer));
         assertEquals(null, member(peer));
         assertEquals(1, core.clusterStats().implausibleIncarnations());
@@ -92,8 +99,13 @@ class MembershipTest {
         assertEquals(1, core.clusterStats().refutations());
         clock.advance(ClusterConfig.DEFAULT_GOSSIP_INTERVAL);
         core.tick();
-        MemberUpdate refutation = sent.stream().filter(m -> m instanceof Message.Gossip).map(m -> (Message.Gossip) m)
-                .flatMap(g -> g.updates().stream()).filter(u -> u.member().equals(self)).findFirst().orElseThrow();
+        MemberUpdate refutation = sent.stream()
+                .filter(m -> m instanceof Message.Gossip)
+                .map(m -> (Message.Gossip) m)
+                .flatMap(g -> g.updates().stream())
+                .filter(u -> u.member().equals(self))
+                .findFirst()
+                .orElseThrow();
         assertEquals(new MemberUpdate(self, NodeState.ALIVE, 1001, self), refutation);
         // An older suspicion, of the incarnation just left behind, changes nothing.
         gossip(new MemberUpdate(self, NodeState.SUSPECT, 1000, peer));
@@ -124,7 +136,10 @@ class MembershipTest {
     void aStaticMonitorCountsClusterMessagesItCannotUse() {
         core.startResponding();
         gossip(new MemberUpdate(peer, NodeState.ALIVE, 5, peer));
-        core.onMessage(peer, new Message.Piggybacked(new Message.Ping(7, 1), List.of(new MemberUpdate(peer, NodeState.ALIVE, 5, peer))));
+        core.onMessage(
+                peer,
+                new Message.Piggybacked(
+                        new Message.Ping(7, 1), List.of(new MemberUpdate(peer, NodeState.ALIVE, 5, peer))));
         assertEquals(2, core.counters().unexpectedClusterMessages());
         assertInstanceOf(Message.Ack.class, sent.get(0), "the PING under the news is answered all the same");
         assertThrows(IllegalStateException.class, core::members);
@@ -133,10 +148,14 @@ class MembershipTest {
     @Test
     void theFirstMemberFoundsAndAJoinerIsAnsweredWithItsView() {
         founded();
-        core.onMessage(peer, new Message.Sync(9, true, 0, 1, List.of(new MemberUpdate(peer, NodeState.ALIVE, 5, peer))));
+        core.onMessage(
+                peer, new Message.Sync(9, true, 0, 1, List.of(new MemberUpdate(peer, NodeState.ALIVE, 5, peer))));
         assertEquals(NodeState.ALIVE, member(peer).state());
-        Message.Sync reply = sent.stream().filter(m -> m instanceof Message.Sync).map(m -> (Message.Sync) m)
-                .findFirst().orElseThrow();
+        Message.Sync reply = sent.stream()
+                .filter(m -> m instanceof Message.Sync)
+                .map(m -> (Message.Sync) m)
+                .findFirst()
+                .orElseThrow();
         assertEquals(false, reply.replyWanted());
         assertTrue(reply.members().contains(new MemberUpdate(self, NodeState.ALIVE, 1000, self)), reply.toString());
         assertTrue(core.clusterStats().joined());
@@ -146,15 +165,18 @@ class MembershipTest {
     private void joinThroughPeer() {
         core.startResponding();
         core.startCluster(ClusterConfig.defaults(), self, List.of(peer));
-        assertTrue(sent.stream().anyMatch(m -> m instanceof Message.Sync s && s.replyWanted()), "asks the seed: " + sent);
+        assertTrue(
+                sent.stream().anyMatch(m -> m instanceof Message.Sync s && s.replyWanted()), "asks the seed: " + sent);
     }
 
     @Test
     void aNewMemberReportsItsOwnJoinOnceItsViewArrived() {
         joinThroughPeer();
         assertEquals(List.of(), changes, "not before the view came");
-        core.onMessage(peer, new Message.Sync(9, false, 0, 1, List.of(new MemberUpdate(peer, NodeState.ALIVE, 5, peer))));
-        core.onMessage(peer, new Message.Sync(10, false, 0, 1, List.of(new MemberUpdate(peer, NodeState.ALIVE, 5, peer))));
+        core.onMessage(
+                peer, new Message.Sync(9, false, 0, 1, List.of(new MemberUpdate(peer, NodeState.ALIVE, 5, peer))));
+        core.onMessage(
+                peer, new Message.Sync(10, false, 0, 1, List.of(new MemberUpdate(peer, NodeState.ALIVE, 5, peer))));
         assertEquals(1, changes.size(), "one JOINED, whatever else the view brought: " + changes);
         StatusChange joined = changes.get(0);
         assertEquals(NodeId.of("10.0.0.1", 7946), joined.node());
@@ -168,9 +190,20 @@ class MembershipTest {
     @Test
     void aMemberTheClusterHeldLeftComesBackWithoutANewJoin() {
         joinThroughPeer();
-        core.onMessage(peer, new Message.Sync(9, false, 0, 1, List.of(new MemberUpdate(peer, NodeState.ALIVE, 5, peer),
-                new MemberUpdate(self, NodeState.LEFT, core.incarnation() - 500, self))));
+        core.onMessage(
+                peer,
+                new Message.Sync(
+                        9,
+                        false,
+                        0,
+                        1,
+                        List.of(
+                                new MemberUpdate(peer, NodeState.ALIVE, 5, peer),
+                                new MemberUpdate(self, NodeState.LEFT, core.incarnation() - 500, self))));
         assertTrue(core.clusterStats().joined());
-        assertEquals(List.of(), changes, "its reporter publishes LEFT -> ALIVE; a PENDING -> ALIVE here would be a second record");
+        assertEquals(
+                List.of(),
+                changes,
+                "its reporter publishes LEFT -> ALIVE; a PENDING -> ALIVE here would be a second record");
     }
 }

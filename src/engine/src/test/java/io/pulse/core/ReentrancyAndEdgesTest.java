@@ -30,7 +30,7 @@ class ReentrancyAndEdgesTest {
         final List<StatusChange> changes = new ArrayList<>();
         final List<NodeFailure> failures = new ArrayList<>();
         final List<Message> sent = new ArrayList<>();
-        Consumer<StatusChange> hook = change -> { };
+        Consumer<StatusChange> hook = change -> {};
         final PulseCore core;
 
         Hooked(DetectorConfig config) {
@@ -110,8 +110,7 @@ class ReentrancyAndEdgesTest {
         PulseCore[] core = new PulseCore[1];
         core[0] = new PulseCore(ScriptedCore.exactConfig(), new ManualClock(), 1, new PulseCore.Output() {
             @Override
-            public void send(InetSocketAddress to, Message message) {
-            }
+            public void send(InetSocketAddress to, Message message) {}
 
             @Override
             public void removed(NodeId node) {
@@ -144,14 +143,17 @@ class ReentrancyAndEdgesTest {
         }
         assertEquals(NodeState.DEAD, s.core.status(id(1)).state());
         StatusChange dead = s.lastChange();
-        long took = dead.at().toEpochMilli() - s.clock.now().toEpochMilli()
+        long took = dead.at().toEpochMilli()
+                - s.clock.now().toEpochMilli()
                 + (s.clock.monotonicNanos() - suspectedAt) / 1_000_000;
         assertTrue(took <= 1_000 + 300 + 100, "DEAD " + took + " ms after SUSPECT");
     }
 
     @Test
     void aLateAckFromAnEarlierRoundDoesNotEndTheCurrentOneAndIsNotALoss() {
-        DetectorConfig config = ScriptedCore.exactConfig().toBuilder().probeInterval(Duration.ofMillis(100)).build();
+        DetectorConfig config = ScriptedCore.exactConfig().toBuilder()
+                .probeInterval(Duration.ofMillis(100))
+                .build();
         ScriptedCore s = new ScriptedCore(config, 99);
         for (int i = 1; i <= 4; i++) {
             s.add(i);
@@ -209,15 +211,22 @@ class ReentrancyAndEdgesTest {
 
     @Test
     void durationsThatWouldOverflowAreRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> DetectorConfig.builder().suspicionTimeout(ChronoUnit.FOREVER.getDuration()));
         assertEquals("suspicionTimeout must be in 0 ms..86400000 ms, got 9223372036854775807 s", e.getMessage());
-        assertEquals("deadProbeInterval must be in 10 ms..86400000 ms, got 86400001 ms",
-                assertThrows(IllegalArgumentException.class,
-                        () -> DetectorConfig.builder().deadProbeInterval(Duration.ofMillis(86_400_001))).getMessage());
-        assertEquals("probeInterval must be in 10 ms..86400000 ms, got 172800000 ms",
-                assertThrows(IllegalArgumentException.class,
-                        () -> TargetOptions.defaults().withProbeInterval(Duration.ofDays(2))).getMessage());
+        assertEquals(
+                "deadProbeInterval must be in 10 ms..86400000 ms, got 86400001 ms",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> DetectorConfig.builder().deadProbeInterval(Duration.ofMillis(86_400_001)))
+                        .getMessage());
+        assertEquals(
+                "probeInterval must be in 10 ms..86400000 ms, got 172800000 ms",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> TargetOptions.defaults().withProbeInterval(Duration.ofDays(2)))
+                        .getMessage());
     }
 
     @Test
@@ -234,7 +243,7 @@ class ReentrancyAndEdgesTest {
     void cancelledTimersDoNotPileUp() {
         TimerQueue timers = new TimerQueue();
         for (int i = 0; i < 10_000; i++) {
-            timers.schedule(1_000_000_000L + i, () -> { }).cancel();
+            timers.schedule(1_000_000_000L + i, () -> {}).cancel();
         }
         assertTrue(timers.size() <= 200, "heap holds " + timers.size() + " timers");
         assertEquals(Long.MAX_VALUE, timers.nextDeadlineNanos());

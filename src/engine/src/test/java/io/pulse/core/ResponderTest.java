@@ -53,7 +53,9 @@ class ResponderTest {
         s.core.onMessage(TARGET, new Message.Ack(relayed.sequence(), relayed.sentEpochNanos(), 77, 78, 9));
         assertEquals(2, s.sent.size());
         assertEquals(REQUESTER, s.sent.get(1).to());
-        assertEquals(new Message.Ack(500, relayed.sentEpochNanos(), 77, 78, 9), s.sent.get(1).message());
+        assertEquals(
+                new Message.Ack(500, relayed.sentEpochNanos(), 77, 78, 9),
+                s.sent.get(1).message());
 
         s.advance(Duration.ofSeconds(1)); // the relay's timer was cancelled: no NACK follows
         assertEquals(2, s.sent.size());
@@ -89,16 +91,18 @@ class ResponderTest {
         }
         assertEquals(Responder.MAX_RELAYS_PER_REQUESTER, s.sent.size());
         assertEquals(10, s.core.counters().relaysDropped());
-        for (int r = 0; r < 40; r++) {   // 40 more requesters fill the rest of the table
+        for (int r = 0; r < 40; r++) { // 40 more requesters fill the rest of the table
             for (int i = 0; i < Responder.MAX_RELAYS_PER_REQUESTER; i++) {
-                s.core.onMessage(new InetSocketAddress(REQUESTER.getAddress(), 1000 + r), new Message.PingReq(i, TARGET,
-                        Duration.ofSeconds(10)));
+                s.core.onMessage(
+                        new InetSocketAddress(REQUESTER.getAddress(), 1000 + r),
+                        new Message.PingReq(i, TARGET, Duration.ofSeconds(10)));
             }
         }
         assertEquals(Responder.MAX_PENDING_RELAYS, s.sent.size());
-        assertEquals(10 + 41L * Responder.MAX_RELAYS_PER_REQUESTER - Responder.MAX_PENDING_RELAYS,
+        assertEquals(
+                10 + 41L * Responder.MAX_RELAYS_PER_REQUESTER - Responder.MAX_PENDING_RELAYS,
                 s.core.counters().relaysDropped());
-        s.advance(Duration.ofSeconds(10));  // all timed out: a requester's share is free again
+        s.advance(Duration.ofSeconds(10)); // all timed out: a requester's share is free again
         s.core.onMessage(REQUESTER, new Message.PingReq(1, TARGET, Duration.ofSeconds(10)));
         assertEquals(Message.Ping.class, s.sent.get(s.sent.size() - 1).message().getClass());
     }
@@ -119,14 +123,21 @@ class ResponderTest {
     @Test
     void neverProbesMulticastBroadcastUnspecifiedOrLoopbackTargetsForOthers() throws Exception {
         s.core.relayPolicy(from -> true, RelayPolicy.targets(false));
-        for (String target : new String[] {"224.0.0.1", "255.255.255.255", "0.0.0.0", "127.0.0.1", "::1", "ff02::1", "::"}) {
-            s.core.onMessage(REQUESTER, new Message.PingReq(1, new InetSocketAddress(java.net.InetAddress.getByName(target),
-                    7946), Duration.ofMillis(100)), true);
+        for (String target :
+                new String[] {"224.0.0.1", "255.255.255.255", "0.0.0.0", "127.0.0.1", "::1", "ff02::1", "::"}) {
+            s.core.onMessage(
+                    REQUESTER,
+                    new Message.PingReq(
+                            1,
+                            new InetSocketAddress(java.net.InetAddress.getByName(target), 7946),
+                            Duration.ofMillis(100)),
+                    true);
         }
         assertTrue(s.sent.isEmpty(), s.sent.toString());
         assertEquals(7, s.core.counters().relaysRefused());
         s.core.relayPolicy(from -> true, RelayPolicy.targets(true));
-        s.core.onMessage(REQUESTER, new Message.PingReq(1, new InetSocketAddress("127.0.0.1", 7946), Duration.ofMillis(100)));
+        s.core.onMessage(
+                REQUESTER, new Message.PingReq(1, new InetSocketAddress("127.0.0.1", 7946), Duration.ofMillis(100)));
         assertEquals(1, s.sent.size(), "a node on loopback probes loopback");
     }
 

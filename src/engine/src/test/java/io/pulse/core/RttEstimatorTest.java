@@ -60,7 +60,8 @@ class RttEstimatorTest {
 
     @Test
     void rejectsANegativeSample() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RttEstimator().addSample(-1));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new RttEstimator().addSample(-1));
         assertEquals("rttNanos must be >= 0, got -1", e.getMessage());
     }
 }

@@ -41,9 +41,13 @@ class RttSampleTest {
         s.runAnswering(Duration.ofSeconds(2), Set.of(), Set.of(address(1)));
 
         assertEquals(NodeState.ALIVE, s.core.status(id(1)).state(), "reached through node 2");
-        assertEquals(List.of(), s.rttSamples.stream().filter(r -> r.node().equals(id(1))).toList());
-        assertEquals(s.core.status(id(2)).totalProbes(),
-                s.rttSamples.stream().filter(r -> r.node().equals(id(2))).count(), "one per answered PING");
+        assertEquals(
+                List.of(),
+                s.rttSamples.stream().filter(r -> r.node().equals(id(1))).toList());
+        assertEquals(
+                s.core.status(id(2)).totalProbes(),
+                s.rttSamples.stream().filter(r -> r.node().equals(id(2))).count(),
+                "one per answered PING");
     }
 
     @Test
@@ -77,16 +81,18 @@ class RttSampleTest {
             public void send(InetSocketAddress to, Message message) {
                 if (message instanceof Message.Ping ping) {
                     clock.advance(Duration.ofMillis(2));
-                    holder[0].onMessage(to, new Message.Ack(ping.sequence(), ping.sentEpochNanos(),
-                            clock.epochNanos(), clock.epochNanos(), 5));
+                    holder[0].onMessage(
+                            to,
+                            new Message.Ack(
+                                    ping.sequence(), ping.sentEpochNanos(), clock.epochNanos(), clock.epochNanos(), 5));
                 }
             }
 
             @Override
             public void rttSampled(RttSample sample) {
                 NodeStatus status = holder[0].status(sample.node());
-                seen.add("rtt " + sample.rtt().toMillis() + " ms, srtt " + status.srtt().toMillis()
-                        + " ms, " + status.state());
+                seen.add("rtt " + sample.rtt().toMillis() + " ms, srtt "
+                        + status.srtt().toMillis() + " ms, " + status.state());
             }
 
             @Override
@@ -105,13 +111,16 @@ class RttSampleTest {
 
     @Test
     void aSampleNeedsANodeAKindAndAnRtt() {
-        assertEquals("node",
+        assertEquals(
+                "node",
                 assertThrows(NullPointerException.class, () -> new RttSample(null, ProbeKind.PULSE, Duration.ZERO))
                         .getMessage());
-        assertEquals("kind",
+        assertEquals(
+                "kind",
                 assertThrows(NullPointerException.class, () -> new RttSample(id(1), null, Duration.ZERO))
                         .getMessage());
-        assertEquals("rtt",
+        assertEquals(
+                "rtt",
                 assertThrows(NullPointerException.class, () -> new RttSample(id(1), ProbeKind.PULSE, null))
                         .getMessage());
     }

@@ -14,13 +14,11 @@ import java.util.stream.Collectors;
 /** A {@link PulseCore} on a {@link ManualClock}, with everything it outputs recorded, for scripted tests. */
 final class ScriptedCore {
     /** A datagram the core asked to send, with when. */
-    record Sent(long atNanos, InetSocketAddress to, Message message) {
-    }
+    record Sent(long atNanos, InetSocketAddress to, Message message) {}
 
     final ManualClock clock = new ManualClock();
     /** An external probe the core asked the driver for. */
-    record Asked(long atNanos, NodeId node, long sequence, Duration timeout) {
-    }
+    record Asked(long atNanos, NodeId node, long sequence, Duration timeout) {}
 
     final List<Sent> sent = new ArrayList<>();
     final List<Asked> asked = new ArrayList<>();
@@ -37,6 +35,7 @@ final class ScriptedCore {
      * trouble, as far as local health can tell).
      */
     boolean relaysNack = true;
+
     private int answeredUpTo;
 
     ScriptedCore(DetectorConfig config, long incarnation) {
@@ -201,8 +200,10 @@ final class ScriptedCore {
                 ack(s.to(), ping, incarnations.getOrDefault(s.to(), 1L));
             } else if (s.message() instanceof Message.PingReq request && !silent.contains(request.target())) {
                 long now = clock.epochNanos();
-                core.onMessage(s.to(), new Message.Ack(request.sequence(), now, now, now,
-                        incarnations.getOrDefault(request.target(), 1L)));
+                core.onMessage(
+                        s.to(),
+                        new Message.Ack(
+                                request.sequence(), now, now, now, incarnations.getOrDefault(request.target(), 1L)));
             } else if (s.message() instanceof Message.PingReq request && relaysNack) {
                 core.onMessage(s.to(), new Message.Nack(request.sequence(), request.target()));
             }
@@ -211,12 +212,15 @@ final class ScriptedCore {
 
     List<Message> sentTo(InetSocketAddress to, int fromIndex) {
         return sent.subList(fromIndex, sent.size()).stream()
-                .filter(s -> s.to().equals(to)).map(Sent::message).collect(Collectors.toList());
+                .filter(s -> s.to().equals(to))
+                .map(Sent::message)
+                .collect(Collectors.toList());
     }
 
     <T extends Message> List<Sent> sentOfType(Class<T> type, int fromIndex) {
         return sent.subList(fromIndex, sent.size()).stream()
-                .filter(s -> type.isInstance(s.message())).collect(Collectors.toList());
+                .filter(s -> type.isInstance(s.message()))
+                .collect(Collectors.toList());
     }
 
     StatusChange lastChange() {

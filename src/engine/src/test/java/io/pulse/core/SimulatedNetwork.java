@@ -179,8 +179,8 @@ final class SimulatedNetwork {
     private final SplittableRandom random;
     private final List<Node> nodes = new ArrayList<>();
     private final Map<InetSocketAddress, Node> byAddress = new HashMap<>();
-    private final PriorityQueue<Event> events = new PriorityQueue<>((a, b) -> a.atNanos != b.atNanos
-            ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.order, b.order));
+    private final PriorityQueue<Event> events = new PriorityQueue<>(
+            (a, b) -> a.atNanos != b.atNanos ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.order, b.order));
     private final Set<Long> cutLinks = new HashSet<>();
     private final Map<Long, Long> fixedDelays = new HashMap<>();
     private long order;
@@ -296,14 +296,16 @@ final class SimulatedNetwork {
             sentBytes += sizer.applyAsInt(message);
         }
         Node target = byAddress.get(to);
-        if (from.crashed || target == null || cutLinks.contains(link(from, target))
+        if (from.crashed
+                || target == null
+                || cutLinks.contains(link(from, target))
                 || (lossRate > 0 && random.nextDouble() < lossRate)) {
             dropped++;
             return;
         }
         Long fixed = fixedDelays.get(link(from, target));
-        long delay = fixed != null ? fixed
-                : minDelayNanos + (long) (random.nextDouble() * (maxDelayNanos - minDelayNanos));
+        long delay =
+                fixed != null ? fixed : minDelayNanos + (long) (random.nextDouble() * (maxDelayNanos - minDelayNanos));
         long at = clock.monotonicNanos() + delay;
         if (target.host != null) {
             at = target.host.admit(at);

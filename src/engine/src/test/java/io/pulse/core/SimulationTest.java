@@ -57,31 +57,40 @@ class SimulationTest {
         net.run(Duration.ofMinutes(5));
 
         List<StatusChange> deaths = monitor.changes.stream()
-                .filter(c -> c.current() == NodeState.DEAD).collect(Collectors.toList());
-        assertEquals(crashedAt.keySet(), deaths.stream().map(StatusChange::node).collect(Collectors.toSet()),
+                .filter(c -> c.current() == NodeState.DEAD)
+                .collect(Collectors.toList());
+        assertEquals(
+                crashedAt.keySet(),
+                deaths.stream().map(StatusChange::node).collect(Collectors.toSet()),
                 "only crashed nodes are declared DEAD");
         assertEquals(victims.length, deaths.size());
         for (StatusChange death : deaths) {
             Duration took = Duration.between(crashedAt.get(death.node()), death.at());
-            assertTrue(took.compareTo(config.worstCaseDetection()) <= 0,
+            assertTrue(
+                    took.compareTo(config.worstCaseDetection()) <= 0,
                     death.node() + " declared DEAD " + took.toMillis() + " ms after its crash (bound "
                             + config.worstCaseDetection().toMillis() + " ms)");
         }
         assertEquals(victims.length, monitor.failures.size());
-        assertEquals(NodeState.ALIVE, monitor.core.status(nodes.get(victims[0]).id).state());
+        assertEquals(
+                NodeState.ALIVE, monitor.core.status(nodes.get(victims[0]).id).state());
         assertTrue(monitor.changes.stream().anyMatch(c -> c.reason() == StatusChange.Reason.RECOVERED));
 
         long falseSuspects = monitor.changes.stream()
-                .filter(c -> c.current() == NodeState.SUSPECT && !crashedAt.containsKey(c.node())).count();
-        long rounds = monitor.core.statusAll().stream().mapToLong(NodeStatus::totalProbes).sum();
-        System.out.printf("simulated 1 h, 200 nodes, 10%% loss: %d false SUSPECT, 0 false DEAD, "
-                + "%d PINGs, %d datagrams delivered, %d dropped%n", falseSuspects, rounds, net.delivered(), net.dropped());
+                .filter(c -> c.current() == NodeState.SUSPECT && !crashedAt.containsKey(c.node()))
+                .count();
+        long rounds = monitor.core.statusAll().stream()
+                .mapToLong(NodeStatus::totalProbes)
+                .sum();
+        System.out.printf(
+                "simulated 1 h, 200 nodes, 10%% loss: %d false SUSPECT, 0 false DEAD, "
+                        + "%d PINGs, %d datagrams delivered, %d dropped%n",
+                falseSuspects, rounds, net.delivered(), net.dropped());
     }
 
     /** What a shared host went through: its load before and after a pause, and the monitor's view at the end. */
-    private record AfterPause(double loadBefore, double loadAfter, long notAlive, long changesAtTheEnd,
-                              int multiplierAtTheEnd) {
-    }
+    private record AfterPause(
+            double loadBefore, double loadAfter, long notAlive, long changesAtTheEnd, int multiplierAtTheEnd) {}
 
     /**
      * The UDP load harness in miniature: one monitor, 300 responders sharing one CPU that their
@@ -90,7 +99,10 @@ class SimulationTest {
     private static AfterPause pauseTheRespondersHost(int localHealthMaxMultiplier) {
         SimulatedNetwork net = new SimulatedNetwork(5);
         SimulatedNetwork.SharedHost host = net.new SharedHost(Duration.ofMillis(1), Duration.ofSeconds(4));
-        Node monitor = net.addNode(config(1).toBuilder().localHealthMaxMultiplier(localHealthMaxMultiplier).build(),
+        Node monitor = net.addNode(
+                config(1).toBuilder()
+                        .localHealthMaxMultiplier(localHealthMaxMultiplier)
+                        .build(),
                 Duration.ZERO);
         for (int i = 1; i <= 300; i++) {
             Node responder = net.addNode(config(1 + i), Duration.ZERO);
@@ -106,9 +118,11 @@ class SimulationTest {
         net.run(Duration.ofMinutes(3));
         int changesBefore = monitor.changes.size();
         double after = load(net, host, Duration.ofSeconds(30));
-        long notAlive = monitor.core.statusAll().stream().filter(n -> n.state() != NodeState.ALIVE).count();
-        return new AfterPause(before, after, notAlive, monitor.changes.size() - changesBefore,
-                monitor.core.localHealthMultiplier());
+        long notAlive = monitor.core.statusAll().stream()
+                .filter(n -> n.state() != NodeState.ALIVE)
+                .count();
+        return new AfterPause(
+                before, after, notAlive, monitor.changes.size() - changesBefore, monitor.core.localHealthMultiplier());
     }
 
     /** The share of {@code window} the host spent on datagrams, running the network through it. */

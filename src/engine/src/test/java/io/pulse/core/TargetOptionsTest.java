@@ -17,22 +17,26 @@ class TargetOptionsTest {
 
     @Test
     void aTargetsOwnCeilingReplacesTheDetectorsInBothDirections() {
-        ScriptedCore s = new ScriptedCore(ScriptedCore.exactConfig(), 99);   // detector: 100 ms floor and ceiling
+        ScriptedCore s = new ScriptedCore(ScriptedCore.exactConfig(), 99); // detector: 100 ms floor and ceiling
         s.add(1);
         s.core.addTarget(id(2), address(2), TargetOptions.defaults().withProbeTimeout(Duration.ofMillis(400)));
         s.core.addTarget(id(3), address(3), TargetOptions.defaults().withProbeTimeout(Duration.ofMillis(30)));
         assertEquals(Duration.ofMillis(100), s.core.status(id(1)).probeTimeout());
-        assertEquals(Duration.ofMillis(400), s.core.status(id(2)).probeTimeout(), "the RTO before any sample, up to 400 ms");
+        assertEquals(
+                Duration.ofMillis(400), s.core.status(id(2)).probeTimeout(), "the RTO before any sample, up to 400 ms");
         assertEquals(Duration.ofMillis(30), s.core.status(id(3)).probeTimeout(), "the floor never above the ceiling");
 
         s.core.startProbing();
         ScriptedCore.Sent first = s.awaitPing(address(2), Duration.ofSeconds(2));
         int from = s.sent.indexOf(first);
         s.runAnswering(Duration.ofMillis(450), Set.of(address(2)));
-        List<Long> retries = s.sentOfType(Message.Ping.class, from).stream().filter(x -> x.to().equals(address(2)))
-                .map(x -> x.atNanos() - first.atNanos()).collect(Collectors.toList());
+        List<Long> retries = s.sentOfType(Message.Ping.class, from).stream()
+                .filter(x -> x.to().equals(address(2)))
+                .map(x -> x.atNanos() - first.atNanos())
+                .collect(Collectors.toList());
         assertEquals(0L, retries.get(0));
-        assertEquals(400 * MS, retries.get(1), "the first retry waits for this target's 400 ms, not the detector's 100 ms");
+        assertEquals(
+                400 * MS, retries.get(1), "the first retry waits for this target's 400 ms, not the detector's 100 ms");
     }
 
     @Test
@@ -50,10 +54,17 @@ class TargetOptionsTest {
 
     @Test
     void aProbeTimeoutIsCheckedWhenSet() {
-        assertEquals("probeTimeout must be in 1 ms..86400000 ms, got 0 ms", assertThrows(IllegalArgumentException.class,
-                () -> TargetOptions.defaults().withProbeTimeout(Duration.ZERO)).getMessage());
-        assertEquals("probeTimeout must be <= " + Message.PingReq.MAX_TIMEOUT.toSeconds() + " s, got 600000 ms",
-                assertThrows(IllegalArgumentException.class,
-                        () -> TargetOptions.defaults().withProbeTimeout(Duration.ofMinutes(10))).getMessage());
+        assertEquals(
+                "probeTimeout must be in 1 ms..86400000 ms, got 0 ms",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> TargetOptions.defaults().withProbeTimeout(Duration.ZERO))
+                        .getMessage());
+        assertEquals(
+                "probeTimeout must be <= " + Message.PingReq.MAX_TIMEOUT.toSeconds() + " s, got 600000 ms",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> TargetOptions.defaults().withProbeTimeout(Duration.ofMinutes(10)))
+                        .getMessage());
     }
 }

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
  * fire, through growth, purges and shrinking.
  */
 class TimerQueueTest {
-    private record Scheduled(long deadline, int order, TimerQueue.Timer timer) {
-    }
+    private record Scheduled(long deadline, int order, TimerQueue.Timer timer) {}
 
     @Test
     void firesLiveTimersByDeadlineThenBySchedulingOrderThroughChurnAndPurges() {
@@ -39,10 +38,11 @@ class TimerQueueTest {
         List<Integer> expected = all.stream()
                 .filter(s -> !s.timer().isCancelled())
                 .sorted(Comparator.comparingLong(Scheduled::deadline).thenComparingInt(Scheduled::order))
-                .map(Scheduled::order).toList();
+                .map(Scheduled::order)
+                .toList();
 
-        assertEquals(expected.isEmpty() ? Long.MAX_VALUE : all.get(expected.get(0)).deadline(),
-                queue.nextDeadlineNanos());
+        assertEquals(
+                expected.isEmpty() ? Long.MAX_VALUE : all.get(expected.get(0)).deadline(), queue.nextDeadlineNanos());
         queue.fireDue(250);
         queue.fireDue(1_000);
         assertEquals(expected, fired);

@@ -43,11 +43,20 @@ class BrokerOutageIT {
     static void emit(PulsePublisher publisher, int i) {
         NodeId node = NodeId.of("10.0.0." + (i % 50), 7946);
         if (i % 2 == 0) {
-            assertTrue(publisher.publish(new StatusChange(node, NodeState.ALIVE, NodeState.SUSPECT, i, T0.plusMillis(i),
-                    null, null, i, 1, StatusChange.Reason.PROBE_ROUND_FAILED)));
+            assertTrue(publisher.publish(new StatusChange(
+                    node,
+                    NodeState.ALIVE,
+                    NodeState.SUSPECT,
+                    i,
+                    T0.plusMillis(i),
+                    null,
+                    null,
+                    i,
+                    1,
+                    StatusChange.Reason.PROBE_ROUND_FAILED)));
         } else {
-            assertTrue(publisher.publish(new NodeFailure(node, NodeState.DEAD, i, 2, List.of(), null, null,
-                    T0.plusMillis(i), null, null, i, 3)));
+            assertTrue(publisher.publish(new NodeFailure(
+                    node, NodeState.DEAD, i, 2, List.of(), null, null, T0.plusMillis(i), null, null, i, 3)));
         }
     }
 
@@ -74,12 +83,15 @@ class BrokerOutageIT {
             assertTrue(publisher.stats().pendingEvents() > 0, "Kafka was down: events wait in the outbox");
             Thread.sleep(Math.max(0, (stoppedAt + OUTAGE.toNanos() - System.nanoTime()) / 1_000_000));
             kafka.broker().start();
-            assertTrue(publisher.awaitDelivery(Duration.ofSeconds(90)), () -> "outbox not drained: " + publisher.stats());
+            assertTrue(
+                    publisher.awaitDelivery(Duration.ofSeconds(90)), () -> "outbox not drained: " + publisher.stats());
         }
 
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        records.addAll(TopicReader.readAtLeast(kafka.bootstrapServers(), "outage.status", EVENTS / 2, Duration.ofSeconds(30)));
-        records.addAll(TopicReader.readAtLeast(kafka.bootstrapServers(), "outage.failures", EVENTS / 2, Duration.ofSeconds(30)));
+        records.addAll(
+                TopicReader.readAtLeast(kafka.bootstrapServers(), "outage.status", EVENTS / 2, Duration.ofSeconds(30)));
+        records.addAll(TopicReader.readAtLeast(
+                kafka.bootstrapServers(), "outage.failures", EVENTS / 2, Duration.ofSeconds(30)));
         Set<String> eventIds = new HashSet<>();
         Set<Long> incarnations = new TreeSet<>();
         Map<String, Long> lastIncarnationPerNode = new HashMap<>();
@@ -89,7 +101,8 @@ class BrokerOutageIT {
                 continue;
             }
             String topic = record.topic();
-            long incarnation = topic.endsWith(".status") ? EventCodec.decodeStatusChange(record.value()).getIncarnation()
+            long incarnation = topic.endsWith(".status")
+                    ? EventCodec.decodeStatusChange(record.value()).getIncarnation()
                     : EventCodec.decodeFailure(record.value()).getIncarnation();
             incarnations.add(incarnation);
             String node = topic + "/" + new String(record.key(), StandardCharsets.UTF_8);
@@ -124,16 +137,18 @@ class BrokerOutageIT {
             }
             assertTrue(publisher.stats().failedSends() > 0, () -> "no send failed: " + publisher.stats());
             kafka.broker().start();
-            assertTrue(publisher.awaitDelivery(Duration.ofSeconds(60)), () -> "outbox not drained: " + publisher.stats());
+            assertTrue(
+                    publisher.awaitDelivery(Duration.ofSeconds(60)), () -> "outbox not drained: " + publisher.stats());
         }
 
         Set<Long> incarnations = new TreeSet<>();
         for (String topic : List.of("expired.status", "expired.failures")) {
-            for (ConsumerRecord<byte[], byte[]> record : TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 50,
-                    Duration.ofSeconds(30))) {
-                incarnations.add(topic.endsWith(".status")
-                        ? EventCodec.decodeStatusChange(record.value()).getIncarnation()
-                        : EventCodec.decodeFailure(record.value()).getIncarnation());
+            for (ConsumerRecord<byte[], byte[]> record :
+                    TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 50, Duration.ofSeconds(30))) {
+                incarnations.add(
+                        topic.endsWith(".status")
+                                ? EventCodec.decodeStatusChange(record.value()).getIncarnation()
+                                : EventCodec.decodeFailure(record.value()).getIncarnation());
             }
         }
         assertEquals(LongStream.range(0, 100).boxed().toList(), new ArrayList<>(incarnations));

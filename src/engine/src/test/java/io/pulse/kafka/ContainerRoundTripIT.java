@@ -46,7 +46,9 @@ class ContainerRoundTripIT {
 
         List<ConsumerRecord<byte[], byte[]>> status =
                 TopicReader.readAtLeast(kafka.getBootstrapServers(), "pulse.status", 2, Duration.ofSeconds(30));
-        assertEquals(io.pulse.events.NodeState.SUSPECT, EventCodec.decodeStatusChange(status.get(0).value()).getCurrent());
+        assertEquals(
+                io.pulse.events.NodeState.SUSPECT,
+                EventCodec.decodeStatusChange(status.get(0).value()).getCurrent());
         assertEquals(null, status.get(1).value());
         List<ConsumerRecord<byte[], byte[]>> failures =
                 TopicReader.readAtLeast(kafka.getBootstrapServers(), "pulse.failures", 1, Duration.ofSeconds(30));

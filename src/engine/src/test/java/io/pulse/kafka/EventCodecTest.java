@@ -26,8 +26,10 @@ class EventCodecTest {
     void valueIsSingleObjectEncoded() {
         byte[] value = EventCodec.encode(mapper.failure(EventMapperTest.failure(AT)));
 
-        byte[] fingerprint = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(EventCodec.fingerprint(FailureMessage.getClassSchema())).array();
+        byte[] fingerprint = ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(EventCodec.fingerprint(FailureMessage.getClassSchema()))
+                .array();
         assertArrayEquals(new byte[] {(byte) 0xC3, 0x01}, Arrays.copyOfRange(value, 0, 2));
         assertArrayEquals(fingerprint, Arrays.copyOfRange(value, 2, 10));
     }
@@ -51,8 +53,10 @@ class EventCodecTest {
         byte[] value = EventCodec.encode(mapper.statusChange(EventMapperTest.change(AT)));
 
         EventDecodingException e = assertThrows(EventDecodingException.class, () -> EventCodec.decodeFailure(value));
-        assertEquals("cannot decode io.pulse.events.FailureMessage: Cannot resolve schema for fingerprint: "
-                + EventCodec.fingerprint(StatusChange.getClassSchema()), e.getMessage());
+        assertEquals(
+                "cannot decode io.pulse.events.FailureMessage: Cannot resolve schema for fingerprint: "
+                        + EventCodec.fingerprint(StatusChange.getClassSchema()),
+                e.getMessage());
     }
 
     /** Found by EventCodecFuzzTest: Avro's UUID conversion threw NumberFormatException past the codec. */
@@ -65,8 +69,10 @@ class EventCodecTest {
         value[firstChar] = 'x';
 
         EventDecodingException e = assertThrows(EventDecodingException.class, () -> EventCodec.decodeFailure(value));
-        assertEquals("cannot decode io.pulse.events.FailureMessage: Error at index 0 in: \"x"
-                + message.getEventId().toString().substring(1, 8) + "\"", e.getMessage());
+        assertEquals(
+                "cannot decode io.pulse.events.FailureMessage: Error at index 0 in: \"x"
+                        + message.getEventId().toString().substring(1, 8) + "\"",
+                e.getMessage());
         assertInstanceOf(NumberFormatException.class, e.getCause());
     }
 
@@ -80,22 +86,25 @@ class EventCodecTest {
         byte[] twoPeers = {0x04, 0x1a, '1', '0', '.', '0', '.', '0', '.', '2', ':', '7', '9', '4', '6'};
         int at = Collections.indexOfSubList(Bytes.asList(value), Bytes.asList(twoPeers));
         assertTrue(at > 0, "indirectPeers [10.0.0.2:7946, ...] in the encoded failure");
-        ByteBuffer forged = ByteBuffer.allocate(value.length + 4).put(value, 0, at)
+        ByteBuffer forged = ByteBuffer.allocate(value.length + 4)
+                .put(value, 0, at)
                 .put(new byte[] {(byte) 0xe0, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}) // 2^31 - 16 peers
                 .put(value, at + 1, value.length - at - 1);
 
-        EventDecodingException e = assertThrows(EventDecodingException.class,
-                () -> EventCodec.decodeFailure(forged.array()));
+        EventDecodingException e =
+                assertThrows(EventDecodingException.class, () -> EventCodec.decodeFailure(forged.array()));
         // Reading the peers that are there went on into the next fields, until a length Avro refuses.
-        assertEquals("cannot decode io.pulse.events.FailureMessage: Cannot read strings longer than 2147483639 bytes",
+        assertEquals(
+                "cannot decode io.pulse.events.FailureMessage: Cannot read strings longer than 2147483639 bytes",
                 e.getMessage());
     }
 
     @Test
     void tooShortValueIsRejectedWithItsLength() {
-        EventDecodingException e = assertThrows(EventDecodingException.class,
-                () -> EventCodec.decodeStatusChange(new byte[] {(byte) 0xC3, 0x01, 7}));
-        assertEquals("got 3 bytes (expected: at least 10 bytes of single-object io.pulse.events.StatusChange)",
+        EventDecodingException e = assertThrows(
+                EventDecodingException.class, () -> EventCodec.decodeStatusChange(new byte[] {(byte) 0xC3, 0x01, 7}));
+        assertEquals(
+                "got 3 bytes (expected: at least 10 bytes of single-object io.pulse.events.StatusChange)",
                 e.getMessage());
     }
 

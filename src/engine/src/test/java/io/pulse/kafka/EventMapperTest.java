@@ -24,23 +24,41 @@ public class EventMapperTest {
     private final EventMapper mapper = new EventMapper("10.0.0.1:7946", "prod-eu");
 
     public static io.pulse.core.StatusChange change(Instant at) {
-        return new io.pulse.core.StatusChange(NODE, io.pulse.core.NodeState.ALIVE, io.pulse.core.NodeState.SUSPECT, 3,
-                at, Duration.ofNanos(1_234_567), Duration.ofMillis(-2).minusNanos(500_000), 40, 7,
+        return new io.pulse.core.StatusChange(
+                NODE,
+                io.pulse.core.NodeState.ALIVE,
+                io.pulse.core.NodeState.SUSPECT,
+                3,
+                at,
+                Duration.ofNanos(1_234_567),
+                Duration.ofMillis(-2).minusNanos(500_000),
+                40,
+                7,
                 io.pulse.core.StatusChange.Reason.PROBE_ROUND_FAILED);
     }
 
     public static NodeFailure failure(Instant detectedAt) {
-        return new NodeFailure(NODE, io.pulse.core.NodeState.DEAD, 3, 2,
+        return new NodeFailure(
+                NODE,
+                io.pulse.core.NodeState.DEAD,
+                3,
+                2,
                 List.of(NodeId.parse("10.0.0.2:7946"), NodeId.parse("[::1]:7946")),
-                Instant.parse("2024-05-01T11:00:00Z"), Instant.parse("2024-05-01T11:59:58.5Z"), detectedAt,
-                Duration.ofMillis(3), null, 100, 9);
+                Instant.parse("2024-05-01T11:00:00Z"),
+                Instant.parse("2024-05-01T11:59:58.5Z"),
+                detectedAt,
+                Duration.ofMillis(3),
+                null,
+                100,
+                9);
     }
 
     @Test
     void mapsStatusChangeFieldByField() {
         StatusChange expected = StatusChange.newBuilder()
                 .setEventId(UUID.nameUUIDFromBytes(("io.pulse.StatusChange|10.0.0.1:7946|10.0.0.7:7946|3|"
-                        + "2024-05-01T12:00:00.123456789Z|ALIVE>SUSPECT:PROBE_ROUND_FAILED").getBytes(StandardCharsets.UTF_8)))
+                                + "2024-05-01T12:00:00.123456789Z|ALIVE>SUSPECT:PROBE_ROUND_FAILED")
+                        .getBytes(StandardCharsets.UTF_8)))
                 .setObserver("10.0.0.1:7946")
                 .setCluster("prod-eu")
                 .setNodeId("10.0.0.7:7946")
@@ -62,7 +80,8 @@ public class EventMapperTest {
     void mapsFailureFieldByField() {
         FailureMessage expected = FailureMessage.newBuilder()
                 .setEventId(UUID.nameUUIDFromBytes(("io.pulse.FailureMessage|10.0.0.1:7946|10.0.0.7:7946|3|"
-                        + "2024-05-01T12:00:00.123456789Z|DEAD").getBytes(StandardCharsets.UTF_8)))
+                                + "2024-05-01T12:00:00.123456789Z|DEAD")
+                        .getBytes(StandardCharsets.UTF_8)))
                 .setObserver("10.0.0.1:7946")
                 .setCluster("prod-eu")
                 .setNodeId("10.0.0.7:7946")
@@ -84,17 +103,21 @@ public class EventMapperTest {
 
     @Test
     void sameDecisionGetsSameEventIdAndAnotherDecisionAnother() {
-        assertEquals(mapper.statusChange(change(AT)).getEventId(), mapper.statusChange(change(AT)).getEventId());
-        assertNotEquals(mapper.statusChange(change(AT)).getEventId(),
+        assertEquals(
+                mapper.statusChange(change(AT)).getEventId(),
+                mapper.statusChange(change(AT)).getEventId());
+        assertNotEquals(
+                mapper.statusChange(change(AT)).getEventId(),
                 mapper.statusChange(change(AT.plusNanos(1))).getEventId());
-        assertNotEquals(mapper.failure(failure(AT)).getEventId(),
+        assertNotEquals(
+                mapper.failure(failure(AT)).getEventId(),
                 new EventMapper("10.0.0.9:7946", null).failure(failure(AT)).getEventId());
     }
 
     @Test
     void neverMeasuredAndNeverContactedStayNull() {
-        NodeFailure silent = new NodeFailure(NODE, io.pulse.core.NodeState.DEAD, 0, 3, List.of(), null, null, AT,
-                null, null, 4, 4);
+        NodeFailure silent =
+                new NodeFailure(NODE, io.pulse.core.NodeState.DEAD, 0, 3, List.of(), null, null, AT, null, null, 4, 4);
 
         FailureMessage message = new EventMapper("obs", null).failure(silent);
 
@@ -114,20 +137,46 @@ public class EventMapperTest {
     @Test
     void clusterVerdictsShareTheirIdWhoeverPublishesThem() {
         NodeId declarer = NodeId.parse("10.0.0.2:7946");
-        NodeFailure verdict = new NodeFailure(NODE, io.pulse.core.NodeState.DEAD, 42, 0, List.of(), null, null, AT,
-                null, null, 0, 0, declarer, 2);
-        NodeFailure sameLater = new NodeFailure(NODE, io.pulse.core.NodeState.DEAD, 42, 1, List.of(), null, null,
-                AT.plusSeconds(1), null, null, 3, 1, NodeId.parse("10.0.0.3:7946"), 3);
+        NodeFailure verdict = new NodeFailure(
+                NODE, io.pulse.core.NodeState.DEAD, 42, 0, List.of(), null, null, AT, null, null, 0, 0, declarer, 2);
+        NodeFailure sameLater = new NodeFailure(
+                NODE,
+                io.pulse.core.NodeState.DEAD,
+                42,
+                1,
+                List.of(),
+                null,
+                null,
+                AT.plusSeconds(1),
+                null,
+                null,
+                3,
+                1,
+                NodeId.parse("10.0.0.3:7946"),
+                3);
         FailureMessage a = new EventMapper("10.0.0.1:7946", "prod-eu").failure(verdict);
         FailureMessage b = new EventMapper("10.0.0.5:7946", "prod-eu").failure(sameLater);
         assertEquals(a.getEventId(), b.getEventId(), "one verdict, one id: (cluster, node, incarnation, state)");
         assertEquals("10.0.0.2:7946", a.getDeclaredBy());
         assertEquals(2, a.getConfirmations());
-        assertNotEquals(a.getEventId(), new EventMapper("10.0.0.1:7946", "prod-us").failure(verdict).getEventId(),
+        assertNotEquals(
+                a.getEventId(),
+                new EventMapper("10.0.0.1:7946", "prod-us").failure(verdict).getEventId(),
                 "another cluster, another verdict");
 
-        io.pulse.core.StatusChange left = new io.pulse.core.StatusChange(NODE, io.pulse.core.NodeState.ALIVE,
-                io.pulse.core.NodeState.LEFT, 42, AT, null, null, 0, 0, io.pulse.core.StatusChange.Reason.LEFT, NODE, 0);
+        io.pulse.core.StatusChange left = new io.pulse.core.StatusChange(
+                NODE,
+                io.pulse.core.NodeState.ALIVE,
+                io.pulse.core.NodeState.LEFT,
+                42,
+                AT,
+                null,
+                null,
+                0,
+                0,
+                io.pulse.core.StatusChange.Reason.LEFT,
+                NODE,
+                0);
         StatusChange record = mapper.statusChange(left);
         assertEquals(NodeState.LEFT, record.getCurrent());
         assertEquals(ChangeReason.LEFT, record.getReason());

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pulse.testkit.CapturedWarnings;
 import io.pulse.consumer.PulseConsumer;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.Topics;
+import io.pulse.testkit.CapturedWarnings;
+import io.pulse.testkit.Eventually;
 import io.pulse.testkit.KafkaBrokerExtension;
 import io.pulse.testkit.SaslBroker;
 import io.pulse.testkit.TopicReader;
-import io.pulse.testkit.Eventually;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -51,6 +51,7 @@ class KafkaSecurityIT {
     private static final String MECHANISM = SaslBroker.MECHANISM;
     /** Every test's topics and groups start with it; the ACLs are on the prefix. */
     private static final String PREFIX = "sec.";
+
     private static final String WRITER = "pulse-writer";
     private static final String READER = "pulse-reader";
     private static final String WRITER_PASSWORD = "writer-secret";
@@ -68,12 +69,24 @@ class KafkaSecurityIT {
     static void usersAndAcls() throws Exception {
         SASL.addUsers(kafka, WRITER, WRITER_PASSWORD, READER, READER_PASSWORD);
         ResourcePattern topics = new ResourcePattern(ResourceType.TOPIC, PREFIX, PatternType.PREFIXED);
-        SaslBroker.allow(kafka, WRITER, topics, AclOperation.CREATE, AclOperation.DESCRIBE,
-                AclOperation.DESCRIBE_CONFIGS, AclOperation.WRITE);
-        SaslBroker.allow(kafka, WRITER, new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL),
+        SaslBroker.allow(
+                kafka,
+                WRITER,
+                topics,
+                AclOperation.CREATE,
+                AclOperation.DESCRIBE,
+                AclOperation.DESCRIBE_CONFIGS,
+                AclOperation.WRITE);
+        SaslBroker.allow(
+                kafka,
+                WRITER,
+                new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL),
                 AclOperation.IDEMPOTENT_WRITE);
         SaslBroker.allow(kafka, READER, topics, AclOperation.DESCRIBE, AclOperation.READ);
-        SaslBroker.allow(kafka, READER, new ResourcePattern(ResourceType.GROUP, PREFIX, PatternType.PREFIXED),
+        SaslBroker.allow(
+                kafka,
+                READER,
+                new ResourcePattern(ResourceType.GROUP, PREFIX, PatternType.PREFIXED),
                 AclOperation.READ);
     }
 
@@ -82,15 +95,21 @@ class KafkaSecurityIT {
         String prefix = PREFIX + "delivered";
         List<FailureMessage> failures = new CopyOnWriteArrayList<>();
         List<io.pulse.events.StatusChange> changes = new CopyOnWriteArrayList<>();
-        try (PulsePublisher publisher = publisher(prefix, WRITER, WRITER_PASSWORD).build();
-             PulseConsumer consumer = consumer(prefix, READER, READER_PASSWORD)
-                     .onFailure(failures::add).onStatusChange(changes::add).build()) {
+        try (PulsePublisher publisher =
+                        publisher(prefix, WRITER, WRITER_PASSWORD).build();
+                PulseConsumer consumer = consumer(prefix, READER, READER_PASSWORD)
+                        .onFailure(failures::add)
+                        .onStatusChange(changes::add)
+                        .build()) {
             assertTrue(publisher.publish(PulsePublisherIT.change()));
             assertTrue(publisher.publish(PulsePublisherIT.failure()));
             assertTrue(publisher.awaitDelivery(WAIT), "delivered with pulse-writer's credentials");
             consumer.start();
-            Eventually.await("both events received with pulse-reader's credentials", () -> failures.size() + changes.size(),
-                    n -> n == 2, WAIT);
+            Eventually.await(
+                    "both events received with pulse-reader's credentials",
+                    () -> failures.size() + changes.size(),
+                    n -> n == 2,
+                    WAIT);
             assertEquals(PulsePublisherIT.NODE.toString(), failures.get(0).getNodeId());
             assertEquals(io.pulse.events.NodeState.SUSPECT, changes.get(0).getCurrent());
             assertEquals(Optional.empty(), consumer.failure());
@@ -110,9 +129,11 @@ class KafkaSecurityIT {
                 assertEquals(1, reader.stats().pendingEvents());
                 assertEquals(0, reader.stats().acknowledged());
             }
-            assertEquals("WARN cannot check topics " + prefix + ".failures, " + prefix + ".status and " + prefix
-                    + ".schemas: org.apache.kafka.common.errors.TopicAuthorizationException: Topic authorization failed.; "
-                    + "events stay in the outbox and the check is repeated", warnings.messages().get(0));
+            assertEquals(
+                    "WARN cannot check topics " + prefix + ".failures, " + prefix + ".status and " + prefix
+                            + ".schemas: org.apache.kafka.common.errors.TopicAuthorizationException: Topic authorization failed.; "
+                            + "events stay in the outbox and the check is repeated",
+                    warnings.messages().get(0));
         }
         // Past the publisher's topic check, the broker refuses the write itself. Not idempotent, so that
         // the refusal is the write's, not InitProducerId's (ClusterAuthorizationException).
@@ -120,15 +141,20 @@ class KafkaSecurityIT {
         readerProducer.put("max.block.ms", 10_000);
         readerProducer.put("enable.idempotence", false);
         try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(readerProducer, new ByteArraySerializer(), new ByteArraySerializer())) {
-            ExecutionException refused = assertThrows(ExecutionException.class, () -> producer.send(
-                    new ProducerRecord<>(Topics.failures(prefix), new byte[] {1})).get());
+                new KafkaProducer<>(readerProducer, new ByteArraySerializer(), new ByteArraySerializer())) {
+            ExecutionException refused = assertThrows(
+                    ExecutionException.class,
+                    () -> producer.send(new ProducerRecord<>(Topics.failures(prefix), new byte[] {1}))
+                            .get());
             assertInstanceOf(TopicAuthorizationException.class, refused.getCause());
         }
         try (PulsePublisher writer = publisher(prefix, WRITER, WRITER_PASSWORD).build()) {
             assertTrue(writer.awaitDelivery(WAIT), "the outbox kept the event for a publisher that may write");
         }
-        assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), Topics.failures(prefix), 1, WAIT).size());
+        assertEquals(
+                1,
+                TopicReader.readAtLeast(kafka.bootstrapServers(), Topics.failures(prefix), 1, WAIT)
+                        .size());
     }
 
     /**
@@ -142,30 +168,53 @@ class KafkaSecurityIT {
         String user = "old-writer";
         SASL.addUsers(kafka, user, "old-secret");
         for (String topic : List.of(Topics.failures(prefix), Topics.status(prefix))) {
-            SaslBroker.allow(kafka, user, new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
-                    AclOperation.CREATE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS, AclOperation.WRITE);
+            SaslBroker.allow(
+                    kafka,
+                    user,
+                    new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
+                    AclOperation.CREATE,
+                    AclOperation.DESCRIBE,
+                    AclOperation.DESCRIBE_CONFIGS,
+                    AclOperation.WRITE);
         }
-        SaslBroker.allow(kafka, user, new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL),
+        SaslBroker.allow(
+                kafka,
+                user,
+                new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL),
                 AclOperation.IDEMPOTENT_WRITE);
 
         try (CapturedWarnings warnings = new CapturedWarnings(KafkaPulsePublisher.class);
-             PulsePublisher publisher = publisher(prefix, user, "old-secret")
-                     .property(PublisherConfig.STARTUP_TIMEOUT_MS, 0).property(PublisherConfig.RETRY_BACKOFF_MS, 200)
-                     .build()) {
+                PulsePublisher publisher = publisher(prefix, user, "old-secret")
+                        .property(PublisherConfig.STARTUP_TIMEOUT_MS, 0)
+                        .property(PublisherConfig.RETRY_BACKOFF_MS, 200)
+                        .build()) {
             assertTrue(publisher.publish(PulsePublisherIT.failure()));
             assertFalse(publisher.awaitDelivery(Duration.ofSeconds(3)));
             assertEquals(1, publisher.stats().pendingEvents());
-            assertEquals("WARN cannot check topics old-acls.failures, old-acls.status and old-acls.schemas: "
-                    + "org.apache.kafka.common.errors.TopicAuthorizationException: Authorization failed.; "
-                    + "events stay in the outbox and the check is repeated", warnings.messages().get(0));
+            assertEquals(
+                    "WARN cannot check topics old-acls.failures, old-acls.status and old-acls.schemas: "
+                            + "org.apache.kafka.common.errors.TopicAuthorizationException: Authorization failed.; "
+                            + "events stay in the outbox and the check is repeated",
+                    warnings.messages().get(0));
 
-            SaslBroker.allow(kafka, user, new ResourcePattern(ResourceType.TOPIC, Topics.schemas(prefix),
-                    PatternType.LITERAL), AclOperation.CREATE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS,
+            SaslBroker.allow(
+                    kafka,
+                    user,
+                    new ResourcePattern(ResourceType.TOPIC, Topics.schemas(prefix), PatternType.LITERAL),
+                    AclOperation.CREATE,
+                    AclOperation.DESCRIBE,
+                    AclOperation.DESCRIBE_CONFIGS,
                     AclOperation.WRITE);
             assertTrue(publisher.awaitDelivery(WAIT), "delivered once the schemas topic is writable");
         }
-        assertEquals(2, TopicReader.readAtLeast(kafka.bootstrapServers(), Topics.schemas(prefix), 2, WAIT).size());
-        assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), Topics.failures(prefix), 1, WAIT).size());
+        assertEquals(
+                2,
+                TopicReader.readAtLeast(kafka.bootstrapServers(), Topics.schemas(prefix), 2, WAIT)
+                        .size());
+        assertEquals(
+                1,
+                TopicReader.readAtLeast(kafka.bootstrapServers(), Topics.failures(prefix), 1, WAIT)
+                        .size());
     }
 
     @Test
@@ -176,17 +225,21 @@ class KafkaSecurityIT {
         try (CapturedWarnings warnings = new CapturedWarnings(KafkaPulsePublisher.class)) {
             long start = System.nanoTime();
             try (PulsePublisher publisher = refused(publisher(prefix, WRITER, "not-the-password"))) {
-                assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(5)) < 0,
+                assertTrue(
+                        Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(5)) < 0,
                         "build() returns at the refusal, not at pulse.startup.timeout");
                 assertTrue(publisher.publish(PulsePublisherIT.failure()));
                 assertFalse(publisher.awaitDelivery(Duration.ofSeconds(1)));
                 assertEquals(1, publisher.stats().pendingEvents());
             }
-            assertEquals("WARN cannot check topics " + prefix + ".failures, " + prefix + ".status and " + prefix
-                    + ".schemas: org.apache.kafka.common.errors.SaslAuthenticationException: " + expected
-                    + "; events stay in the outbox and the check is repeated", warnings.messages().get(0));
+            assertEquals(
+                    "WARN cannot check topics " + prefix + ".failures, " + prefix + ".status and " + prefix
+                            + ".schemas: org.apache.kafka.common.errors.SaslAuthenticationException: " + expected
+                            + "; events stay in the outbox and the check is repeated",
+                    warnings.messages().get(0));
         }
-        try (PulseConsumer consumer = consumer(prefix, READER, "not-the-password").build()) {
+        try (PulseConsumer consumer =
+                consumer(prefix, READER, "not-the-password").build()) {
             consumer.start();
             Throwable failure = Eventually.await("the consumer stopped", consumer::failure, Optional::isPresent, WAIT)
                     .orElseThrow();
@@ -196,8 +249,11 @@ class KafkaSecurityIT {
     }
 
     private PulsePublisher.Builder publisher(String prefix, String user, String password) {
-        return PulsePublisher.builder().properties(saslProperties(user, password)).observer("10.0.0.1:7946")
-                .topicPrefix(prefix).outboxDir(outbox);
+        return PulsePublisher.builder()
+                .properties(saslProperties(user, password))
+                .observer("10.0.0.1:7946")
+                .topicPrefix(prefix)
+                .outboxDir(outbox);
     }
 
     /** A publisher whose events cannot be delivered: its close gives up on them at once, they stay in the outbox. */
@@ -206,7 +262,9 @@ class KafkaSecurityIT {
     }
 
     private static PulseConsumer.Builder consumer(String prefix, String user, String password) {
-        PulseConsumer.Builder builder = PulseConsumer.builder().groupId(prefix + ".group").topicPrefix(prefix)
+        PulseConsumer.Builder builder = PulseConsumer.builder()
+                .groupId(prefix + ".group")
+                .topicPrefix(prefix)
                 .offsetReset(PulseConsumer.OffsetReset.EARLIEST);
         saslProperties(user, password).forEach(builder::property);
         return builder;

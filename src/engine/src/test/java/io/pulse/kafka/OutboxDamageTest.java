@@ -52,8 +52,14 @@ class OutboxDamageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"CURRENT garbled", "CURRENT missing", "CURRENT names a missing MANIFEST", "MANIFEST garbled",
-            "MANIFEST empty"})
+    @ValueSource(
+            strings = {
+                "CURRENT garbled",
+                "CURRENT missing",
+                "CURRENT names a missing MANIFEST",
+                "MANIFEST garbled",
+                "MANIFEST empty"
+            })
     void aDamagedOutboxIsMovedAsideAndAnEmptyOneTakesItsPlace(String damage) throws IOException {
         journal(3);
         Path manifest = manifest();
@@ -71,7 +77,9 @@ class OutboxDamageTest {
             assertEquals(0, outbox.pendingEvents());
             assertEquals(0, outbox.lostEvents(), "the new outbox has no mark to fall short of");
             long seq = outbox.append(record(7));
-            assertEquals(List.of(record(7)), outbox.read(seq, 10).stream().map(Outbox.Entry::record).toList());
+            assertEquals(
+                    List.of(record(7)),
+                    outbox.read(seq, 10).stream().map(Outbox.Entry::record).toList());
         }
         Path aside = root.resolve("outbox.corrupt-20261204T123456Z");
         assertTrue(Files.isDirectory(aside), "moved to " + aside);
@@ -80,7 +88,9 @@ class OutboxDamageTest {
 
         try (Outbox reopened = Outbox.open(dir(), 1 << 20, CLOCK)) {
             assertEquals(0, reopened.corruptions(), "the new outbox is sound");
-            assertEquals(List.of(record(7)), reopened.read(0, 10).stream().map(Outbox.Entry::record).toList());
+            assertEquals(
+                    List.of(record(7)),
+                    reopened.read(0, 10).stream().map(Outbox.Entry::record).toList());
         }
     }
 
@@ -91,7 +101,8 @@ class OutboxDamageTest {
         Files.writeString(dir().resolve("CURRENT"), "MANIFEST-999999\n");
         assertEquals("CURRENT names MANIFEST-999999, which is missing", OutboxDirectory.damage(dir()));
         Files.writeString(dir().resolve("CURRENT"), "garbage");
-        assertEquals("CURRENT is garbled: got 7 bytes (expected: MANIFEST-<number> and a newline)",
+        assertEquals(
+                "CURRENT is garbled: got 7 bytes (expected: MANIFEST-<number> and a newline)",
                 OutboxDirectory.damage(dir()));
         Files.delete(dir().resolve("CURRENT"));
         assertEquals("CURRENT is missing, but [000004.log, MANIFEST-000005] are there", OutboxDirectory.damage(dir()));
@@ -104,7 +115,8 @@ class OutboxDamageTest {
         Outbox.open(dir(), 1 << 20, CLOCK).close();
         Files.writeString(dir().resolve("CURRENT"), "garbage");
         Outbox.open(dir(), 1 << 20, CLOCK).close();
-        assertEquals(List.of("outbox", "outbox.corrupt-20261204T123456Z", "outbox.corrupt-20261204T123456Z-2"), list(root));
+        assertEquals(
+                List.of("outbox", "outbox.corrupt-20261204T123456Z", "outbox.corrupt-20261204T123456Z-2"), list(root));
     }
 
     @Test
@@ -183,7 +195,9 @@ class OutboxDamageTest {
         }
         try (Outbox reopened = Outbox.open(dir(), 1 << 20, CLOCK)) {
             assertEquals(0, reopened.lostEvents());
-            assertEquals(List.of(1L, 3L, 4L), reopened.read(0, 10).stream().map(Outbox.Entry::seq).toList());
+            assertEquals(
+                    List.of(1L, 3L, 4L),
+                    reopened.read(0, 10).stream().map(Outbox.Entry::seq).toList());
             assertEquals(6, reopened.append(record(6)), "the last one was done, its number is not used again");
             reopened.markDone(reopened.read(0, 10));
             reopened.sync();
@@ -198,14 +212,16 @@ class OutboxDamageTest {
     @Test
     void aFileInTheWayIsNotWritableAndStaysWhereItIs() throws IOException {
         Path file = Files.writeString(root.resolve("file"), "not a directory");
-        OutboxNotWritableException e = assertThrows(OutboxNotWritableException.class,
-                () -> Outbox.open(file, 1 << 20, CLOCK));
-        assertEquals("cannot write to outbox directory " + file + ": a file is in the way (expected: a directory)",
+        OutboxNotWritableException e =
+                assertThrows(OutboxNotWritableException.class, () -> Outbox.open(file, 1 << 20, CLOCK));
+        assertEquals(
+                "cannot write to outbox directory " + file + ": a file is in the way (expected: a directory)",
                 e.getMessage());
 
         Path below = file.resolve("outbox");
         e = assertThrows(OutboxNotWritableException.class, () -> Outbox.open(below, 1 << 20, CLOCK));
-        assertEquals("cannot write to outbox directory " + below + ": not a directory (creating " + below + ")",
+        assertEquals(
+                "cannot write to outbox directory " + below + ": not a directory (creating " + below + ")",
                 e.getMessage());
         assertEquals("not a directory", Files.readString(file));
         assertEquals(List.of("file"), list(root));
@@ -213,13 +229,13 @@ class OutboxDamageTest {
 
     @Test
     void aDirectoryWeMayNotWriteIsPermissionDeniedAndNotMoved() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
-                "permission bits do not stop root");
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                "root".equals(System.getProperty("user.name")), "permission bits do not stop root");
         journal(1);
         Files.setPosixFilePermissions(dir(), java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
         try {
-            OutboxNotWritableException e = assertThrows(OutboxNotWritableException.class,
-                    () -> Outbox.open(dir(), 1 << 20, CLOCK));
+            OutboxNotWritableException e =
+                    assertThrows(OutboxNotWritableException.class, () -> Outbox.open(dir(), 1 << 20, CLOCK));
             assertEquals("cannot write to outbox directory " + dir() + ": permission denied", e.getMessage());
             assertEquals(List.of("outbox"), list(root));
         } finally {

@@ -15,7 +15,8 @@ class OutboxTest {
     Path dir;
 
     static OutboxRecord record(int i) {
-        return new OutboxRecord(EventType.STATUS_CHANGE, new UUID(0, i), "10.0.0." + i + ":7946", new byte[] {(byte) i, 1, 2});
+        return new OutboxRecord(
+                EventType.STATUS_CHANGE, new UUID(0, i), "10.0.0." + i + ":7946", new byte[] {(byte) i, 1, 2});
     }
 
     @Test
@@ -24,8 +25,12 @@ class OutboxTest {
             for (int i = 0; i < 5; i++) {
                 assertEquals(i, outbox.append(record(i)));
             }
-            assertEquals(List.of(record(2), record(3)), outbox.read(2, 2).stream().map(Outbox.Entry::record).toList());
-            assertEquals(List.of(3L, 4L), outbox.read(3, 10).stream().map(Outbox.Entry::seq).toList());
+            assertEquals(
+                    List.of(record(2), record(3)),
+                    outbox.read(2, 2).stream().map(Outbox.Entry::record).toList());
+            assertEquals(
+                    List.of(3L, 4L),
+                    outbox.read(3, 10).stream().map(Outbox.Entry::seq).toList());
         }
     }
 
@@ -41,7 +46,9 @@ class OutboxTest {
         }
 
         try (Outbox reopened = Outbox.open(dir, 1 << 20)) {
-            assertEquals(List.of(record(1), record(3)), reopened.read(0, 10).stream().map(Outbox.Entry::record).toList());
+            assertEquals(
+                    List.of(record(1), record(3)),
+                    reopened.read(0, 10).stream().map(Outbox.Entry::record).toList());
             assertEquals(2, reopened.pendingEvents());
             assertEquals(2L * record(1).serialize().length, reopened.pendingBytes());
             assertEquals(4, reopened.append(record(4)), "numbering goes on after the last pending entry");
@@ -55,7 +62,9 @@ class OutboxTest {
             outbox.append(tombstone);
         }
         try (Outbox reopened = Outbox.open(dir, 1 << 20)) {
-            assertEquals(List.of(tombstone), reopened.read(0, 10).stream().map(Outbox.Entry::record).toList());
+            assertEquals(
+                    List.of(tombstone),
+                    reopened.read(0, 10).stream().map(Outbox.Entry::record).toList());
         }
     }
 
@@ -78,7 +87,8 @@ class OutboxTest {
     void aCorruptEntryIsReportedWithWhatIsWrong() {
         byte[] bytes = record(1).serialize();
         bytes[0] = 9;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OutboxRecord.deserialize(bytes));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> OutboxRecord.deserialize(bytes));
         assertEquals("outbox record: got format version 9 (expected: 1)", e.getMessage());
     }
 
@@ -89,12 +99,14 @@ class OutboxTest {
             outbox.append(record(1));
         }
         try (org.rocksdb.Options options = new org.rocksdb.Options();
-             org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(options, dir.toString())) {
+                org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(options, dir.toString())) {
             db.put(java.nio.ByteBuffer.allocate(8).putLong(0).array(), new byte[] {9, 9, 9});
         }
 
         try (Outbox reopened = Outbox.open(dir, 1 << 20)) {
-            assertEquals(List.of(record(1)), reopened.read(0, 10).stream().map(Outbox.Entry::record).toList());
+            assertEquals(
+                    List.of(record(1)),
+                    reopened.read(0, 10).stream().map(Outbox.Entry::record).toList());
             assertEquals(1, reopened.unreadable());
             assertEquals(1, reopened.pendingEvents());
             assertEquals(record(1).serialize().length, reopened.pendingBytes());

@@ -39,12 +39,19 @@ class PulseKillIT {
     Path dir;
 
     Process startPulse(Path log) throws IOException {
-        List<String> command = new ArrayList<>(io.pulse.testkit.KafkaBrokerExtension.javaCommand(
-                "-Xmx256m", "-XX:+UseSerialGC"));
-        command.addAll(List.of(PulseStreamMain.class.getName(), kafka.bootstrapServers(), dir.resolve("outbox").toString(),
-                dir.resolve("progress").toString(), Integer.toString(EVENTS), "1000"));
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        List<String> command =
+                new ArrayList<>(io.pulse.testkit.KafkaBrokerExtension.javaCommand("-Xmx256m", "-XX:+UseSerialGC"));
+        command.addAll(List.of(
+                PulseStreamMain.class.getName(),
+                kafka.bootstrapServers(),
+                dir.resolve("outbox").toString(),
+                dir.resolve("progress").toString(),
+                Integer.toString(EVENTS),
+                "1000"));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
     }
 
     long progress() throws IOException {
@@ -62,7 +69,8 @@ class PulseKillIT {
         }
         first.destroyForcibly().waitFor();
         long emittedBeforeKill = progress();
-        assertTrue(emittedBeforeKill >= KILL_AFTER && emittedBeforeKill < EVENTS,
+        assertTrue(
+                emittedBeforeKill >= KILL_AFTER && emittedBeforeKill < EVENTS,
                 () -> "killed after " + emittedBeforeKill + " events (expected: mid-stream)\n" + read(log));
 
         Process second = startPulse(log);
@@ -70,18 +78,25 @@ class PulseKillIT {
         assertEquals(0, second.exitValue(), () -> read(log));
 
         Map<String, Long> incarnationById = new HashMap<>();
-        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readUntil(kafka.bootstrapServers(), "kill.status",
-                read -> read.size() >= EVENTS && distinctIds(read) >= EVENTS, Duration.ofSeconds(60));
+        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readUntil(
+                kafka.bootstrapServers(),
+                "kill.status",
+                read -> read.size() >= EVENTS && distinctIds(read) >= EVENTS,
+                Duration.ofSeconds(60));
         for (ConsumerRecord<byte[], byte[]> record : records) {
             long incarnation = EventCodec.decodeStatusChange(record.value()).getIncarnation();
             Long before = incarnationById.put(eventId(record), incarnation);
-            assertTrue(before == null || before == incarnation, "one event id, two events: " + before + ", " + incarnation);
+            assertTrue(
+                    before == null || before == incarnation,
+                    "one event id, two events: " + before + ", " + incarnation);
         }
-        System.out.printf("PulseKillIT: killed after %d of %d events; %d records, %d duplicates dropped by event id%n"
-                        + "Pulse's output:%n%s", emittedBeforeKill, EVENTS, records.size(),
-                records.size() - incarnationById.size(), read(log));
+        System.out.printf(
+                "PulseKillIT: killed after %d of %d events; %d records, %d duplicates dropped by event id%n"
+                        + "Pulse's output:%n%s",
+                emittedBeforeKill, EVENTS, records.size(), records.size() - incarnationById.size(), read(log));
         assertEquals(EVENTS, incarnationById.size());
-        assertEquals(LongStream.range(0, EVENTS).boxed().toList(), new ArrayList<>(new TreeSet<>(incarnationById.values())));
+        assertEquals(
+                LongStream.range(0, EVENTS).boxed().toList(), new ArrayList<>(new TreeSet<>(incarnationById.values())));
     }
 
     static String eventId(ConsumerRecord<byte[], byte[]> record) {

@@ -59,13 +59,33 @@ class PulsePublisherIT {
     }
 
     static StatusChange change() {
-        return new StatusChange(NODE, NodeState.ALIVE, NodeState.SUSPECT, 3, AT, Duration.ofMillis(2), null, 10, 3,
+        return new StatusChange(
+                NODE,
+                NodeState.ALIVE,
+                NodeState.SUSPECT,
+                3,
+                AT,
+                Duration.ofMillis(2),
+                null,
+                10,
+                3,
                 StatusChange.Reason.PROBE_ROUND_FAILED);
     }
 
     static NodeFailure failure() {
-        return new NodeFailure(NODE, NodeState.DEAD, 3, 2, List.of(NodeId.parse("10.0.0.2:7946")), AT.minusSeconds(60),
-                AT.minusSeconds(5), AT, Duration.ofMillis(2), Duration.ofMillis(-1), 20, 6);
+        return new NodeFailure(
+                NODE,
+                NodeState.DEAD,
+                3,
+                2,
+                List.of(NodeId.parse("10.0.0.2:7946")),
+                AT.minusSeconds(60),
+                AT.minusSeconds(5),
+                AT,
+                Duration.ofMillis(2),
+                Duration.ofMillis(-1),
+                20,
+                6);
     }
 
     /** The contract files in schemas/, parsed by Avro: a consumer needs nothing of Pulse. */
@@ -91,34 +111,54 @@ class PulsePublisherIT {
             assertTrue(publisher.publish(change()));
             assertTrue(publisher.publish(failure()));
             assertTrue(publisher.awaitDelivery(TIMEOUT));
-            assertEquals(new PublisherStats(2, 2, 0, 0, 0, 0, 0, PublisherConfig.DEFAULT_OUTBOX_MAX_BYTES, 0, 0),
+            assertEquals(
+                    new PublisherStats(2, 2, 0, 0, 0, 0, 0, PublisherConfig.DEFAULT_OUTBOX_MAX_BYTES, 0, 0),
                     publisher.stats());
         }
 
-        ConsumerRecord<byte[], byte[]> status = TopicReader.readAtLeast(kafka.bootstrapServers(), "roundtrip.status", 1, TIMEOUT).get(0);
+        ConsumerRecord<byte[], byte[]> status = TopicReader.readAtLeast(
+                        kafka.bootstrapServers(), "roundtrip.status", 1, TIMEOUT)
+                .get(0);
         GenericRecord change = avroDecoder("StatusChange").decode(status.value());
         assertArrayEquals("10.0.0.7:7946".getBytes(StandardCharsets.UTF_8), status.key());
-        assertEquals(Map.of("content-type", "application/avro;encoding=single-object",
-                "event-id", change.get("eventId").toString(),
-                "event-type", "io.pulse.StatusChange"), headers(status));
-        assertEquals("{\"eventId\": \"" + change.get("eventId") + "\", \"observer\": \"10.0.0.1:7946\", "
-                + "\"cluster\": \"test\", \"nodeId\": \"10.0.0.7:7946\", \"previous\": \"ALIVE\", \"current\": \"SUSPECT\", "
-                + "\"incarnation\": 3, \"at\": 1714564800123, \"srttMicros\": 2000, \"totalProbes\": 10, \"lostProbes\": 3, "
-                + "\"clockOffsetMicros\": null, \"reason\": \"PROBE_ROUND_FAILED\", \"declaredBy\": null, \"confirmations\": 0}",
+        assertEquals(
+                Map.of(
+                        "content-type",
+                        "application/avro;encoding=single-object",
+                        "event-id",
+                        change.get("eventId").toString(),
+                        "event-type",
+                        "io.pulse.StatusChange"),
+                headers(status));
+        assertEquals(
+                "{\"eventId\": \"" + change.get("eventId") + "\", \"observer\": \"10.0.0.1:7946\", "
+                        + "\"cluster\": \"test\", \"nodeId\": \"10.0.0.7:7946\", \"previous\": \"ALIVE\", \"current\": \"SUSPECT\", "
+                        + "\"incarnation\": 3, \"at\": 1714564800123, \"srttMicros\": 2000, \"totalProbes\": 10, \"lostProbes\": 3, "
+                        + "\"clockOffsetMicros\": null, \"reason\": \"PROBE_ROUND_FAILED\", \"declaredBy\": null, \"confirmations\": 0}",
                 change.toString());
 
-        ConsumerRecord<byte[], byte[]> failed = TopicReader.readAtLeast(kafka.bootstrapServers(), "roundtrip.failures", 1, TIMEOUT).get(0);
+        ConsumerRecord<byte[], byte[]> failed = TopicReader.readAtLeast(
+                        kafka.bootstrapServers(), "roundtrip.failures", 1, TIMEOUT)
+                .get(0);
         GenericRecord failure = avroDecoder("FailureMessage").decode(failed.value());
         assertArrayEquals("10.0.0.7:7946".getBytes(StandardCharsets.UTF_8), failed.key());
-        assertEquals(Map.of("content-type", "application/avro;encoding=single-object",
-                "event-id", failure.get("eventId").toString(),
-                "event-type", "io.pulse.FailureMessage"), headers(failed));
-        assertEquals("{\"eventId\": \"" + failure.get("eventId") + "\", \"observer\": \"10.0.0.1:7946\", "
-                + "\"cluster\": \"test\", \"nodeId\": \"10.0.0.7:7946\", \"state\": \"DEAD\", \"incarnation\": 3, "
-                + "\"retryAttempts\": 2, \"indirectPeers\": [\"10.0.0.2:7946\"], \"initialConnect\": 1714564740123, "
-                + "\"lastConnected\": 1714564795123, \"detectedAt\": 1714564800123, \"srttMicros\": 2000, "
-                + "\"clockOffsetMicros\": -1000, \"totalProbes\": 20, \"lostProbes\": 6, \"declaredBy\": null, "
-                + "\"confirmations\": 0}", failure.toString());
+        assertEquals(
+                Map.of(
+                        "content-type",
+                        "application/avro;encoding=single-object",
+                        "event-id",
+                        failure.get("eventId").toString(),
+                        "event-type",
+                        "io.pulse.FailureMessage"),
+                headers(failed));
+        assertEquals(
+                "{\"eventId\": \"" + failure.get("eventId") + "\", \"observer\": \"10.0.0.1:7946\", "
+                        + "\"cluster\": \"test\", \"nodeId\": \"10.0.0.7:7946\", \"state\": \"DEAD\", \"incarnation\": 3, "
+                        + "\"retryAttempts\": 2, \"indirectPeers\": [\"10.0.0.2:7946\"], \"initialConnect\": 1714564740123, "
+                        + "\"lastConnected\": 1714564795123, \"detectedAt\": 1714564800123, \"srttMicros\": 2000, "
+                        + "\"clockOffsetMicros\": -1000, \"totalProbes\": 20, \"lostProbes\": 6, \"declaredBy\": null, "
+                        + "\"confirmations\": 0}",
+                failure.toString());
     }
 
     /**
@@ -139,21 +179,34 @@ class PulsePublisherIT {
         Map<String, String> byKey = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> record : schemas.subList(0, 2)) {
             assertEquals(Map.of("content-type", "application/vnd.apache.avro+json"), headers(record));
-            byKey.put(new String(record.key(), StandardCharsets.UTF_8), new String(record.value(), StandardCharsets.UTF_8));
+            byKey.put(
+                    new String(record.key(), StandardCharsets.UTF_8),
+                    new String(record.value(), StandardCharsets.UTF_8));
         }
-        assertEquals(new TreeMap<>(Map.of(
-                SchemaTopic.key(FailureMessage.getClassSchema()), FailureMessage.getClassSchema().toString(),
-                SchemaTopic.key(io.pulse.events.StatusChange.getClassSchema()),
-                        io.pulse.events.StatusChange.getClassSchema().toString())), byKey);
+        assertEquals(
+                new TreeMap<>(Map.of(
+                        SchemaTopic.key(FailureMessage.getClassSchema()),
+                                FailureMessage.getClassSchema().toString(),
+                        SchemaTopic.key(io.pulse.events.StatusChange.getClassSchema()),
+                                io.pulse.events.StatusChange.getClassSchema().toString())),
+                byKey);
         assertEquals(4, schemas.size(), "two starts, two schemas each");
-        ConsumerRecord<byte[], byte[]> firstEvent =
-                TopicReader.readAtLeast(kafka.bootstrapServers(), "schemas.status", 1, TIMEOUT).get(0);
-        assertTrue(schemas.get(1).timestamp() <= firstEvent.timestamp(),
+        ConsumerRecord<byte[], byte[]> firstEvent = TopicReader.readAtLeast(
+                        kafka.bootstrapServers(), "schemas.status", 1, TIMEOUT)
+                .get(0);
+        assertTrue(
+                schemas.get(1).timestamp() <= firstEvent.timestamp(),
                 "schemas written at " + schemas.get(1).timestamp() + ", first event at " + firstEvent.timestamp());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "schemas.schemas");
-            assertEquals("compact", admin.describeConfigs(List.of(topic)).all().get().get(topic)
-                    .get("cleanup.policy").value());
+            assertEquals(
+                    "compact",
+                    admin.describeConfigs(List.of(topic))
+                            .all()
+                            .get()
+                            .get(topic)
+                            .get("cleanup.policy")
+                            .value());
         }
     }
 
@@ -184,39 +237,50 @@ class PulsePublisherIT {
 
     @Test
     void anExistingStatusTopicThatIsNotCompactedFailsStartUp() throws Exception {
-        assertEquals("topic wrong.status has cleanup.policy=delete (expected: compact): it must be "
-                + "compacted to keep the latest status of every node; fix it with kafka-configs.sh --alter "
-                + "--entity-type topics --entity-name wrong.status --add-config cleanup.policy=compact",
+        assertEquals(
+                "topic wrong.status has cleanup.policy=delete (expected: compact): it must be "
+                        + "compacted to keep the latest status of every node; fix it with kafka-configs.sh --alter "
+                        + "--entity-type topics --entity-name wrong.status --add-config cleanup.policy=compact",
                 startUpFailureWithADeletePolicyOn("wrong", "wrong.status"));
     }
 
     @Test
     void anExistingSchemasTopicThatIsNotCompactedFailsStartUp() throws Exception {
-        assertEquals("topic wrongschemas.schemas has cleanup.policy=delete (expected: compact): it must be compacted to "
-                + "keep every writer schema, one per fingerprint; fix it with kafka-configs.sh --alter --entity-type "
-                + "topics --entity-name wrongschemas.schemas --add-config cleanup.policy=compact",
+        assertEquals(
+                "topic wrongschemas.schemas has cleanup.policy=delete (expected: compact): it must be compacted to "
+                        + "keep every writer schema, one per fingerprint; fix it with kafka-configs.sh --alter --entity-type "
+                        + "topics --entity-name wrongschemas.schemas --add-config cleanup.policy=compact",
                 startUpFailureWithADeletePolicyOn("wrongschemas", "wrongschemas.schemas"));
     }
 
     /** Why a publisher of {@code prefix} refuses to start when {@code topic} exists uncompacted. */
     private String startUpFailureWithADeletePolicyOn(String prefix, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
-                    .configs(Map.of("cleanup.policy", "delete")))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("cleanup.policy", "delete"))))
+                    .all()
+                    .get();
         }
-        return assertThrows(TopicConfigException.class, () -> publisher(prefix).build()).getMessage();
+        return assertThrows(TopicConfigException.class, () -> publisher(prefix).build())
+                .getMessage();
     }
 
     @Test
     void missingTopicsAreCreatedWithTheConfiguredPartitions() throws Exception {
-        publisher("created").property(PublisherConfig.TOPIC_PARTITIONS, 3)
-                .property(PublisherConfig.TOPIC_REPLICATION_FACTOR, 1).build().close();
+        publisher("created")
+                .property(PublisherConfig.TOPIC_PARTITIONS, 3)
+                .property(PublisherConfig.TOPIC_REPLICATION_FACTOR, 1)
+                .build()
+                .close();
 
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            Map<String, Integer> partitions = admin.describeTopics(List.of("created.failures", "created.status",
-                            "created.schemas"))
-                    .allTopicNames().get().entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().partitions().size()));
+            Map<String, Integer> partitions = admin
+                    .describeTopics(List.of("created.failures", "created.status", "created.schemas"))
+                    .allTopicNames()
+                    .get()
+                    .entrySet()
+                    .stream()
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, e -> e.getValue().partitions().size()));
             assertEquals(Map.of("created.failures", 3, "created.status", 3, "created.schemas", 1), partitions);
         }
     }
@@ -225,14 +289,25 @@ class PulsePublisherIT {
     void eventsJournaledWhileKafkaWasUnreachableAreSentAfterTheRestart() throws Exception {
         int deadPort = 1; // nothing listens on port 1
         try (PulsePublisher offline = PulsePublisher.builder()
-                .bootstrapServers("127.0.0.1:" + deadPort).observer("10.0.0.1:7946").topicPrefix("restart")
+                .bootstrapServers("127.0.0.1:" + deadPort)
+                .observer("10.0.0.1:7946")
+                .topicPrefix("restart")
                 .outboxDir(outbox)
                 .property(PublisherConfig.STARTUP_TIMEOUT_MS, 0)
                 .property(PublisherConfig.CLOSE_TIMEOUT_MS, 0)
                 .build()) {
             for (int i = 0; i < 10; i++) {
-                assertTrue(offline.publish(new StatusChange(NODE, NodeState.ALIVE, NodeState.SUSPECT, i, AT, null, null,
-                        i, i, StatusChange.Reason.PROBE_ROUND_FAILED)));
+                assertTrue(offline.publish(new StatusChange(
+                        NODE,
+                        NodeState.ALIVE,
+                        NodeState.SUSPECT,
+                        i,
+                        AT,
+                        null,
+                        null,
+                        i,
+                        i,
+                        StatusChange.Reason.PROBE_ROUND_FAILED)));
             }
             assertEquals(10, offline.stats().pendingEvents());
         }
@@ -244,7 +319,8 @@ class PulsePublisherIT {
         List<ConsumerRecord<byte[], byte[]>> records =
                 TopicReader.readAtLeast(kafka.bootstrapServers(), "restart.status", 10, TIMEOUT);
         List<Long> incarnations = records.stream()
-                .map(r -> (Long) uncheckedDecode(r.value()).get("incarnation")).toList();
+                .map(r -> (Long) uncheckedDecode(r.value()).get("incarnation"))
+                .toList();
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), incarnations);
     }
 

@@ -27,13 +27,21 @@ import java.util.concurrent.locks.LockSupport;
 public final class PulseStreamMain {
     static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
 
-    private PulseStreamMain() {
-    }
+    private PulseStreamMain() {}
 
     /** Event i: node i % 20, incarnation i, decided at T0 + i ms. */
     static StatusChange event(int i) {
-        return new StatusChange(NodeId.of("10.0.0." + (i % 20), 7946), NodeState.SUSPECT, NodeState.DEAD, i,
-                T0.plusMillis(i), Duration.ofMillis(1), null, i, 1, StatusChange.Reason.SUSPICION_TIMEOUT);
+        return new StatusChange(
+                NodeId.of("10.0.0." + (i % 20), 7946),
+                NodeState.SUSPECT,
+                NodeState.DEAD,
+                i,
+                T0.plusMillis(i),
+                Duration.ofMillis(1),
+                null,
+                i,
+                1,
+                StatusChange.Reason.SUSPICION_TIMEOUT);
     }
 
     public static void main(String[] args) throws IOException {
@@ -45,14 +53,14 @@ public final class PulseStreamMain {
         int first = Files.exists(progress) ? (int) Files.size(progress) : 0;
         System.out.println("emitting " + first + ".." + (count - 1));
         try (PulsePublisher publisher = PulsePublisher.builder()
-                .bootstrapServers(bootstrap)
-                .observer("stream-main")
-                .topicPrefix("kill")
-                .outboxDir(outboxDir)
-                .property(PublisherConfig.TOPIC_PARTITIONS, 2)
-                .property(PublisherConfig.CLOSE_TIMEOUT_MS, 60_000)
-                .build();
-             FileOutputStream progressOut = new FileOutputStream(progress.toFile(), true)) {
+                        .bootstrapServers(bootstrap)
+                        .observer("stream-main")
+                        .topicPrefix("kill")
+                        .outboxDir(outboxDir)
+                        .property(PublisherConfig.TOPIC_PARTITIONS, 2)
+                        .property(PublisherConfig.CLOSE_TIMEOUT_MS, 60_000)
+                        .build();
+                FileOutputStream progressOut = new FileOutputStream(progress.toFile(), true)) {
             long next = System.nanoTime();
             for (int i = first; i < count; i++) {
                 if (!publisher.publish(event(i))) {

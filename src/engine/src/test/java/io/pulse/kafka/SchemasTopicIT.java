@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SchemasTopicIT {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.inJvm();
+
     private static final String NODE = "10.0.0.7:7946";
 
     @TempDir
@@ -43,21 +44,38 @@ class SchemasTopicIT {
     @Test
     void aNewerReaderReadsTodaysPublisherThroughTheSchemasTopic(TestInfo info) throws Exception {
         String prefix = prefix(info);
-        try (PulsePublisher publisher = PulsePublisher.builder().bootstrapServers(KAFKA.bootstrapServers())
-                .observer("10.0.0.1:7946").topicPrefix(prefix).outboxDir(outbox).build()) {
-            assertTrue(publisher.publish(new io.pulse.core.StatusChange(NodeId.parse(NODE), io.pulse.core.NodeState.ALIVE,
-                    io.pulse.core.NodeState.SUSPECT, 3, Instant.ofEpochMilli(NewerSchemas.AT_MS), Duration.ofMillis(2),
-                    null, 10, 3, io.pulse.core.StatusChange.Reason.PROBE_ROUND_FAILED)));
+        try (PulsePublisher publisher = PulsePublisher.builder()
+                .bootstrapServers(KAFKA.bootstrapServers())
+                .observer("10.0.0.1:7946")
+                .topicPrefix(prefix)
+                .outboxDir(outbox)
+                .build()) {
+            assertTrue(publisher.publish(new io.pulse.core.StatusChange(
+                    NodeId.parse(NODE),
+                    io.pulse.core.NodeState.ALIVE,
+                    io.pulse.core.NodeState.SUSPECT,
+                    3,
+                    Instant.ofEpochMilli(NewerSchemas.AT_MS),
+                    Duration.ofMillis(2),
+                    null,
+                    10,
+                    3,
+                    io.pulse.core.StatusChange.Reason.PROBE_ROUND_FAILED)));
             assertTrue(publisher.awaitDelivery(Duration.ofSeconds(60)));
         }
-        ConsumerRecord<byte[], byte[]> record = TopicReader.readAtLeast(KAFKA.bootstrapServers(), Topics.status(prefix),
-                1, Duration.ofSeconds(60)).get(0);
+        ConsumerRecord<byte[], byte[]> record = TopicReader.readAtLeast(
+                        KAFKA.bootstrapServers(), Topics.status(prefix), 1, Duration.ofSeconds(60))
+                .get(0);
 
-        try (KafkaWriterSchemas schemas = new KafkaWriterSchemas(Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
-                Topics.schemas(prefix), Duration.ofSeconds(10))) {
-            GenericRecord read = NewerSchemas.newerReader(NewerSchemas.STATUS_CHANGE, schemas).decode(record.value());
+        try (KafkaWriterSchemas schemas = new KafkaWriterSchemas(
+                Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
+                Topics.schemas(prefix),
+                Duration.ofSeconds(10))) {
+            GenericRecord read = NewerSchemas.newerReader(NewerSchemas.STATUS_CHANGE, schemas)
+                    .decode(record.value());
 
-            assertEquals(EventCodec.fingerprint(StatusChange.getClassSchema()),
+            assertEquals(
+                    EventCodec.fingerprint(StatusChange.getClassSchema()),
                     EventCodec.fingerprint(schemas.resolve(EventCodec.fingerprint(StatusChange.getClassSchema()))));
             assertEquals("SUSPECT", read.get("current").toString());
             assertEquals("PROBE_ROUND_FAILED", read.get("reason").toString());

@@ -63,7 +63,8 @@ class SpringKafkaListenerIT {
                         "spring.kafka.bootstrap-servers", KAFKA.bootstrapServers(),
                         "spring.kafka.consumer.group-id", "billing-service",
                         "spring.kafka.consumer.auto-offset-reset", "earliest",
-                        "spring.kafka.consumer.key-deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
+                        "spring.kafka.consumer.key-deserializer",
+                                "org.apache.kafka.common.serialization.StringDeserializer",
                         "spring.kafka.consumer.value-deserializer", "io.pulse.events.serde.PulseEventDeserializer",
                         "spring.kafka.consumer.properties.pulse.topic.prefix", "spring"))
                 .run()) {
@@ -74,16 +75,27 @@ class SpringKafkaListenerIT {
             }
             List<ConsumerRecord<String, SpecificRecord>> received = List.copyOf(service.received);
             assertEquals(4, received.size(), received.toString());
-            Map<String, List<SpecificRecord>> byTopicAndKey = received.stream().collect(Collectors.groupingBy(
-                    r -> r.topic() + "/" + r.key(), Collectors.mapping(r -> r.value(), Collectors.toList())));
-            FailureMessage failure = assertInstanceOf(FailureMessage.class,
-                    byTopicAndKey.get("spring.failures/" + PulseDeserializersIT.NODE).get(0));
+            Map<String, List<SpecificRecord>> byTopicAndKey = received.stream()
+                    .collect(Collectors.groupingBy(
+                            r -> r.topic() + "/" + r.key(), Collectors.mapping(r -> r.value(), Collectors.toList())));
+            FailureMessage failure = assertInstanceOf(
+                    FailureMessage.class,
+                    byTopicAndKey
+                            .get("spring.failures/" + PulseDeserializersIT.NODE)
+                            .get(0));
             assertEquals(NodeState.DEAD, failure.getState());
             List<SpecificRecord> node = byTopicAndKey.get("spring.status/" + PulseDeserializersIT.NODE);
-            assertEquals(NodeState.DEAD, assertInstanceOf(StatusChange.class, node.get(0)).getCurrent());
+            assertEquals(
+                    NodeState.DEAD,
+                    assertInstanceOf(StatusChange.class, node.get(0)).getCurrent());
             assertNull(node.get(1), "the removal: a tombstone");
-            assertEquals(NodeState.UNKNOWN, ((StatusChange) byTopicAndKey.get("spring.status/10.0.0.9:7946").get(0))
-                    .getCurrent(), "a newer Pulse's DRAINING");
+            assertEquals(
+                    NodeState.UNKNOWN,
+                    ((StatusChange) byTopicAndKey
+                                    .get("spring.status/10.0.0.9:7946")
+                                    .get(0))
+                            .getCurrent(),
+                    "a newer Pulse's DRAINING");
         } finally {
             if (previous == null) {
                 System.clearProperty(LOGGING_SYSTEM);

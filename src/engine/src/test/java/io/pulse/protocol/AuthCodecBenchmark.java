@@ -51,7 +51,8 @@ public class AuthCodecBenchmark {
     @Setup
     public void setUp() {
         long now = 1_700_000_000_123_456_789L;
-        message = type.equals("PING") ? new Message.Ping(42, now) : new Message.Ack(42, now, now + 1_000, now + 2_000, 7);
+        message =
+                type.equals("PING") ? new Message.Ping(42, now) : new Message.Ack(42, now, now + 1_000, now + 2_000, 7);
         keyring = Keyring.of(new TreeMap<>(Map.of(1, new byte[32])), 1, "bench");
         signer = DatagramAuth.create(keyring, DatagramAuth.Mode.REQUIRED, clock);
         encodeBuffer = Unpooled.directBuffer(WireFormat.MAX_DATAGRAM_BYTES);

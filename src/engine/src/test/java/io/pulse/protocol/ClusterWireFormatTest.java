@@ -79,7 +79,8 @@ class ClusterWireFormatTest {
                 PIGGYBACKED_PING_V4,
                 new Message.Piggybacked(new Message.Ping(-1, Long.MIN_VALUE), all),
                 new Message.Piggybacked(ACK, List.of(V6)),
-                new Message.Piggybacked(new Message.Ack(Long.MAX_VALUE, Long.MIN_VALUE, -1, 0, Long.MAX_VALUE),
+                new Message.Piggybacked(
+                        new Message.Ack(Long.MAX_VALUE, Long.MIN_VALUE, -1, 0, Long.MAX_VALUE),
                         List.of(V4, V4_FROM_V6)),
                 new Message.Piggybacked(PING_REQ_V4, List.of(V6_FROM_V4)),
                 new Message.Piggybacked(PING_REQ_V6, all),
@@ -101,14 +102,14 @@ class ClusterWireFormatTest {
 
     @Test
     void roundTripKeepsTheKindOfEachPart() throws MalformedDatagramException {
-        Message.Piggybacked back = assertInstanceOf(Message.Piggybacked.class,
-                decode(encode(new Message.Piggybacked(PING_REQ_V6, List.of(V4, V6)))));
+        Message.Piggybacked back = assertInstanceOf(
+                Message.Piggybacked.class, decode(encode(new Message.Piggybacked(PING_REQ_V6, List.of(V4, V6)))));
         assertEquals(PING_REQ_V6, back.message());
         assertEquals(List.of(V4, V6), back.updates());
         assertEquals(44, back.sequence());
 
-        Message.Sync sync = assertInstanceOf(Message.Sync.class,
-                decode(encode(new Message.Sync(9, true, 1, 2, List.of(V6, V4)))));
+        Message.Sync sync =
+                assertInstanceOf(Message.Sync.class, decode(encode(new Message.Sync(9, true, 1, 2, List.of(V6, V4)))));
         assertEquals(9, sync.sequence());
         assertTrue(sync.replyWanted());
         assertEquals(1, sync.page());
@@ -117,7 +118,9 @@ class ClusterWireFormatTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = NodeState.class, names = {"ALIVE", "SUSPECT", "DEAD", "LEFT"})
+    @EnumSource(
+            value = NodeState.class,
+            names = {"ALIVE", "SUSPECT", "DEAD", "LEFT"})
     void everySentStateRoundTrips(NodeState state) throws MalformedDatagramException {
         Message gossip = new Message.Gossip(1, List.of(new MemberUpdate(A4, state, 1, A4)));
         assertEquals(gossip, decode(encode(gossip)));
@@ -192,30 +195,30 @@ class ClusterWireFormatTest {
     @Test
     void gossipGoldenVector() {
         byte[] expected = bytes(
-                0x50, 0x55, 0x02, 0x05, 0x00, 0x00, 0x00, 0x00,  // header, type GOSSIP, no flags
-                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05,  // sequence 5
-                0x01,                                            // 1 update
-                0x02,                                            // SUSPECT
-                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x11,  // incarnation 17
-                0x04, 0x0a, 0x00, 0x00, 0x01, 0x1f, 0x0a,        // member 10.0.0.1:7946
-                0x04, 0x0a, 0x00, 0x00, 0x02, 0x1f, 0x0a);       // origin 10.0.0.2:7946
+                0x50, 0x55, 0x02, 0x05, 0x00, 0x00, 0x00, 0x00, // header, type GOSSIP, no flags
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, // sequence 5
+                0x01, // 1 update
+                0x02, // SUSPECT
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x11, // incarnation 17
+                0x04, 0x0a, 0x00, 0x00, 0x01, 0x1f, 0x0a, // member 10.0.0.1:7946
+                0x04, 0x0a, 0x00, 0x00, 0x02, 0x1f, 0x0a); // origin 10.0.0.2:7946
         assertArrayEquals(expected, encode(GOSSIP_V4));
     }
 
     @Test
     void syncGoldenVector() {
         byte[] expected = bytes(
-                0x50, 0x55, 0x02, 0x06, 0x00, 0x00, 0x00, 0x00,  // header, type SYNC, no flags
-                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09,  // sequence 9
-                0x01,                                            // reply wanted
-                0x01, 0x02,                                      // page 258
-                0x01, 0x03,                                      // of 259
-                0x01,                                            // 1 update
-                0x01,                                            // ALIVE
-                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,  // incarnation 1
-                0x06, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,  // member 2001:db8::1
-                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x1f, 0x0a,  //   port 7946
-                0x06, 0xfd, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,  // origin fd00:ffff::2
+                0x50, 0x55, 0x02, 0x06, 0x00, 0x00, 0x00, 0x00, // header, type SYNC, no flags
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09, // sequence 9
+                0x01, // reply wanted
+                0x01, 0x02, // page 258
+                0x01, 0x03, // of 259
+                0x01, // 1 update
+                0x01, // ALIVE
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, // incarnation 1
+                0x06, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, // member 2001:db8::1
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x1f, 0x0a, //   port 7946
+                0x06, 0xfd, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, // origin fd00:ffff::2
                 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01); //   port 1
         assertArrayEquals(expected, encode(new Message.Sync(9, true, 258, 259, List.of(V6))));
         assertEquals(0x00, encode(new Message.Sync(9, false, 258, 259, List.of(V6)))[16]);
@@ -224,19 +227,20 @@ class ClusterWireFormatTest {
     @Test
     void piggybackedPingGoldenVector() {
         byte[] expected = bytes(
-                0x50, 0x55, 0x02, 0x01,                          // magic, version, type PING
-                0x02, 0x00, 0x00, 0x00,                          // flags: piggyback; key id, MAC length
-                0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,  // sequence
-                0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,  // t0 sent
-                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,              // padding
-                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                0x01,                                            // 1 update
-                0x02,                                            // SUSPECT
-                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x11,  // incarnation 17
-                0x04, 0x0a, 0x00, 0x00, 0x01, 0x1f, 0x0a,        // member 10.0.0.1:7946
-                0x04, 0x0a, 0x00, 0x00, 0x02, 0x1f, 0x0a);       // origin 10.0.0.2:7946
-        assertArrayEquals(expected, encode(new Message.Piggybacked(
-                new Message.Ping(0x0102030405060708L, 0x1122334455667788L), List.of(V4))));
+                0x50, 0x55, 0x02, 0x01, // magic, version, type PING
+                0x02, 0x00, 0x00, 0x00, // flags: piggyback; key id, MAC length
+                0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, // sequence
+                0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, // t0 sent
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // padding
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, // 1 update
+                0x02, // SUSPECT
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x11, // incarnation 17
+                0x04, 0x0a, 0x00, 0x00, 0x01, 0x1f, 0x0a, // member 10.0.0.1:7946
+                0x04, 0x0a, 0x00, 0x00, 0x02, 0x1f, 0x0a); // origin 10.0.0.2:7946
+        assertArrayEquals(
+                expected,
+                encode(new Message.Piggybacked(
+                        new Message.Ping(0x0102030405060708L, 0x1122334455667788L), List.of(V4))));
     }
 
     // ---- static mode unchanged ----
@@ -277,10 +281,16 @@ class ClusterWireFormatTest {
         // io.pulse.core.Membership.DATAGRAM_UPDATE_BYTES (package-private): 1400 - 16 - 8.
         int budget = 1376;
         IntFunction<MemberUpdate> nth = ipv6
-                ? i -> new MemberUpdate(address("2001:db8::" + Integer.toHexString(i + 1), 65535),
-                        NodeState.SUSPECT, Long.MAX_VALUE, address("2001:db8:ffff::" + Integer.toHexString(i + 1), 65535))
-                : i -> new MemberUpdate(address("10.0.1." + (i + 1), 65535),
-                        NodeState.SUSPECT, Long.MAX_VALUE, address("10.0.2." + (i + 1), 65535));
+                ? i -> new MemberUpdate(
+                        address("2001:db8::" + Integer.toHexString(i + 1), 65535),
+                        NodeState.SUSPECT,
+                        Long.MAX_VALUE,
+                        address("2001:db8:ffff::" + Integer.toHexString(i + 1), 65535))
+                : i -> new MemberUpdate(
+                        address("10.0.1." + (i + 1), 65535),
+                        NodeState.SUSPECT,
+                        Long.MAX_VALUE,
+                        address("10.0.2." + (i + 1), 65535));
         List<MemberUpdate> page = new ArrayList<>();
         int used = 0;
         while (used + nth.apply(page.size()).wireBytes() <= budget) {
@@ -311,14 +321,12 @@ class ClusterWireFormatTest {
         for (int i = 0; i < 256; i++) {
             updates.add(V4);
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> encode(new Message.Gossip(1, updates)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> encode(new Message.Gossip(1, updates)));
         assertEquals("256 updates in one datagram (expected: at most 255)", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> encode(new Message.Sync(1, false, 0, 1, updates)));
+        e = assertThrows(IllegalArgumentException.class, () -> encode(new Message.Sync(1, false, 0, 1, updates)));
         assertEquals("256 updates in one datagram (expected: at most 255)", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> encode(new Message.Piggybacked(PING, updates)));
+        e = assertThrows(IllegalArgumentException.class, () -> encode(new Message.Piggybacked(PING, updates)));
         assertEquals("256 updates in one datagram (expected: at most 255)", e.getMessage());
         // 255 is the most a count byte holds; such a datagram is far over the size limit.
         byte[] most = encode(new Message.Gossip(1, updates.subList(0, 255)));
@@ -331,43 +339,60 @@ class ClusterWireFormatTest {
 
     @Test
     void zeroUpdatesAreRejected() {
-        assertRejected(RejectReason.BAD_FIELD, "GOSSIP with 0 updates (expected: 1..255)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "GOSSIP with 0 updates (expected: 1..255)",
                 with(resized(encode(GOSSIP_V4), 17), 16, 0));
-        assertRejected(RejectReason.BAD_FIELD, "SYNC with 0 updates (expected: 1..255)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "SYNC with 0 updates (expected: 1..255)",
                 with(resized(encode(SYNC_V4), 22), 21, 0));
-        assertRejected(RejectReason.BAD_FIELD, "piggyback with 0 updates (expected: 1..255)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "piggyback with 0 updates (expected: 1..255)",
                 with(resized(encode(PIGGYBACKED_PING_V4), 49), 48, 0));
         // Count 0 is checked before the updates that follow.
-        assertRejected(RejectReason.BAD_FIELD, "GOSSIP with 0 updates (expected: 1..255)",
-                with(encode(GOSSIP_V4), 16, 0));
+        assertRejected(
+                RejectReason.BAD_FIELD, "GOSSIP with 0 updates (expected: 1..255)", with(encode(GOSSIP_V4), 16, 0));
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 5, 255})
     void unknownStateCodesAreRejected(int code) {
-        assertRejected(RejectReason.BAD_FIELD, "GOSSIP member state " + code + " (expected: 1..4)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "GOSSIP member state " + code + " (expected: 1..4)",
                 with(encode(GOSSIP_V4), 17, code));
-        assertRejected(RejectReason.BAD_FIELD, "SYNC member state " + code + " (expected: 1..4)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "SYNC member state " + code + " (expected: 1..4)",
                 with(encode(SYNC_V4), 22, code));
-        assertRejected(RejectReason.BAD_FIELD, "piggyback member state " + code + " (expected: 1..4)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "piggyback member state " + code + " (expected: 1..4)",
                 with(encode(PIGGYBACKED_PING_V4), 49, code));
     }
 
     @Test
     void aBadStateInALaterUpdateIsRejected() {
         byte[] datagram = encode(new Message.Gossip(1, List.of(V6, V4)));
-        assertRejected(RejectReason.BAD_FIELD, "GOSSIP member state 5 (expected: 1..4)",
-                with(datagram, 17 + 47, 5));
+        assertRejected(RejectReason.BAD_FIELD, "GOSSIP member state 5 (expected: 1..4)", with(datagram, 17 + 47, 5));
     }
 
     @ParameterizedTest
     @ValueSource(longs = {0, -1, Long.MIN_VALUE})
     void incarnationBelowOneIsRejected(long incarnation) {
-        assertRejected(RejectReason.BAD_FIELD, "GOSSIP incarnation " + incarnation + " (expected: at least 1)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "GOSSIP incarnation " + incarnation + " (expected: at least 1)",
                 withLong(encode(GOSSIP_V4), 18, incarnation));
-        assertRejected(RejectReason.BAD_FIELD, "SYNC incarnation " + incarnation + " (expected: at least 1)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "SYNC incarnation " + incarnation + " (expected: at least 1)",
                 withLong(encode(SYNC_V4), 23, incarnation));
-        assertRejected(RejectReason.BAD_FIELD, "piggyback incarnation " + incarnation + " (expected: at least 1)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "piggyback incarnation " + incarnation + " (expected: at least 1)",
                 withLong(encode(PIGGYBACKED_PING_V4), 50, incarnation));
     }
 
@@ -384,52 +409,80 @@ class ClusterWireFormatTest {
     void everyTruncationIsRejected(Message message) {
         byte[] whole = encode(message);
         for (int length = 0; length < whole.length; length++) {
-            assertEquals(RejectReason.TRUNCATED, reject(resized(whole, length)).reason(),
+            assertEquals(
+                    RejectReason.TRUNCATED,
+                    reject(resized(whole, length)).reason(),
                     "first " + length + " of " + whole.length + " bytes");
         }
     }
 
     @Test
     void truncatedUpdateListsSayWhatWasMissing() {
-        byte[] gossip = encode(GOSSIP_V4);                                      // 40 bytes
-        assertRejected(RejectReason.TRUNCATED, "GOSSIP body cut short: 0 bytes left (expected: at least 1)",
+        byte[] gossip = encode(GOSSIP_V4); // 40 bytes
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "GOSSIP body cut short: 0 bytes left (expected: at least 1)",
                 resized(gossip, 16));
-        assertRejected(RejectReason.TRUNCATED, "GOSSIP body cut short: 8 bytes left (expected: at least 9)",
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "GOSSIP body cut short: 8 bytes left (expected: at least 9)",
                 resized(gossip, 25));
-        assertRejected(RejectReason.TRUNCATED, "GOSSIP body cut short: 0 bytes left (expected: at least 1)",
-                resized(gossip, 26));                                           // no member family
-        assertRejected(RejectReason.TRUNCATED, "GOSSIP body cut short: 5 bytes left (expected: at least 6)",
-                resized(gossip, 32));                                           // member port cut
-        assertRejected(RejectReason.TRUNCATED, "GOSSIP body cut short: 3 bytes left (expected: at least 6)",
-                resized(gossip, 37));                                           // origin address cut
-        assertRejected(RejectReason.TRUNCATED, "GOSSIP body cut short: 6 bytes left (expected: at least 18)",
-                with(gossip, 33, 6));                                           // origin says IPv6
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "GOSSIP body cut short: 0 bytes left (expected: at least 1)",
+                resized(gossip, 26)); // no member family
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "GOSSIP body cut short: 5 bytes left (expected: at least 6)",
+                resized(gossip, 32)); // member port cut
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "GOSSIP body cut short: 3 bytes left (expected: at least 6)",
+                resized(gossip, 37)); // origin address cut
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "GOSSIP body cut short: 6 bytes left (expected: at least 18)",
+                with(gossip, 33, 6)); // origin says IPv6
         // The count promises more updates than follow.
-        assertRejected(RejectReason.TRUNCATED, "GOSSIP body cut short: 0 bytes left (expected: at least 9)",
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "GOSSIP body cut short: 0 bytes left (expected: at least 9)",
                 with(gossip, 16, 2));
-        assertRejected(RejectReason.TRUNCATED, "GOSSIP body cut short: 0 bytes left (expected: at least 9)",
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "GOSSIP body cut short: 0 bytes left (expected: at least 9)",
                 with(encode(new Message.Gossip(5, List.of(V4, V6))), 16, 3));
 
-        byte[] sync = encode(SYNC_V4);                                          // 45 bytes
-        assertRejected(RejectReason.TRUNCATED, "SYNC body cut short: 0 bytes left (expected: at least 5)",
-                resized(sync, 16));
-        assertRejected(RejectReason.TRUNCATED, "SYNC body cut short: 4 bytes left (expected: at least 5)",
-                resized(sync, 20));
-        assertRejected(RejectReason.TRUNCATED, "SYNC body cut short: 0 bytes left (expected: at least 1)",
-                resized(sync, 21));
-        assertRejected(RejectReason.TRUNCATED, "SYNC body cut short: 0 bytes left (expected: at least 9)",
-                with(sync, 21, 2));
+        byte[] sync = encode(SYNC_V4); // 45 bytes
+        assertRejected(
+                RejectReason.TRUNCATED, "SYNC body cut short: 0 bytes left (expected: at least 5)", resized(sync, 16));
+        assertRejected(
+                RejectReason.TRUNCATED, "SYNC body cut short: 4 bytes left (expected: at least 5)", resized(sync, 20));
+        assertRejected(
+                RejectReason.TRUNCATED, "SYNC body cut short: 0 bytes left (expected: at least 1)", resized(sync, 21));
+        assertRejected(
+                RejectReason.TRUNCATED, "SYNC body cut short: 0 bytes left (expected: at least 9)", with(sync, 21, 2));
 
-        byte[] piggybacked = encode(PIGGYBACKED_PING_V4);                       // 72 bytes
-        assertRejected(RejectReason.TRUNCATED, "PING body cut short: 31 bytes left (expected: at least 32)",
+        byte[] piggybacked = encode(PIGGYBACKED_PING_V4); // 72 bytes
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "PING body cut short: 31 bytes left (expected: at least 32)",
                 resized(piggybacked, 47));
-        assertRejected(RejectReason.TRUNCATED, "piggyback body cut short: 0 bytes left (expected: at least 1)",
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "piggyback body cut short: 0 bytes left (expected: at least 1)",
                 resized(piggybacked, 48));
-        assertRejected(RejectReason.TRUNCATED, "piggyback body cut short: 1 bytes left (expected: at least 9)",
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "piggyback body cut short: 1 bytes left (expected: at least 9)",
                 resized(piggybacked, 50));
-        assertRejected(RejectReason.TRUNCATED, "piggyback body cut short: 5 bytes left (expected: at least 6)",
-                resized(piggybacked, 71));                                      // origin port cut
-        assertRejected(RejectReason.TRUNCATED, "piggyback body cut short: 0 bytes left (expected: at least 9)",
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "piggyback body cut short: 5 bytes left (expected: at least 6)",
+                resized(piggybacked, 71)); // origin port cut
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "piggyback body cut short: 0 bytes left (expected: at least 9)",
                 with(piggybacked, 48, 2));
     }
 
@@ -437,16 +490,20 @@ class ClusterWireFormatTest {
     void piggybackFlagWithoutUpdatesIsTruncated() {
         for (Message message : staticMessages()) {
             byte[] flagged = with(encode(message), 4, WireFormat.FLAG_PIGGYBACK);
-            assertRejected(RejectReason.TRUNCATED, "piggyback body cut short: 0 bytes left (expected: at least 1)",
-                    flagged);
+            assertRejected(
+                    RejectReason.TRUNCATED, "piggyback body cut short: 0 bytes left (expected: at least 1)", flagged);
         }
     }
 
     @Test
     void updatesWithoutThePiggybackFlagAreTrailingBytes() {
-        assertRejected(RejectReason.TRAILING_BYTES, "24 bytes after the message (expected: none)",
+        assertRejected(
+                RejectReason.TRAILING_BYTES,
+                "24 bytes after the message (expected: none)",
                 with(encode(PIGGYBACKED_PING_V4), 4, 0));
-        assertRejected(RejectReason.TRAILING_BYTES, "71 bytes after the message (expected: none)",
+        assertRejected(
+                RejectReason.TRAILING_BYTES,
+                "71 bytes after the message (expected: none)",
                 with(encode(new Message.Piggybacked(NACK_V6, List.of(V4, V6))), 4, 0));
     }
 
@@ -454,20 +511,25 @@ class ClusterWireFormatTest {
     @MethodSource("clusterMessages")
     void trailingByteIsRejected(Message message) {
         byte[] whole = encode(message);
-        assertRejected(RejectReason.TRAILING_BYTES, "1 bytes after the message (expected: none)",
+        assertRejected(
+                RejectReason.TRAILING_BYTES,
+                "1 bytes after the message (expected: none)",
                 resized(whole, whole.length + 1));
     }
 
     @Test
     void trailingBytesAfterAGossipAreCounted() {
         byte[] gossip = encode(GOSSIP_V4);
-        assertRejected(RejectReason.TRAILING_BYTES, "3 bytes after the message (expected: none)",
+        assertRejected(
+                RejectReason.TRAILING_BYTES,
+                "3 bytes after the message (expected: none)",
                 resized(gossip, gossip.length + 3));
         // An update too many, beyond what the count says.
         byte[] two = encode(new Message.Gossip(5, List.of(V4, V4)));
-        assertRejected(RejectReason.TRAILING_BYTES, "23 bytes after the message (expected: none)",
-                with(two, 16, 1));
-        assertRejected(RejectReason.TRAILING_BYTES, "1360 bytes after the message (expected: none)",
+        assertRejected(RejectReason.TRAILING_BYTES, "23 bytes after the message (expected: none)", with(two, 16, 1));
+        assertRejected(
+                RejectReason.TRAILING_BYTES,
+                "1360 bytes after the message (expected: none)",
                 resized(gossip, WireFormat.MAX_DATAGRAM_BYTES));
     }
 
@@ -476,18 +538,23 @@ class ClusterWireFormatTest {
     @Test
     void portZeroInAnUpdateAddressIsRejected() {
         byte[] gossip = encode(GOSSIP_V4);
-        assertRejected(RejectReason.BAD_FIELD, "GOSSIP port 0 (expected: 1..65535)",
-                withShort(gossip, 31, 0));                                      // member port
-        assertRejected(RejectReason.BAD_FIELD, "GOSSIP port 0 (expected: 1..65535)",
-                withShort(gossip, 38, 0));                                      // origin port
+        assertRejected(
+                RejectReason.BAD_FIELD, "GOSSIP port 0 (expected: 1..65535)", withShort(gossip, 31, 0)); // member port
+        assertRejected(
+                RejectReason.BAD_FIELD, "GOSSIP port 0 (expected: 1..65535)", withShort(gossip, 38, 0)); // origin port
         byte[] gossip6 = encode(new Message.Gossip(5, List.of(V6)));
-        assertRejected(RejectReason.BAD_FIELD, "GOSSIP port 0 (expected: 1..65535)",
-                withShort(gossip6, 43, 0));                                     // IPv6 member port
-        assertRejected(RejectReason.BAD_FIELD, "GOSSIP port 0 (expected: 1..65535)",
-                withShort(gossip6, 62, 0));                                     // IPv6 origin port
-        assertRejected(RejectReason.BAD_FIELD, "SYNC port 0 (expected: 1..65535)",
-                withShort(encode(SYNC_V4), 36, 0));
-        assertRejected(RejectReason.BAD_FIELD, "piggyback port 0 (expected: 1..65535)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "GOSSIP port 0 (expected: 1..65535)",
+                withShort(gossip6, 43, 0)); // IPv6 member port
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "GOSSIP port 0 (expected: 1..65535)",
+                withShort(gossip6, 62, 0)); // IPv6 origin port
+        assertRejected(RejectReason.BAD_FIELD, "SYNC port 0 (expected: 1..65535)", withShort(encode(SYNC_V4), 36, 0));
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "piggyback port 0 (expected: 1..65535)",
                 withShort(encode(PIGGYBACKED_PING_V4), 70, 0));
     }
 
@@ -495,24 +562,38 @@ class ClusterWireFormatTest {
     @ValueSource(ints = {0, 5, 255})
     void unknownAddressFamilyInAnUpdateIsRejected(int family) {
         byte[] gossip = encode(GOSSIP_V4);
-        assertRejected(RejectReason.BAD_FIELD, "GOSSIP address family " + family + " (expected: 4 or 6)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "GOSSIP address family " + family + " (expected: 4 or 6)",
                 with(gossip, 26, family));
-        assertRejected(RejectReason.BAD_FIELD, "GOSSIP address family " + family + " (expected: 4 or 6)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "GOSSIP address family " + family + " (expected: 4 or 6)",
                 with(gossip, 33, family));
-        assertRejected(RejectReason.BAD_FIELD, "SYNC address family " + family + " (expected: 4 or 6)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "SYNC address family " + family + " (expected: 4 or 6)",
                 with(encode(SYNC_V4), 31, family));
-        assertRejected(RejectReason.BAD_FIELD, "piggyback address family " + family + " (expected: 4 or 6)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "piggyback address family " + family + " (expected: 4 or 6)",
                 with(encode(PIGGYBACKED_PING_V4), 58, family));
     }
 
     @Test
     void theInnerMessageIsCheckedBeforeItsUpdates() {
         byte[] datagram = encode(new Message.Piggybacked(PING_REQ_V4, List.of(V4)));
-        assertRejected(RejectReason.BAD_FIELD, "PING_REQ timeout 0 ms (expected: 1..60000)",
-                withInt(with(datagram, 49, 0), 16, 0));                         // and update state 0
-        assertRejected(RejectReason.BAD_FIELD, "PING_REQ port 0 (expected: 1..65535)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "PING_REQ timeout 0 ms (expected: 1..60000)",
+                withInt(with(datagram, 49, 0), 16, 0)); // and update state 0
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "PING_REQ port 0 (expected: 1..65535)",
                 withShort(with(datagram, 49, 0), 25, 0));
-        assertRejected(RejectReason.BAD_FIELD, "NACK address family 9 (expected: 4 or 6)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "NACK address family 9 (expected: 4 or 6)",
                 with(encode(new Message.Piggybacked(NACK_V4, List.of(V4))), 16, 9));
     }
 
@@ -522,7 +603,8 @@ class ClusterWireFormatTest {
     @ValueSource(ints = {WireFormat.TYPE_GOSSIP, WireFormat.TYPE_SYNC})
     void piggybackFlagOnGossipOrSyncIsRejected(int type) {
         Message message = type == WireFormat.TYPE_GOSSIP ? GOSSIP_V4 : SYNC_V4;
-        assertRejected(RejectReason.BAD_FIELD,
+        assertRejected(
+                RejectReason.BAD_FIELD,
                 "piggyback flag on message type " + type + " (expected: only on types 1..4)",
                 with(encode(message), 4, WireFormat.FLAG_PIGGYBACK));
     }
@@ -530,8 +612,8 @@ class ClusterWireFormatTest {
     @ParameterizedTest
     @ValueSource(ints = {0x01, 0x03, 0x04, 0x06, 0x08, 0x10, 0x40, 0x80, 0xfe, 0xff})
     void unknownFlagBitsAreRejectedAsAuthentication(int flags) {
-        for (Message message : List.of(PING, PIGGYBACKED_PING_V4, GOSSIP_V4, SYNC_V4,
-                new Message.Piggybacked(ACK, List.of(V6)))) {
+        for (Message message :
+                List.of(PING, PIGGYBACKED_PING_V4, GOSSIP_V4, SYNC_V4, new Message.Piggybacked(ACK, List.of(V6)))) {
             assertRejected(RejectReason.UNSUPPORTED_AUTH, AUTH_TEXT, with(encode(message), 4, flags));
         }
     }
@@ -539,18 +621,24 @@ class ClusterWireFormatTest {
     @ParameterizedTest
     @CsvSource({"5, 0x01", "6, 0x01", "7, 0x01"})
     void keyIdOrMacLengthAreRejectedAlsoWithThePiggybackFlag(int offset, String value) {
-        assertRejected(RejectReason.UNSUPPORTED_AUTH, AUTH_TEXT,
+        assertRejected(
+                RejectReason.UNSUPPORTED_AUTH,
+                AUTH_TEXT,
                 with(encode(PIGGYBACKED_PING_V4), offset, Integer.decode(value)));
-        assertRejected(RejectReason.UNSUPPORTED_AUTH, AUTH_TEXT,
-                with(encode(GOSSIP_V4), offset, Integer.decode(value)));
+        assertRejected(
+                RejectReason.UNSUPPORTED_AUTH, AUTH_TEXT, with(encode(GOSSIP_V4), offset, Integer.decode(value)));
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 7, 8, 255})
     void unknownTypesAreRejectedWithOrWithoutThePiggybackFlag(int type) {
-        assertRejected(RejectReason.UNKNOWN_TYPE, "message type " + type + " (expected: 1..6)",
+        assertRejected(
+                RejectReason.UNKNOWN_TYPE,
+                "message type " + type + " (expected: 1..6)",
                 with(encode(GOSSIP_V4), 3, type));
-        assertRejected(RejectReason.UNKNOWN_TYPE, "message type " + type + " (expected: 1..6)",
+        assertRejected(
+                RejectReason.UNKNOWN_TYPE,
+                "message type " + type + " (expected: 1..6)",
                 with(encode(PIGGYBACKED_PING_V4), 3, type));
     }
 
@@ -560,37 +648,47 @@ class ClusterWireFormatTest {
     @CsvSource({"1, 1", "2, 1", "3, 3", "65535, 65535", "65535, 1"})
     void syncPageAtOrBeyondPagesIsRejected(int page, int pages) {
         byte[] datagram = withShort(withShort(encode(SYNC_V4), 17, page), 19, pages);
-        assertRejected(RejectReason.BAD_FIELD, "SYNC flags 0, page " + page + " of " + pages
-                + " (expected: flags 0 or 1, page in 0..pages-1, pages >= 1)", datagram);
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "SYNC flags 0, page " + page + " of " + pages
+                        + " (expected: flags 0 or 1, page in 0..pages-1, pages >= 1)",
+                datagram);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 65535})
     void syncWithZeroPagesIsRejected(int page) {
         byte[] datagram = withShort(withShort(with(encode(SYNC_V4), 16, 1), 17, page), 19, 0);
-        assertRejected(RejectReason.BAD_FIELD, "SYNC flags 1, page " + page + " of 0"
-                + " (expected: flags 0 or 1, page in 0..pages-1, pages >= 1)", datagram);
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "SYNC flags 1, page " + page + " of 0" + " (expected: flags 0 or 1, page in 0..pages-1, pages >= 1)",
+                datagram);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 4, 0x10, 0x7f})
     void syncFlagsOtherThanReplyWantedAreRejected(int flags) {
-        assertRejected(RejectReason.BAD_FIELD, "SYNC flags " + flags + ", page 0 of 1"
-                + " (expected: flags 0 or 1, page in 0..pages-1, pages >= 1)", with(encode(SYNC_V4), 16, flags));
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "SYNC flags " + flags + ", page 0 of 1" + " (expected: flags 0 or 1, page in 0..pages-1, pages >= 1)",
+                with(encode(SYNC_V4), 16, flags));
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0x80, 0x81, 0xfe, 0xff})
     void syncFlagsWithTheHighBitAreRejected(int flags) {
         // The reason only: the text prints the flags byte signed (see the report).
-        assertEquals(RejectReason.BAD_FIELD, reject(with(encode(SYNC_V4), 16, flags)).reason());
+        assertEquals(
+                RejectReason.BAD_FIELD, reject(with(encode(SYNC_V4), 16, flags)).reason());
     }
 
     @Test
     void syncFieldsAreCheckedBeforeTheUpdates() {
         byte[] datagram = withShort(resized(encode(SYNC_V4), 21), 17, 1);
-        assertRejected(RejectReason.BAD_FIELD, "SYNC flags 0, page 1 of 1"
-                + " (expected: flags 0 or 1, page in 0..pages-1, pages >= 1)", datagram);
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "SYNC flags 0, page 1 of 1" + " (expected: flags 0 or 1, page in 0..pages-1, pages >= 1)",
+                datagram);
     }
 
     @Test

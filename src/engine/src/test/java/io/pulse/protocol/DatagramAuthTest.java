@@ -34,7 +34,8 @@ class DatagramAuthTest {
 
     private final ManualClock clock = new ManualClock();
     private final RejectCounters rejects = new RejectCounters();
-    private final DatagramAuth receiverAuth = DatagramAuth.create(ring(1, "prod", 1, KEY_1), DatagramAuth.Mode.REQUIRED, clock);
+    private final DatagramAuth receiverAuth =
+            DatagramAuth.create(ring(1, "prod", 1, KEY_1), DatagramAuth.Mode.REQUIRED, clock);
     private final EmbeddedChannel receiver = new EmbeddedChannel(new DatagramCodec(rejects, receiverAuth));
 
     @AfterEach
@@ -55,8 +56,10 @@ class DatagramAuthTest {
     @Test
     void piggybackedAndClusterMessagesSurviveSigning() {
         MemberUpdate update = new MemberUpdate(SENDER, NodeState.SUSPECT, 9, RECEIVER);
-        for (Message message : List.of(new Message.Piggybacked(PING, List.of(update)),
-                new Message.Gossip(5, List.of(update)), new Message.Sync(6, true, 0, 1, List.of(update)))) {
+        for (Message message : List.of(
+                new Message.Piggybacked(PING, List.of(update)),
+                new Message.Gossip(5, List.of(update)),
+                new Message.Sync(6, true, 0, 1, List.of(update)))) {
             clock.advance(Duration.ofMillis(1));
             assertEquals(new Envelope(SENDER, message, true), receive(sign(ring(1, "prod", 1, KEY_1), message)));
         }
@@ -90,7 +93,8 @@ class DatagramAuthTest {
     @Test
     void aTruncatedOrExtendedDatagramIsDropped() {
         byte[] signed = sign(ring(1, "prod", 1, KEY_1), PING);
-        for (int length : new int[] {0, 15, 16, 16 + DatagramAuth.TRAILER_BYTES - 1, signed.length - 1, signed.length + 1}) {
+        for (int length :
+                new int[] {0, 15, 16, 16 + DatagramAuth.TRAILER_BYTES - 1, signed.length - 1, signed.length + 1}) {
             assertNull(receive(Datagrams.resized(signed, length)), "length " + length);
         }
         assertEquals(6, rejects.total());
@@ -113,7 +117,8 @@ class DatagramAuthTest {
         byte[] old = sign(ring(1, "prod", 1, KEY_1), PING);
         clock.advance(DatagramAuth.DEFAULT_REPLAY_WINDOW.plusMillis(1));
         assertDropped(RejectReason.STALE, old);
-        ManualClock ahead = new ManualClock(0, clock.epochNanos() + DatagramAuth.DEFAULT_REPLAY_WINDOW.toNanos() + 1_000_000);
+        ManualClock ahead =
+                new ManualClock(0, clock.epochNanos() + DatagramAuth.DEFAULT_REPLAY_WINDOW.toNanos() + 1_000_000);
         assertDropped(RejectReason.STALE, sign(ring(1, "prod", 1, KEY_1), ahead, PING));
     }
 
@@ -129,12 +134,12 @@ class DatagramAuthTest {
     @Test
     void aRotationInstallsUsesThenRemovesWithoutADroppedDatagram() {
         Keyring both = Keyring.of(new TreeMap<>(Map.of(1, KEY_1, 2, KEY_2)), 1, "prod");
-        receiverAuth.keyring(both);                                          // 1. installed everywhere
+        receiverAuth.keyring(both); // 1. installed everywhere
         assertTrue(receive(sign(ring(1, "prod", 1, KEY_1), PING)).authenticated());
         clock.advance(Duration.ofMillis(1));
         Keyring usingTwo = Keyring.of(new TreeMap<>(Map.of(1, KEY_1, 2, KEY_2)), 2, "prod");
-        assertTrue(receive(sign(usingTwo, PING)).authenticated());           // 2. a sender made it primary
-        receiverAuth.keyring(ring(2, "prod", 2, KEY_2));                      // 3. the old one removed
+        assertTrue(receive(sign(usingTwo, PING)).authenticated()); // 2. a sender made it primary
+        receiverAuth.keyring(ring(2, "prod", 2, KEY_2)); // 3. the old one removed
         clock.advance(Duration.ofMillis(1));
         assertTrue(receive(sign(usingTwo, PING)).authenticated());
         assertDropped(RejectReason.UNKNOWN_KEY, sign(ring(1, "prod", 1, KEY_1), PING));
@@ -143,8 +148,8 @@ class DatagramAuthTest {
     @Test
     void aNodeWithoutAKeyringDropsSignedDatagrams() {
         EmbeddedChannel plain = new EmbeddedChannel(new DatagramCodec(rejects));
-        assertFalse(plain.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(sign(ring(1, "prod", 1, KEY_1), PING)),
-                RECEIVER, SENDER)));
+        assertFalse(plain.writeInbound(
+                new DatagramPacket(Unpooled.wrappedBuffer(sign(ring(1, "prod", 1, KEY_1), PING)), RECEIVER, SENDER)));
         assertEquals(1, rejects.count(RejectReason.UNSUPPORTED_AUTH));
         assertFalse(plain.finishAndReleaseAll());
     }
@@ -159,7 +164,8 @@ class DatagramAuthTest {
         assertFalse(ring.toString().contains(one));
         assertEquals(1, Keyring.parse(one.isEmpty() ? "" : "1 " + one, "").primary());
         assertMessage("keys line 2: key id 1 appears twice", "1 " + one + "\n1 " + two);
-        assertMessage("2 keys and none marked primary (expected: exactly one line ending in 'primary')",
+        assertMessage(
+                "2 keys and none marked primary (expected: exactly one line ending in 'primary')",
                 "1 " + one + "\n2 " + two);
         assertMessage("keys line 1: key 3 is not base64", "3 not*base64");
         assertMessage("key 3 has 4 bytes (expected: 16..64)", "3 AAAAAA==");
@@ -170,7 +176,10 @@ class DatagramAuthTest {
     }
 
     private static void assertMessage(String expected, String text) {
-        assertEquals(expected, assertThrows(IllegalArgumentException.class, () -> Keyring.parse(text, "prod")).getMessage());
+        assertEquals(
+                expected,
+                assertThrows(IllegalArgumentException.class, () -> Keyring.parse(text, "prod"))
+                        .getMessage());
     }
 
     private void assertDropped(RejectReason reason, byte[] datagram) {
@@ -190,8 +199,8 @@ class DatagramAuthTest {
 
     /** What a sender with {@code ring} puts on the wire for {@code message}. */
     private static byte[] sign(Keyring ring, io.pulse.core.Clock clock, Message message) {
-        EmbeddedChannel sender = new EmbeddedChannel(new DatagramCodec(new RejectCounters(),
-                DatagramAuth.create(ring, DatagramAuth.Mode.REQUIRED, clock)));
+        EmbeddedChannel sender = new EmbeddedChannel(
+                new DatagramCodec(new RejectCounters(), DatagramAuth.create(ring, DatagramAuth.Mode.REQUIRED, clock)));
         sender.writeOutbound(new Envelope(RECEIVER, message));
         DatagramPacket packet = sender.readOutbound();
         try {

@@ -69,7 +69,9 @@ class DatagramCodecTest {
 
     /** The reasons of a codec with a keyring: {@link DatagramAuthTest}. */
     @ParameterizedTest
-    @EnumSource(value = RejectReason.class, mode = EnumSource.Mode.EXCLUDE,
+    @EnumSource(
+            value = RejectReason.class,
+            mode = EnumSource.Mode.EXCLUDE,
             names = {"UNAUTHENTICATED", "UNKNOWN_KEY", "BAD_MAC", "STALE", "REPLAYED"})
     void malformedDatagramIsCountedAndDroppedAndTheChannelStaysOpen(RejectReason reason) {
         DatagramPacket packet = inbound(malformed(reason));
@@ -205,8 +207,8 @@ class DatagramCodecTest {
             case UNKNOWN_TYPE -> with(ping, 3, 7);
             case UNSUPPORTED_AUTH -> with(ping, 4, 1);
             case BAD_FIELD -> with(encode(new Message.Nack(42, PEER)), 16, 5); // address family 5
-            case UNAUTHENTICATED, UNKNOWN_KEY, BAD_MAC, STALE, REPLAYED -> throw new IllegalArgumentException(reason
-                    + " needs a keyring");
+            case UNAUTHENTICATED, UNKNOWN_KEY, BAD_MAC, STALE, REPLAYED ->
+                throw new IllegalArgumentException(reason + " needs a keyring");
         };
     }
 }

@@ -11,13 +11,11 @@ import io.pulse.core.Message;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-
 import java.util.Arrays;
 
 /** Byte-array front ends to {@link WireFormat}, for the tests of every package; every buffer is released before they return. */
 public final class Datagrams {
-    private Datagrams() {
-    }
+    private Datagrams() {}
 
     public static byte[] encode(Message message) {
         ByteBuf buf = Unpooled.buffer(WireFormat.MAX_DATAGRAM_BYTES);
@@ -77,7 +75,9 @@ public final class Datagrams {
     }
 
     static MalformedDatagramException reject(byte[] datagram) {
-        return assertThrows(MalformedDatagramException.class, () -> decode(datagram),
+        return assertThrows(
+                MalformedDatagramException.class,
+                () -> decode(datagram),
                 () -> "accepted " + ByteBufUtil.hexDump(datagram));
     }
 

@@ -47,8 +47,10 @@ class WireFormatFuzzTest {
         } catch (MalformedDatagramException rejected) {
             // the one other outcome
         } catch (RuntimeException | Error e) {
-            throw new AssertionError("verify or decode threw " + e + " (expected: a Message or MalformedDatagramException); "
-                    + "bytes: " + ByteBufUtil.hexDump(datagram), e);
+            throw new AssertionError(
+                    "verify or decode threw " + e + " (expected: a Message or MalformedDatagramException); " + "bytes: "
+                            + ByteBufUtil.hexDump(datagram),
+                    e);
         } finally {
             buf.release();
         }
@@ -56,6 +58,7 @@ class WireFormatFuzzTest {
 
     /** The key of the signed seeds: 32 bytes of 7, label "fuzz". */
     static final Keyring KEYRING = Keyring.of(new java.util.TreeMap<>(java.util.Map.of(1, filled(7))), 1, "fuzz");
+
     private static final java.net.InetSocketAddress SENDER = new java.net.InetSocketAddress("10.0.0.7", 7946);
 
     private static byte[] filled(int value) {
@@ -75,16 +78,22 @@ class WireFormatFuzzTest {
         } catch (MalformedDatagramException rejected) {
             return;
         } catch (RuntimeException | Error e) {
-            throw new AssertionError("decode threw " + e + " (expected: a Message or MalformedDatagramException); bytes: "
-                    + ByteBufUtil.hexDump(datagram), e);
+            throw new AssertionError(
+                    "decode threw " + e + " (expected: a Message or MalformedDatagramException); bytes: "
+                            + ByteBufUtil.hexDump(datagram),
+                    e);
         }
         byte[] again = Datagrams.encode(message);
         try {
-            assertEquals(message, Datagrams.decode(again), () -> "bytes " + ByteBufUtil.hexDump(datagram)
-                    + " re-encoded as " + ByteBufUtil.hexDump(again));
+            assertEquals(
+                    message,
+                    Datagrams.decode(again),
+                    () -> "bytes " + ByteBufUtil.hexDump(datagram) + " re-encoded as " + ByteBufUtil.hexDump(again));
         } catch (MalformedDatagramException e) {
-            throw new AssertionError(message + " from " + ByteBufUtil.hexDump(datagram) + " re-encoded as "
-                    + ByteBufUtil.hexDump(again) + ", which is rejected: " + e.getMessage(), e);
+            throw new AssertionError(
+                    message + " from " + ByteBufUtil.hexDump(datagram) + " re-encoded as " + ByteBufUtil.hexDump(again)
+                            + ", which is rejected: " + e.getMessage(),
+                    e);
         }
     }
 }

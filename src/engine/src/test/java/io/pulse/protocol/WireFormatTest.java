@@ -10,16 +10,12 @@ import static io.pulse.protocol.Datagrams.resized;
 import static io.pulse.protocol.Datagrams.with;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.pulse.core.Message;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -84,13 +80,13 @@ class WireFormatTest {
     @Test
     void pingGoldenVector() {
         byte[] expected = bytes(
-                0x50, 0x55,                                      // magic "PU"
-                0x02,                                            // version 2
-                0x01,                                            // type PING
-                0x00, 0x00, 0x00, 0x00,                          // flags, key id, MAC length
-                0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,  // sequence
-                0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,  // t0 sent
-                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,              // padding to the ACK's 48 bytes
+                0x50, 0x55, // magic "PU"
+                0x02, // version 2
+                0x01, // type PING
+                0x00, 0x00, 0x00, 0x00, // flags, key id, MAC length
+                0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, // sequence
+                0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, // t0 sent
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // padding to the ACK's 48 bytes
                 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         assertArrayEquals(expected, encode(new Message.Ping(0x0102030405060708L, 0x1122334455667788L)));
     }
@@ -98,12 +94,12 @@ class WireFormatTest {
     @Test
     void pingReqGoldenVector() {
         byte[] expected = bytes(
-                0x50, 0x55, 0x02, 0x03, 0x00, 0x00, 0x00, 0x00,  // header, type PING_REQ
-                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x2b,  // sequence 43
-                0x00, 0x00, 0x01, 0xf4,                          // timeout 500 ms
-                0x04, 0x0a, 0x00, 0x00, 0x07,                    // IPv4 10.0.0.7
-                0x1f, 0x0a,                                      // port 7946
-                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,                 // padding to the PING's 48 bytes
+                0x50, 0x55, 0x02, 0x03, 0x00, 0x00, 0x00, 0x00, // header, type PING_REQ
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x2b, // sequence 43
+                0x00, 0x00, 0x01, 0xf4, // timeout 500 ms
+                0x04, 0x0a, 0x00, 0x00, 0x07, // IPv4 10.0.0.7
+                0x1f, 0x0a, // port 7946
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // padding to the PING's 48 bytes
                 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         assertArrayEquals(expected, encode(PING_REQ_V4));
     }
@@ -113,26 +109,37 @@ class WireFormatTest {
     void everyTruncationIsRejected(Message message) {
         byte[] whole = encode(message);
         for (int length = 0; length < whole.length; length++) {
-            assertEquals(RejectReason.TRUNCATED, reject(resized(whole, length)).reason(),
+            assertEquals(
+                    RejectReason.TRUNCATED,
+                    reject(resized(whole, length)).reason(),
                     "first " + length + " of " + whole.length + " bytes");
         }
     }
 
     @Test
     void truncationMessagesSayWhatWasMissing() {
-        assertRejected(RejectReason.TRUNCATED, "datagram of 0 bytes (expected: at least 16)",
-                new byte[0]);
-        assertRejected(RejectReason.TRUNCATED, "datagram of 15 bytes (expected: at least 16)",
-                resized(encode(PING), 15));
-        assertRejected(RejectReason.TRUNCATED, "PING body cut short: 31 bytes left (expected: at least 32)",
+        assertRejected(RejectReason.TRUNCATED, "datagram of 0 bytes (expected: at least 16)", new byte[0]);
+        assertRejected(
+                RejectReason.TRUNCATED, "datagram of 15 bytes (expected: at least 16)", resized(encode(PING), 15));
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "PING body cut short: 31 bytes left (expected: at least 32)",
                 resized(encode(PING), 47));
-        assertRejected(RejectReason.TRUNCATED, "PING body cut short: 8 bytes left (expected: at least 32)",
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "PING body cut short: 8 bytes left (expected: at least 32)",
                 resized(encode(PING), 24)); // a version-1 PING body, had its version byte been 2
-        assertRejected(RejectReason.TRUNCATED, "PING_REQ body cut short: 17 bytes left (expected: at least 18)",
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "PING_REQ body cut short: 17 bytes left (expected: at least 18)",
                 resized(encode(PING_REQ_V6), 38));
-        assertRejected(RejectReason.TRUNCATED, "PING_REQ body cut short: 8 bytes left (expected: at least 9)",
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "PING_REQ body cut short: 8 bytes left (expected: at least 9)",
                 resized(encode(PING_REQ_V6), 47));
-        assertRejected(RejectReason.TRUNCATED, "NACK body cut short: 0 bytes left (expected: at least 1)",
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "NACK body cut short: 0 bytes left (expected: at least 1)",
                 resized(encode(NACK_V4), 16));
     }
 
@@ -140,27 +147,33 @@ class WireFormatTest {
     @MethodSource("validMessages")
     void trailingByteIsRejected(Message message) {
         byte[] whole = encode(message);
-        assertEquals(RejectReason.TRAILING_BYTES, reject(resized(whole, whole.length + 1)).reason());
+        assertEquals(
+                RejectReason.TRAILING_BYTES,
+                reject(resized(whole, whole.length + 1)).reason());
     }
 
     @Test
     void trailingBytesMessageCountsThem() {
-        assertRejected(RejectReason.TRAILING_BYTES, "3 bytes after the message (expected: none)",
-                resized(encode(PING), 51));
+        assertRejected(
+                RejectReason.TRAILING_BYTES, "3 bytes after the message (expected: none)", resized(encode(PING), 51));
     }
 
     @Test
     void oversizeIsCheckedFirstAndTheLimitIsInclusive() {
-        assertRejected(RejectReason.OVERSIZE, "datagram of 1401 bytes (expected: at most 1400)",
-                resized(encode(PING), 1401));
-        assertRejected(RejectReason.TRAILING_BYTES, "1352 bytes after the message (expected: none)",
+        assertRejected(
+                RejectReason.OVERSIZE, "datagram of 1401 bytes (expected: at most 1400)", resized(encode(PING), 1401));
+        assertRejected(
+                RejectReason.TRAILING_BYTES,
+                "1352 bytes after the message (expected: none)",
                 resized(encode(PING), 1400));
     }
 
     @ParameterizedTest
-    @CsvSource({"0x51, 0x55, magic 0x5155 (expected: 0x5055)",
-                "0x50, 0x56, magic 0x5056 (expected: 0x5055)",
-                "0xff, 0xff, magic 0xffff (expected: 0x5055)"})
+    @CsvSource({
+        "0x51, 0x55, magic 0x5155 (expected: 0x5055)",
+        "0x50, 0x56, magic 0x5056 (expected: 0x5055)",
+        "0xff, 0xff, magic 0xffff (expected: 0x5055)"
+    })
     void wrongMagicIsRejected(String first, String second, String text) {
         byte[] datagram = with(with(encode(PING), 0, Integer.decode(first)), 1, Integer.decode(second));
         assertRejected(RejectReason.BAD_MAGIC, text, datagram);
@@ -169,21 +182,24 @@ class WireFormatTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 3, 255})
     void otherVersionsAreRejected(int version) {
-        assertRejected(RejectReason.UNSUPPORTED_VERSION, "version " + version + " (expected: 2)",
+        assertRejected(
+                RejectReason.UNSUPPORTED_VERSION,
+                "version " + version + " (expected: 2)",
                 with(encode(PING), 2, version));
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 7, 255})
     void unknownTypesAreRejected(int type) {
-        assertRejected(RejectReason.UNKNOWN_TYPE, "message type " + type + " (expected: 1..6)",
-                with(encode(PING), 3, type));
+        assertRejected(
+                RejectReason.UNKNOWN_TYPE, "message type " + type + " (expected: 1..6)", with(encode(PING), 3, type));
     }
 
     @ParameterizedTest
     @CsvSource({"4, 0x01", "4, 0x80", "5, 0x01", "6, 0x01", "7, 0x01"})
     void anyAuthenticationFieldIsRejected(int offset, String value) {
-        assertRejected(RejectReason.UNSUPPORTED_AUTH,
+        assertRejected(
+                RejectReason.UNSUPPORTED_AUTH,
                 "flags other than piggyback, key id or MAC length set (expected: all 0 in version 2)",
                 with(encode(PING), offset, Integer.decode(value)));
     }
@@ -195,34 +211,44 @@ class WireFormatTest {
         for (int i = 0; i < 4; i++) {
             datagram[16 + i] = (byte) (timeoutMillis >>> (24 - 8 * i));
         }
-        assertRejected(RejectReason.BAD_FIELD,
-                "PING_REQ timeout " + timeoutMillis + " ms (expected: 1..60000)", datagram);
+        assertRejected(
+                RejectReason.BAD_FIELD, "PING_REQ timeout " + timeoutMillis + " ms (expected: 1..60000)", datagram);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 5, 255})
     void unknownAddressFamilyIsRejected(int family) {
-        assertRejected(RejectReason.BAD_FIELD, "PING_REQ address family " + family + " (expected: 4 or 6)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "PING_REQ address family " + family + " (expected: 4 or 6)",
                 with(encode(PING_REQ_V4), 20, family));
-        assertRejected(RejectReason.BAD_FIELD, "NACK address family " + family + " (expected: 4 or 6)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "NACK address family " + family + " (expected: 4 or 6)",
                 with(encode(NACK_V6), 16, family));
     }
 
     @Test
     void addressFamilyDecidesTheAddressLength() {
-        assertRejected(RejectReason.TRUNCATED, "NACK body cut short: 6 bytes left (expected: at least 18)",
+        assertRejected(
+                RejectReason.TRUNCATED,
+                "NACK body cut short: 6 bytes left (expected: at least 18)",
                 with(encode(NACK_V4), 16, 6));
         // Read as IPv4, 2001:db8:1::7 is 32.1.13.184 port 1, then 12 bytes too many.
-        assertRejected(RejectReason.TRAILING_BYTES, "12 bytes after the message (expected: none)",
+        assertRejected(
+                RejectReason.TRAILING_BYTES,
+                "12 bytes after the message (expected: none)",
                 with(encode(new Message.Nack(44, address("2001:db8:1::7", 1))), 16, 4));
     }
 
     @Test
     void portZeroIsRejected() {
-        assertRejected(RejectReason.BAD_FIELD, "PING_REQ port 0 (expected: 1..65535)",
+        assertRejected(
+                RejectReason.BAD_FIELD,
+                "PING_REQ port 0 (expected: 1..65535)",
                 with(with(encode(PING_REQ_V4), 25, 0), 26, 0));
-        assertRejected(RejectReason.BAD_FIELD, "NACK port 0 (expected: 1..65535)",
-                with(with(encode(NACK_V6), 33, 0), 34, 0));
+        assertRejected(
+                RejectReason.BAD_FIELD, "NACK port 0 (expected: 1..65535)", with(with(encode(NACK_V6), 33, 0), 34, 0));
     }
 
     @Test
@@ -251,8 +277,10 @@ class WireFormatTest {
     /** Edits of valid messages reach every check; whatever decodes re-encodes to the same bytes. */
     @Test
     void mutatedMessagesDecodeExactlyOrAreRejected() {
-        List<byte[]> seeds = java.util.stream.Stream.concat(validMessages().stream(),
-                ClusterWireFormatTest.clusterMessages().stream()).map(Datagrams::encode).toList();
+        List<byte[]> seeds = java.util.stream.Stream.concat(
+                        validMessages().stream(), ClusterWireFormatTest.clusterMessages().stream())
+                .map(Datagrams::encode)
+                .toList();
         Random random = new Random(0x5055_0002L);
         RejectCounters rejects = new RejectCounters();
         int accepted = 0;
@@ -266,8 +294,9 @@ class WireFormatTest {
             }
         }
         assertTrue(accepted > 0, "no mutation decoded");
-        rejects.snapshot().forEach((reason, count) -> assertTrue(count > 0 || reason.authentication(),
-                "never rejected as " + reason));
+        rejects.snapshot()
+                .forEach((reason, count) ->
+                        assertTrue(count > 0 || reason.authentication(), "never rejected as " + reason));
     }
 
     private static byte[] mutate(byte[] datagram, Random random) {
@@ -276,8 +305,12 @@ class WireFormatTest {
             switch (random.nextInt(7)) {
                 case 0, 1 -> result = with(result, random.nextInt(result.length), random.nextInt(256));
                 case 2 -> result = result.length > 3 ? with(result, 3, 1 + random.nextInt(6)) : result;
-                case 5 -> result = result.length > 4 ? with(result, 4, random.nextBoolean() ? 0 : 2) : result; // piggyback flag
-                case 6 -> result = result.length > 17 ? with(result, 16 + random.nextInt(2), random.nextInt(8)) : result;
+                case 5 ->
+                    result = result.length > 4
+                            ? with(result, 4, random.nextBoolean() ? 0 : 2)
+                            : result; // piggyback flag
+                case 6 ->
+                    result = result.length > 17 ? with(result, 16 + random.nextInt(2), random.nextInt(8)) : result;
                 case 3 -> result = resized(result, random.nextInt(result.length + 2));
                 default -> result = resized(result, random.nextInt(1501));
             }
@@ -287,7 +320,6 @@ class WireFormatTest {
         }
         return result;
     }
-
 
     private static byte[] bytes(int... values) {
         byte[] result = new byte[values.length];

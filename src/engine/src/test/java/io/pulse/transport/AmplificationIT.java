@@ -17,10 +17,13 @@ class AmplificationIT {
 
     @Test
     void noAnswerIsLargerThanTheDatagramThatAskedForIt() throws Exception {
-        try (PulseEngine node = PulseEngine.builder().bind(PulseEngineIT.anyLoopbackPort()).config(PulseEngineIT.FAST)
-                .probing(false).start();
-             DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-             DatagramSocket victim = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        try (PulseEngine node = PulseEngine.builder()
+                        .bind(PulseEngineIT.anyLoopbackPort())
+                        .config(PulseEngineIT.FAST)
+                        .probing(false)
+                        .start();
+                DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                DatagramSocket victim = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             attacker.setSoTimeout(2000);
             victim.setSoTimeout(2000);
             long now = System.currentTimeMillis() * 1_000_000;
@@ -29,11 +32,13 @@ class AmplificationIT {
             attacker.send(new DatagramPacket(ping, ping.length, node.localAddress()));
             assertEquals(ping.length, receive(attacker), "ACK size for a " + ping.length + "-byte PING");
 
-            byte[] request = Datagrams.encode(new Message.PingReq(2, (InetSocketAddress) victim.getLocalSocketAddress(),
-                    Duration.ofMillis(200)));
+            byte[] request = Datagrams.encode(
+                    new Message.PingReq(2, (InetSocketAddress) victim.getLocalSocketAddress(), Duration.ofMillis(200)));
             attacker.send(new DatagramPacket(request, request.length, node.localAddress()));
             int atVictim = receive(victim);
-            assertTrue(atVictim <= request.length, atVictim + " bytes at the victim for a " + request.length + "-byte PING_REQ");
+            assertTrue(
+                    atVictim <= request.length,
+                    atVictim + " bytes at the victim for a " + request.length + "-byte PING_REQ");
             int nack = receive(attacker);
             assertTrue(nack <= request.length, nack + "-byte NACK for a " + request.length + "-byte PING_REQ");
         }
@@ -41,9 +46,13 @@ class AmplificationIT {
 
     @Test
     void oneSourceGetsASecondsWorthOfAnswersHoweverFastItAsks() throws Exception {
-        try (PulseEngine node = PulseEngine.builder().bind(PulseEngineIT.anyLoopbackPort()).config(PulseEngineIT.FAST)
-                .probing(false).answerLimits(50, 1000).start();
-             DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        try (PulseEngine node = PulseEngine.builder()
+                        .bind(PulseEngineIT.anyLoopbackPort())
+                        .config(PulseEngineIT.FAST)
+                        .probing(false)
+                        .answerLimits(50, 1000)
+                        .start();
+                DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             attacker.setSoTimeout(500);
             byte[] ping = Datagrams.encode(new Message.Ping(1, 0));
             for (int i = 0; i < 500; i++) {
@@ -69,5 +78,4 @@ class AmplificationIT {
         socket.receive(packet);
         return packet.getLength();
     }
-
 }

@@ -1,7 +1,5 @@
 package io.pulse.transport;
 
-import io.pulse.testkit.Eventually;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +18,7 @@ import io.pulse.protocol.Keyring;
 import io.pulse.protocol.RejectCounters;
 import io.pulse.protocol.RejectReason;
 import io.pulse.protocol.WireFormat;
+import io.pulse.testkit.Eventually;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -46,8 +45,10 @@ class AuthenticationIT {
     }
 
     private PulseEngine engine(Keyring keyring, boolean probing) {
-        PulseEngine.Builder builder = PulseEngine.builder().bind(PulseEngineIT.anyLoopbackPort())
-                .config(PulseEngineIT.FAST).probing(probing);
+        PulseEngine.Builder builder = PulseEngine.builder()
+                .bind(PulseEngineIT.anyLoopbackPort())
+                .config(PulseEngineIT.FAST)
+                .probing(probing);
         if (keyring != null) {
             builder.keyring(keyring, DatagramAuth.Mode.REQUIRED);
         }
@@ -68,11 +69,19 @@ class AuthenticationIT {
             monitor.addTarget(target.localId(), TargetOptions.defaults());
         }
         events.awaitChange(c -> c.node().equals(same.localId()) && c.current() == NodeState.ALIVE, PulseEngineIT.SLACK);
-        Eventually.await("PINGs dropped", () -> List.of(wrongKey.rejects().count(RejectReason.BAD_MAC),
-                wrongLabel.rejects().count(RejectReason.BAD_MAC), noKeys.rejects().count(RejectReason.UNSUPPORTED_AUTH)),
-                counts -> counts.stream().allMatch(c -> c >= 3), PulseEngineIT.SLACK);
+        Eventually.await(
+                "PINGs dropped",
+                () -> List.of(
+                        wrongKey.rejects().count(RejectReason.BAD_MAC),
+                        wrongLabel.rejects().count(RejectReason.BAD_MAC),
+                        noKeys.rejects().count(RejectReason.UNSUPPORTED_AUTH)),
+                counts -> counts.stream().allMatch(c -> c >= 3),
+                PulseEngineIT.SLACK);
         for (PulseEngine silent : List.of(wrongKey, wrongLabel, noKeys)) {
-            assertEquals(NodeState.PENDING, monitor.status(silent.localId()).state(), silent.localId().toString());
+            assertEquals(
+                    NodeState.PENDING,
+                    monitor.status(silent.localId()).state(),
+                    silent.localId().toString());
         }
         assertTrue(same.authentication().authenticated() >= 1);
         assertEquals(0, monitor.rejects().total(), monitor.rejects().snapshot().toString());
@@ -85,7 +94,8 @@ class AuthenticationIT {
             attacker.setSoTimeout(300);
             byte[] unsigned = encode(null, new Message.Ping(1, System.currentTimeMillis() * 1_000_000));
             attacker.send(new DatagramPacket(unsigned, unsigned.length, responder.localAddress()));
-            assertThrows(SocketTimeoutException.class, () -> attacker.receive(new DatagramPacket(new byte[1500], 1500)));
+            assertThrows(
+                    SocketTimeoutException.class, () -> attacker.receive(new DatagramPacket(new byte[1500], 1500)));
             assertEquals(1, responder.rejects().count(RejectReason.UNAUTHENTICATED));
 
             byte[] signed = encode(ONE, new Message.Ping(2, System.currentTimeMillis() * 1_000_000));
@@ -95,7 +105,8 @@ class AuthenticationIT {
             assertEquals(WireFormat.HEADER_BYTES + 32 + DatagramAuth.TRAILER_BYTES, answer.getLength(), "a signed ACK");
 
             attacker.send(new DatagramPacket(signed, signed.length, responder.localAddress()));
-            assertThrows(SocketTimeoutException.class, () -> attacker.receive(new DatagramPacket(new byte[1500], 1500)));
+            assertThrows(
+                    SocketTimeoutException.class, () -> attacker.receive(new DatagramPacket(new byte[1500], 1500)));
             assertEquals(1, responder.rejects().count(RejectReason.REPLAYED));
         }
     }
@@ -114,15 +125,18 @@ class AuthenticationIT {
         }
         for (int i = 0; i < nodes.size(); i++) {
             PulseEngine node = nodes.get(i);
-            Eventually.await("all alive at " + node.localId(), () -> node.statusAll().stream()
-                    .allMatch(s -> s.state() == NodeState.ALIVE), s -> s, PulseEngineIT.SLACK);
+            Eventually.await(
+                    "all alive at " + node.localId(),
+                    () -> node.statusAll().stream().allMatch(s -> s.state() == NodeState.ALIVE),
+                    s -> s,
+                    PulseEngineIT.SLACK);
             events.get(i).changes.clear();
         }
         Keyring installed = ring(1, Map.of(1, KEY_1, 2, KEY_2), "prod");
         Keyring used = ring(2, Map.of(1, KEY_1, 2, KEY_2), "prod");
         Keyring removed = ring(2, Map.of(2, KEY_2), "prod");
         for (Keyring step : List.of(installed, used, removed)) {
-            for (PulseEngine node : nodes) {   // one node at a time, as an operator's rollout would
+            for (PulseEngine node : nodes) { // one node at a time, as an operator's rollout would
                 node.authentication().keyring(step);
                 Thread.sleep(PulseEngineIT.FAST.probeInterval().toMillis() * 2);
             }
@@ -131,13 +145,18 @@ class AuthenticationIT {
         for (int i = 0; i < nodes.size(); i++) {
             List<StatusChange> changes = events.get(i).changes;
             assertTrue(changes.isEmpty(), "changes at " + nodes.get(i).localId() + ": " + changes);
-            assertEquals(0, nodes.get(i).rejects().total(), nodes.get(i).rejects().snapshot().toString());
+            assertEquals(
+                    0,
+                    nodes.get(i).rejects().total(),
+                    nodes.get(i).rejects().snapshot().toString());
         }
     }
 
     @Test
     void aClusterWithKeysFormsAndAMemberWithAnotherLabelNeverJoins() throws Exception {
-        io.pulse.core.ClusterConfig fast = io.pulse.core.ClusterConfig.builder().gossipInterval(Duration.ofMillis(50)).build();
+        io.pulse.core.ClusterConfig fast = io.pulse.core.ClusterConfig.builder()
+                .gossipInterval(Duration.ofMillis(50))
+                .build();
         PulseEngine seed = engine(ONE, true);
         seed.startCluster(fast, null, List.of());
         List<PulseEngine> members = new ArrayList<>(List.of(seed));
@@ -149,7 +168,10 @@ class AuthenticationIT {
         PulseEngine stranger = engine(ring(1, Map.of(1, KEY_1), "another-cluster"), true);
         stranger.startCluster(fast, null, List.of(seed.localId().toString()));
         for (PulseEngine member : members) {
-            Eventually.await(member.localId() + " sees 3 ALIVE", () -> member.clusterStats().alive(), n -> n == 3,
+            Eventually.await(
+                    member.localId() + " sees 3 ALIVE",
+                    () -> member.clusterStats().alive(),
+                    n -> n == 3,
                     Duration.ofSeconds(10));
         }
         Thread.sleep(500);
@@ -162,7 +184,8 @@ class AuthenticationIT {
 
     /** What a sender with {@code keyring} (null: none) puts on the wire for {@code message}. */
     private static byte[] encode(Keyring keyring, Message message) {
-        DatagramAuth auth = keyring == null ? null : DatagramAuth.create(keyring, DatagramAuth.Mode.REQUIRED, Clock.system());
+        DatagramAuth auth =
+                keyring == null ? null : DatagramAuth.create(keyring, DatagramAuth.Mode.REQUIRED, Clock.system());
         EmbeddedChannel channel = new EmbeddedChannel(new DatagramCodec(new RejectCounters(), auth));
         channel.writeOutbound(new Envelope(new InetSocketAddress("127.0.0.1", 9), message));
         io.netty.channel.socket.DatagramPacket packet = channel.readOutbound();

@@ -1,16 +1,14 @@
 package io.pulse.transport;
 
-import io.pulse.testkit.Eventually;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.core.ClusterConfig;
-import io.pulse.core.DetectorConfig;
 import io.pulse.core.MemberStatus;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeState;
 import io.pulse.core.StatusChange;
+import io.pulse.testkit.Eventually;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,11 +30,14 @@ class ClusterEngineIT {
     }
 
     private PulseEngine member(List<String> seeds) {
-        PulseEngine engine = PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0))
-                .config(PulseEngineIT.FAST).start();
+        PulseEngine engine = PulseEngine.builder()
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .config(PulseEngineIT.FAST)
+                .start();
         engine.onFailure(failures::add);
         engine.onStatusChange(changes::add);
-        engine.startCluster(ClusterConfig.builder().gossipInterval(Duration.ofMillis(50)).build(), null, seeds);
+        engine.startCluster(
+                ClusterConfig.builder().gossipInterval(Duration.ofMillis(50)).build(), null, seeds);
         engines.add(engine);
         return engine;
     }
@@ -47,15 +48,21 @@ class ClusterEngineIT {
             member(List.of(seed.localId().toString()));
         }
         for (PulseEngine engine : engines) {
-            Eventually.await(engine.localId() + " sees " + n + " ALIVE", () -> engine.clusterStats().alive(),
-                    alive -> alive == n, LIMIT);
+            Eventually.await(
+                    engine.localId() + " sees " + n + " ALIVE",
+                    () -> engine.clusterStats().alive(),
+                    alive -> alive == n,
+                    LIMIT);
         }
         return List.copyOf(engines);
     }
 
     private static NodeState viewOf(PulseEngine engine, PulseEngine other) {
-        return engine.members().stream().filter(m -> m.id().equals(other.localId())).map(MemberStatus::state)
-                .findFirst().orElse(null);
+        return engine.members().stream()
+                .filter(m -> m.id().equals(other.localId()))
+                .map(MemberStatus::state)
+                .findFirst()
+                .orElse(null);
     }
 
     @Test
@@ -65,8 +72,11 @@ class ClusterEngineIT {
         victim.close(); // a crash: no LEFT announced
         for (PulseEngine engine : members) {
             if (engine != victim) {
-                Eventually.await(engine.localId() + " sees the victim DEAD", () -> viewOf(engine, victim),
-                        state -> state == NodeState.DEAD, LIMIT);
+                Eventually.await(
+                        engine.localId() + " sees the victim DEAD",
+                        () -> viewOf(engine, victim),
+                        state -> state == NodeState.DEAD,
+                        LIMIT);
             }
         }
         Eventually.await("the failure event", () -> failures.size(), n -> n >= 1, LIMIT);
@@ -74,8 +84,11 @@ class ClusterEngineIT {
         assertEquals(1, failures.size(), "one FailureMessage for one crash: " + failures);
         assertEquals(victim.localId(), failures.get(0).node());
         assertTrue(failures.get(0).clusterVerdict());
-        assertEquals(1, changes.stream().filter(c -> c.node().equals(victim.localId())
-                && c.current() == NodeState.DEAD).count());
+        assertEquals(
+                1,
+                changes.stream()
+                        .filter(c -> c.node().equals(victim.localId()) && c.current() == NodeState.DEAD)
+                        .count());
     }
 
     @Test
@@ -86,15 +99,24 @@ class ClusterEngineIT {
         leaver.close();
         for (PulseEngine engine : members) {
             if (engine != leaver) {
-                Eventually.await(engine.localId() + " sees LEFT", () -> viewOf(engine, leaver),
-                        state -> state == NodeState.LEFT, LIMIT);
+                Eventually.await(
+                        engine.localId() + " sees LEFT",
+                        () -> viewOf(engine, leaver),
+                        state -> state == NodeState.LEFT,
+                        LIMIT);
             }
         }
-        Eventually.await("the LEFT event", () -> changes.stream().filter(c -> c.current() == NodeState.LEFT).count(),
-                n -> n >= 1, LIMIT);
+        Eventually.await(
+                "the LEFT event",
+                () -> changes.stream()
+                        .filter(c -> c.current() == NodeState.LEFT)
+                        .count(),
+                n -> n >= 1,
+                LIMIT);
         Thread.sleep(3000); // longer than the suspicion timeout: a false failure would have shown
         assertEquals(List.of(), failures);
-        assertEquals(1, changes.stream().filter(c -> c.current() == NodeState.LEFT).count());
+        assertEquals(
+                1, changes.stream().filter(c -> c.current() == NodeState.LEFT).count());
     }
 
     @Test

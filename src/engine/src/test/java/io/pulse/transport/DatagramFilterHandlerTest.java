@@ -62,14 +62,16 @@ class DatagramFilterHandlerTest {
     @Test
     void aFilterThatThrowsDropsTheDatagramAndReportsTheErrorDownThePipeline() {
         List<Throwable> errors = new ArrayList<>();
-        EmbeddedChannel channel = new EmbeddedChannel(new DatagramFilterHandler((direction, peer) -> {
-            throw new IllegalStateException("filter bug");
-        }), new ChannelInboundHandlerAdapter() {
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                errors.add(cause);
-            }
-        });
+        EmbeddedChannel channel = new EmbeddedChannel(
+                new DatagramFilterHandler((direction, peer) -> {
+                    throw new IllegalStateException("filter bug");
+                }),
+                new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        errors.add(cause);
+                    }
+                });
         DatagramPacket in = packet(LOCAL, PASSED);
         channel.writeInbound(in);
         assertNull(channel.readInbound());

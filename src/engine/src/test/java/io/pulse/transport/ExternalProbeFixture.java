@@ -1,7 +1,5 @@
 package io.pulse.transport;
 
-import io.pulse.testkit.Eventually;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pulse.core.DetectorConfig;
@@ -10,6 +8,7 @@ import io.pulse.core.NodeState;
 import io.pulse.core.NodeStatus;
 import io.pulse.core.StatusChange;
 import io.pulse.core.StatusChange.Reason;
+import io.pulse.testkit.Eventually;
 import io.pulse.transport.probe.ProbeCounters;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,10 +23,13 @@ import org.junit.jupiter.api.BeforeEach;
  */
 abstract class ExternalProbeFixture {
     /** FAST, with room for a cold JVM's first HTTP exchange (and TLS handshake) within the probe timeout. */
-    static final DetectorConfig PROBES = PulseEngineIT.FAST.toBuilder().probeTimeoutMax(Duration.ofMillis(300)).build();
+    static final DetectorConfig PROBES = PulseEngineIT.FAST.toBuilder()
+            .probeTimeoutMax(Duration.ofMillis(300))
+            .build();
+
     static final Duration DEAD_WITHIN = PROBES.worstCaseDetection().plus(PulseEngineIT.SLACK);
-    static final Duration RECOVERED_WITHIN = PROBES.deadProbeInterval().plus(PROBES.maxRoundDuration())
-            .plus(PulseEngineIT.SLACK);
+    static final Duration RECOVERED_WITHIN =
+            PROBES.deadProbeInterval().plus(PROBES.maxRoundDuration()).plus(PulseEngineIT.SLACK);
 
     private final List<AutoCloseable> servers = new ArrayList<>();
     PulseEngine monitor;
@@ -35,7 +37,11 @@ abstract class ExternalProbeFixture {
 
     @BeforeEach
     void startMonitor() {
-        monitor = PulseEngine.builder().bind(PulseEngineIT.anyLoopbackPort()).config(PROBES).responding(false).start();
+        monitor = PulseEngine.builder()
+                .bind(PulseEngineIT.anyLoopbackPort())
+                .config(PROBES)
+                .responding(false)
+                .start();
         events = new EngineEvents(monitor);
     }
 
@@ -57,27 +63,35 @@ abstract class ExternalProbeFixture {
     }
 
     NodeStatus awaitProbes(NodeId id, int probes) throws InterruptedException {
-        return Eventually.await(probes + " probes of " + id, () -> monitor.status(id), s -> s.totalProbes() >= probes,
+        return Eventually.await(
+                probes + " probes of " + id,
+                () -> monitor.status(id),
+                s -> s.totalProbes() >= probes,
                 Duration.ofSeconds(10));
     }
 
     /** Stops probing and waits until no attempt is in flight, so that the counters are final. */
     ProbeCounters quiesce() throws InterruptedException {
         monitor.stopProbing();
-        return Eventually.await("no probe in flight", monitor::probeCounters, c -> c.probesInFlight() == 0,
-                Duration.ofSeconds(5));
+        return Eventually.await(
+                "no probe in flight", monitor::probeCounters, c -> c.probesInFlight() == 0, Duration.ofSeconds(5));
     }
 
     /** Removing the target closes every connection it used, on both sides. */
     void assertRemovalLeavesNoConnection(NodeId id, TestServer server) throws InterruptedException {
         monitor.remove(id);
-        Eventually.await("prober connections closed", monitor::probeCounters, c -> c.openConnections() == 0,
+        Eventually.await(
+                "prober connections closed",
+                monitor::probeCounters,
+                c -> c.openConnections() == 0,
                 Duration.ofSeconds(5));
         Eventually.await("server connections closed", server::open, open -> open == 0, Duration.ofSeconds(5));
     }
 
     List<Reason> reasons(NodeId id) {
-        return events.changes.stream().filter(c -> c.node().equals(id)).map(StatusChange::reason)
+        return events.changes.stream()
+                .filter(c -> c.node().equals(id))
+                .map(StatusChange::reason)
                 .collect(Collectors.toList());
     }
 
@@ -92,5 +106,4 @@ abstract class ExternalProbeFixture {
     static void assertKeptAlive(ProbeCounters c) {
         assertEquals(1 + c.timeouts(), c.connectionsOpened(), c.toString());
     }
-
 }

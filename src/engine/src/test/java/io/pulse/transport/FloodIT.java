@@ -1,7 +1,5 @@
 package io.pulse.transport;
 
-import io.pulse.testkit.Eventually;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +10,7 @@ import io.pulse.core.Message;
 import io.pulse.core.NodeState;
 import io.pulse.core.TargetOptions;
 import io.pulse.protocol.WireFormat;
+import io.pulse.testkit.Eventually;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -35,16 +34,25 @@ class FloodIT {
     void aFloodOfPingsCostsAnswersNotDetection() throws Exception {
         DetectorConfig config = DetectorConfig.defaults();
         List<PulseEngine> responders = new ArrayList<>();
-        try (PulseEngine monitor = PulseEngine.builder().bind(PulseEngineIT.anyLoopbackPort()).config(config).start()) {
+        try (PulseEngine monitor = PulseEngine.builder()
+                .bind(PulseEngineIT.anyLoopbackPort())
+                .config(config)
+                .start()) {
             EngineEvents events = new EngineEvents(monitor);
             for (int i = 0; i < 3; i++) {
-                PulseEngine responder = PulseEngine.builder().bind(PulseEngineIT.anyLoopbackPort()).config(config)
-                        .probing(false).start();
+                PulseEngine responder = PulseEngine.builder()
+                        .bind(PulseEngineIT.anyLoopbackPort())
+                        .config(config)
+                        .probing(false)
+                        .start();
                 responders.add(responder);
                 monitor.addTarget(responder.localId(), TargetOptions.defaults());
             }
-            Eventually.await("all ALIVE", () -> monitor.statusAll().stream().allMatch(s -> s.state() == NodeState.ALIVE),
-                    all -> all, config.probeInterval().multipliedBy(3));
+            Eventually.await(
+                    "all ALIVE",
+                    () -> monitor.statusAll().stream().allMatch(s -> s.state() == NodeState.ALIVE),
+                    all -> all,
+                    config.probeInterval().multipliedBy(3));
             events.changes.clear();
 
             long sent = flood(monitor.localAddress(), 5_000, 2_000_000);

@@ -1,7 +1,5 @@
 package io.pulse.transport;
 
-import io.pulse.testkit.Eventually;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +11,7 @@ import io.pulse.core.StatusChange;
 import io.pulse.core.TargetOptions;
 import io.pulse.protocol.Datagrams;
 import io.pulse.protocol.WireFormat;
+import io.pulse.testkit.Eventually;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -40,27 +39,39 @@ class ForgedSourceIT {
     @Test
     void forgedAcksFromTheRelaysAndTheTargetDoNotKeepADeadNodeAlive() throws Exception {
         List<PulseEngine> engines = new ArrayList<>();
-        try (PulseEngine monitor = PulseEngine.builder().bind(PulseEngineIT.anyLoopbackPort()).config(PulseEngineIT.FAST)
-                .start();
-             DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        try (PulseEngine monitor = PulseEngine.builder()
+                        .bind(PulseEngineIT.anyLoopbackPort())
+                        .config(PulseEngineIT.FAST)
+                        .start();
+                DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             EngineEvents events = new EngineEvents(monitor);
             for (int i = 0; i < 4; i++) {
-                PulseEngine responder = PulseEngine.builder().bind(PulseEngineIT.anyLoopbackPort())
-                        .config(PulseEngineIT.FAST).probing(false).start();
+                PulseEngine responder = PulseEngine.builder()
+                        .bind(PulseEngineIT.anyLoopbackPort())
+                        .config(PulseEngineIT.FAST)
+                        .probing(false)
+                        .start();
                 engines.add(responder);
                 monitor.addTarget(responder.localId(), TargetOptions.defaults());
             }
-            Eventually.await("all ALIVE", () -> monitor.statusAll().stream().allMatch(s -> s.state() == NodeState.ALIVE),
-                    all -> all, PulseEngineIT.SLACK.multipliedBy(2));
+            Eventually.await(
+                    "all ALIVE",
+                    () -> monitor.statusAll().stream().allMatch(s -> s.state() == NodeState.ALIVE),
+                    all -> all,
+                    PulseEngineIT.SLACK.multipliedBy(2));
             PulseEngine victim = engines.get(0);
 
             // What the attacker can learn: a PING_REQ naming itself makes the monitor send it a PING.
             attacker.setSoTimeout(2000);
-            send(attacker, monitor.localAddress(), new Message.PingReq(1, (InetSocketAddress) attacker.getLocalSocketAddress(),
-                    Duration.ofMillis(100)));
+            send(
+                    attacker,
+                    monitor.localAddress(),
+                    new Message.PingReq(
+                            1, (InetSocketAddress) attacker.getLocalSocketAddress(), Duration.ofMillis(100)));
             DatagramPacket seen = new DatagramPacket(new byte[2048], 2048);
             attacker.receive(seen);
-            long learned = WireFormat.decode(Unpooled.wrappedBuffer(seen.getData(), 0, seen.getLength())).sequence();
+            long learned = WireFormat.decode(Unpooled.wrappedBuffer(seen.getData(), 0, seen.getLength()))
+                    .sequence();
 
             victim.close();
             events.changes.clear();
@@ -74,14 +85,19 @@ class ForgedSourceIT {
                     forged += forge(source, monitor.localAddress(), learned - 100, learned + 100);
                 }
             }
-            StatusChange dead = events.awaitChange(c -> c.node().equals(victim.localId()) && c.current() == NodeState.DEAD,
-                    PulseEngineIT.SLACK);
+            StatusChange dead = events.awaitChange(
+                    c -> c.node().equals(victim.localId()) && c.current() == NodeState.DEAD, PulseEngineIT.SLACK);
             assertEquals(NodeState.DEAD, monitor.status(victim.localId()).state(), dead.toString());
-            assertTrue(events.changes.stream().noneMatch(c -> c.node().equals(victim.localId())
-                    && c.current() == NodeState.ALIVE), events.changes.toString());
-            assertTrue(monitor.counters().unmatchedAcks() + monitor.counters().misaddressedAcks() >= forged / 2,
+            assertTrue(
+                    events.changes.stream()
+                            .noneMatch(c -> c.node().equals(victim.localId()) && c.current() == NodeState.ALIVE),
+                    events.changes.toString());
+            assertTrue(
+                    monitor.counters().unmatchedAcks() + monitor.counters().misaddressedAcks() >= forged / 2,
                     forged + " forged; " + monitor.counters());
-            assertTrue(monitor.status(victim.localId()).incarnation() < Long.MAX_VALUE / 2, "the forged incarnation stuck");
+            assertTrue(
+                    monitor.status(victim.localId()).incarnation() < Long.MAX_VALUE / 2,
+                    "the forged incarnation stuck");
         } finally {
             engines.forEach(PulseEngine::close);
         }
@@ -91,9 +107,15 @@ class ForgedSourceIT {
     private static int forge(InetSocketAddress source, InetSocketAddress target, long from, long to) throws Exception {
         Process python;
         try {
-            python = new ProcessBuilder("python3", FORGE.toString(), source.getAddress().getHostAddress(),
-                    Integer.toString(source.getPort()), target.getAddress().getHostAddress(), Integer.toString(target.getPort()))
-                    .redirectErrorStream(true).start();
+            python = new ProcessBuilder(
+                            "python3",
+                            FORGE.toString(),
+                            source.getAddress().getHostAddress(),
+                            Integer.toString(source.getPort()),
+                            target.getAddress().getHostAddress(),
+                            Integer.toString(target.getPort()))
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException noPython) {
             Assumptions.abort("python3 is not here: " + noPython.getMessage());
             return 0;
@@ -101,7 +123,8 @@ class ForgedSourceIT {
         try (Writer in = new OutputStreamWriter(python.getOutputStream(), StandardCharsets.US_ASCII)) {
             long now = System.currentTimeMillis() * 1_000_000;
             for (long sequence = from; sequence <= to; sequence++) {
-                in.write(ByteBufUtil.hexDump(Datagrams.encode(new Message.Ack(sequence, now, now, now, Long.MAX_VALUE))));
+                in.write(ByteBufUtil.hexDump(
+                        Datagrams.encode(new Message.Ack(sequence, now, now, now, Long.MAX_VALUE))));
                 in.write('\n');
             }
         } catch (IOException exited) {
@@ -117,5 +140,4 @@ class ForgedSourceIT {
         byte[] bytes = Datagrams.encode(message);
         socket.send(new DatagramPacket(bytes, bytes.length, to));
     }
-
 }

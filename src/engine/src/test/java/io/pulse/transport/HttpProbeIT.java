@@ -1,7 +1,5 @@
 package io.pulse.transport;
 
-import io.pulse.testkit.Eventually;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,6 +12,7 @@ import io.pulse.core.NodeStatus;
 import io.pulse.core.StatusChange;
 import io.pulse.core.StatusChange.Reason;
 import io.pulse.core.TargetOptions;
+import io.pulse.testkit.Eventually;
 import io.pulse.transport.health.HealthHandlerAccess;
 import io.pulse.transport.probe.HttpProbeSpec;
 import io.pulse.transport.probe.ProbeCounters;
@@ -30,7 +29,9 @@ class HttpProbeIT extends ExternalProbeFixture {
         TestServer server = server(TestServer.health(null));
         NodeId id = monitor.addHttpTarget(HttpProbeSpec.of(server.url("http", "/health")), TargetOptions.defaults());
         assertEquals(NodeId.of("127.0.0.1", server.port()), id);
-        assertEquals(Reason.FIRST_CONTACT, awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK).reason());
+        assertEquals(
+                Reason.FIRST_CONTACT,
+                awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK).reason());
         awaitProbes(id, 6);
         ProbeCounters c = quiesce();
 
@@ -43,7 +44,8 @@ class HttpProbeIT extends ExternalProbeFixture {
         assertNotNull(s.srtt());
         assertTrue(s.srtt().compareTo(PROBES.probeTimeoutMax()) < 0, "loopback SRTT: " + s.srtt());
         assertNotNull(s.clockOffset(), "the health body's now gives a clock sample");
-        assertTrue(s.clockOffset().abs().compareTo(s.clockOffsetError().plus(Duration.ofMillis(1))) <= 0,
+        assertTrue(
+                s.clockOffset().abs().compareTo(s.clockOffsetError().plus(Duration.ofMillis(1))) <= 0,
                 "same clock, so |offset| <= its error bound: " + s);
         assertEquals(0, c.invalidHealthBodies());
         assertEquals(0, c.healthNotOk());
@@ -60,17 +62,20 @@ class HttpProbeIT extends ExternalProbeFixture {
         NodeId id = monitor.addHttpTarget(HttpProbeSpec.of(server.url("http", "/health")), TargetOptions.defaults());
         awaitState(id, NodeState.DEAD, DEAD_WITHIN);
         assertEquals(List.of(Reason.PROBE_ROUND_FAILED, Reason.SUSPICION_TIMEOUT), reasons(id));
-        assertEquals(server.url("http", "/health") + ": HTTP 500", monitor.status(id).lastError());
+        assertEquals(
+                server.url("http", "/health") + ": HTTP 500", monitor.status(id).lastError());
         NodeFailure failure = events.awaitFailure(f -> f.node().equals(id), PulseEngineIT.SLACK);
         assertEquals(PROBES.maxRetries(), failure.retryAttempts());
         assertEquals(List.of(), failure.indirectPeers());
         assertEquals(failure.totalProbes(), failure.lostProbes(), "every probe lost: " + failure);
         assertEquals(0, failure.totalProbes() % (1 + PROBES.maxRetries()), "whole rounds of 3: " + failure);
 
-        server.answer = () -> TestServer.response(200, "application/json",
+        server.answer = () -> TestServer.response(
+                200,
+                "application/json",
                 HealthHandlerAccess.body(true, io.pulse.core.Clock.system().epochNanos()));
-        StatusChange back = events.awaitChange(c -> c.node().equals(id) && c.previous() == NodeState.DEAD,
-                RECOVERED_WITHIN);
+        StatusChange back =
+                events.awaitChange(c -> c.node().equals(id) && c.previous() == NodeState.DEAD, RECOVERED_WITHIN);
         assertEquals(Reason.RECOVERED, back.reason());
         assertEquals(NodeState.ALIVE, back.current());
         ProbeCounters c = quiesce();
@@ -87,8 +92,13 @@ class HttpProbeIT extends ExternalProbeFixture {
         TestServer server = server(TestServer.http(() -> null));
         String url = server.url("http", "/health");
         NodeId id = monitor.addHttpTarget(HttpProbeSpec.of(url), TargetOptions.defaults());
-        NodeId capped = monitor.addHttpTarget(NodeId.of("capped", server.port()),
-                HttpProbeSpec.builder().endpoint(url).timeout(Duration.ofMillis(40)).build(), TargetOptions.defaults());
+        NodeId capped = monitor.addHttpTarget(
+                NodeId.of("capped", server.port()),
+                HttpProbeSpec.builder()
+                        .endpoint(url)
+                        .timeout(Duration.ofMillis(40))
+                        .build(),
+                TargetOptions.defaults());
         awaitState(id, NodeState.DEAD, DEAD_WITHIN);
         awaitState(capped, NodeState.DEAD, DEAD_WITHIN);
         ProbeCounters c = quiesce();
@@ -113,7 +123,9 @@ class HttpProbeIT extends ExternalProbeFixture {
         awaitState(id, NodeState.DEAD, DEAD_WITHIN);
         ProbeCounters c = quiesce();
 
-        assertEquals(url + ": connection closed before the response", monitor.status(id).lastError());
+        assertEquals(
+                url + ": connection closed before the response",
+                monitor.status(id).lastError());
         assertEquals(List.of(Reason.PROBE_ROUND_FAILED, Reason.SUSPICION_TIMEOUT), reasons(id));
         assertEquals(0, c.succeeded());
         assertEquals(0, c.timeouts());
@@ -128,7 +140,9 @@ class HttpProbeIT extends ExternalProbeFixture {
     void invalidJsonWithA200IsHealthyWithoutAClockSampleAndCounted() throws Exception {
         TestServer server = server(TestServer.http(() -> TestServer.response(200, "application/json", "{\"ok\": tru")));
         NodeId id = monitor.addHttpTarget(HttpProbeSpec.of(server.url("http", "/health")), TargetOptions.defaults());
-        assertEquals(Reason.FIRST_CONTACT, awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK).reason());
+        assertEquals(
+                Reason.FIRST_CONTACT,
+                awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK).reason());
         awaitProbes(id, 4);
         ProbeCounters c = quiesce();
 
@@ -146,7 +160,8 @@ class HttpProbeIT extends ExternalProbeFixture {
 
     @Test
     void a200ThatSaysOkFalseIsAFailure() throws Exception {
-        TestServer server = server(TestServer.http(() -> TestServer.response(200, "application/json", "{\"ok\": false}")));
+        TestServer server =
+                server(TestServer.http(() -> TestServer.response(200, "application/json", "{\"ok\": false}")));
         String url = server.url("http", "/health");
         NodeId id = monitor.addHttpTarget(HttpProbeSpec.of(url), TargetOptions.defaults());
         awaitState(id, NodeState.DEAD, DEAD_WITHIN);
@@ -181,8 +196,10 @@ class HttpProbeIT extends ExternalProbeFixture {
 
     @Test
     void aKeptAliveConnectionClosedUnderARequestIsRetriedOnANewOne() throws Exception {
-        TestServer server = server(TestServer.answeringOncePerConnection(() -> TestServer.response(200,
-                "application/json", HealthHandlerAccess.body(true, io.pulse.core.Clock.system().epochNanos()))));
+        TestServer server = server(TestServer.answeringOncePerConnection(() -> TestServer.response(
+                200,
+                "application/json",
+                HealthHandlerAccess.body(true, io.pulse.core.Clock.system().epochNanos()))));
         NodeId id = monitor.addHttpTarget(HttpProbeSpec.of(server.url("http", "/health")), TargetOptions.defaults());
         awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK);
         awaitProbes(id, 5);
@@ -206,7 +223,9 @@ class HttpProbeIT extends ExternalProbeFixture {
                 HttpProbeSpec.of("http://127.0.0.1:" + closed + "/health", server.url("http", "/health")),
                 TargetOptions.defaults());
         assertEquals(NodeId.of("127.0.0.1", closed), id, "the first endpoint names the node");
-        assertEquals(Reason.FIRST_CONTACT, awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK).reason());
+        assertEquals(
+                Reason.FIRST_CONTACT,
+                awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK).reason());
         awaitProbes(id, 5);
         ProbeCounters c = quiesce();
 
@@ -223,12 +242,16 @@ class HttpProbeIT extends ExternalProbeFixture {
         TestServer server = server(TestServer.health(null));
         List<NodeId> ids = new ArrayList<>();
         // One target first, so that the others start on a warm JVM and share its connection.
-        ids.add(monitor.addHttpTarget(NodeId.of("web-first", server.port()),
-                HttpProbeSpec.of(server.url("http", "/health")), TargetOptions.defaults()));
+        ids.add(monitor.addHttpTarget(
+                NodeId.of("web-first", server.port()),
+                HttpProbeSpec.of(server.url("http", "/health")),
+                TargetOptions.defaults()));
         awaitState(ids.get(0), NodeState.ALIVE, PulseEngineIT.SLACK);
         for (int i = 0; i < 20; i++) {
-            ids.add(monitor.addHttpTarget(NodeId.of("web-" + i, server.port()),
-                    HttpProbeSpec.of(server.url("http", "/health?i=" + i)), TargetOptions.defaults()));
+            ids.add(monitor.addHttpTarget(
+                    NodeId.of("web-" + i, server.port()),
+                    HttpProbeSpec.of(server.url("http", "/health?i=" + i)),
+                    TargetOptions.defaults()));
         }
         for (NodeId id : ids) {
             awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK);
@@ -236,7 +259,9 @@ class HttpProbeIT extends ExternalProbeFixture {
         assertTrue(monitor.probeCounters().openConnections() >= 1);
         monitor.close();
         Eventually.await("server connections closed", server::open, open -> open == 0, Duration.ofSeconds(5));
-        assertTrue(server.accepted() < ids.size(), "targets with one endpoint share kept-alive connections: "
-                + server.accepted() + " for " + ids.size() + " targets");
+        assertTrue(
+                server.accepted() < ids.size(),
+                "targets with one endpoint share kept-alive connections: " + server.accepted() + " for " + ids.size()
+                        + " targets");
     }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpsProbeIT extends ExternalProbeFixture {
     @TempDir
     static Path dir;
+
     static SelfSignedCertificates forLoopback;
     static SelfSignedCertificates forAnotherHost;
 
@@ -34,8 +35,12 @@ class HttpsProbeIT extends ExternalProbeFixture {
     @Test
     void aTrustedSelfSignedServerIsAliveOnOneKeptAliveConnection() throws Exception {
         TestServer server = server(TestServer.health(forLoopback.serverContext()));
-        NodeId id = monitor.addHttpTarget(HttpProbeSpec.builder().endpoint(server.url("https", "/health"))
-                .trustedCertificates(forLoopback.pem()).build(), TargetOptions.defaults());
+        NodeId id = monitor.addHttpTarget(
+                HttpProbeSpec.builder()
+                        .endpoint(server.url("https", "/health"))
+                        .trustedCertificates(forLoopback.pem())
+                        .build(),
+                TargetOptions.defaults());
         awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK);
         awaitProbes(id, 5);
         ProbeCounters c = quiesce();
@@ -56,13 +61,19 @@ class HttpsProbeIT extends ExternalProbeFixture {
         // look 60 ms ahead with an error bound under a millisecond.
         Duration handshakeDelay = Duration.ofMillis(60);
         TestServer server = server(TestServer.https(forLoopback.serverContext(), handshakeDelay, () -> {
-            var response = TestServer.response(200, "application/json",
+            var response = TestServer.response(
+                    200,
+                    "application/json",
                     HealthHandlerAccess.body(true, io.pulse.core.Clock.system().epochNanos()));
             io.netty.handler.codec.http.HttpUtil.setKeepAlive(response, false);
             return response;
         }));
-        NodeId id = monitor.addHttpTarget(HttpProbeSpec.builder().endpoint(server.url("https", "/health"))
-                .trustedCertificates(forLoopback.pem()).build(), TargetOptions.defaults());
+        NodeId id = monitor.addHttpTarget(
+                HttpProbeSpec.builder()
+                        .endpoint(server.url("https", "/health"))
+                        .trustedCertificates(forLoopback.pem())
+                        .build(),
+                TargetOptions.defaults());
         awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK);
         awaitProbes(id, 5);
         ProbeCounters c = quiesce();
@@ -72,7 +83,8 @@ class HttpsProbeIT extends ExternalProbeFixture {
         // The error bound is half the least RTT sample: under 30 ms, so RTTs leave the handshake out
         // (SRTT itself may still carry a cold JVM's first samples).
         assertTrue(s.clockOffsetError().compareTo(handshakeDelay.dividedBy(2)) < 0, s.toString());
-        assertTrue(s.clockOffset().abs().compareTo(s.clockOffsetError().plus(Duration.ofMillis(1))) <= 0,
+        assertTrue(
+                s.clockOffset().abs().compareTo(s.clockOffsetError().plus(Duration.ofMillis(1))) <= 0,
                 "same clock, so |offset| <= its error bound: " + s);
         assertRemovalLeavesNoConnection(id, server);
     }
@@ -85,7 +97,8 @@ class HttpsProbeIT extends ExternalProbeFixture {
         awaitState(id, NodeState.DEAD, DEAD_WITHIN);
         ProbeCounters c = quiesce();
 
-        assertEquals(url + ": TLS handshake failed: unable to find valid certification path to requested target",
+        assertEquals(
+                url + ": TLS handshake failed: unable to find valid certification path to requested target",
                 monitor.status(id).lastError());
         assertEquals(0, c.succeeded());
         assertEquals(0, c.connectionsReused());
@@ -97,12 +110,17 @@ class HttpsProbeIT extends ExternalProbeFixture {
     void aTrustedCertificateForAnotherHostIsRefused() throws Exception {
         TestServer server = server(TestServer.health(forAnotherHost.serverContext()));
         String url = server.url("https", "/health");
-        NodeId id = monitor.addHttpTarget(HttpProbeSpec.builder().endpoint(url)
-                .trustedCertificates(forAnotherHost.pem()).build(), TargetOptions.defaults());
+        NodeId id = monitor.addHttpTarget(
+                HttpProbeSpec.builder()
+                        .endpoint(url)
+                        .trustedCertificates(forAnotherHost.pem())
+                        .build(),
+                TargetOptions.defaults());
         awaitState(id, NodeState.DEAD, DEAD_WITHIN);
         quiesce();
 
-        assertEquals(url + ": TLS handshake failed: No subject alternative names matching IP address 127.0.0.1 found",
+        assertEquals(
+                url + ": TLS handshake failed: No subject alternative names matching IP address 127.0.0.1 found",
                 monitor.status(id).lastError());
         assertRemovalLeavesNoConnection(id, server);
     }

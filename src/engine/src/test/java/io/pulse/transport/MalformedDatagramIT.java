@@ -7,9 +7,9 @@ import io.netty.buffer.Unpooled;
 import io.pulse.core.Message;
 import io.pulse.core.NodeState;
 import io.pulse.core.TargetOptions;
+import io.pulse.protocol.Datagrams;
 import io.pulse.protocol.MalformedDatagramException;
 import io.pulse.protocol.RejectReason;
-import io.pulse.protocol.Datagrams;
 import io.pulse.protocol.WireFormat;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -29,11 +29,16 @@ class MalformedDatagramIT {
 
     @Test
     void aLiveEngineShrugsOffEveryKindOfMalformedDatagram() throws Exception {
-        try (PulseEngine monitor = PulseEngine.builder().bind(PulseEngineIT.anyLoopbackPort())
-                .config(PulseEngineIT.FAST).start();
-             PulseEngine responder = PulseEngine.builder().bind(PulseEngineIT.anyLoopbackPort())
-                     .config(PulseEngineIT.FAST).probing(false).start();
-             DatagramSocket junk = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        try (PulseEngine monitor = PulseEngine.builder()
+                        .bind(PulseEngineIT.anyLoopbackPort())
+                        .config(PulseEngineIT.FAST)
+                        .start();
+                PulseEngine responder = PulseEngine.builder()
+                        .bind(PulseEngineIT.anyLoopbackPort())
+                        .config(PulseEngineIT.FAST)
+                        .probing(false)
+                        .start();
+                DatagramSocket junk = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             EngineEvents events = new EngineEvents(monitor);
             monitor.addTarget(responder.localId(), TargetOptions.defaults());
             events.awaitChange(c -> c.current() == NodeState.ALIVE, PulseEngineIT.SLACK);
@@ -52,11 +57,15 @@ class MalformedDatagramIT {
             for (PulseEngine target : List.of(monitor, responder)) {
                 awaitRejected(target, datagrams.size());
                 for (RejectReason reason : RejectReason.values()) {
-                    assertEquals(expected.getOrDefault(reason, 0L), target.rejects().count(reason), reason.name());
+                    assertEquals(
+                            expected.getOrDefault(reason, 0L), target.rejects().count(reason), reason.name());
                 }
             }
-            List<RejectReason> withoutKeys = Arrays.stream(RejectReason.values()).filter(r -> !r.authentication()).toList();
-            assertTrue(expected.keySet().containsAll(withoutKeys), "the junk covers every reason: " + expected.keySet());
+            List<RejectReason> withoutKeys = Arrays.stream(RejectReason.values())
+                    .filter(r -> !r.authentication())
+                    .toList();
+            assertTrue(
+                    expected.keySet().containsAll(withoutKeys), "the junk covers every reason: " + expected.keySet());
 
             // Well-formed but answering nothing: counted, and no state changes.
             byte[] strayAck = Datagrams.encode(new Message.Ack(123_456_789, 1, 2, 3, 99));
@@ -66,10 +75,11 @@ class MalformedDatagramIT {
             byte[] ping = Datagrams.encode(new Message.Ping(42, 7));
             junk.send(new DatagramPacket(ping, ping.length, responder.localAddress()));
             junk.setSoTimeout(5_000);
-            DatagramPacket answer = new DatagramPacket(new byte[WireFormat.MAX_DATAGRAM_BYTES], WireFormat.MAX_DATAGRAM_BYTES);
+            DatagramPacket answer =
+                    new DatagramPacket(new byte[WireFormat.MAX_DATAGRAM_BYTES], WireFormat.MAX_DATAGRAM_BYTES);
             junk.receive(answer);
-            Message.Ack ack = (Message.Ack) WireFormat.decode(
-                    Unpooled.wrappedBuffer(answer.getData(), 0, answer.getLength()));
+            Message.Ack ack =
+                    (Message.Ack) WireFormat.decode(Unpooled.wrappedBuffer(answer.getData(), 0, answer.getLength()));
             assertEquals(42, ack.sequence());
             assertEquals(responder.incarnation(), ack.incarnation());
 
@@ -92,7 +102,8 @@ class MalformedDatagramIT {
         List<Message> valid = List.of(
                 new Message.Ping(1, 2),
                 new Message.Ack(1, 2, 3, 4, 5),
-                new Message.PingReq(1, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), Duration.ofMillis(5)),
+                new Message.PingReq(
+                        1, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), Duration.ofMillis(5)),
                 new Message.Nack(1, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)));
         for (Message message : valid) {
             byte[] whole = Datagrams.encode(message);
@@ -120,7 +131,6 @@ class MalformedDatagramIT {
         return copy;
     }
 
-
     /** What the engine should count: the reason WireFormat gives, oversize past the socket's buffer included. */
     private static RejectReason reasonFor(byte[] datagram) {
         int received = Math.min(datagram.length, PulseEngine.RECEIVE_BUFFER_BYTES);
@@ -137,6 +147,9 @@ class MalformedDatagramIT {
         while (engine.rejects().total() < count && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertEquals(count, engine.rejects().total(), "rejected datagrams: " + engine.rejects().snapshot());
+        assertEquals(
+                count,
+                engine.rejects().total(),
+                "rejected datagrams: " + engine.rejects().snapshot());
     }
 }

@@ -1,7 +1,5 @@
 package io.pulse.transport;
 
-import io.pulse.testkit.Eventually;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +15,7 @@ import io.pulse.core.RttSample;
 import io.pulse.core.StatusChange;
 import io.pulse.core.TargetOptions;
 import io.pulse.core.UnknownNodeException;
+import io.pulse.testkit.Eventually;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,13 +46,15 @@ class PulseEngineIT {
     }
 
     PulseEngine responder(InetSocketAddress bind) {
-        PulseEngine engine = PulseEngine.builder().bind(bind).config(FAST).probing(false).start();
+        PulseEngine engine =
+                PulseEngine.builder().bind(bind).config(FAST).probing(false).start();
         engines.add(engine);
         return engine;
     }
 
     PulseEngine monitor() {
-        PulseEngine engine = PulseEngine.builder().bind(anyLoopbackPort()).config(FAST).start();
+        PulseEngine engine =
+                PulseEngine.builder().bind(anyLoopbackPort()).config(FAST).start();
         engines.add(engine);
         return engine;
     }
@@ -74,14 +75,16 @@ class PulseEngineIT {
             monitor.addTarget(responder.localId(), TargetOptions.defaults());
         }
         for (PulseEngine responder : responders) {
-            events.awaitChange(c -> c.node().equals(responder.localId()) && c.current() == NodeState.ALIVE,
+            events.awaitChange(
+                    c -> c.node().equals(responder.localId()) && c.current() == NodeState.ALIVE,
                     FAST.probeInterval().plus(SLACK));
         }
         NodeStatus alive = monitor.status(responders.get(0).localId());
         assertNotNull(alive.srtt());
         // The first samples carry class loading and JIT warm-up; an answered probe is still within the timeout ceiling.
         assertTrue(alive.srtt().compareTo(FAST.probeTimeoutMax()) < 0, "loopback SRTT: " + alive.srtt());
-        assertTrue(alive.clockOffset().abs().compareTo(alive.clockOffsetError().plus(Duration.ofMillis(1))) <= 0,
+        assertTrue(
+                alive.clockOffset().abs().compareTo(alive.clockOffsetError().plus(Duration.ofMillis(1))) <= 0,
                 "same clock, so |offset| <= its error bound: " + alive);
 
         PulseEngine victim = responders.get(2);
@@ -91,7 +94,8 @@ class PulseEngineIT {
         Instant stoppedAt = Instant.now();
         victim.close();
 
-        StatusChange dead = events.awaitChange(c -> c.node().equals(victimId) && c.current() == NodeState.DEAD,
+        StatusChange dead = events.awaitChange(
+                c -> c.node().equals(victimId) && c.current() == NodeState.DEAD,
                 FAST.worstCaseDetection().plus(SLACK));
         Duration took = Duration.between(stoppedAt, dead.at());
         assertTrue(took.compareTo(FAST.worstCaseDetection().plus(SLACK)) <= 0, "detected after " + took);
@@ -99,21 +103,30 @@ class PulseEngineIT {
         assertEquals(victimId, failure.node());
         assertEquals(FAST.maxRetries(), failure.retryAttempts());
         // Three peers, unless a starved CPU made another responder SUSPECT at that moment.
-        assertTrue(failure.indirectPeers().size() >= 1 && failure.indirectPeers().size() <= 3, failure.toString());
-        assertEquals(failure.indirectPeers().size(), Set.copyOf(failure.indirectPeers()).size());
+        assertTrue(
+                failure.indirectPeers().size() >= 1 && failure.indirectPeers().size() <= 3, failure.toString());
+        assertEquals(
+                failure.indirectPeers().size(),
+                Set.copyOf(failure.indirectPeers()).size());
         assertTrue(failure.indirectPeers().stream().noneMatch(victimId::equals));
         assertEquals(1, events.failures.size(), "only the victim failed: " + events.failures);
 
         // The same address, a new process: a higher incarnation, and DEAD -> ALIVE.
-        PulseEngine reborn = PulseEngine.builder().bind(victimAddress).config(FAST).probing(false)
-                .incarnation(oldIncarnation + 1).start();
+        PulseEngine reborn = PulseEngine.builder()
+                .bind(victimAddress)
+                .config(FAST)
+                .probing(false)
+                .incarnation(oldIncarnation + 1)
+                .start();
         engines.add(reborn);
         StatusChange recovered = events.awaitChange(
                 c -> c.node().equals(victimId) && c.previous() == NodeState.DEAD && c.current() == NodeState.ALIVE,
                 FAST.deadProbeInterval().plus(FAST.maxRoundDuration()).plus(SLACK));
         assertEquals(StatusChange.Reason.RECOVERED, recovered.reason());
         assertEquals(oldIncarnation + 1, recovered.incarnation());
-        assertEquals(0, events.count(c -> !c.node().equals(victimId) && c.current() == NodeState.DEAD),
+        assertEquals(
+                0,
+                events.count(c -> !c.node().equals(victimId) && c.current() == NodeState.DEAD),
                 "no other node declared DEAD: " + events.changes);
     }
 
@@ -128,10 +141,12 @@ class PulseEngineIT {
         events.awaitChange(c -> c.node().equals(a.localId()) && c.current() == NodeState.ALIVE, SLACK);
 
         a.stopResponding();
-        events.awaitChange(c -> c.node().equals(a.localId()) && c.current() == NodeState.DEAD,
+        events.awaitChange(
+                c -> c.node().equals(a.localId()) && c.current() == NodeState.DEAD,
                 FAST.worstCaseDetection().plus(SLACK));
         a.startResponding();
-        StatusChange back = events.awaitChange(c -> c.node().equals(a.localId()) && c.previous() == NodeState.DEAD,
+        StatusChange back = events.awaitChange(
+                c -> c.node().equals(a.localId()) && c.previous() == NodeState.DEAD,
                 FAST.deadProbeInterval().plus(FAST.maxRoundDuration()).plus(SLACK));
         assertEquals(StatusChange.Reason.RECOVERED, back.reason());
         assertEquals(a.incarnation(), back.incarnation());
@@ -148,7 +163,8 @@ class PulseEngineIT {
         monitor.addTarget(a.localId(), TargetOptions.defaults());
         events.awaitChange(c -> c.current() == NodeState.ALIVE, SLACK);
         a.stopResponding();
-        events.awaitChange(c -> c.current() == NodeState.DEAD, FAST.worstCaseDetection().plus(SLACK));
+        events.awaitChange(
+                c -> c.current() == NodeState.DEAD, FAST.worstCaseDetection().plus(SLACK));
         assertTrue(monitor.listenerErrors() >= 3, "PENDING->ALIVE, ->SUSPECT, ->DEAD each threw once");
     }
 
@@ -163,17 +179,23 @@ class PulseEngineIT {
         EngineEvents events = new EngineEvents(monitor);
         PulseEngine a = responder(anyLoopbackPort());
         NodeId id = monitor.addTarget(a.localId(), TargetOptions.defaults());
-        events.awaitChange(c -> c.current() == NodeState.ALIVE, FAST.probeInterval().plus(SLACK));
+        events.awaitChange(
+                c -> c.current() == NodeState.ALIVE, FAST.probeInterval().plus(SLACK));
         monitor.stopProbing();
 
         // Late ACKs still count (and take back a loss), so wait for the last in flight to land.
-        NodeStatus status = Eventually.await("one sample per answered PING", () -> monitor.status(id),
-                s -> s.totalProbes() - s.lostProbes() == samples.size(), SLACK);
+        NodeStatus status = Eventually.await(
+                "one sample per answered PING",
+                () -> monitor.status(id),
+                s -> s.totalProbes() - s.lostProbes() == samples.size(),
+                SLACK);
         assertTrue(samples.size() >= 1, "at least the first ACK: " + samples);
         for (RttSample sample : samples) {
             assertEquals(id, sample.node());
             assertEquals(NodeStatus.ProbeKind.PULSE, sample.kind());
-            assertTrue(!sample.rtt().isNegative() && sample.rtt().compareTo(FAST.probeTimeoutMax().plus(SLACK)) < 0,
+            assertTrue(
+                    !sample.rtt().isNegative()
+                            && sample.rtt().compareTo(FAST.probeTimeoutMax().plus(SLACK)) < 0,
                     "loopback RTT: " + sample);
         }
         assertEquals(samples.size(), monitor.listenerErrors(), "the bad listener threw once per sample: " + status);
@@ -197,7 +219,11 @@ class PulseEngineIT {
         PulseEngine a = responder(anyLoopbackPort());
         monitor.addTarget(a.localId(), TargetOptions.defaults());
         // 'twice' was registered after 'kept', so once it has heard the change, 'kept' has too.
-        Eventually.await("ALIVE", () -> List.copyOf(twice), l -> !l.isEmpty(), FAST.probeInterval().plus(SLACK));
+        Eventually.await(
+                "ALIVE",
+                () -> List.copyOf(twice),
+                l -> !l.isEmpty(),
+                FAST.probeInterval().plus(SLACK));
 
         assertEquals(kept, twice, "the registration left open still hears every change, once");
         assertEquals(List.of(), closed);
@@ -209,14 +235,19 @@ class PulseEngineIT {
         EngineEvents events = new EngineEvents(monitor);
         PulseEngine a = responder(anyLoopbackPort());
         NodeId id = monitor.addTarget(a.localId().toString());
-        assertEquals("node " + id + " is already watched",
-                assertThrows(DuplicateNodeException.class, () -> monitor.addTarget(id.toString())).getMessage());
+        assertEquals(
+                "node " + id + " is already watched",
+                assertThrows(DuplicateNodeException.class, () -> monitor.addTarget(id.toString()))
+                        .getMessage());
         NodeId unknown = NodeId.of("127.0.0.1", 9);
-        assertEquals("node 127.0.0.1:9 is not watched",
-                assertThrows(UnknownNodeException.class, () -> monitor.status(unknown)).getMessage());
-        IllegalArgumentException unresolvable = assertThrows(IllegalArgumentException.class,
-                () -> monitor.addTarget("no-such-host.invalid:7946"));
-        assertTrue(unresolvable.getMessage().startsWith("cannot resolve host of node no-such-host.invalid:7946"),
+        assertEquals(
+                "node 127.0.0.1:9 is not watched",
+                assertThrows(UnknownNodeException.class, () -> monitor.status(unknown))
+                        .getMessage());
+        IllegalArgumentException unresolvable =
+                assertThrows(IllegalArgumentException.class, () -> monitor.addTarget("no-such-host.invalid:7946"));
+        assertTrue(
+                unresolvable.getMessage().startsWith("cannot resolve host of node no-such-host.invalid:7946"),
                 unresolvable.getMessage());
 
         events.awaitChange(c -> c.current() == NodeState.ALIVE, SLACK);
@@ -244,7 +275,10 @@ class PulseEngineIT {
     void aDatagramFilterMakesANodeSilentAndLetsItBack() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean silent = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
-        PulseEngine a = PulseEngine.builder().bind(anyLoopbackPort()).config(FAST).probing(false)
+        PulseEngine a = PulseEngine.builder()
+                .bind(anyLoopbackPort())
+                .config(FAST)
+                .probing(false)
                 .datagramFilter((direction, peer) -> {
                     if (silent.get()) {
                         dropped.incrementAndGet();
@@ -260,12 +294,14 @@ class PulseEngineIT {
         events.awaitChange(c -> c.node().equals(a.localId()) && c.current() == NodeState.ALIVE, SLACK);
 
         silent.set(true); // a still runs and would answer: only its traffic is gone
-        events.awaitChange(c -> c.node().equals(a.localId()) && c.current() == NodeState.DEAD,
+        events.awaitChange(
+                c -> c.node().equals(a.localId()) && c.current() == NodeState.DEAD,
                 FAST.worstCaseDetection().plus(SLACK));
         assertTrue(dropped.get() >= 1 + FAST.maxRetries(), "the PINGs of a failed round were dropped: " + dropped);
         assertEquals(0, a.rejects().total(), "dropped datagrams are never decoded");
         silent.set(false);
-        StatusChange back = events.awaitChange(c -> c.node().equals(a.localId()) && c.previous() == NodeState.DEAD,
+        StatusChange back = events.awaitChange(
+                c -> c.node().equals(a.localId()) && c.previous() == NodeState.DEAD,
                 FAST.deadProbeInterval().plus(FAST.maxRoundDuration()).plus(SLACK));
         assertEquals(StatusChange.Reason.RECOVERED, back.reason());
     }

@@ -32,16 +32,39 @@ record SelfSignedCertificates(Path keyStore, Path pem) {
         Path keyStore = Files.createTempFile(dir, "server", ".p12");
         Files.delete(keyStore);
         Path pem = Files.createTempFile(dir, "server", ".pem");
-        keytool("-genkeypair", "-alias", "pulse", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=pulse-test", "-ext", "san=" + subjectAltNames, "-keystore", keyStore.toString(),
-                "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "pulse",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=pulse-test",
+                "-ext",
+                "san=" + subjectAltNames,
+                "-keystore",
+                keyStore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD);
         SelfSignedCertificates made = new SelfSignedCertificates(keyStore, pem);
         java.security.cert.Certificate certificate;
         try {
             certificate = made.load().getCertificate("pulse");
-            Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
-                    + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate.getEncoded())
-                    + "\n-----END CERTIFICATE-----\n", StandardCharsets.US_ASCII);
+            Files.writeString(
+                    pem,
+                    "-----BEGIN CERTIFICATE-----\n"
+                            + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+                                    .encodeToString(certificate.getEncoded())
+                            + "\n-----END CERTIFICATE-----\n",
+                    StandardCharsets.US_ASCII);
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException("cannot read back " + keyStore, e);
         }

@@ -25,7 +25,9 @@ class TcpProbeIT extends ExternalProbeFixture {
         TestServer server = server(TestServer.tcp(new byte[0]));
         NodeId id = monitor.addTcpTarget(TcpProbeSpec.of("127.0.0.1:" + server.port()), TargetOptions.defaults());
         assertEquals(NodeId.of("127.0.0.1", server.port()), id);
-        assertEquals(Reason.FIRST_CONTACT, awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK).reason());
+        assertEquals(
+                Reason.FIRST_CONTACT,
+                awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK).reason());
         awaitProbes(id, 5);
         ProbeCounters c = quiesce();
 
@@ -40,7 +42,8 @@ class TcpProbeIT extends ExternalProbeFixture {
         assertEquals(c.tcpProbes(), c.connectionsOpened(), "one connection per probe");
         // stopProbing may cancel a probe whose connect the server accepted before the prober saw it complete
         long accepted = server.accepted();
-        assertTrue(accepted == c.connectionsOpened() || accepted == c.connectionsOpened() + 1,
+        assertTrue(
+                accepted == c.connectionsOpened() || accepted == c.connectionsOpened() + 1,
                 "server accepted " + accepted + ", prober opened " + c.connectionsOpened());
         assertEquals(0, c.openConnections(), "each closed when its probe ended");
         assertRemovalLeavesNoConnection(id, server);
@@ -53,7 +56,9 @@ class TcpProbeIT extends ExternalProbeFixture {
         awaitState(id, NodeState.DEAD, DEAD_WITHIN);
         ProbeCounters c = quiesce();
 
-        assertEquals("127.0.0.1:" + closed + ": connection refused", monitor.status(id).lastError());
+        assertEquals(
+                "127.0.0.1:" + closed + ": connection refused",
+                monitor.status(id).lastError());
         assertEquals(List.of(Reason.PROBE_ROUND_FAILED, Reason.SUSPICION_TIMEOUT), reasons(id));
         assertEquals(0, c.succeeded());
         assertEquals(c.tcpProbes(), c.failed());
@@ -64,10 +69,18 @@ class TcpProbeIT extends ExternalProbeFixture {
     @Test
     void aReplyMustStartWithTheExpectedPrefix() throws Exception {
         TestServer server = server(TestServer.tcp("+PONG\r\n".getBytes(StandardCharsets.US_ASCII)));
-        NodeId pong = monitor.addTcpTarget(TcpProbeSpec.builder("127.0.0.1", server.port())
-                .send("PING\r\n").expectPrefix("+PONG").build(), TargetOptions.defaults());
-        NodeId wrong = monitor.addTcpTarget(NodeId.of("expects-ok", server.port()),
-                TcpProbeSpec.builder("127.0.0.1", server.port()).send("PING\r\n").expectPrefix("+OK").build(),
+        NodeId pong = monitor.addTcpTarget(
+                TcpProbeSpec.builder("127.0.0.1", server.port())
+                        .send("PING\r\n")
+                        .expectPrefix("+PONG")
+                        .build(),
+                TargetOptions.defaults());
+        NodeId wrong = monitor.addTcpTarget(
+                NodeId.of("expects-ok", server.port()),
+                TcpProbeSpec.builder("127.0.0.1", server.port())
+                        .send("PING\r\n")
+                        .expectPrefix("+OK")
+                        .build(),
                 TargetOptions.defaults());
         awaitState(pong, NodeState.ALIVE, PulseEngineIT.SLACK);
         awaitState(wrong, NodeState.DEAD, DEAD_WITHIN);
@@ -75,7 +88,8 @@ class TcpProbeIT extends ExternalProbeFixture {
 
         assertNull(monitor.status(pong).lastError());
         assertEquals(NodeState.ALIVE, monitor.status(pong).state());
-        assertEquals("127.0.0.1:" + server.port() + ": reply does not start with the expected 3 bytes (differs at byte 1)",
+        assertEquals(
+                "127.0.0.1:" + server.port() + ": reply does not start with the expected 3 bytes (differs at byte 1)",
                 monitor.status(wrong).lastError());
         assertEquals(c.tcpProbes(), c.connectionsOpened());
         assertEquals(server.accepted(), c.connectionsOpened());
@@ -86,12 +100,18 @@ class TcpProbeIT extends ExternalProbeFixture {
     @Test
     void aSilentServerTimesOutWhenAReplyIsExpected() throws Exception {
         TestServer server = server(TestServer.tcp(new byte[0]));
-        NodeId id = monitor.addTcpTarget(TcpProbeSpec.builder("127.0.0.1", server.port())
-                .expectPrefix("SSH-").timeout(Duration.ofMillis(40)).build(), TargetOptions.defaults());
+        NodeId id = monitor.addTcpTarget(
+                TcpProbeSpec.builder("127.0.0.1", server.port())
+                        .expectPrefix("SSH-")
+                        .timeout(Duration.ofMillis(40))
+                        .build(),
+                TargetOptions.defaults());
         awaitState(id, NodeState.DEAD, DEAD_WITHIN);
         ProbeCounters c = quiesce();
 
-        assertEquals("127.0.0.1:" + server.port() + ": timeout after 40 ms", monitor.status(id).lastError());
+        assertEquals(
+                "127.0.0.1:" + server.port() + ": timeout after 40 ms",
+                monitor.status(id).lastError());
         assertEquals(c.tcpProbes(), c.timeouts());
         assertEquals(server.accepted(), c.connectionsOpened());
         assertRemovalLeavesNoConnection(id, server);

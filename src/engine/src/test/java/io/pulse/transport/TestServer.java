@@ -54,7 +54,9 @@ final class TestServer implements AutoCloseable {
     }
 
     private TestServer(SslContext tls, Duration handshakeDelay, ChannelHandler behaviour) {
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -66,14 +68,20 @@ final class TestServer implements AutoCloseable {
                         } else if (tls != null) {
                             // Read nothing, not even the ClientHello, until the delay is over.
                             ch.config().setAutoRead(false);
-                            ch.eventLoop().schedule(() -> {
-                                ch.pipeline().addFirst(tls.newHandler(ch.alloc()));
-                                ch.config().setAutoRead(true);
-                            }, handshakeDelay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                            ch.eventLoop()
+                                    .schedule(
+                                            () -> {
+                                                ch.pipeline().addFirst(tls.newHandler(ch.alloc()));
+                                                ch.config().setAutoRead(true);
+                                            },
+                                            handshakeDelay.toNanos(),
+                                            java.util.concurrent.TimeUnit.NANOSECONDS);
                         }
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .syncUninterruptibly()
+                .channel();
     }
 
     /** Serves the real {@link HealthHandler}, over TLS when {@code tls} is not null. */
@@ -138,9 +146,12 @@ final class TestServer implements AutoCloseable {
     }
 
     static FullHttpResponse response(int status, String contentType, String body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(status),
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType)
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         return response;
     }

@@ -9,13 +9,17 @@ import org.junit.jupiter.api.Test;
 /** How late a due timer may fire: a tenth of the shortest probe timeout, kept within 1..5 ms. */
 class TickTest {
     private static long tickMillis(Duration probeTimeoutMin) {
-        DetectorConfig config = DetectorConfig.builder().probeTimeoutMin(probeTimeoutMin).build();
+        DetectorConfig config =
+                DetectorConfig.builder().probeTimeoutMin(probeTimeoutMin).build();
         return Duration.ofNanos(PulseEngine.tickNanos(config)).toMillis();
     }
 
     @Test
     void theDefaultsTickEveryFiveMilliseconds() {
-        assertEquals(5, Duration.ofNanos(PulseEngine.tickNanos(DetectorConfig.defaults())).toMillis());
+        assertEquals(
+                5,
+                Duration.ofNanos(PulseEngine.tickNanos(DetectorConfig.defaults()))
+                        .toMillis());
     }
 
     @Test

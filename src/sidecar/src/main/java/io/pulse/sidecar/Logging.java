@@ -17,8 +17,7 @@ public final class Logging {
     static final String CONFIGURATION_FILE = "log4j2.configurationFile";
     static final String LEVEL_PROPERTY = "pulse.log.level";
 
-    private Logging() {
-    }
+    private Logging() {}
 
     /** The text format at info, before anything logs (the configuration is read after that). */
     public static void defaults() {

@@ -1,23 +1,23 @@
 package io.pulse.sidecar;
 
+import io.pulse.core.ClusterStats;
 import io.pulse.core.DuplicateNodeException;
 import io.pulse.core.NodeId;
+import io.pulse.core.TargetOptions;
 import io.pulse.kafka.OutboxNotWritableException;
 import io.pulse.kafka.PublisherConfig;
 import io.pulse.kafka.PublisherStats;
 import io.pulse.kafka.PulsePublisher;
-import io.pulse.core.ClusterStats;
+import io.pulse.protocol.DatagramAuth;
+import io.pulse.protocol.Keyring;
 import io.pulse.sidecar.config.ClusterSettings;
 import io.pulse.sidecar.config.ConfigurationException;
 import io.pulse.sidecar.config.SecuritySettings;
-import io.pulse.protocol.DatagramAuth;
-import io.pulse.protocol.Keyring;
 import io.pulse.sidecar.config.SidecarConfig;
 import io.pulse.sidecar.config.SidecarSettings;
 import io.pulse.sidecar.config.TargetSpec;
 import io.pulse.sidecar.http.ApiServer;
 import io.pulse.sidecar.http.PulseMetrics;
-import io.pulse.core.TargetOptions;
 import io.pulse.transport.PulseEngine;
 import io.pulse.transport.probe.HttpProbeSpec;
 import io.pulse.transport.probe.TcpProbeSpec;
@@ -60,6 +60,7 @@ public final class Sidecar implements AutoCloseable {
     static final Duration JOIN_WARNING = Duration.ofSeconds(5);
     /** How often the keys file is checked for a change. */
     static final Duration KEYS_CHECK = Duration.ofSeconds(2);
+
     private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
 
     private final PulseEngine engine;
@@ -71,8 +72,12 @@ public final class Sidecar implements AutoCloseable {
     /** Set in cluster mode: close() announces LEFT first and waits this long at most. */
     private Duration leaveTimeout;
 
-    private Sidecar(PulseEngine engine, PulsePublisher publisher, ApiServer api, NodeId observer,
-                    ScheduledExecutorService retries) {
+    private Sidecar(
+            PulseEngine engine,
+            PulsePublisher publisher,
+            ApiServer api,
+            NodeId observer,
+            ScheduledExecutorService retries) {
         this.engine = engine;
         this.publisher = publisher;
         this.api = api;
@@ -95,11 +100,13 @@ public final class Sidecar implements AutoCloseable {
         InetSocketAddress httpBind = resolved(SidecarSettings.HTTP_BIND, config.httpBind());
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            PulseEngine engine = engineOptions.apply(config.security().applyTo(PulseEngine.builder())
-                    .bind(nodeBind)
-                    .config(config.detector())
-                    .responding(config.respond())
-                    .probing(false))
+            PulseEngine engine = engineOptions
+                    .apply(config.security()
+                            .applyTo(PulseEngine.builder())
+                            .bind(nodeBind)
+                            .config(config.detector())
+                            .responding(config.respond())
+                            .probing(false))
                     .start();
             started.add(engine);
             NodeId observer = config.nodeId().orElseGet(() -> observerOf(engine));
@@ -121,11 +128,19 @@ public final class Sidecar implements AutoCloseable {
             PulsePublisher published = publisher;
             ApiServer api = null;
             if (config.httpEnabled()) {
-                api = ApiServer.start(httpBind, engine,
-                        published == null ? () -> null : published::stats, PulseMetrics.create(), config.httpLimits());
-                if (config.httpLimits().token().isEmpty() && !httpBind.getAddress().isLoopbackAddress()) {
-                    LOG.warn("the HTTP API on {} answers anyone who reaches it: set {} to require a token, or bind it "
-                            + "to loopback", api.localAddress(), SidecarSettings.HTTP_TOKEN_FILE);
+                api = ApiServer.start(
+                        httpBind,
+                        engine,
+                        published == null ? () -> null : published::stats,
+                        PulseMetrics.create(),
+                        config.httpLimits());
+                if (config.httpLimits().token().isEmpty()
+                        && !httpBind.getAddress().isLoopbackAddress()) {
+                    LOG.warn(
+                            "the HTTP API on {} answers anyone who reaches it: set {} to require a token, or bind it "
+                                    + "to loopback",
+                            api.localAddress(),
+                            SidecarSettings.HTTP_TOKEN_FILE);
                 }
                 started.add(api);
             }
@@ -144,11 +159,21 @@ public final class Sidecar implements AutoCloseable {
             if (config.cluster().enabled()) {
                 sidecar.startCluster(config.cluster());
             }
-            LOG.info("Pulse {} listening on udp {}{}, watching {} target(s){}{}", observer, engine.localAddress(),
-                    api == null ? "" : ", HTTP API on " + api.localAddress(), config.targets().size(),
-                    config.cluster().enabled() ? (config.cluster().join().isEmpty() ? ", founding a cluster"
-                            : ", joining the cluster through " + String.join(", ", config.cluster().join())) : "",
-                    publisher == null ? ", Kafka publishing off" : ", publishing to " + config.kafka().get("bootstrap.servers"));
+            LOG.info(
+                    "Pulse {} listening on udp {}{}, watching {} target(s){}{}",
+                    observer,
+                    engine.localAddress(),
+                    api == null ? "" : ", HTTP API on " + api.localAddress(),
+                    config.targets().size(),
+                    config.cluster().enabled()
+                            ? (config.cluster().join().isEmpty()
+                                    ? ", founding a cluster"
+                                    : ", joining the cluster through "
+                                            + String.join(", ", config.cluster().join()))
+                            : "",
+                    publisher == null
+                            ? ", Kafka publishing off"
+                            : ", publishing to " + config.kafka().get("bootstrap.servers"));
             return sidecar;
         } catch (RuntimeException | Error e) {
             for (int i = started.size() - 1; i >= 0; i--) {
@@ -169,27 +194,39 @@ public final class Sidecar implements AutoCloseable {
      */
     private void watchKeys(SecuritySettings security) {
         if (!security.authenticating()) {
-            LOG.info("datagrams are not authenticated (no {}): any host that reaches udp {} can talk to this node",
-                    SidecarSettings.SECURITY_KEYS_FILE, engine.localAddress());
+            LOG.info(
+                    "datagrams are not authenticated (no {}): any host that reaches udp {} can talk to this node",
+                    SidecarSettings.SECURITY_KEYS_FILE,
+                    engine.localAddress());
             return;
         }
         Keyring keyring = engine.authentication().keyring();
-        LOG.info("datagrams are signed with key {} of {} (label \"{}\"), unsigned ones {}", keyring.primary(), keyring.ids(),
-                keyring.label(), security.mode() == DatagramAuth.Mode.REQUIRED ? "dropped"
-                        : "accepted (permissive: set " + SidecarSettings.SECURITY_AUTH_MODE + ": required once every node has the keys)");
+        LOG.info(
+                "datagrams are signed with key {} of {} (label \"{}\"), unsigned ones {}",
+                keyring.primary(),
+                keyring.ids(),
+                keyring.label(),
+                security.mode() == DatagramAuth.Mode.REQUIRED
+                        ? "dropped"
+                        : "accepted (permissive: set " + SidecarSettings.SECURITY_AUTH_MODE
+                                + ": required once every node has the keys)");
         if (security.keysFile().isEmpty()) {
             return;
         }
         java.nio.file.Path file = security.keysFile().get();
         long[] seen = {lastModified(file)};
-        retries.scheduleWithFixedDelay(() -> {
-            long modified = lastModified(file);
-            if (modified == seen[0]) {
-                return;
-            }
-            seen[0] = modified;
-            reloadKeys(security);
-        }, KEYS_CHECK.toMillis(), KEYS_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        retries.scheduleWithFixedDelay(
+                () -> {
+                    long modified = lastModified(file);
+                    if (modified == seen[0]) {
+                        return;
+                    }
+                    seen[0] = modified;
+                    reloadKeys(security);
+                },
+                KEYS_CHECK.toMillis(),
+                KEYS_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** Installs the keys the file holds now; true if it could. */
@@ -216,7 +253,8 @@ public final class Sidecar implements AutoCloseable {
 
     private void startCluster(ClusterSettings cluster) {
         InetSocketAddress advertise = cluster.advertise()
-                .map(a -> resolved(SidecarSettings.CLUSTER_ADVERTISE, a)).orElse(null);
+                .map(a -> resolved(SidecarSettings.CLUSTER_ADVERTISE, a))
+                .orElse(null);
         try {
             engine.startCluster(cluster.config(), advertise, cluster.join());
         } catch (IllegalArgumentException e) {
@@ -225,13 +263,19 @@ public final class Sidecar implements AutoCloseable {
         this.leaveTimeout = cluster.leaveTimeout();
         if (!cluster.join().isEmpty()) {
             // A member that reaches no seed keeps trying (the core does) and says so, every JOIN_WARNING.
-            retries.scheduleWithFixedDelay(() -> {
-                ClusterStats stats = engine.clusterStats();
-                if (!stats.joined()) {
-                    LOG.warn("not in the cluster yet: none of {} answered in {} attempt(s); still trying",
-                            cluster.join(), stats.joinAttempts());
-                }
-            }, JOIN_WARNING.toMillis(), JOIN_WARNING.toMillis(), TimeUnit.MILLISECONDS);
+            retries.scheduleWithFixedDelay(
+                    () -> {
+                        ClusterStats stats = engine.clusterStats();
+                        if (!stats.joined()) {
+                            LOG.warn(
+                                    "not in the cluster yet: none of {} answered in {} attempt(s); still trying",
+                                    cluster.join(),
+                                    stats.joinAttempts());
+                        }
+                    },
+                    JOIN_WARNING.toMillis(),
+                    JOIN_WARNING.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -239,20 +283,27 @@ public final class Sidecar implements AutoCloseable {
         try {
             add(target);
         } catch (DuplicateNodeException e) {
-            LOG.warn("target {} is configured twice (or is this node itself); watched once: {}", target, e.getMessage());
+            LOG.warn(
+                    "target {} is configured twice (or is this node itself); watched once: {}", target, e.getMessage());
         } catch (IllegalArgumentException e) {
             if (!(e.getCause() instanceof UnknownHostException)) {
                 throw e;
             }
-            LOG.warn("target {} cannot be added yet ({}); trying again every {} s", target, e.getMessage(),
+            LOG.warn(
+                    "target {} cannot be added yet ({}); trying again every {} s",
+                    target,
+                    e.getMessage(),
                     RESOLVE_RETRY.toSeconds());
-            retries.schedule(() -> {
-                try {
-                    addOrRetry(target);
-                } catch (RuntimeException unexpected) {
-                    LOG.error("target {} cannot be added: {}", target, unexpected.getMessage());
-                }
-            }, RESOLVE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            retries.schedule(
+                    () -> {
+                        try {
+                            addOrRetry(target);
+                        } catch (RuntimeException unexpected) {
+                            LOG.error("target {} cannot be added: {}", target, unexpected.getMessage());
+                        }
+                    },
+                    RESOLVE_RETRY.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -329,8 +380,12 @@ public final class Sidecar implements AutoCloseable {
         retries.shutdownNow();
         if (leaveTimeout != null) {
             boolean told = engine.leave(leaveTimeout);
-            LOG.info("Pulse {} left the cluster{}", observer,
-                    told ? "" : " (the LEFT announcement may not have reached every member within " + leaveTimeout + ")");
+            LOG.info(
+                    "Pulse {} left the cluster{}",
+                    observer,
+                    told
+                            ? ""
+                            : " (the LEFT announcement may not have reached every member within " + leaveTimeout + ")");
         }
         engine.stopProbing();
         RuntimeException failure = null;
@@ -350,8 +405,11 @@ public final class Sidecar implements AutoCloseable {
         }
         if (publisher != null) {
             PublisherStats stats = publisher.stats();
-            LOG.info("Pulse {} stopped; {} event(s) published, {} left in the outbox for the next start",
-                    observer, stats.published(), stats.pendingEvents());
+            LOG.info(
+                    "Pulse {} stopped; {} event(s) published, {} left in the outbox for the next start",
+                    observer,
+                    stats.published(),
+                    stats.pendingEvents());
         }
         if (failure != null) {
             throw failure;

@@ -33,9 +33,16 @@ final class StateChangeLog implements Consumer<StatusChange> {
 
     /** The line for {@code change} as {@code observer} saw it. */
     static String describe(StatusChange change, NodeId observer) {
-        StringBuilder line = new StringBuilder("node ").append(change.node()).append(' ')
-                .append(change.previous()).append(" -> ").append(change.current())
-                .append(" (").append(change.reason()).append("), incarnation ").append(change.incarnation());
+        StringBuilder line = new StringBuilder("node ")
+                .append(change.node())
+                .append(' ')
+                .append(change.previous())
+                .append(" -> ")
+                .append(change.current())
+                .append(" (")
+                .append(change.reason())
+                .append("), incarnation ")
+                .append(change.incarnation());
         if (change.clusterVerdict()) {
             line.append(", declared by ").append(change.declaredBy());
             if (change.confirmations() > 0) {

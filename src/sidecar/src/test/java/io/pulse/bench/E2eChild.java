@@ -31,8 +31,8 @@ final class E2eChild implements AutoCloseable {
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-                "kill-e2e-children"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-e2e-children"));
     }
 
     final String name;
@@ -44,16 +44,18 @@ final class E2eChild implements AutoCloseable {
         this.name = name;
         this.process = process;
         this.in = new PrintStream(process.getOutputStream(), true, StandardCharsets.US_ASCII);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.US_ASCII))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // the child is gone; ask() reports it
-            }
-        }, "e2e-child-" + name);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader out = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
+                        for (String line; (line = out.readLine()) != null; ) {
+                            lines.add(line);
+                        }
+                    } catch (IOException e) {
+                        // the child is gone; ask() reports it
+                    }
+                },
+                "e2e-child-" + name);
         reader.setDaemon(true);
         reader.start();
     }
@@ -63,10 +65,15 @@ final class E2eChild implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-Dlog4j2.configurationFile=pulse-log4j2.xml", "-Dpulse.log.level=warn",
-                "-cp", System.getProperty("java.class.path"), E2eNodesMain.class.getName()));
+        command.addAll(List.of(
+                "-Dlog4j2.configurationFile=pulse-log4j2.xml",
+                "-Dpulse.log.level=warn",
+                "-cp",
+                System.getProperty("java.class.path"),
+                E2eNodesMain.class.getName()));
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         LIVE.add(process);
         E2eChild child = new E2eChild(name, process);
@@ -95,8 +102,8 @@ final class E2eChild implements AutoCloseable {
             long left = deadline - System.nanoTime();
             String line = lines.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
             if (line == null) {
-                throw new IllegalStateException(name + " gave no " + prefix.trim() + " line within "
-                        + limit.toSeconds() + " s" + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")"));
+                throw new IllegalStateException(name + " gave no " + prefix.trim() + " line within " + limit.toSeconds()
+                        + " s" + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")"));
             }
             if (line.startsWith("ERROR")) {
                 throw new IllegalStateException(name + " answered " + line);

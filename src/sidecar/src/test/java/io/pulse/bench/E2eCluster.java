@@ -1,7 +1,7 @@
 package io.pulse.bench;
 
-import io.pulse.events.NodeState;
 import io.pulse.embedded.EmbeddedKafka;
+import io.pulse.events.NodeState;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -39,6 +39,7 @@ final class E2eCluster implements AutoCloseable {
     final int size;
     /** Cluster mode: the nodes are members of one group, joined through {@link #seeds}; null: static full mesh. */
     final int[] seeds;
+
     final int[] ports;
     final int victimPort;
     final String victimId;
@@ -48,11 +49,19 @@ final class E2eCluster implements AutoCloseable {
     E2eChild victim;
     /** When every node first saw every other ALIVE: false changes are counted from then on. */
     Instant settledAt = Instant.MAX;
+
     private final Path work;
     private int victimStarts;
 
-    private E2eCluster(int size, int[] ports, int[] seeds, EmbeddedKafka kafka, E2eEvents events, E2eChild host,
-                       E2eChild victim, Path work) {
+    private E2eCluster(
+            int size,
+            int[] ports,
+            int[] seeds,
+            EmbeddedKafka kafka,
+            E2eEvents events,
+            E2eChild host,
+            E2eChild victim,
+            Path work) {
         this.size = size;
         this.seeds = seeds;
         this.ports = ports;
@@ -91,15 +100,21 @@ final class E2eCluster implements AutoCloseable {
             events = E2eEvents.start(kafka.bootstrapServers());
             int[] ports = freeUdpPorts(size);
             String all = Arrays.stream(ports).mapToObj(Integer::toString).collect(Collectors.joining(","));
-            String hosted = Arrays.stream(ports, 0, joinOnly ? size : size - 1).mapToObj(Integer::toString)
+            String hosted = Arrays.stream(ports, 0, joinOnly ? size : size - 1)
+                    .mapToObj(Integer::toString)
                     .collect(Collectors.joining(","));
             int victimPort = ports[size - 1];
             int[] seeds = cluster ? Arrays.copyOf(ports, Math.min(SEEDS, size)) : null;
-            List<String> args = new ArrayList<>(List.of(kafka.bootstrapServers(),
-                    work.resolve("outbox").toString(), all, hosted, Integer.toString(victimPort)));
+            List<String> args = new ArrayList<>(List.of(
+                    kafka.bootstrapServers(),
+                    work.resolve("outbox").toString(),
+                    all,
+                    hosted,
+                    Integer.toString(victimPort)));
             if (cluster) {
-                args.addAll(List.of("cluster", Arrays.stream(seeds).mapToObj(Integer::toString)
-                        .collect(Collectors.joining(","))));
+                args.addAll(List.of(
+                        "cluster",
+                        Arrays.stream(seeds).mapToObj(Integer::toString).collect(Collectors.joining(","))));
                 if (joinOnly) {
                     args.add("defer");
                 }
@@ -136,12 +151,16 @@ final class E2eCluster implements AutoCloseable {
         String all = Arrays.stream(ports).mapToObj(Integer::toString).collect(Collectors.joining(","));
         for (int attempt = 1; ; attempt++) {
             try {
-                List<String> args = new ArrayList<>(List.of(kafka.bootstrapServers(),
-                        work.resolve("outbox-victim-" + (victimStarts++)).toString(), all, Integer.toString(victimPort),
+                List<String> args = new ArrayList<>(List.of(
+                        kafka.bootstrapServers(),
+                        work.resolve("outbox-victim-" + (victimStarts++)).toString(),
+                        all,
+                        Integer.toString(victimPort),
                         Integer.toString(victimPort)));
                 if (clusterMode()) {
-                    args.addAll(List.of("cluster", Arrays.stream(seeds).mapToObj(Integer::toString)
-                            .collect(Collectors.joining(","))));
+                    args.addAll(List.of(
+                            "cluster",
+                            Arrays.stream(seeds).mapToObj(Integer::toString).collect(Collectors.joining(","))));
                 }
                 victim = E2eChild.start("victim", VICTIM_JVM, args, work.resolve("victim.log"));
                 return;
@@ -245,13 +264,14 @@ final class E2eCluster implements AutoCloseable {
         List<DatagramSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[count];
-            int candidate = LOW_PORT + java.util.concurrent.ThreadLocalRandom.current().nextInt(HIGH_PORT - LOW_PORT);
+            int candidate =
+                    LOW_PORT + java.util.concurrent.ThreadLocalRandom.current().nextInt(HIGH_PORT - LOW_PORT);
             for (int i = 0; i < count; i++) {
                 for (int tries = 0; ; tries++) {
                     candidate = candidate + 1 >= HIGH_PORT ? LOW_PORT : candidate + 1;
                     try {
-                        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                                candidate));
+                        DatagramSocket socket =
+                                new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), candidate));
                         sockets.add(socket);
                         ports[i] = candidate;
                         break;

@@ -1,10 +1,9 @@
 package io.pulse.bench;
 
-import io.pulse.testkit.Machine;
-
 import io.pulse.core.DetectorConfig;
 import io.pulse.events.NodeState;
 import io.pulse.sidecar.Logging;
+import io.pulse.testkit.Machine;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,16 +47,29 @@ public final class E2eDetectionHarness {
     static final Duration DETECTION_LIMIT = Duration.ofSeconds(30);
     /** How long a cluster may take to see every node ALIVE, at start and after a victim comes back. */
     static final Duration SETTLE_LIMIT = Duration.ofSeconds(120);
+
     static final Duration SETTLE_PAUSE = Duration.ofSeconds(2);
 
-    private E2eDetectionHarness() {
-    }
+    private E2eDetectionHarness() {}
 
     public static void main(String[] args) throws Exception {
         Logging.configure("text", "warn");
-        Map<String, String> options = Machine.options(args,
-                List.of("nodes", "runs", "modes", "warmup-s", "measure-s", "loss", "soak-s", "soak-nodes", "mode", "roll",
-                        "join", "blips", "blip-ms"),
+        Map<String, String> options = Machine.options(
+                args,
+                List.of(
+                        "nodes",
+                        "runs",
+                        "modes",
+                        "warmup-s",
+                        "measure-s",
+                        "loss",
+                        "soak-s",
+                        "soak-nodes",
+                        "mode",
+                        "roll",
+                        "join",
+                        "blips",
+                        "blip-ms"),
                 "--nodes 5,20,50 --runs 10 --modes kill,drop --warmup-s 20 --measure-s 30 --loss 0.1,0.2 --soak-s 600 --soak-nodes 20"
                         + " | --mode cluster --nodes 5,20,50,200 --runs 5 --modes kill,drop --roll 10 --join 50 --blips 0 --blip-ms 1500");
         int runs = Integer.parseInt(options.getOrDefault("runs", "10"));
@@ -69,14 +81,20 @@ public final class E2eDetectionHarness {
         Path work = Files.createTempDirectory("pulse-e2e-");
         E2eReport report = new E2eReport();
         OUT.println("E2eDetectionHarness: " + E2eReport.machine() + "; load average " + Machine.loadAverage());
-        OUT.println("detector: DetectorConfig.defaults() = " + describe(DetectorConfig.defaults())
-                + "; work directory " + work);
+        OUT.println("detector: DetectorConfig.defaults() = " + describe(DetectorConfig.defaults()) + "; work directory "
+                + work);
         String layout = options.getOrDefault("mode", "static");
         if (layout.equals("cluster")) {
             OUT.println("cluster mode: ClusterConfig.defaults() = " + io.pulse.core.ClusterConfig.defaults());
             try {
-                E2eClusterMode.run(options, work, list(options.getOrDefault("nodes", "5,20,50,200")), runs, modes,
-                        warmup, measure);
+                E2eClusterMode.run(
+                        options,
+                        work,
+                        list(options.getOrDefault("nodes", "5,20,50,200")),
+                        runs,
+                        modes,
+                        warmup,
+                        measure);
             } finally {
                 delete(work);
             }
@@ -88,8 +106,9 @@ public final class E2eDetectionHarness {
             for (String n : list(options.getOrDefault("nodes", "5,20,50"))) {
                 int size = Integer.parseInt(n);
                 try (E2eCluster cluster = E2eCluster.start(size, work.resolve("n" + size))) {
-                    OUT.printf("%n== N = %d: broker, %d nodes in one JVM, the victim %s in its own ==%n", size,
-                            size - 1, cluster.victimId);
+                    OUT.printf(
+                            "%n== N = %d: broker, %d nodes in one JVM, the victim %s in its own ==%n",
+                            size, size - 1, cluster.victimId);
                     settle(cluster);
                     report.steady(size, steadyState(cluster, warmup, measure));
                     for (int run = 0; run < runs; run++) {
@@ -118,8 +137,9 @@ public final class E2eDetectionHarness {
                     + SETTLE_LIMIT.toSeconds() + " s");
         }
         cluster.settledAt = Instant.now();
-        OUT.printf("all %d x %d pairs ALIVE after %.1f s%n", cluster.size, cluster.size - 1,
-                (System.nanoTime() - start) / 1e9);
+        OUT.printf(
+                "all %d x %d pairs ALIVE after %.1f s%n",
+                cluster.size, cluster.size - 1, (System.nanoTime() - start) / 1e9);
     }
 
     /** CPU and heap of the nodes over {@code measure}, after {@code warmup} of steady state. */
@@ -128,16 +148,28 @@ public final class E2eDetectionHarness {
         String loadBefore = Machine.loadAverage();
         Instant from = Instant.now();
         E2eReport.Stats hostBefore = E2eReport.Stats.parse(cluster.host.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
-        E2eReport.Stats victimBefore = E2eReport.Stats.parse(cluster.victim.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
+        E2eReport.Stats victimBefore =
+                E2eReport.Stats.parse(cluster.victim.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
         long wallBefore = System.nanoTime();
         Thread.sleep(measure.toMillis());
         E2eReport.Stats hostAfter = E2eReport.Stats.parse(cluster.host.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
-        E2eReport.Stats victimAfter = E2eReport.Stats.parse(cluster.victim.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
+        E2eReport.Stats victimAfter =
+                E2eReport.Stats.parse(cluster.victim.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
         long wall = System.nanoTime() - wallBefore;
         E2eReport.Stats hostHeap = E2eReport.Stats.parse(cluster.host.ask("stats gc", "STATS ", E2eChild.ANSWER_LIMIT));
-        E2eReport.Stats victimHeap = E2eReport.Stats.parse(cluster.victim.ask("stats gc", "STATS ", E2eChild.ANSWER_LIMIT));
-        E2eReport.Steady steady = E2eReport.Steady.of(cluster.size, wall, hostBefore, hostAfter, hostHeap,
-                victimBefore, victimAfter, victimHeap, loadBefore, Machine.loadAverage(),
+        E2eReport.Stats victimHeap =
+                E2eReport.Stats.parse(cluster.victim.ask("stats gc", "STATS ", E2eChild.ANSWER_LIMIT));
+        E2eReport.Steady steady = E2eReport.Steady.of(
+                cluster.size,
+                wall,
+                hostBefore,
+                hostAfter,
+                hostHeap,
+                victimBefore,
+                victimAfter,
+                victimHeap,
+                loadBefore,
+                Machine.loadAverage(),
                 falseChanges(cluster, from, Instant.now()));
         steady.print(OUT);
         return steady;
@@ -153,16 +185,33 @@ public final class E2eDetectionHarness {
         String victim = cluster.victimId;
         int observers = cluster.size - 1;
         Instant killed = killVictim(cluster, mode);
-        boolean all = cluster.events.await(() -> cluster.events.failures(f -> f.node().equals(victim)
-                && !f.observer().equals(victim) && f.received().isAfter(killed)).size() >= observers, DETECTION_LIMIT);
+        boolean all = cluster.events.await(
+                () -> cluster.events
+                                .failures(f -> f.node().equals(victim)
+                                        && !f.observer().equals(victim)
+                                        && f.received().isAfter(killed))
+                                .size()
+                        >= observers,
+                DETECTION_LIMIT);
         List<E2eEvents.Failure> failures = cluster.events.failures(f -> f.node().equals(victim)
-                && !f.observer().equals(victim) && f.received().isAfter(killed));
-        cluster.events.await(() -> failures.stream().allMatch(f -> cluster.events.appendedAt(f.eventId()) != null),
+                && !f.observer().equals(victim)
+                && f.received().isAfter(killed));
+        cluster.events.await(
+                () -> failures.stream().allMatch(f -> cluster.events.appendedAt(f.eventId()) != null),
                 Duration.ofSeconds(5));
         List<E2eEvents.Status> suspects = cluster.events.statuses(s -> s.node().equals(victim)
-                && !s.observer().equals(victim) && s.current() == NodeState.SUSPECT && !s.at().isBefore(killed));
-        E2eReport.Crash crash = E2eReport.Crash.of(mode, killed, cluster.firstSentToVictim(killed), suspects, failures,
-                cluster.events::appendedAt, observers, all);
+                && !s.observer().equals(victim)
+                && s.current() == NodeState.SUSPECT
+                && !s.at().isBefore(killed));
+        E2eReport.Crash crash = E2eReport.Crash.of(
+                mode,
+                killed,
+                cluster.firstSentToVictim(killed),
+                suspects,
+                failures,
+                cluster.events::appendedAt,
+                observers,
+                all);
         crash.print(OUT, cluster.size, run);
 
         if (mode.equals("kill")) {
@@ -176,13 +225,19 @@ public final class E2eDetectionHarness {
     /** A cluster of {@code size} with no node killed and {@code loss} of all datagrams dropped, for {@code length}. */
     static E2eReport.Soak lossSoak(int size, double loss, Duration length, Path work) throws Exception {
         try (E2eCluster cluster = E2eCluster.start(size, work)) {
-            OUT.printf(Locale.ROOT, "%n== loss soak: N = %d, %.0f %% of datagrams dropped at random, %d s ==%n", size,
-                    loss * 100, length.toSeconds());
+            OUT.printf(
+                    Locale.ROOT,
+                    "%n== loss soak: N = %d, %.0f %% of datagrams dropped at random, %d s ==%n",
+                    size,
+                    loss * 100,
+                    length.toSeconds());
             settle(cluster);
             Thread.sleep(SETTLE_PAUSE.toMillis());
             String loadBefore = Machine.loadAverage();
-            E2eReport.Stats hostBefore = E2eReport.Stats.parse(cluster.host.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
-            E2eReport.Stats victimBefore = E2eReport.Stats.parse(cluster.victim.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
+            E2eReport.Stats hostBefore =
+                    E2eReport.Stats.parse(cluster.host.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
+            E2eReport.Stats victimBefore =
+                    E2eReport.Stats.parse(cluster.victim.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
             cluster.tellAll("loss " + loss);
             Instant from = Instant.now();
             long wallBefore = System.nanoTime();
@@ -190,21 +245,40 @@ public final class E2eDetectionHarness {
             while (System.nanoTime() < end) {
                 Thread.sleep(Math.min(60_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
                 int[] counts = falseChanges(cluster, from, Instant.now(), true);
-                OUT.printf(Locale.ROOT, "  %3.0f s: %d false SUSPECT, %d false DEAD so far%n",
-                        (System.nanoTime() - wallBefore) / 1e9, counts[0], counts[1]);
+                OUT.printf(
+                        Locale.ROOT,
+                        "  %3.0f s: %d false SUSPECT, %d false DEAD so far%n",
+                        (System.nanoTime() - wallBefore) / 1e9,
+                        counts[0],
+                        counts[1]);
             }
             cluster.tellAll("loss 0");
             Instant to = Instant.now();
             long wall = System.nanoTime() - wallBefore;
-            E2eReport.Stats hostAfter = E2eReport.Stats.parse(cluster.host.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
-            E2eReport.Stats victimAfter = E2eReport.Stats.parse(cluster.victim.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
+            E2eReport.Stats hostAfter =
+                    E2eReport.Stats.parse(cluster.host.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
+            E2eReport.Stats victimAfter =
+                    E2eReport.Stats.parse(cluster.victim.ask("stats", "STATS ", E2eChild.ANSWER_LIMIT));
             Thread.sleep(2_000); // events decided just before the end reach the consumer
-            E2eReport.Soak soak = new E2eReport.Soak(size, loss, wall, falseChanges(cluster, from, to, true),
-                    hostBefore, hostAfter, victimBefore, victimAfter, loadBefore, Machine.loadAverage());
+            E2eReport.Soak soak = new E2eReport.Soak(
+                    size,
+                    loss,
+                    wall,
+                    falseChanges(cluster, from, to, true),
+                    hostBefore,
+                    hostAfter,
+                    victimBefore,
+                    victimAfter,
+                    loadBefore,
+                    Machine.loadAverage());
             soak.print(OUT);
-            cluster.events.statuses(s -> s.current() == NodeState.DEAD && !s.at().isBefore(from) && !s.at().isAfter(to))
-                    .stream().limit(20).forEach(s -> OUT.printf("  false DEAD: %s declared %s DEAD at %s%n",
-                            s.observer(), s.node(), s.at()));
+            cluster
+                    .events
+                    .statuses(s -> s.current() == NodeState.DEAD && !s.at().isBefore(from) && !s.at().isAfter(to))
+                    .stream()
+                    .limit(20)
+                    .forEach(s ->
+                            OUT.printf("  false DEAD: %s declared %s DEAD at %s%n", s.observer(), s.node(), s.at()));
             return soak;
         }
     }
@@ -220,25 +294,37 @@ public final class E2eDetectionHarness {
 
     /** {@link #falseChanges(E2eCluster, Instant, Instant)}, counting the victim's node and view too when nobody is killed. */
     static int[] falseChanges(E2eCluster cluster, Instant from, Instant to, boolean nobodyKilled) {
-        List<E2eEvents.Status> wrong = cluster.events.statuses(s -> !s.at().isBefore(from) && !s.at().isAfter(to)
-                && (nobodyKilled || !s.node().equals(cluster.victimId) && !s.observer().equals(cluster.victimId))
+        List<E2eEvents.Status> wrong = cluster.events.statuses(s -> !s.at().isBefore(from)
+                && !s.at().isAfter(to)
+                && (nobodyKilled
+                        || !s.node().equals(cluster.victimId) && !s.observer().equals(cluster.victimId))
                 && (s.current() == NodeState.SUSPECT || s.current() == NodeState.DEAD));
-        int suspects = (int) wrong.stream().filter(s -> s.current() == NodeState.SUSPECT).count();
-        int deads = (int) wrong.stream().filter(s -> s.current() == NodeState.DEAD).count();
+        int suspects = (int)
+                wrong.stream().filter(s -> s.current() == NodeState.SUSPECT).count();
+        int deads =
+                (int) wrong.stream().filter(s -> s.current() == NodeState.DEAD).count();
         return new int[] {suspects, deads};
     }
 
     static String describe(DetectorConfig c) {
-        return String.format(Locale.ROOT, "probe interval %d ms, probe timeout %d..%d ms, %d retries, k = %d, "
-                        + "suspicion timeout %d ms, jitter %.0f %%", c.probeInterval().toMillis(),
-                c.probeTimeoutMin().toMillis(), c.probeTimeoutMax().toMillis(), c.maxRetries(), c.indirectProbes(),
-                c.suspicionTimeout().toMillis(), c.jitterRatio() * 100);
+        return String.format(
+                Locale.ROOT,
+                "probe interval %d ms, probe timeout %d..%d ms, %d retries, k = %d, "
+                        + "suspicion timeout %d ms, jitter %.0f %%",
+                c.probeInterval().toMillis(),
+                c.probeTimeoutMin().toMillis(),
+                c.probeTimeoutMax().toMillis(),
+                c.maxRetries(),
+                c.indirectProbes(),
+                c.suspicionTimeout().toMillis(),
+                c.jitterRatio() * 100);
     }
 
     /** The nodes' outboxes and logs; a directory left behind on a failure to delete is harmless. */
     private static void delete(Path dir) {
         try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (java.io.IOException e) {
             OUT.println("could not delete " + dir + ": " + e.getMessage());
         }

@@ -36,24 +36,41 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * }</pre>
  */
 final class E2eEvents implements AutoCloseable {
-    record Status(String observer, String node, NodeState previous, NodeState current, Instant at, Instant received,
-                  ChangeReason reason) {
-    }
+    record Status(
+            String observer,
+            String node,
+            NodeState previous,
+            NodeState current,
+            Instant at,
+            Instant received,
+            ChangeReason reason) {}
 
-    record Failure(UUID eventId, String observer, String node, Instant detectedAt, Long srttMicros, Instant received,
-                   String declaredBy, int confirmations) {
-    }
+    record Failure(
+            UUID eventId,
+            String observer,
+            String node,
+            Instant detectedAt,
+            Long srttMicros,
+            Instant received,
+            String declaredBy,
+            int confirmations) {}
 
     /** A FailureMessage record as it is in {@code pulse.failures}, duplicates included (the consumer library drops them). */
-    record Raw(UUID eventId, String observer, String node, Instant detectedAt, Instant appended, String declaredBy,
-               int confirmations) {
-    }
+    record Raw(
+            UUID eventId,
+            String observer,
+            String node,
+            Instant detectedAt,
+            Instant appended,
+            String declaredBy,
+            int confirmations) {}
 
     private final List<Status> statuses = new ArrayList<>();
     private final List<Failure> failures = new ArrayList<>();
     private final List<Raw> raw = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Latest state of each node as each observer sees it, key observer + " " + node. */
     private final Map<String, NodeState> latest = new ConcurrentHashMap<>();
+
     private final Map<UUID, Instant> appendedAt = new ConcurrentHashMap<>();
     private final PulseConsumer consumer;
     private final Thread rawReader;
@@ -79,15 +96,28 @@ final class E2eEvents implements AutoCloseable {
     }
 
     private synchronized void received(StatusChange c) {
-        statuses.add(new Status(c.getObserver(), c.getNodeId(), c.getPrevious(), c.getCurrent(), c.getAt(),
-                Instant.now(), c.getReason()));
+        statuses.add(new Status(
+                c.getObserver(),
+                c.getNodeId(),
+                c.getPrevious(),
+                c.getCurrent(),
+                c.getAt(),
+                Instant.now(),
+                c.getReason()));
         latest.put(c.getObserver() + " " + c.getNodeId(), c.getCurrent());
         notifyAll();
     }
 
     private synchronized void received(FailureMessage f) {
-        failures.add(new Failure(f.getEventId(), f.getObserver(), f.getNodeId(), f.getDetectedAt(), f.getSrttMicros(),
-                Instant.now(), f.getDeclaredBy(), f.getConfirmations()));
+        failures.add(new Failure(
+                f.getEventId(),
+                f.getObserver(),
+                f.getNodeId(),
+                f.getDetectedAt(),
+                f.getSrttMicros(),
+                Instant.now(),
+                f.getDeclaredBy(),
+                f.getConfirmations()));
         notifyAll();
     }
 
@@ -99,7 +129,8 @@ final class E2eEvents implements AutoCloseable {
         try (KafkaConsumer<byte[], byte[]> raw = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = new ArrayList<>();
             while (running && partitions.isEmpty()) {
-                raw.listTopics(Duration.ofSeconds(5)).getOrDefault("pulse.failures", List.of())
+                raw.listTopics(Duration.ofSeconds(5))
+                        .getOrDefault("pulse.failures", List.of())
                         .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
                 if (partitions.isEmpty()) {
                     sleep(200);
@@ -111,8 +142,14 @@ final class E2eEvents implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : raw.poll(Duration.ofMillis(200))) {
                     FailureMessage f = EventCodec.decodeFailure(record.value());
                     appendedAt.put(f.getEventId(), Instant.ofEpochMilli(record.timestamp()));
-                    this.raw.add(new Raw(f.getEventId(), f.getObserver(), f.getNodeId(), f.getDetectedAt(),
-                            Instant.ofEpochMilli(record.timestamp()), f.getDeclaredBy(), f.getConfirmations()));
+                    this.raw.add(new Raw(
+                            f.getEventId(),
+                            f.getObserver(),
+                            f.getNodeId(),
+                            f.getDetectedAt(),
+                            Instant.ofEpochMilli(record.timestamp()),
+                            f.getDeclaredBy(),
+                            f.getConfirmations()));
                 }
             }
         } catch (RuntimeException e) {

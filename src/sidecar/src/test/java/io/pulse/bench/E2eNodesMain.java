@@ -55,11 +55,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class E2eNodesMain {
     /** Send times (epoch micros) of the last datagrams to the watched port, newest last. */
     static final long[] SENT_TO_WATCHED = new long[8192];
+
     static long sentCount;
     static volatile double lossRatio;
 
-    private E2eNodesMain() {
-    }
+    private E2eNodesMain() {}
 
     /** One node's filter: loss, silence, the victim's send log, and which thread is its event loop. */
     static final class NodeFilter implements DatagramFilter {
@@ -68,6 +68,7 @@ public final class E2eNodesMain {
         volatile long loopThreadId = -1;
         /** Outbound datagrams sent, and datagrams dropped (outbound by loss; in and out while silent). */
         final AtomicLong passed = new AtomicLong();
+
         final AtomicLong dropped = new AtomicLong();
         /** Inbound datagrams let through. */
         final AtomicLong received = new AtomicLong();
@@ -160,7 +161,9 @@ public final class E2eNodesMain {
                 settings.put(SidecarSettings.TARGETS, String.join(",", peers));
             }
             settings.put(SidecarSettings.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
-            settings.put(SidecarSettings.OUTBOX_DIR, outboxDir + "/node-" + port + (generation == 0 ? "" : "-" + generation));
+            settings.put(
+                    SidecarSettings.OUTBOX_DIR,
+                    outboxDir + "/node-" + port + (generation == 0 ? "" : "-" + generation));
             settings.put(SidecarSettings.HTTP_ENABLED, "false");
             return settings;
         }
@@ -168,6 +171,7 @@ public final class E2eNodesMain {
 
     /** The hosted nodes, by port: each its filter and, while it runs, its sidecar. */
     static final Map<Integer, NodeFilter> FILTERS = new java.util.concurrent.ConcurrentHashMap<>();
+
     static final Map<Integer, Sidecar> NODES = new java.util.concurrent.ConcurrentHashMap<>();
     static final Map<Integer, Integer> GENERATIONS = new java.util.concurrent.ConcurrentHashMap<>();
     /** Filters of members that were stopped: their counts still belong to the JVM's totals. */
@@ -180,7 +184,9 @@ public final class E2eNodesMain {
         if (old != null) {
             RETIRED.add(old);
         }
-        NODES.put(port, FilteredSidecar.start(ConfigLoader.load(null, Map.of(), setup.settings(port, generation)), filter));
+        NODES.put(
+                port,
+                FilteredSidecar.start(ConfigLoader.load(null, Map.of(), setup.settings(port, generation)), filter));
     }
 
     /** Starts {@code ports}: in parallel in cluster mode (the first alone first: it founds the cluster), one by one otherwise. */
@@ -197,8 +203,8 @@ public final class E2eNodesMain {
             startNode(setup, ports[0]);
             from = 1;
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.min(16, ports.length - from));
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(Math.min(16, ports.length - from));
         try {
             List<java.util.concurrent.Future<?>> started = new ArrayList<>();
             for (int i = from; i < ports.length; i++) {
@@ -217,13 +223,23 @@ public final class E2eNodesMain {
     public static void main(String[] args) throws Exception {
         String bootstrap = args[0];
         String outboxDir = args[1];
-        int[] all = Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray();
-        int[] hosted = Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] all =
+                Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] hosted =
+                Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray();
         int watchPort = Integer.parseInt(args[4]);
         boolean cluster = args.length > 6 && args[5].equals("cluster");
         boolean defer = cluster && args.length > 7 && args[7].equals("defer");
-        Setup setup = new Setup(bootstrap, outboxDir, all, watchPort,
-                cluster ? Arrays.stream(args[6].split(",")).mapToInt(Integer::parseInt).toArray() : null);
+        Setup setup = new Setup(
+                bootstrap,
+                outboxDir,
+                all,
+                watchPort,
+                cluster
+                        ? Arrays.stream(args[6].split(","))
+                                .mapToInt(Integer::parseInt)
+                                .toArray()
+                        : null);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> NODES.values().forEach(E2eNodesMain::closeQuietly)));
         if (!defer) {
             startNodes(setup, hosted, false);
@@ -258,7 +274,8 @@ public final class E2eNodesMain {
                     long received = 0;
                     for (int port : hosted) {
                         NodeFilter filter = FILTERS.get(port);
-                        long cpu = filter == null || filter.loopThreadId < 0 ? -1
+                        long cpu = filter == null || filter.loopThreadId < 0
+                                ? -1
                                 : threads.getThreadCpuTime(filter.loopThreadId);
                         loops.append(loops.length() == 0 ? "" : ",").append(cpu);
                     }
@@ -276,7 +293,9 @@ public final class E2eNodesMain {
                             Thread.sleep(200);
                         }
                     }
-                    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                    long heap = ManagementFactory.getMemoryMXBean()
+                            .getHeapMemoryUsage()
+                            .getUsed();
                     System.out.println("STATS " + os.getProcessCpuTime() + " " + heap + " " + passed + " " + dropped
                             + " " + loops + " " + received);
                 }
@@ -309,7 +328,8 @@ public final class E2eNodesMain {
                         if (node.getKey() == Integer.parseInt(words[1])) {
                             continue;
                         }
-                        for (io.pulse.core.MemberStatus m : node.getValue().engine().members()) {
+                        for (io.pulse.core.MemberStatus m :
+                                node.getValue().engine().members()) {
                             if (m.id().toString().equals(id) && m.state() == io.pulse.core.NodeState.DEAD) {
                                 long since = toMicros(m.since());
                                 if (since >= after) {

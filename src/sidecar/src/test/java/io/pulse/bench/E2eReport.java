@@ -1,7 +1,6 @@
 package io.pulse.bench;
 
 import io.pulse.testkit.Machine;
-
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,75 +49,199 @@ final class E2eReport {
     record Stats(long cpuNanos, long heapBytes, long passed, long dropped, long[] loopCpuNanos, long received) {
         static Stats parse(String line) {
             String[] f = line.split(" ");
-            long[] loops = f.length > 4 ? Arrays.stream(f[4].split(",")).mapToLong(Long::parseLong).toArray() : new long[0];
-            return new Stats(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), loops,
+            long[] loops = f.length > 4
+                    ? Arrays.stream(f[4].split(",")).mapToLong(Long::parseLong).toArray()
+                    : new long[0];
+            return new Stats(
+                    Long.parseLong(f[0]),
+                    Long.parseLong(f[1]),
+                    Long.parseLong(f[2]),
+                    Long.parseLong(f[3]),
+                    loops,
                     f.length > 5 ? Long.parseLong(f[5]) : 0);
         }
     }
 
     /** One kill. Times in ms from the kill; -1 when the phase was not seen. */
-    record Crash(String mode, long firstSent, long firstSuspect, long firstDead, long firstAppended,
-                 long firstReceived, long lastReceived, long observersHeard, long observers, long[] deadPerObserver,
-                 String slowest) {
-        static Crash of(String mode, Instant killed, Instant firstSent, List<E2eEvents.Status> suspects,
-                        List<E2eEvents.Failure> failures, Function<UUID, Instant> appendedAt, int observers, boolean all) {
+    record Crash(
+            String mode,
+            long firstSent,
+            long firstSuspect,
+            long firstDead,
+            long firstAppended,
+            long firstReceived,
+            long lastReceived,
+            long observersHeard,
+            long observers,
+            long[] deadPerObserver,
+            String slowest) {
+        static Crash of(
+                String mode,
+                Instant killed,
+                Instant firstSent,
+                List<E2eEvents.Status> suspects,
+                List<E2eEvents.Failure> failures,
+                Function<UUID, Instant> appendedAt,
+                int observers,
+                boolean all) {
             long firstSuspect = min(suspects.stream().map(E2eEvents.Status::at).toList(), killed);
-            long firstDead = min(failures.stream().map(E2eEvents.Failure::detectedAt).toList(), killed);
-            long firstAppended = min(failures.stream().map(f -> appendedAt.apply(f.eventId()))
-                    .filter(Objects::nonNull).toList(), killed);
-            long firstReceived = min(failures.stream().map(E2eEvents.Failure::received).toList(), killed);
-            long lastReceived = all ? failures.stream().mapToLong(f -> ms(killed, f.received())).max().orElse(-1) : -1;
-            long[] dead = failures.stream().mapToLong(f -> ms(killed, f.detectedAt())).sorted().toArray();
-            String slowest = failures.stream().max(Comparator.comparing(E2eEvents.Failure::detectedAt)).map(f -> {
-                long suspect = min(suspects.stream().filter(s -> s.observer().equals(f.observer()))
-                        .map(E2eEvents.Status::at).toList(), killed);
-                return String.format(Locale.ROOT, "slowest observer SUSPECT %d, DEAD %d, its SRTT %.1f ms", suspect,
-                        ms(killed, f.detectedAt()), f.srttMicros() == null ? Double.NaN : f.srttMicros() / 1000.0);
-            }).orElse("");
-            return new Crash(mode, firstSent == null ? -1 : ms(killed, firstSent), firstSuspect, firstDead,
-                    firstAppended, firstReceived, lastReceived,
-                    failures.stream().map(E2eEvents.Failure::observer).distinct().count(), observers, dead, slowest);
+            long firstDead =
+                    min(failures.stream().map(E2eEvents.Failure::detectedAt).toList(), killed);
+            long firstAppended = min(
+                    failures.stream()
+                            .map(f -> appendedAt.apply(f.eventId()))
+                            .filter(Objects::nonNull)
+                            .toList(),
+                    killed);
+            long firstReceived =
+                    min(failures.stream().map(E2eEvents.Failure::received).toList(), killed);
+            long lastReceived = all
+                    ? failures.stream()
+                            .mapToLong(f -> ms(killed, f.received()))
+                            .max()
+                            .orElse(-1)
+                    : -1;
+            long[] dead = failures.stream()
+                    .mapToLong(f -> ms(killed, f.detectedAt()))
+                    .sorted()
+                    .toArray();
+            String slowest = failures.stream()
+                    .max(Comparator.comparing(E2eEvents.Failure::detectedAt))
+                    .map(f -> {
+                        long suspect = min(
+                                suspects.stream()
+                                        .filter(s -> s.observer().equals(f.observer()))
+                                        .map(E2eEvents.Status::at)
+                                        .toList(),
+                                killed);
+                        return String.format(
+                                Locale.ROOT,
+                                "slowest observer SUSPECT %d, DEAD %d, its SRTT %.1f ms",
+                                suspect,
+                                ms(killed, f.detectedAt()),
+                                f.srttMicros() == null ? Double.NaN : f.srttMicros() / 1000.0);
+                    })
+                    .orElse("");
+            return new Crash(
+                    mode,
+                    firstSent == null ? -1 : ms(killed, firstSent),
+                    firstSuspect,
+                    firstDead,
+                    firstAppended,
+                    firstReceived,
+                    lastReceived,
+                    failures.stream()
+                            .map(E2eEvents.Failure::observer)
+                            .distinct()
+                            .count(),
+                    observers,
+                    dead,
+                    slowest);
         }
 
         void print(PrintStream out, int size, int run) {
-            out.printf(Locale.ROOT, "N=%d %s run %d: first probe missed %d, SUSPECT %d, DEAD %d, Kafka %d, received %d, "
-                            + "all %d received %d ms after the kill (%d of %d observers); %s%n", size, mode, run + 1,
-                    firstSent, firstSuspect, firstDead, firstAppended, firstReceived, observers, lastReceived,
-                    observersHeard, observers, slowest);
+            out.printf(
+                    Locale.ROOT,
+                    "N=%d %s run %d: first probe missed %d, SUSPECT %d, DEAD %d, Kafka %d, received %d, "
+                            + "all %d received %d ms after the kill (%d of %d observers); %s%n",
+                    size,
+                    mode,
+                    run + 1,
+                    firstSent,
+                    firstSuspect,
+                    firstDead,
+                    firstAppended,
+                    firstReceived,
+                    observers,
+                    lastReceived,
+                    observersHeard,
+                    observers,
+                    slowest);
         }
     }
 
     /** CPU and heap over the steady-state window. */
-    record Steady(int size, long wallNanos, double hostCpuPerNode, double loopCpuMedian, double loopCpuMax,
-                  double victimCpu, double victimLoopCpu, long hostHeapPerNode, long victimHeap,
-                  String loadBefore, String loadAfter, int[] falseChanges) {
-        static Steady of(int size, long wall, Stats hostBefore, Stats hostAfter, Stats hostHeap, Stats victimBefore,
-                         Stats victimAfter, Stats victimHeap, String loadBefore, String loadAfter, int[] falseChanges) {
+    record Steady(
+            int size,
+            long wallNanos,
+            double hostCpuPerNode,
+            double loopCpuMedian,
+            double loopCpuMax,
+            double victimCpu,
+            double victimLoopCpu,
+            long hostHeapPerNode,
+            long victimHeap,
+            String loadBefore,
+            String loadAfter,
+            int[] falseChanges) {
+        static Steady of(
+                int size,
+                long wall,
+                Stats hostBefore,
+                Stats hostAfter,
+                Stats hostHeap,
+                Stats victimBefore,
+                Stats victimAfter,
+                Stats victimHeap,
+                String loadBefore,
+                String loadAfter,
+                int[] falseChanges) {
             double[] loops = new double[hostAfter.loopCpuNanos().length];
             for (int i = 0; i < loops.length; i++) {
                 loops[i] = percent(hostAfter.loopCpuNanos()[i] - hostBefore.loopCpuNanos()[i], wall);
             }
             Arrays.sort(loops);
-            return new Steady(size, wall, percent(hostAfter.cpuNanos() - hostBefore.cpuNanos(), wall) / (size - 1),
-                    loops[loops.length / 2], loops[loops.length - 1],
+            return new Steady(
+                    size,
+                    wall,
+                    percent(hostAfter.cpuNanos() - hostBefore.cpuNanos(), wall) / (size - 1),
+                    loops[loops.length / 2],
+                    loops[loops.length - 1],
                     percent(victimAfter.cpuNanos() - victimBefore.cpuNanos(), wall),
                     percent(victimAfter.loopCpuNanos()[0] - victimBefore.loopCpuNanos()[0], wall),
-                    hostHeap.heapBytes() / (size - 1), victimHeap.heapBytes(), loadBefore, loadAfter, falseChanges);
+                    hostHeap.heapBytes() / (size - 1),
+                    victimHeap.heapBytes(),
+                    loadBefore,
+                    loadAfter,
+                    falseChanges);
         }
 
         void print(PrintStream out) {
-            out.printf(Locale.ROOT, "steady state, N=%d, %.0f s (load %s -> %s): one node in its own JVM %.2f %% of a core "
+            out.printf(
+                    Locale.ROOT,
+                    "steady state, N=%d, %.0f s (load %s -> %s): one node in its own JVM %.2f %% of a core "
                             + "(its event loop %.2f %%), heap after GC %.1f MiB; the %d-node JVM %.2f %% of a core per node "
                             + "(event loops: median %.2f %%, max %.2f %%), heap after GC %.1f MiB per node; "
-                            + "%d false SUSPECT, %d false DEAD%n", size, wallNanos / 1e9, loadBefore, loadAfter, victimCpu,
-                    victimLoopCpu, victimHeap / 1048576.0, size - 1, hostCpuPerNode, loopCpuMedian, loopCpuMax,
-                    hostHeapPerNode / 1048576.0, falseChanges[0], falseChanges[1]);
+                            + "%d false SUSPECT, %d false DEAD%n",
+                    size,
+                    wallNanos / 1e9,
+                    loadBefore,
+                    loadAfter,
+                    victimCpu,
+                    victimLoopCpu,
+                    victimHeap / 1048576.0,
+                    size - 1,
+                    hostCpuPerNode,
+                    loopCpuMedian,
+                    loopCpuMax,
+                    hostHeapPerNode / 1048576.0,
+                    falseChanges[0],
+                    falseChanges[1]);
         }
     }
 
     /** A loss soak: false SUSPECT and DEAD over its length. */
-    record Soak(int size, double loss, long wallNanos, int[] falseChanges, Stats hostBefore, Stats hostAfter,
-                Stats victimBefore, Stats victimAfter, String loadBefore, String loadAfter) {
+    record Soak(
+            int size,
+            double loss,
+            long wallNanos,
+            int[] falseChanges,
+            Stats hostBefore,
+            Stats hostAfter,
+            Stats victimBefore,
+            Stats victimAfter,
+            String loadBefore,
+            String loadAfter) {
         double droppedShare() {
             long passed = hostAfter.passed() - hostBefore.passed() + victimAfter.passed() - victimBefore.passed();
             long dropped = hostAfter.dropped() - hostBefore.dropped() + victimAfter.dropped() - victimBefore.dropped();
@@ -130,10 +253,19 @@ final class E2eReport {
         }
 
         void print(PrintStream out) {
-            out.printf(Locale.ROOT, "loss soak N=%d, %.0f %% loss asked, %.2f %% of outbound datagrams dropped, %.0f s "
+            out.printf(
+                    Locale.ROOT,
+                    "loss soak N=%d, %.0f %% loss asked, %.2f %% of outbound datagrams dropped, %.0f s "
                             + "(load %s -> %s): %d false SUSPECT, %d false DEAD; one node's JVM %.2f %% of a core%n",
-                    size, loss * 100, droppedShare() * 100, wallNanos / 1e9, loadBefore, loadAfter, falseChanges[0],
-                    falseChanges[1], victimCpu());
+                    size,
+                    loss * 100,
+                    droppedShare() * 100,
+                    wallNanos / 1e9,
+                    loadBefore,
+                    loadAfter,
+                    falseChanges[0],
+                    falseChanges[1],
+                    victimCpu());
         }
     }
 
@@ -161,29 +293,57 @@ final class E2eReport {
         }
         int[] counts = falseInCrashRuns.get(size);
         if (counts != null) {
-            out.printf("N=%d: %d false SUSPECT and %d false DEAD (about nodes that were up) over all its runs%n", size,
-                    counts[0], counts[1]);
+            out.printf(
+                    "N=%d: %d false SUSPECT and %d false DEAD (about nodes that were up) over all its runs%n",
+                    size, counts[0], counts[1]);
         }
     }
 
     private static void printPhases(PrintStream out, String key, List<Crash> runs) {
         String[] k = key.split(" ");
-        out.printf(Locale.ROOT, "N=%s, %s, %d runs, ms from the kill (median / p99):%n", k[0],
-                k[1].equals("kill") ? "SIGKILL" : "silent drop", runs.size());
-        List<String> names = List.of("first probe missed", "first SUSPECT", "first DEAD", "first in Kafka",
-                "first FailureMessage received", "all N-1 FailureMessages received");
-        List<ToLongFunction<Crash>> phases = List.of(Crash::firstSent, Crash::firstSuspect, Crash::firstDead,
-                Crash::firstAppended, Crash::firstReceived, Crash::lastReceived);
+        out.printf(
+                Locale.ROOT,
+                "N=%s, %s, %d runs, ms from the kill (median / p99):%n",
+                k[0],
+                k[1].equals("kill") ? "SIGKILL" : "silent drop",
+                runs.size());
+        List<String> names = List.of(
+                "first probe missed",
+                "first SUSPECT",
+                "first DEAD",
+                "first in Kafka",
+                "first FailureMessage received",
+                "all N-1 FailureMessages received");
+        List<ToLongFunction<Crash>> phases = List.of(
+                Crash::firstSent,
+                Crash::firstSuspect,
+                Crash::firstDead,
+                Crash::firstAppended,
+                Crash::firstReceived,
+                Crash::lastReceived);
         for (int i = 0; i < names.size(); i++) {
             long[] values = runs.stream().mapToLong(phases.get(i)).sorted().toArray();
             long missing = Arrays.stream(values).filter(v -> v < 0).count();
             long[] seen = Arrays.stream(values).filter(v -> v >= 0).toArray();
-            out.printf(Locale.ROOT, "  %-34s %6d / %6d%s%n", names.get(i), percentile(seen, 0.5), percentile(seen, 0.99),
+            out.printf(
+                    Locale.ROOT,
+                    "  %-34s %6d / %6d%s%n",
+                    names.get(i),
+                    percentile(seen, 0.5),
+                    percentile(seen, 0.99),
                     missing == 0 ? "" : "   (" + missing + " run(s) without it)");
         }
-        long[] perObserver = runs.stream().flatMapToLong(c -> Arrays.stream(c.deadPerObserver())).sorted().toArray();
-        out.printf(Locale.ROOT, "  %-34s %6d / %6d   (%d declarations)%n", "DEAD, each observer", percentile(perObserver, 0.5),
-                percentile(perObserver, 0.99), perObserver.length);
+        long[] perObserver = runs.stream()
+                .flatMapToLong(c -> Arrays.stream(c.deadPerObserver()))
+                .sorted()
+                .toArray();
+        out.printf(
+                Locale.ROOT,
+                "  %-34s %6d / %6d   (%d declarations)%n",
+                "DEAD, each observer",
+                percentile(perObserver, 0.5),
+                percentile(perObserver, 0.99),
+                perObserver.length);
     }
 
     void printSummary(PrintStream out) {
@@ -193,36 +353,76 @@ final class E2eReport {
         for (Map.Entry<String, List<Crash>> entry : crashes.entrySet()) {
             String[] k = entry.getKey().split(" ");
             int size = Integer.parseInt(k[0]);
-            long[] first = entry.getValue().stream().mapToLong(Crash::firstReceived).filter(v -> v >= 0).sorted().toArray();
-            long[] last = entry.getValue().stream().mapToLong(Crash::lastReceived).filter(v -> v >= 0).sorted().toArray();
-            long missed = entry.getValue().stream().filter(c -> c.firstReceived() < 0).count();
+            long[] first = entry.getValue().stream()
+                    .mapToLong(Crash::firstReceived)
+                    .filter(v -> v >= 0)
+                    .sorted()
+                    .toArray();
+            long[] last = entry.getValue().stream()
+                    .mapToLong(Crash::lastReceived)
+                    .filter(v -> v >= 0)
+                    .sorted()
+                    .toArray();
+            long missed =
+                    entry.getValue().stream().filter(c -> c.firstReceived() < 0).count();
             long p99 = percentile(first, 0.99);
             double swim = SWIM_SECONDS.getOrDefault(size, Double.NaN) * 1000;
-            out.printf(Locale.ROOT, "crash -> FailureMessage received, N=%d, %s, %d runs: median %d ms, p99 %d ms -> %s "
+            out.printf(
+                    Locale.ROOT,
+                    "crash -> FailureMessage received, N=%d, %s, %d runs: median %d ms, p99 %d ms -> %s "
                             + "(p99 at most %d ms)%s; every observer's: median %d, p99 %d ms; SWIM %.1f s is %.1fx the median%n",
-                    size, k[1].equals("kill") ? "SIGKILL" : "silent drop", entry.getValue().size(), percentile(first, 0.5),
-                    p99, missed == 0 && p99 >= 0 && p99 <= TARGET_P99_MS ? "met" : "MISSED", TARGET_P99_MS,
-                    missed == 0 ? "" : ", " + missed + " run(s) never received", percentile(last, 0.5),
-                    percentile(last, 0.99), swim / 1000, swim / Math.max(1, percentile(first, 0.5)));
+                    size,
+                    k[1].equals("kill") ? "SIGKILL" : "silent drop",
+                    entry.getValue().size(),
+                    percentile(first, 0.5),
+                    p99,
+                    missed == 0 && p99 >= 0 && p99 <= TARGET_P99_MS ? "met" : "MISSED",
+                    TARGET_P99_MS,
+                    missed == 0 ? "" : ", " + missed + " run(s) never received",
+                    percentile(last, 0.5),
+                    percentile(last, 0.99),
+                    swim / 1000,
+                    swim / Math.max(1, percentile(first, 0.5)));
         }
         for (Map.Entry<Integer, int[]> entry : falseInCrashRuns.entrySet()) {
-            out.printf("false SUSPECT / DEAD during the crash runs, N=%d: %d / %d%n", entry.getKey(), entry.getValue()[0],
-                    entry.getValue()[1]);
+            out.printf(
+                    "false SUSPECT / DEAD during the crash runs, N=%d: %d / %d%n",
+                    entry.getKey(), entry.getValue()[0], entry.getValue()[1]);
         }
         for (Steady s : steady.values()) {
             String verdict = s.size() == TARGET_CPU_NODES
-                    ? (s.victimCpu() <= TARGET_CPU_PERCENT ? " -> met" : " -> MISSED") + " (at most 1 % at N=20)" : "";
-            out.printf(Locale.ROOT, "CPU per node, N=%d: %.2f %% of a core in its own JVM%s; %.2f %% per node in the shared "
+                    ? (s.victimCpu() <= TARGET_CPU_PERCENT ? " -> met" : " -> MISSED") + " (at most 1 % at N=20)"
+                    : "";
+            out.printf(
+                    Locale.ROOT,
+                    "CPU per node, N=%d: %.2f %% of a core in its own JVM%s; %.2f %% per node in the shared "
                             + "JVM (event loop median %.2f %%); heap %.1f MiB (own JVM), %.1f MiB per node (shared)%n",
-                    s.size(), s.victimCpu(), verdict, s.hostCpuPerNode(), s.loopCpuMedian(), s.victimHeap() / 1048576.0,
+                    s.size(),
+                    s.victimCpu(),
+                    verdict,
+                    s.hostCpuPerNode(),
+                    s.loopCpuMedian(),
+                    s.victimHeap() / 1048576.0,
                     s.hostHeapPerNode() / 1048576.0);
         }
         for (Soak s : soaks) {
             String verdict = Math.abs(s.loss() - 0.1) < 1e-9
-                    ? (s.falseChanges()[1] == 0 && s.wallNanos() >= Duration.ofMinutes(10).toNanos() ? " -> met" : " -> MISSED")
-                    + " (zero false DEAD at 10 % over 10 minutes)" : "";
-            out.printf(Locale.ROOT, "loss %.0f %%, N=%d, %.0f s: %d false DEAD%s, %d false SUSPECT%n", s.loss() * 100,
-                    s.size(), s.wallNanos() / 1e9, s.falseChanges()[1], verdict, s.falseChanges()[0]);
+                    ? (s.falseChanges()[1] == 0
+                                            && s.wallNanos()
+                                                    >= Duration.ofMinutes(10).toNanos()
+                                    ? " -> met"
+                                    : " -> MISSED")
+                            + " (zero false DEAD at 10 % over 10 minutes)"
+                    : "";
+            out.printf(
+                    Locale.ROOT,
+                    "loss %.0f %%, N=%d, %.0f s: %d false DEAD%s, %d false SUSPECT%n",
+                    s.loss() * 100,
+                    s.size(),
+                    s.wallNanos() / 1e9,
+                    s.falseChanges()[1],
+                    verdict,
+                    s.falseChanges()[0]);
         }
     }
 
@@ -231,7 +431,10 @@ final class E2eReport {
     }
 
     private static long min(List<Instant> instants, Instant from) {
-        return instants.stream().min(Comparator.naturalOrder()).map(i -> ms(from, i)).orElse(-1L);
+        return instants.stream()
+                .min(Comparator.naturalOrder())
+                .map(i -> ms(from, i))
+                .orElse(-1L);
     }
 
     static double percent(long cpuNanos, long wallNanos) {
@@ -248,8 +451,13 @@ final class E2eReport {
     }
 
     static String machine() {
-        return String.format(Locale.ROOT, "%s, %d cores (nproc), %s %s, JDK %s", Machine.cpuModel(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.version"),
+        return String.format(
+                Locale.ROOT,
+                "%s, %d cores (nproc), %s %s, JDK %s",
+                Machine.cpuModel(),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"),
+                System.getProperty("os.version"),
                 System.getProperty("java.version"));
     }
 }

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.consumer.PulseConsumer;
+import io.pulse.embedded.BrokerFiles;
 import io.pulse.events.ChangeReason;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.NodeState;
 import io.pulse.events.StatusChange;
 import io.pulse.testkit.KafkaBrokerExtension;
-import io.pulse.embedded.BrokerFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterSidecarIT {
     @RegisterExtension
     static final KafkaBrokerExtension kafka = KafkaBrokerExtension.inJvm();
+
     static final Duration STEP = Duration.ofSeconds(30);
 
     @TempDir
@@ -48,17 +49,12 @@ class ClusterSidecarIT {
     }
 
     /** A member: its UDP id (host:port) and its HTTP API port. */
-    private record Member(PulseProcess process, String id, int httpPort) {
-    }
+    private record Member(PulseProcess process, String id, int httpPort) {}
 
     private Member start(int index, String seed) throws Exception {
         int httpPort = BrokerFiles.freePort();
         Path config = dir.resolve("member-" + index + ".yaml");
-        List<String> lines = new ArrayList<>(List.of(
-                "node:",
-                "  bind: 127.0.0.1:0",
-                "cluster:",
-                "  enabled: true"));
+        List<String> lines = new ArrayList<>(List.of("node:", "  bind: 127.0.0.1:0", "cluster:", "  enabled: true"));
         if (seed != null) {
             lines.add("  join: [" + seed + "]");
         }
@@ -79,52 +75,82 @@ class ClusterSidecarIT {
     @Test
     void aKillIsOneFailureMessageAndATerminateIsLeftWithNone() throws Exception {
         String group = "cluster-it-" + UUID.randomUUID();
-        try (PulseConsumer consumer = PulseConsumer.builder().bootstrapServers(kafka.bootstrapServers())
-                .topicPrefix("cluster").groupId(group).offsetReset(PulseConsumer.OffsetReset.EARLIEST)
-                .onStatusChange(received::add).onFailure(received::add).build()) {
+        try (PulseConsumer consumer = PulseConsumer.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .topicPrefix("cluster")
+                .groupId(group)
+                .offsetReset(PulseConsumer.OffsetReset.EARLIEST)
+                .onStatusChange(received::add)
+                .onFailure(received::add)
+                .build()) {
             consumer.start();
             Member founder = start(0, null);
             List<Member> members = new ArrayList<>(List.of(founder));
             for (int i = 1; i < 4; i++) {
                 members.add(start(i, founder.id()));
             }
-            await("every join published", () -> received.stream().filter(e -> e instanceof StatusChange c
-                    && c.getReason() == ChangeReason.JOINED).count() >= 3);
+            await(
+                    "every join published",
+                    () -> received.stream()
+                                    .filter(e -> e instanceof StatusChange c && c.getReason() == ChangeReason.JOINED)
+                                    .count()
+                            >= 3);
 
             try (PulseProcess list = PulseProcess.start(dir, "members", "--api", "127.0.0.1:" + founder.httpPort())) {
                 assertEquals(0, list.awaitExit(STEP), list.transcript());
-                assertTrue(list.output().startsWith("pulse " + founder.id() + ": 4 member(s) {ALIVE=4, SUSPECT=0, DEAD=0, LEFT=0}\n"),
+                assertTrue(
+                        list.output()
+                                .startsWith("pulse " + founder.id()
+                                        + ": 4 member(s) {ALIVE=4, SUSPECT=0, DEAD=0, LEFT=0}\n"),
                         list.output());
             }
 
             Member victim = members.get(2);
             victim.process().kill();
-            await("the victim's FailureMessage", () -> failuresAbout(victim.id()).size() >= 1);
+            await(
+                    "the victim's FailureMessage",
+                    () -> failuresAbout(victim.id()).size() >= 1);
             Thread.sleep(3000); // a second verdict would come within a few gossip rounds
             List<FailureMessage> failures = failuresAbout(victim.id());
             assertEquals(1, failures.size(), "one FailureMessage for one SIGKILL: " + failures);
             FailureMessage failure = failures.get(0);
             assertNotNull(failure.getDeclaredBy(), failure.toString());
             assertTrue(failure.getConfirmations() >= 1, failure.toString());
-            assertEquals(1, received.stream().filter(e -> e instanceof StatusChange c && c.getNodeId().equals(victim.id())
-                    && c.getCurrent() == NodeState.DEAD).count());
+            assertEquals(
+                    1,
+                    received.stream()
+                            .filter(e -> e instanceof StatusChange c
+                                    && c.getNodeId().equals(victim.id())
+                                    && c.getCurrent() == NodeState.DEAD)
+                            .count());
 
             Member leaver = members.get(3);
             assertEquals(0, leaver.process().terminate(STEP), leaver.process().transcript());
-            await("the leaver's LEFT", () -> received.stream().anyMatch(e -> e instanceof StatusChange c
-                    && c.getNodeId().equals(leaver.id()) && c.getCurrent() == NodeState.LEFT));
+            await(
+                    "the leaver's LEFT",
+                    () -> received.stream()
+                            .anyMatch(e -> e instanceof StatusChange c
+                                    && c.getNodeId().equals(leaver.id())
+                                    && c.getCurrent() == NodeState.LEFT));
             Thread.sleep(3000); // longer than a suspicion: a false failure would have shown
             assertEquals(List.of(), failuresAbout(leaver.id()), "a clean stop is not a failure");
-            StatusChange left = received.stream().filter(e -> e instanceof StatusChange c && c.getNodeId().equals(leaver.id())
-                    && c.getCurrent() == NodeState.LEFT).map(StatusChange.class::cast).findFirst().orElseThrow();
+            StatusChange left = received.stream()
+                    .filter(e -> e instanceof StatusChange c
+                            && c.getNodeId().equals(leaver.id())
+                            && c.getCurrent() == NodeState.LEFT)
+                    .map(StatusChange.class::cast)
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(NodeState.ALIVE, left.getPrevious());
             assertEquals(ChangeReason.LEFT, left.getReason());
         }
     }
 
     private List<FailureMessage> failuresAbout(String id) {
-        return received.stream().filter(e -> e instanceof FailureMessage f && f.getNodeId().equals(id))
-                .map(FailureMessage.class::cast).toList();
+        return received.stream()
+                .filter(e -> e instanceof FailureMessage f && f.getNodeId().equals(id))
+                .map(FailureMessage.class::cast)
+                .toList();
     }
 
     private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -21,7 +21,9 @@ class DemoIT {
             String out = demo.output();
             assertEquals(0, code, demo.transcript());
             assertTrue(out.contains("Kafka is up on 127.0.0.1:"), out);
-            assertTrue(out.matches("(?s).*Dashboard \\(pulse dashboard, fed from Kafka alone\\): open http://127\\.0\\.0\\.1:\\d+/ in a browser\\..*"),
+            assertTrue(
+                    out.matches(
+                            "(?s).*Dashboard \\(pulse dashboard, fed from Kafka alone\\): open http://127\\.0\\.0\\.1:\\d+/ in a browser\\..*"),
                     out);
             assertTrue(out.contains("One cluster: each join is published once"), out);
             assertTrue(out.matches("(?s).*STATUS +127\\.0\\.0\\.1:\\d+ +PENDING -> ALIVE .*JOINED.*"), out);
@@ -31,7 +33,10 @@ class DemoIT {
             assertTrue(out.contains("no FailureMessage and no page."), out);
             assertTrue(out.matches("(?s).*STATUS +127\\.0\\.0\\.1:\\d+ +LEFT -> ALIVE .*JOINED.*"), out);
             assertTrue(out.contains("node-c is back"), out);
-            assertTrue(out.contains("each node leaves the cluster and flushes its outbox to Kafka, then the broker stops."), out);
+            assertTrue(
+                    out.contains(
+                            "each node leaves the cluster and flushes its outbox to Kafka, then the broker stops."),
+                    out);
             assertTrue(out.endsWith("Done.\n"), out);
             long millis = (System.nanoTime() - start) / 1_000_000;
             System.out.println("pulse demo took " + millis + " ms:\n" + out);

@@ -69,24 +69,36 @@ class DeploymentIT {
         assertTrue(kafka.containsKey("healthcheck"), "the sidecars wait for a healthy broker");
         for (String name : SIDECARS) {
             Map<String, Object> sidecar = service(name);
-            assertEquals("src/sidecar/src/main/docker/Dockerfile", ((Map<String, Object>) sidecar.get("build")).get("dockerfile"));
+            assertEquals(
+                    "src/sidecar/src/main/docker/Dockerfile",
+                    ((Map<String, Object>) sidecar.get("build")).get("dockerfile"));
             assertEquals(List.of("run", "--config", "/etc/pulse/pulse.yaml"), sidecar.get("command"));
             Map<String, Object> sidecarEnv = (Map<String, Object>) sidecar.get("environment");
             assertEquals(name + ":7946", sidecarEnv.get("PULSE_NODE_ID"));
             List<String> peers = new ArrayList<>(SIDECARS);
             peers.remove(name);
             assertEquals("true", sidecarEnv.get("PULSE_CLUSTER_ENABLED"));
-            assertEquals(String.join(",", peers.stream().map(p -> p + ":7946").toList()), sidecarEnv.get("PULSE_CLUSTER_JOIN"));
+            assertEquals(
+                    String.join(",", peers.stream().map(p -> p + ":7946").toList()),
+                    sidecarEnv.get("PULSE_CLUSTER_JOIN"));
             assertEquals(name + ":7946", sidecarEnv.get("PULSE_CLUSTER_ADVERTISE"));
-            assertEquals("service_healthy", ((Map<String, Map<String, Object>>) sidecar.get("depends_on")).get("kafka").get("condition"));
+            assertEquals(
+                    "service_healthy",
+                    ((Map<String, Map<String, Object>>) sidecar.get("depends_on"))
+                            .get("kafka")
+                            .get("condition"));
         }
-        assertEquals(service("pulse-1").get("image"), service("tail").get("image"), "tail runs the image the sidecars build");
+        assertEquals(
+                service("pulse-1").get("image"),
+                service("tail").get("image"),
+                "tail runs the image the sidecars build");
         assertEquals("never", service("tail").get("pull_policy"));
         List<String> tail = (List<String>) service("tail").get("command");
         assertEquals(List.of("tail", "--bootstrap-servers", "kafka:9092"), tail);
         assertEquals(List.of("java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/pulse/pulse.jar"), entrypoint());
         String dockerfile = Files.readString(DOCKERFILE);
-        assertTrue(dockerfile.contains("COPY src/sidecar/src/main/docker/pulse.yaml /etc/pulse/pulse.yaml"), dockerfile);
+        assertTrue(
+                dockerfile.contains("COPY src/sidecar/src/main/docker/pulse.yaml /etc/pulse/pulse.yaml"), dockerfile);
         assertTrue(dockerfile.contains("COPY --from=build /src/target/lib/ /opt/pulse/lib/"), dockerfile);
     }
 
@@ -113,7 +125,10 @@ class DeploymentIT {
                 assertTrue(out.contains("http.bind = 0.0.0.0:8946   (" + CONFIG + ")\n"), out);
                 assertTrue(out.contains("outbox.dir = /var/lib/pulse/outbox   (" + CONFIG + ")\n"), out);
                 assertTrue(out.endsWith("configuration OK\n"), out);
-                assertEquals(List.of(name + ":/var/lib/pulse"), sidecar.get("volumes"), "the outbox is on the node's volume");
+                assertEquals(
+                        List.of(name + ":/var/lib/pulse"),
+                        sidecar.get("volumes"),
+                        "the outbox is on the node's volume");
             }
         }
     }

@@ -12,8 +12,7 @@ import io.pulse.transport.DatagramFilter;
  * }</pre>
  */
 public final class FilteredSidecar {
-    private FilteredSidecar() {
-    }
+    private FilteredSidecar() {}
 
     public static Sidecar start(SidecarConfig config, DatagramFilter filter) {
         return Sidecar.start(config, builder -> builder.datagramFilter(filter));

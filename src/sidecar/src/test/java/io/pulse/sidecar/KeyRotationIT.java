@@ -38,9 +38,19 @@ class KeyRotationIT {
     }
 
     private Sidecar start(Path keys, String target) {
-        Map<String, String> settings = new java.util.HashMap<>(Map.of("node.bind", "127.0.0.1:0", "kafka.enabled", "false",
-                "http.bind", "127.0.0.1:0", "security.keys.file", keys.toString(), "security.label", "rotation-test",
-                "detector.probe.interval", "200ms"));
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
+                "node.bind",
+                "127.0.0.1:0",
+                "kafka.enabled",
+                "false",
+                "http.bind",
+                "127.0.0.1:0",
+                "security.keys.file",
+                keys.toString(),
+                "security.label",
+                "rotation-test",
+                "detector.probe.interval",
+                "200ms"));
         if (target != null) {
             settings.put("targets", target);
         }
@@ -62,38 +72,52 @@ class KeyRotationIT {
         a.engine().addTarget(b.engine().localId(), io.pulse.core.TargetOptions.defaults());
         List<StatusChange> changes = new CopyOnWriteArrayList<>();
         for (Sidecar sidecar : List.of(a, b)) {
-            Eventually.await("ALIVE at " + sidecar.engine().localId(), () -> sidecar.engine().statusAll().stream()
-                    .allMatch(s -> s.state() == NodeState.ALIVE), all -> all, STEP);
+            Eventually.await(
+                    "ALIVE at " + sidecar.engine().localId(),
+                    () -> sidecar.engine().statusAll().stream().allMatch(s -> s.state() == NodeState.ALIVE),
+                    all -> all,
+                    STEP);
             sidecar.engine().onStatusChange(changes::add);
         }
 
-        List<String> steps = List.of("1 " + one + " primary\n2 " + two + "\n",     // install
-                "1 " + one + "\n2 " + two + " primary\n",                          // use
-                "2 " + two + " primary\n");                                        // remove
+        List<String> steps = List.of(
+                "1 " + one + " primary\n2 " + two + "\n", // install
+                "1 " + one + "\n2 " + two + " primary\n", // use
+                "2 " + two + " primary\n"); // remove
         for (String step : steps) {
             for (int i = 0; i < files.size(); i++) {
                 Files.writeString(files.get(i), step);
                 Sidecar node = List.of(a, b).get(i);
                 int primary = step.contains(two + " primary") ? 2 : 1;
-                Eventually.await("step applied at " + node.engine().localId(),
-                        () -> node.engine().authentication().keyring(), ring -> ring.primary() == primary
-                                && ring.ids().size() == step.split("\n").length, STEP);
+                Eventually.await(
+                        "step applied at " + node.engine().localId(),
+                        () -> node.engine().authentication().keyring(),
+                        ring -> ring.primary() == primary && ring.ids().size() == step.split("\n").length,
+                        STEP);
             }
         }
         Thread.sleep(1000);
         assertEquals(List.of(), changes);
         for (Sidecar sidecar : List.of(a, b)) {
-            assertEquals(0, sidecar.engine().rejects().total(), sidecar.engine().rejects().snapshot().toString());
+            assertEquals(
+                    0,
+                    sidecar.engine().rejects().total(),
+                    sidecar.engine().rejects().snapshot().toString());
             assertTrue(sidecar.engine().authentication().authenticated() > 0);
         }
 
-        String keys = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://" + a.apiAddress().getHostString() + ":" + a.apiAddress().getPort() + "/keys"))
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String keys = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        "http://" + a.apiAddress().getHostString() + ":"
+                                                + a.apiAddress().getPort() + "/keys"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
         assertTrue(keys.contains("\"keys\":[2],\"primary\":2"), keys);
         assertTrue(!keys.contains(two), "no key material in " + keys);
 
-        Files.writeString(files.get(0), "not a key file\n");   // a broken edit keeps the keys in use
+        Files.writeString(files.get(0), "not a key file\n"); // a broken edit keeps the keys in use
         Thread.sleep(Sidecar.KEYS_CHECK.toMillis() * 2);
         assertEquals(java.util.Set.of(2), a.engine().authentication().keyring().ids());
         assertEquals(0, a.engine().rejects().count(RejectReason.BAD_MAC));

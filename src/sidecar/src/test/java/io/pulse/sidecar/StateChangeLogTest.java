@@ -16,21 +16,46 @@ class StateChangeLogTest {
 
     @Test
     void aStaticObservationNamesNodeStatesReasonIncarnationAndObserver() {
-        StatusChange change = new StatusChange(NODE, NodeState.ALIVE, NodeState.SUSPECT, 3, AT, Duration.ofMillis(2),
-                null, 10, 3, StatusChange.Reason.PROBE_ROUND_FAILED);
-        assertEquals("node 10.0.0.7:7946 ALIVE -> SUSPECT (PROBE_ROUND_FAILED), incarnation 3, observed by 10.0.0.1:7946",
+        StatusChange change = new StatusChange(
+                NODE,
+                NodeState.ALIVE,
+                NodeState.SUSPECT,
+                3,
+                AT,
+                Duration.ofMillis(2),
+                null,
+                10,
+                3,
+                StatusChange.Reason.PROBE_ROUND_FAILED);
+        assertEquals(
+                "node 10.0.0.7:7946 ALIVE -> SUSPECT (PROBE_ROUND_FAILED), incarnation 3, observed by 10.0.0.1:7946",
                 StateChangeLog.describe(change, OBSERVER));
     }
 
     @Test
     void aClusterVerdictAlsoNamesWhoDeclaredItAndTheConfirmations() {
-        StatusChange dead = new StatusChange(NODE, NodeState.SUSPECT, NodeState.DEAD, 5, AT, null, null, 0, 0,
-                StatusChange.Reason.SUSPICION_TIMEOUT, NodeId.parse("10.0.0.9:7946"), 2);
-        assertEquals("node 10.0.0.7:7946 SUSPECT -> DEAD (SUSPICION_TIMEOUT), incarnation 5, declared by 10.0.0.9:7946 "
-                + "with 2 confirmation(s), observed by 10.0.0.1:7946", StateChangeLog.describe(dead, OBSERVER));
-        StatusChange joined = new StatusChange(NODE, NodeState.PENDING, NodeState.ALIVE, 1, AT, null, null, 0, 0,
-                StatusChange.Reason.JOINED, NODE, 0);
-        assertEquals("node 10.0.0.7:7946 PENDING -> ALIVE (JOINED), incarnation 1, declared by 10.0.0.7:7946, "
-                + "observed by 10.0.0.1:7946", StateChangeLog.describe(joined, OBSERVER));
+        StatusChange dead = new StatusChange(
+                NODE,
+                NodeState.SUSPECT,
+                NodeState.DEAD,
+                5,
+                AT,
+                null,
+                null,
+                0,
+                0,
+                StatusChange.Reason.SUSPICION_TIMEOUT,
+                NodeId.parse("10.0.0.9:7946"),
+                2);
+        assertEquals(
+                "node 10.0.0.7:7946 SUSPECT -> DEAD (SUSPICION_TIMEOUT), incarnation 5, declared by 10.0.0.9:7946 "
+                        + "with 2 confirmation(s), observed by 10.0.0.1:7946",
+                StateChangeLog.describe(dead, OBSERVER));
+        StatusChange joined = new StatusChange(
+                NODE, NodeState.PENDING, NodeState.ALIVE, 1, AT, null, null, 0, 0, StatusChange.Reason.JOINED, NODE, 0);
+        assertEquals(
+                "node 10.0.0.7:7946 PENDING -> ALIVE (JOINED), incarnation 1, declared by 10.0.0.7:7946, "
+                        + "observed by 10.0.0.1:7946",
+                StateChangeLog.describe(joined, OBSERVER));
     }
 }

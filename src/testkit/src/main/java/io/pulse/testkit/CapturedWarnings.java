@@ -29,15 +29,21 @@ public final class CapturedWarnings implements AutoCloseable {
 
     public CapturedWarnings(Class<?> source) {
         String loggerName = source.getName();
-        this.appender = new AbstractAppender("captured-" + loggerName + "-" + System.identityHashCode(this),
-                null, null, true, Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                if (loggerName.equals(event.getLoggerName())) {
-                    messages.add(event.getLevel() + " " + event.getMessage().getFormattedMessage());
-                }
-            }
-        };
+        this.appender =
+                new AbstractAppender(
+                        "captured-" + loggerName + "-" + System.identityHashCode(this),
+                        null,
+                        null,
+                        true,
+                        Property.EMPTY_ARRAY) {
+                    @Override
+                    public void append(LogEvent event) {
+                        if (loggerName.equals(event.getLoggerName())) {
+                            messages.add(
+                                    event.getLevel() + " " + event.getMessage().getFormattedMessage());
+                        }
+                    }
+                };
         appender.start();
         this.config = context.getConfiguration().getLoggerConfig(loggerName);
         config.addAppender(appender, Level.WARN, null);

@@ -36,8 +36,10 @@ final class ChildJvmBroker implements TestBroker {
         command.add("kafka.Kafka");
         command.add(files.propertiesFile().toString());
         Path log = files.dir().resolve("broker.log");
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         try {
             files.awaitServing();
         } catch (RuntimeException | InterruptedException e) {

@@ -14,10 +14,10 @@ import java.util.function.Supplier;
 public final class Eventually {
     private static final long POLL_MILLIS = 10;
 
-    private Eventually() {
-    }
+    private Eventually() {}
 
-    public static <T> T await(String what, Supplier<T> value, Predicate<T> match, Duration limit) throws InterruptedException {
+    public static <T> T await(String what, Supplier<T> value, Predicate<T> match, Duration limit)
+            throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         T last = value.get();
         while (!match.test(last)) {

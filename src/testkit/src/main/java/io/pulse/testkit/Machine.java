@@ -10,14 +10,16 @@ import java.util.Map;
 
 /** What every benchmark prints about the machine it ran on, and its {@code --key value} flags. */
 public final class Machine {
-    private Machine() {
-    }
+    private Machine() {}
 
     /** The CPU's model name from /proc/cpuinfo, or the architecture where it cannot be read. */
     public static String cpuModel() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(System.getProperty("os.arch"));
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse(System.getProperty("os.arch"));
         } catch (IOException e) {
             return System.getProperty("os.arch");
         }
@@ -25,10 +27,16 @@ public final class Machine {
 
     /** One line naming the machine: CPU, cores, maximum heap, operating system and Java. */
     public static String describe() {
-        return String.format("%s, %d cores, %d MiB max heap, %s %s %s, Java %s (%s)", cpuModel(),
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-                System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
-                System.getProperty("java.version"), System.getProperty("java.vm.name"));
+        return String.format(
+                "%s, %d cores, %d MiB max heap, %s %s %s, Java %s (%s)",
+                cpuModel(),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                System.getProperty("os.name"),
+                System.getProperty("os.version"),
+                System.getProperty("os.arch"),
+                System.getProperty("java.version"),
+                System.getProperty("java.vm.name"));
     }
 
     /** The 1, 5 and 15 minute load averages, or "n/a". */

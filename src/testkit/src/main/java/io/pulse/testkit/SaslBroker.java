@@ -1,7 +1,6 @@
 package io.pulse.testkit;
 
 import io.pulse.embedded.BrokerFiles;
-import io.pulse.testkit.Eventually;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -52,14 +51,18 @@ public final class SaslBroker {
         int plain = freePort();
         int controller = freePort();
         return KafkaBrokerExtension.inJvm()
-                .with("listeners", "PLAINTEXT://127.0.0.1:" + plain + ",CONTROLLER://127.0.0.1:" + controller
-                        + ",SASL_PLAINTEXT://" + saslServers)
+                .with(
+                        "listeners",
+                        "PLAINTEXT://127.0.0.1:" + plain + ",CONTROLLER://127.0.0.1:" + controller
+                                + ",SASL_PLAINTEXT://" + saslServers)
                 .with("advertised.listeners", "PLAINTEXT://127.0.0.1:" + plain + ",SASL_PLAINTEXT://" + saslServers)
                 .with("controller.quorum.bootstrap.servers", "127.0.0.1:" + controller)
-                .with("listener.security.protocol.map",
+                .with(
+                        "listener.security.protocol.map",
                         "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT")
                 .with("sasl.enabled.mechanisms", MECHANISM)
-                .with("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+                .with(
+                        "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
                         "org.apache.kafka.common.security.scram.ScramLoginModule required;")
                 .with("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
                 .with("super.users", "User:ANONYMOUS")
@@ -83,18 +86,19 @@ public final class SaslBroker {
         }
         // SCRAM credentials reach the SASL listener through the metadata log, a moment after the call returns.
         try (Admin user = Admin.create(clientProperties(namesAndPasswords[0], namesAndPasswords[1]))) {
-            Eventually.await(namesAndPasswords[0] + " authenticated", () -> authenticates(user), ok -> ok,
-                    AUTHENTICATED_WITHIN);
+            Eventually.await(
+                    namesAndPasswords[0] + " authenticated", () -> authenticates(user), ok -> ok, AUTHENTICATED_WITHIN);
         }
     }
 
     /** Allows {@code user} each of {@code operations} on {@code pattern}. */
-    public static void allow(KafkaBrokerExtension kafka, String user, ResourcePattern pattern, AclOperation... operations)
+    public static void allow(
+            KafkaBrokerExtension kafka, String user, ResourcePattern pattern, AclOperation... operations)
             throws Exception {
         List<AclBinding> bindings = new ArrayList<>();
         for (AclOperation operation : operations) {
-            bindings.add(new AclBinding(pattern,
-                    new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW)));
+            bindings.add(new AclBinding(
+                    pattern, new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW)));
         }
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             admin.createAcls(bindings).all().get();
@@ -103,13 +107,20 @@ public final class SaslBroker {
 
     /** A client's settings for the SASL listener as {@code user}. */
     public Map<String, Object> clientProperties(String user, String password) {
-        return Map.of("bootstrap.servers", saslServers, "security.protocol", "SASL_PLAINTEXT",
-                "sasl.mechanism", MECHANISM, "sasl.jaas.config", jaas(user, password));
+        return Map.of(
+                "bootstrap.servers",
+                saslServers,
+                "security.protocol",
+                "SASL_PLAINTEXT",
+                "sasl.mechanism",
+                MECHANISM,
+                "sasl.jaas.config",
+                jaas(user, password));
     }
 
     public static String jaas(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
     }
 
     private static boolean authenticates(Admin admin) {

@@ -34,7 +34,8 @@ public interface TestBroker {
 
     /** {@code kill -9} where the broker runs in its own process; otherwise unsupported. */
     default void kill() throws Exception {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " runs in the test JVM and cannot be killed");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " runs in the test JVM and cannot be killed");
     }
 
     boolean isRunning();

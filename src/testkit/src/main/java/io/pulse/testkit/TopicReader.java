@@ -19,13 +19,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * }</pre>
  */
 public final class TopicReader {
-    private TopicReader() {
-    }
+    private TopicReader() {}
 
     /** Everything in {@code topic} once at least {@code count} records were read, or throws at the timeout. */
-    public static List<ConsumerRecord<byte[], byte[]>> readAtLeast(String bootstrapServers, String topic, int count,
-                                                                   Duration timeout) {
-        List<ConsumerRecord<byte[], byte[]>> records = readUntil(bootstrapServers, topic, r -> r.size() >= count, timeout);
+    public static List<ConsumerRecord<byte[], byte[]>> readAtLeast(
+            String bootstrapServers, String topic, int count, Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> records =
+                readUntil(bootstrapServers, topic, r -> r.size() >= count, timeout);
         if (records.size() < count) {
             throw new AssertionError("read " + records.size() + " records from " + topic + " in " + timeout
                     + " (expected: at least " + count + ")");
@@ -34,14 +34,21 @@ public final class TopicReader {
     }
 
     /** Reads until {@code done} holds for what was read, or the timeout; returns what was read. */
-    public static List<ConsumerRecord<byte[], byte[]>> readUntil(String bootstrapServers, String topic,
-                                                                 Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
-                                                                 Duration timeout) {
-        Map<String, Object> config = Map.of("bootstrap.servers", bootstrapServers, "enable.auto.commit", false,
-                "isolation.level", "read_committed");
+    public static List<ConsumerRecord<byte[], byte[]>> readUntil(
+            String bootstrapServers,
+            String topic,
+            Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+            Duration timeout) {
+        Map<String, Object> config = Map.of(
+                "bootstrap.servers",
+                bootstrapServers,
+                "enable.auto.commit",
+                false,
+                "isolation.level",
+                "read_committed");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(topic, timeout)) {
                 partitions.add(new TopicPartition(topic, info.partition()));

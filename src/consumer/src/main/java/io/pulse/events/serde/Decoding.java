@@ -21,23 +21,26 @@ final class Decoding implements AutoCloseable {
     private KafkaWriterSchemas writerSchemas;
 
     /** The decoder of the last configuration. */
-    private record Reading(EventDecoder decoder) {
-    }
+    private record Reading(EventDecoder decoder) {}
 
     /** Kafka may configure a deserializer more than once (Streams does for some): the last one counts. */
     synchronized void configure(Map<String, ?> configs) {
         PulseSerdeConfig config = PulseSerdeConfig.parse(configs);
         close();
-        KafkaWriterSchemas topic = config.schemaLookup() ? new KafkaWriterSchemas(configs,
-                Topics.schemas(config.topicPrefix()), config.schemaLookupTimeout()) : null;
+        KafkaWriterSchemas topic = config.schemaLookup()
+                ? new KafkaWriterSchemas(configs, Topics.schemas(config.topicPrefix()), config.schemaLookupTimeout())
+                : null;
         writerSchemas = topic;
         SchemaRegistryClient registry = config.registryClient();
-        reading = new Reading(new EventDecoder(fingerprint -> {
-            if (topic == null) {
-                throw new UnknownWriterSchemaException(fingerprint, PulseSerdeConfig.SCHEMA_LOOKUP + " is false");
-            }
-            return topic.resolve(fingerprint);
-        }, registry));
+        reading = new Reading(new EventDecoder(
+                fingerprint -> {
+                    if (topic == null) {
+                        throw new UnknownWriterSchemaException(
+                                fingerprint, PulseSerdeConfig.SCHEMA_LOOKUP + " is false");
+                    }
+                    return topic.resolve(fingerprint);
+                },
+                registry));
     }
 
     /**

@@ -32,8 +32,7 @@ abstract class EventSerializer<T extends SpecificRecord> implements Serializer<T
     private volatile Writing writing = new Writing(null, "-value");
 
     /** {@code registry} null: single-object encoding. */
-    private record Writing(SchemaRegistryClient registry, String subjectSuffix) {
-    }
+    private record Writing(SchemaRegistryClient registry, String subjectSuffix) {}
 
     EventSerializer(EventType type, Function<T, byte[]> encoder, Function<T, Object> eventId) {
         this.type = type;
@@ -45,7 +44,8 @@ abstract class EventSerializer<T extends SpecificRecord> implements Serializer<T
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         PulseSerdeConfig config = PulseSerdeConfig.parseForWriting(configs);
-        writing = new Writing(config.format() == PulseSerdeConfig.Format.CONFLUENT ? config.registryClient() : null,
+        writing = new Writing(
+                config.format() == PulseSerdeConfig.Format.CONFLUENT ? config.registryClient() : null,
                 isKey ? "-key" : "-value");
     }
 
@@ -71,12 +71,12 @@ abstract class EventSerializer<T extends SpecificRecord> implements Serializer<T
     @Override
     public byte[] serialize(String topic, Headers headers, T data) {
         if (data != null && headers != null) {
-            headers.remove(EventHeaders.CONTENT_TYPE).add(EventHeaders.CONTENT_TYPE,
-                    writing.registry == null ? SINGLE_OBJECT : CONFLUENT);
-            headers.remove(EventHeaders.EVENT_ID).add(EventHeaders.EVENT_ID,
-                    eventId.apply(data).toString().getBytes(StandardCharsets.UTF_8));
-            headers.remove(EventHeaders.EVENT_TYPE).add(EventHeaders.EVENT_TYPE,
-                    type.headerValue().getBytes(StandardCharsets.UTF_8));
+            headers.remove(EventHeaders.CONTENT_TYPE)
+                    .add(EventHeaders.CONTENT_TYPE, writing.registry == null ? SINGLE_OBJECT : CONFLUENT);
+            headers.remove(EventHeaders.EVENT_ID)
+                    .add(EventHeaders.EVENT_ID, eventId.apply(data).toString().getBytes(StandardCharsets.UTF_8));
+            headers.remove(EventHeaders.EVENT_TYPE)
+                    .add(EventHeaders.EVENT_TYPE, type.headerValue().getBytes(StandardCharsets.UTF_8));
         }
         return serialize(topic, data);
     }

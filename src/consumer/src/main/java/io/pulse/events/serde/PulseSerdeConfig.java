@@ -57,21 +57,47 @@ public final class PulseSerdeConfig {
 
     /** Every setting, declared once. */
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(TOPIC_PREFIX, Type.STRING, DEFAULT_TOPIC_PREFIX, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    TOPIC_PREFIX,
+                    Type.STRING,
+                    DEFAULT_TOPIC_PREFIX,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Pulse's topic prefix; unknown writer schemas are read from <prefix>.schemas.")
-            .define(SCHEMA_LOOKUP, Type.BOOLEAN, true, Importance.LOW,
+            .define(
+                    SCHEMA_LOOKUP,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.LOW,
                     "Look an unknown writer schema up in <prefix>.schemas (false: only the schemas this version ships).")
-            .define(SCHEMA_LOOKUP_TIMEOUT_MS, Type.LONG, DEFAULT_SCHEMA_LOOKUP_TIMEOUT_MS,
-                    ConfigDef.Range.between(1, 60_000), Importance.LOW,
+            .define(
+                    SCHEMA_LOOKUP_TIMEOUT_MS,
+                    Type.LONG,
+                    DEFAULT_SCHEMA_LOOKUP_TIMEOUT_MS,
+                    ConfigDef.Range.between(1, 60_000),
+                    Importance.LOW,
                     "How long one lookup in <prefix>.schemas, or one schema registry request, may take; a failed "
                             + "lookup in <prefix>.schemas is not tried again for as long.")
-            .define(FORMAT, Type.STRING, "pulse", ConfigDef.CaseInsensitiveValidString.in("pulse", "confluent"),
-                    Importance.MEDIUM, "What the serializers write: pulse (Avro single-object encoding) or confluent "
+            .define(
+                    FORMAT,
+                    Type.STRING,
+                    "pulse",
+                    ConfigDef.CaseInsensitiveValidString.in("pulse", "confluent"),
+                    Importance.MEDIUM,
+                    "What the serializers write: pulse (Avro single-object encoding) or confluent "
                             + "(Confluent's wire format; needs schema.registry.url). Deserializers read both.")
-            .define(SCHEMA_REGISTRY_URL, Type.STRING, null, Importance.MEDIUM,
+            .define(
+                    SCHEMA_REGISTRY_URL,
+                    Type.STRING,
+                    null,
+                    Importance.MEDIUM,
                     "The base URL of a Confluent-compatible schema registry (one URL); needed to write or read "
                             + "Confluent's wire format.")
-            .define(BASIC_AUTH_USER_INFO, Type.PASSWORD, null, Importance.LOW,
+            .define(
+                    BASIC_AUTH_USER_INFO,
+                    Type.PASSWORD,
+                    null,
+                    Importance.LOW,
                     "user:password for the schema registry's HTTP basic auth; unset: none.");
 
     /** The two wire formats. */
@@ -120,8 +146,10 @@ public final class PulseSerdeConfig {
         PulseSerdeConfig config = parseForWriting(configs);
         io.pulse.events.Topics.schemas(config.topicPrefix); // validates the prefix
         if (config.schemaLookup && !configs.containsKey(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-            throw new ConfigException(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, null, "is required to read "
-                    + config.topicPrefix + ".schemas (or set " + SCHEMA_LOOKUP + "=false)");
+            throw new ConfigException(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    null,
+                    "is required to read " + config.topicPrefix + ".schemas (or set " + SCHEMA_LOOKUP + "=false)");
         }
         return config;
     }
@@ -155,7 +183,8 @@ public final class PulseSerdeConfig {
 
     /** A client of the configured registry, or null if there is none. */
     SchemaRegistryClient registryClient() {
-        return schemaRegistryUrl == null ? null
+        return schemaRegistryUrl == null
+                ? null
                 : new SchemaRegistryClient(schemaRegistryUrl, basicAuthUserInfo, schemaLookupTimeout);
     }
 }

@@ -57,25 +57,36 @@ class ConfluentFormatTest {
             byte[] again = serializer.serialize("pulse.status", CHANGE);
 
             assertEquals(Map.of("pulse.status-value", List.of(1)), registry.subjects());
-            assertEquals(List.of("POST /subjects/pulse.status-value/versions"), registry.requests(), "cached after the first");
+            assertEquals(
+                    List.of("POST /subjects/pulse.status-value/versions"),
+                    registry.requests(),
+                    "cached after the first");
             byte[] singleObject = EventCodec.encode(CHANGE);
-            byte[] expected = ByteBuffer.allocate(5 + singleObject.length - 10).put((byte) 0).putInt(1)
-                    .put(Arrays.copyOfRange(singleObject, 10, singleObject.length)).array();
+            byte[] expected = ByteBuffer.allocate(5 + singleObject.length - 10)
+                    .put((byte) 0)
+                    .putInt(1)
+                    .put(Arrays.copyOfRange(singleObject, 10, singleObject.length))
+                    .array();
             assertArrayEquals(expected, value);
             assertArrayEquals(expected, again);
-            assertEquals("application/avro;encoding=confluent",
+            assertEquals(
+                    "application/avro;encoding=confluent",
                     new String(headers.lastHeader("content-type").value(), StandardCharsets.UTF_8));
         }
         try (FailureMessageSerializer keys = new FailureMessageSerializer()) {
             keys.configure(confluent(), true);
-            assertEquals(2, ByteBuffer.wrap(keys.serialize("pulse.failures", FAILURE), 1, 4).getInt());
+            assertEquals(
+                    2,
+                    ByteBuffer.wrap(keys.serialize("pulse.failures", FAILURE), 1, 4)
+                            .getInt());
             assertEquals(List.of(2), registry.subjects().get("pulse.failures-key"));
         }
     }
 
     @Test
     void serdesRoundTripInBothFormatsAndEveryDeserializerReadsBoth() {
-        try (StatusChangeSerde confluent = new StatusChangeSerde(); FailureMessageSerde failures = new FailureMessageSerde();
+        try (StatusChangeSerde confluent = new StatusChangeSerde();
+                FailureMessageSerde failures = new FailureMessageSerde();
                 StatusChangeSerde plain = new StatusChangeSerde();
                 PulseEventDeserializer dispatching = new PulseEventDeserializer()) {
             confluent.configure(confluent(), false);
@@ -95,11 +106,17 @@ class ConfluentFormatTest {
             assertEquals(CHANGE, plain.deserializer().deserialize("pulse.status", plainValue));
             byte[] failure = failures.serializer().serialize("pulse.failures", FAILURE);
             assertEquals(FAILURE, failures.deserializer().deserialize("pulse.failures", failure));
-            assertEquals(FAILURE, dispatching.deserialize("pulse.failures", headers("io.pulse.FailureMessage"), failure));
-            assertEquals(CHANGE, dispatching.deserialize("pulse.status", headers("io.pulse.StatusChange"), confluentValue));
+            assertEquals(
+                    FAILURE, dispatching.deserialize("pulse.failures", headers("io.pulse.FailureMessage"), failure));
+            assertEquals(
+                    CHANGE, dispatching.deserialize("pulse.status", headers("io.pulse.StatusChange"), confluentValue));
             assertEquals(CHANGE, confluent.deserializer().deserialize("pulse.status", confluentValue));
             assertNull(confluent.deserializer().deserialize("pulse.status", null));
-            assertEquals(3, registry.requests().stream().filter(r -> r.equals("GET /schemas/ids/1")).count(),
+            assertEquals(
+                    3,
+                    registry.requests().stream()
+                            .filter(r -> r.equals("GET /schemas/ids/1"))
+                            .count(),
                     "once for each of the three deserializers that read id 1: " + registry.requests());
         }
     }
@@ -124,9 +141,13 @@ class ConfluentFormatTest {
                 StatusChangeDeserializer noRegistry = new StatusChangeDeserializer()) {
             noRegistry.configure(Map.of(PulseSerdeConfig.SCHEMA_LOOKUP, "false"), false);
             for (StatusChangeDeserializer deserializer : List.of(unconfigured, noRegistry)) {
-                assertEquals("cannot deserialize a record of pulse.status: it is in Confluent's wire format (schema id 7),"
-                        + " which needs schema.registry.url", assertThrows(SerializationException.class,
-                        () -> deserializer.deserialize("pulse.status", value)).getMessage());
+                assertEquals(
+                        "cannot deserialize a record of pulse.status: it is in Confluent's wire format (schema id 7),"
+                                + " which needs schema.registry.url",
+                        assertThrows(
+                                        SerializationException.class,
+                                        () -> deserializer.deserialize("pulse.status", value))
+                                .getMessage());
             }
         }
     }
@@ -136,18 +157,28 @@ class ConfluentFormatTest {
         byte[] unknownId = ConfluentFormat.frame(42, EventCodec.encode(CHANGE));
         try (StatusChangeDeserializer deserializer = new StatusChangeDeserializer()) {
             deserializer.configure(confluent(), false);
-            SerializationException e = assertThrows(SerializationException.class,
-                    () -> deserializer.deserialize("pulse.status", unknownId));
-            assertEquals("cannot deserialize a record of pulse.status: the schema registry answered " + registry.url()
-                    + "/schemas/ids/42 with HTTP 404, error_code 40403: Schema 42 not found", e.getMessage());
-            assertEquals(40403, assertInstanceOf(SchemaRegistryException.class, e.getCause().getCause()).errorCode(),
+            SerializationException e = assertThrows(
+                    SerializationException.class, () -> deserializer.deserialize("pulse.status", unknownId));
+            assertEquals(
+                    "cannot deserialize a record of pulse.status: the schema registry answered " + registry.url()
+                            + "/schemas/ids/42 with HTTP 404, error_code 40403: Schema 42 not found",
+                    e.getMessage());
+            assertEquals(
+                    40403,
+                    assertInstanceOf(SchemaRegistryException.class, e.getCause().getCause())
+                            .errorCode(),
                     "an EventDecodingException (a consumer dead-letters it) with the registry's error as its cause");
 
-            EventDecodingException tooShort = assertInstanceOf(EventDecodingException.class, assertThrows(
-                    SerializationException.class, () -> deserializer.deserialize("pulse.status", new byte[] {0, 0, 1}))
-                    .getCause());
-            assertEquals("got 3 bytes (expected: at least 5 bytes of Confluent wire format: magic byte 0 and a "
-                    + "4-byte schema id)", tooShort.getMessage());
+            EventDecodingException tooShort = assertInstanceOf(
+                    EventDecodingException.class,
+                    assertThrows(
+                                    SerializationException.class,
+                                    () -> deserializer.deserialize("pulse.status", new byte[] {0, 0, 1}))
+                            .getCause());
+            assertEquals(
+                    "got 3 bytes (expected: at least 5 bytes of Confluent wire format: magic byte 0 and a "
+                            + "4-byte schema id)",
+                    tooShort.getMessage());
         }
     }
 
@@ -157,10 +188,12 @@ class ConfluentFormatTest {
         try (StatusChangeSerializer without = new StatusChangeSerializer();
                 StatusChangeSerializer with = new StatusChangeSerializer()) {
             without.configure(confluent(), false);
-            SerializationException e = assertThrows(SerializationException.class,
-                    () -> without.serialize("pulse.status", CHANGE));
-            assertEquals("cannot serialize a record of pulse.status: the schema registry answered " + registry.url()
-                    + "/subjects/pulse.status-value/versions with HTTP 401, error_code 401: Unauthorized", e.getMessage());
+            SerializationException e =
+                    assertThrows(SerializationException.class, () -> without.serialize("pulse.status", CHANGE));
+            assertEquals(
+                    "cannot serialize a record of pulse.status: the schema registry answered " + registry.url()
+                            + "/subjects/pulse.status-value/versions with HTTP 401, error_code 401: Unauthorized",
+                    e.getMessage());
 
             Map<String, Object> configs = new HashMap<>(confluent());
             configs.put(PulseSerdeConfig.BASIC_AUTH_USER_INFO, "pulse:secret");
@@ -177,9 +210,11 @@ class ConfluentFormatTest {
         configs.put(PulseSerdeConfig.SCHEMA_LOOKUP_TIMEOUT_MS, "300");
         try (StatusChangeSerializer serializer = new StatusChangeSerializer()) {
             serializer.configure(configs, false);
-            assertEquals("cannot serialize a record of pulse.status: the schema registry did not answer " + registry.url()
-                    + "/subjects/pulse.status-value/versions within 300 ms", assertThrows(SerializationException.class,
-                    () -> serializer.serialize("pulse.status", CHANGE)).getMessage());
+            assertEquals(
+                    "cannot serialize a record of pulse.status: the schema registry did not answer " + registry.url()
+                            + "/subjects/pulse.status-value/versions within 300 ms",
+                    assertThrows(SerializationException.class, () -> serializer.serialize("pulse.status", CHANGE))
+                            .getMessage());
         } finally {
             held.countDown();
         }
@@ -187,12 +222,18 @@ class ConfluentFormatTest {
         String url = registry.url();
         registry.close();
         try (StatusChangeDeserializer deserializer = new StatusChangeDeserializer()) {
-            deserializer.configure(Map.of(PulseSerdeConfig.SCHEMA_LOOKUP, "false", PulseSerdeConfig.SCHEMA_REGISTRY_URL, url),
-                    false);
-            String message = assertThrows(SerializationException.class, () -> deserializer.deserialize("pulse.status",
-                    ConfluentFormat.frame(1, EventCodec.encode(CHANGE)))).getMessage();
-            assertTrue(message.startsWith("cannot deserialize a record of pulse.status: cannot reach the schema registry at "
-                    + url + "/schemas/ids/1: java.net.ConnectException"), message);
+            deserializer.configure(
+                    Map.of(PulseSerdeConfig.SCHEMA_LOOKUP, "false", PulseSerdeConfig.SCHEMA_REGISTRY_URL, url), false);
+            String message = assertThrows(
+                            SerializationException.class,
+                            () -> deserializer.deserialize(
+                                    "pulse.status", ConfluentFormat.frame(1, EventCodec.encode(CHANGE))))
+                    .getMessage();
+            assertTrue(
+                    message.startsWith(
+                            "cannot deserialize a record of pulse.status: cannot reach the schema registry at " + url
+                                    + "/schemas/ids/1: java.net.ConnectException"),
+                    message);
         }
     }
 
@@ -200,16 +241,33 @@ class ConfluentFormatTest {
     void configurationNamesTheKey() {
         try (StatusChangeSerializer serializer = new StatusChangeSerializer();
                 StatusChangeDeserializer deserializer = new StatusChangeDeserializer()) {
-            assertEquals("Invalid value null for configuration schema.registry.url: is required with "
-                    + "pulse.serde.format=confluent", assertThrows(ConfigException.class,
-                    () -> serializer.configure(Map.of(PulseSerdeConfig.FORMAT, "confluent"), false)).getMessage());
-            assertEquals("Invalid value avro for configuration pulse.serde.format: String must be one of (case "
-                    + "insensitive): PULSE, CONFLUENT", assertThrows(ConfigException.class,
-                    () -> serializer.configure(Map.of(PulseSerdeConfig.FORMAT, "avro"), false)).getMessage());
-            assertEquals("Invalid value registry:8081 for configuration schema.registry.url: expected one http:// or "
-                    + "https:// URL", assertThrows(ConfigException.class, () -> deserializer.configure(Map.of(
-                    PulseSerdeConfig.SCHEMA_LOOKUP, "false", PulseSerdeConfig.SCHEMA_REGISTRY_URL, "registry:8081"),
-                    false)).getMessage());
+            assertEquals(
+                    "Invalid value null for configuration schema.registry.url: is required with "
+                            + "pulse.serde.format=confluent",
+                    assertThrows(
+                                    ConfigException.class,
+                                    () -> serializer.configure(Map.of(PulseSerdeConfig.FORMAT, "confluent"), false))
+                            .getMessage());
+            assertEquals(
+                    "Invalid value avro for configuration pulse.serde.format: String must be one of (case "
+                            + "insensitive): PULSE, CONFLUENT",
+                    assertThrows(
+                                    ConfigException.class,
+                                    () -> serializer.configure(Map.of(PulseSerdeConfig.FORMAT, "avro"), false))
+                            .getMessage());
+            assertEquals(
+                    "Invalid value registry:8081 for configuration schema.registry.url: expected one http:// or "
+                            + "https:// URL",
+                    assertThrows(
+                                    ConfigException.class,
+                                    () -> deserializer.configure(
+                                            Map.of(
+                                                    PulseSerdeConfig.SCHEMA_LOOKUP,
+                                                    "false",
+                                                    PulseSerdeConfig.SCHEMA_REGISTRY_URL,
+                                                    "registry:8081"),
+                                            false))
+                            .getMessage());
         }
         PulseSerdeConfig config = PulseSerdeConfig.parse(Map.of(PulseSerdeConfig.SCHEMA_LOOKUP, "false"));
         assertEquals(PulseSerdeConfig.Format.PULSE, config.format());
@@ -218,8 +276,13 @@ class ConfluentFormatTest {
 
     /** Confluent format, the registry, no schemas-topic lookup (no broker here). */
     private Map<String, Object> confluent() {
-        return Map.of(PulseSerdeConfig.FORMAT, "confluent", PulseSerdeConfig.SCHEMA_REGISTRY_URL, registry.url(),
-                PulseSerdeConfig.SCHEMA_LOOKUP, "false");
+        return Map.of(
+                PulseSerdeConfig.FORMAT,
+                "confluent",
+                PulseSerdeConfig.SCHEMA_REGISTRY_URL,
+                registry.url(),
+                PulseSerdeConfig.SCHEMA_LOOKUP,
+                "false");
     }
 
     private static Headers headers(String type) {

@@ -59,7 +59,8 @@ public final class FakeSchemaRegistry implements AutoCloseable {
     }
 
     public static FakeSchemaRegistry start() throws IOException {
-        FakeSchemaRegistry registry = new FakeSchemaRegistry(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0));
+        FakeSchemaRegistry registry =
+                new FakeSchemaRegistry(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0));
         registry.server.createContext("/", registry::handle);
         registry.server.setExecutor(registry.executor);
         registry.server.start();
@@ -72,7 +73,8 @@ public final class FakeSchemaRegistry implements AutoCloseable {
 
     /** Answers 401 to any request without {@code user:password} in basic auth. */
     public void requireBasicAuth(String userInfo) {
-        requiredAuthorization = "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+        requiredAuthorization =
+                "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     }
 
     /** While down, every request is answered 500 {@code {"error_code": 50001, ...}}, as the registry does when its store fails. */
@@ -149,7 +151,10 @@ public final class FakeSchemaRegistry implements AutoCloseable {
                 if (schema == null) {
                     answer(exchange, 404, error(40403, "Schema " + byId.group(1) + " not found"));
                 } else {
-                    answer(exchange, 200, JSON.createObjectNode().put("schema", schema).toString());
+                    answer(
+                            exchange,
+                            200,
+                            JSON.createObjectNode().put("schema", schema).toString());
                 }
             } else {
                 answer(exchange, 404, error(404, "HTTP 404 Not Found"));
@@ -160,7 +165,10 @@ public final class FakeSchemaRegistry implements AutoCloseable {
     }
 
     private static String error(int code, String message) {
-        return JSON.createObjectNode().put("error_code", code).put("message", message).toString();
+        return JSON.createObjectNode()
+                .put("error_code", code)
+                .put("message", message)
+                .toString();
     }
 
     private static void answer(HttpExchange exchange, int status, String json) throws IOException {

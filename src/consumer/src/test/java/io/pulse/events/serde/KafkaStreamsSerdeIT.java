@@ -43,17 +43,25 @@ class KafkaStreamsSerdeIT {
     @Test
     void consumedWithThePulseSerdeReadsTodaysAndANewerPulsesEvents() throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(Topics.schemas("streams"), 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(Topics.schemas("streams"), 1, (short) 1)))
+                    .all()
+                    .get();
         }
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                KAFKA.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.schemas("streams"), SchemaTopic.key(NewerSchemas.STATUS_CHANGE),
-                    SchemaTopic.value(NewerSchemas.STATUS_CHANGE))).get();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            Topics.schemas("streams"),
+                            SchemaTopic.key(NewerSchemas.STATUS_CHANGE),
+                            SchemaTopic.value(NewerSchemas.STATUS_CHANGE)))
+                    .get();
         }
 
         // As in the README, with this broker and the prefix "streams":
         StatusChangeSerde statusSerde = new StatusChangeSerde();
-        statusSerde.configure(Map.of("bootstrap.servers", KAFKA.bootstrapServers(), "pulse.topic.prefix", "streams"), false);
+        statusSerde.configure(
+                Map.of("bootstrap.servers", KAFKA.bootstrapServers(), "pulse.topic.prefix", "streams"), false);
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream("streams.status", Consumed.with(Serdes.String(), statusSerde))
                 .filter((nodeId, change) -> change != null && change.getCurrent() != NodeState.ALIVE)
@@ -64,18 +72,29 @@ class KafkaStreamsSerdeIT {
         props.put("application.id", "pulse-streams-it");
         props.put("bootstrap.servers", "unused:9092");
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props)) {
-            TestInputTopic<String, byte[]> status = driver.createInputTopic("streams.status", new StringSerializer(),
-                    new ByteArraySerializer());
-            TestOutputTopic<String, String> out = driver.createOutputTopic("not-alive", new StringDeserializer(),
-                    new StringDeserializer());
-            status.pipeInput("10.0.0.8:7946", EventCodec.encode(StatusChange.newBuilder().setEventId(UUID.randomUUID())
-                    .setObserver("10.0.0.1:7946").setCluster(null).setNodeId("10.0.0.8:7946")
-                    .setPrevious(NodeState.SUSPECT).setCurrent(NodeState.DEAD).setAt(Instant.ofEpochMilli(1))
-                    .setSrttMicros(null).setClockOffsetMicros(null).setDeclaredBy(null).build()));
+            TestInputTopic<String, byte[]> status =
+                    driver.createInputTopic("streams.status", new StringSerializer(), new ByteArraySerializer());
+            TestOutputTopic<String, String> out =
+                    driver.createOutputTopic("not-alive", new StringDeserializer(), new StringDeserializer());
+            status.pipeInput(
+                    "10.0.0.8:7946",
+                    EventCodec.encode(StatusChange.newBuilder()
+                            .setEventId(UUID.randomUUID())
+                            .setObserver("10.0.0.1:7946")
+                            .setCluster(null)
+                            .setNodeId("10.0.0.8:7946")
+                            .setPrevious(NodeState.SUSPECT)
+                            .setCurrent(NodeState.DEAD)
+                            .setAt(Instant.ofEpochMilli(1))
+                            .setSrttMicros(null)
+                            .setClockOffsetMicros(null)
+                            .setDeclaredBy(null)
+                            .build()));
             status.pipeInput("10.0.0.8:7946", (byte[]) null);
             status.pipeInput("10.0.0.7:7946", NewerSchemas.statusChange("10.0.0.7:7946"));
 
-            assertEquals(Map.of("10.0.0.8:7946", "SUSPECT -> DEAD", "10.0.0.7:7946", "ALIVE -> UNKNOWN"),
+            assertEquals(
+                    Map.of("10.0.0.8:7946", "SUSPECT -> DEAD", "10.0.0.7:7946", "ALIVE -> UNKNOWN"),
                     out.readKeyValuesToMap());
         }
         statusSerde.close();

@@ -29,14 +29,32 @@ import org.junit.jupiter.api.Test;
 /** The serdes without a broker; with one: {@code PulseDeserializersIT}, {@code SpringKafkaListenerIT}. */
 class SerdesTest {
     static final UUID ID = UUID.fromString("11111111-2222-4333-8444-555555555555");
-    static final StatusChange CHANGE = StatusChange.newBuilder().setEventId(ID).setObserver("10.0.0.1:7946")
-            .setCluster(null).setNodeId("10.0.0.7:7946").setPrevious(NodeState.ALIVE).setCurrent(NodeState.SUSPECT)
-            .setReason(ChangeReason.PROBE_ROUND_FAILED).setAt(Instant.ofEpochMilli(1_000)).setSrttMicros(null)
-            .setClockOffsetMicros(null).setDeclaredBy(null).build();
-    static final FailureMessage FAILURE = FailureMessage.newBuilder().setEventId(ID).setObserver("10.0.0.1:7946")
-            .setCluster(null).setNodeId("10.0.0.7:7946").setState(NodeState.DEAD).setDetectedAt(Instant.ofEpochMilli(1_000))
-            .setInitialConnect(null).setLastConnected(null).setSrttMicros(null).setClockOffsetMicros(null)
-            .setDeclaredBy(null).build();
+    static final StatusChange CHANGE = StatusChange.newBuilder()
+            .setEventId(ID)
+            .setObserver("10.0.0.1:7946")
+            .setCluster(null)
+            .setNodeId("10.0.0.7:7946")
+            .setPrevious(NodeState.ALIVE)
+            .setCurrent(NodeState.SUSPECT)
+            .setReason(ChangeReason.PROBE_ROUND_FAILED)
+            .setAt(Instant.ofEpochMilli(1_000))
+            .setSrttMicros(null)
+            .setClockOffsetMicros(null)
+            .setDeclaredBy(null)
+            .build();
+    static final FailureMessage FAILURE = FailureMessage.newBuilder()
+            .setEventId(ID)
+            .setObserver("10.0.0.1:7946")
+            .setCluster(null)
+            .setNodeId("10.0.0.7:7946")
+            .setState(NodeState.DEAD)
+            .setDetectedAt(Instant.ofEpochMilli(1_000))
+            .setInitialConnect(null)
+            .setLastConnected(null)
+            .setSrttMicros(null)
+            .setClockOffsetMicros(null)
+            .setDeclaredBy(null)
+            .build();
 
     @Test
     void serializersWriteWhatThePublisherWritesHeadersIncluded() {
@@ -45,8 +63,15 @@ class SerdesTest {
             assertArrayEquals(EventCodec.encode(CHANGE), serializer.serialize("pulse.status", headers, CHANGE));
             assertNull(serializer.serialize("pulse.status", new RecordHeaders(), null));
         }
-        assertEquals(Map.of("content-type", "application/avro;encoding=single-object", "event-id", ID.toString(),
-                "event-type", "io.pulse.StatusChange"), text(headers));
+        assertEquals(
+                Map.of(
+                        "content-type",
+                        "application/avro;encoding=single-object",
+                        "event-id",
+                        ID.toString(),
+                        "event-type",
+                        "io.pulse.StatusChange"),
+                text(headers));
         try (FailureMessageSerializer serializer = new FailureMessageSerializer()) {
             assertArrayEquals(EventCodec.encode(FAILURE), serializer.serialize("pulse.failures", FAILURE));
         }
@@ -54,43 +79,63 @@ class SerdesTest {
 
     @Test
     void serdesRoundTripAndATombstoneIsNull() {
-        try (StatusChangeSerde serde = new StatusChangeSerde(); FailureMessageSerde failures = new FailureMessageSerde()) {
+        try (StatusChangeSerde serde = new StatusChangeSerde();
+                FailureMessageSerde failures = new FailureMessageSerde()) {
             serde.configure(Map.of(PulseSerdeConfig.SCHEMA_LOOKUP, "false"), false);
-            assertEquals(CHANGE, serde.deserializer().deserialize("pulse.status",
-                    serde.serializer().serialize("pulse.status", CHANGE)));
+            assertEquals(
+                    CHANGE,
+                    serde.deserializer()
+                            .deserialize("pulse.status", serde.serializer().serialize("pulse.status", CHANGE)));
             assertNull(serde.deserializer().deserialize("pulse.status", null));
-            assertEquals(FAILURE, failures.deserializer().deserialize("pulse.failures",
-                    failures.serializer().serialize("pulse.failures", FAILURE)));
+            assertEquals(
+                    FAILURE,
+                    failures.deserializer()
+                            .deserialize("pulse.failures", failures.serializer().serialize("pulse.failures", FAILURE)));
         }
     }
 
     @Test
     void theDispatchingDeserializerFollowsTheEventTypeHeader() {
         try (PulseEventDeserializer deserializer = new PulseEventDeserializer()) {
-            assertEquals(CHANGE, deserializer.deserialize("pulse.status", headers("io.pulse.StatusChange"),
-                    EventCodec.encode(CHANGE)));
-            assertEquals(FAILURE, deserializer.deserialize("pulse.failures", headers("io.pulse.FailureMessage"),
-                    EventCodec.encode(FAILURE)));
+            assertEquals(
+                    CHANGE,
+                    deserializer.deserialize(
+                            "pulse.status", headers("io.pulse.StatusChange"), EventCodec.encode(CHANGE)));
+            assertEquals(
+                    FAILURE,
+                    deserializer.deserialize(
+                            "pulse.failures", headers("io.pulse.FailureMessage"), EventCodec.encode(FAILURE)));
             assertNull(deserializer.deserialize("pulse.status", headers("io.pulse.NodeRemoved"), (byte[]) null));
 
-            assertEquals("a record of pulse.status without headers (expected: the event-type header; use "
-                    + "FailureMessageDeserializer or StatusChangeDeserializer)", assertThrows(SerializationException.class,
-                    () -> deserializer.deserialize("pulse.status", new RecordHeaders(), EventCodec.encode(CHANGE)))
-                    .getMessage());
-            assertEquals("a record of pulse.status: unknown event type \"io.pulse.Other\" (expected one of "
-                    + "io.pulse.FailureMessage, io.pulse.StatusChange, io.pulse.NodeRemoved)",
-                    assertThrows(SerializationException.class, () -> deserializer.deserialize("pulse.status",
-                            headers("io.pulse.Other"), EventCodec.encode(CHANGE))).getMessage());
+            assertEquals(
+                    "a record of pulse.status without headers (expected: the event-type header; use "
+                            + "FailureMessageDeserializer or StatusChangeDeserializer)",
+                    assertThrows(
+                                    SerializationException.class,
+                                    () -> deserializer.deserialize(
+                                            "pulse.status", new RecordHeaders(), EventCodec.encode(CHANGE)))
+                            .getMessage());
+            assertEquals(
+                    "a record of pulse.status: unknown event type \"io.pulse.Other\" (expected one of "
+                            + "io.pulse.FailureMessage, io.pulse.StatusChange, io.pulse.NodeRemoved)",
+                    assertThrows(
+                                    SerializationException.class,
+                                    () -> deserializer.deserialize(
+                                            "pulse.status", headers("io.pulse.Other"), EventCodec.encode(CHANGE)))
+                            .getMessage());
         }
     }
 
     @Test
     void anUnconfiguredDeserializerReadsTheShippedSchemasOnlyAndSaysWhatItCannotRead() {
         try (StatusChangeDeserializer deserializer = new StatusChangeDeserializer()) {
-            SerializationException e = assertThrows(SerializationException.class,
+            SerializationException e = assertThrows(
+                    SerializationException.class,
                     () -> deserializer.deserialize("pulse.status", NewerSchemas.statusChange("10.0.0.7:7946")));
-            assertEquals("cannot deserialize a record of pulse.status: cannot decode io.pulse.events.StatusChange: "
-                    + "Cannot resolve schema for fingerprint: " + EventCodec.fingerprint(NewerSchemas.STATUS_CHANGE),
+            assertEquals(
+                    "cannot deserialize a record of pulse.status: cannot decode io.pulse.events.StatusChange: "
+                            + "Cannot resolve schema for fingerprint: "
+                            + EventCodec.fingerprint(NewerSchemas.STATUS_CHANGE),
                     e.getMessage());
             assertInstanceOf(EventDecodingException.class, e.getCause());
         }
@@ -99,12 +144,25 @@ class SerdesTest {
     @Test
     void configurationIsCheckedWithTheKeyNamed() {
         try (FailureMessageDeserializer deserializer = new FailureMessageDeserializer()) {
-            assertEquals("Invalid value null for configuration bootstrap.servers: is required to read p.schemas "
-                    + "(or set pulse.schema.lookup=false)", assertThrows(ConfigException.class,
-                    () -> deserializer.configure(Map.of(PulseSerdeConfig.TOPIC_PREFIX, "p"), false)).getMessage());
-            assertEquals("Invalid value 0 for configuration pulse.schema.lookup.timeout.ms: Value must be at least 1",
-                    assertThrows(ConfigException.class, () -> deserializer.configure(Map.of("bootstrap.servers",
-                            "127.0.0.1:1", PulseSerdeConfig.SCHEMA_LOOKUP_TIMEOUT_MS, "0"), false)).getMessage());
+            assertEquals(
+                    "Invalid value null for configuration bootstrap.servers: is required to read p.schemas "
+                            + "(or set pulse.schema.lookup=false)",
+                    assertThrows(
+                                    ConfigException.class,
+                                    () -> deserializer.configure(Map.of(PulseSerdeConfig.TOPIC_PREFIX, "p"), false))
+                            .getMessage());
+            assertEquals(
+                    "Invalid value 0 for configuration pulse.schema.lookup.timeout.ms: Value must be at least 1",
+                    assertThrows(
+                                    ConfigException.class,
+                                    () -> deserializer.configure(
+                                            Map.of(
+                                                    "bootstrap.servers",
+                                                    "127.0.0.1:1",
+                                                    PulseSerdeConfig.SCHEMA_LOOKUP_TIMEOUT_MS,
+                                                    "0"),
+                                            false))
+                            .getMessage());
         }
         PulseSerdeConfig config = PulseSerdeConfig.parse(Map.of("bootstrap.servers", "127.0.0.1:1"));
         assertEquals("pulse", config.topicPrefix());
@@ -115,15 +173,21 @@ class SerdesTest {
     @Test
     void aLookupThatCannotReachKafkaFailsWithinItsTimeoutWithTheReason() {
         try (StatusChangeDeserializer deserializer = new StatusChangeDeserializer()) {
-            deserializer.configure(Map.of("bootstrap.servers", "127.0.0.1:1",
-                    PulseSerdeConfig.SCHEMA_LOOKUP_TIMEOUT_MS, "300"), false);
+            deserializer.configure(
+                    Map.of("bootstrap.servers", "127.0.0.1:1", PulseSerdeConfig.SCHEMA_LOOKUP_TIMEOUT_MS, "300"),
+                    false);
             assertEquals(CHANGE, deserializer.deserialize("pulse.status", EventCodec.encode(CHANGE)));
-            SerializationException e = assertThrows(SerializationException.class,
+            SerializationException e = assertThrows(
+                    SerializationException.class,
                     () -> deserializer.deserialize("pulse.status", NewerSchemas.statusChange("10.0.0.7:7946")));
-            assertEquals("cannot deserialize a record of pulse.status: cannot decode io.pulse.events.StatusChange: "
-                    + "unknown writer schema " + SchemaTopic.key(NewerSchemas.STATUS_CHANGE) + ": cannot read topic "
-                    + "pulse.schemas: org.apache.kafka.common.errors.TimeoutException: ", e.getMessage().substring(0,
-                    e.getMessage().indexOf("TimeoutException: ") + "TimeoutException: ".length()));
+            assertEquals(
+                    "cannot deserialize a record of pulse.status: cannot decode io.pulse.events.StatusChange: "
+                            + "unknown writer schema " + SchemaTopic.key(NewerSchemas.STATUS_CHANGE)
+                            + ": cannot read topic "
+                            + "pulse.schemas: org.apache.kafka.common.errors.TimeoutException: ",
+                    e.getMessage()
+                            .substring(
+                                    0, e.getMessage().indexOf("TimeoutException: ") + "TimeoutException: ".length()));
         }
     }
 

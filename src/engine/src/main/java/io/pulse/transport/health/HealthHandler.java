@@ -45,6 +45,7 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
     public static final String DEFAULT_PATH = "/health";
     /** Request bodies are not expected; the standalone server refuses larger ones. */
     static final int MAX_REQUEST_BYTES = 8 * 1024;
+
     private static final DateTimeFormatter RFC_3339_NANOS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -77,22 +78,27 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES), health,
-                        NotFoundHandler.INSTANCE);
+                ch.pipeline()
+                        .addLast(
+                                new HttpServerCodec(),
+                                new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                                health,
+                                NotFoundHandler.INSTANCE);
             }
         };
     }
 
     /** The JSON body for {@code ok} at {@code epochNanos}. */
     static String body(boolean ok, long epochNanos) {
-        java.time.Instant at = java.time.Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
-                Math.floorMod(epochNanos, 1_000_000_000L));
+        java.time.Instant at = java.time.Instant.ofEpochSecond(
+                Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
         return "{\"ok\": " + ok + ", \"now\": \"" + RFC_3339_NANOS.format(at) + "\"}";
     }
 
     @Override
     public boolean acceptInboundMessage(Object msg) {
-        return msg instanceof FullHttpRequest request && request.decoderResult().isSuccess()
+        return msg instanceof FullHttpRequest request
+                && request.decoderResult().isSuccess()
                 && pathOf(request.uri()).equals(path);
     }
 
@@ -106,8 +112,8 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
             HttpResponseStatus status = healthy ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
             response = HttpResponses.of(request, status, HttpHeaderValues.APPLICATION_JSON, json);
         } else {
-            response = new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.METHOD_NOT_ALLOWED,
-                    Unpooled.EMPTY_BUFFER);
+            response = new DefaultFullHttpResponse(
+                    request.protocolVersion(), HttpResponseStatus.METHOD_NOT_ALLOWED, Unpooled.EMPTY_BUFFER);
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD").setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
         }
         HttpResponses.send(ctx, request, response);
@@ -130,8 +136,7 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
         private Clock clock = Clock.system();
         private BooleanSupplier ok = () -> true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The path it answers, {@value #DEFAULT_PATH} by default; the query string is ignored. */
         public Builder path(String value) {

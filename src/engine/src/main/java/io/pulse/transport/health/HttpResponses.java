@@ -22,15 +22,14 @@ import io.netty.handler.codec.http.HttpUtil;
  * }</pre>
  */
 public final class HttpResponses {
-    private HttpResponses() {
-    }
+    private HttpResponses() {}
 
     /** {@code body} with its length and {@code Cache-Control: no-store}; a HEAD request gets the headers only. */
-    public static FullHttpResponse of(FullHttpRequest request, HttpResponseStatus status, CharSequence contentType,
-                                      byte[] body) {
+    public static FullHttpResponse of(
+            FullHttpRequest request, HttpResponseStatus status, CharSequence contentType, byte[] body) {
         boolean head = request.method().equals(HttpMethod.HEAD);
-        FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), status,
-                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                request.protocolVersion(), status, head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)

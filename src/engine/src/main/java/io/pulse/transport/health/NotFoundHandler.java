@@ -22,8 +22,10 @@ final class NotFoundHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean malformed = request.decoderResult().isFailure();
-        DefaultFullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(),
-                malformed ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.NOT_FOUND, Unpooled.EMPTY_BUFFER);
+        DefaultFullHttpResponse response = new DefaultFullHttpResponse(
+                request.protocolVersion(),
+                malformed ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.NOT_FOUND,
+                Unpooled.EMPTY_BUFFER);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
         if (malformed) {
             HttpUtil.setKeepAlive(response, false);

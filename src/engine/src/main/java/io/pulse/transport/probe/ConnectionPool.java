@@ -36,8 +36,7 @@ final class ConnectionPool {
      * What a connection can carry: requests to {@code address}, in TLS to {@code tlsHost} with
      * {@code ssl} when {@code ssl} is not null.
      */
-    record Key(InetSocketAddress address, String tlsHost, SslContext ssl) {
-    }
+    record Key(InetSocketAddress address, String tlsHost, SslContext ssl) {}
 
     private static final class Entry {
         int users;
@@ -86,17 +85,23 @@ final class ConnectionPool {
 
     /** Opens a busy connection; the future completes when it can carry a request (TLS handshake done). */
     ChannelFuture connect(Key key, long attemptTimeoutMillis) {
-        ChannelFuture connect = bootstrap.clone()
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                        (int) Math.min(Integer.MAX_VALUE, attemptTimeoutMillis + CONNECT_TIMEOUT_SLACK_MILLIS))
+        ChannelFuture connect = bootstrap
+                .clone()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        Math.min(Integer.MAX_VALUE, attemptTimeoutMillis + CONNECT_TIMEOUT_SLACK_MILLIS))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ChannelPipeline pipeline = ch.pipeline();
                         if (key.ssl() != null) {
-                            pipeline.addLast(key.ssl().newHandler(ch.alloc(), key.tlsHost(), key.address().getPort()));
+                            pipeline.addLast(key.ssl()
+                                    .newHandler(
+                                            ch.alloc(),
+                                            key.tlsHost(),
+                                            key.address().getPort()));
                         }
-                        pipeline.addLast(new HttpClientCodec(),
+                        pipeline.addLast(
+                                new HttpClientCodec(),
                                 new IdleStateHandler(0, 0, IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
                                 new HttpConnectionHandler());
                     }

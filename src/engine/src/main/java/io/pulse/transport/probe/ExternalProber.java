@@ -74,16 +74,16 @@ public final class ExternalProber {
      * @param clock         the clock the core runs on: RTTs on its monotonic clock
      * @param results       receives every result, on {@code loop}
      */
-    public ExternalProber(EventLoop loop, Class<? extends SocketChannel> socketChannel, Clock clock,
-                          Consumer<ProbeResult> results) {
+    public ExternalProber(
+            EventLoop loop, Class<? extends SocketChannel> socketChannel, Clock clock, Consumer<ProbeResult> results) {
         Objects.requireNonNull(loop, "loop");
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(Objects.requireNonNull(socketChannel, "socketChannel"))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true);
-        this.ctx = new ProbeContext(loop, Objects.requireNonNull(clock, "clock"), bootstrap,
-                Objects.requireNonNull(results, "results"));
+        this.ctx = new ProbeContext(
+                loop, Objects.requireNonNull(clock, "clock"), bootstrap, Objects.requireNonNull(results, "results"));
     }
 
     /**
@@ -109,8 +109,8 @@ public final class ExternalProber {
         try {
             address = new InetSocketAddress(InetAddress.getByName(spec.host()), spec.port());
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("cannot resolve host of TCP target " + spec.defaultNodeId() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot resolve host of TCP target " + spec.defaultNodeId() + ": " + e.getMessage(), e);
         }
         return new Registration(id, new TcpProbeTarget(ctx, spec, address));
     }

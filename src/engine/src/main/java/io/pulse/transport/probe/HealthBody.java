@@ -18,6 +18,7 @@ import java.time.format.DateTimeParseException;
 final class HealthBody {
     /** Larger bodies are not read: the answer still counts, but gives no clock sample. */
     static final int MAX_BYTES = 64 * 1024;
+
     private static final int MAX_NESTING_DEPTH = 32;
 
     private static final JsonFactory JSON = JsonFactory.builder()
@@ -45,8 +46,7 @@ final class HealthBody {
         }
     }
 
-    private HealthBody() {
-    }
+    private HealthBody() {}
 
     static Parsed parse(byte[] bytes, int offset, int length) {
         if (length > MAX_BYTES) {

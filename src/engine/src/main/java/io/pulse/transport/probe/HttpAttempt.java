@@ -57,8 +57,14 @@ final class HttpAttempt {
     private ByteBuf body;
     private boolean bodyTooLarge;
 
-    HttpAttempt(ProbeContext ctx, HttpProbeTarget target, int endpointIndex, HttpEndpoint endpoint, long sequence,
-                long askedNanos, long timeoutNanos) {
+    HttpAttempt(
+            ProbeContext ctx,
+            HttpProbeTarget target,
+            int endpointIndex,
+            HttpEndpoint endpoint,
+            long sequence,
+            long askedNanos,
+            long timeoutNanos) {
         this.ctx = ctx;
         this.target = target;
         this.endpointIndex = endpointIndex;
@@ -107,8 +113,8 @@ final class HttpAttempt {
             return;
         }
         handler.begin(this);
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
-                endpoint.requestTarget(), Unpooled.EMPTY_BUFFER);
+        FullHttpRequest request = new DefaultFullHttpRequest(
+                HttpVersion.HTTP_1_1, HttpMethod.GET, endpoint.requestTarget(), Unpooled.EMPTY_BUFFER);
         request.headers()
                 .set(HttpHeaderNames.HOST, endpoint.hostHeader())
                 .set(HttpHeaderNames.USER_AGENT, USER_AGENT)
@@ -137,7 +143,8 @@ final class HttpAttempt {
         headersNanos = ctx.clock.monotonicNanos();
         status = code;
         keepAlive = HttpUtil.isKeepAlive(response) && code != 101;
-        readBody = target.spec.successful(code) && jsonOrUntyped(response.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        readBody =
+                target.spec.successful(code) && jsonOrUntyped(response.headers().get(HttpHeaderNames.CONTENT_TYPE));
     }
 
     void onContent(HttpContent content) {

@@ -33,7 +33,7 @@ record HttpEndpoint(URI url, String requestTarget, String hostHeader, Connection
         String requestTarget = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
         boolean defaultPort = url.getPort() < 0 || port == (https ? 443 : 80);
         String hostHeader = defaultPort ? url.getHost() : url.getHost() + ":" + port;
-        return new HttpEndpoint(url, requestTarget, hostHeader,
-                new ConnectionPool.Key(address, https ? host : null, ssl));
+        return new HttpEndpoint(
+                url, requestTarget, hostHeader, new ConnectionPool.Key(address, https ? host : null, ssl));
     }
 }

@@ -36,8 +36,8 @@ import java.util.Objects;
  * @param trustedCertificates a PEM file of the certificates trusted for {@code https://}
  *                            endpoints, or {@code null} for the JVM's default trust store
  */
-public record HttpProbeSpec(List<URI> endpoints, Duration timeout, int successStatusMin, int successStatusMax,
-                            Path trustedCertificates) {
+public record HttpProbeSpec(
+        List<URI> endpoints, Duration timeout, int successStatusMin, int successStatusMax, Path trustedCertificates) {
     public static final int MAX_ENDPOINTS = 16;
     public static final int DEFAULT_SUCCESS_STATUS_MIN = 200;
     public static final int DEFAULT_SUCCESS_STATUS_MAX = 299;
@@ -46,8 +46,8 @@ public record HttpProbeSpec(List<URI> endpoints, Duration timeout, int successSt
     public HttpProbeSpec {
         Objects.requireNonNull(endpoints, "endpoints");
         if (endpoints.isEmpty() || endpoints.size() > MAX_ENDPOINTS) {
-            throw new IllegalArgumentException("endpoints must hold 1.." + MAX_ENDPOINTS + " URLs, got "
-                    + endpoints.size());
+            throw new IllegalArgumentException(
+                    "endpoints must hold 1.." + MAX_ENDPOINTS + " URLs, got " + endpoints.size());
         }
         endpoints.forEach(HttpProbeSpec::checkEndpoint);
         endpoints = List.copyOf(endpoints);
@@ -93,7 +93,8 @@ public record HttpProbeSpec(List<URI> endpoints, Duration timeout, int successSt
     private static void checkEndpoint(URI uri) {
         Objects.requireNonNull(uri, "endpoint");
         String scheme = uri.getScheme();
-        if (!uri.isAbsolute() || uri.isOpaque()
+        if (!uri.isAbsolute()
+                || uri.isOpaque()
                 || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
             throw new IllegalArgumentException("endpoint must be an http:// or https:// URL, got \"" + uri + "\"");
         }
@@ -110,15 +111,15 @@ public record HttpProbeSpec(List<URI> endpoints, Duration timeout, int successSt
 
     private static void checkTimeout(Duration timeout) {
         if (timeout != null && timeout.compareTo(MIN_TIMEOUT) < 0) {
-            throw new IllegalArgumentException("timeout must be >= 1 ms (or null for the detector's), got "
-                    + timeout.toMillis() + " ms");
+            throw new IllegalArgumentException(
+                    "timeout must be >= 1 ms (or null for the detector's), got " + timeout.toMillis() + " ms");
         }
     }
 
     private static void checkStatuses(int min, int max) {
         if (min < 100 || max > 599 || min > max) {
-            throw new IllegalArgumentException("successStatuses must be a range within 100..599, got "
-                    + min + ".." + max);
+            throw new IllegalArgumentException(
+                    "successStatuses must be a range within 100..599, got " + min + ".." + max);
         }
     }
 
@@ -137,8 +138,7 @@ public record HttpProbeSpec(List<URI> endpoints, Duration timeout, int successSt
         private int successStatusMax = DEFAULT_SUCCESS_STATUS_MAX;
         private Path trustedCertificates;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Adds an endpoint; the first one added is probed first. */
         public Builder endpoint(String url) {
@@ -153,8 +153,8 @@ public record HttpProbeSpec(List<URI> endpoints, Duration timeout, int successSt
         public Builder endpoint(URI url) {
             checkEndpoint(url);
             if (endpoints.size() == MAX_ENDPOINTS) {
-                throw new IllegalArgumentException("endpoints must hold 1.." + MAX_ENDPOINTS + " URLs, got "
-                        + (MAX_ENDPOINTS + 1));
+                throw new IllegalArgumentException(
+                        "endpoints must hold 1.." + MAX_ENDPOINTS + " URLs, got " + (MAX_ENDPOINTS + 1));
             }
             endpoints.add(url);
             return this;

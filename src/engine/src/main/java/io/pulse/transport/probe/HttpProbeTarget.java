@@ -24,7 +24,9 @@ final class HttpProbeTarget implements ProbeTarget {
 
     @Override
     public void start(long sequence, long askedNanos, long timeoutNanos) {
-        long capped = spec.timeout() == null ? timeoutNanos : Math.min(timeoutNanos, spec.timeout().toNanos());
+        long capped = spec.timeout() == null
+                ? timeoutNanos
+                : Math.min(timeoutNanos, spec.timeout().toNanos());
         HttpAttempt attempt = new HttpAttempt(ctx, this, current, endpoints.get(current), sequence, askedNanos, capped);
         inFlight.add(attempt);
         attempt.start();

@@ -13,6 +13,7 @@ final class ProbeContext {
     final Tally tally = new Tally();
     /** Unconnected sockets on {@link #loop}; cloned for each connection. */
     final Bootstrap bootstrap;
+
     final ConnectionPool pool;
     final Consumer<ProbeResult> results;
 

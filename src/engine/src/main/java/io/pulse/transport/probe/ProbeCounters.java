@@ -22,7 +22,16 @@ package io.pulse.transport.probe;
  * @param openConnections     connections open now, idle ones included
  * @param probesInFlight      attempts not finished yet
  */
-public record ProbeCounters(long httpProbes, long tcpProbes, long succeeded, long failed, long timeouts,
-                            long invalidHealthBodies, long healthNotOk, long connectionsOpened,
-                            long connectionsReused, long staleRetries, int openConnections, int probesInFlight) {
-}
+public record ProbeCounters(
+        long httpProbes,
+        long tcpProbes,
+        long succeeded,
+        long failed,
+        long timeouts,
+        long invalidHealthBodies,
+        long healthNotOk,
+        long connectionsOpened,
+        long connectionsReused,
+        long staleRetries,
+        int openConnections,
+        int probesInFlight) {}

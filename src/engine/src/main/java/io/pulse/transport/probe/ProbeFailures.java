@@ -11,8 +11,7 @@ import javax.net.ssl.SSLHandshakeException;
 
 /** Short, stable descriptions of why a connection failed, for {@code NodeStatus.lastError()}. */
 final class ProbeFailures {
-    private ProbeFailures() {
-    }
+    private ProbeFailures() {}
 
     /** Why a connect (and, for TLS, its handshake) failed. */
     static String connectFailed(Throwable cause) {
@@ -22,7 +21,8 @@ final class ProbeFailures {
         if (cause instanceof ConnectException) {
             String message = String.valueOf(cause.getMessage());
             return message.toLowerCase(Locale.ROOT).contains("refused")
-                    ? "connection refused" : "connect failed: " + message;
+                    ? "connection refused"
+                    : "connect failed: " + message;
         }
         String tls = tls(cause);
         if (tls != null) {

@@ -16,7 +16,18 @@ final class Tally {
     int probesInFlight;
 
     ProbeCounters snapshot() {
-        return new ProbeCounters(httpProbes, tcpProbes, succeeded, failed, timeouts, invalidHealthBodies,
-                healthNotOk, connectionsOpened, connectionsReused, staleRetries, openConnections, probesInFlight);
+        return new ProbeCounters(
+                httpProbes,
+                tcpProbes,
+                succeeded,
+                failed,
+                timeouts,
+                invalidHealthBodies,
+                healthNotOk,
+                connectionsOpened,
+                connectionsReused,
+                staleRetries,
+                openConnections,
+                probesInFlight);
     }
 }

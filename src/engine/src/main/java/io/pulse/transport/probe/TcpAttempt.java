@@ -46,9 +46,10 @@ final class TcpAttempt extends ChannelInboundHandlerAdapter {
         ctx.tally.probesInFlight++;
         timer = ctx.loop.schedule(this::timedOut, timeoutNanos, TimeUnit.NANOSECONDS);
         startNanos = ctx.clock.monotonicNanos();
-        ChannelFuture connect = ctx.bootstrap.clone()
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                        (int) Math.min(Integer.MAX_VALUE, ProbeContext.millis(timeoutNanos) + CONNECT_TIMEOUT_SLACK_MILLIS))
+        ChannelFuture connect = ctx.bootstrap
+                .clone()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        Math.min(Integer.MAX_VALUE, ProbeContext.millis(timeoutNanos) + CONNECT_TIMEOUT_SLACK_MILLIS))
                 .handler(this)
                 .connect(target.address);
         channel = connect.channel();

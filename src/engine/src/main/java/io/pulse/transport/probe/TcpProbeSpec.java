@@ -31,8 +31,8 @@ public record TcpProbeSpec(String host, int port, Duration timeout, byte[] send,
     public TcpProbeSpec {
         NodeId.of(host, port); // checks host and port, with the messages NodeId gives
         if (timeout != null && timeout.compareTo(HttpProbeSpec.MIN_TIMEOUT) < 0) {
-            throw new IllegalArgumentException("timeout must be >= 1 ms (or null for the detector's), got "
-                    + timeout.toMillis() + " ms");
+            throw new IllegalArgumentException(
+                    "timeout must be >= 1 ms (or null for the detector's), got " + timeout.toMillis() + " ms");
         }
         send = checkPayload("send", send).clone();
         expectPrefix = checkPayload("expectPrefix", expectPrefix).clone();
@@ -73,8 +73,11 @@ public record TcpProbeSpec(String host, int port, Duration timeout, byte[] send,
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TcpProbeSpec other && host.equals(other.host) && port == other.port
-                && Objects.equals(timeout, other.timeout) && Arrays.equals(send, other.send)
+        return o instanceof TcpProbeSpec other
+                && host.equals(other.host)
+                && port == other.port
+                && Objects.equals(timeout, other.timeout)
+                && Arrays.equals(send, other.send)
                 && Arrays.equals(expectPrefix, other.expectPrefix);
     }
 
@@ -85,15 +88,16 @@ public record TcpProbeSpec(String host, int port, Duration timeout, byte[] send,
 
     @Override
     public String toString() {
-        return "TcpProbeSpec[" + defaultNodeId() + ", timeout=" + timeout + ", send=" + HexFormat.of().formatHex(send)
-                + ", expectPrefix=" + HexFormat.of().formatHex(expectPrefix) + "]";
+        return "TcpProbeSpec[" + defaultNodeId() + ", timeout=" + timeout + ", send="
+                + HexFormat.of().formatHex(send) + ", expectPrefix="
+                + HexFormat.of().formatHex(expectPrefix) + "]";
     }
 
     private static byte[] checkPayload(String name, byte[] bytes) {
         Objects.requireNonNull(bytes, name);
         if (bytes.length > MAX_PAYLOAD_BYTES) {
-            throw new IllegalArgumentException(name + " must be at most " + MAX_PAYLOAD_BYTES + " bytes, got "
-                    + bytes.length);
+            throw new IllegalArgumentException(
+                    name + " must be at most " + MAX_PAYLOAD_BYTES + " bytes, got " + bytes.length);
         }
         return bytes;
     }
@@ -122,8 +126,8 @@ public record TcpProbeSpec(String host, int port, Duration timeout, byte[] send,
         public Builder timeout(Duration value) {
             Objects.requireNonNull(value, "timeout");
             if (value.compareTo(HttpProbeSpec.MIN_TIMEOUT) < 0) {
-                throw new IllegalArgumentException("timeout must be >= 1 ms (or null for the detector's), got "
-                        + value.toMillis() + " ms");
+                throw new IllegalArgumentException(
+                        "timeout must be >= 1 ms (or null for the detector's), got " + value.toMillis() + " ms");
             }
             this.timeout = value;
             return this;

@@ -18,12 +18,13 @@ final class TcpProbeTarget implements ProbeTarget {
     }
 
     @Override
-    public void attach() {
-    }
+    public void attach() {}
 
     @Override
     public void start(long sequence, long askedNanos, long timeoutNanos) {
-        long capped = spec.timeout() == null ? timeoutNanos : Math.min(timeoutNanos, spec.timeout().toNanos());
+        long capped = spec.timeout() == null
+                ? timeoutNanos
+                : Math.min(timeoutNanos, spec.timeout().toNanos());
         TcpAttempt attempt = new TcpAttempt(ctx, this, sequence, capped);
         inFlight.add(attempt);
         attempt.start();

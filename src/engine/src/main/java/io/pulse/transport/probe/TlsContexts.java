@@ -20,20 +20,22 @@ final class TlsContexts {
 
     /** @param pemFile trusted certificates, or {@code null} for the JVM's default trust store */
     SslContext forTrust(Path pemFile) {
-        Optional<Path> key = Optional.ofNullable(pemFile).map(p -> p.toAbsolutePath().normalize());
+        Optional<Path> key =
+                Optional.ofNullable(pemFile).map(p -> p.toAbsolutePath().normalize());
         return contexts.computeIfAbsent(key, TlsContexts::build);
     }
 
     private static SslContext build(Optional<Path> pemFile) {
-        SslContextBuilder builder = SslContextBuilder.forClient()
-                .sslProvider(SslProvider.JDK)
-                .endpointIdentificationAlgorithm("HTTPS");
+        SslContextBuilder builder =
+                SslContextBuilder.forClient().sslProvider(SslProvider.JDK).endpointIdentificationAlgorithm("HTTPS");
         pemFile.ifPresent(path -> builder.trustManager(path.toFile()));
         try {
             return builder.build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("trustedCertificates must be a PEM file of X.509 certificates, got "
-                    + pemFile.map(Path::toString).orElse("the JVM default") + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "trustedCertificates must be a PEM file of X.509 certificates, got "
+                            + pemFile.map(Path::toString).orElse("the JVM default") + ": " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class HealthHandlerTest {
     private final ManualClock clock = new ManualClock();
     private final AtomicBoolean ok = new AtomicBoolean(true);
-    private final HealthHandler health = HealthHandler.builder().clock(clock).ok(ok::get).build();
+    private final HealthHandler health =
+            HealthHandler.builder().clock(clock).ok(ok::get).build();
     private EmbeddedChannel channel;
 
     @AfterEach
@@ -130,19 +131,22 @@ class HealthHandlerTest {
     void theStandaloneServerAnswersHealthAnd404OnTheWire() {
         channel = new EmbeddedChannel(HealthHandler.server(health));
         channel.writeInbound(Unpooled.copiedBuffer(
-                "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
+                "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n",
+                StandardCharsets.US_ASCII));
         String wire = readAll(channel);
-        assertEquals("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncache-control: no-store\r\n"
-                + "content-length: 53\r\n\r\n{\"ok\": true, \"now\": \"2026-01-01T00:00:00.000000000Z\"}"
-                + "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n", wire);
+        assertEquals(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncache-control: no-store\r\n"
+                        + "content-length: 53\r\n\r\n{\"ok\": true, \"now\": \"2026-01-01T00:00:00.000000000Z\"}"
+                        + "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n",
+                wire);
         assertTrue(channel.isOpen());
     }
 
     @Test
     void theStandaloneServerAnswers400AndClosesOnAMalformedRequest() {
         channel = new EmbeddedChannel(HealthHandler.server(health));
-        channel.writeInbound(Unpooled.copiedBuffer("GET /health HTTP/1.1\r\nbad header line\r\n\r\n",
-                StandardCharsets.US_ASCII));
+        channel.writeInbound(
+                Unpooled.copiedBuffer("GET /health HTTP/1.1\r\nbad header line\r\n\r\n", StandardCharsets.US_ASCII));
         String wire = readAll(channel);
         assertTrue(wire.startsWith("HTTP/1.1 400 Bad Request\r\n"), wire);
         assertFalse(channel.isOpen());
@@ -150,8 +154,8 @@ class HealthHandlerTest {
 
     @Test
     void aPathMustStartWithASlash() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> HealthHandler.builder().path("health"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> HealthHandler.builder().path("health"));
         assertEquals("path must start with / and hold no ? or #, got \"health\"", e.getMessage());
     }
 

@@ -24,7 +24,8 @@ class HttpProbeSpecTest {
     @Test
     void defaults() {
         HttpProbeSpec spec = HttpProbeSpec.of("http://10.0.0.7/health", "https://[::1]/health");
-        assertEquals(List.of(URI.create("http://10.0.0.7/health"), URI.create("https://[::1]/health")), spec.endpoints());
+        assertEquals(
+                List.of(URI.create("http://10.0.0.7/health"), URI.create("https://[::1]/health")), spec.endpoints());
         assertNull(spec.timeout());
         assertNull(spec.trustedCertificates());
         assertTrue(spec.successful(200));
@@ -35,26 +36,39 @@ class HttpProbeSpecTest {
 
     @Test
     void theDefaultNodeIdIsHostAndPortOfTheFirstEndpoint() {
-        assertEquals(NodeId.parse("10.0.0.7:80"), HttpProbeSpec.of("http://10.0.0.7/health").defaultNodeId());
-        assertEquals(NodeId.parse("[::1]:443"), HttpProbeSpec.of("https://[::1]/").defaultNodeId());
-        assertEquals(NodeId.parse("web-1.internal:8080"),
-                HttpProbeSpec.of("http://web-1.internal:8080/health", "http://web-2.internal:8080/health").defaultNodeId());
+        assertEquals(
+                NodeId.parse("10.0.0.7:80"),
+                HttpProbeSpec.of("http://10.0.0.7/health").defaultNodeId());
+        assertEquals(
+                NodeId.parse("[::1]:443"), HttpProbeSpec.of("https://[::1]/").defaultNodeId());
+        assertEquals(
+                NodeId.parse("web-1.internal:8080"),
+                HttpProbeSpec.of("http://web-1.internal:8080/health", "http://web-2.internal:8080/health")
+                        .defaultNodeId());
     }
 
     @Test
     void endpointsMustBeHttpUrlsWithAHost() {
-        assertEquals("endpoint must be an http:// or https:// URL, got \"ftp://x/health\"",
+        assertEquals(
+                "endpoint must be an http:// or https:// URL, got \"ftp://x/health\"",
                 message(() -> HttpProbeSpec.of("ftp://x/health")));
-        assertEquals("endpoint must be an http:// or https:// URL, got \"/health\"",
+        assertEquals(
+                "endpoint must be an http:// or https:// URL, got \"/health\"",
                 message(() -> HttpProbeSpec.of("/health")));
-        assertEquals("endpoint must name a host, got \"http:///health\"", message(() -> HttpProbeSpec.of("http:///health")));
-        assertEquals("endpoint must not carry user info, got \"http://u:p@x/health\"",
+        assertEquals(
+                "endpoint must name a host, got \"http:///health\"", message(() -> HttpProbeSpec.of("http:///health")));
+        assertEquals(
+                "endpoint must not carry user info, got \"http://u:p@x/health\"",
                 message(() -> HttpProbeSpec.of("http://u:p@x/health")));
-        assertEquals("endpoint port must be in 1..65535, got \"http://x:0/health\"",
+        assertEquals(
+                "endpoint port must be in 1..65535, got \"http://x:0/health\"",
                 message(() -> HttpProbeSpec.of("http://x:0/health")));
-        assertEquals("endpoint must be a URL, got \"http://x/a b\": Illegal character in path",
+        assertEquals(
+                "endpoint must be a URL, got \"http://x/a b\": Illegal character in path",
                 message(() -> HttpProbeSpec.of("http://x/a b")));
-        assertEquals("endpoints must hold 1..16 URLs, got 0", message(() -> HttpProbeSpec.builder().build()));
+        assertEquals(
+                "endpoints must hold 1..16 URLs, got 0",
+                message(() -> HttpProbeSpec.builder().build()));
         HttpProbeSpec.Builder full = HttpProbeSpec.builder();
         for (int i = 0; i < HttpProbeSpec.MAX_ENDPOINTS; i++) {
             full.endpoint("http://10.0.0." + i + "/");
@@ -64,17 +78,24 @@ class HttpProbeSpecTest {
 
     @Test
     void timeoutStatusesAndTrust() {
-        assertEquals("timeout must be >= 1 ms (or null for the detector's), got 0 ms",
+        assertEquals(
+                "timeout must be >= 1 ms (or null for the detector's), got 0 ms",
                 message(() -> HttpProbeSpec.builder().timeout(Duration.ZERO)));
-        assertEquals("successStatuses must be a range within 100..599, got 300..200",
+        assertEquals(
+                "successStatuses must be a range within 100..599, got 300..200",
                 message(() -> HttpProbeSpec.builder().successStatuses(300, 200)));
-        assertEquals("successStatuses must be a range within 100..599, got 200..600",
+        assertEquals(
+                "successStatuses must be a range within 100..599, got 200..600",
                 message(() -> HttpProbeSpec.builder().successStatuses(200, 600)));
-        assertEquals("trustedCertificates must be a readable PEM file, got /no/such/ca.pem",
+        assertEquals(
+                "trustedCertificates must be a readable PEM file, got /no/such/ca.pem",
                 message(() -> HttpProbeSpec.builder().trustedCertificates(Path.of("/no/such/ca.pem"))));
 
-        HttpProbeSpec spec = HttpProbeSpec.builder().endpoint("http://x/").timeout(Duration.ofMillis(250))
-                .successStatuses(200, 399).build();
+        HttpProbeSpec spec = HttpProbeSpec.builder()
+                .endpoint("http://x/")
+                .timeout(Duration.ofMillis(250))
+                .successStatuses(200, 399)
+                .build();
         assertEquals(Duration.ofMillis(250), spec.timeout());
         assertTrue(spec.successful(302));
     }

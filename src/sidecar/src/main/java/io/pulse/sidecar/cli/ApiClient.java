@@ -11,8 +11,7 @@ import java.util.Map;
 
 /** GETs one JSON document from a running sidecar's HTTP API, for {@code pulse status} and {@code pulse members}. */
 final class ApiClient {
-    private ApiClient() {
-    }
+    private ApiClient() {}
 
     /** The body of {@code GET http://api/path}, with the token of {@code options}; errors name the URL and say what went wrong. */
     static String get(ApiOptions options, String path) throws IOException, InterruptedException {
@@ -23,17 +22,21 @@ final class ApiClient {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--api: got \"" + api + "\" (expected: host:port)");
         }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> response;
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
             if (options.tokenFile != null) {
                 request.header("Authorization", "Bearer " + token(options.tokenFile));
             }
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new IOException("cannot reach the sidecar's API at " + uri + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            throw new IOException(
+                    "cannot reach the sidecar's API at " + uri + ": "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                    e);
         }
         if (response.statusCode() != 200) {
             throw new IOException(uri + " answered HTTP " + response.statusCode() + ": " + response.body());
@@ -45,7 +48,8 @@ final class ApiClient {
         try {
             return java.nio.file.Files.readString(file).strip();
         } catch (IOException e) {
-            throw new UsageException("--token-file: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+            throw new UsageException(
+                    "--token-file: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
         }
     }
 

@@ -6,8 +6,7 @@ import java.time.Duration;
 
 /** Parsing of the CLI's own arguments; a bad one is a {@link UsageException} naming the option. */
 final class Arguments {
-    private Arguments() {
-    }
+    private Arguments() {}
 
     /** {@code host:port} or {@code [ipv6]:port}, port 0..65535 ({@link HostPorts}), the host resolved. */
     static InetSocketAddress bindAddress(String option, String text) {

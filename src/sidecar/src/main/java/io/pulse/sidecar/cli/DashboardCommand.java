@@ -14,12 +14,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pulse dashboard}: a live web page of the cluster, fed from Kafka alone. */
-@Command(name = "dashboard", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serves a live web page of every node's state, the timeline of the last hour (failures and "
-                + "transitions) and the evidence of each failure, read from <prefix>.status and <prefix>.failures.",
-                "Read-only, as pulse tail: no consumer group, no committed offsets, no topic created; needs no sidecar.",
-                "Kafka settings as for pulse run: the file, then PULSE_KAFKA_* variables, then --set, then -b and "
-                + "--topic-prefix."})
+@Command(
+        name = "dashboard",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Serves a live web page of every node's state, the timeline of the last hour (failures and "
+                    + "transitions) and the evidence of each failure, read from <prefix>.status and <prefix>.failures.",
+            "Read-only, as pulse tail: no consumer group, no committed offsets, no topic created; needs no sidecar.",
+            "Kafka settings as for pulse run: the file, then PULSE_KAFKA_* variables, then --set, then -b and "
+                    + "--topic-prefix."
+        })
 final class DashboardCommand implements Callable<Integer> {
     static final String DEFAULT_BIND = "127.0.0.1:8080";
 
@@ -29,21 +34,27 @@ final class DashboardCommand implements Callable<Integer> {
     @CommandLine.Mixin
     KafkaOptions kafka = new KafkaOptions();
 
-    @Option(names = "--bind", paramLabel = "HOST:PORT", description = "Address of the page (default: " + DEFAULT_BIND
-            + ", this machine only; port 0 for a free one).")
+    @Option(
+            names = "--bind",
+            paramLabel = "HOST:PORT",
+            description =
+                    "Address of the page (default: " + DEFAULT_BIND + ", this machine only; port 0 for a free one).")
     String bind = DEFAULT_BIND;
 
-    @Option(names = "--window", paramLabel = "DURATION",
+    @Option(
+            names = "--window",
+            paramLabel = "DURATION",
             description = "How far back the timeline reaches (default: 1h; 1s to 7d).")
     String window = "1h";
 
-    @Option(names = "--max-events", paramLabel = "N",
+    @Option(
+            names = "--max-events",
+            paramLabel = "N",
             description = "Events the history holds at most, the oldest dropped first (default: 100000).")
     int maxEvents = HistoryLimits.DEFAULT_MAX_EVENTS;
 
     /** What the options and settings ask for, checked. */
-    record Plan(Properties consumer, String topicPrefix, InetSocketAddress bind, HistoryLimits limits) {
-    }
+    record Plan(Properties consumer, String topicPrefix, InetSocketAddress bind, HistoryLimits limits) {}
 
     @Override
     public Integer call() {
@@ -52,11 +63,14 @@ final class DashboardCommand implements Callable<Integer> {
         Termination termination = Termination.install();
         try (Dashboard dashboard = Dashboard.start(plan.consumer(), plan.topicPrefix(), plan.bind(), plan.limits())) {
             if (!plan.bind().getAddress().isLoopbackAddress()) {
-                parent.err().println("pulse dashboard: bound to " + plan.bind() + ", beyond this machine: the page has no "
-                        + "login; anyone who reaches it sees the cluster (put it behind your proxy's authentication)");
+                parent.err()
+                        .println(
+                                "pulse dashboard: bound to " + plan.bind() + ", beyond this machine: the page has no "
+                                        + "login; anyone who reaches it sees the cluster (put it behind your proxy's authentication)");
             }
-            parent.out().println("Dashboard on " + dashboard.url() + " (topics " + plan.topicPrefix() + ".status and "
-                    + plan.topicPrefix() + ".failures); Ctrl-C to stop.");
+            parent.out()
+                    .println("Dashboard on " + dashboard.url() + " (topics " + plan.topicPrefix() + ".status and "
+                            + plan.topicPrefix() + ".failures); Ctrl-C to stop.");
             parent.out().flush();
             parent.err().flush();
             termination.await();
@@ -71,7 +85,8 @@ final class DashboardCommand implements Callable<Integer> {
             limits = new HistoryLimits(windowDuration, maxEvents);
         } catch (IllegalArgumentException e) {
             String option = e.getMessage().startsWith("window") ? "--window" : "--max-events";
-            throw new UsageException(option + e.getMessage().substring(e.getMessage().indexOf(':')));
+            throw new UsageException(
+                    option + e.getMessage().substring(e.getMessage().indexOf(':')));
         }
         InetSocketAddress address = Arguments.bindAddress("--bind", bind);
         SidecarConfig settings = kafka.load(env);

@@ -1,17 +1,17 @@
 package io.pulse.sidecar.cli;
 
 import io.pulse.consumer.PulseConsumer;
+import io.pulse.embedded.EmbeddedKafka;
 import io.pulse.events.ChangeReason;
-import io.pulse.events.Topics;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.NodeState;
 import io.pulse.events.StatusChange;
+import io.pulse.events.Topics;
 import io.pulse.sidecar.Sidecar;
 import io.pulse.sidecar.config.ConfigLoader;
 import io.pulse.sidecar.config.SidecarSettings;
 import io.pulse.sidecar.dashboard.Dashboard;
 import io.pulse.sidecar.dashboard.HistoryLimits;
-import io.pulse.embedded.EmbeddedKafka;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.DatagramSocket;
@@ -37,25 +37,34 @@ import picocli.CommandLine.Command;
  * {@code pulse demo}: a real broker and a cluster of four Pulse nodes: a join, a crash (one
  * FailureMessage), a clean stop (LEFT, no failure) and a rejoin, told as the consumer library sees it.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts a real Kafka broker in this process and a cluster of four Pulse nodes on 127.0.0.1 "
-                + "with the default settings; one crashes (one FailureMessage, whoever saw it), one stops cleanly "
-                + "(LEFT, no failure) and joins again. Prints what the consumer library receives, then cleans up.",
-                "Nothing needs to be set up; it takes about half a minute."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Starts a real Kafka broker in this process and a cluster of four Pulse nodes on 127.0.0.1 "
+                    + "with the default settings; one crashes (one FailureMessage, whoever saw it), one stops cleanly "
+                    + "(LEFT, no failure) and joins again. Prints what the consumer library receives, then cleans up.",
+            "Nothing needs to be set up; it takes about half a minute."
+        })
 final class DemoCommand implements Callable<Integer> {
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
     /** How long the demo waits to show that nothing more comes: longer than a suspicion and a few gossip rounds. */
     static final Duration QUIET = Duration.ofSeconds(3);
+
     private static final String[] NAMES = {"node-a", "node-b", "node-c", "node-d"};
 
     @CommandLine.ParentCommand
     PulseCommand parent;
 
-    @CommandLine.Option(names = "--dashboard-bind", paramLabel = "HOST:PORT",
+    @CommandLine.Option(
+            names = "--dashboard-bind",
+            paramLabel = "HOST:PORT",
             description = "Address of the demo's dashboard (default: 127.0.0.1:0, a free port; the URL is printed).")
     String dashboardBind = "127.0.0.1:0";
 
-    @CommandLine.Option(names = "--linger", paramLabel = "DURATION",
+    @CommandLine.Option(
+            names = "--linger",
+            paramLabel = "DURATION",
             description = "Keeps the cluster and the dashboard up this long after the story (e.g. 5m), to look "
                     + "around; Ctrl-C ends it sooner. Default: 0.")
     String linger = "0s";
@@ -79,19 +88,21 @@ final class DemoCommand implements Callable<Integer> {
             List<Sidecar> nodes = new ArrayList<>();
             Properties reader = new Properties();
             reader.put("bootstrap.servers", kafka.bootstrapServers());
-            try (Dashboard dashboard = Dashboard.start(reader, Topics.DEFAULT_PREFIX, dashboardAddress,
-                    HistoryLimits.defaults())) {
+            try (Dashboard dashboard =
+                    Dashboard.start(reader, Topics.DEFAULT_PREFIX, dashboardAddress, HistoryLimits.defaults())) {
                 say("Dashboard (pulse dashboard, fed from Kafka alone): open " + dashboard.url() + " in a browser.");
                 tell(kafka, work, nodes);
                 if (!lingering.isZero()) {
-                    say("The cluster and the dashboard stay up for " + io.pulse.sidecar.config.Durations.format(lingering)
-                            + " (Ctrl-C ends it sooner).");
+                    say("The cluster and the dashboard stay up for "
+                            + io.pulse.sidecar.config.Durations.format(lingering) + " (Ctrl-C ends it sooner).");
                     Termination termination = Termination.install();
                     Thread sleeper = Thread.currentThread();
-                    Thread waker = new Thread(() -> {
-                        termination.await();
-                        sleeper.interrupt();
-                    }, "pulse-demo-signals");
+                    Thread waker = new Thread(
+                            () -> {
+                                termination.await();
+                                sleeper.interrupt();
+                            },
+                            "pulse-demo-signals");
                     waker.setDaemon(true);
                     waker.start();
                     try {
@@ -101,7 +112,8 @@ final class DemoCommand implements Callable<Integer> {
                     }
                 }
             } finally {
-                say("Cleaning up: each node leaves the cluster and flushes its outbox to Kafka, then the broker stops.");
+                say(
+                        "Cleaning up: each node leaves the cluster and flushes its outbox to Kafka, then the broker stops.");
                 for (Sidecar node : nodes) {
                     node.close();
                 }
@@ -140,37 +152,62 @@ final class DemoCommand implements Callable<Integer> {
             for (int i = 0; i < NAMES.length; i++) {
                 nodes.add(startNode(i, ports, kafka, work, i == 0 ? null : seed));
             }
-            await("the three joins", events -> count(events, StatusChange.class,
-                    s -> s.getReason() == ChangeReason.JOINED) >= 3);
+            await(
+                    "the three joins",
+                    events -> count(events, StatusChange.class, s -> s.getReason() == ChangeReason.JOINED) >= 3);
             say("One cluster: each join is published once, by the joiner itself once the cluster's view reached it.");
 
             String d = "127.0.0.1:" + ports[3];
             say("Killing node-d (" + d + "): it stops dead, as a crash would, without a word to the others.");
             long stopped = System.nanoTime();
             nodes.remove(3).kill();
-            await("node-d's FailureMessage", events -> count(events, FailureMessage.class, f -> f.getNodeId().equals(d)) >= 1);
+            await(
+                    "node-d's FailureMessage",
+                    events -> count(
+                                    events,
+                                    FailureMessage.class,
+                                    f -> f.getNodeId().equals(d))
+                            >= 1);
             double seconds = (System.nanoTime() - stopped) / 1e9;
             Thread.sleep(QUIET.toMillis());
-            FailureMessage failure = first(FailureMessage.class, f -> f.getNodeId().equals(d));
-            say(String.format(java.util.Locale.ROOT, "%d FailureMessage for one crash, %.1f s after the kill: declared "
-                    + "by %s after %d member(s) suspected node-d; every member agrees, one published it.",
-                    count(received, FailureMessage.class, f -> f.getNodeId().equals(d)), seconds,
-                    failure.getDeclaredBy(), failure.getConfirmations()));
+            FailureMessage failure =
+                    first(FailureMessage.class, f -> f.getNodeId().equals(d));
+            say(String.format(
+                    java.util.Locale.ROOT,
+                    "%d FailureMessage for one crash, %.1f s after the kill: declared "
+                            + "by %s after %d member(s) suspected node-d; every member agrees, one published it.",
+                    count(received, FailureMessage.class, f -> f.getNodeId().equals(d)),
+                    seconds,
+                    failure.getDeclaredBy(),
+                    failure.getConfirmations()));
 
             String c = "127.0.0.1:" + ports[2];
             say("Stopping node-c (" + c + ") cleanly, as SIGTERM does: it announces LEFT before it goes.");
             nodes.remove(2).close();
-            await("node-c's LEFT", events -> count(events, StatusChange.class,
-                    s -> s.getNodeId().equals(c) && s.getCurrent() == NodeState.LEFT) >= 1);
+            await(
+                    "node-c's LEFT",
+                    events -> count(
+                                    events,
+                                    StatusChange.class,
+                                    s -> s.getNodeId().equals(c) && s.getCurrent() == NodeState.LEFT)
+                            >= 1);
             Thread.sleep(QUIET.toMillis());
-            say(count(received, FailureMessage.class, f -> f.getNodeId().equals(c)) == 0
-                    ? "node-c LEFT: a deploy or a scale-down is not an outage, so no FailureMessage and no page."
-                    : "node-c LEFT, but a FailureMessage came too: that is a bug, please report it.");
+            say(
+                    count(received, FailureMessage.class, f -> f.getNodeId().equals(c)) == 0
+                            ? "node-c LEFT: a deploy or a scale-down is not an outage, so no FailureMessage and no page."
+                            : "node-c LEFT, but a FailureMessage came too: that is a bug, please report it.");
 
             say("Starting node-c again on the same port: a new incarnation joins through node-a.");
             nodes.add(startNode(2, ports, kafka, work, seed));
-            await("node-c to join again", events -> count(events, StatusChange.class,
-                    s -> s.getNodeId().equals(c) && s.getPrevious() == NodeState.LEFT && s.getCurrent() == NodeState.ALIVE) >= 1);
+            await(
+                    "node-c to join again",
+                    events -> count(
+                                    events,
+                                    StatusChange.class,
+                                    s -> s.getNodeId().equals(c)
+                                            && s.getPrevious() == NodeState.LEFT
+                                            && s.getCurrent() == NodeState.ALIVE)
+                            >= 1);
             say("node-c is back: LEFT -> ALIVE (JOINED), on the compacted status topic like every change.");
         }
     }
@@ -189,7 +226,12 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private synchronized <T> T first(Class<T> type, Predicate<T> test) {
-        return received.stream().filter(type::isInstance).map(type::cast).filter(test).findFirst().orElseThrow();
+        return received.stream()
+                .filter(type::isInstance)
+                .map(type::cast)
+                .filter(test)
+                .findFirst()
+                .orElseThrow();
     }
 
     private synchronized void record(Object event) {
@@ -210,7 +252,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static <T> long count(List<Object> events, Class<T> type, Predicate<T> test) {
-        return events.stream().filter(type::isInstance).map(type::cast).filter(test).count();
+        return events.stream()
+                .filter(type::isInstance)
+                .map(type::cast)
+                .filter(test)
+                .count();
     }
 
     private void say(String line) {

@@ -39,7 +39,12 @@ final class EventPrinter {
         String evidence = f.getDeclaredBy() != null
                 ? "cluster verdict: declared by " + f.getDeclaredBy() + ", " + f.getConfirmations() + " suspecter(s), "
                 : "after " + f.getRetryAttempts() + " retries, indirect probes via " + f.getIndirectPeers() + ", ";
-        row(f.getDetectedAt(), "FAILURE", f.getNodeId(), "declared " + f.getState(), f.getObserver(),
+        row(
+                f.getDetectedAt(),
+                "FAILURE",
+                f.getNodeId(),
+                "declared " + f.getState(),
+                f.getObserver(),
                 evidence + "last contact " + (f.getLastConnected() == null ? "never" : f.getLastConnected()));
     }
 
@@ -48,9 +53,19 @@ final class EventPrinter {
             line("status", c);
             return;
         }
-        row(c.getAt(), "STATUS", c.getNodeId(), c.getPrevious() + " -> " + c.getCurrent(), c.getObserver(),
-                c.getReason() + (c.getDeclaredBy() == null || c.getDeclaredBy().equals(c.getNodeId()) ? ""
-                        : " (by " + c.getDeclaredBy() + ")") + (c.getSrttMicros() == null ? "" : String.format(Locale.ROOT, ", srtt %.2f ms", c.getSrttMicros() / 1000.0))
+        row(
+                c.getAt(),
+                "STATUS",
+                c.getNodeId(),
+                c.getPrevious() + " -> " + c.getCurrent(),
+                c.getObserver(),
+                c.getReason()
+                        + (c.getDeclaredBy() == null || c.getDeclaredBy().equals(c.getNodeId())
+                                ? ""
+                                : " (by " + c.getDeclaredBy() + ")")
+                        + (c.getSrttMicros() == null
+                                ? ""
+                                : String.format(Locale.ROOT, ", srtt %.2f ms", c.getSrttMicros() / 1000.0))
                         + ", " + c.getLostProbes() + "/" + c.getTotalProbes() + " probes lost");
     }
 

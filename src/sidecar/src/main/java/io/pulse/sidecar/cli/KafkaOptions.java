@@ -3,7 +3,6 @@ package io.pulse.sidecar.cli;
 import io.pulse.sidecar.config.ConfigLoader;
 import io.pulse.sidecar.config.SidecarConfig;
 import io.pulse.sidecar.config.SidecarSettings;
-import io.pulse.sidecar.tail.TopicTail;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,17 +22,28 @@ import picocli.CommandLine.Option;
  * }</pre>
  */
 final class KafkaOptions {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration file of pulse run (optional); only its kafka settings are used.")
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "YAML configuration file of pulse run (optional); only its kafka settings are used.")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Sets one key (repeatable), e.g. kafka.properties.security.protocol=SSL.")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "Sets one key (repeatable), e.g. kafka.properties.security.protocol=SSL.")
     List<String> assignments = new ArrayList<>();
 
-    @Option(names = {"-b", "--bootstrap-servers", "--bootstrap"}, paramLabel = "HOST:PORT,...",
-            description = "Kafka brokers (default: kafka.bootstrap.servers, e.g. $PULSE_KAFKA_BOOTSTRAP_SERVERS, or localhost:9092).")
+    @Option(
+            names = {"-b", "--bootstrap-servers", "--bootstrap"},
+            paramLabel = "HOST:PORT,...",
+            description =
+                    "Kafka brokers (default: kafka.bootstrap.servers, e.g. $PULSE_KAFKA_BOOTSTRAP_SERVERS, or localhost:9092).")
     String bootstrapServers;
 
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX",
+    @Option(
+            names = "--topic-prefix",
+            paramLabel = "PREFIX",
             description = "Topic prefix (default: kafka.topic.prefix, e.g. $PULSE_KAFKA_TOPIC_PREFIX, or pulse).")
     String topicPrefix;
 

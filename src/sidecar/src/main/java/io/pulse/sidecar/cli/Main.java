@@ -13,8 +13,7 @@ import java.io.PrintWriter;
  * }</pre>
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         Logging.defaults();

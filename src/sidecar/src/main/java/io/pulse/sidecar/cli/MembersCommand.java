@@ -8,7 +8,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code pulse members}: asks a running cluster member's HTTP API and prints the group as it sees it. */
-@Command(name = "members", mixinStandardHelpOptions = true,
+@Command(
+        name = "members",
+        mixinStandardHelpOptions = true,
         description = "Asks a running sidecar's HTTP API (GET /members) and prints the cluster as that member sees it.")
 final class MembersCommand implements Callable<Integer> {
     private static final String ROW = "%-24s  %-8s  %15s  %-24s  %-24s  %s%n";
@@ -34,16 +36,31 @@ final class MembersCommand implements Callable<Integer> {
         }
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> members = (List<Map<String, Object>>) body.getOrDefault("members", List.of());
-        parent.out().println("pulse " + body.get("node") + ": " + members.size() + " member(s) " + body.get("counts")
-                + (Boolean.TRUE.equals(body.get("joined")) ? "" : ", NOT JOINED: no seed has answered yet"));
+        parent.out()
+                .println("pulse " + body.get("node") + ": " + members.size() + " member(s) " + body.get("counts")
+                        + (Boolean.TRUE.equals(body.get("joined")) ? "" : ", NOT JOINED: no seed has answered yet"));
         parent.out().printf(Locale.ROOT, ROW, "MEMBER", "STATE", "INCARNATION", "SINCE", "DECLARED BY", "ROLE");
         for (Map<String, Object> member : members) {
-            String role = Boolean.TRUE.equals(member.get("self")) ? "self"
-                    : String.join(",", (Boolean.TRUE.equals(member.get("watched")) ? List.of("watched") : List.<String>of()))
-                    + (Boolean.TRUE.equals(member.get("reporter")) ? (Boolean.TRUE.equals(member.get("watched")) ? "," : "") + "reported" : "");
-            parent.out().printf(Locale.ROOT, ROW, member.get("id"), member.get("state"),
-                    member.get("incarnation") instanceof Number n ? String.valueOf(n.longValue()) : "-",
-                    member.get("since"), member.get("declaredBy"), role.isEmpty() ? "-" : role);
+            String role = Boolean.TRUE.equals(member.get("self"))
+                    ? "self"
+                    : String.join(
+                                    ",",
+                                    (Boolean.TRUE.equals(member.get("watched"))
+                                            ? List.of("watched")
+                                            : List.<String>of()))
+                            + (Boolean.TRUE.equals(member.get("reporter"))
+                                    ? (Boolean.TRUE.equals(member.get("watched")) ? "," : "") + "reported"
+                                    : "");
+            parent.out()
+                    .printf(
+                            Locale.ROOT,
+                            ROW,
+                            member.get("id"),
+                            member.get("state"),
+                            member.get("incarnation") instanceof Number n ? String.valueOf(n.longValue()) : "-",
+                            member.get("since"),
+                            member.get("declaredBy"),
+                            role.isEmpty() ? "-" : role);
         }
         parent.out().flush();
         return PulseCommand.OK;

@@ -20,7 +20,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code pulse probe}: a one-off probe of one target, like ping. */
-@Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "probe",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Probes one target a few times, like ping: the round-trip time of each answer, then the loss, "
                 + "the smoothed RTT and (for Pulse peers and health URLs that give their time) the clock offset. "
                 + "Exits 0 if any probe was answered, 1 if none.")
@@ -28,22 +31,36 @@ final class ProbeCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     PulseCommand parent;
 
-    @Parameters(paramLabel = "TARGET", description = "udp://host:port (a Pulse node), http(s)://host:port/path or tcp://host:port.")
+    @Parameters(
+            paramLabel = "TARGET",
+            description = "udp://host:port (a Pulse node), http(s)://host:port/path or tcp://host:port.")
     String target;
 
-    @Option(names = {"-c", "--count"}, defaultValue = "5", description = "Probes to send (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-c", "--count"},
+            defaultValue = "5",
+            description = "Probes to send (default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = {"-i", "--interval"}, defaultValue = "1s", description = "Time between probes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-i", "--interval"},
+            defaultValue = "1s",
+            description = "Time between probes (default: ${DEFAULT-VALUE}).")
     String interval;
 
-    @Option(names = {"-W", "--timeout"}, defaultValue = "1s", description = "How long to wait for each answer (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-W", "--timeout"},
+            defaultValue = "1s",
+            description = "How long to wait for each answer (default: ${DEFAULT-VALUE}).")
     String timeout;
 
     @CommandLine.Mixin
     AuthOptions auth;
 
-    @Option(names = "--bind", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:0",
+    @Option(
+            names = "--bind",
+            paramLabel = "HOST:PORT",
+            defaultValue = "0.0.0.0:0",
             description = "Local UDP address to probe from (default: ${DEFAULT-VALUE}).")
     String bind;
 
@@ -63,27 +80,44 @@ final class ProbeCommand implements Callable<Integer> {
         Duration wait = Arguments.duration("--timeout", timeout);
         DetectorConfig config;
         try {
-            config = DetectorConfig.builder().probeInterval(every).probeTimeoutMin(wait).probeTimeoutMax(wait)
-                    .maxRetries(0).indirectProbes(0).jitterRatio(0).suspicionTimeout(Duration.ofDays(1)).build();
+            config = DetectorConfig.builder()
+                    .probeInterval(every)
+                    .probeTimeoutMin(wait)
+                    .probeTimeoutMax(wait)
+                    .maxRetries(0)
+                    .indirectProbes(0)
+                    .jitterRatio(0)
+                    .suspicionTimeout(Duration.ofDays(1))
+                    .build();
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage().replace("probeInterval", "--interval")
-                    .replace("probeTimeoutMax", "--timeout").replace("probeTimeoutMin", "--timeout"));
+            throw new UsageException(e.getMessage()
+                    .replace("probeInterval", "--interval")
+                    .replace("probeTimeoutMax", "--timeout")
+                    .replace("probeTimeoutMin", "--timeout"));
         }
         List<Duration> rtts = new ArrayList<>();
         PrintWriterLines lines = new PrintWriterLines(parent.out());
-        try (PulseEngine engine = auth.settings(parent.environment()).applyTo(PulseEngine.builder())
-                .bind(Arguments.bindAddress("--bind", bind)).config(config)
-                .responding(false).start()) {
+        try (PulseEngine engine = auth.settings(parent.environment())
+                .applyTo(PulseEngine.builder())
+                .bind(Arguments.bindAddress("--bind", bind))
+                .config(config)
+                .responding(false)
+                .start()) {
             engine.onRttSample(sample -> {
                 synchronized (rtts) {
                     if (rtts.size() < count) {
                         rtts.add(sample.rtt());
-                        lines.print(String.format(Locale.ROOT, "answer from %s: probe %d, rtt %s", sample.node(),
-                                rtts.size(), millis(sample.rtt())));
+                        lines.print(String.format(
+                                Locale.ROOT,
+                                "answer from %s: probe %d, rtt %s",
+                                sample.node(),
+                                rtts.size(),
+                                millis(sample.rtt())));
                     }
                 }
             });
-            TargetOptions options = TargetOptions.defaults().withProbeInterval(every).withMaxRetries(0);
+            TargetOptions options =
+                    TargetOptions.defaults().withProbeInterval(every).withMaxRetries(0);
             NodeId id;
             try {
                 id = switch (spec.kind()) {
@@ -99,13 +133,17 @@ final class ProbeCommand implements Callable<Integer> {
             // the first probe starts within one interval; the last one's round may take its whole length
             Duration round = config.maxRoundDuration();
             Duration perProbe = every.compareTo(round) > 0 ? every : round;
-            long deadline = System.nanoTime() + perProbe.multipliedBy(count + 1).plus(round).toNanos();
+            long deadline = System.nanoTime()
+                    + perProbe.multipliedBy(count + 1).plus(round).toNanos();
             long lostShown = 0;
             NodeStatus status = engine.status(id);
             while (System.nanoTime() < deadline) {
                 status = engine.status(id);
                 for (long lost = lostShown; lost < status.lostProbes(); lost++) {
-                    lines.print(status.lastError() == null ? "no answer within " + Durations.format(wait) : "no answer: " + status.lastError());
+                    lines.print(
+                            status.lastError() == null
+                                    ? "no answer within " + Durations.format(wait)
+                                    : "no answer: " + status.lastError());
                 }
                 lostShown = status.lostProbes();
                 int answered;
@@ -130,16 +168,24 @@ final class ProbeCommand implements Callable<Integer> {
         sorted.sort(null);
         int sent = (int) Math.min(count, sorted.size() + status.lostProbes());
         lines.print("--- " + spec + " ---");
-        lines.print(String.format(Locale.ROOT, "%d probes, %d answered, %.1f%% loss, state %s", sent, sorted.size(),
-                sent == 0 ? 0.0 : 100.0 * (sent - sorted.size()) / sent, status.state()));
+        lines.print(String.format(
+                Locale.ROOT,
+                "%d probes, %d answered, %.1f%% loss, state %s",
+                sent,
+                sorted.size(),
+                sent == 0 ? 0.0 : 100.0 * (sent - sorted.size()) / sent,
+                status.state()));
         if (!sorted.isEmpty()) {
             lines.print("rtt min/median/max " + millis(sorted.get(0)) + " / " + millis(sorted.get(sorted.size() / 2))
                     + " / " + millis(sorted.get(sorted.size() - 1)) + ", srtt " + millis(status.srtt())
                     + ", rttvar " + millis(status.rttVariance()));
         }
-        lines.print(status.clockOffset() == null ? "clock offset: not measured"
-                : "clock offset " + (status.clockOffset().isNegative() ? "" : "+") + millis(status.clockOffset())
-                        + " (error bound " + millis(status.clockOffsetError()) + ")");
+        lines.print(
+                status.clockOffset() == null
+                        ? "clock offset: not measured"
+                        : "clock offset " + (status.clockOffset().isNegative() ? "" : "+")
+                                + millis(status.clockOffset()) + " (error bound " + millis(status.clockOffsetError())
+                                + ")");
         return sorted.isEmpty() ? PulseCommand.FAILED : PulseCommand.OK;
     }
 

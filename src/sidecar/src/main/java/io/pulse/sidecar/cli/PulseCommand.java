@@ -12,11 +12,23 @@ import picocli.CommandLine.Command;
  * int exit = PulseCommand.execute(new String[] {"status", "--api", "127.0.0.1:8946"}, out, err);
  * }</pre>
  */
-@Command(name = "pulse", mixinStandardHelpOptions = true, versionProvider = PulseCommand.Version.class,
+@Command(
+        name = "pulse",
+        mixinStandardHelpOptions = true,
+        versionProvider = PulseCommand.Version.class,
         description = "Watches nodes, decides which have failed, and publishes that to Kafka.",
-        subcommands = {RunCommand.class, RespondCommand.class, DemoCommand.class, TailCommand.class, DashboardCommand.class,
-                ProbeCommand.class, StatusCommand.class, MembersCommand.class, KeysCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {
+            RunCommand.class,
+            RespondCommand.class,
+            DemoCommand.class,
+            TailCommand.class,
+            DashboardCommand.class,
+            ProbeCommand.class,
+            StatusCommand.class,
+            MembersCommand.class,
+            KeysCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footer = {"", "Exit codes: 0 success, 1 failure, 2 bad usage or configuration."})
 public final class PulseCommand implements Runnable {
     public static final int OK = 0;
@@ -40,12 +52,16 @@ public final class PulseCommand implements Runnable {
     }
 
     /** Runs {@code args} with {@code environment} as the {@code PULSE_*} variables' source; returns the exit code. */
-    public static int execute(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> environment) {
+    public static int execute(
+            String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> environment) {
         PulseCommand command = new PulseCommand(environment);
         command.out = out;
         command.err = err;
         CommandLine line = new CommandLine(command);
-        line.getSubcommands().get("run").getCommandSpec().usageMessage()
+        line.getSubcommands()
+                .get("run")
+                .getCommandSpec()
+                .usageMessage()
                 .footerHeading("%nSettings (file keys; PULSE_<KEY> and --set KEY=VALUE override them):%n")
                 .footer(io.pulse.sidecar.config.SidecarSettings.helpText().replace("%", "%%"));
         line.setOut(out);
@@ -98,7 +114,9 @@ public final class PulseCommand implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"pulse " + io.pulse.sidecar.http.BuildInfo.current().describe()};
+            return new String[] {
+                "pulse " + io.pulse.sidecar.http.BuildInfo.current().describe()
+            };
         }
     }
 }

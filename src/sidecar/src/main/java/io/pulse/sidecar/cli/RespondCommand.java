@@ -8,14 +8,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pulse respond}: answers pulses and relays PING_REQ, nothing else. */
-@Command(name = "respond", mixinStandardHelpOptions = true,
+@Command(
+        name = "respond",
+        mixinStandardHelpOptions = true,
         description = "Answers Pulse probes (and relays indirect probes for the peers that ask) until SIGTERM: "
                 + "a lightweight target that watches nothing and needs no Kafka.")
 final class RespondCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     PulseCommand parent;
 
-    @Option(names = "--bind", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:7946",
+    @Option(
+            names = "--bind",
+            paramLabel = "HOST:PORT",
+            defaultValue = "0.0.0.0:7946",
             description = "UDP address to answer on (default: ${DEFAULT-VALUE}; port 0 lets the OS choose).")
     String bind;
 
@@ -27,9 +32,13 @@ final class RespondCommand implements Callable<Integer> {
         parent.configureLogging("text", "info");
         Termination termination = Termination.install();
         SecuritySettings security = auth.settings(parent.environment());
-        try (PulseEngine engine = security.applyTo(PulseEngine.builder()).bind(Arguments.bindAddress("--bind", bind))
-                .probing(false).start()) {
-            parent.out().println("pulse responder on udp " + engine.localAddress() + " (incarnation " + engine.incarnation() + ")");
+        try (PulseEngine engine = security.applyTo(PulseEngine.builder())
+                .bind(Arguments.bindAddress("--bind", bind))
+                .probing(false)
+                .start()) {
+            parent.out()
+                    .println("pulse responder on udp " + engine.localAddress() + " (incarnation " + engine.incarnation()
+                            + ")");
             parent.out().flush();
             termination.await();
         }

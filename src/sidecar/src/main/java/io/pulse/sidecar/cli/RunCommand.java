@@ -1,10 +1,10 @@
 package io.pulse.sidecar.cli;
 
+import io.pulse.embedded.EmbeddedKafka;
 import io.pulse.sidecar.Sidecar;
 import io.pulse.sidecar.config.ConfigLoader;
 import io.pulse.sidecar.config.SidecarConfig;
 import io.pulse.sidecar.config.SidecarSettings;
-import io.pulse.embedded.EmbeddedKafka;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,25 +16,41 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pulse run}: engine, responder, publisher and HTTP API together, until SIGTERM. */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs the sidecar: probes the configured targets, answers its peers' probes, publishes "
-                + "failures and status changes to Kafka and serves the HTTP API, until SIGTERM or Ctrl-C "
-                + "(then it stops probing, flushes the outbox and exits 0).",
-                "Settings come from the file, then PULSE_<KEY> environment variables, then --set flags."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Runs the sidecar: probes the configured targets, answers its peers' probes, publishes "
+                    + "failures and status changes to Kafka and serves the HTTP API, until SIGTERM or Ctrl-C "
+                    + "(then it stops probing, flushes the outbox and exits 0).",
+            "Settings come from the file, then PULSE_<KEY> environment variables, then --set flags."
+        })
 final class RunCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     PulseCommand parent;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration file (optional).")
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "YAML configuration file (optional).")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Sets one key (repeatable); overrides the file and the environment.")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "Sets one key (repeatable); overrides the file and the environment.")
     List<String> assignments = new ArrayList<>();
 
-    @Option(names = "--embedded-kafka", description = "Starts a real local Kafka broker in this process and publishes to it (for trying Pulse out).")
+    @Option(
+            names = "--embedded-kafka",
+            description =
+                    "Starts a real local Kafka broker in this process and publishes to it (for trying Pulse out).")
     boolean embeddedKafka;
 
-    @Option(names = "--dry-run", description = "Checks the configuration, prints every setting with its source, and exits.")
+    @Option(
+            names = "--dry-run",
+            description = "Checks the configuration, prints every setting with its source, and exits.")
     boolean dryRun;
 
     @Override
@@ -62,8 +78,10 @@ final class RunCommand implements Callable<Integer> {
                 parent.out().println("embedded Kafka broker on " + kafka.bootstrapServers());
             }
             try (Sidecar sidecar = Sidecar.start(settings)) {
-                parent.out().println("pulse " + sidecar.observer() + " running: udp " + sidecar.engine().localAddress()
-                        + (sidecar.apiAddress() == null ? "" : ", http " + sidecar.apiAddress()));
+                parent.out()
+                        .println("pulse " + sidecar.observer() + " running: udp "
+                                + sidecar.engine().localAddress()
+                                + (sidecar.apiAddress() == null ? "" : ", http " + sidecar.apiAddress()));
                 parent.out().flush();
                 termination.await();
                 parent.out().println("pulse " + sidecar.observer() + " stopping");

@@ -8,7 +8,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code pulse status}: asks a running sidecar's HTTP API and prints its nodes. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
         description = "Asks a running sidecar's HTTP API (GET /status) and prints every node it watches.")
 final class StatusCommand implements Callable<Integer> {
     private static final String ROW = "%-24s  %-8s  %-8s  %10s  %8s  %12s  %s%n";
@@ -32,9 +34,17 @@ final class StatusCommand implements Callable<Integer> {
         parent.out().println("pulse " + body.get("node") + ": " + nodes.size() + " node(s)");
         parent.out().printf(Locale.ROOT, ROW, "NODE", "STATE", "KIND", "SRTT ms", "LOSS", "OFFSET ms", "LAST CONTACT");
         for (Map<String, Object> node : nodes) {
-            parent.out().printf(Locale.ROOT, ROW, node.get("id"), node.get("state"), node.get("kind"),
-                    number(node.get("srttMs"), "%.3f"), number(node.get("lossRatio") instanceof Number n ? n.doubleValue() * 100 : null, "%.1f%%"),
-                    number(node.get("clockOffsetMs"), "%+.3f"), node.get("lastContact") == null ? "never" : node.get("lastContact"));
+            parent.out()
+                    .printf(
+                            Locale.ROOT,
+                            ROW,
+                            node.get("id"),
+                            node.get("state"),
+                            node.get("kind"),
+                            number(node.get("srttMs"), "%.3f"),
+                            number(node.get("lossRatio") instanceof Number n ? n.doubleValue() * 100 : null, "%.1f%%"),
+                            number(node.get("clockOffsetMs"), "%+.3f"),
+                            node.get("lastContact") == null ? "never" : node.get("lastContact"));
         }
         parent.out().flush();
         return PulseCommand.OK;

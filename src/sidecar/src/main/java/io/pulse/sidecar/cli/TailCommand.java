@@ -23,14 +23,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pulse tail}: prints what arrives on the failures and status topics, leaving no trace on the cluster. */
-@Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Reads <prefix>.failures and <prefix>.status and prints every event, as a table or as JSON "
-                + "lines, until Ctrl-C (or --max-events, --timeout).",
-                "Read-only: no consumer group, no committed offsets, no topic created, nothing written; a record "
-                + "that is no event is reported on standard error and skipped.",
-                "Kafka settings as for pulse run: the file, then PULSE_KAFKA_* variables "
-                + "(PULSE_KAFKA_PROPERTIES_<NAME> for client properties such as security.protocol), then --set, "
-                + "then -b and --topic-prefix."})
+@Command(
+        name = "tail",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Reads <prefix>.failures and <prefix>.status and prints every event, as a table or as JSON "
+                    + "lines, until Ctrl-C (or --max-events, --timeout).",
+            "Read-only: no consumer group, no committed offsets, no topic created, nothing written; a record "
+                    + "that is no event is reported on standard error and skipped.",
+            "Kafka settings as for pulse run: the file, then PULSE_KAFKA_* variables "
+                    + "(PULSE_KAFKA_PROPERTIES_<NAME> for client properties such as security.protocol), then --set, "
+                    + "then -b and --topic-prefix."
+        })
 final class TailCommand implements Callable<Integer> {
     /** How long one poll waits, and so how soon a signal or the timeout is noticed. */
     static final Duration POLL = Duration.ofMillis(200);
@@ -44,14 +49,20 @@ final class TailCommand implements Callable<Integer> {
     @Option(names = "--from-beginning", description = "Prints every event the topics still hold, then the new ones.")
     boolean fromBeginning;
 
-    @Option(names = "--since", paramLabel = "DURATION", description = "Prints the events of this last while (e.g. 10m), then the new ones.")
+    @Option(
+            names = "--since",
+            paramLabel = "DURATION",
+            description = "Prints the events of this last while (e.g. 10m), then the new ones.")
     String since;
 
     @Option(names = "--node", paramLabel = "HOST:PORT", description = "Only this node's events (repeatable).")
     List<String> nodes = new ArrayList<>();
 
-    @Option(names = "--type", paramLabel = "TYPE",
-            description = "Only failures (the failures topic) or status (status changes and removals, the status topic).")
+    @Option(
+            names = "--type",
+            paramLabel = "TYPE",
+            description =
+                    "Only failures (the failures topic) or status (status changes and removals, the status topic).")
     String type;
 
     @Option(names = "--json", description = "One JSON object per line instead of a table.")
@@ -60,7 +71,9 @@ final class TailCommand implements Callable<Integer> {
     @Option(names = "--max-events", paramLabel = "N", description = "Exits 0 after N events.")
     long maxEvents = Long.MAX_VALUE;
 
-    @Option(names = "--timeout", paramLabel = "DURATION",
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
             description = "Exits after this long: 0, or 1 if --max-events was given and not reached.")
     String timeout;
 
@@ -68,8 +81,14 @@ final class TailCommand implements Callable<Integer> {
     String group;
 
     /** What the options and settings ask for, checked. */
-    record Plan(Properties consumer, String prefix, List<String> topics, TopicTail.Start start, Instant since,
-                Set<String> nodes, Duration timeout) {
+    record Plan(
+            Properties consumer,
+            String prefix,
+            List<String> topics,
+            TopicTail.Start start,
+            Instant since,
+            Set<String> nodes,
+            Duration timeout) {
         String failuresTopic() {
             return Topics.failures(prefix);
         }
@@ -111,16 +130,20 @@ final class TailCommand implements Callable<Integer> {
             }
         };
         Termination termination = Termination.install();
-        try (TopicTail tail = new TopicTail(plan.consumer(), plan.prefix(), plan.topics(), plan.start(),
-                plan.since(), plan.nodes(), sink)) {
-            Thread waiter = new Thread(() -> {
-                termination.await();
-                stop.set(true);
-                tail.wakeup();
-            }, "pulse-tail-signals");
+        try (TopicTail tail = new TopicTail(
+                plan.consumer(), plan.prefix(), plan.topics(), plan.start(), plan.since(), plan.nodes(), sink)) {
+            Thread waiter = new Thread(
+                    () -> {
+                        termination.await();
+                        stop.set(true);
+                        tail.wakeup();
+                    },
+                    "pulse-tail-signals");
             waiter.setDaemon(true);
             waiter.start();
-            long deadline = plan.timeout() == null ? Long.MAX_VALUE : System.nanoTime() + plan.timeout().toNanos();
+            long deadline = plan.timeout() == null
+                    ? Long.MAX_VALUE
+                    : System.nanoTime() + plan.timeout().toNanos();
             boolean toldMissing = false;
             while (!stop.get() && seen.get() < maxEvents && System.nanoTime() - deadline < 0) {
                 try {
@@ -129,8 +152,11 @@ final class TailCommand implements Callable<Integer> {
                     break;
                 }
                 if (!toldMissing && !tail.missingTopics().isEmpty()) {
-                    parent.err().println("pulse tail: waiting for " + String.join(" and ", new java.util.TreeSet<>(tail.missingTopics()))
-                            + " (no such topic yet; looked for every " + Durations.format(TopicTail.TOPIC_RECHECK) + ")");
+                    parent.err()
+                            .println("pulse tail: waiting for "
+                                    + String.join(" and ", new java.util.TreeSet<>(tail.missingTopics()))
+                                    + " (no such topic yet; looked for every "
+                                    + Durations.format(TopicTail.TOPIC_RECHECK) + ")");
                     parent.err().flush();
                     toldMissing = true;
                 }
@@ -177,10 +203,16 @@ final class TailCommand implements Callable<Integer> {
             case "status" -> List.of(Topics.status(prefix));
             default -> throw new UsageException("--type: got \"" + type + "\" (expected: failure or status)");
         };
-        TopicTail.Start start = fromBeginning ? TopicTail.Start.BEGINNING
+        TopicTail.Start start = fromBeginning
+                ? TopicTail.Start.BEGINNING
                 : window != null ? TopicTail.Start.SINCE : TopicTail.Start.END;
-        return new Plan(TopicTail.consumerProperties(settings), prefix, topics, start,
-                window == null ? null : now.minus(window), nodeIds,
+        return new Plan(
+                TopicTail.consumerProperties(settings),
+                prefix,
+                topics,
+                start,
+                window == null ? null : now.minus(window),
+                nodeIds,
                 timeout == null ? null : Arguments.duration("--timeout", timeout));
     }
 }

@@ -11,8 +11,7 @@ import sun.misc.Signal;
 final class Termination {
     private final CountDownLatch signalled = new CountDownLatch(1);
 
-    private Termination() {
-    }
+    private Termination() {}
 
     /** Exit code when a second signal cuts the orderly shutdown short. */
     static final int INTERRUPTED_SHUTDOWN = 1;

@@ -19,8 +19,12 @@ import java.util.Optional;
  * @param config       the protocol parameters
  * @param leaveTimeout how long a clean stop waits for LEFT to spread
  */
-public record ClusterSettings(boolean enabled, List<String> join, Optional<InetSocketAddress> advertise,
-                              ClusterConfig config, Duration leaveTimeout) {
+public record ClusterSettings(
+        boolean enabled,
+        List<String> join,
+        Optional<InetSocketAddress> advertise,
+        ClusterConfig config,
+        Duration leaveTimeout) {
     public ClusterSettings {
         join = List.copyOf(join);
     }

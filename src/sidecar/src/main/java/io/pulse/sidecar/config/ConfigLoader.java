@@ -1,7 +1,6 @@
 package io.pulse.sidecar.config;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,8 +35,7 @@ public final class ConfigLoader {
     /** Deeper than any setting (the longest key has 5 parts); a deeper file is a mistake or an attack. */
     private static final int MAX_DEPTH = 16;
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /**
      * @param file      the YAML file, or {@code null} for none
@@ -62,8 +60,11 @@ public final class ConfigLoader {
         }
         env.forEach((name, value) -> {
             if (name.startsWith(ENV_KAFKA_PROPERTIES) && name.length() > ENV_KAFKA_PROPERTIES.length()) {
-                String property = name.substring(ENV_KAFKA_PROPERTIES.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-                values.put(SidecarSettings.KAFKA_PROPERTIES + property,
+                String property = name.substring(ENV_KAFKA_PROPERTIES.length())
+                        .toLowerCase(Locale.ROOT)
+                        .replace('_', '.');
+                values.put(
+                        SidecarSettings.KAFKA_PROPERTIES + property,
                         new SidecarConfig.Sourced(value, "environment " + name));
             }
         });
@@ -94,9 +95,11 @@ public final class ConfigLoader {
     public static Map.Entry<String, String> parseAssignment(String text) {
         int equals = text.indexOf('=');
         if (equals <= 0) {
-            throw new ConfigurationException("flag --set: got \"" + text + "\" (expected: key=value, e.g. node.bind=127.0.0.1:7946)");
+            throw new ConfigurationException(
+                    "flag --set: got \"" + text + "\" (expected: key=value, e.g. node.bind=127.0.0.1:7946)");
         }
-        return Map.entry(text.substring(0, equals).trim(), text.substring(equals + 1).trim());
+        return Map.entry(
+                text.substring(0, equals).trim(), text.substring(equals + 1).trim());
     }
 
     private static void requireKnown(String key, String source) {
@@ -106,14 +109,16 @@ public final class ConfigLoader {
         if (key.equals("security.keys")) {
             throw new ConfigurationException(source + ": keys are never read from a command line or the config file, "
                     + "where others may read them (expected: " + SidecarSettings.SECURITY_KEYS_FILE
-                    + " naming a file only this user can read, or the environment variable " + SecuritySettings.ENV_KEYS + ")");
+                    + " naming a file only this user can read, or the environment variable " + SecuritySettings.ENV_KEYS
+                    + ")");
         }
-        if (key.startsWith(SidecarSettings.KAFKA_PROPERTIES) && key.length() > SidecarSettings.KAFKA_PROPERTIES.length()) {
+        if (key.startsWith(SidecarSettings.KAFKA_PROPERTIES)
+                && key.length() > SidecarSettings.KAFKA_PROPERTIES.length()) {
             return;
         }
         String section = key.contains(".") ? key.substring(0, key.indexOf('.') + 1) : key;
-        List<String> near = new TreeSet<>(SidecarSettings.DEFINITION.names()).stream()
-                .filter(name -> name.startsWith(section)).collect(Collectors.toList());
+        List<String> near = new TreeSet<>(SidecarSettings.DEFINITION.names())
+                .stream().filter(name -> name.startsWith(section)).collect(Collectors.toList());
         throw new ConfigurationException(source + ": unknown key " + key + " (expected one of "
                 + (near.isEmpty() ? new TreeSet<>(SidecarSettings.DEFINITION.names()) : near)
                 + ", or " + SidecarSettings.KAFKA_PROPERTIES + "<Kafka client property>)");
@@ -139,9 +144,11 @@ public final class ConfigLoader {
         try {
             root = new Yaml(new SafeConstructor(options)).load(text);
         } catch (MarkedYAMLException e) {
-            throw new ConfigurationException(file + ": line " + (e.getProblemMark().getLine() + 1) + ", column "
-                    + (e.getProblemMark().getColumn() + 1) + ": " + e.getProblem()
-                    + (e.getContext() == null ? "" : " (" + e.getContext() + ")"), e);
+            throw new ConfigurationException(
+                    file + ": line " + (e.getProblemMark().getLine() + 1) + ", column "
+                            + (e.getProblemMark().getColumn() + 1) + ": " + e.getProblem()
+                            + (e.getContext() == null ? "" : " (" + e.getContext() + ")"),
+                    e);
         } catch (YAMLException e) {
             throw new ConfigurationException(file + ": not valid YAML: " + e.getMessage(), e);
         }
@@ -150,7 +157,8 @@ public final class ConfigLoader {
             return flat;
         }
         if (!(root instanceof Map<?, ?> map)) {
-            throw new ConfigurationException(file + ": got a " + kind(root) + " at the top (expected: a mapping of keys to values)");
+            throw new ConfigurationException(
+                    file + ": got a " + kind(root) + " at the top (expected: a mapping of keys to values)");
         }
         flatten(file, "", map, flat, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         return flat;
@@ -160,7 +168,8 @@ public final class ConfigLoader {
      * @param open the mappings from the top down to this one: an alias back to one of them is a
      *             cycle ({@code node: &n {self: *n}}), which would nest forever
      */
-    private static void flatten(Path file, String prefix, Map<?, ?> map, Map<String, Object> flat, java.util.Set<Object> open) {
+    private static void flatten(
+            Path file, String prefix, Map<?, ?> map, Map<String, Object> flat, java.util.Set<Object> open) {
         if (!open.add(map)) {
             throw new ConfigurationException(file + ": " + prefix.substring(0, prefix.length() - 1)
                     + " is an alias of a mapping it is inside of (expected: no alias cycles)");
@@ -188,12 +197,15 @@ public final class ConfigLoader {
 
     private static String scalar(Path file, String key, Object value) {
         if (value instanceof Map<?, ?> || value instanceof List<?> || value == null) {
-            throw new ConfigurationException(file + ": " + key + ": got a " + kind(value) + " in a list (expected: plain values)");
+            throw new ConfigurationException(
+                    file + ": " + key + ": got a " + kind(value) + " in a list (expected: plain values)");
         }
         return String.valueOf(value);
     }
 
     private static String kind(Object value) {
-        return value == null ? "null" : value instanceof Map<?, ?> ? "mapping" : value instanceof List<?> ? "list" : "value";
+        return value == null
+                ? "null"
+                : value instanceof Map<?, ?> ? "mapping" : value instanceof List<?> ? "list" : "value";
     }
 }

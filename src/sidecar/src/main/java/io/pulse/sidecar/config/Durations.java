@@ -18,10 +18,10 @@ import java.util.regex.Pattern;
 public final class Durations {
     /** What {@link #parse} accepts, for error messages. */
     public static final String EXPECTED = "a duration such as 500ms, 1s, 1.5s, 2m, 1h or PT0.5S";
+
     private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|s|m|h)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** @throws IllegalArgumentException naming {@link #EXPECTED} when {@code text} is not a duration */
     public static Duration parse(String text) {
@@ -38,7 +38,8 @@ public final class Durations {
                 default -> 3_600_000_000_000L;
             };
             try {
-                return Duration.ofNanos(amount.multiply(java.math.BigDecimal.valueOf(nanosPerUnit)).longValueExact());
+                return Duration.ofNanos(amount.multiply(java.math.BigDecimal.valueOf(nanosPerUnit))
+                        .longValueExact());
             } catch (ArithmeticException e) {
                 throw new IllegalArgumentException("expected " + EXPECTED + " (at most about 292 years)");
             }

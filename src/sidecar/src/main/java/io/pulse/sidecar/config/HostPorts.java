@@ -8,8 +8,7 @@ import java.net.InetSocketAddress;
  * {@link io.pulse.core.NodeId#parse}.)
  */
 public final class HostPorts {
-    private HostPorts() {
-    }
+    private HostPorts() {}
 
     /** @throws IllegalArgumentException when {@code text} is not host:port with port 0..65535 */
     public static InetSocketAddress parseBind(String text) {

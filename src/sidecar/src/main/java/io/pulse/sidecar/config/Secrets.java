@@ -24,20 +24,20 @@ import org.apache.kafka.common.config.ConfigDef;
 final class Secrets {
     static final String REDACTED = "[redacted]";
     private static final Pattern NAMED = Pattern.compile("password|secret|token|credential|jaas|(^|\\.)key$");
-    private static final Set<String> KAFKA_PASSWORDS = Stream.of(ProducerConfig.configDef(), AdminClientConfig.configDef(),
-                    ConsumerConfig.configDef())
+    private static final Set<String> KAFKA_PASSWORDS = Stream.of(
+                    ProducerConfig.configDef(), AdminClientConfig.configDef(), ConsumerConfig.configDef())
             .flatMap(def -> def.configKeys().values().stream())
             .filter(key -> key.type == ConfigDef.Type.PASSWORD)
             .map(key -> key.name)
             .collect(Collectors.toUnmodifiableSet());
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** True for a setting ({@code kafka.properties.sasl.jaas.config}) or Kafka property that holds a secret. */
     static boolean isSecret(String key) {
         String name = key.startsWith(SidecarSettings.KAFKA_PROPERTIES)
-                ? key.substring(SidecarSettings.KAFKA_PROPERTIES.length()) : key;
+                ? key.substring(SidecarSettings.KAFKA_PROPERTIES.length())
+                : key;
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".file") || lower.endsWith(".location")) {
             return false; // a path to a secret (security.keys.file, http.token.file, ssl.keystore.location), shown

@@ -32,9 +32,15 @@ import java.util.Optional;
  * @param answersPerSource  {@code node.answers.per.source}
  * @param answersTotal      {@code node.answers.total}
  */
-public record SecuritySettings(Optional<Path> keysFile, Optional<String> keysFromEnv, String label,
-                               DatagramAuth.Mode mode, Duration replayWindow, List<Cidr> relayFrom,
-                               int answersPerSource, int answersTotal) {
+public record SecuritySettings(
+        Optional<Path> keysFile,
+        Optional<String> keysFromEnv,
+        String label,
+        DatagramAuth.Mode mode,
+        Duration replayWindow,
+        List<Cidr> relayFrom,
+        int answersPerSource,
+        int answersTotal) {
     /** The environment variable that may hold the keys themselves. */
     public static final String ENV_KEYS = "PULSE_SECURITY_KEYS";
 
@@ -44,18 +50,32 @@ public record SecuritySettings(Optional<Path> keysFile, Optional<String> keysFro
 
     /** No keys, the default relay and answer limits: what a node without {@code security.*} runs with. */
     public static SecuritySettings none() {
-        return new SecuritySettings(Optional.empty(), Optional.empty(), "", DatagramAuth.Mode.REQUIRED,
-                DatagramAuth.DEFAULT_REPLAY_WINDOW, Cidr.PRIVATE, 200, 50_000);
+        return new SecuritySettings(
+                Optional.empty(),
+                Optional.empty(),
+                "",
+                DatagramAuth.Mode.REQUIRED,
+                DatagramAuth.DEFAULT_REPLAY_WINDOW,
+                Cidr.PRIVATE,
+                200,
+                50_000);
     }
 
     /** Keys from {@code keysFile}, or else from {@value #ENV_KEYS} in {@code env}; checked now. */
-    public static SecuritySettings of(Optional<Path> keysFile, Map<String, String> env, String label,
-                                      DatagramAuth.Mode mode, Duration replayWindow, List<Cidr> relayFrom,
-                                      int answersPerSource, int answersTotal) {
-        Optional<String> fromEnv = keysFile.isPresent() ? Optional.empty()
+    public static SecuritySettings of(
+            Optional<Path> keysFile,
+            Map<String, String> env,
+            String label,
+            DatagramAuth.Mode mode,
+            Duration replayWindow,
+            List<Cidr> relayFrom,
+            int answersPerSource,
+            int answersTotal) {
+        Optional<String> fromEnv = keysFile.isPresent()
+                ? Optional.empty()
                 : Optional.ofNullable(env.get(ENV_KEYS)).filter(text -> !text.isBlank());
-        SecuritySettings settings = new SecuritySettings(keysFile, fromEnv, label, mode, replayWindow, relayFrom,
-                answersPerSource, answersTotal);
+        SecuritySettings settings = new SecuritySettings(
+                keysFile, fromEnv, label, mode, replayWindow, relayFrom, answersPerSource, answersTotal);
         settings.readKeyring();
         return settings;
     }
@@ -97,9 +117,13 @@ public record SecuritySettings(Optional<Path> keysFile, Optional<String> keysFro
 
     @Override
     public String toString() {
-        return "SecuritySettings[keys=" + (keysFile.isPresent() ? keysFile.get().toString()
-                : keysFromEnv.isPresent() ? "environment " + ENV_KEYS : "none") + ", label=" + label + ", mode=" + mode
-                + ", replayWindow=" + replayWindow + ", relayFrom=" + relayFrom + ", answersPerSource=" + answersPerSource
+        return "SecuritySettings[keys="
+                + (keysFile.isPresent()
+                        ? keysFile.get().toString()
+                        : keysFromEnv.isPresent() ? "environment " + ENV_KEYS : "none")
+                + ", label=" + label + ", mode=" + mode
+                + ", replayWindow=" + replayWindow + ", relayFrom=" + relayFrom + ", answersPerSource="
+                + answersPerSource
                 + ", answersTotal=" + answersTotal + "]";
     }
 }

@@ -69,8 +69,7 @@ public record SidecarConfig(
      * String from = config.effective().get("node.bind").source();
      * }</pre>
      */
-    public record Sourced(Object value, String source) {
-    }
+    public record Sourced(Object value, String source) {}
 
     /** DetectorConfig's own names for its settings, to name the key in its messages. */
     private static final Map<String, String> DETECTOR_NAMES = Map.of(
@@ -125,7 +124,8 @@ public record SidecarConfig(
                         + "(expected: the sidecar's own keys for Pulse's settings, see pulse run --help)");
             }
             String property = key.startsWith(SidecarSettings.KAFKA_PROPERTIES)
-                    ? key.substring(SidecarSettings.KAFKA_PROPERTIES.length()) : null;
+                    ? key.substring(SidecarSettings.KAFKA_PROPERTIES.length())
+                    : null;
             PUBLISHER_KEYS.forEach((ours, theirs) -> {
                 if (theirs.equals(property)) {
                     throw new ConfigurationException(value.source() + ": " + key + " is set by the sidecar's own key "
@@ -145,14 +145,19 @@ public record SidecarConfig(
                 kafka.put(theirs, parsed.get(ours));
             }
         });
-        kafka.put(PublisherConfig.STARTUP_TIMEOUT_MS, duration(parsed, SidecarSettings.KAFKA_STARTUP_TIMEOUT).toMillis());
-        kafka.put(PublisherConfig.CLOSE_TIMEOUT_MS, duration(parsed, SidecarSettings.KAFKA_CLOSE_TIMEOUT).toMillis());
+        kafka.put(
+                PublisherConfig.STARTUP_TIMEOUT_MS,
+                duration(parsed, SidecarSettings.KAFKA_STARTUP_TIMEOUT).toMillis());
+        kafka.put(
+                PublisherConfig.CLOSE_TIMEOUT_MS,
+                duration(parsed, SidecarSettings.KAFKA_CLOSE_TIMEOUT).toMillis());
         Map<String, Object> check = new LinkedHashMap<>(kafka);
         check.put(PublisherConfig.OBSERVER, "check:1");
         try {
             PublisherConfig.parse(check);
         } catch (ConfigException e) {
-            throw new ConfigurationException(redacted(publisherMessage(e.getMessage(), raw, kafkaProperties.keySet()), raw));
+            throw new ConfigurationException(
+                    redacted(publisherMessage(e.getMessage(), raw, kafkaProperties.keySet()), raw));
         }
         ClusterSettings cluster = cluster(parsed, effective);
         if (cluster.enabled() && !(Boolean) parsed.get(SidecarSettings.NODE_RESPOND)) {
@@ -200,7 +205,8 @@ public record SidecarConfig(
             for (Map.Entry<String, String> name : new TreeMap<>(DETECTOR_NAMES).entrySet()) {
                 if (message.contains(name.getKey())) {
                     message = message.replace(name.getKey(), name.getValue());
-                    sources.add(name.getValue() + " from " + effective.get(name.getValue()).source());
+                    sources.add(name.getValue() + " from "
+                            + effective.get(name.getValue()).source());
                 }
             }
             throw new ConfigurationException("detector settings: " + message
@@ -213,7 +219,8 @@ public record SidecarConfig(
         String file = (String) parsed.get(SidecarSettings.HTTP_TOKEN_FILE);
         if (file != null) {
             String where = SidecarSettings.HTTP_TOKEN_FILE + " " + file;
-            token = Optional.of(ConfigLoader.readNamedFile(where, java.nio.file.Path.of(file)).strip());
+            token = Optional.of(ConfigLoader.readNamedFile(where, java.nio.file.Path.of(file))
+                    .strip());
             if (token.get().isEmpty() || token.get().chars().anyMatch(c -> c <= ' ')) {
                 throw new ConfigurationException(where + ": the token is empty or has spaces or line breaks inside "
                         + "(expected: one line, e.g. from openssl rand -hex 32)");
@@ -221,8 +228,9 @@ public record SidecarConfig(
         }
         Duration idle = duration(parsed, SidecarSettings.HTTP_IDLE_TIMEOUT);
         Duration request = duration(parsed, SidecarSettings.HTTP_REQUEST_TIMEOUT);
-        for (Map.Entry<String, Duration> timeout : Map.of(SidecarSettings.HTTP_IDLE_TIMEOUT, idle,
-                SidecarSettings.HTTP_REQUEST_TIMEOUT, request).entrySet()) {
+        for (Map.Entry<String, Duration> timeout : Map.of(
+                        SidecarSettings.HTTP_IDLE_TIMEOUT, idle, SidecarSettings.HTTP_REQUEST_TIMEOUT, request)
+                .entrySet()) {
             if (timeout.getValue().isZero()) {
                 throw new ConfigurationException(timeout.getKey() + " must be more than 0");
             }
@@ -231,8 +239,8 @@ public record SidecarConfig(
     }
 
     @SuppressWarnings("unchecked")
-    private static SecuritySettings security(Map<String, Object> parsed, Map<String, Sourced> effective,
-                                             Map<String, String> env) {
+    private static SecuritySettings security(
+            Map<String, Object> parsed, Map<String, Sourced> effective, Map<String, String> env) {
         int perSource = (Integer) parsed.get(SidecarSettings.NODE_ANSWERS_PER_SOURCE);
         int total = (Integer) parsed.get(SidecarSettings.NODE_ANSWERS_TOTAL);
         if (total < perSource) {
@@ -240,19 +248,23 @@ public record SidecarConfig(
                     + SidecarSettings.NODE_ANSWERS_PER_SOURCE + " " + perSource + " (expected: total >= per source)");
         }
         SecuritySettings security = SecuritySettings.of(
-                Optional.ofNullable((String) parsed.get(SidecarSettings.SECURITY_KEYS_FILE)).map(java.nio.file.Path::of),
-                env, (String) parsed.get(SidecarSettings.SECURITY_LABEL),
+                Optional.ofNullable((String) parsed.get(SidecarSettings.SECURITY_KEYS_FILE))
+                        .map(java.nio.file.Path::of),
+                env,
+                (String) parsed.get(SidecarSettings.SECURITY_LABEL),
                 io.pulse.protocol.DatagramAuth.Mode.valueOf(
                         ((String) parsed.get(SidecarSettings.SECURITY_AUTH_MODE)).toUpperCase(java.util.Locale.ROOT)),
                 duration(parsed, SidecarSettings.SECURITY_REPLAY_WINDOW),
-                ((List<String>) parsed.get(SidecarSettings.NODE_RELAY_FROM)).stream().map(io.pulse.transport.Cidr::parse)
-                        .toList(),
-                perSource, total);
+                ((List<String>) parsed.get(SidecarSettings.NODE_RELAY_FROM))
+                        .stream().map(io.pulse.transport.Cidr::parse).toList(),
+                perSource,
+                total);
         if (!security.authenticating()) {
             for (String key : List.of(SidecarSettings.SECURITY_LABEL, SidecarSettings.SECURITY_AUTH_MODE)) {
                 if (!effective.get(key).source().equals("default")) {
                     throw new ConfigurationException(effective.get(key).source() + ": " + key + " is set and there are "
-                            + "no keys (expected: " + SidecarSettings.SECURITY_KEYS_FILE + " or the environment variable "
+                            + "no keys (expected: " + SidecarSettings.SECURITY_KEYS_FILE
+                            + " or the environment variable "
                             + SecuritySettings.ENV_KEYS + ")");
                 }
             }
@@ -268,9 +280,10 @@ public record SidecarConfig(
         boolean enabled = (Boolean) parsed.get(SidecarSettings.CLUSTER_ENABLED);
         List<String> join = (List<String>) parsed.get(SidecarSettings.CLUSTER_JOIN);
         if (!enabled && !join.isEmpty()) {
-            throw new ConfigurationException(effective.get(SidecarSettings.CLUSTER_JOIN).source() + ": "
-                    + SidecarSettings.CLUSTER_JOIN + " is set and " + SidecarSettings.CLUSTER_ENABLED
-                    + " is false (expected: " + SidecarSettings.CLUSTER_ENABLED + ": true to join a cluster)");
+            throw new ConfigurationException(
+                    effective.get(SidecarSettings.CLUSTER_JOIN).source() + ": "
+                            + SidecarSettings.CLUSTER_JOIN + " is set and " + SidecarSettings.CLUSTER_ENABLED
+                            + " is false (expected: " + SidecarSettings.CLUSTER_ENABLED + ": true to join a cluster)");
         }
         String advertise = (String) parsed.get(SidecarSettings.CLUSTER_ADVERTISE);
         ClusterConfig config;
@@ -285,17 +298,21 @@ public record SidecarConfig(
                     .reapAfter(duration(parsed, SidecarSettings.CLUSTER_REAP_AFTER))
                     .build();
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("cluster settings: " + e.getMessage()
-                    .replace("gossipInterval", SidecarSettings.CLUSTER_GOSSIP_INTERVAL)
-                    .replace("pushPullInterval", SidecarSettings.CLUSTER_PUSH_PULL_INTERVAL)
-                    .replace("reapAfter", SidecarSettings.CLUSTER_REAP_AFTER));
+            throw new ConfigurationException("cluster settings: "
+                    + e.getMessage()
+                            .replace("gossipInterval", SidecarSettings.CLUSTER_GOSSIP_INTERVAL)
+                            .replace("pushPullInterval", SidecarSettings.CLUSTER_PUSH_PULL_INTERVAL)
+                            .replace("reapAfter", SidecarSettings.CLUSTER_REAP_AFTER));
         }
-        return new ClusterSettings(enabled, join,
+        return new ClusterSettings(
+                enabled,
+                join,
                 Optional.ofNullable(advertise).map(text -> {
                     NodeId id = NodeId.parse(text);
                     return InetSocketAddress.createUnresolved(id.host(), id.port());
                 }),
-                config, duration(parsed, SidecarSettings.CLUSTER_LEAVE_TIMEOUT));
+                config,
+                duration(parsed, SidecarSettings.CLUSTER_LEAVE_TIMEOUT));
     }
 
     private static Duration duration(Map<String, Object> parsed, String key) {
@@ -303,7 +320,8 @@ public record SidecarConfig(
     }
 
     /** The publisher's message with our key, and the source of the value, in place of its key. */
-    private static String publisherMessage(String message, Map<String, Sourced> raw, java.util.Set<String> passThrough) {
+    private static String publisherMessage(
+            String message, Map<String, Sourced> raw, java.util.Set<String> passThrough) {
         for (Map.Entry<String, String> key : PUBLISHER_KEYS.entrySet()) {
             String theirs = "configuration " + key.getValue();
             if (message.contains(theirs + ":") || message.endsWith(theirs)) {
@@ -348,11 +366,23 @@ public record SidecarConfig(
     /** The effective settings as {@code key = value   (source)} lines; secrets as {@code [redacted]} ({@link Secrets}). */
     public String describe() {
         StringBuilder text = new StringBuilder();
-        effective.forEach((key, value) -> text.append(key).append(" = ")
-                .append(value.value() == null ? "(none)" : Secrets.isSecret(key) ? Secrets.REDACTED
-                        : value.value() instanceof List<?> list ? String.join(", ", list.stream().map(String::valueOf).toList())
-                        : value.value())
-                .append("   (").append(value.source()).append(")\n"));
+        effective.forEach((key, value) -> text.append(key)
+                .append(" = ")
+                .append(
+                        value.value() == null
+                                ? "(none)"
+                                : Secrets.isSecret(key)
+                                        ? Secrets.REDACTED
+                                        : value.value() instanceof List<?> list
+                                                ? String.join(
+                                                        ", ",
+                                                        list.stream()
+                                                                .map(String::valueOf)
+                                                                .toList())
+                                                : value.value())
+                .append("   (")
+                .append(value.source())
+                .append(")\n"));
         return text.toString();
     }
 }

@@ -68,6 +68,7 @@ public final class SidecarSettings {
     public static final String KAFKA_CLOSE_TIMEOUT = "kafka.close.timeout";
     /** Prefix of pass-through Kafka client properties. */
     public static final String KAFKA_PROPERTIES = "kafka.properties.";
+
     public static final String OUTBOX_DIR = "outbox.dir";
     public static final String OUTBOX_MAX_BYTES = "outbox.max.bytes";
     public static final String HTTP_ENABLED = "http.enabled";
@@ -86,136 +87,367 @@ public final class SidecarSettings {
     public static final String ENV_PREFIX = "PULSE_";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(NODE_BIND, Type.STRING, DEFAULT_NODE_BIND, validator(SidecarSettings::checkBind, "host:port, port 0..65535"),
-                    Importance.HIGH, "UDP address this node probes from and answers pulses on.")
-            .define(NODE_ID, Type.STRING, null, validator(SidecarSettings::checkNodeId, "host:port"), Importance.MEDIUM,
+            .define(
+                    NODE_BIND,
+                    Type.STRING,
+                    DEFAULT_NODE_BIND,
+                    validator(SidecarSettings::checkBind, "host:port, port 0..65535"),
+                    Importance.HIGH,
+                    "UDP address this node probes from and answers pulses on.")
+            .define(
+                    NODE_ID,
+                    Type.STRING,
+                    null,
+                    validator(SidecarSettings::checkNodeId, "host:port"),
+                    Importance.MEDIUM,
                     "This node's id, written into every event as its observer; by default the bind address, "
                             + "or the host name and port when bound to a wildcard address.")
-            .define(NODE_RESPOND, Type.BOOLEAN, true, Importance.MEDIUM,
+            .define(
+                    NODE_RESPOND,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
                     "Answer peers' PINGs and relay their PING_REQs, so that they can watch this node.")
-            .define(NODE_RELAY_FROM, Type.LIST, Cidr.PRIVATE_BLOCKS,
-                    validator(SidecarSettings::checkCidrs, "CIDR,... (empty: none)"), Importance.MEDIUM,
+            .define(
+                    NODE_RELAY_FROM,
+                    Type.LIST,
+                    Cidr.PRIVATE_BLOCKS,
+                    validator(SidecarSettings::checkCidrs, "CIDR,... (empty: none)"),
+                    Importance.MEDIUM,
                     "Address blocks of the strangers whose PING_REQs this node relays; watched nodes, members and "
                             + "authenticated peers are always relayed for. Empty: only those.")
-            .define(NODE_ANSWERS_PER_SOURCE, Type.INT, 200, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
+            .define(
+                    NODE_ANSWERS_PER_SOURCE,
+                    Type.INT,
+                    200,
+                    ConfigDef.Range.between(1, 1_000_000),
+                    Importance.LOW,
                     "Answers (ACKs, relayed PINGs) a second to one address; the excess is dropped and counted.")
-            .define(NODE_ANSWERS_TOTAL, Type.INT, 50_000, ConfigDef.Range.between(1, 10_000_000), Importance.LOW,
+            .define(
+                    NODE_ANSWERS_TOTAL,
+                    Type.INT,
+                    50_000,
+                    ConfigDef.Range.between(1, 10_000_000),
+                    Importance.LOW,
                     "Answers a second to all addresses together; at least node.answers.per.source.")
-            .define(SECURITY_KEYS_FILE, Type.STRING, null, Importance.HIGH,
+            .define(
+                    SECURITY_KEYS_FILE,
+                    Type.STRING,
+                    null,
+                    Importance.HIGH,
                     "File of the keys that sign every datagram, one '<id> <base64 key> [primary]' a line "
                             + "(pulse keys generate); re-read when it changes, to rotate keys without a restart. "
                             + "Or the lines in the environment variable " + SecuritySettings.ENV_KEYS + ", ';' between "
                             + "them; never on a command line. None: nothing is signed.")
-            .define(SECURITY_LABEL, Type.STRING, "", Importance.MEDIUM,
+            .define(
+                    SECURITY_LABEL,
+                    Type.STRING,
+                    "",
+                    Importance.MEDIUM,
                     "Cluster label bound into every MAC: groups with other labels never accept this one's "
                             + "datagrams, even with the same keys. Needs keys.")
-            .define(SECURITY_AUTH_MODE, Type.STRING, "required", ConfigDef.ValidString.in("permissive", "required"),
-                    Importance.MEDIUM, "With keys: required drops unsigned datagrams; permissive accepts them too "
+            .define(
+                    SECURITY_AUTH_MODE,
+                    Type.STRING,
+                    "required",
+                    ConfigDef.ValidString.in("permissive", "required"),
+                    Importance.MEDIUM,
+                    "With keys: required drops unsigned datagrams; permissive accepts them too "
                             + "(counted), while keys are rolled out node by node.")
-            .define(SECURITY_REPLAY_WINDOW, Type.STRING, Durations.format(DatagramAuth.DEFAULT_REPLAY_WINDOW), duration(),
-                    Importance.LOW, "With keys: how far a datagram's send time may be from this node's clock "
+            .define(
+                    SECURITY_REPLAY_WINDOW,
+                    Type.STRING,
+                    Durations.format(DatagramAuth.DEFAULT_REPLAY_WINDOW),
+                    duration(),
+                    Importance.LOW,
+                    "With keys: how far a datagram's send time may be from this node's clock "
                             + "(clock skew included); older or later ones are dropped as stale.")
-            .define(TARGETS, Type.LIST, List.of(), validator(SidecarSettings::checkTargets, TargetSpec.EXPECTED),
-                    Importance.HIGH, "Watched nodes: host:port or udp://host:port (Pulse peers), "
+            .define(
+                    TARGETS,
+                    Type.LIST,
+                    List.of(),
+                    validator(SidecarSettings::checkTargets, TargetSpec.EXPECTED),
+                    Importance.HIGH,
+                    "Watched nodes: host:port or udp://host:port (Pulse peers), "
                             + "http(s)://host:port/path (health URLs), tcp://host:port.")
-            .define(PROBE_INTERVAL, Type.STRING, Durations.format(DetectorConfig.DEFAULT_PROBE_INTERVAL), duration(),
-                    Importance.MEDIUM, "Time between the starts of two probe rounds of one target.")
-            .define(PROBE_TIMEOUT_MIN, Type.STRING, Durations.format(DetectorConfig.DEFAULT_PROBE_TIMEOUT_MIN), duration(),
-                    Importance.LOW, "Floor of the adaptive probe timeout (RFC 6298 RTO).")
-            .define(PROBE_TIMEOUT_MAX, Type.STRING, Durations.format(DetectorConfig.DEFAULT_PROBE_TIMEOUT_MAX), duration(),
-                    Importance.MEDIUM, "Ceiling of the adaptive probe timeout, and the timeout before any RTT sample.")
-            .define(MAX_RETRIES, Type.INT, DetectorConfig.DEFAULT_MAX_RETRIES, ConfigDef.Range.between(0, 10),
-                    Importance.LOW, "Direct PING retries per probe round.")
-            .define(INDIRECT_PROBES, Type.INT, DetectorConfig.DEFAULT_INDIRECT_PROBES, ConfigDef.Range.between(0, 16),
-                    Importance.LOW, "Peers asked to probe an unanswering target through PING_REQ (k).")
-            .define(SUSPICION_TIMEOUT, Type.STRING, Durations.format(DetectorConfig.DEFAULT_SUSPICION_TIMEOUT), duration(),
-                    Importance.MEDIUM, "How long a SUSPECT node has to answer before it is declared DEAD.")
-            .define(DEAD_PROBE_INTERVAL, Type.STRING, Durations.format(DetectorConfig.DEFAULT_DEAD_PROBE_INTERVAL),
-                    duration(), Importance.LOW, "Probe interval of DEAD nodes, so that a recovery is seen.")
-            .define(JITTER_RATIO, Type.DOUBLE, DetectorConfig.DEFAULT_JITTER_RATIO, ConfigDef.Range.between(0.0, 0.5),
-                    Importance.LOW, "Share of the interval added or taken at random from each round.")
-            .define(LOCAL_HEALTH_MAX_MULTIPLIER, Type.INT, DetectorConfig.DEFAULT_LOCAL_HEALTH_MAX_MULTIPLIER,
-                    ConfigDef.Range.between(1, 64), Importance.LOW,
+            .define(
+                    PROBE_INTERVAL,
+                    Type.STRING,
+                    Durations.format(DetectorConfig.DEFAULT_PROBE_INTERVAL),
+                    duration(),
+                    Importance.MEDIUM,
+                    "Time between the starts of two probe rounds of one target.")
+            .define(
+                    PROBE_TIMEOUT_MIN,
+                    Type.STRING,
+                    Durations.format(DetectorConfig.DEFAULT_PROBE_TIMEOUT_MIN),
+                    duration(),
+                    Importance.LOW,
+                    "Floor of the adaptive probe timeout (RFC 6298 RTO).")
+            .define(
+                    PROBE_TIMEOUT_MAX,
+                    Type.STRING,
+                    Durations.format(DetectorConfig.DEFAULT_PROBE_TIMEOUT_MAX),
+                    duration(),
+                    Importance.MEDIUM,
+                    "Ceiling of the adaptive probe timeout, and the timeout before any RTT sample.")
+            .define(
+                    MAX_RETRIES,
+                    Type.INT,
+                    DetectorConfig.DEFAULT_MAX_RETRIES,
+                    ConfigDef.Range.between(0, 10),
+                    Importance.LOW,
+                    "Direct PING retries per probe round.")
+            .define(
+                    INDIRECT_PROBES,
+                    Type.INT,
+                    DetectorConfig.DEFAULT_INDIRECT_PROBES,
+                    ConfigDef.Range.between(0, 16),
+                    Importance.LOW,
+                    "Peers asked to probe an unanswering target through PING_REQ (k).")
+            .define(
+                    SUSPICION_TIMEOUT,
+                    Type.STRING,
+                    Durations.format(DetectorConfig.DEFAULT_SUSPICION_TIMEOUT),
+                    duration(),
+                    Importance.MEDIUM,
+                    "How long a SUSPECT node has to answer before it is declared DEAD.")
+            .define(
+                    DEAD_PROBE_INTERVAL,
+                    Type.STRING,
+                    Durations.format(DetectorConfig.DEFAULT_DEAD_PROBE_INTERVAL),
+                    duration(),
+                    Importance.LOW,
+                    "Probe interval of DEAD nodes, so that a recovery is seen.")
+            .define(
+                    JITTER_RATIO,
+                    Type.DOUBLE,
+                    DetectorConfig.DEFAULT_JITTER_RATIO,
+                    ConfigDef.Range.between(0.0, 0.5),
+                    Importance.LOW,
+                    "Share of the interval added or taken at random from each round.")
+            .define(
+                    LOCAL_HEALTH_MAX_MULTIPLIER,
+                    Type.INT,
+                    DetectorConfig.DEFAULT_LOCAL_HEALTH_MAX_MULTIPLIER,
+                    ConfigDef.Range.between(1, 64),
+                    Importance.LOW,
                     "Local health (Lifeguard): while indirect probes go wholly unanswered, probe timeouts and "
                             + "intervals stretch up to this many times; 1 turns it off.")
-            .define(CLUSTER_ENABLED, Type.BOOLEAN, false, Importance.HIGH,
+            .define(
+                    CLUSTER_ENABLED,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.HIGH,
                     "Cluster mode: this sidecar is a member of one group with the others, which watch each other "
                             + "on a ring and publish each change once; targets stay watched by this node alone.")
-            .define(CLUSTER_JOIN, Type.LIST, List.of(), validator(SidecarSettings::checkSeeds, "host:port,..."),
-                    Importance.HIGH, "Cluster mode: members to join through (any live one will do); empty for the "
+            .define(
+                    CLUSTER_JOIN,
+                    Type.LIST,
+                    List.of(),
+                    validator(SidecarSettings::checkSeeds, "host:port,..."),
+                    Importance.HIGH,
+                    "Cluster mode: members to join through (any live one will do); empty for the "
                             + "first member. Tried again every second until one answers.")
-            .define(CLUSTER_ADVERTISE, Type.STRING, null, validator(SidecarSettings::checkNodeId, "host:port"),
-                    Importance.MEDIUM, "Cluster mode: the address other members reach this one at; by default "
+            .define(
+                    CLUSTER_ADVERTISE,
+                    Type.STRING,
+                    null,
+                    validator(SidecarSettings::checkNodeId, "host:port"),
+                    Importance.MEDIUM,
+                    "Cluster mode: the address other members reach this one at; by default "
                             + "node.bind, or this host's address with its port when bound to a wildcard address.")
-            .define(CLUSTER_OBSERVERS, Type.INT, ClusterConfig.DEFAULT_OBSERVERS, ConfigDef.Range.between(1, 16),
-                    Importance.LOW, "Cluster mode: members that probe each member every probe interval.")
-            .define(CLUSTER_GOSSIP_INTERVAL, Type.STRING, Durations.format(ClusterConfig.DEFAULT_GOSSIP_INTERVAL),
-                    duration(), Importance.LOW, "Cluster mode: how often news is sent to random members while there is some.")
-            .define(CLUSTER_GOSSIP_FANOUT, Type.INT, ClusterConfig.DEFAULT_GOSSIP_FANOUT, ConfigDef.Range.between(1, 16),
-                    Importance.LOW, "Cluster mode: random members each gossip round goes to.")
-            .define(CLUSTER_RETRANSMIT_MULTIPLIER, Type.INT, ClusterConfig.DEFAULT_RETRANSMIT_MULTIPLIER,
-                    ConfigDef.Range.between(1, 32), Importance.LOW,
+            .define(
+                    CLUSTER_OBSERVERS,
+                    Type.INT,
+                    ClusterConfig.DEFAULT_OBSERVERS,
+                    ConfigDef.Range.between(1, 16),
+                    Importance.LOW,
+                    "Cluster mode: members that probe each member every probe interval.")
+            .define(
+                    CLUSTER_GOSSIP_INTERVAL,
+                    Type.STRING,
+                    Durations.format(ClusterConfig.DEFAULT_GOSSIP_INTERVAL),
+                    duration(),
+                    Importance.LOW,
+                    "Cluster mode: how often news is sent to random members while there is some.")
+            .define(
+                    CLUSTER_GOSSIP_FANOUT,
+                    Type.INT,
+                    ClusterConfig.DEFAULT_GOSSIP_FANOUT,
+                    ConfigDef.Range.between(1, 16),
+                    Importance.LOW,
+                    "Cluster mode: random members each gossip round goes to.")
+            .define(
+                    CLUSTER_RETRANSMIT_MULTIPLIER,
+                    Type.INT,
+                    ClusterConfig.DEFAULT_RETRANSMIT_MULTIPLIER,
+                    ConfigDef.Range.between(1, 32),
+                    Importance.LOW,
                     "Cluster mode: each update is sent this many times log10(members + 1).")
-            .define(CLUSTER_PUSH_PULL_INTERVAL, Type.STRING, Durations.format(ClusterConfig.DEFAULT_PUSH_PULL_INTERVAL),
-                    duration(), Importance.LOW, "Cluster mode: how often a member swaps its whole view with a random "
+            .define(
+                    CLUSTER_PUSH_PULL_INTERVAL,
+                    Type.STRING,
+                    Durations.format(ClusterConfig.DEFAULT_PUSH_PULL_INTERVAL),
+                    duration(),
+                    Importance.LOW,
+                    "Cluster mode: how often a member swaps its whole view with a random "
                             + "one (stretched above 32 members); repairs what gossip missed and heals partitions.")
-            .define(CLUSTER_SUSPICION_MAX_MULTIPLIER, Type.INT, ClusterConfig.DEFAULT_SUSPICION_MAX_MULTIPLIER,
-                    ConfigDef.Range.between(1, 64), Importance.LOW,
+            .define(
+                    CLUSTER_SUSPICION_MAX_MULTIPLIER,
+                    Type.INT,
+                    ClusterConfig.DEFAULT_SUSPICION_MAX_MULTIPLIER,
+                    ConfigDef.Range.between(1, 64),
+                    Importance.LOW,
                     "Cluster mode: a suspicion lasts detector.suspicion.timeout times this, shrinking to "
                             + "detector.suspicion.timeout as other observers confirm it (Lifeguard).")
-            .define(CLUSTER_REAP_AFTER, Type.STRING, Durations.format(ClusterConfig.DEFAULT_REAP_AFTER), duration(),
-                    Importance.LOW, "Cluster mode: a DEAD or LEFT member is forgotten after this; its status record "
+            .define(
+                    CLUSTER_REAP_AFTER,
+                    Type.STRING,
+                    Durations.format(ClusterConfig.DEFAULT_REAP_AFTER),
+                    duration(),
+                    Importance.LOW,
+                    "Cluster mode: a DEAD or LEFT member is forgotten after this; its status record "
                             + "then gets a tombstone.")
-            .define(CLUSTER_LEAVE_TIMEOUT, Type.STRING, "2s", duration(), Importance.LOW,
+            .define(
+                    CLUSTER_LEAVE_TIMEOUT,
+                    Type.STRING,
+                    "2s",
+                    duration(),
+                    Importance.LOW,
                     "Cluster mode: how long shutdown waits for the LEFT announcement to reach other members.")
-            .define(KAFKA_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+            .define(
+                    KAFKA_ENABLED,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
                     "Publish to Kafka; false runs the detector and the HTTP API only.")
-            .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, DEFAULT_BOOTSTRAP_SERVERS, new ConfigDef.NonEmptyString(),
-                    Importance.HIGH, "Kafka brokers, host:port,... (unreachable at start-up is not fatal: "
+            .define(
+                    KAFKA_BOOTSTRAP_SERVERS,
+                    Type.STRING,
+                    DEFAULT_BOOTSTRAP_SERVERS,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Kafka brokers, host:port,... (unreachable at start-up is not fatal: "
                             + "the outbox keeps events until Kafka answers).")
-            .define(KAFKA_TOPIC_PREFIX, Type.STRING, PublisherConfig.DEFAULT_TOPIC_PREFIX,
-                    PublisherConfig.DEFINITION.configKeys().get(PublisherConfig.TOPIC_PREFIX).validator, Importance.HIGH,
+            .define(
+                    KAFKA_TOPIC_PREFIX,
+                    Type.STRING,
+                    PublisherConfig.DEFAULT_TOPIC_PREFIX,
+                    PublisherConfig.DEFINITION.configKeys().get(PublisherConfig.TOPIC_PREFIX).validator,
+                    Importance.HIGH,
                     "Topics are <prefix>.failures, <prefix>.status and <prefix>.schemas (the writer schemas).")
-            .define(KAFKA_TOPIC_PARTITIONS, Type.INT, PublisherConfig.BROKER_DEFAULT,
-                    PublisherConfig.DEFINITION.configKeys().get(PublisherConfig.TOPIC_PARTITIONS).validator, Importance.LOW,
+            .define(
+                    KAFKA_TOPIC_PARTITIONS,
+                    Type.INT,
+                    PublisherConfig.BROKER_DEFAULT,
+                    PublisherConfig.DEFINITION.configKeys().get(PublisherConfig.TOPIC_PARTITIONS).validator,
+                    Importance.LOW,
                     "Partitions of a topic Pulse creates; -1 for the broker's num.partitions.")
-            .define(KAFKA_TOPIC_REPLICATION_FACTOR, Type.INT, PublisherConfig.BROKER_DEFAULT,
-                    PublisherConfig.DEFINITION.configKeys().get(PublisherConfig.TOPIC_REPLICATION_FACTOR).validator, Importance.LOW,
+            .define(
+                    KAFKA_TOPIC_REPLICATION_FACTOR,
+                    Type.INT,
+                    PublisherConfig.BROKER_DEFAULT,
+                    PublisherConfig.DEFINITION.configKeys().get(PublisherConfig.TOPIC_REPLICATION_FACTOR).validator,
+                    Importance.LOW,
                     "Replication factor of a topic Pulse creates; -1 for the broker's default.")
             .define(KAFKA_CLUSTER, Type.STRING, null, Importance.LOW, "Cluster name written into every event, or none.")
-            .define(KAFKA_STARTUP_TIMEOUT, Type.STRING, "10s", duration(), Importance.LOW,
+            .define(
+                    KAFKA_STARTUP_TIMEOUT,
+                    Type.STRING,
+                    "10s",
+                    duration(),
+                    Importance.LOW,
                     "How long start-up waits for Kafka to check the topics before probing starts anyway "
                             + "(events wait in the outbox until Kafka answers).")
-            .define(KAFKA_CLOSE_TIMEOUT, Type.STRING, "20s", duration(), Importance.LOW,
+            .define(
+                    KAFKA_CLOSE_TIMEOUT,
+                    Type.STRING,
+                    "20s",
+                    duration(),
+                    Importance.LOW,
                     "How long shutdown waits for Kafka to acknowledge what the outbox holds; the rest is sent "
                             + "after the next start. Keep it below the grace period of your orchestrator.")
-            .define(OUTBOX_DIR, Type.STRING, DEFAULT_OUTBOX_DIR, new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    OUTBOX_DIR,
+                    Type.STRING,
+                    DEFAULT_OUTBOX_DIR,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "Directory of the durable outbox (events not yet acknowledged by Kafka); keep it across restarts.")
-            .define(OUTBOX_MAX_BYTES, Type.LONG, PublisherConfig.DEFAULT_OUTBOX_MAX_BYTES, ConfigDef.Range.atLeast(64 * 1024),
-                    Importance.LOW, "Bytes of unacknowledged events the outbox may hold; past it new events are "
+            .define(
+                    OUTBOX_MAX_BYTES,
+                    Type.LONG,
+                    PublisherConfig.DEFAULT_OUTBOX_MAX_BYTES,
+                    ConfigDef.Range.atLeast(64 * 1024),
+                    Importance.LOW,
+                    "Bytes of unacknowledged events the outbox may hold; past it new events are "
                             + "dropped, counted and logged.")
-            .define(HTTP_ENABLED, Type.BOOLEAN, true, Importance.LOW, "Serve the HTTP API (/health, /status, /metrics).")
-            .define(HTTP_BIND, Type.STRING, DEFAULT_HTTP_BIND, validator(SidecarSettings::checkBind, "host:port, port 0..65535"),
-                    Importance.MEDIUM, "Address of the HTTP API; localhost only by default.")
-            .define(HTTP_TOKEN_FILE, Type.STRING, null, Importance.MEDIUM,
+            .define(
+                    HTTP_ENABLED,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.LOW,
+                    "Serve the HTTP API (/health, /status, /metrics).")
+            .define(
+                    HTTP_BIND,
+                    Type.STRING,
+                    DEFAULT_HTTP_BIND,
+                    validator(SidecarSettings::checkBind, "host:port, port 0..65535"),
+                    Importance.MEDIUM,
+                    "Address of the HTTP API; localhost only by default.")
+            .define(
+                    HTTP_TOKEN_FILE,
+                    Type.STRING,
+                    null,
+                    Importance.MEDIUM,
                     "File holding the bearer token every API request must carry (Authorization: Bearer <token>), "
                             + "/health excepted; none: no token (a warning when bound beyond loopback).")
-            .define(HTTP_IDLE_TIMEOUT, Type.STRING, Durations.format(ApiLimits.DEFAULT_IDLE_TIMEOUT), duration(),
-                    Importance.LOW, "An API connection without a request for this long is closed.")
-            .define(HTTP_REQUEST_TIMEOUT, Type.STRING, Durations.format(ApiLimits.DEFAULT_REQUEST_TIMEOUT), duration(),
-                    Importance.LOW, "An API request not wholly arrived this long after its first byte is closed.")
-            .define(HTTP_MAX_CONNECTIONS, Type.INT, ApiLimits.DEFAULT_MAX_CONNECTIONS, ConfigDef.Range.between(1, 100_000),
-                    Importance.LOW, "API connections open at once; one more is closed as soon as it is accepted.")
-            .define(LOG_FORMAT, Type.STRING, "text", ConfigDef.ValidString.in("text", "json"), Importance.LOW,
+            .define(
+                    HTTP_IDLE_TIMEOUT,
+                    Type.STRING,
+                    Durations.format(ApiLimits.DEFAULT_IDLE_TIMEOUT),
+                    duration(),
+                    Importance.LOW,
+                    "An API connection without a request for this long is closed.")
+            .define(
+                    HTTP_REQUEST_TIMEOUT,
+                    Type.STRING,
+                    Durations.format(ApiLimits.DEFAULT_REQUEST_TIMEOUT),
+                    duration(),
+                    Importance.LOW,
+                    "An API request not wholly arrived this long after its first byte is closed.")
+            .define(
+                    HTTP_MAX_CONNECTIONS,
+                    Type.INT,
+                    ApiLimits.DEFAULT_MAX_CONNECTIONS,
+                    ConfigDef.Range.between(1, 100_000),
+                    Importance.LOW,
+                    "API connections open at once; one more is closed as soon as it is accepted.")
+            .define(
+                    LOG_FORMAT,
+                    Type.STRING,
+                    "text",
+                    ConfigDef.ValidString.in("text", "json"),
+                    Importance.LOW,
                     "Log lines as readable text or as JSON lines.")
-            .define(LOG_LEVEL, Type.STRING, "info", validator(value -> {
-                        if (!List.of("error", "warn", "info", "debug", "trace").contains(((String) value).toLowerCase(Locale.ROOT))) {
-                            throw new IllegalArgumentException("expected one of error, warn, info, debug, trace");
-                        }
-                    }, "error, warn, info, debug or trace"), Importance.LOW, "Level of Pulse's own loggers.");
+            .define(
+                    LOG_LEVEL,
+                    Type.STRING,
+                    "info",
+                    validator(
+                            value -> {
+                                if (!List.of("error", "warn", "info", "debug", "trace")
+                                        .contains(((String) value).toLowerCase(Locale.ROOT))) {
+                                    throw new IllegalArgumentException(
+                                            "expected one of error, warn, info, debug, trace");
+                                }
+                            },
+                            "error, warn, info, debug or trace"),
+                    Importance.LOW,
+                    "Level of Pulse's own loggers.");
 
-    private SidecarSettings() {
-    }
+    private SidecarSettings() {}
 
     /** {@code PULSE_} and the key in upper case with dots as underscores. */
     public static String envName(String key) {
@@ -224,14 +456,25 @@ public final class SidecarSettings {
 
     /** The settings as a Markdown table (key, environment variable, default, allowed, description). */
     public static String markdownTable() {
-        StringBuilder table = new StringBuilder(
-                "| key | environment | default | allowed | description |\n|---|---|---|---|---|\n");
+        StringBuilder table =
+                new StringBuilder("| key | environment | default | allowed | description |\n|---|---|---|---|---|\n");
         for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
-            table.append("| `").append(key.name).append("` | `").append(envName(key.name)).append("` | ")
-                    .append(defaultText(key)).append(" | ").append(allowed(key)).append(" | ")
-                    .append(key.documentation).append(" |\n");
+            table.append("| `")
+                    .append(key.name)
+                    .append("` | `")
+                    .append(envName(key.name))
+                    .append("` | ")
+                    .append(defaultText(key))
+                    .append(" | ")
+                    .append(allowed(key))
+                    .append(" | ")
+                    .append(key.documentation)
+                    .append(" |\n");
         }
-        table.append("| `").append(KAFKA_PROPERTIES).append("<name>` | `").append(envName(KAFKA_PROPERTIES))
+        table.append("| `")
+                .append(KAFKA_PROPERTIES)
+                .append("<name>` | `")
+                .append(envName(KAFKA_PROPERTIES))
                 .append("<NAME>` | | any Kafka producer or admin client property | Passed to Kafka as it is, "
                         + "e.g. `kafka.properties.security.protocol: SSL`. |\n");
         return table.toString();
@@ -241,13 +484,18 @@ public final class SidecarSettings {
     public static String helpText() {
         StringBuilder text = new StringBuilder();
         for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
-            text.append("  ").append(key.name).append("  (default: ").append(defaultText(key).replace("`", ""))
+            text.append("  ")
+                    .append(key.name)
+                    .append("  (default: ")
+                    .append(defaultText(key).replace("`", ""))
                     .append(")\n");
             wrap(text, key.documentation + " Environment: " + envName(key.name) + ".");
         }
         text.append("  ").append(KAFKA_PROPERTIES).append("<name>\n");
-        wrap(text, "Any Kafka producer or admin client property, passed through. Environment: "
-                + envName(KAFKA_PROPERTIES) + "<NAME> (dots as underscores).");
+        wrap(
+                text,
+                "Any Kafka producer or admin client property, passed through. Environment: " + envName(KAFKA_PROPERTIES)
+                        + "<NAME> (dots as underscores).");
         return text.toString();
     }
 
@@ -268,7 +516,9 @@ public final class SidecarSettings {
             return "(none)";
         }
         if (key.defaultValue instanceof List<?> list) {
-            return list.isEmpty() ? "(none)" : "`" + String.join(",", list.stream().map(String::valueOf).toList()) + "`";
+            return list.isEmpty()
+                    ? "(none)"
+                    : "`" + String.join(",", list.stream().map(String::valueOf).toList()) + "`";
         }
         return "`" + key.defaultValue + "`";
     }
@@ -281,12 +531,14 @@ public final class SidecarSettings {
     }
 
     private static ConfigDef.Validator duration() {
-        return validator(value -> {
-            java.time.Duration d = Durations.parse((String) value);
-            if (d.isNegative()) {
-                throw new IllegalArgumentException("must not be negative");
-            }
-        }, Durations.EXPECTED);
+        return validator(
+                value -> {
+                    java.time.Duration d = Durations.parse((String) value);
+                    if (d.isNegative()) {
+                        throw new IllegalArgumentException("must not be negative");
+                    }
+                },
+                Durations.EXPECTED);
     }
 
     private static void checkBind(Object value) {
@@ -322,12 +574,14 @@ public final class SidecarSettings {
     }
 
     private static ConfigDef.Validator validator(Check check, String allowed) {
-        return ConfigDef.LambdaValidator.with((name, value) -> {
-            try {
-                check.check(value);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(name, value, e.getMessage());
-            }
-        }, () -> allowed);
+        return ConfigDef.LambdaValidator.with(
+                (name, value) -> {
+                    try {
+                        check.check(value);
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(name, value, e.getMessage());
+                    }
+                },
+                () -> allowed);
     }
 }

@@ -24,7 +24,11 @@ import java.util.Objects;
 public record TargetSpec(Kind kind, String text) {
 
     /** How a configured target is probed. */
-    public enum Kind { UDP, HTTP, TCP }
+    public enum Kind {
+        UDP,
+        HTTP,
+        TCP
+    }
 
     /** What {@link #parse} accepts, for error messages. */
     public static final String EXPECTED = "host:port, udp://host:port, http(s)://host[:port]/path or tcp://host:port";

@@ -7,8 +7,7 @@ import java.util.Map;
 
 /** The page's files, read once from the jar ({@code io/pulse/sidecar/dashboard/}); {@code /} is {@code index.html}. */
 final class Assets {
-    record Asset(String contentType, byte[] bytes) {
-    }
+    record Asset(String contentType, byte[] bytes) {}
 
     private static final Map<String, String> FILES = Map.of(
             "/", "index.html",

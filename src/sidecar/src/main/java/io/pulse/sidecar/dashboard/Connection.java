@@ -20,13 +20,13 @@ record Connection(String kafka, long sinceMillis, String error, long lag, long l
     }
 
     Connection up(long nowMillis, long newLag) {
-        return new Connection(UP, kafka.equals(UP) ? sinceMillis : nowMillis, null, newLag, lastRecordMillis,
-                lastEventMillis);
+        return new Connection(
+                UP, kafka.equals(UP) ? sinceMillis : nowMillis, null, newLag, lastRecordMillis, lastEventMillis);
     }
 
     Connection down(long nowMillis, String why) {
-        return new Connection(DOWN, kafka.equals(DOWN) ? sinceMillis : nowMillis, why, lag, lastRecordMillis,
-                lastEventMillis);
+        return new Connection(
+                DOWN, kafka.equals(DOWN) ? sinceMillis : nowMillis, why, lag, lastRecordMillis, lastEventMillis);
     }
 
     Connection read(long nowMillis, long eventMillis) {

@@ -36,7 +36,8 @@ public final class Dashboard implements AutoCloseable {
      * @param consumer Kafka consumer properties (bootstrap servers, TLS, SASL); a group id is not used
      * @throws IllegalStateException if {@code bind} cannot be bound
      */
-    public static Dashboard start(Properties consumer, String topicPrefix, InetSocketAddress bind, HistoryLimits limits) {
+    public static Dashboard start(
+            Properties consumer, String topicPrefix, InetSocketAddress bind, HistoryLimits limits) {
         Objects.requireNonNull(consumer, "consumer");
         Objects.requireNonNull(topicPrefix, "topicPrefix");
         if (bind == null || bind.isUnresolved()) {

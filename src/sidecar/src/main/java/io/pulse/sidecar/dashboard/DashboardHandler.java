@@ -29,7 +29,9 @@ final class DashboardHandler extends SimpleChannelInboundHandler<FullHttpRequest
     static final String NODE = "/api/node";
     private static final String JSON = "application/json";
     /** The page loads only its own scripts, styles and data. */
-    private static final String CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'";
+    private static final String CSP =
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'";
+
     private static final System.Logger LOG = System.getLogger(DashboardHandler.class.getName());
 
     private final DashboardModel model;
@@ -46,7 +48,8 @@ final class DashboardHandler extends SimpleChannelInboundHandler<FullHttpRequest
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (request.decoderResult().isFailure()) {
-            FullHttpResponse bad = HttpResponses.of(request, HttpResponseStatus.BAD_REQUEST, JSON, error("malformed request"));
+            FullHttpResponse bad =
+                    HttpResponses.of(request, HttpResponseStatus.BAD_REQUEST, JSON, error("malformed request"));
             HttpUtil.setKeepAlive(bad, false);
             ctx.writeAndFlush(bad).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
             return;
@@ -56,19 +59,27 @@ final class DashboardHandler extends SimpleChannelInboundHandler<FullHttpRequest
             uri = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
             uri.parameters();
         } catch (IllegalArgumentException e) {
-            HttpResponses.send(ctx, request, HttpResponses.of(request, HttpResponseStatus.BAD_REQUEST, JSON,
-                    error("malformed path: " + e.getMessage())));
+            HttpResponses.send(
+                    ctx,
+                    request,
+                    HttpResponses.of(
+                            request, HttpResponseStatus.BAD_REQUEST, JSON, error("malformed path: " + e.getMessage())));
             return;
         }
         String path = uri.path();
         boolean known = path.equals(EVENTS) || path.equals(SNAPSHOT) || path.equals(NODE) || assets.has(path);
         if (!known) {
-            HttpResponses.send(ctx, request, HttpResponses.of(request, HttpResponseStatus.NOT_FOUND, JSON,
-                    error("no such path: " + path)));
+            HttpResponses.send(
+                    ctx,
+                    request,
+                    HttpResponses.of(request, HttpResponseStatus.NOT_FOUND, JSON, error("no such path: " + path)));
             return;
         }
         if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
-            FullHttpResponse refused = HttpResponses.of(request, HttpResponseStatus.METHOD_NOT_ALLOWED, JSON,
+            FullHttpResponse refused = HttpResponses.of(
+                    request,
+                    HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    JSON,
                     error("method " + request.method() + " not allowed on " + path));
             refused.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             HttpResponses.send(ctx, request, refused);
@@ -90,18 +101,25 @@ final class DashboardHandler extends SimpleChannelInboundHandler<FullHttpRequest
             if (path.equals(NODE)) {
                 List<String> id = uri.parameters().get("id");
                 if (id == null || id.size() != 1 || id.get(0).isEmpty()) {
-                    return HttpResponses.of(request, HttpResponseStatus.BAD_REQUEST, JSON,
+                    return HttpResponses.of(
+                            request,
+                            HttpResponseStatus.BAD_REQUEST,
+                            JSON,
                             error("expected one parameter id=<node id>"));
                 }
                 return HttpResponses.of(request, HttpResponseStatus.OK, JSON, model.nodeJson(id.get(0)));
             }
             Assets.Asset asset = assets.get(path);
-            FullHttpResponse response = HttpResponses.of(request, HttpResponseStatus.OK, asset.contentType(), asset.bytes());
+            FullHttpResponse response =
+                    HttpResponses.of(request, HttpResponseStatus.OK, asset.contentType(), asset.bytes());
             response.headers().set("Content-Security-Policy", CSP);
             return response;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "GET " + path + " failed", e);
-            return HttpResponses.of(request, HttpResponseStatus.INTERNAL_SERVER_ERROR, JSON,
+            return HttpResponses.of(
+                    request,
+                    HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    JSON,
                     error("internal error: " + e.getClass().getSimpleName()));
         }
     }

@@ -17,15 +17,19 @@ import java.util.Map;
  */
 final class DashboardJson {
     /** The dashboard's link to Kafka, its bad records and its history, for the page's status bar. */
-    record Link(Connection connection, long undecodable, String undecodableSample, int historySize,
-                HistoryLimits limits) {
-    }
+    record Link(
+            Connection connection, long undecodable, String undecodableSample, int historySize, HistoryLimits limits) {}
 
-    private DashboardJson() {
-    }
+    private DashboardJson() {}
 
-    static byte[] snapshot(long seq, long now, Collection<NodeRow> nodes, Map<String, Integer> counts,
-                           List<Entry> recent, Histogram histogram, Link link) {
+    static byte[] snapshot(
+            long seq,
+            long now,
+            Collection<NodeRow> nodes,
+            Map<String, Integer> counts,
+            List<Entry> recent,
+            Histogram histogram,
+            Link link) {
         return write(json -> {
             head(json, "snapshot", seq, now, nodes, counts, recent);
             json.writeObjectFieldStart("histogram");
@@ -43,8 +47,14 @@ final class DashboardJson {
         });
     }
 
-    static byte[] batch(long seq, long now, List<NodeRow> changed, List<String> removed, Map<String, Integer> counts,
-                        List<Entry> events, Link link) {
+    static byte[] batch(
+            long seq,
+            long now,
+            List<NodeRow> changed,
+            List<String> removed,
+            Map<String, Integer> counts,
+            List<Entry> events,
+            Link link) {
         return write(json -> {
             head(json, "batch", seq, now, changed, counts, events);
             json.writeArrayFieldStart("removed");
@@ -84,8 +94,15 @@ final class DashboardJson {
     }
 
     /** What a snapshot and a batch both start with. */
-    private static void head(JsonGenerator json, String type, long seq, long now, Collection<NodeRow> rows,
-                             Map<String, Integer> counts, List<Entry> events) throws IOException {
+    private static void head(
+            JsonGenerator json,
+            String type,
+            long seq,
+            long now,
+            Collection<NodeRow> rows,
+            Map<String, Integer> counts,
+            List<Entry> events)
+            throws IOException {
         json.writeStringField("type", type);
         json.writeNumberField("seq", seq);
         json.writeNumberField("now", now);

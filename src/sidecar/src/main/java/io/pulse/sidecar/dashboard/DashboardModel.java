@@ -144,8 +144,14 @@ public final class DashboardModel {
     public synchronized byte[] snapshotJson() {
         long now = clock.millis();
         history.prune(now);
-        return DashboardJson.snapshot(seq, now, nodes.values(), counts(), history.latest(RECENT_EVENTS, e -> true),
-                histogram(now), connectionState());
+        return DashboardJson.snapshot(
+                seq,
+                now,
+                nodes.values(),
+                counts(),
+                history.latest(RECENT_EVENTS, e -> true),
+                histogram(now),
+                connectionState());
     }
 
     /** What changed since the last call, as JSON, or null if nothing did. */
@@ -222,8 +228,8 @@ public final class DashboardModel {
     }
 
     private DashboardJson.Link connectionState() {
-        return new DashboardJson.Link(connection, failuresUndecodable + statusUndecodable, undecodableSample,
-                history.size(), limits);
+        return new DashboardJson.Link(
+                connection, failuresUndecodable + statusUndecodable, undecodableSample, history.size(), limits);
     }
 
     /** Events per bar of the window and per kind: the state a change went to, or FAILURE, or REMOVED. */

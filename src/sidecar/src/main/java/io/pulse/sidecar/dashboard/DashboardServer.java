@@ -31,6 +31,7 @@ final class DashboardServer implements AutoCloseable {
     static final Duration BATCH_INTERVAL = Duration.ofMillis(200);
     /** A comment on a quiet stream, well within the idle timeout. */
     static final Duration KEEP_ALIVE = Duration.ofSeconds(10);
+
     static final int MAX_REQUEST_BYTES = 8 * 1024;
     /** A browser more than this behind is disconnected (it reconnects with a snapshot); a 10,000-node snapshot is about 2 MB. */
     static final int HIGH_WATER_BYTES = 16 * 1024 * 1024;
@@ -54,14 +55,22 @@ final class DashboardServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(Transports.serverChannelFor(group))
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                .childOption(
+                        ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(HIGH_WATER_BYTES / 2, HIGH_WATER_BYTES))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(guard.admission(), guard.idle(), guard.requestStart(), new HttpServerCodec(),
-                                guard.responseHeaders(), new HttpObjectAggregator(MAX_REQUEST_BYTES), guard.requestEnd(),
-                                handler);
+                        ch.pipeline()
+                                .addLast(
+                                        guard.admission(),
+                                        guard.idle(),
+                                        guard.requestStart(),
+                                        new HttpServerCodec(),
+                                        guard.responseHeaders(),
+                                        new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                                        guard.requestEnd(),
+                                        handler);
                     }
                 });
         Channel channel;
@@ -72,20 +81,28 @@ final class DashboardServer implements AutoCloseable {
             throw new IllegalStateException("cannot bind the dashboard to " + bind + ": " + e.getMessage(), e);
         }
         long[] quietSince = {System.nanoTime()};
-        channel.eventLoop().scheduleAtFixedRate(() -> {
-            try {
-                byte[] batch = model.drainJson();
-                if (batch != null) {
-                    clients.broadcast(batch);
-                    quietSince[0] = System.nanoTime();
-                } else if (System.nanoTime() - quietSince[0] > KEEP_ALIVE.toNanos()) {
-                    clients.broadcast(null);
-                    quietSince[0] = System.nanoTime();
-                }
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "dashboard batch failed; the next one is tried", e);
-            }
-        }, BATCH_INTERVAL.toMillis(), BATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        channel.eventLoop()
+                .scheduleAtFixedRate(
+                        () -> {
+                            try {
+                                byte[] batch = model.drainJson();
+                                if (batch != null) {
+                                    clients.broadcast(batch);
+                                    quietSince[0] = System.nanoTime();
+                                } else if (System.nanoTime() - quietSince[0] > KEEP_ALIVE.toNanos()) {
+                                    clients.broadcast(null);
+                                    quietSince[0] = System.nanoTime();
+                                }
+                            } catch (RuntimeException e) {
+                                LOG.log(
+                                        System.Logger.Level.WARNING,
+                                        "dashboard batch failed; the next one is tried",
+                                        e);
+                            }
+                        },
+                        BATCH_INTERVAL.toMillis(),
+                        BATCH_INTERVAL.toMillis(),
+                        TimeUnit.MILLISECONDS);
         return new DashboardServer(group, channel);
     }
 

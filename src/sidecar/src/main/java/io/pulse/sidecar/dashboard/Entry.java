@@ -13,11 +13,22 @@ import io.pulse.events.StatusChange;
  */
 record Entry(long seq, long atMillis, String nodeId, String eventId, StatusChange status, FailureMessage failure) {
     static Entry of(long seq, StatusChange change) {
-        return new Entry(seq, change.getAt().toEpochMilli(), change.getNodeId(), String.valueOf(change.getEventId()), change, null);
+        return new Entry(
+                seq,
+                change.getAt().toEpochMilli(),
+                change.getNodeId(),
+                String.valueOf(change.getEventId()),
+                change,
+                null);
     }
 
     static Entry of(long seq, FailureMessage failure) {
-        return new Entry(seq, failure.getDetectedAt().toEpochMilli(), failure.getNodeId(), String.valueOf(failure.getEventId()), null,
+        return new Entry(
+                seq,
+                failure.getDetectedAt().toEpochMilli(),
+                failure.getNodeId(),
+                String.valueOf(failure.getEventId()),
+                null,
                 failure);
     }
 

@@ -24,7 +24,8 @@ public record HistoryLimits(Duration window, int maxEvents) {
             throw new IllegalArgumentException("window: got " + window + " (expected: 1s to 7d)");
         }
         if (maxEvents < 1 || maxEvents > MAX_EVENTS_LIMIT) {
-            throw new IllegalArgumentException("maxEvents: got " + maxEvents + " (expected: 1 to " + MAX_EVENTS_LIMIT + ")");
+            throw new IllegalArgumentException(
+                    "maxEvents: got " + maxEvents + " (expected: 1 to " + MAX_EVENTS_LIMIT + ")");
         }
     }
 

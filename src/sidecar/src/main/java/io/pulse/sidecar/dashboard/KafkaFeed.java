@@ -28,6 +28,7 @@ final class KafkaFeed implements AutoCloseable {
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
     /** How long Kafka has to answer the check before the page says it is down. */
     static final Duration CHECK_TIMEOUT = Duration.ofMillis(1500);
+
     static final Duration POLL = Duration.ofMillis(100);
     private static final System.Logger LOG = System.getLogger(KafkaFeed.class.getName());
 
@@ -53,8 +54,14 @@ final class KafkaFeed implements AutoCloseable {
         Properties failures = new Properties();
         failures.putAll(properties);
         failures.put(ConsumerConfig.CLIENT_ID_CONFIG, "pulse-dashboard-failures");
-        this.tail = new TopicTail(failures, topicPrefix, List.of(failuresTopic), TopicTail.Start.SINCE,
-                Instant.ofEpochMilli(clock.millis()).minus(model.limits().window()), Set.of(), new TopicTail.Sink() {
+        this.tail = new TopicTail(
+                failures,
+                topicPrefix,
+                List.of(failuresTopic),
+                TopicTail.Start.SINCE,
+                Instant.ofEpochMilli(clock.millis()).minus(model.limits().window()),
+                Set.of(),
+                new TopicTail.Sink() {
                     @Override
                     public void failure(FailureMessage failure) {
                         model.failure(failure);
@@ -124,7 +131,10 @@ final class KafkaFeed implements AutoCloseable {
             return;
         }
         if (view != null && view.failure().isPresent()) {
-            LOG.log(System.Logger.Level.WARNING, "status view failed, starting it again: {0}", view.failure().get());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "status view failed, starting it again: {0}",
+                    view.failure().get());
             closeView();
         }
         boolean statusExists = ranges.keySet().stream().anyMatch(p -> p.topic().equals(statusTopic));
@@ -135,7 +145,9 @@ final class KafkaFeed implements AutoCloseable {
         Map<TopicPartition, Long> viewed = view == null ? Map.of() : view.positions();
         for (Map.Entry<TopicPartition, TopicTail.Range> range : ranges.entrySet()) {
             Map<TopicPartition, Long> positions = range.getKey().topic().equals(statusTopic) ? viewed : read;
-            long position = Math.max(range.getValue().begin(), positions.getOrDefault(range.getKey(), range.getValue().begin()));
+            long position = Math.max(
+                    range.getValue().begin(),
+                    positions.getOrDefault(range.getKey(), range.getValue().begin()));
             lag += Math.max(0, range.getValue().end() - position);
         }
         model.kafkaUp(lag);

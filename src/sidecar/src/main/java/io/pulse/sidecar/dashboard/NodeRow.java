@@ -11,17 +11,39 @@ import io.pulse.events.StatusChange;
  * @param previous    the state before, or null when a failure set it
  * @param reason      the change's reason, or {@code FAILURE} when a failure set it
  */
-record NodeRow(String id, String state, long sinceMillis, String previous, String reason, String observer,
-               long incarnation, String declaredBy, int confirmations) {
+record NodeRow(
+        String id,
+        String state,
+        long sinceMillis,
+        String previous,
+        String reason,
+        String observer,
+        long incarnation,
+        String declaredBy,
+        int confirmations) {
     static NodeRow of(StatusChange change) {
-        return new NodeRow(change.getNodeId(), change.getCurrent().name(), change.getAt().toEpochMilli(),
-                change.getPrevious().name(), change.getReason().name(), change.getObserver(), change.getIncarnation(),
-                change.getDeclaredBy(), change.getConfirmations());
+        return new NodeRow(
+                change.getNodeId(),
+                change.getCurrent().name(),
+                change.getAt().toEpochMilli(),
+                change.getPrevious().name(),
+                change.getReason().name(),
+                change.getObserver(),
+                change.getIncarnation(),
+                change.getDeclaredBy(),
+                change.getConfirmations());
     }
 
     static NodeRow of(FailureMessage failure) {
-        return new NodeRow(failure.getNodeId(), failure.getState().name(), failure.getDetectedAt().toEpochMilli(), null,
-                "FAILURE", failure.getObserver(), failure.getIncarnation(), failure.getDeclaredBy(),
+        return new NodeRow(
+                failure.getNodeId(),
+                failure.getState().name(),
+                failure.getDetectedAt().toEpochMilli(),
+                null,
+                "FAILURE",
+                failure.getObserver(),
+                failure.getIncarnation(),
+                failure.getDeclaredBy(),
                 failure.getConfirmations());
     }
 }

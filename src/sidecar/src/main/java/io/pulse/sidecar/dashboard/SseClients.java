@@ -37,8 +37,9 @@ final class SseClients {
                 channels.remove(channel);
                 channel.close();
             } else {
-                channel.writeAndFlush(json == null ? new DefaultHttpContent(Unpooled.wrappedBuffer(KEEP_ALIVE))
-                        : message(json), channel.voidPromise());
+                channel.writeAndFlush(
+                        json == null ? new DefaultHttpContent(Unpooled.wrappedBuffer(KEEP_ALIVE)) : message(json),
+                        channel.voidPromise());
             }
         }
     }

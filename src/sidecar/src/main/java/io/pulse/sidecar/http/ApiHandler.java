@@ -45,7 +45,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (request.decoderResult().isFailure()) {
-            Responses.sendMalformed(ctx, "malformed request: " + request.decoderResult().cause().getMessage());
+            Responses.sendMalformed(
+                    ctx, "malformed request: " + request.decoderResult().cause().getMessage());
             return;
         }
         HttpResponses.send(ctx, request, answer(request));
@@ -64,8 +65,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         HttpMethod method = request.method();
         if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
-            FullHttpResponse response = Responses.error(request, HttpResponseStatus.METHOD_NOT_ALLOWED,
-                    "method " + method + " not allowed on " + path);
+            FullHttpResponse response = Responses.error(
+                    request, HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + method + " not allowed on " + path);
             response.headers().set(HttpHeaderNames.ALLOW, Responses.ALLOWED_METHODS);
             return response;
         }
@@ -73,7 +74,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return route.get();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "GET " + path + " failed", e);
-            return Responses.error(request, HttpResponseStatus.INTERNAL_SERVER_ERROR,
+            return Responses.error(
+                    request,
+                    HttpResponseStatus.INTERNAL_SERVER_ERROR,
                     "internal error: " + e.getClass().getSimpleName());
         }
     }
@@ -81,7 +84,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** What answers {@code path}, or null if nothing does. */
     private Supplier<FullHttpResponse> route(FullHttpRequest request, String path) {
         if (path.equals(STATUS)) {
-            return () -> HttpResponses.of(request, HttpResponseStatus.OK, Responses.JSON,
+            return () -> HttpResponses.of(
+                    request,
+                    HttpResponseStatus.OK,
+                    Responses.JSON,
                     StatusJson.all(engine.localId(), engine.localHealthMultiplier(), engine.statusAll()));
         }
         if (path.startsWith(STATUS + "/")) {
@@ -90,16 +96,28 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (path.equals(MEMBERS)) {
             return () -> {
                 boolean clustered = engine.clustered();
-                return HttpResponses.of(request, HttpResponseStatus.OK, Responses.JSON, StatusJson.members(engine.localId(),
-                        clustered ? engine.clusterStats() : null, clustered ? engine.members() : java.util.List.of()));
+                return HttpResponses.of(
+                        request,
+                        HttpResponseStatus.OK,
+                        Responses.JSON,
+                        StatusJson.members(
+                                engine.localId(),
+                                clustered ? engine.clusterStats() : null,
+                                clustered ? engine.members() : java.util.List.of()));
             };
         }
         if (path.equals(KEYS)) {
-            return () -> HttpResponses.of(request, HttpResponseStatus.OK, Responses.JSON, StatusJson.keys(engine.localId(),
-                    engine.authenticating() ? engine.authentication() : null));
+            return () -> HttpResponses.of(
+                    request,
+                    HttpResponseStatus.OK,
+                    Responses.JSON,
+                    StatusJson.keys(engine.localId(), engine.authenticating() ? engine.authentication() : null));
         }
         if (path.equals(METRICS)) {
-            return () -> HttpResponses.of(request, HttpResponseStatus.OK, PulseMetrics.CONTENT_TYPE,
+            return () -> HttpResponses.of(
+                    request,
+                    HttpResponseStatus.OK,
+                    PulseMetrics.CONTENT_TYPE,
                     metrics.scrape().getBytes(StandardCharsets.UTF_8));
         }
         return null;

@@ -64,14 +64,18 @@ public final class ApiServer implements AutoCloseable {
      *                               {@code engine}: create a new one to try again), or {@code metrics}
      *                               serves another server
      */
-    public static ApiServer start(InetSocketAddress bind, PulseEngine engine, Supplier<PublisherStats> publisherStats,
-                                  PulseMetrics metrics) {
+    public static ApiServer start(
+            InetSocketAddress bind, PulseEngine engine, Supplier<PublisherStats> publisherStats, PulseMetrics metrics) {
         return start(bind, engine, publisherStats, metrics, ApiLimits.defaults());
     }
 
     /** {@link #start(InetSocketAddress, PulseEngine, Supplier, PulseMetrics)} with its timeouts, cap and token. */
-    public static ApiServer start(InetSocketAddress bind, PulseEngine engine, Supplier<PublisherStats> publisherStats,
-                                  PulseMetrics metrics, ApiLimits limits) {
+    public static ApiServer start(
+            InetSocketAddress bind,
+            PulseEngine engine,
+            Supplier<PublisherStats> publisherStats,
+            PulseMetrics metrics,
+            ApiLimits limits) {
         if (bind == null || bind.isUnresolved()) {
             throw new IllegalArgumentException("bind must be a resolved address, got " + bind);
         }
@@ -93,8 +97,15 @@ public final class ApiServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(guard.admission(), guard.idle(), guard.requestStart(), new HttpServerCodec(),
-                                guard.responseHeaders(), new HttpObjectAggregator(MAX_REQUEST_BYTES), guard.requestEnd());
+                        ch.pipeline()
+                                .addLast(
+                                        guard.admission(),
+                                        guard.idle(),
+                                        guard.requestStart(),
+                                        new HttpServerCodec(),
+                                        guard.responseHeaders(),
+                                        new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                                        guard.requestEnd());
                         if (token != null) {
                             ch.pipeline().addLast(token);
                         }
@@ -102,7 +113,8 @@ public final class ApiServer implements AutoCloseable {
                     }
                 });
         try {
-            return new ApiServer(group, bootstrap.bind(bind).syncUninterruptibly().channel(), metrics);
+            return new ApiServer(
+                    group, bootstrap.bind(bind).syncUninterruptibly().channel(), metrics);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             metrics.close();

@@ -57,7 +57,9 @@ final class BearerToken extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         refused.incrementAndGet();
         try {
-            FullHttpResponse response = Responses.error(request, HttpResponseStatus.UNAUTHORIZED,
+            FullHttpResponse response = Responses.error(
+                    request,
+                    HttpResponseStatus.UNAUTHORIZED,
                     given == null ? "no Authorization header (expected: Bearer <token>)" : "wrong token");
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"pulse\"");
             HttpResponses.send(ctx, request, response);

@@ -23,6 +23,7 @@ import java.util.Properties;
 public record BuildInfo(String version, String built) {
     /** Next to this class. */
     static final String RESOURCE = "pulse-build.properties";
+
     static final String UNKNOWN = "unknown";
     private static final BuildInfo CURRENT = read();
 

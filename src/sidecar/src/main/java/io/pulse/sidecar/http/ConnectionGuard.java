@@ -100,7 +100,6 @@ public final class ConnectionGuard {
             open.decrementAndGet();
             super.channelInactive(ctx);
         }
-
     }
 
     /** After the idle handler, before the codec: closes idle connections; the first bytes of a request start its deadline. */
@@ -119,10 +118,16 @@ public final class ConnectionGuard {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             if (msg instanceof ByteBuf && ctx.channel().attr(DEADLINE).get() == null) {
-                ctx.channel().attr(DEADLINE).set(ctx.executor().schedule(() -> {
-                    slowClosed.incrementAndGet();
-                    ctx.close();
-                }, limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                ctx.channel()
+                        .attr(DEADLINE)
+                        .set(ctx.executor()
+                                .schedule(
+                                        () -> {
+                                            slowClosed.incrementAndGet();
+                                            ctx.close();
+                                        },
+                                        limits.requestTimeout().toMillis(),
+                                        TimeUnit.MILLISECONDS));
             }
             super.channelRead(ctx, msg);
         }

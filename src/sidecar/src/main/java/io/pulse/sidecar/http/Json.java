@@ -25,8 +25,7 @@ import java.util.Map;
 public final class Json {
     private static final JsonFactory JSON = new JsonFactory();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** What a {@link #write} call generates. */
     @FunctionalInterface

@@ -19,8 +19,7 @@ import java.util.Map;
  * earlier probes then go uncounted. Thread-safe.
  */
 final class ProbeTotals {
-    private record Seen(long total, long lost) {
-    }
+    private record Seen(long total, long lost) {}
 
     private Map<NodeId, Seen> seen = new HashMap<>();
     private long sent;

@@ -15,8 +15,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pulse.core.ClusterStats;
 import io.pulse.core.NodeState;
-import io.pulse.core.PulseCore;
 import io.pulse.core.NodeStatus;
+import io.pulse.core.PulseCore;
 import io.pulse.core.RttSample;
 import io.pulse.kafka.PublisherStats;
 import io.pulse.protocol.RejectReason;
@@ -55,15 +55,29 @@ public final class PulseMetrics {
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     /** RTT histogram buckets, LAN (0.1 ms) to far WAN (2 s), about 2.5x apart. */
     static final List<Duration> RTT_BUCKETS = List.of(
-            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
-            Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10),
-            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2));
+            Duration.ofNanos(100_000),
+            Duration.ofNanos(250_000),
+            Duration.ofNanos(500_000),
+            Duration.ofMillis(1),
+            Duration.ofNanos(2_500_000),
+            Duration.ofMillis(5),
+            Duration.ofMillis(10),
+            Duration.ofMillis(25),
+            Duration.ofMillis(50),
+            Duration.ofMillis(100),
+            Duration.ofMillis(250),
+            Duration.ofMillis(500),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2));
 
     /** What one scrape reads; {@code publisher} is null when there is no publisher. */
-    private record Snapshot(Map<NodeState, Integer> byState, long probesSent, long probesLost,
-                            PublisherStats publisher, ClusterStats cluster, PulseCore.Counters counters) {
-    }
+    private record Snapshot(
+            Map<NodeState, Integer> byState,
+            long probesSent,
+            long probesLost,
+            PublisherStats publisher,
+            ClusterStats cluster,
+            PulseCore.Counters counters) {}
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ProbeTotals probes = new ProbeTotals();
@@ -71,13 +85,13 @@ public final class PulseMetrics {
     private final List<Meter> publisherMeters = new ArrayList<>();
     /** Listens to the JVM's GC notifications until {@link #close()}. */
     private final JvmGcMetrics gc = new JvmGcMetrics();
+
     private PulseEngine engine;
     private Supplier<PublisherStats> publisherStats;
     /** The snapshot of the scrape in progress, or null outside {@link #scrape()}. */
     private volatile Snapshot current;
 
-    private PulseMetrics() {
-    }
+    private PulseMetrics() {}
 
     public static PulseMetrics create() {
         return new PulseMetrics();
@@ -100,31 +114,49 @@ public final class PulseMetrics {
         this.publisherStats = publisherStats;
         processMeters();
 
-        counter("pulse.probes.sent", "Direct probes sent (PING, or HTTP/TCP probe), retries included",
+        counter(
+                "pulse.probes.sent",
+                "Direct probes sent (PING, or HTTP/TCP probe), retries included",
                 m -> m.snapshot().probesSent());
-        counter("pulse.probes.lost", "Direct probes whose round ended unanswered",
+        counter(
+                "pulse.probes.lost",
+                "Direct probes whose round ended unanswered",
                 m -> m.snapshot().probesLost());
-        counter("pulse.probes.answered", "Direct probes answered: one RTT sample each",
+        counter(
+                "pulse.probes.answered",
+                "Direct probes answered: one RTT sample each",
                 m -> m.rtt.values().stream().mapToLong(Timer::count).sum());
         for (NodeState state : NodeState.values()) {
             Gauge.builder("pulse.nodes", this, m -> m.snapshot().byState().get(state))
-                    .description("Watched nodes by state").tag("state", state.name())
-                    .strongReference(true).register(registry);
+                    .description("Watched nodes by state")
+                    .tag("state", state.name())
+                    .strongReference(true)
+                    .register(registry);
         }
         for (NodeStatus.ProbeKind kind : NodeStatus.ProbeKind.values()) {
-            rtt.put(kind, Timer.builder("pulse.rtt").description("Round-trip time of answered direct probes")
-                    .tag("kind", kind.name()).serviceLevelObjectives(RTT_BUCKETS.toArray(Duration[]::new))
-                    .register(registry));
+            rtt.put(
+                    kind,
+                    Timer.builder("pulse.rtt")
+                            .description("Round-trip time of answered direct probes")
+                            .tag("kind", kind.name())
+                            .serviceLevelObjectives(RTT_BUCKETS.toArray(Duration[]::new))
+                            .register(registry));
         }
         for (RejectReason reason : RejectReason.values()) {
-            FunctionCounter.builder("pulse.datagrams.rejected", this, m -> m.engine.rejects().count(reason))
+            FunctionCounter.builder(
+                            "pulse.datagrams.rejected",
+                            this,
+                            m -> m.engine.rejects().count(reason))
                     .description("Datagrams dropped as malformed, unauthenticated or replayed")
-                    .tag("reason", reason.name()).register(registry);
+                    .tag("reason", reason.name())
+                    .register(registry);
         }
         datagramMeters();
         Gauge.builder("pulse.local.health.multiplier", this, m -> m.engine.localHealthMultiplier())
                 .description("Factor on probe timeouts and intervals: 1 when healthy, more while indirect probes "
-                        + "go unanswered").strongReference(true).register(registry);
+                        + "go unanswered")
+                .strongReference(true)
+                .register(registry);
         clusterMeters();
         counter("pulse.listener.errors", "Exceptions thrown by engine listeners", m -> m.engine.listenerErrors());
         counter("pulse.pipeline.errors", "Exceptions at the end of the UDP pipeline", m -> m.engine.pipelineErrors());
@@ -134,8 +166,11 @@ public final class PulseMetrics {
 
     /** This build's version, and the JVM's and the process's meters. */
     private void processMeters() {
-        Gauge.builder("pulse.build.info", () -> 1).description("Always 1; the version of Pulse in its label")
-                .tag("version", BuildInfo.current().version()).strongReference(true).register(registry);
+        Gauge.builder("pulse.build.info", () -> 1)
+                .description("Always 1; the version of Pulse in its label")
+                .tag("version", BuildInfo.current().version())
+                .strongReference(true)
+                .register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -151,26 +186,49 @@ public final class PulseMetrics {
 
     /** What arrived, what was answered, and what was set aside: the meters to alert on under attack. */
     private void datagramMeters() {
-        counter("pulse.datagrams.received", "Datagrams that reached the UDP socket, rejected ones included",
+        counter(
+                "pulse.datagrams.received",
+                "Datagrams that reached the UDP socket, rejected ones included",
                 m -> m.engine.datagramsReceived());
-        counter("pulse.pings.answered", "PINGs answered with an ACK", m -> m.snapshot().counters().pingsAnswered());
-        counter("pulse.answers.limited", "PINGs and PING_REQs left unanswered by the per-source and total rate limits",
+        counter(
+                "pulse.pings.answered",
+                "PINGs answered with an ACK",
+                m -> m.snapshot().counters().pingsAnswered());
+        counter(
+                "pulse.answers.limited",
+                "PINGs and PING_REQs left unanswered by the per-source and total rate limits",
                 m -> m.snapshot().counters().answersLimited());
-        counter("pulse.relays.started", "PING_REQs relayed", m -> m.snapshot().counters().relaysStarted());
-        counter("pulse.relays.dropped", "PING_REQs dropped: relay table or the requester's share of it full",
+        counter(
+                "pulse.relays.started",
+                "PING_REQs relayed",
+                m -> m.snapshot().counters().relaysStarted());
+        counter(
+                "pulse.relays.dropped",
+                "PING_REQs dropped: relay table or the requester's share of it full",
                 m -> m.snapshot().counters().relaysDropped());
-        counter("pulse.relays.refused", "PING_REQs refused: a stranger outside relay.from, or a forbidden target",
+        counter(
+                "pulse.relays.refused",
+                "PING_REQs refused: a stranger outside relay.from, or a forbidden target",
                 m -> m.snapshot().counters().relaysRefused());
-        counter("pulse.acks.unmatched", "ACKs that answer nothing this node sent (late, or forged)",
+        counter(
+                "pulse.acks.unmatched",
+                "ACKs that answer nothing this node sent (late, or forged)",
                 m -> m.snapshot().counters().unmatchedAcks());
-        counter("pulse.acks.misaddressed", "ACKs with a probe's sequence from another address than it went to",
+        counter(
+                "pulse.acks.misaddressed",
+                "ACKs with a probe's sequence from another address than it went to",
                 m -> m.snapshot().counters().misaddressedAcks());
-        counter("pulse.acks.implausible", "ACKs carrying an incarnation far beyond the wall clock, not believed",
+        counter(
+                "pulse.acks.implausible",
+                "ACKs carrying an incarnation far beyond the wall clock, not believed",
                 m -> m.snapshot().counters().implausibleAcks());
         if (engine.authenticating()) {
-            counter("pulse.datagrams.authenticated", "Signed datagrams whose MAC, time and freshness checked out",
+            counter(
+                    "pulse.datagrams.authenticated",
+                    "Signed datagrams whose MAC, time and freshness checked out",
                     m -> m.engine.authentication().authenticated());
-            counter("pulse.datagrams.unauthenticated.accepted",
+            counter(
+                    "pulse.datagrams.unauthenticated.accepted",
                     "Unsigned datagrams let through while authentication is permissive (rollout)",
                     m -> m.engine.authentication().unauthenticatedAccepted());
         }
@@ -179,43 +237,65 @@ public final class PulseMetrics {
     /** The API's own connection meters; by {@link ApiServer#start}, once the engine's are bound. */
     synchronized void bindApi(ConnectionGuard guard, BearerToken token) {
         Gauge.builder("pulse.http.connections", guard, ConnectionGuard::open)
-                .description("HTTP API connections open now").strongReference(true).register(registry);
+                .description("HTTP API connections open now")
+                .strongReference(true)
+                .register(registry);
         FunctionCounter.builder("pulse.http.connections.rejected", guard, ConnectionGuard::rejected)
-                .description("HTTP API connections closed at once: http.max.connections were open").register(registry);
+                .description("HTTP API connections closed at once: http.max.connections were open")
+                .register(registry);
         FunctionCounter.builder("pulse.http.connections.idle.closed", guard, ConnectionGuard::idleClosed)
-                .description("HTTP API connections closed after http.idle.timeout without a request").register(registry);
+                .description("HTTP API connections closed after http.idle.timeout without a request")
+                .register(registry);
         FunctionCounter.builder("pulse.http.requests.slow.closed", guard, ConnectionGuard::slowClosed)
                 .description("HTTP API connections closed because a request took longer than http.request.timeout "
-                        + "to arrive").register(registry);
+                        + "to arrive")
+                .register(registry);
         if (token != null) {
             FunctionCounter.builder("pulse.http.requests.unauthorized", token, BearerToken::refused)
-                    .description("HTTP API requests refused with 401: no token or a wrong one").register(registry);
+                    .description("HTTP API requests refused with 401: no token or a wrong one")
+                    .register(registry);
         }
     }
 
     /** Cluster mode's meters; 0 outside it (and pulse_cluster_joined 0). */
     private void clusterMeters() {
         for (NodeState state : List.of(NodeState.ALIVE, NodeState.SUSPECT, NodeState.DEAD, NodeState.LEFT)) {
-            Gauge.builder("pulse.cluster.members", this, m -> clusterValue(m, c -> switch (state) {
-                        case ALIVE -> c.alive();
-                        case SUSPECT -> c.suspect();
-                        case DEAD -> c.dead();
-                        default -> c.left();
-                    })).description("Cluster members as this member sees them, by state (itself included)")
-                    .tag("state", state.name()).strongReference(true).register(registry);
+            Gauge.builder(
+                            "pulse.cluster.members",
+                            this,
+                            m -> clusterValue(m, c -> switch (state) {
+                                case ALIVE -> c.alive();
+                                case SUSPECT -> c.suspect();
+                                case DEAD -> c.dead();
+                                default -> c.left();
+                            }))
+                    .description("Cluster members as this member sees them, by state (itself included)")
+                    .tag("state", state.name())
+                    .strongReference(true)
+                    .register(registry);
         }
         Gauge.builder("pulse.cluster.joined", this, m -> clusterValue(m, c -> c.joined() ? 1 : 0))
                 .description("1 once a seed answered (or this member founded the cluster)")
-                .strongReference(true).register(registry);
-        counter("pulse.cluster.gossip.sent", "Gossip messages sent (piggybacked news not counted)",
+                .strongReference(true)
+                .register(registry);
+        counter(
+                "pulse.cluster.gossip.sent",
+                "Gossip messages sent (piggybacked news not counted)",
                 m -> clusterValue(m, ClusterStats::gossipSent));
-        counter("pulse.cluster.syncs.sent", "Push-pull and join exchanges started or answered",
+        counter(
+                "pulse.cluster.syncs.sent",
+                "Push-pull and join exchanges started or answered",
                 m -> clusterValue(m, ClusterStats::syncsSent));
-        counter("pulse.cluster.refutations", "Suspicions of this member it refuted by raising its incarnation",
+        counter(
+                "pulse.cluster.refutations",
+                "Suspicions of this member it refuted by raising its incarnation",
                 m -> clusterValue(m, ClusterStats::refutations));
-        counter("pulse.cluster.declared.dead", "Members whose suspicion timed out here first",
+        counter(
+                "pulse.cluster.declared.dead",
+                "Members whose suspicion timed out here first",
                 m -> clusterValue(m, ClusterStats::declaredDead));
-        counter("pulse.cluster.updates.implausible",
+        counter(
+                "pulse.cluster.updates.implausible",
                 "Membership updates dropped for an incarnation far beyond the wall clock",
                 m -> clusterValue(m, ClusterStats::implausibleIncarnations));
     }
@@ -260,8 +340,13 @@ public final class PulseMetrics {
         for (NodeStatus node : nodes) {
             byState.merge(node.state(), 1, Integer::sum);
         }
-        return new Snapshot(byState, probes.sent(), probes.lost(), publisherStats.get(),
-                engine.clustered() ? engine.clusterStats() : null, engine.counters());
+        return new Snapshot(
+                byState,
+                probes.sent(),
+                probes.lost(),
+                publisherStats.get(),
+                engine.clustered() ? engine.clusterStats() : null,
+                engine.counters());
     }
 
     private void showPublisherMeters(boolean shown) {
@@ -273,35 +358,58 @@ public final class PulseMetrics {
         if (!publisherMeters.isEmpty()) {
             return;
         }
-        publisherGauge("pulse.outbox.pending.events", null, "Events in the outbox not yet acknowledged by Kafka",
+        publisherGauge(
+                "pulse.outbox.pending.events",
+                null,
+                "Events in the outbox not yet acknowledged by Kafka",
                 PublisherStats::pendingEvents);
-        publisherGauge("pulse.outbox.pending.bytes", "bytes", "Size of those events in the outbox",
+        publisherGauge(
+                "pulse.outbox.pending.bytes",
+                "bytes",
+                "Size of those events in the outbox",
                 PublisherStats::pendingBytes);
-        publisherGauge("pulse.outbox.max.bytes", "bytes", "The outbox bound, pulse.outbox.max.bytes",
+        publisherGauge(
+                "pulse.outbox.max.bytes",
+                "bytes",
+                "The outbox bound, pulse.outbox.max.bytes",
                 PublisherStats::maxBytes);
         publisherCounter("pulse.events.published", "Events journaled to the outbox", PublisherStats::published);
-        publisherCounter("pulse.events.acknowledged", "Events acknowledged by Kafka (a resent one may count twice)",
+        publisherCounter(
+                "pulse.events.acknowledged",
+                "Events acknowledged by Kafka (a resent one may count twice)",
                 PublisherStats::acknowledged);
-        publisherCounter("pulse.kafka.send.errors", "Send attempts that failed (they are sent again)",
+        publisherCounter(
+                "pulse.kafka.send.errors",
+                "Send attempts that failed (they are sent again)",
                 PublisherStats::failedSends);
-        publisherCounter("pulse.events.dropped", "Events refused: outbox full or not writable",
-                PublisherStats::dropped);
-        publisherCounter("pulse.events.poisoned", "Journaled events Kafka refused for good, or unreadable",
+        publisherCounter(
+                "pulse.events.dropped", "Events refused: outbox full or not writable", PublisherStats::dropped);
+        publisherCounter(
+                "pulse.events.poisoned",
+                "Journaled events Kafka refused for good, or unreadable",
                 PublisherStats::poisoned);
-        publisherCounter("pulse.outbox.corruptions", "Damaged outboxes moved aside at start (their events not sent)",
+        publisherCounter(
+                "pulse.outbox.corruptions",
+                "Damaged outboxes moved aside at start (their events not sent)",
                 PublisherStats::outboxCorruptions);
-        publisherCounter("pulse.outbox.lost.events", "Events missing from a damaged outbox log at start (upper bound)",
+        publisherCounter(
+                "pulse.outbox.lost.events",
+                "Events missing from a damaged outbox log at start (upper bound)",
                 PublisherStats::lostEvents);
     }
 
     private void publisherGauge(String name, String unit, String description, ToDoubleFunction<PublisherStats> value) {
-        publisherMeters.add(Gauge.builder(name, this, m -> publisherValue(m, value)).baseUnit(unit)
-                .description(description).strongReference(true).register(registry));
+        publisherMeters.add(Gauge.builder(name, this, m -> publisherValue(m, value))
+                .baseUnit(unit)
+                .description(description)
+                .strongReference(true)
+                .register(registry));
     }
 
     private void publisherCounter(String name, String description, ToDoubleFunction<PublisherStats> value) {
         publisherMeters.add(FunctionCounter.builder(name, this, m -> publisherValue(m, value))
-                .description(description).register(registry));
+                .description(description)
+                .register(registry));
     }
 
     private static double publisherValue(PulseMetrics metrics, ToDoubleFunction<PublisherStats> value) {

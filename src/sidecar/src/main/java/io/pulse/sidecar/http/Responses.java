@@ -21,8 +21,7 @@ final class Responses {
     static final String JSON = HttpHeaderValues.APPLICATION_JSON.toString();
     static final String ALLOWED_METHODS = "GET, HEAD";
 
-    private Responses() {
-    }
+    private Responses() {}
 
     static FullHttpResponse error(FullHttpRequest request, HttpResponseStatus status, String message) {
         return HttpResponses.of(request, status, JSON, Json.error(message));
@@ -30,8 +29,8 @@ final class Responses {
 
     /** 400 to a request the codec could not parse, and close: what follows it on the connection is unreadable. */
     static void sendMalformed(ChannelHandlerContext ctx, String message) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
-                Unpooled.wrappedBuffer(Json.error(message)));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST, Unpooled.wrappedBuffer(Json.error(message)));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());

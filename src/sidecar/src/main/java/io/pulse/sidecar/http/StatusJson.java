@@ -23,8 +23,7 @@ import java.util.List;
 final class StatusJson {
     private static final double NANOS_PER_MS = 1_000_000.0;
 
-    private StatusJson() {
-    }
+    private StatusJson() {}
 
     /**
      * {@code {"node": local, "localHealthMultiplier": 1, "nodes": [...]}}, the nodes in the order
@@ -70,7 +69,9 @@ final class StatusJson {
                 json.writeStringField("state", member.state().name());
                 json.writeNumberField("incarnation", member.incarnation());
                 instant(json, "since", member.since());
-                json.writeStringField("declaredBy", member.declaredBy() == null ? null : member.declaredBy().toString());
+                json.writeStringField(
+                        "declaredBy",
+                        member.declaredBy() == null ? null : member.declaredBy().toString());
                 json.writeBooleanField("self", member.self());
                 json.writeBooleanField("watched", member.watched());
                 json.writeBooleanField("reporter", member.reporter());

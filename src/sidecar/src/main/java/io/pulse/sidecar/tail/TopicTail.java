@@ -49,7 +49,11 @@ public final class TopicTail implements AutoCloseable {
             ConsumerConfig.CLIENT_ID_CONFIG, "pulse-tail");
 
     /** Where reading starts in each partition. */
-    public enum Start { BEGINNING, END, SINCE }
+    public enum Start {
+        BEGINNING,
+        END,
+        SINCE
+    }
 
     /** What the tail hands on: one call per event, or a warning about a record it skipped. */
     public interface Sink {
@@ -80,8 +84,14 @@ public final class TopicTail implements AutoCloseable {
      * @param since   where {@link Start#SINCE} starts, else ignored
      * @param nodes   the node ids whose events are handed on; empty for all
      */
-    public TopicTail(Properties properties, String prefix, List<String> topics, Start start, Instant since,
-              Set<String> nodes, Sink sink) {
+    public TopicTail(
+            Properties properties,
+            String prefix,
+            List<String> topics,
+            Start start,
+            Instant since,
+            Set<String> nodes,
+            Sink sink) {
         Properties client = new Properties();
         client.putAll(properties);
         client.remove(SchemaRegistryClient.URL_PROPERTY); // the registry's, not the Kafka client's
@@ -90,8 +100,10 @@ public final class TopicTail implements AutoCloseable {
         this.failuresTopic = Topics.failures(prefix);
         Map<String, Object> settings = new HashMap<>();
         properties.forEach((key, value) -> settings.put(String.valueOf(key), value));
-        this.writerSchemas = new KafkaWriterSchemas(settings, Topics.schemas(prefix), KafkaWriterSchemas.DEFAULT_LOOKUP_TIMEOUT);
-        this.decoder = new EventDecoder(writerSchemas,
+        this.writerSchemas =
+                new KafkaWriterSchemas(settings, Topics.schemas(prefix), KafkaWriterSchemas.DEFAULT_LOOKUP_TIMEOUT);
+        this.decoder = new EventDecoder(
+                writerSchemas,
                 SchemaRegistryClient.fromProperties(properties, KafkaWriterSchemas.DEFAULT_LOOKUP_TIMEOUT));
         this.waiting = new LinkedHashSet<>(topics);
         this.start = start;
@@ -108,7 +120,8 @@ public final class TopicTail implements AutoCloseable {
     public static Properties consumerProperties(SidecarConfig config) {
         Properties properties = new Properties();
         config.kafka().forEach((key, value) -> {
-            if (ConsumerConfig.configNames().contains(key) || key.equals(SchemaRegistryClient.URL_PROPERTY)
+            if (ConsumerConfig.configNames().contains(key)
+                    || key.equals(SchemaRegistryClient.URL_PROPERTY)
                     || key.equals(SchemaRegistryClient.USER_INFO_PROPERTY)) {
                 properties.put(key, String.valueOf(value));
             }
@@ -150,8 +163,7 @@ public final class TopicTail implements AutoCloseable {
     }
 
     /** The first offset of a partition and the offset after its last record. */
-    public record Range(long begin, long end) {
-    }
+    public record Range(long begin, long end) {}
 
     /**
      * The offsets of every partition of those of {@code topics} that exist, asked of the brokers:

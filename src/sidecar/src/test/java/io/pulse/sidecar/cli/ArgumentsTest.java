@@ -22,8 +22,17 @@ class ArgumentsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"127.0.0.1", "127.0.0.1:", ":7946", "127.0.0.1:65536", "127.0.0.1:-1", "127.0.0.1:x",
-            "::1:7946", "[::1]7946"})
+    @ValueSource(
+            strings = {
+                "127.0.0.1",
+                "127.0.0.1:",
+                ":7946",
+                "127.0.0.1:65536",
+                "127.0.0.1:-1",
+                "127.0.0.1:x",
+                "::1:7946",
+                "[::1]7946"
+            })
     void aBadBindAddressIsAUsageErrorNamingTheOptionAndTheText(String text) {
         UsageException e = assertThrows(UsageException.class, () -> Arguments.bindAddress("--bind", text));
         assertTrue(e.getMessage().startsWith("--bind: got \"" + text + "\" ("), e.getMessage());

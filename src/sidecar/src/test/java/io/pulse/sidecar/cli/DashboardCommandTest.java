@@ -33,10 +33,24 @@ class DashboardCommandTest {
 
     @Test
     void kafkaSettingsAsForTailAndRun() {
-        DashboardCommand.Plan plan = plan(Map.of("PULSE_KAFKA_BOOTSTRAP_SERVERS", "env:9092",
-                        "PULSE_KAFKA_PROPERTIES_SECURITY_PROTOCOL", "SASL_SSL"),
-                "--bootstrap", "kafka-1:9093", "--topic-prefix", "prod", "--set", "kafka.properties.sasl.mechanism=SCRAM-SHA-512",
-                "--bind", "127.0.0.1:0", "--window", "30m", "--max-events", "5000");
+        DashboardCommand.Plan plan = plan(
+                Map.of(
+                        "PULSE_KAFKA_BOOTSTRAP_SERVERS",
+                        "env:9092",
+                        "PULSE_KAFKA_PROPERTIES_SECURITY_PROTOCOL",
+                        "SASL_SSL"),
+                "--bootstrap",
+                "kafka-1:9093",
+                "--topic-prefix",
+                "prod",
+                "--set",
+                "kafka.properties.sasl.mechanism=SCRAM-SHA-512",
+                "--bind",
+                "127.0.0.1:0",
+                "--window",
+                "30m",
+                "--max-events",
+                "5000");
         assertEquals("kafka-1:9093", plan.consumer().get("bootstrap.servers"));
         assertEquals("SASL_SSL", plan.consumer().get("security.protocol"));
         assertEquals("SCRAM-SHA-512", plan.consumer().get("sasl.mechanism"));

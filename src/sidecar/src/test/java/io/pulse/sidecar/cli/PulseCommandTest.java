@@ -17,8 +17,7 @@ class PulseCommandTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-    }
+    record Result(int code, String out, String err) {}
 
     static Result pulse(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
@@ -33,7 +32,8 @@ class PulseCommandTest {
 
     @Test
     void everyCommandHasHelpAndExitsZero() {
-        for (String command : new String[] {"run", "respond", "demo", "tail", "dashboard", "probe", "status", "members", "keys"}) {
+        for (String command :
+                new String[] {"run", "respond", "demo", "tail", "dashboard", "probe", "status", "members", "keys"}) {
             Result help = pulse(command, "--help");
             assertEquals(0, help.code(), command + ": " + help);
             assertTrue(help.out().startsWith("Usage: pulse " + command), help.out());
@@ -47,9 +47,11 @@ class PulseCommandTest {
     void runHelpListsEverySettingFromTheDeclaration() {
         String help = pulse("run", "--help").out();
         assertTrue(help.contains("Settings (file keys; PULSE_<KEY> and --set KEY=VALUE override them):"), help);
-        assertTrue(help.contains("  detector.suspicion.timeout  (default: 1s)\n"
-                + "      How long a SUSPECT node has to answer before it is declared DEAD.\n"
-                + "      Environment: PULSE_DETECTOR_SUSPICION_TIMEOUT.\n"), help);
+        assertTrue(
+                help.contains("  detector.suspicion.timeout  (default: 1s)\n"
+                        + "      How long a SUSPECT node has to answer before it is declared DEAD.\n"
+                        + "      Environment: PULSE_DETECTOR_SUSPICION_TIMEOUT.\n"),
+                help);
         for (String line : help.split("\n")) {
             assertTrue(line.length() <= 80, "not wrapped by picocli: " + line);
         }
@@ -57,13 +59,17 @@ class PulseCommandTest {
 
     @Test
     void versionIsThePomsWithTheBuildTime() throws IOException {
-        java.util.regex.Matcher pom = java.util.regex.Pattern.compile("<artifactId>pulse-parent</artifactId>\\s*<version>([^<]+)</version>")
+        java.util.regex.Matcher pom = java.util.regex.Pattern.compile(
+                        "<artifactId>pulse-parent</artifactId>\\s*<version>([^<]+)</version>")
                 .matcher(Files.readString(Path.of("pom.xml")));
         assertTrue(pom.find(), "the project's version in pom.xml");
         Result version = pulse("--version");
         assertEquals(0, version.code(), version.toString());
-        assertTrue(version.out().matches("pulse " + java.util.regex.Pattern.quote(pom.group(1))
-                + " \\(built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)\n"), version.out());
+        assertTrue(
+                version.out()
+                        .matches("pulse " + java.util.regex.Pattern.quote(pom.group(1))
+                                + " \\(built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)\n"),
+                version.out());
     }
 
     @Test
@@ -79,9 +85,11 @@ class PulseCommandTest {
         assertTrue(option.err().startsWith("Unknown option: '--no-such-option'"), option.err());
         Result target = pulse("probe", "ftp://127.0.0.1:21");
         assertEquals(2, target.code());
-        assertEquals("pulse: TARGET: got \"ftp://127.0.0.1:21\": unknown scheme in ftp://127.0.0.1:21 (expected: "
-                + "host:port, udp://host:port, http(s)://host[:port]/path or tcp://host:port)\n"
-                + "Try 'pulse probe --help'.\n", target.err());
+        assertEquals(
+                "pulse: TARGET: got \"ftp://127.0.0.1:21\": unknown scheme in ftp://127.0.0.1:21 (expected: "
+                        + "host:port, udp://host:port, http(s)://host[:port]/path or tcp://host:port)\n"
+                        + "Try 'pulse probe --help'.\n",
+                target.err());
         Result count = pulse("probe", "--count", "0", "127.0.0.1:7946");
         assertEquals(2, count.code());
         assertTrue(count.err().startsWith("pulse: --count: got 0 (expected: 1..10000)"), count.err());
@@ -93,16 +101,22 @@ class PulseCommandTest {
         Files.writeString(file, "detector:\n  suspicion.timeout: soon\n");
         Result result = pulse("run", "--config", file.toString());
         assertEquals(2, result.code());
-        assertEquals("pulse: invalid configuration: " + file + ": Invalid value soon for configuration "
-                + "detector.suspicion.timeout: expected a duration such as 500ms, 1s, 1.5s, 2m, 1h or PT0.5S\n", result.err());
+        assertEquals(
+                "pulse: invalid configuration: " + file + ": Invalid value soon for configuration "
+                        + "detector.suspicion.timeout: expected a duration such as 500ms, 1s, 1.5s, 2m, 1h or PT0.5S\n",
+                result.err());
         Result env = pulse(Map.of("PULSE_HTTP_BIND", "localhost"), "run", "--dry-run");
         assertEquals(2, env.code());
-        assertEquals("pulse: invalid configuration: environment PULSE_HTTP_BIND: Invalid value localhost for configuration "
-                + "http.bind: expected host:port (IPv6 in brackets)\n", env.err());
+        assertEquals(
+                "pulse: invalid configuration: environment PULSE_HTTP_BIND: Invalid value localhost for configuration "
+                        + "http.bind: expected host:port (IPv6 in brackets)\n",
+                env.err());
         Result set = pulse("run", "--set", "targets");
         assertEquals(2, set.code());
-        assertEquals("pulse: invalid configuration: flag --set: got \"targets\" (expected: key=value, e.g. "
-                + "node.bind=127.0.0.1:7946)\n", set.err());
+        assertEquals(
+                "pulse: invalid configuration: flag --set: got \"targets\" (expected: key=value, e.g. "
+                        + "node.bind=127.0.0.1:7946)\n",
+                set.err());
         Result missing = pulse("run", "--config", dir.resolve("nope.yaml").toString());
         assertEquals(2, missing.code());
         assertEquals("pulse: invalid configuration: " + dir.resolve("nope.yaml") + ": no such file\n", missing.err());
@@ -113,8 +127,10 @@ class PulseCommandTest {
         int port = io.pulse.embedded.BrokerFiles.freePort();
         Result result = pulse("status", "--api", "127.0.0.1:" + port);
         assertEquals(1, result.code());
-        assertTrue(result.err().startsWith("pulse: cannot reach the sidecar's API at http://127.0.0.1:" + port
-                + "/status: "), result.err());
+        assertTrue(
+                result.err()
+                        .startsWith("pulse: cannot reach the sidecar's API at http://127.0.0.1:" + port + "/status: "),
+                result.err());
     }
 
     @Test
@@ -122,10 +138,15 @@ class PulseCommandTest {
         Path token = dir.resolve("api-token");
         Files.writeString(token, "s3cret\n");
         try (io.pulse.transport.PulseEngine engine = io.pulse.transport.PulseEngine.builder()
-                .bind(new java.net.InetSocketAddress("127.0.0.1", 0)).probing(false).start();
-             io.pulse.sidecar.http.ApiServer api = io.pulse.sidecar.http.ApiServer.start(
-                     new java.net.InetSocketAddress("127.0.0.1", 0), engine, () -> null,
-                     io.pulse.sidecar.http.PulseMetrics.create(), io.pulse.sidecar.http.ApiLimits.defaults().withToken("s3cret"))) {
+                        .bind(new java.net.InetSocketAddress("127.0.0.1", 0))
+                        .probing(false)
+                        .start();
+                io.pulse.sidecar.http.ApiServer api = io.pulse.sidecar.http.ApiServer.start(
+                        new java.net.InetSocketAddress("127.0.0.1", 0),
+                        engine,
+                        () -> null,
+                        io.pulse.sidecar.http.PulseMetrics.create(),
+                        io.pulse.sidecar.http.ApiLimits.defaults().withToken("s3cret"))) {
             String address = "127.0.0.1:" + api.localAddress().getPort();
             Result without = pulse("status", "--api", address);
             assertEquals(1, without.code());
@@ -141,16 +162,39 @@ class PulseCommandTest {
         Path keys = dir.resolve("keys");
         Files.writeString(keys, pulse("keys", "generate").out());
         try (io.pulse.transport.PulseEngine responder = io.pulse.transport.PulseEngine.builder()
-                .bind(new java.net.InetSocketAddress("127.0.0.1", 0)).probing(false)
-                .keyring(io.pulse.protocol.Keyring.parse(Files.readString(keys), "lab"),
-                        io.pulse.protocol.DatagramAuth.Mode.REQUIRED).start()) {
+                .bind(new java.net.InetSocketAddress("127.0.0.1", 0))
+                .probing(false)
+                .keyring(
+                        io.pulse.protocol.Keyring.parse(Files.readString(keys), "lab"),
+                        io.pulse.protocol.DatagramAuth.Mode.REQUIRED)
+                .start()) {
             String target = "udp://" + responder.localId();
-            Result signed = pulse("probe", target, "--count", "2", "--interval", "100ms", "--bind", "127.0.0.1:0",
-                    "--keys-file", keys.toString(), "--label", "lab");
+            Result signed = pulse(
+                    "probe",
+                    target,
+                    "--count",
+                    "2",
+                    "--interval",
+                    "100ms",
+                    "--bind",
+                    "127.0.0.1:0",
+                    "--keys-file",
+                    keys.toString(),
+                    "--label",
+                    "lab");
             assertEquals(0, signed.code(), signed.toString());
             assertTrue(signed.out().contains("2 probes, 2 answered, 0.0% loss"), signed.out());
-            Result unsigned = pulse("probe", target, "--count", "2", "--interval", "100ms", "--timeout", "200ms",
-                    "--bind", "127.0.0.1:0");
+            Result unsigned = pulse(
+                    "probe",
+                    target,
+                    "--count",
+                    "2",
+                    "--interval",
+                    "100ms",
+                    "--timeout",
+                    "200ms",
+                    "--bind",
+                    "127.0.0.1:0");
             assertEquals(1, unsigned.code(), unsigned.toString());
             assertTrue(responder.rejects().count(io.pulse.protocol.RejectReason.UNAUTHENTICATED) >= 2);
         }
@@ -169,8 +213,14 @@ class PulseCommandTest {
     void dryRunPrintsEverySettingWithItsSource() throws IOException {
         Path file = dir.resolve("pulse.yaml");
         Files.writeString(file, "targets: [127.0.0.1:7002]\nkafka:\n  properties:\n    client.rack: r1\n");
-        Result result = pulse(Map.of("PULSE_NODE_BIND", "127.0.0.1:7001"), "run", "--config", file.toString(),
-                "--set", "http.enabled=false", "--dry-run");
+        Result result = pulse(
+                Map.of("PULSE_NODE_BIND", "127.0.0.1:7001"),
+                "run",
+                "--config",
+                file.toString(),
+                "--set",
+                "http.enabled=false",
+                "--dry-run");
         assertEquals(0, result.code(), result.toString());
         assertTrue(result.out().contains("node.bind = 127.0.0.1:7001   (environment PULSE_NODE_BIND)\n"), result.out());
         assertTrue(result.out().contains("targets = 127.0.0.1:7002   (" + file + ")\n"), result.out());

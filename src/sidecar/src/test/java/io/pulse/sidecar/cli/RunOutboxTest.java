@@ -20,10 +20,20 @@ class RunOutboxTest {
     void anOutboxDirectoryThatCannotBeWrittenExitsTwoNamingIt() throws IOException {
         Path file = Files.writeString(dir.resolve("file"), "in the way");
         Path outbox = file.resolve("outbox");
-        PulseCommandTest.Result result = pulse("run", "--set", "node.bind=127.0.0.1:0", "--set", "http.enabled=false",
-                "--set", "kafka.bootstrap.servers=127.0.0.1:9", "--set", "outbox.dir=" + outbox);
+        PulseCommandTest.Result result = pulse(
+                "run",
+                "--set",
+                "node.bind=127.0.0.1:0",
+                "--set",
+                "http.enabled=false",
+                "--set",
+                "kafka.bootstrap.servers=127.0.0.1:9",
+                "--set",
+                "outbox.dir=" + outbox);
         assertEquals(2, result.code(), result.toString());
-        assertEquals("pulse: invalid configuration: outbox.dir: cannot write to outbox directory " + outbox
-                + ": not a directory (creating " + outbox + ")\n", result.err());
+        assertEquals(
+                "pulse: invalid configuration: outbox.dir: cannot write to outbox directory " + outbox
+                        + ": not a directory (creating " + outbox + ")\n",
+                result.err());
     }
 }

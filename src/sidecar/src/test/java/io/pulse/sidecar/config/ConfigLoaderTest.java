@@ -28,7 +28,8 @@ class ConfigLoaderTest {
     }
 
     private String failure(Path file, Map<String, String> env, Map<String, String> flags) {
-        return assertThrows(ConfigurationException.class, () -> ConfigLoader.load(file, env, flags)).getMessage();
+        return assertThrows(ConfigurationException.class, () -> ConfigLoader.load(file, env, flags))
+                .getMessage();
     }
 
     @Test
@@ -87,10 +88,13 @@ class ConfigLoaderTest {
         SidecarConfig config = ConfigLoader.load(file, Map.of(), Map.of());
         assertEquals(7001, config.nodeBind().getPort());
         assertEquals(Optional.of(NodeId.parse("pulse-1:7001")), config.nodeId());
-        assertEquals(List.of(new TargetSpec(TargetSpec.Kind.UDP, "127.0.0.1:7002"),
-                new TargetSpec(TargetSpec.Kind.UDP, "127.0.0.1:7003"),
-                new TargetSpec(TargetSpec.Kind.HTTP, "http://127.0.0.1:8080/health"),
-                new TargetSpec(TargetSpec.Kind.TCP, "127.0.0.1:5432")), config.targets());
+        assertEquals(
+                List.of(
+                        new TargetSpec(TargetSpec.Kind.UDP, "127.0.0.1:7002"),
+                        new TargetSpec(TargetSpec.Kind.UDP, "127.0.0.1:7003"),
+                        new TargetSpec(TargetSpec.Kind.HTTP, "http://127.0.0.1:8080/health"),
+                        new TargetSpec(TargetSpec.Kind.TCP, "127.0.0.1:5432")),
+                config.targets());
         assertEquals(Duration.ofMillis(500), config.detector().probeInterval());
         assertEquals(Duration.ofMillis(300), config.detector().probeTimeoutMax());
         assertEquals(1, config.detector().maxRetries());
@@ -103,7 +107,9 @@ class ConfigLoaderTest {
         assertEquals(9000, config.httpBind().getPort());
         assertEquals("json", config.logFormat());
         assertEquals("debug", config.logLevel());
-        assertEquals(file.toString(), config.effective().get("detector.probe.interval").source());
+        assertEquals(
+                file.toString(),
+                config.effective().get("detector.probe.interval").source());
     }
 
     @Test
@@ -113,71 +119,98 @@ class ConfigLoaderTest {
                 "PULSE_DETECTOR_PROBE_INTERVAL", "3s",
                 "PULSE_HTTP_BIND", "127.0.0.1:9002",
                 "PULSE_KAFKA_PROPERTIES_SASL_MECHANISM", "PLAIN",
-                "PULSE_SERVER", "unix:/run/pulse/native",  // PulseAudio's, not ours: ignored
+                "PULSE_SERVER", "unix:/run/pulse/native", // PulseAudio's, not ours: ignored
                 "HOME", "/root");
         SidecarConfig config = ConfigLoader.load(file, env, Map.of("http.bind", "127.0.0.1:9003"));
         assertEquals(7001, config.nodeBind().getPort());
         assertEquals(Duration.ofSeconds(3), config.detector().probeInterval());
         assertEquals(9003, config.httpBind().getPort());
         assertEquals("PLAIN", config.kafka().get("sasl.mechanism"));
-        assertEquals("environment PULSE_DETECTOR_PROBE_INTERVAL", config.effective().get("detector.probe.interval").source());
+        assertEquals(
+                "environment PULSE_DETECTOR_PROBE_INTERVAL",
+                config.effective().get("detector.probe.interval").source());
         assertEquals("flag --set http.bind", config.effective().get("http.bind").source());
-        assertTrue(config.describe().contains("detector.probe.interval = 3s   (environment PULSE_DETECTOR_PROBE_INTERVAL)\n"),
+        assertTrue(
+                config.describe()
+                        .contains("detector.probe.interval = 3s   (environment PULSE_DETECTOR_PROBE_INTERVAL)\n"),
                 config.describe());
     }
 
     @Test
     void aBadValueNamesItsSourceKeyValueAndWhatIsAllowed() throws IOException {
         Path file = yaml("detector:\n  probe.interval: 5 parsecs\n");
-        assertEquals(file + ": Invalid value 5 parsecs for configuration detector.probe.interval: "
-                + "expected a duration such as 500ms, 1s, 1.5s, 2m, 1h or PT0.5S", failure(file, Map.of(), Map.of()));
-        assertEquals("environment PULSE_DETECTOR_MAX_RETRIES: Invalid value 11 for configuration detector.max.retries: "
-                + "Value must be no more than 10", failure(null, Map.of("PULSE_DETECTOR_MAX_RETRIES", "11"), Map.of()));
-        assertEquals("flag --set node.bind: Invalid value 127.0.0.1 for configuration node.bind: "
-                + "expected host:port (IPv6 in brackets)", failure(null, Map.of(), Map.of("node.bind", "127.0.0.1")));
-        assertEquals("flag --set log.format: Invalid value xml for configuration log.format: String must be one of: text, json",
+        assertEquals(
+                file + ": Invalid value 5 parsecs for configuration detector.probe.interval: "
+                        + "expected a duration such as 500ms, 1s, 1.5s, 2m, 1h or PT0.5S",
+                failure(file, Map.of(), Map.of()));
+        assertEquals(
+                "environment PULSE_DETECTOR_MAX_RETRIES: Invalid value 11 for configuration detector.max.retries: "
+                        + "Value must be no more than 10",
+                failure(null, Map.of("PULSE_DETECTOR_MAX_RETRIES", "11"), Map.of()));
+        assertEquals(
+                "flag --set node.bind: Invalid value 127.0.0.1 for configuration node.bind: "
+                        + "expected host:port (IPv6 in brackets)",
+                failure(null, Map.of(), Map.of("node.bind", "127.0.0.1")));
+        assertEquals(
+                "flag --set log.format: Invalid value xml for configuration log.format: String must be one of: text, json",
                 failure(null, Map.of(), Map.of("log.format", "xml")));
-        assertEquals("flag --set kafka.enabled: Invalid value maybe for configuration kafka.enabled: Expected value to be "
-                + "either true or false", failure(null, Map.of(), Map.of("kafka.enabled", "maybe")));
+        assertEquals(
+                "flag --set kafka.enabled: Invalid value maybe for configuration kafka.enabled: Expected value to be "
+                        + "either true or false",
+                failure(null, Map.of(), Map.of("kafka.enabled", "maybe")));
     }
 
     @Test
     void aBadTargetSaysWhichFormsAreAllowed() {
-        assertEquals("flag --set targets: Invalid value [127.0.0.1:7002, ftp://x:21] for configuration targets: "
-                + "unknown scheme in ftp://x:21 (expected: " + TargetSpec.EXPECTED + ")",
+        assertEquals(
+                "flag --set targets: Invalid value [127.0.0.1:7002, ftp://x:21] for configuration targets: "
+                        + "unknown scheme in ftp://x:21 (expected: " + TargetSpec.EXPECTED + ")",
                 failure(null, Map.of(), Map.of("targets", "127.0.0.1:7002,ftp://x:21")));
-        assertEquals("flag --set targets: Invalid value [db-1] for configuration targets: node id must be host:port "
-                + "(IPv6 in brackets), got \"db-1\" (expected: " + TargetSpec.EXPECTED + ")",
+        assertEquals(
+                "flag --set targets: Invalid value [db-1] for configuration targets: node id must be host:port "
+                        + "(IPv6 in brackets), got \"db-1\" (expected: " + TargetSpec.EXPECTED + ")",
                 failure(null, Map.of(), Map.of("targets", "db-1")));
     }
 
     @Test
     void unknownKeysAreRefusedWithTheKnownOnesOfTheirSection() throws IOException {
         Path file = yaml("detector:\n  probe.intervall: 1s\n");
-        assertEquals(file + ": unknown key detector.probe.intervall (expected one of [detector.dead.probe.interval, "
-                + "detector.indirect.probes, detector.jitter.ratio, detector.local.health.max.multiplier, "
-                + "detector.max.retries, detector.probe.interval, detector.probe.timeout.max, "
-                + "detector.probe.timeout.min, detector.suspicion.timeout], "
-                + "or kafka.properties.<Kafka client property>)", failure(file, Map.of(), Map.of()));
+        assertEquals(
+                file + ": unknown key detector.probe.intervall (expected one of [detector.dead.probe.interval, "
+                        + "detector.indirect.probes, detector.jitter.ratio, detector.local.health.max.multiplier, "
+                        + "detector.max.retries, detector.probe.interval, detector.probe.timeout.max, "
+                        + "detector.probe.timeout.min, detector.suspicion.timeout], "
+                        + "or kafka.properties.<Kafka client property>)",
+                failure(file, Map.of(), Map.of()));
         String flag = failure(null, Map.of(), Map.of("nodes.bind", "127.0.0.1:1"));
-        assertTrue(flag.startsWith("flag --set nodes.bind: unknown key nodes.bind (expected one of [cluster.advertise"), flag);
+        assertTrue(
+                flag.startsWith("flag --set nodes.bind: unknown key nodes.bind (expected one of [cluster.advertise"),
+                flag);
     }
 
     @Test
     void clusterSettingsAreCheckedTogether() throws IOException {
-        assertEquals("flag --set cluster.join: cluster.join is set and cluster.enabled is false "
-                + "(expected: cluster.enabled: true to join a cluster)",
+        assertEquals(
+                "flag --set cluster.join: cluster.join is set and cluster.enabled is false "
+                        + "(expected: cluster.enabled: true to join a cluster)",
                 failure(null, Map.of(), Map.of("cluster.join", "10.0.0.1:7946")));
-        assertEquals("cluster.enabled is true and node.respond is false (expected: a cluster member answers its "
-                + "observers; set node.respond: true)",
+        assertEquals(
+                "cluster.enabled is true and node.respond is false (expected: a cluster member answers its "
+                        + "observers; set node.respond: true)",
                 failure(null, Map.of(), Map.of("cluster.enabled", "true", "node.respond", "false")));
-        assertEquals("flag --set cluster.join: Invalid value [db-1] for configuration cluster.join: "
-                + "node id must be host:port (IPv6 in brackets), got \"db-1\"",
+        assertEquals(
+                "flag --set cluster.join: Invalid value [db-1] for configuration cluster.join: "
+                        + "node id must be host:port (IPv6 in brackets), got \"db-1\"",
                 failure(null, Map.of(), Map.of("cluster.enabled", "true", "cluster.join", "db-1")));
-        SidecarConfig config = ConfigLoader.load(yaml("cluster:\n  enabled: true\n  join: [10.0.0.1:7946, '[::1]:7946']\n"
-                + "  observers: 4\n  advertise: 10.0.0.9:7946\n"), Map.of(), Map.of());
+        SidecarConfig config = ConfigLoader.load(
+                yaml("cluster:\n  enabled: true\n  join: [10.0.0.1:7946, '[::1]:7946']\n"
+                        + "  observers: 4\n  advertise: 10.0.0.9:7946\n"),
+                Map.of(),
+                Map.of());
         assertTrue(config.cluster().enabled());
-        assertEquals(java.util.List.of("10.0.0.1:7946", "[::1]:7946"), config.cluster().join());
+        assertEquals(
+                java.util.List.of("10.0.0.1:7946", "[::1]:7946"),
+                config.cluster().join());
         assertEquals(4, config.cluster().config().observers());
         assertEquals("10.0.0.9", config.cluster().advertise().orElseThrow().getHostString());
         assertEquals(java.time.Duration.ofSeconds(2), config.cluster().leaveTimeout());
@@ -193,119 +226,183 @@ class ConfigLoaderTest {
         String key = io.pulse.protocol.Keyring.generateKey();
         Path keys = dir.resolve("keys");
         Files.writeString(keys, "1 " + key + "\n");
-        SidecarConfig signed = ConfigLoader.load(yaml("security:\n  keys.file: " + keys + "\n  label: prod\n"
-                + "  auth.mode: permissive\nnode.relay.from: [10.1.0.0/16]\n"), Map.of(), Map.of());
+        SidecarConfig signed = ConfigLoader.load(
+                yaml("security:\n  keys.file: " + keys + "\n  label: prod\n"
+                        + "  auth.mode: permissive\nnode.relay.from: [10.1.0.0/16]\n"),
+                Map.of(),
+                Map.of());
         assertEquals(1, signed.security().readKeyring().orElseThrow().primary());
         assertEquals("prod", signed.security().readKeyring().orElseThrow().label());
-        assertEquals(io.pulse.protocol.DatagramAuth.Mode.PERMISSIVE, signed.security().mode());
-        assertEquals(List.of(io.pulse.transport.Cidr.parse("10.1.0.0/16")), signed.security().relayFrom());
+        assertEquals(
+                io.pulse.protocol.DatagramAuth.Mode.PERMISSIVE,
+                signed.security().mode());
+        assertEquals(
+                List.of(io.pulse.transport.Cidr.parse("10.1.0.0/16")),
+                signed.security().relayFrom());
         assertFalse(signed.security().toString().contains(key));
         assertFalse(signed.effective().toString().contains(key));
 
-        SidecarConfig fromEnv = ConfigLoader.load(null, Map.of("PULSE_SECURITY_KEYS", "1 " + key + ";2 " + key + " primary"),
-                Map.of());
+        SidecarConfig fromEnv =
+                ConfigLoader.load(null, Map.of("PULSE_SECURITY_KEYS", "1 " + key + ";2 " + key + " primary"), Map.of());
         assertEquals(2, fromEnv.security().readKeyring().orElseThrow().primary());
         assertFalse(fromEnv.security().toString().contains(key));
 
-        assertTrue(failure(null, Map.of(), Map.of("security.keys", "1 " + key)).startsWith(
-                "flag --set security.keys: keys are never read from a command line or the config file"));
+        assertTrue(failure(null, Map.of(), Map.of("security.keys", "1 " + key))
+                .startsWith("flag --set security.keys: keys are never read from a command line or the config file"));
         assertFalse(failure(null, Map.of(), Map.of("security.keys", "1 " + key)).contains(key));
-        assertEquals("security.keys.file " + dir.resolve("none") + ": no such file",
-                failure(null, Map.of(), Map.of("security.keys.file", dir.resolve("none").toString())));
+        assertEquals(
+                "security.keys.file " + dir.resolve("none") + ": no such file",
+                failure(
+                        null,
+                        Map.of(),
+                        Map.of("security.keys.file", dir.resolve("none").toString())));
         Files.writeString(keys, "1 " + key + "\n2 " + key + "\n");
-        assertEquals("security.keys.file " + keys + ": 2 keys and none marked primary (expected: exactly one line ending "
-                + "in 'primary')", failure(null, Map.of(), Map.of("security.keys.file", keys.toString())));
-        assertEquals("flag --set security.label: security.label is set and there are no keys (expected: "
-                + "security.keys.file or the environment variable PULSE_SECURITY_KEYS)",
+        assertEquals(
+                "security.keys.file " + keys + ": 2 keys and none marked primary (expected: exactly one line ending "
+                        + "in 'primary')",
+                failure(null, Map.of(), Map.of("security.keys.file", keys.toString())));
+        assertEquals(
+                "flag --set security.label: security.label is set and there are no keys (expected: "
+                        + "security.keys.file or the environment variable PULSE_SECURITY_KEYS)",
                 failure(null, Map.of(), Map.of("security.label", "prod")));
-        assertEquals("node.answers.total 10 is below node.answers.per.source 200 (expected: total >= per source)",
+        assertEquals(
+                "node.answers.total 10 is below node.answers.per.source 200 (expected: total >= per source)",
                 failure(null, Map.of(), Map.of("node.answers.total", "10")));
-        assertTrue(failure(null, Map.of(), Map.of("node.relay.from", "10.0.0.0/33")).contains("prefix length 33"));
+        assertTrue(failure(null, Map.of(), Map.of("node.relay.from", "10.0.0.0/33"))
+                .contains("prefix length 33"));
     }
 
     @Test
     void anAliasCycleOrADeepNestIsAConfigurationError() throws IOException {
-        assertEquals(dir.resolve("pulse.yaml") + ": node.self is an alias of a mapping it is inside of (expected: no alias cycles)",
+        assertEquals(
+                dir.resolve("pulse.yaml")
+                        + ": node.self is an alias of a mapping it is inside of (expected: no alias cycles)",
                 failure(yaml("node: &n {self: *n}\n"), Map.of(), Map.of()));
-        assertEquals(dir.resolve("pulse.yaml") + ": a.b.c.d is an alias of a mapping it is inside of (expected: no alias cycles)",
+        assertEquals(
+                dir.resolve("pulse.yaml")
+                        + ": a.b.c.d is an alias of a mapping it is inside of (expected: no alias cycles)",
                 failure(yaml("a:\n  b: &b\n    c: {d: *b}\n"), Map.of(), Map.of()));
         assertTrue(failure(yaml("a: ".repeat(1) + "{b: ".repeat(40) + "1" + "}".repeat(40) + "\n"), Map.of(), Map.of())
                 .contains("nested deeper than 16 levels"));
         // An alias used twice, without a cycle, is fine.
-        SidecarConfig shared = ConfigLoader.load(yaml("targets: &t [10.0.0.1:7946]\ncluster: {enabled: true, join: *t}\n"),
-                Map.of(), Map.of());
+        SidecarConfig shared = ConfigLoader.load(
+                yaml("targets: &t [10.0.0.1:7946]\ncluster: {enabled: true, join: *t}\n"), Map.of(), Map.of());
         assertEquals(List.of("10.0.0.1:7946"), shared.cluster().join());
         assertEquals(1, shared.targets().size());
     }
 
     @Test
     void theDescriptionOfADryRunShowsNoSecret() {
-        String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"pulse\" password=\"hunter2\";";
-        SidecarConfig config = ConfigLoader.load(null, Map.of("PULSE_KAFKA_PROPERTIES_SSL_KEY_PASSWORD", "hunter3"), Map.of(
-                "kafka.properties.security.protocol", "SASL_SSL", "kafka.properties.sasl.mechanism", "SCRAM-SHA-512",
-                "kafka.properties.sasl.jaas.config", jaas, "kafka.properties.ssl.truststore.password", "hunter4"));
+        String jaas =
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"pulse\" password=\"hunter2\";";
+        SidecarConfig config = ConfigLoader.load(
+                null,
+                Map.of("PULSE_KAFKA_PROPERTIES_SSL_KEY_PASSWORD", "hunter3"),
+                Map.of(
+                        "kafka.properties.security.protocol",
+                        "SASL_SSL",
+                        "kafka.properties.sasl.mechanism",
+                        "SCRAM-SHA-512",
+                        "kafka.properties.sasl.jaas.config",
+                        jaas,
+                        "kafka.properties.ssl.truststore.password",
+                        "hunter4"));
         String described = config.describe();
         for (String secret : List.of("hunter2", "hunter3", "hunter4")) {
             assertFalse(described.contains(secret), described);
         }
-        assertTrue(described.contains("kafka.properties.sasl.jaas.config = [redacted]   (flag --set kafka.properties.sasl.jaas.config)"),
+        assertTrue(
+                described.contains(
+                        "kafka.properties.sasl.jaas.config = [redacted]   (flag --set kafka.properties.sasl.jaas.config)"),
                 described);
         assertTrue(described.contains("kafka.properties.ssl.key.password = [redacted]   (environment "), described);
         assertTrue(described.contains("kafka.properties.security.protocol = SASL_SSL"), described);
         assertTrue(described.contains("kafka.properties.sasl.mechanism = SCRAM-SHA-512"), described);
         assertFalse(config.toString().contains("hunter2"), "toString is the description");
-        for (String secret : List.of("kafka.properties.sasl.jaas.config", "kafka.properties.ssl.keystore.key",
-                "kafka.properties.ssl.truststore.password", "kafka.properties.sasl.oauthbearer.client.credentials.client.secret",
-                "some.api.token", "signing.key")) {
+        for (String secret : List.of(
+                "kafka.properties.sasl.jaas.config",
+                "kafka.properties.ssl.keystore.key",
+                "kafka.properties.ssl.truststore.password",
+                "kafka.properties.sasl.oauthbearer.client.credentials.client.secret",
+                "some.api.token",
+                "signing.key")) {
             assertTrue(Secrets.isSecret(secret), secret);
         }
-        for (String shown : List.of("http.token.file", "security.keys.file", "kafka.properties.ssl.keystore.location",
-                "kafka.properties.key.serializer", "kafka.properties.sasl.mechanism", "security.label")) {
+        for (String shown : List.of(
+                "http.token.file",
+                "security.keys.file",
+                "kafka.properties.ssl.keystore.location",
+                "kafka.properties.key.serializer",
+                "kafka.properties.sasl.mechanism",
+                "security.label")) {
             assertFalse(Secrets.isSecret(shown), shown);
         }
         // A value Kafka refuses comes back in its message; a secret one does not.
-        String refused = failure(null, Map.of(), Map.of("kafka.properties.sasl.jaas.config", "hunter5",
-                "kafka.properties.ssl.keystore.type", "nope", "kafka.properties.ssl.key.password", "hunter6",
-                "kafka.properties.acks", "hunter6"));
+        String refused = failure(
+                null,
+                Map.of(),
+                Map.of(
+                        "kafka.properties.sasl.jaas.config",
+                        "hunter5",
+                        "kafka.properties.ssl.keystore.type",
+                        "nope",
+                        "kafka.properties.ssl.key.password",
+                        "hunter6",
+                        "kafka.properties.acks",
+                        "hunter6"));
         assertFalse(refused.contains("hunter6"), refused);
     }
 
     @Test
     void rulesAcrossSettingsNameTheKeys() {
-        assertEquals("detector settings: detector.probe.timeout.min (800 ms) must be <= detector.probe.timeout.max (500 ms) "
-                + "(detector.probe.timeout.max from default, detector.probe.timeout.min from flag --set detector.probe.timeout.min)",
+        assertEquals(
+                "detector settings: detector.probe.timeout.min (800 ms) must be <= detector.probe.timeout.max (500 ms) "
+                        + "(detector.probe.timeout.max from default, detector.probe.timeout.min from flag --set detector.probe.timeout.min)",
                 failure(null, Map.of(), Map.of("detector.probe.timeout.min", "800ms")));
     }
 
     @Test
     void kafkaPropertiesAreCheckedByThePublisherAndReportedUnderOurKeys() {
-        assertEquals("flag --set kafka.properties.acks: Invalid value 1 for configuration kafka.properties.acks: must be "
-                + "[-1, all]: the outbox marks an event done only when every in-sync replica has it",
+        assertEquals(
+                "flag --set kafka.properties.acks: Invalid value 1 for configuration kafka.properties.acks: must be "
+                        + "[-1, all]: the outbox marks an event done only when every in-sync replica has it",
                 failure(null, Map.of(), Map.of("kafka.properties.acks", "1")));
-        assertEquals("flag --set kafka.properties.no.such.thing: Invalid value x for configuration "
-                + "kafka.properties.no.such.thing: unknown setting (expected a pulse.* setting or a Kafka producer or "
-                + "admin client property)", failure(null, Map.of(), Map.of("kafka.properties.no.such.thing", "x")));
-        assertEquals("flag --set kafka.topic.prefix: Invalid value a b for configuration kafka.topic.prefix: must be "
-                + "1..236 of [a-zA-Z0-9._-]", failure(null, Map.of(), Map.of("kafka.topic.prefix", "a b")));
+        assertEquals(
+                "flag --set kafka.properties.no.such.thing: Invalid value x for configuration "
+                        + "kafka.properties.no.such.thing: unknown setting (expected a pulse.* setting or a Kafka producer or "
+                        + "admin client property)",
+                failure(null, Map.of(), Map.of("kafka.properties.no.such.thing", "x")));
+        assertEquals(
+                "flag --set kafka.topic.prefix: Invalid value a b for configuration kafka.topic.prefix: must be "
+                        + "1..236 of [a-zA-Z0-9._-]",
+                failure(null, Map.of(), Map.of("kafka.topic.prefix", "a b")));
     }
 
     @Test
     void kafkaPropertiesThatTheSidecarSetsItselfAreRefused() {
-        assertEquals("flag --set kafka.properties.bootstrap.servers: kafka.properties.bootstrap.servers is set by the "
-                + "sidecar's own key kafka.bootstrap.servers (expected: kafka.bootstrap.servers instead)",
+        assertEquals(
+                "flag --set kafka.properties.bootstrap.servers: kafka.properties.bootstrap.servers is set by the "
+                        + "sidecar's own key kafka.bootstrap.servers (expected: kafka.bootstrap.servers instead)",
                 failure(null, Map.of(), Map.of("kafka.properties.bootstrap.servers", "k:9092")));
-        assertEquals("flag --set kafka.properties.pulse.close.timeout.ms: kafka.properties.pulse.close.timeout.ms is not a "
-                + "Kafka client property (expected: the sidecar's own keys for Pulse's settings, see pulse run --help)",
+        assertEquals(
+                "flag --set kafka.properties.pulse.close.timeout.ms: kafka.properties.pulse.close.timeout.ms is not a "
+                        + "Kafka client property (expected: the sidecar's own keys for Pulse's settings, see pulse run --help)",
                 failure(null, Map.of(), Map.of("kafka.properties.pulse.close.timeout.ms", "1")));
-        assertEquals(20_000L, ConfigLoader.load(null, Map.of(), Map.of()).kafka().get("pulse.close.timeout.ms"));
-        assertEquals(1_500L, ConfigLoader.load(null, Map.of(), Map.of("kafka.close.timeout", "1.5s")).kafka()
-                .get("pulse.close.timeout.ms"));
+        assertEquals(
+                20_000L, ConfigLoader.load(null, Map.of(), Map.of()).kafka().get("pulse.close.timeout.ms"));
+        assertEquals(
+                1_500L,
+                ConfigLoader.load(null, Map.of(), Map.of("kafka.close.timeout", "1.5s"))
+                        .kafka()
+                        .get("pulse.close.timeout.ms"));
     }
 
     @Test
     void httpTargetsGetTheProbesOwnChecksAtLoad() {
         String message = failure(null, Map.of(), Map.of("targets", "http://127.0.0.1:0/health"));
-        assertTrue(message.startsWith("flag --set targets: Invalid value [http://127.0.0.1:0/health] for configuration targets: "),
+        assertTrue(
+                message.startsWith(
+                        "flag --set targets: Invalid value [http://127.0.0.1:0/health] for configuration targets: "),
                 message);
     }
 
@@ -317,9 +414,12 @@ class ConfigLoaderTest {
         Path duplicate = yaml("node.bind: 127.0.0.1:1\nnode.bind: 127.0.0.1:2\n");
         String twice = failure(duplicate, Map.of(), Map.of());
         assertTrue(twice.startsWith(duplicate + ": line 2, column 1: found duplicate key node.bind"), twice);
-        assertEquals(file + ": got a list at the top (expected: a mapping of keys to values)",
+        assertEquals(
+                file + ": got a list at the top (expected: a mapping of keys to values)",
                 failure(yaml("- a\n- b\n"), Map.of(), Map.of()));
-        assertEquals(dir.resolve("missing.yaml") + ": no such file", failure(dir.resolve("missing.yaml"), Map.of(), Map.of()));
+        assertEquals(
+                dir.resolve("missing.yaml") + ": no such file",
+                failure(dir.resolve("missing.yaml"), Map.of(), Map.of()));
     }
 
     @Test
@@ -331,8 +431,10 @@ class ConfigLoaderTest {
 
     @Test
     void setFlagsMustBeKeyEqualsValue() {
-        assertEquals("flag --set: got \"node.bind\" (expected: key=value, e.g. node.bind=127.0.0.1:7946)",
-                assertThrows(ConfigurationException.class, () -> ConfigLoader.parseAssignment("node.bind")).getMessage());
+        assertEquals(
+                "flag --set: got \"node.bind\" (expected: key=value, e.g. node.bind=127.0.0.1:7946)",
+                assertThrows(ConfigurationException.class, () -> ConfigLoader.parseAssignment("node.bind"))
+                        .getMessage());
         assertEquals(Map.entry("a.b", "c=d"), ConfigLoader.parseAssignment("a.b = c=d"));
     }
 }

@@ -22,8 +22,11 @@ class DurationsTest {
     @Test
     void refusesAnythingElseSayingWhatItExpects() {
         for (String bad : new String[] {"", "5", "5 parsecs", "-1s", "1.s", "PTx", "1e3ms"}) {
-            assertEquals("expected " + Durations.EXPECTED,
-                    assertThrows(IllegalArgumentException.class, () -> Durations.parse(bad)).getMessage(), bad);
+            assertEquals(
+                    "expected " + Durations.EXPECTED,
+                    assertThrows(IllegalArgumentException.class, () -> Durations.parse(bad))
+                            .getMessage(),
+                    bad);
         }
     }
 

@@ -31,15 +31,23 @@ final class Browser implements AutoCloseable {
     }
 
     static boolean available() {
-        return find("chromium", "chromium-browser", "google-chrome").isPresent() && find("chromedriver").isPresent();
+        return find("chromium", "chromium-browser", "google-chrome").isPresent()
+                && find("chromedriver").isPresent();
     }
 
     static Browser start() {
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(find("chromium", "chromium-browser", "google-chrome").orElseThrow().toString());
+        options.setBinary(find("chromium", "chromium-browser", "google-chrome")
+                .orElseThrow()
+                .toString());
         // --no-sandbox: CI runs as root, where Chromium's sandbox cannot start
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1440,1000", "--force-device-scale-factor=1");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--window-size=1440,1000",
+                "--force-device-scale-factor=1");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(find("chromedriver").orElseThrow().toFile())
                 .usingAnyFreePort()
@@ -63,7 +71,8 @@ final class Browser implements AutoCloseable {
     private static Optional<Path> find(String... names) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         return Stream.of(names)
-                .flatMap(name -> Stream.of(path.split(java.io.File.pathSeparator)).map(dir -> Path.of(dir, name)))
+                .flatMap(name ->
+                        Stream.of(path.split(java.io.File.pathSeparator)).map(dir -> Path.of(dir, name)))
                 .filter(Files::isExecutable)
                 .findFirst();
     }

@@ -54,79 +54,163 @@ class DashboardIT {
     void aPersonSeesANodeDieWhyAndThePageRideOutAKafkaOutage() throws Exception {
         Assumptions.assumeTrue(Browser.available(), Browser.MISSING);
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        try (PulsePublisher publisher = PulsePublisher.builder().bootstrapServers(kafka.bootstrapServers())
-                .observer("10.0.0.9:7946").topicPrefix(PREFIX).outboxDir(outbox).build();
-             Dashboard dashboard = Dashboard.start(consumer(kafka.bootstrapServers()), PREFIX,
-                     new InetSocketAddress("127.0.0.1", 0), HistoryLimits.defaults());
-             Browser browser = Browser.start()) {
+        try (PulsePublisher publisher = PulsePublisher.builder()
+                        .bootstrapServers(kafka.bootstrapServers())
+                        .observer("10.0.0.9:7946")
+                        .topicPrefix(PREFIX)
+                        .outboxDir(outbox)
+                        .build();
+                Dashboard dashboard = Dashboard.start(
+                        consumer(kafka.bootstrapServers()),
+                        PREFIX,
+                        new InetSocketAddress("127.0.0.1", 0),
+                        HistoryLimits.defaults());
+                Browser browser = Browser.start()) {
             for (NodeId node : List.of(A, B, C)) {
-                publisher.publish(change(node, NodeState.PENDING, NodeState.ALIVE, t0.minusSeconds(60), StatusChange.Reason.FIRST_CONTACT));
+                publisher.publish(change(
+                        node,
+                        NodeState.PENDING,
+                        NodeState.ALIVE,
+                        t0.minusSeconds(60),
+                        StatusChange.Reason.FIRST_CONTACT));
             }
-            publisher.publish(change(B, NodeState.ALIVE, NodeState.SUSPECT, t0.minusSeconds(2), StatusChange.Reason.PROBE_ROUND_FAILED));
+            publisher.publish(change(
+                    B, NodeState.ALIVE, NodeState.SUSPECT, t0.minusSeconds(2), StatusChange.Reason.PROBE_ROUND_FAILED));
             assertTrue(publisher.awaitDelivery(STEP));
             WebDriver page = browser.driver();
             page.get(dashboard.url().toString());
-            await(page, STEP, "three nodes, B SUSPECT", d -> state(d, A).equals("ALIVE") && state(d, B).equals("SUSPECT")
-                    && count(d, "ALIVE") == 2 && count(d, "SUSPECT") == 1);
-            await(page, STEP, "Kafka up", d -> d.findElement(By.id("conn-kafka")).getText().equals("Kafka: up"));
+            await(
+                    page,
+                    STEP,
+                    "three nodes, B SUSPECT",
+                    d -> state(d, A).equals("ALIVE")
+                            && state(d, B).equals("SUSPECT")
+                            && count(d, "ALIVE") == 2
+                            && count(d, "SUSPECT") == 1);
+            await(
+                    page,
+                    STEP,
+                    "Kafka up",
+                    d -> d.findElement(By.id("conn-kafka")).getText().equals("Kafka: up"));
 
             // The verdict, as the engine publishes it: SUSPECT -> DEAD and the FailureMessage.
             Instant dead = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             long published = System.nanoTime();
-            publisher.publish(new StatusChange(B, NodeState.SUSPECT, NodeState.DEAD, 4, dead, Duration.ofNanos(1_250_000),
-                    Duration.ofNanos(-420_000), 12, 6, StatusChange.Reason.SUSPICION_TIMEOUT, DECLARER, 2));
-            publisher.publish(new NodeFailure(B, NodeState.DEAD, 4, 2, List.of(C, NodeId.parse("10.0.0.4:7946")),
-                    t0.minusSeconds(60), t0.minusSeconds(3), dead, Duration.ofNanos(1_250_000), Duration.ofNanos(-420_000),
-                    12, 6, DECLARER, 2));
-            await(page, Duration.ofSeconds(2), "B DEAD within 2 s of its FailureMessage", d -> state(d, B).equals("DEAD"));
+            publisher.publish(new StatusChange(
+                    B,
+                    NodeState.SUSPECT,
+                    NodeState.DEAD,
+                    4,
+                    dead,
+                    Duration.ofNanos(1_250_000),
+                    Duration.ofNanos(-420_000),
+                    12,
+                    6,
+                    StatusChange.Reason.SUSPICION_TIMEOUT,
+                    DECLARER,
+                    2));
+            publisher.publish(new NodeFailure(
+                    B,
+                    NodeState.DEAD,
+                    4,
+                    2,
+                    List.of(C, NodeId.parse("10.0.0.4:7946")),
+                    t0.minusSeconds(60),
+                    t0.minusSeconds(3),
+                    dead,
+                    Duration.ofNanos(1_250_000),
+                    Duration.ofNanos(-420_000),
+                    12,
+                    6,
+                    DECLARER,
+                    2));
+            await(
+                    page,
+                    Duration.ofSeconds(2),
+                    "B DEAD within 2 s of its FailureMessage",
+                    d -> state(d, B).equals("DEAD"));
             double seconds = (System.nanoTime() - published) / 1e9;
             System.out.printf("DashboardIT: B shown DEAD %.2f s after its FailureMessage was published%n", seconds);
-            await(page, STEP, "counts 2 ALIVE, 1 DEAD", d -> count(d, "ALIVE") == 2 && count(d, "DEAD") == 1
-                    && count(d, "SUSPECT") == 0);
+            await(
+                    page,
+                    STEP,
+                    "counts 2 ALIVE, 1 DEAD",
+                    d -> count(d, "ALIVE") == 2 && count(d, "DEAD") == 1 && count(d, "SUSPECT") == 0);
             String failureLine = "FAILURE " + B + " declared DEAD by " + DECLARER + ", 2 confirmation(s)";
-            await(page, STEP, "the timeline's failure entry", d -> d.findElements(By.cssSelector("#timeline li.failure"))
-                    .stream().anyMatch(li -> li.getText().contains(failureLine)));
-            assertTrue(page.findElement(By.id("timeline")).getText().contains(B + " SUSPECT → DEAD (SUSPICION_TIMEOUT)"),
+            await(
+                    page,
+                    STEP,
+                    "the timeline's failure entry",
+                    d -> d.findElements(By.cssSelector("#timeline li.failure")).stream()
+                            .anyMatch(li -> li.getText().contains(failureLine)));
+            assertTrue(
+                    page.findElement(By.id("timeline")).getText().contains(B + " SUSPECT → DEAD (SUSPICION_TIMEOUT)"),
                     page.findElement(By.id("timeline")).getText());
 
             row(page, B).click();
-            await(page, STEP, "the evidence panel", d -> evidence(d, "declaredBy").equals(DECLARER.toString()));
-            assertEquals(Map.of(
-                    "declaredBy", DECLARER.toString(),
-                    "confirmations", "2",
-                    "retries", "2",
-                    "indirectPeers", "2: " + C + ", 10.0.0.4:7946",
-                    "lastContact", t0.minusSeconds(3).toString(),
-                    "srtt", "1.25 ms",
-                    "clockOffset", "-0.42 ms",
-                    "probes", "6 of 12",
-                    "incarnation", "4",
-                    "observer", "10.0.0.9:7946"), evidenceFields(page));
-            assertTrue(page.findElement(By.id("detail-history")).getText().contains("ALIVE → SUSPECT"),
+            await(
+                    page,
+                    STEP,
+                    "the evidence panel",
+                    d -> evidence(d, "declaredBy").equals(DECLARER.toString()));
+            assertEquals(
+                    Map.of(
+                            "declaredBy", DECLARER.toString(),
+                            "confirmations", "2",
+                            "retries", "2",
+                            "indirectPeers", "2: " + C + ", 10.0.0.4:7946",
+                            "lastContact", t0.minusSeconds(3).toString(),
+                            "srtt", "1.25 ms",
+                            "clockOffset", "-0.42 ms",
+                            "probes", "6 of 12",
+                            "incarnation", "4",
+                            "observer", "10.0.0.9:7946"),
+                    evidenceFields(page));
+            assertTrue(
+                    page.findElement(By.id("detail-history")).getText().contains("ALIVE → SUSPECT"),
                     page.findElement(By.id("detail-history")).getText());
             browser.screenshot(SHOTS.resolve("1-node-dead-with-evidence.png"));
 
             // A record that is no event: counted and shown, the page goes on.
-            try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                    new ByteArraySerializer(), new ByteArraySerializer())) {
-                raw.send(new ProducerRecord<>(Topics.failures(PREFIX), B.toString().getBytes(), new byte[] {1, 2, 3})).get();
+            try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(
+                    Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                raw.send(new ProducerRecord<>(
+                                Topics.failures(PREFIX), B.toString().getBytes(), new byte[] {1, 2, 3}))
+                        .get();
             }
-            await(page, STEP, "the undecodable record", d -> d.findElement(By.id("conn-undecodable")).getText()
-                    .equals("1 undecodable record(s)"));
-            assertTrue(page.findElement(By.id("conn-undecodable")).getAttribute("title").contains("got 3 bytes"),
+            await(
+                    page,
+                    STEP,
+                    "the undecodable record",
+                    d -> d.findElement(By.id("conn-undecodable")).getText().equals("1 undecodable record(s)"));
+            assertTrue(
+                    page.findElement(By.id("conn-undecodable"))
+                            .getAttribute("title")
+                            .contains("got 3 bytes"),
                     page.findElement(By.id("conn-undecodable")).getAttribute("title"));
 
             // Kafka goes away: a banner, the last known state kept; back: the banner goes and news flows again.
             kafka.broker().stop();
             await(page, STEP, "the Kafka-down banner", d -> banner(d).startsWith("Kafka unreachable since "));
-            assertTrue(banner(page).contains("Showing the last known state; this page recovers by itself."), banner(page));
+            assertTrue(
+                    banner(page).contains("Showing the last known state; this page recovers by itself."), banner(page));
             assertEquals("DEAD", state(page, B));
             assertEquals(2, count(page, "ALIVE"));
             browser.screenshot(SHOTS.resolve("2-kafka-down.png"));
             publisher.publish(change(B, NodeState.DEAD, NodeState.ALIVE, Instant.now(), StatusChange.Reason.RECOVERED));
             kafka.broker().start();
-            await(page, Duration.ofSeconds(40), "the banner gone", d -> banner(d).isEmpty());
-            await(page, Duration.ofSeconds(40), "B ALIVE again", d -> state(d, B).equals("ALIVE") && count(d, "ALIVE") == 3);
+            await(
+                    page,
+                    Duration.ofSeconds(40),
+                    "the banner gone",
+                    d -> banner(d).isEmpty());
+            await(
+                    page,
+                    Duration.ofSeconds(40),
+                    "B ALIVE again",
+                    d -> state(d, B).equals("ALIVE") && count(d, "ALIVE") == 3);
             browser.screenshot(SHOTS.resolve("3-kafka-back.png"));
         }
     }
@@ -141,8 +225,11 @@ class DashboardIT {
         return new StatusChange(node, from, to, 4, at, Duration.ofMillis(1), null, 10, 0, reason);
     }
 
-    static void await(WebDriver page, Duration limit, String what, java.util.function.Function<WebDriver, Boolean> condition) {
-        new WebDriverWait(page, limit, Duration.ofMillis(25)).withMessage(what).ignoring(RuntimeException.class)
+    static void await(
+            WebDriver page, Duration limit, String what, java.util.function.Function<WebDriver, Boolean> condition) {
+        new WebDriverWait(page, limit, Duration.ofMillis(25))
+                .withMessage(what)
+                .ignoring(RuntimeException.class)
                 .until(condition::apply);
     }
 
@@ -152,11 +239,14 @@ class DashboardIT {
 
     static String state(WebDriver page, NodeId node) {
         List<WebElement> rows = page.findElements(By.cssSelector(".row[data-id='" + node + "']"));
-        return rows.isEmpty() ? "absent" : rows.get(0).findElement(By.className("state")).getText();
+        return rows.isEmpty()
+                ? "absent"
+                : rows.get(0).findElement(By.className("state")).getText();
     }
 
     static int count(WebDriver page, String state) {
-        return Integer.parseInt(page.findElement(By.cssSelector("#count-" + state + " .n")).getText());
+        return Integer.parseInt(
+                page.findElement(By.cssSelector("#count-" + state + " .n")).getText());
     }
 
     static String evidence(WebDriver page, String field) {

@@ -27,17 +27,39 @@ class DashboardModelTest {
     final DashboardModel model = new DashboardModel(new HistoryLimits(Duration.ofMinutes(10), 5), clock);
 
     static StatusChange change(String node, NodeState from, NodeState to, Instant at) {
-        return StatusChange.newBuilder().setEventId(UUID.nameUUIDFromBytes((node + from + to + at).getBytes(StandardCharsets.UTF_8)))
-                .setObserver("10.0.0.9:7946").setNodeId(node).setPrevious(from).setCurrent(to).setIncarnation(3).setAt(at)
-                .setSrttMicros(1_500L).setTotalProbes(10).setLostProbes(3).setReason(ChangeReason.SUSPICION_TIMEOUT).build();
+        return StatusChange.newBuilder()
+                .setEventId(UUID.nameUUIDFromBytes((node + from + to + at).getBytes(StandardCharsets.UTF_8)))
+                .setObserver("10.0.0.9:7946")
+                .setNodeId(node)
+                .setPrevious(from)
+                .setCurrent(to)
+                .setIncarnation(3)
+                .setAt(at)
+                .setSrttMicros(1_500L)
+                .setTotalProbes(10)
+                .setLostProbes(3)
+                .setReason(ChangeReason.SUSPICION_TIMEOUT)
+                .build();
     }
 
     static FailureMessage failure(String node, Instant at) {
-        return FailureMessage.newBuilder().setEventId(UUID.nameUUIDFromBytes((node + at).getBytes(StandardCharsets.UTF_8)))
-                .setObserver("10.0.0.9:7946").setNodeId(node).setState(NodeState.DEAD).setIncarnation(3)
-                .setRetryAttempts(2).setIndirectPeers(List.of("10.0.0.3:7946", "10.0.0.4:7946"))
-                .setLastConnected(at.minusSeconds(3)).setDetectedAt(at).setSrttMicros(1_250L).setClockOffsetMicros(-420L)
-                .setTotalProbes(12).setLostProbes(6).setDeclaredBy("10.0.0.5:7946").setConfirmations(2).build();
+        return FailureMessage.newBuilder()
+                .setEventId(UUID.nameUUIDFromBytes((node + at).getBytes(StandardCharsets.UTF_8)))
+                .setObserver("10.0.0.9:7946")
+                .setNodeId(node)
+                .setState(NodeState.DEAD)
+                .setIncarnation(3)
+                .setRetryAttempts(2)
+                .setIndirectPeers(List.of("10.0.0.3:7946", "10.0.0.4:7946"))
+                .setLastConnected(at.minusSeconds(3))
+                .setDetectedAt(at)
+                .setSrttMicros(1_250L)
+                .setClockOffsetMicros(-420L)
+                .setTotalProbes(12)
+                .setLostProbes(6)
+                .setDeclaredBy("10.0.0.5:7946")
+                .setConfirmations(2)
+                .build();
     }
 
     @SuppressWarnings("unchecked")
@@ -66,8 +88,18 @@ class DashboardModelTest {
         model.status(change(A, NodeState.ALIVE, NodeState.SUSPECT, T0.minusSeconds(2)));
         model.failure(failure(A, T0.minusSeconds(1)));
         NodeRow row = model.node(A);
-        assertEquals(new NodeRow(A, "DEAD", T0.minusSeconds(1).toEpochMilli(), null, "FAILURE", "10.0.0.9:7946", 3,
-                "10.0.0.5:7946", 2), row);
+        assertEquals(
+                new NodeRow(
+                        A,
+                        "DEAD",
+                        T0.minusSeconds(1).toEpochMilli(),
+                        null,
+                        "FAILURE",
+                        "10.0.0.9:7946",
+                        3,
+                        "10.0.0.5:7946",
+                        2),
+                row);
         assertEquals(Map.of("DEAD", 1), model.counts());
 
         model.status(change(A, NodeState.SUSPECT, NodeState.DEAD, T0.minusSeconds(1))); // the same verdict: its details
@@ -80,7 +112,8 @@ class DashboardModelTest {
 
     @Test
     void historyKeepsTheWindowAndAtMostMaxEventsAndEachEventOnce() {
-        model.status(change(A, NodeState.PENDING, NodeState.ALIVE, T0.minus(Duration.ofMinutes(11)))); // before the window
+        model.status(
+                change(A, NodeState.PENDING, NodeState.ALIVE, T0.minus(Duration.ofMinutes(11)))); // before the window
         assertEquals(0, model.historySize());
         assertEquals("ALIVE", model.node(A).state(), "an old change still says where the node is");
 
@@ -130,12 +163,17 @@ class DashboardModelTest {
         model.removed(B);
         Map<String, Object> batch = json(model.drainJson());
         assertEquals("batch", batch.get("type"));
-        assertEquals(List.of(A), ((List<?>) batch.get("nodes")).stream().map(n -> ((Map<?, ?>) n).get("id")).toList(),
+        assertEquals(
+                List.of(A),
+                ((List<?>) batch.get("nodes"))
+                        .stream().map(n -> ((Map<?, ?>) n).get("id")).toList(),
                 "one row per node, its latest");
         assertEquals(List.of(B), batch.get("removed"));
         assertEquals(Map.of("SUSPECT", 1L), batch.get("counts"));
-        assertEquals(List.of("status", "status", "status", "removed"),
-                ((List<?>) batch.get("events")).stream().map(e -> ((Map<?, ?>) e).get("kind")).toList());
+        assertEquals(
+                List.of("status", "status", "status", "removed"),
+                ((List<?>) batch.get("events"))
+                        .stream().map(e -> ((Map<?, ?>) e).get("kind")).toList());
         assertEquals(4L, batch.get("seq"));
         assertNull(model.drainJson());
     }
@@ -171,7 +209,9 @@ class DashboardModelTest {
         assertEquals(3, model.undecodable());
         Map<?, ?> connection = (Map<?, ?>) json(model.snapshotJson()).get("connection");
         assertEquals(3L, connection.get("undecodable"));
-        assertEquals("pulse.status-1@4: a record without a key (expected: the node id)", connection.get("undecodableSample"));
+        assertEquals(
+                "pulse.status-1@4: a record without a key (expected: the node id)",
+                connection.get("undecodableSample"));
         model.undecodableFailure("skipped pulse.failures-0@18: got \"<b>\"\n");
         String raw = new String(model.snapshotJson(), StandardCharsets.UTF_8);
         assertTrue(raw.contains("\"undecodableSample\":\"skipped pulse.failures-0@18: got \\\"<b>\\\"\\n\""), raw);
@@ -196,10 +236,14 @@ class DashboardModelTest {
 
     @Test
     void limitsAreCheckedWithTheirNames() {
-        assertEquals("window: got PT0.5S (expected: 1s to 7d)",
-                assertThrows(IllegalArgumentException.class, () -> new HistoryLimits(Duration.ofMillis(500), 10)).getMessage());
-        assertEquals("maxEvents: got 0 (expected: 1 to 10000000)",
-                assertThrows(IllegalArgumentException.class, () -> new HistoryLimits(Duration.ofHours(1), 0)).getMessage());
+        assertEquals(
+                "window: got PT0.5S (expected: 1s to 7d)",
+                assertThrows(IllegalArgumentException.class, () -> new HistoryLimits(Duration.ofMillis(500), 10))
+                        .getMessage());
+        assertEquals(
+                "maxEvents: got 0 (expected: 1 to 10000000)",
+                assertThrows(IllegalArgumentException.class, () -> new HistoryLimits(Duration.ofHours(1), 0))
+                        .getMessage());
         assertEquals(new HistoryLimits(Duration.ofHours(1), 100_000), HistoryLimits.defaults());
     }
 }

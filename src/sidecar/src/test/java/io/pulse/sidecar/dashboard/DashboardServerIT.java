@@ -7,7 +7,6 @@ import io.pulse.sidecar.http.Json;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,7 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardServerIT {
     static Dashboard dashboard;
-    static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() {
@@ -40,20 +40,34 @@ class DashboardServerIT {
     }
 
     static HttpResponse<String> send(String method, String path) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(dashboard.url().resolve(path)).method(method, HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        return CLIENT.send(
+                HttpRequest.newBuilder(dashboard.url().resolve(path))
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void servesThePageAndItsAssetsFromTheJarWithTheirTypesAndAPolicy() throws Exception {
         HttpResponse<String> page = send("GET", "/");
         assertEquals(200, page.statusCode());
-        assertEquals("text/html; charset=utf-8", page.headers().firstValue("content-type").orElseThrow());
+        assertEquals(
+                "text/html; charset=utf-8",
+                page.headers().firstValue("content-type").orElseThrow());
         assertTrue(page.body().contains("<title>Pulse dashboard</title>"), page.body());
-        assertEquals("nosniff", page.headers().firstValue("x-content-type-options").orElseThrow());
-        assertTrue(page.headers().firstValue("content-security-policy").orElseThrow().startsWith("default-src 'self'"));
-        assertEquals("text/javascript; charset=utf-8", send("GET", "/app.js").headers().firstValue("content-type").orElseThrow());
-        assertEquals("text/css; charset=utf-8", send("GET", "/app.css").headers().firstValue("content-type").orElseThrow());
+        assertEquals(
+                "nosniff", page.headers().firstValue("x-content-type-options").orElseThrow());
+        assertTrue(page.headers()
+                .firstValue("content-security-policy")
+                .orElseThrow()
+                .startsWith("default-src 'self'"));
+        assertEquals(
+                "text/javascript; charset=utf-8",
+                send("GET", "/app.js").headers().firstValue("content-type").orElseThrow());
+        assertEquals(
+                "text/css; charset=utf-8",
+                send("GET", "/app.css").headers().firstValue("content-type").orElseThrow());
         assertEquals("", send("HEAD", "/").body());
     }
 
@@ -68,16 +82,20 @@ class DashboardServerIT {
         HttpResponse<String> noId = send("GET", "/api/node");
         assertEquals(400, noId.statusCode());
         assertEquals("{\"error\":\"expected one parameter id=<node id>\"}", noId.body());
-        assertEquals("{\"id\":\"10.0.0.1:7946\",\"node\":null,\"events\":[],\"failure\":null}",
+        assertEquals(
+                "{\"id\":\"10.0.0.1:7946\",\"node\":null,\"events\":[],\"failure\":null}",
                 send("GET", "/api/node?id=10.0.0.1%3A7946").body());
     }
 
     @Test
     void theEventStreamStartsWithASnapshotThenTellsThatKafkaIsDown() throws Exception {
-        HttpResponse<java.io.InputStream> stream = CLIENT.send(HttpRequest.newBuilder(dashboard.url().resolve("/events")).build(),
+        HttpResponse<java.io.InputStream> stream = CLIENT.send(
+                HttpRequest.newBuilder(dashboard.url().resolve("/events")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, stream.statusCode());
-        assertEquals("text/event-stream; charset=utf-8", stream.headers().firstValue("content-type").orElseThrow());
+        assertEquals(
+                "text/event-stream; charset=utf-8",
+                stream.headers().firstValue("content-type").orElseThrow());
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
             String first = lines.readLine();
             assertTrue(first.startsWith("data: {\"type\":\"snapshot\",\"seq\":0,"), first);

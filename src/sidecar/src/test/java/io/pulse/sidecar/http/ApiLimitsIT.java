@@ -25,13 +25,17 @@ import org.junit.jupiter.api.Test;
 /** The API's defences on real sockets: idle and slow connections closed, the cap, the token, nosniff. */
 class ApiLimitsIT {
     private static final Duration LIMIT = Duration.ofSeconds(10);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(LIMIT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(LIMIT).build();
     private final List<Socket> sockets = new ArrayList<>();
     private PulseEngine engine;
     private ApiServer api;
 
     private void start(ApiLimits limits) {
-        engine = PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0)).probing(false).start();
+        engine = PulseEngine.builder()
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .probing(false)
+                .start();
         api = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), engine, () -> null, PulseMetrics.create(), limits);
     }
 
@@ -99,7 +103,8 @@ class ApiLimitsIT {
         Socket seventh = connect();
         assertTrue(closedByServer(sixth), "the 6th connection was kept");
         assertTrue(closedByServer(seventh), "the 7th connection was kept");
-        assertEquals(2.0, metric("pulse_http_connections_rejected_total"), "the client's kept-alive connection still works");
+        assertEquals(
+                2.0, metric("pulse_http_connections_rejected_total"), "the client's kept-alive connection still works");
     }
 
     @Test
@@ -111,7 +116,7 @@ class ApiLimitsIT {
         byte[] request = "GET /status HTTP/1.1\r\nHost: x\r\nX-Filler: ".getBytes(StandardCharsets.US_ASCII);
         long started = System.nanoTime();
         boolean closed = false;
-        for (int i = 0; i < 40 && !closed; i++) {   // one byte every 100 ms: never idle for 400 ms
+        for (int i = 0; i < 40 && !closed; i++) { // one byte every 100 ms: never idle for 400 ms
             try {
                 out.write(request[Math.min(i, request.length - 1)]);
                 out.flush();
@@ -132,7 +137,9 @@ class ApiLimitsIT {
         start(ApiLimits.defaults().withToken("s3cret-t0ken"));
         HttpResponse<String> none = get("/status", null);
         assertEquals(401, none.statusCode());
-        assertEquals("Bearer realm=\"pulse\"", none.headers().firstValue("www-authenticate").orElse(null));
+        assertEquals(
+                "Bearer realm=\"pulse\"",
+                none.headers().firstValue("www-authenticate").orElse(null));
         assertEquals(401, get("/metrics", "wrong").statusCode());
         assertEquals(401, get("/nothing", null).statusCode(), "no path is told apart without the token");
         HttpResponse<String> ok = get("/status", "s3cret-t0ken");
@@ -140,14 +147,17 @@ class ApiLimitsIT {
         assertEquals(200, get("/health", null).statusCode());
         assertEquals(404, get("/nothing", "s3cret-t0ken").statusCode());
         for (HttpResponse<String> response : List.of(none, ok, get("/health", null), get("/nothing", "s3cret-t0ken"))) {
-            assertEquals("nosniff", response.headers().firstValue("x-content-type-options").orElse(null),
+            assertEquals(
+                    "nosniff",
+                    response.headers().firstValue("x-content-type-options").orElse(null),
                     response.uri().toString());
         }
         assertTrue(get("/metrics", "s3cret-t0ken").body().contains("pulse_http_requests_unauthorized_total 3.0"));
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.localAddress().getPort() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + api.localAddress().getPort() + path))
                 .timeout(LIMIT);
         if (token != null) {
             request.header("Authorization", "Bearer " + token);

@@ -46,16 +46,33 @@ class ApiServerIT {
             .probeTimeoutMin(Duration.ofMillis(100))
             .probeTimeoutMax(Duration.ofMillis(200))
             .build();
+
     private static final Duration LIMIT = Duration.ofSeconds(5);
     private static final PublisherStats STATS = new PublisherStats(10, 7, 1, 3, 2, 2, 512, 1 << 20, 1, 4);
-    private static final List<String> NODE_FIELDS = List.of("id", "state", "kind", "incarnation", "totalProbes",
-            "lostProbes", "lossRatio", "srttMs", "rttVarianceMs", "probeTimeoutMs", "clockOffsetMs",
-            "clockOffsetErrorMs", "firstContact", "lastContact", "lastError", "lastRetries");
+    private static final List<String> NODE_FIELDS = List.of(
+            "id",
+            "state",
+            "kind",
+            "incarnation",
+            "totalProbes",
+            "lostProbes",
+            "lossRatio",
+            "srttMs",
+            "rttVarianceMs",
+            "probeTimeoutMs",
+            "clockOffsetMs",
+            "clockOffsetErrorMs",
+            "firstContact",
+            "lastContact",
+            "lastError",
+            "lastRetries");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(LIMIT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(LIMIT).build();
     private final AtomicReference<PublisherStats> publisher = new AtomicReference<>(STATS);
     /** RTT samples the monitor delivered, counted by a listener of the test's own. */
     private final AtomicLong samples = new AtomicLong();
+
     private PulseEngine monitor;
     private PulseEngine first;
     private PulseEngine second;
@@ -63,7 +80,10 @@ class ApiServerIT {
 
     @BeforeAll
     void start() throws Exception {
-        monitor = PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0)).config(FAST).start();
+        monitor = PulseEngine.builder()
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .config(FAST)
+                .start();
         first = responder();
         second = responder();
         monitor.onRttSample(sample -> samples.incrementAndGet());
@@ -75,7 +95,11 @@ class ApiServerIT {
     }
 
     private static PulseEngine responder() {
-        return PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0)).config(FAST).probing(false).start();
+        return PulseEngine.builder()
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .config(FAST)
+                .probing(false)
+                .start();
     }
 
     @AfterAll
@@ -93,8 +117,10 @@ class ApiServerIT {
 
     private HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
         URI uri = URI.create("http://127.0.0.1:" + api.localAddress().getPort() + path);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(LIMIT)
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(LIMIT)
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -107,7 +133,8 @@ class ApiServerIT {
     }
 
     private void assertError(HttpResponse<String> response, int status, String body) {
-        assertEquals(List.of(status, "application/json", body),
+        assertEquals(
+                List.of(status, "application/json", body),
                 List.of(response.statusCode(), contentType(response), response.body()));
     }
 
@@ -135,10 +162,14 @@ class ApiServerIT {
         assertEquals(1, ((Number) body.get("localHealthMultiplier")).intValue());
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> nodes = (List<Map<String, Object>>) body.get("nodes");
-        List<PulseEngine> byPort = first.localAddress().getPort() < second.localAddress().getPort()
-                ? List.of(first, second) : List.of(second, first);
-        assertEquals(byPort.stream().map(e -> e.localId().toString()).toList(),
-                nodes.stream().map(n -> n.get("id")).toList(), "sorted by id");
+        List<PulseEngine> byPort =
+                first.localAddress().getPort() < second.localAddress().getPort()
+                        ? List.of(first, second)
+                        : List.of(second, first);
+        assertEquals(
+                byPort.stream().map(e -> e.localId().toString()).toList(),
+                nodes.stream().map(n -> n.get("id")).toList(),
+                "sorted by id");
         for (int i = 0; i < 2; i++) {
             assertAliveNode(nodes.get(i), byPort.get(i));
         }
@@ -156,7 +187,8 @@ class ApiServerIT {
         assertTrue(node.get("lossRatio") instanceof Double ratio && ratio >= 0 && ratio <= 1, node.toString());
         assertTrue(node.get("srttMs") instanceof Double srtt && srtt > 0 && srtt < 200, node.toString());
         assertTrue(node.get("rttVarianceMs") instanceof Double, node.toString());
-        assertTrue(node.get("probeTimeoutMs") instanceof Double timeout && timeout >= 100 && timeout <= 200,
+        assertTrue(
+                node.get("probeTimeoutMs") instanceof Double timeout && timeout >= 100 && timeout <= 200,
                 "the RTO within the configured floor and ceiling: " + node);
         assertTrue(node.get("clockOffsetMs") instanceof Double, node.toString());
         assertTrue(node.get("clockOffsetErrorMs") instanceof Double error && error >= 0, node.toString());
@@ -179,7 +211,9 @@ class ApiServerIT {
     void anUnknownNodeIs404AndAMalformedIdIs400() throws Exception {
         assertError(get("/status/127.0.0.1:9"), 404, "{\"error\":\"unknown node 127.0.0.1:9\"}");
         assertError(get("/status/%5B::1%5D:7946"), 404, "{\"error\":\"unknown node [::1]:7946\"}");
-        assertError(get("/status/not-a-node"), 400,
+        assertError(
+                get("/status/not-a-node"),
+                400,
                 "{\"error\":\"node id must be host:port (IPv6 in brackets), got \\\"not-a-node\\\"\"}");
         assertError(get("/status/127.0.0.1:99999"), 400, "{\"error\":\"port must be in 1..65535, got 99999\"}");
     }
@@ -215,7 +249,7 @@ class ApiServerIT {
             socket.setSoTimeout((int) LIMIT.toMillis());
             OutputStream out = socket.getOutputStream();
             out.write(("GET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET /status/bad HTTP/1.1\r\nHost: x\r\n\r\n"
-                    + "GET /status/%zz HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+                            + "GET /status/%zz HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
@@ -245,8 +279,11 @@ class ApiServerIT {
             head.append((char) b);
         }
         String[] lines = head.toString().split("\r\n");
-        int length = Arrays.stream(lines).filter(l -> l.toLowerCase().startsWith("content-length:"))
-                .mapToInt(l -> Integer.parseInt(l.substring(15).trim())).findFirst().orElse(0);
+        int length = Arrays.stream(lines)
+                .filter(l -> l.toLowerCase().startsWith("content-length:"))
+                .mapToInt(l -> Integer.parseInt(l.substring(15).trim()))
+                .findFirst()
+                .orElse(0);
         assertEquals(length, in.readNBytes(length).length);
         return lines[0];
     }
@@ -263,14 +300,22 @@ class ApiServerIT {
 
     private void assertMetricsOfAQuietEngine() throws Exception {
         // Once the last ACK in flight has landed, every probe sent was answered (one RTT sample) or lost.
-        Eventually.await("the last ACK in flight", () -> monitor.statusAll().stream()
-                .mapToLong(n -> n.totalProbes() - n.lostProbes()).sum(), answered -> answered == samples.get(), LIMIT);
+        Eventually.await(
+                "the last ACK in flight",
+                () -> monitor.statusAll().stream()
+                        .mapToLong(n -> n.totalProbes() - n.lostProbes())
+                        .sum(),
+                answered -> answered == samples.get(),
+                LIMIT);
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             byte[] garbage = new byte[24];
             socket.send(new DatagramPacket(garbage, garbage.length, monitor.localAddress()));
         }
-        Map<String, Double> metrics = Eventually.await("the bad datagram counted", this::scrape,
-                m -> Double.valueOf(1).equals(m.get("pulse_datagrams_rejected_total{reason=\"BAD_MAGIC\"}")), LIMIT);
+        Map<String, Double> metrics = Eventually.await(
+                "the bad datagram counted",
+                this::scrape,
+                m -> Double.valueOf(1).equals(m.get("pulse_datagrams_rejected_total{reason=\"BAD_MAGIC\"}")),
+                LIMIT);
 
         assertEquals(2.0, metrics.get("pulse_nodes{state=\"ALIVE\"}"));
         for (String state : List.of("PENDING", "SUSPECT", "DEAD")) {
@@ -289,30 +334,57 @@ class ApiServerIT {
         assertEquals(0.0, metrics.get("pulse_listener_errors_total"));
         assertEquals(1.0, metrics.get("pulse_local_health_multiplier"), "healthy: nothing stretched");
         assertTrue(metrics.get("pulse_datagrams_received_total") >= answered + 1, "the ACKs and the bad datagram");
-        for (String quiet : List.of("pulse_answers_limited_total", "pulse_relays_refused_total", "pulse_relays_dropped_total",
-                "pulse_acks_unmatched_total", "pulse_acks_misaddressed_total", "pulse_acks_implausible_total")) {
+        for (String quiet : List.of(
+                "pulse_answers_limited_total",
+                "pulse_relays_refused_total",
+                "pulse_relays_dropped_total",
+                "pulse_acks_unmatched_total",
+                "pulse_acks_misaddressed_total",
+                "pulse_acks_implausible_total")) {
             assertEquals(0.0, metrics.get(quiet), quiet);
         }
         assertEquals(null, metrics.get("pulse_datagrams_authenticated_total"), "no keyring, no authentication meters");
-        assertEquals(1.0, metrics.get("pulse_build_info{version=\"" + BuildInfo.current().version() + "\"}"));
+        assertEquals(
+                1.0,
+                metrics.get("pulse_build_info{version=\"" + BuildInfo.current().version() + "\"}"));
         assertTrue(metrics.get("process_uptime_seconds") > 0, "JVM and process meters on the same page");
         assertTrue(metrics.get("jvm_threads_live_threads") > 0);
         assertTrue(metrics.get("jvm_classes_loaded_classes") > 0);
-        assertTrue(metrics.keySet().stream().anyMatch(name -> name.startsWith("jvm_memory_used_bytes{area=\"heap\"")),
+        assertTrue(
+                metrics.keySet().stream().anyMatch(name -> name.startsWith("jvm_memory_used_bytes{area=\"heap\"")),
                 metrics.keySet().toString());
 
         Map<String, Double> publisherMetrics = new LinkedHashMap<>();
         metrics.forEach((name, value) -> {
-            if (name.startsWith("pulse_outbox_") || name.startsWith("pulse_events_")
+            if (name.startsWith("pulse_outbox_")
+                    || name.startsWith("pulse_events_")
                     || name.startsWith("pulse_kafka_")) {
                 publisherMetrics.put(name, value);
             }
         });
-        assertEquals(Map.of("pulse_outbox_pending_events", 2.0, "pulse_outbox_pending_bytes", 512.0,
-                "pulse_outbox_max_bytes", 1048576.0, "pulse_events_published_total", 10.0,
-                "pulse_events_acknowledged_total", 7.0, "pulse_kafka_send_errors_total", 3.0,
-                "pulse_events_dropped_total", 1.0, "pulse_events_poisoned_total", 2.0,
-                "pulse_outbox_corruptions_total", 1.0, "pulse_outbox_lost_events_total", 4.0), publisherMetrics);
+        assertEquals(
+                Map.of(
+                        "pulse_outbox_pending_events",
+                        2.0,
+                        "pulse_outbox_pending_bytes",
+                        512.0,
+                        "pulse_outbox_max_bytes",
+                        1048576.0,
+                        "pulse_events_published_total",
+                        10.0,
+                        "pulse_events_acknowledged_total",
+                        7.0,
+                        "pulse_kafka_send_errors_total",
+                        3.0,
+                        "pulse_events_dropped_total",
+                        1.0,
+                        "pulse_events_poisoned_total",
+                        2.0,
+                        "pulse_outbox_corruptions_total",
+                        1.0,
+                        "pulse_outbox_lost_events_total",
+                        4.0),
+                publisherMetrics);
     }
 
     @Test
@@ -320,8 +392,11 @@ class ApiServerIT {
         publisher.set(null);
         try {
             Map<String, Double> metrics = scrape();
-            assertEquals(List.of(), metrics.keySet().stream()
-                    .filter(name -> name.startsWith("pulse_outbox_") || name.startsWith("pulse_kafka_")).toList());
+            assertEquals(
+                    List.of(),
+                    metrics.keySet().stream()
+                            .filter(name -> name.startsWith("pulse_outbox_") || name.startsWith("pulse_kafka_"))
+                            .toList());
             assertEquals(2.0, metrics.get("pulse_nodes{state=\"ALIVE\"}"));
         } finally {
             publisher.set(STATS);
@@ -333,9 +408,13 @@ class ApiServerIT {
     void theMetricsObjectServesOneServer() {
         PulseMetrics metrics = PulseMetrics.create();
         try (ApiServer other = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), first, () -> null, metrics)) {
-            assertEquals("these metrics are bound to an engine already (one PulseMetrics per ApiServer)",
-                    assertThrows(IllegalStateException.class, () -> ApiServer.start(
-                            new InetSocketAddress("127.0.0.1", 0), first, () -> null, metrics)).getMessage());
+            assertEquals(
+                    "these metrics are bound to an engine already (one PulseMetrics per ApiServer)",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> ApiServer.start(
+                                            new InetSocketAddress("127.0.0.1", 0), first, () -> null, metrics))
+                            .getMessage());
             assertTrue(other.localAddress().getPort() > 0);
         }
     }

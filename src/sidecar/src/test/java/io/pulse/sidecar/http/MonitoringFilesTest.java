@@ -53,9 +53,16 @@ class MonitoringFilesTest {
     void scrape() {
         PulseMetrics metrics = PulseMetrics.create();
         PublisherStats stats = new PublisherStats(1, 1, 0, 0, 0, 0, 0, 1 << 20, 0, 0);
-        try (PulseEngine engine = PulseEngine.builder().bind(new InetSocketAddress("127.0.0.1", 0)).probing(false).start();
-             ApiServer ignored = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), engine, () -> stats, metrics,
-                     ApiLimits.defaults().withToken("monitoring-files-test"))) {
+        try (PulseEngine engine = PulseEngine.builder()
+                        .bind(new InetSocketAddress("127.0.0.1", 0))
+                        .probing(false)
+                        .start();
+                ApiServer ignored = ApiServer.start(
+                        new InetSocketAddress("127.0.0.1", 0),
+                        engine,
+                        () -> stats,
+                        metrics,
+                        ApiLimits.defaults().withToken("monitoring-files-test"))) {
             Pattern label = Pattern.compile("([a-z_]+)=\"([^\"]*)\"");
             for (String line : metrics.scrape().split("\n")) {
                 if (line.isEmpty() || line.startsWith("#")) {
@@ -117,10 +124,20 @@ class MonitoringFilesTest {
                 assertTrue(annotations.get("description") instanceof String, alert + ": a description");
             }
         }
-        assertEquals(List.of("PulseNodeDead", "PulseClusterMemberDead", "PulseClusterNotJoined",
-                "PulseDatagramsRejectedAuthentication", "PulseAnswersLimited", "PulseOutboxGrowing",
-                "PulseOutboxNearlyFull", "PulseEventsDropped", "PulseEventsPoisoned", "PulseOutboxCorrupted",
-                "PulseLocalHealthDegraded"), alerts);
+        assertEquals(
+                List.of(
+                        "PulseNodeDead",
+                        "PulseClusterMemberDead",
+                        "PulseClusterNotJoined",
+                        "PulseDatagramsRejectedAuthentication",
+                        "PulseAnswersLimited",
+                        "PulseOutboxGrowing",
+                        "PulseOutboxNearlyFull",
+                        "PulseEventsDropped",
+                        "PulseEventsPoisoned",
+                        "PulseOutboxCorrupted",
+                        "PulseLocalHealthDegraded"),
+                alerts);
         assertServed(expressions);
     }
 
@@ -132,8 +149,9 @@ class MonitoringFilesTest {
             boolean any = false;
             while (metric.find()) {
                 any = true;
-                assertTrue(names.contains(metric.group()), metric.group() + " in `" + expression + "` is not served; served: "
-                        + names);
+                assertTrue(
+                        names.contains(metric.group()),
+                        metric.group() + " in `" + expression + "` is not served; served: " + names);
             }
             assertTrue(any, "no metric in `" + expression + "`");
             Matcher matcher = MATCHER.matcher(expression);

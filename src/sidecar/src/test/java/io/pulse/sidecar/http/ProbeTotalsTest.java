@@ -16,8 +16,22 @@ class ProbeTotalsTest {
     private final ProbeTotals totals = new ProbeTotals();
 
     private static NodeStatus node(NodeId id, long total, long lost) {
-        return new NodeStatus(id, NodeState.ALIVE, 1, total, lost, null, null, null, null, null, null, null,
-                NodeStatus.ProbeKind.PULSE, null, 0);
+        return new NodeStatus(
+                id,
+                NodeState.ALIVE,
+                1,
+                total,
+                lost,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                NodeStatus.ProbeKind.PULSE,
+                null,
+                0);
     }
 
     private void assertTotals(long sent, long lost) {

@@ -25,15 +25,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TopicTailSchemasIT {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.inJvm();
+
     private static final String NODE = "10.0.0.7:7946";
 
     @Test
     void tailReadsANewerPublishersEvents() throws Exception {
         try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), "tail.newer", 2)) {
             events.publishSchemas(NewerSchemas.FAILURE, NewerSchemas.STATUS_CHANGE);
-            events.send(events.status, NODE, NewerSchemas.statusChange(NODE), NewerSchemas.EVENT_ID.toString(),
+            events.send(
+                    events.status,
+                    NODE,
+                    NewerSchemas.statusChange(NODE),
+                    NewerSchemas.EVENT_ID.toString(),
                     EventType.STATUS_CHANGE);
-            events.send(events.failures, NODE, NewerSchemas.failure(NODE), NewerSchemas.FAILURE_EVENT_ID.toString(),
+            events.send(
+                    events.failures,
+                    NODE,
+                    NewerSchemas.failure(NODE),
+                    NewerSchemas.FAILURE_EVENT_ID.toString(),
                     EventType.FAILURE);
             events.send(TestEvents.change("10.0.0.8:7946", 1, NodeState.ALIVE, NodeState.SUSPECT)); // today's schema
             events.flush();
@@ -42,8 +51,14 @@ class TopicTailSchemasIT {
             List<String> skipped = new CopyOnWriteArrayList<>();
             Properties properties = new Properties();
             properties.put("bootstrap.servers", KAFKA.bootstrapServers());
-            try (TopicTail tail = new TopicTail(properties, events.prefix, List.of(events.failures, events.status),
-                    TopicTail.Start.BEGINNING, null, Set.of(), new TopicTail.Sink() {
+            try (TopicTail tail = new TopicTail(
+                    properties,
+                    events.prefix,
+                    List.of(events.failures, events.status),
+                    TopicTail.Start.BEGINNING,
+                    null,
+                    Set.of(),
+                    new TopicTail.Sink() {
                         @Override
                         public void failure(FailureMessage failure) {
                             tailed.add(failure);
@@ -71,8 +86,12 @@ class TopicTailSchemasIT {
             }
             assertEquals(List.of(), skipped);
             assertEquals(3, tailed.size(), tailed.toString());
-            StatusChange newer = tailed.stream().filter(StatusChange.class::isInstance).map(StatusChange.class::cast)
-                    .filter(c -> c.getNodeId().equals(NODE)).findFirst().orElseThrow();
+            StatusChange newer = tailed.stream()
+                    .filter(StatusChange.class::isInstance)
+                    .map(StatusChange.class::cast)
+                    .filter(c -> c.getNodeId().equals(NODE))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(NodeState.UNKNOWN, newer.getCurrent(), "DRAINING, a symbol today's reader does not know");
         }
     }
