@@ -153,7 +153,7 @@ final class Detector {
         long now = clock.monotonicNanos();
         for (Target target : targets) {
             scheduleFirstProbe(target);
-            if (target.state == NodeState.SUSPECT) {
+            if (target.state == Liveness.SUSPECT) {
                 // The suspicion deadline survives a stop: stopping and starting cannot postpone DEAD.
                 armSuspicion(target, Math.max(now, target.suspicionDeadlineNanos));
             }
@@ -447,7 +447,7 @@ final class Detector {
         long now = clock.monotonicNanos();
         switch (target.state) {
             case PENDING, ALIVE -> {
-                transition(target, NodeState.SUSPECT, StatusChange.Reason.PROBE_ROUND_FAILED);
+                transition(target, Liveness.SUSPECT, Transition.Reason.PROBE_ROUND_FAILED);
                 armSuspicion(target, now + config.suspicionTimeout().toNanos());
                 scheduleProbe(target, now);
             }
@@ -472,7 +472,7 @@ final class Detector {
 
     private void suspicionTimedOut(Target target) {
         target.suspicionTimer = null;
-        if (target.state != NodeState.SUSPECT || target.removed || !probing) {
+        if (target.state != Liveness.SUSPECT || target.removed || !probing) {
             return;
         }
         if (target.round != null) {
@@ -490,10 +490,10 @@ final class Detector {
 
     private void declareDead(Target target) {
         target.suspicionExpired = false;
-        transition(target, NodeState.DEAD, StatusChange.Reason.SUSPICION_TIMEOUT);
+        transition(target, Liveness.DEAD, Transition.Reason.SUSPICION_TIMEOUT);
         output.failed(new NodeFailure(
                 target.id,
-                NodeState.DEAD,
+                Liveness.DEAD,
                 target.incarnation,
                 target.lastRetries,
                 target.lastPeers,
@@ -520,19 +520,19 @@ final class Detector {
         boolean restarted = target.incarnation != 0 && incarnation > target.incarnation;
         target.incarnation = Math.max(target.incarnation, incarnation);
 
-        NodeState before = target.state;
+        Liveness before = target.state;
         switch (before) {
-            case PENDING -> transition(target, NodeState.ALIVE, StatusChange.Reason.FIRST_CONTACT);
+            case PENDING -> transition(target, Liveness.ALIVE, Transition.Reason.FIRST_CONTACT);
             case SUSPECT -> {
                 TimerQueue.cancel(target.suspicionTimer);
                 target.suspicionTimer = null;
                 target.suspicionExpired = false;
-                transition(target, NodeState.ALIVE, StatusChange.Reason.REFUTED);
+                transition(target, Liveness.ALIVE, Transition.Reason.REFUTED);
             }
-            case DEAD -> transition(target, NodeState.ALIVE, StatusChange.Reason.RECOVERED);
+            case DEAD -> transition(target, Liveness.ALIVE, Transition.Reason.RECOVERED);
             case ALIVE -> {
                 if (restarted) {
-                    transition(target, NodeState.ALIVE, StatusChange.Reason.RESTARTED);
+                    transition(target, Liveness.ALIVE, Transition.Reason.RESTARTED);
                 }
             }
         }
@@ -543,7 +543,7 @@ final class Detector {
             health.answered(targets.size());
             closeRound(target);
             scheduleProbe(target, Math.max(now, nextRoundStart(target)));
-        } else if (target.round == null && before != NodeState.ALIVE) {
+        } else if (target.round == null && before != Liveness.ALIVE) {
             // A late ACK revived a node that was waiting on a suspect or dead schedule.
             scheduleProbe(target, Math.max(now, nextRoundStart(target)));
         }
@@ -558,15 +558,15 @@ final class Detector {
         return health.stretch(config.deadProbeInterval().toNanos());
     }
 
-    private void transition(Target target, NodeState to, StatusChange.Reason reason) {
-        NodeState from = target.state;
+    private void transition(Target target, Liveness to, Transition.Reason reason) {
+        Liveness from = target.state;
         target.state = to;
-        if (to == NodeState.ALIVE) {
+        if (to == Liveness.ALIVE) {
             addToAlive(target);
         } else {
             removeFromAlive(target);
         }
-        output.statusChanged(new StatusChange(
+        output.statusChanged(new Transition(
                 target.id,
                 from,
                 to,

@@ -10,7 +10,7 @@ final class Member {
     /** Where the member sits on the ring: a hash of its address. */
     final long ringKey;
 
-    NodeState state = NodeState.PENDING;
+    Liveness state = Liveness.PENDING;
     long incarnation;
     /** Who said the current state first (see {@link MemberUpdate#origin()}). */
     InetSocketAddress origin;
@@ -31,7 +31,7 @@ final class Member {
 
     /** ALIVE and SUSPECT members are on the ring: they watch and are watched. */
     boolean live() {
-        return state == NodeState.ALIVE || state == NodeState.SUSPECT;
+        return state == Liveness.ALIVE || state == Liveness.SUSPECT;
     }
 
     MemberUpdate update() {

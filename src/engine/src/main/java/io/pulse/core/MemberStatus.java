@@ -17,7 +17,7 @@ import java.time.Instant;
  */
 public record MemberStatus(
         NodeId id,
-        NodeState state,
+        Liveness state,
         long incarnation,
         Instant since,
         NodeId declaredBy,

@@ -9,7 +9,7 @@ import java.util.Objects;
  * member's view at once, in push-pull {@link Message.Sync} pages.
  *
  * <pre>{@code
- * MemberUpdate suspect = new MemberUpdate(node, NodeState.SUSPECT, 17, self);
+ * MemberUpdate suspect = new MemberUpdate(node, Liveness.SUSPECT, 17, self);
  * }</pre>
  *
  * A member is known by the UDP address it probes from and answers on; its {@link NodeId} is that
@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param origin      who said it first: the suspecting member, the one whose suspicion timed out,
  *                    or the member itself for ALIVE and LEFT
  */
-public record MemberUpdate(InetSocketAddress member, NodeState state, long incarnation, InetSocketAddress origin) {
+public record MemberUpdate(InetSocketAddress member, Liveness state, long incarnation, InetSocketAddress origin) {
 
     /** Bytes of an update on the wire besides its two addresses: state and incarnation. */
     public static final int FIXED_WIRE_BYTES = 1 + 8;
@@ -33,7 +33,7 @@ public record MemberUpdate(InetSocketAddress member, NodeState state, long incar
             throw new IllegalArgumentException(
                     "member and origin must be resolved addresses, got " + member + " and " + origin);
         }
-        if (state == NodeState.PENDING) {
+        if (state == Liveness.PENDING) {
             throw new IllegalArgumentException("state must be ALIVE, SUSPECT, DEAD or LEFT, got PENDING");
         }
         if (incarnation < 1) {

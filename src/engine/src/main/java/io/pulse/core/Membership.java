@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  *
  * <p>One verdict per change: every member applies every update, but only the change's reporter,
  * the first live member after it on the ring (in practice its first observer), raises the
- * {@link StatusChange} and {@link NodeFailure} events that the sidecar publishes. A new member's
+ * {@link Transition} and {@link NodeFailure} events that the sidecar publishes. A new member's
  * join is the exception: the joiner reports it itself (see {@code joinedAsNew}).
  */
 final class Membership {
@@ -98,7 +98,7 @@ final class Membership {
         this.random = new SplittableRandom(detectorConfig.randomSeed() ^ 0x5DEECE66DL);
         this.self = new Member(selfAddress);
         this.broadcasts = new Broadcasts(selfAddress);
-        self.state = NodeState.ALIVE;
+        self.state = Liveness.ALIVE;
         self.incarnation = responder.incarnation();
         self.origin = selfAddress;
         self.since = clock.now();
@@ -148,7 +148,7 @@ final class Membership {
         observer.stop();
         ring.remove(self);
         ringVersion++;
-        self.state = NodeState.LEFT;
+        self.state = Liveness.LEFT;
         self.since = clock.now();
         broadcasts.add(self.update());
         gossipTick(false);
@@ -187,11 +187,11 @@ final class Membership {
             sendSync(from, false);
         }
         for (MemberUpdate update : sync.members()) {
-            if (update.state() == NodeState.DEAD) {
+            if (update.state() == Liveness.DEAD) {
                 // Another member's view is no verdict here: its DEAD, perhaps from the far side of a
                 // partition that just healed, is a suspicion, which a live member refutes (memberlist's
                 // mergeState does the same).
-                update = new MemberUpdate(update.member(), NodeState.SUSPECT, update.incarnation(), update.origin());
+                update = new MemberUpdate(update.member(), Liveness.SUSPECT, update.incarnation(), update.origin());
             }
             apply(update);
         }
@@ -217,17 +217,17 @@ final class Membership {
         if (!running || leaving) {
             return;
         }
-        output.statusChanged(new StatusChange(
+        output.statusChanged(new Transition(
                 self.id,
-                NodeState.PENDING,
-                NodeState.ALIVE,
+                Liveness.PENDING,
+                Liveness.ALIVE,
                 self.incarnation,
                 clock.now(),
                 null,
                 null,
                 0,
                 0,
-                StatusChange.Reason.JOINED,
+                Transition.Reason.JOINED,
                 self.id,
                 0));
     }
@@ -278,14 +278,14 @@ final class Membership {
         Member m = members.get(update.member());
         long inc = update.incarnation();
         if (m == null) {
-            if (update.state() != NodeState.ALIVE || leaving) {
+            if (update.state() != Liveness.ALIVE || leaving) {
                 return; // news of the end of a member never known here
             }
             m = new Member(update.member());
             members.put(m.address, m);
             byId.put(m.id, m);
             m.incarnation = inc;
-            setState(m, NodeState.ALIVE, update.origin(), null);
+            setState(m, Liveness.ALIVE, update.origin(), null);
             // Spread it even when it came in a view (push-pull): those who learned it so would
             // otherwise let the news of a join die out.
             broadcasts.add(update);
@@ -298,23 +298,23 @@ final class Membership {
                 }
                 long before = m.incarnation;
                 m.incarnation = inc;
-                StatusChange.Reason reason = switch (m.state) {
-                    case SUSPECT -> StatusChange.Reason.REFUTED;
+                Transition.Reason reason = switch (m.state) {
+                    case SUSPECT -> Transition.Reason.REFUTED;
                     case DEAD ->
-                        inc - before > RESTART_JUMP ? StatusChange.Reason.RESTARTED : StatusChange.Reason.RECOVERED;
-                    case LEFT, PENDING -> StatusChange.Reason.JOINED;
+                        inc - before > RESTART_JUMP ? Transition.Reason.RESTARTED : Transition.Reason.RECOVERED;
+                    case LEFT, PENDING -> Transition.Reason.JOINED;
                     case ALIVE -> null; // a newer incarnation of a member that was never in doubt here
                 };
-                setState(m, NodeState.ALIVE, update.origin(), reason);
+                setState(m, Liveness.ALIVE, update.origin(), reason);
                 broadcasts.add(update);
             }
             case SUSPECT -> {
-                if ((m.state == NodeState.ALIVE && inc >= m.incarnation)
-                        || (m.state == NodeState.SUSPECT && inc > m.incarnation)) {
+                if ((m.state == Liveness.ALIVE && inc >= m.incarnation)
+                        || (m.state == Liveness.SUSPECT && inc > m.incarnation)) {
                     m.incarnation = inc;
-                    setState(m, NodeState.SUSPECT, update.origin(), StatusChange.Reason.PROBE_ROUND_FAILED);
+                    setState(m, Liveness.SUSPECT, update.origin(), Transition.Reason.PROBE_ROUND_FAILED);
                     broadcasts.add(update);
-                } else if (m.state == NodeState.SUSPECT
+                } else if (m.state == Liveness.SUSPECT
                         && inc == m.incarnation
                         && m.suspicion.confirm(update.origin())) {
                     armSuspicion(m);
@@ -326,21 +326,21 @@ final class Membership {
                 if (declarer != null && !declarer.live() && m.live()) {
                     // Declared by a member this one holds DEAD or LEFT: a verdict from the other side
                     // of a partition, or from the past. Only a suspicion here, which a live member refutes.
-                    apply(new MemberUpdate(update.member(), NodeState.SUSPECT, inc, update.origin()));
+                    apply(new MemberUpdate(update.member(), Liveness.SUSPECT, inc, update.origin()));
                     return;
                 }
                 if (m.live() && inc >= m.incarnation) {
                     m.incarnation = inc;
-                    setState(m, NodeState.DEAD, update.origin(), StatusChange.Reason.SUSPICION_TIMEOUT);
+                    setState(m, Liveness.DEAD, update.origin(), Transition.Reason.SUSPICION_TIMEOUT);
                     broadcasts.add(update);
                 } else if (!m.live() && inc > m.incarnation) {
                     m.incarnation = inc;
                 }
             }
             case LEFT -> {
-                if (m.state != NodeState.LEFT && inc >= m.incarnation) {
+                if (m.state != Liveness.LEFT && inc >= m.incarnation) {
                     m.incarnation = inc;
-                    setState(m, NodeState.LEFT, update.origin(), StatusChange.Reason.LEFT);
+                    setState(m, Liveness.LEFT, update.origin(), Transition.Reason.LEFT);
                     broadcasts.add(update);
                 }
             }
@@ -353,12 +353,12 @@ final class Membership {
         if (leaving) {
             return;
         }
-        if (joining && update.state() != NodeState.ALIVE && update.incarnation() < self.incarnation) {
+        if (joining && update.state() != Liveness.ALIVE && update.incarnation() < self.incarnation) {
             knownBefore =
                     true; // an earlier life of this member, held in doubt, DEAD or LEFT: its reporter tells the change
         }
         long mine = self.incarnation;
-        boolean refute = update.state() == NodeState.ALIVE ? update.incarnation() > mine : update.incarnation() >= mine;
+        boolean refute = update.state() == Liveness.ALIVE ? update.incarnation() > mine : update.incarnation() >= mine;
         if (!refute) {
             return;
         }
@@ -368,11 +368,11 @@ final class Membership {
         broadcasts.add(self.update());
     }
 
-    private void setState(Member m, NodeState to, InetSocketAddress origin, StatusChange.Reason reason) {
-        NodeState from = m.state;
+    private void setState(Member m, Liveness to, InetSocketAddress origin, Transition.Reason reason) {
+        Liveness from = m.state;
         int suspecters = m.suspicion != null ? m.suspicion.suspecters() : 0;
         m.origin = origin;
-        if (to == NodeState.SUSPECT) {
+        if (to == Liveness.SUSPECT) {
             m.suspicion = new Suspicion(
                     m.incarnation,
                     clock.monotonicNanos(),
@@ -387,25 +387,25 @@ final class Membership {
         }
         m.state = to;
         m.since = clock.now();
-        if (to != NodeState.SUSPECT && from == NodeState.SUSPECT) {
+        if (to != Liveness.SUSPECT && from == Liveness.SUSPECT) {
             TimerQueue.cancel(m.suspicion.timer);
             m.suspicion = null;
         }
-        if (to == NodeState.SUSPECT) {
+        if (to == Liveness.SUSPECT) {
             armSuspicion(m);
         }
         TimerQueue.cancel(m.reapTimer);
         m.reapTimer = null;
         dead.remove(m);
-        if (to == NodeState.DEAD || to == NodeState.LEFT) {
+        if (to == Liveness.DEAD || to == Liveness.LEFT) {
             java.time.Instant stateSince = m.since;
             m.reapTimer =
                     timers.schedule(clock.monotonicNanos() + config.reapAfter().toNanos(), () -> reap(m, stateSince));
-            if (to == NodeState.DEAD) {
+            if (to == Liveness.DEAD) {
                 dead.add(m);
             }
         }
-        boolean wasLive = from == NodeState.ALIVE || from == NodeState.SUSPECT;
+        boolean wasLive = from == Liveness.ALIVE || from == Liveness.SUSPECT;
         if (wasLive != m.live()) {
             ringVersion++;
             if (m.live()) {
@@ -425,7 +425,7 @@ final class Membership {
     }
 
     private void suspicionExpired(Member m, Suspicion suspicion) {
-        if (m.suspicion != suspicion || m.state != NodeState.SUSPECT || !running || leaving) {
+        if (m.suspicion != suspicion || m.state != Liveness.SUSPECT || !running || leaving) {
             return;
         }
         if (suspicion.suspecters() < 2 && expectedConfirmations() >= 1) {
@@ -436,7 +436,7 @@ final class Membership {
             return;
         }
         declaredDead++;
-        apply(new MemberUpdate(m.address, NodeState.DEAD, m.incarnation, self.address));
+        apply(new MemberUpdate(m.address, Liveness.DEAD, m.incarnation, self.address));
     }
 
     /** K - 1 other observers can confirm, fewer in a small cluster (the suspect and the first suspecter do not). */
@@ -464,14 +464,14 @@ final class Membership {
         return running && !leaving && ring.successor(m) == self;
     }
 
-    private void report(Member m, NodeState from, NodeState to, StatusChange.Reason reason, int suspecters) {
+    private void report(Member m, Liveness from, Liveness to, Transition.Reason reason, int suspecters) {
         if (!reporterOf(m)) {
             return;
         }
         NodeStatus s = observer.statusOrNull(m.id);
         NodeId declaredBy = idOf(m.origin);
         java.time.Instant now = clock.now();
-        output.statusChanged(new StatusChange(
+        output.statusChanged(new Transition(
                 m.id,
                 from,
                 to,
@@ -484,10 +484,10 @@ final class Membership {
                 reason,
                 declaredBy,
                 suspecters));
-        if (to == NodeState.DEAD) {
+        if (to == Liveness.DEAD) {
             output.failed(new NodeFailure(
                     m.id,
-                    NodeState.DEAD,
+                    Liveness.DEAD,
                     m.incarnation,
                     s == null ? 0 : s.lastRetries(),
                     List.of(),
@@ -570,8 +570,8 @@ final class Membership {
         if (m == null || !running || leaving) {
             return;
         }
-        if (m.state == NodeState.ALIVE || (m.state == NodeState.SUSPECT && !m.suspicion.suspectedBy(self.address))) {
-            MemberUpdate suspect = new MemberUpdate(m.address, NodeState.SUSPECT, m.incarnation, self.address);
+        if (m.state == Liveness.ALIVE || (m.state == Liveness.SUSPECT && !m.suspicion.suspectedBy(self.address))) {
+            MemberUpdate suspect = new MemberUpdate(m.address, Liveness.SUSPECT, m.incarnation, self.address);
             apply(suspect);
             // Lifeguard: tell the suspect first, so that it can refute before anyone else waits on it.
             output.send(m.address, new Message.Gossip(sequences.next(), List.of(suspect)));
@@ -579,14 +579,14 @@ final class Membership {
         }
     }
 
-    private void subjectAnswered(StatusChange change) {
+    private void subjectAnswered(Transition change) {
         Member m = subjects.get(change.node());
-        if (m == null || change.current() != NodeState.ALIVE) {
+        if (m == null || change.current() != Liveness.ALIVE) {
             return;
         }
         if (change.incarnation() > m.incarnation) {
-            apply(new MemberUpdate(m.address, NodeState.ALIVE, change.incarnation(), m.address));
-        } else if (m.state == NodeState.SUSPECT && running && !leaving) {
+            apply(new MemberUpdate(m.address, Liveness.ALIVE, change.incarnation(), m.address));
+        } else if (m.state == Liveness.SUSPECT && running && !leaving) {
             // It answers, yet is suspected at the incarnation it answers with: it has not heard of the
             // suspicion (the news was lost, or this member was cut off when it went out). Tell it
             // again, so that it refutes instead of running out the suspicion.
@@ -611,7 +611,7 @@ final class Membership {
         }
 
         @Override
-        public void statusChanged(StatusChange change) {
+        public void statusChanged(Transition change) {
             defer.accept(() -> subjectAnswered(change));
         }
 

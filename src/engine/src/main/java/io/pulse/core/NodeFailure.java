@@ -24,7 +24,7 @@ import java.util.Objects;
  */
 public record NodeFailure(
         NodeId node,
-        NodeState state,
+        Liveness state,
         long incarnation,
         int retryAttempts,
         List<NodeId> indirectPeers,
@@ -41,7 +41,7 @@ public record NodeFailure(
     /** A static-mode declaration, by this detector alone. */
     public NodeFailure(
             NodeId node,
-            NodeState state,
+            Liveness state,
             long incarnation,
             int retryAttempts,
             List<NodeId> indirectPeers,

@@ -26,7 +26,7 @@ import java.time.Instant;
  */
 public record NodeStatus(
         NodeId node,
-        NodeState state,
+        Liveness state,
         long incarnation,
         long totalProbes,
         long lostProbes,
@@ -56,6 +56,6 @@ public record NodeStatus(
 
     /** True when ALIVE: the latest probe round was answered. */
     public boolean healthy() {
-        return state == NodeState.ALIVE;
+        return state == Liveness.ALIVE;
     }
 }

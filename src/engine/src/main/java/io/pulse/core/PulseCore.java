@@ -39,7 +39,7 @@ public final class PulseCore {
             throw new UnsupportedOperationException("this driver cannot probe external target " + node);
         }
 
-        default void statusChanged(StatusChange change) {}
+        default void statusChanged(Transition change) {}
 
         default void failed(NodeFailure failure) {}
 
@@ -461,7 +461,7 @@ public final class PulseCore {
         }
 
         @Override
-        public void statusChanged(StatusChange change) {
+        public void statusChanged(Transition change) {
             if (publishes(change.node())) {
                 pendingEvents.add(() -> output.statusChanged(change));
             }

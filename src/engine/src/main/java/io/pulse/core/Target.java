@@ -45,7 +45,7 @@ final class Target {
     final RttEstimator rtt = new RttEstimator();
     final ClockOffsetEstimator offset = new ClockOffsetEstimator();
 
-    NodeState state = NodeState.PENDING;
+    Liveness state = Liveness.PENDING;
     long incarnation;
     long totalProbes;
     long lostProbes;

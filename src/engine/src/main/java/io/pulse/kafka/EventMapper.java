@@ -1,7 +1,9 @@
 package io.pulse.kafka;
 
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
+import io.pulse.core.Transition;
 import io.pulse.events.ChangeReason;
 import io.pulse.events.EventType;
 import io.pulse.events.FailureMessage;
@@ -26,7 +28,7 @@ import java.util.UUID;
  *
  * Event ids: a static-mode observation's id comes from its observer, node, incarnation, time and
  * transition, so each observer's events are its own; a cluster verdict's
- * ({@link io.pulse.core.StatusChange#clusterVerdict()}) from cluster, node, incarnation and state
+ * ({@link Transition#clusterVerdict()}) from cluster, node, incarnation and state
  * alone, so that the rare double declaration collapses in consumers' dedup.
  *
  * <p>Durations become microseconds ({@code srttMicros}, {@code clockOffsetMicros}); instants keep
@@ -53,7 +55,7 @@ public final class EventMapper {
         return observer;
     }
 
-    public StatusChange statusChange(io.pulse.core.StatusChange change) {
+    public StatusChange statusChange(Transition change) {
         Objects.requireNonNull(change, "change");
         String node = change.node().toString();
         String detail = change.previous() + ">" + change.current() + ":" + change.reason();
@@ -143,7 +145,7 @@ public final class EventMapper {
         return EventIds.of(EventType.NODE_REMOVED, observer, node.toString(), 0, removedAt, "");
     }
 
-    private static NodeState state(io.pulse.core.NodeState state) {
+    private static NodeState state(Liveness state) {
         return NodeState.valueOf(state.name());
     }
 

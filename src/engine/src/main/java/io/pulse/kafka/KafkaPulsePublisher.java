@@ -3,7 +3,7 @@ package io.pulse.kafka;
 import io.pulse.core.Clock;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
-import io.pulse.core.StatusChange;
+import io.pulse.core.Transition;
 import io.pulse.events.EventCodec;
 import io.pulse.events.EventType;
 import io.pulse.events.FailureMessage;
@@ -131,7 +131,7 @@ final class KafkaPulsePublisher implements PulsePublisher {
     }
 
     @Override
-    public boolean publish(StatusChange change) {
+    public boolean publish(Transition change) {
         io.pulse.events.StatusChange record = mapper.statusChange(change);
         return append(new OutboxRecord(
                 EventType.STATUS_CHANGE, record.getEventId(), record.getNodeId(), EventCodec.encode(record)));

@@ -3,7 +3,7 @@ package io.pulse.kafka;
 import io.pulse.core.Clock;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
-import io.pulse.core.StatusChange;
+import io.pulse.core.Transition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,7 +32,7 @@ import org.apache.kafka.common.config.ConfigDef;
  * The {@code publish} methods never wait for Kafka: the journal write (to the kernel; a
  * background fsync follows per batch) is their only work, so they may be called from a Netty
  * event loop. They are thread-safe. Records: {@code <prefix>.failures} gets a
- * {@code FailureMessage}, {@code <prefix>.status} a {@code StatusChange} or, on removal, a
+ * {@code FailureMessage}, {@code <prefix>.status} a {@code Transition} or, on removal, a
  * tombstone; the key is the node id.
  */
 public interface PulsePublisher extends AutoCloseable {
@@ -46,7 +46,7 @@ public interface PulsePublisher extends AutoCloseable {
      *
      * @return false if the outbox is full or cannot be written (the event is dropped and counted)
      */
-    boolean publish(StatusChange change);
+    boolean publish(Transition change);
 
     /**
      * Journals a failure for {@code <prefix>.failures}.

@@ -1,9 +1,9 @@
 package io.pulse.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.pulse.core.Liveness;
 import io.pulse.core.MemberUpdate;
 import io.pulse.core.Message;
-import io.pulse.core.NodeState;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -109,7 +109,7 @@ public final class WireFormat {
         }
     }
 
-    private static int stateCode(NodeState state) {
+    private static int stateCode(Liveness state) {
         return switch (state) {
             case ALIVE -> 1;
             case SUSPECT -> 2;
@@ -130,11 +130,11 @@ public final class WireFormat {
         for (int i = 0; i < count; i++) {
             require(in, MemberUpdate.FIXED_WIRE_BYTES, what);
             int code = in.readUnsignedByte();
-            NodeState state = switch (code) {
-                case 1 -> NodeState.ALIVE;
-                case 2 -> NodeState.SUSPECT;
-                case 3 -> NodeState.DEAD;
-                case 4 -> NodeState.LEFT;
+            Liveness state = switch (code) {
+                case 1 -> Liveness.ALIVE;
+                case 2 -> Liveness.SUSPECT;
+                case 3 -> Liveness.DEAD;
+                case 4 -> Liveness.LEFT;
                 default ->
                     throw new MalformedDatagramException(
                             RejectReason.BAD_FIELD, what + " member state " + code + " (expected: 1..4)");

@@ -24,8 +24,8 @@ import io.pulse.core.ProbeResult;
 import io.pulse.core.PulseCore;
 import io.pulse.core.RelayPolicy;
 import io.pulse.core.RttSample;
-import io.pulse.core.StatusChange;
 import io.pulse.core.TargetOptions;
+import io.pulse.core.Transition;
 import io.pulse.protocol.DatagramAuth;
 import io.pulse.protocol.DatagramCodec;
 import io.pulse.protocol.Envelope;
@@ -102,7 +102,7 @@ public final class PulseEngine implements AutoCloseable {
     /** Signs and checks every datagram; null without a keyring. */
     private final DatagramAuth auth;
 
-    private final List<Consumer<StatusChange>> statusListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Transition>> statusListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<NodeFailure>> failureListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<NodeId>> removalListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<RttSample>> rttListeners = new CopyOnWriteArrayList<>();
@@ -527,7 +527,7 @@ public final class PulseEngine implements AutoCloseable {
     }
 
     /** Every state change of every target. */
-    public Subscription onStatusChange(Consumer<StatusChange> listener) {
+    public Subscription onStatusChange(Consumer<Transition> listener) {
         return subscribe(statusListeners, listener);
     }
 
@@ -727,7 +727,7 @@ public final class PulseEngine implements AutoCloseable {
         }
 
         @Override
-        public void statusChanged(StatusChange change) {
+        public void statusChanged(Transition change) {
             notify(statusListeners, statusWarnings, change);
         }
 

@@ -1,9 +1,9 @@
 package io.pulse.bench;
 
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
-import io.pulse.core.NodeState;
-import io.pulse.core.StatusChange;
+import io.pulse.core.Transition;
 import io.pulse.events.EventCodec;
 import io.pulse.events.FailureMessage;
 import io.pulse.kafka.EventMapper;
@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.State;
 public class AvroCodecBenchmark {
     private final EventMapper mapper = new EventMapper("10.0.0.1:7946", "prod-eu");
     private NodeFailure failure;
-    private StatusChange change;
+    private Transition change;
     private FailureMessage failureRecord;
     private io.pulse.events.StatusChange changeRecord;
     private byte[] failureBytes;
@@ -45,7 +45,7 @@ public class AvroCodecBenchmark {
         NodeId node = NodeId.parse("10.0.3.17:7946");
         failure = new NodeFailure(
                 node,
-                NodeState.DEAD,
+                Liveness.DEAD,
                 1_714_560_000_000L,
                 3,
                 List.of(NodeId.parse("10.0.1.2:7946"), NodeId.parse("10.0.2.9:7946"), NodeId.parse("10.0.4.1:7946")),
@@ -56,17 +56,17 @@ public class AvroCodecBenchmark {
                 Duration.ofNanos(1_000L * (-35)),
                 86_400,
                 12);
-        change = new StatusChange(
+        change = new Transition(
                 node,
-                NodeState.SUSPECT,
-                NodeState.DEAD,
+                Liveness.SUSPECT,
+                Liveness.DEAD,
                 1_714_560_000_000L,
                 at,
                 Duration.ofNanos(1_000L * (412)),
                 Duration.ofNanos(1_000L * (-35)),
                 86_400,
                 12,
-                StatusChange.Reason.SUSPICION_TIMEOUT);
+                Transition.Reason.SUSPICION_TIMEOUT);
         failureRecord = mapper.failure(failure);
         changeRecord = mapper.statusChange(change);
         failureBytes = EventCodec.encode(failureRecord);
@@ -104,6 +104,6 @@ public class AvroCodecBenchmark {
         AvroCodecBenchmark b = new AvroCodecBenchmark();
         b.setUp();
         System.out.println(
-                "FailureMessage " + b.failureBytes.length + " bytes, StatusChange " + b.changeBytes.length + " bytes");
+                "FailureMessage " + b.failureBytes.length + " bytes, Transition " + b.changeBytes.length + " bytes");
     }
 }

@@ -1,9 +1,9 @@
 package io.pulse.bench;
 
 import io.pulse.core.DetectorConfig;
-import io.pulse.core.NodeState;
-import io.pulse.core.StatusChange;
+import io.pulse.core.Liveness;
 import io.pulse.core.TargetOptions;
+import io.pulse.core.Transition;
 import io.pulse.transport.PulseEngine;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ public final class FloodBench {
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 200_000;
         DetectorConfig config = DetectorConfig.defaults();
         List<PulseEngine> responders = new ArrayList<>();
-        List<StatusChange> changes = new CopyOnWriteArrayList<>();
+        List<Transition> changes = new CopyOnWriteArrayList<>();
         try (PulseEngine monitor = PulseEngine.builder()
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .config(config)
@@ -48,7 +48,7 @@ public final class FloodBench {
             }
             Thread.sleep(3000);
             long alive = monitor.statusAll().stream()
-                    .filter(s -> s.state() == NodeState.ALIVE)
+                    .filter(s -> s.state() == Liveness.ALIVE)
                     .count();
             System.out.printf("before: %d of %d ALIVE, %d changes%n", alive, targets, changes.size());
             changes.clear();
@@ -73,7 +73,7 @@ public final class FloodBench {
                     monitor.counters().unmatchedAcks(),
                     monitor.localHealthMultiplier());
             long suspects =
-                    changes.stream().filter(c -> c.current() != NodeState.ALIVE).count();
+                    changes.stream().filter(c -> c.current() != Liveness.ALIVE).count();
             System.out.printf(
                     "during and after: %d changes, %d away from ALIVE (false positives)%n", changes.size(), suspects);
             changes.forEach(c -> System.out.println("  " + c));

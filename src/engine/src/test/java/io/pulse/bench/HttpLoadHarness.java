@@ -1,8 +1,8 @@
 package io.pulse.bench;
 
 import io.pulse.core.DetectorConfig;
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeId;
-import io.pulse.core.NodeState;
 import io.pulse.core.NodeStatus;
 import io.pulse.core.TargetOptions;
 import io.pulse.testkit.Machine;
@@ -146,9 +146,9 @@ public final class HttpLoadHarness {
             throws Exception {
         double seconds = wallNanos / 1e9;
         long probes = after.httpProbes() - before.httpProbes();
-        Map<NodeState, Long> states = statuses.stream()
+        Map<Liveness, Long> states = statuses.stream()
                 .collect(Collectors.groupingBy(
-                        NodeStatus::state, () -> new java.util.EnumMap<>(NodeState.class), Collectors.counting()));
+                        NodeStatus::state, () -> new java.util.EnumMap<>(Liveness.class), Collectors.counting()));
         List<Long> srttMicros = statuses.stream()
                 .filter(s -> s.srtt() != null)
                 .map(s -> s.srtt().toNanos() / 1000)

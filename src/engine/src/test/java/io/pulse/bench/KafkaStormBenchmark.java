@@ -1,8 +1,8 @@
 package io.pulse.bench;
 
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
-import io.pulse.core.NodeState;
 import io.pulse.events.EventCodec;
 import io.pulse.events.FailureMessage;
 import io.pulse.kafka.EventMapper;
@@ -159,7 +159,7 @@ public final class KafkaStormBenchmark {
             NodeId node = NodeId.of("10." + (i >> 16 & 0xff) + "." + (i >> 8 & 0xff) + "." + (i & 0xff), 7946);
             failures.add(new NodeFailure(
                     node,
-                    NodeState.DEAD,
+                    Liveness.DEAD,
                     1_714_560_000_000L + i,
                     3,
                     List.of(

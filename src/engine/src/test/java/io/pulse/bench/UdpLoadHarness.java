@@ -2,7 +2,7 @@ package io.pulse.bench;
 
 import io.netty.channel.epoll.Epoll;
 import io.pulse.core.DetectorConfig;
-import io.pulse.core.NodeState;
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeStatus;
 import io.pulse.core.PulseCore;
 import io.pulse.testkit.Machine;
@@ -88,12 +88,12 @@ public final class UdpLoadHarness {
     private record Nodes(
             long probes,
             long lost,
-            Map<NodeState, Integer> states,
+            Map<Liveness, Integer> states,
             long srttP50Micros,
             long srttP99Micros,
             long srttMaxMicros) {
         static Nodes of(List<NodeStatus> statuses) {
-            Map<NodeState, Integer> states = new EnumMap<>(NodeState.class);
+            Map<Liveness, Integer> states = new EnumMap<>(Liveness.class);
             long probes = 0;
             long lost = 0;
             long[] srtt = new long[statuses.size()];
@@ -228,7 +228,7 @@ public final class UdpLoadHarness {
             LongAdder toSuspectOrDead = new LongAdder();
             monitor.onStatusChange(c -> {
                 changes.increment();
-                if (c.current() == NodeState.SUSPECT || c.current() == NodeState.DEAD) {
+                if (c.current() == Liveness.SUSPECT || c.current() == Liveness.DEAD) {
                     toSuspectOrDead.increment();
                 }
             });

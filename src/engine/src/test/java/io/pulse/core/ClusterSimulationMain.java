@@ -256,10 +256,10 @@ public final class ClusterSimulationMain {
             long done = now();
             long joined =
                     nodes.stream().filter(x -> x.core.clusterStats().joined()).count();
-            long joinedEvents = countChanges(c -> c.reason() == StatusChange.Reason.JOINED);
+            long joinedEvents = countChanges(c -> c.reason() == Transition.Reason.JOINED);
             java.util.Set<NodeId> joinedIds = new java.util.HashSet<>();
             nodes.forEach(x -> x.changes.stream()
-                    .filter(c -> c.reason() == StatusChange.Reason.JOINED)
+                    .filter(c -> c.reason() == Transition.Reason.JOINED)
                     .forEach(c -> joinedIds.add(c.node())));
             OUT.printf(
                     "join: %d members through %d seed(s), one every %d ms (%d/s, sim); %s: %d of %d members see all "
@@ -360,10 +360,10 @@ public final class ClusterSimulationMain {
             return all;
         }
 
-        long countChanges(java.util.function.Predicate<StatusChange> which) {
+        long countChanges(java.util.function.Predicate<Transition> which) {
             long total = 0;
             for (SimulatedNetwork.Node node : nodes) {
-                for (StatusChange c : node.changes) {
+                for (Transition c : node.changes) {
                     if (which.test(c)) {
                         total++;
                     }
@@ -470,7 +470,7 @@ public final class ClusterSimulationMain {
                     continue;
                 }
                 MemberStatus view = viewOf(node, victim);
-                if (view != null && view.state() == NodeState.DEAD) {
+                if (view != null && view.state() == Liveness.DEAD) {
                     deadAfter[seen++] =
                             Duration.between(crashWall, view.since()).toNanos();
                 } else {
@@ -483,10 +483,10 @@ public final class ClusterSimulationMain {
             List<NodeFailure> about =
                     all.stream().filter(f -> f.node().equals(victim.id)).toList();
             long others = failureCount() - failuresBefore - about.size();
-            long deadTransitions = countChanges(c -> c.node().equals(victim.id) && c.current() == NodeState.DEAD);
-            StatusChange suspected = nodes.stream()
+            long deadTransitions = countChanges(c -> c.node().equals(victim.id) && c.current() == Liveness.DEAD);
+            Transition suspected = nodes.stream()
                     .flatMap(x -> x.changes.stream())
-                    .filter(c -> c.node().equals(victim.id) && c.current() == NodeState.SUSPECT)
+                    .filter(c -> c.node().equals(victim.id) && c.current() == Liveness.SUSPECT)
                     .min((x, y) -> x.at().compareTo(y.at()))
                     .orElse(null);
             OUT.printf("crash of %s (member %d) at sim %.1f s:%n", victim.id, victim.index, crashAt / 1e9);
@@ -545,7 +545,7 @@ public final class ClusterSimulationMain {
         void loss() {
             long wall = System.nanoTime();
             long failuresBefore = failureCount();
-            long suspectsBefore = countChanges(c -> c.current() == NodeState.SUSPECT);
+            long suspectsBefore = countChanges(c -> c.current() == Liveness.SUSPECT);
             long refutationsBefore = sumStats(ClusterStats::refutations);
             Snapshot a = snapshot();
             net.lossRate(0.10);
@@ -558,7 +558,7 @@ public final class ClusterSimulationMain {
                             options.minutes,
                             (System.nanoTime() - wall) / 1e9,
                             failureCount() - failuresBefore,
-                            countChanges(c -> c.current() == NodeState.SUSPECT) - suspectsBefore);
+                            countChanges(c -> c.current() == Liveness.SUSPECT) - suspectsBefore);
                 }
             }
             Snapshot b = snapshot();
@@ -567,9 +567,9 @@ public final class ClusterSimulationMain {
             long holdingDead =
                     nodes.stream().filter(x -> x.core.clusterStats().dead() > 0).count();
             long deadViews = sumStats(ClusterStats::dead);
-            long suspicions = countChanges(c -> c.current() == NodeState.SUSPECT) - suspectsBefore;
-            long refuted = countChanges(c -> c.reason() == StatusChange.Reason.REFUTED);
-            long recovered = countChanges(c -> c.reason() == StatusChange.Reason.RECOVERED);
+            long suspicions = countChanges(c -> c.current() == Liveness.SUSPECT) - suspectsBefore;
+            long refuted = countChanges(c -> c.reason() == Transition.Reason.REFUTED);
+            long recovered = countChanges(c -> c.reason() == Transition.Reason.RECOVERED);
             long refutations = sumStats(ClusterStats::refutations) - refutationsBefore;
             long notAllAlive = n - convergedCount();
             long suspectViews = sumStats(ClusterStats::suspect);
@@ -605,7 +605,7 @@ public final class ClusterSimulationMain {
             run(options.warmSeconds * SECOND);
             long wall = System.nanoTime();
             long failuresBefore = failureCount();
-            long suspectsBefore = countChanges(c -> c.current() == NodeState.SUSPECT);
+            long suspectsBefore = countChanges(c -> c.current() == Liveness.SUSPECT);
             SimulatedNetwork.Node stalled = nodes.get(randomNonSeed());
             long incarnationBefore = stalled.core.incarnation();
             long refutationsBefore = stalled.core.clusterStats().refutations();
@@ -619,9 +619,9 @@ public final class ClusterSimulationMain {
             List<NodeFailure> others =
                     failures.stream().filter(f -> !f.node().equals(stalled.id)).toList();
             long aboutStalled = failures.size() - others.size();
-            List<StatusChange> suspicions = nodes.stream()
+            List<Transition> suspicions = nodes.stream()
                     .flatMap(x -> x.changes.stream())
-                    .filter(c -> c.current() == NodeState.SUSPECT)
+                    .filter(c -> c.current() == Liveness.SUSPECT)
                     .toList();
             long suspectsOfOthers = suspicions.stream()
                     .filter(c -> !c.node().equals(stalled.id) && !c.at().isBefore(stallWall))
@@ -636,9 +636,9 @@ public final class ClusterSimulationMain {
                     continue;
                 }
                 MemberStatus view = viewOf(node, stalled);
-                if (view != null && view.state() == NodeState.DEAD) {
+                if (view != null && view.state() == Liveness.DEAD) {
                     seeStalledDead++;
-                } else if (view != null && view.state() == NodeState.ALIVE) {
+                } else if (view != null && view.state() == Liveness.ALIVE) {
                     seeStalledAlive++;
                 }
             }
@@ -746,8 +746,8 @@ public final class ClusterSimulationMain {
             List<NodeFailure> after = failures().stream()
                     .filter(f -> f.detectedAt().isAfter(healWall))
                     .toList();
-            long recovered = countChanges(c -> c.reason() == StatusChange.Reason.RECOVERED && c.at().isAfter(healWall));
-            long suspectAfter = countChanges(c -> c.current() == NodeState.SUSPECT && c.at().isAfter(healWall));
+            long recovered = countChanges(c -> c.reason() == Transition.Reason.RECOVERED && c.at().isAfter(healWall));
+            long suspectAfter = countChanges(c -> c.current() == Liveness.SUSPECT && c.at().isAfter(healWall));
             OUT.printf(
                     "partition: %d of %d members (random, %d %%) cut off from the rest at sim %.1f s for 30 s: "
                             + "%d NodeFailure events during the cut (at most %d + %d: one per member of the other side, on each side); "

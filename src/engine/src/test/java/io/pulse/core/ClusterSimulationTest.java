@@ -32,7 +32,7 @@ class ClusterSimulationTest {
         return nodes;
     }
 
-    static long countEverywhere(List<SimulatedNetwork.Node> nodes, NodeState state, SimulatedNetwork.Node about) {
+    static long countEverywhere(List<SimulatedNetwork.Node> nodes, Liveness state, SimulatedNetwork.Node about) {
         return nodes.stream()
                 .filter(n -> !n.crashed() && n != about && n.viewOf(about) == state)
                 .count();
@@ -71,14 +71,14 @@ class ClusterSimulationTest {
             net.run(Duration.ofSeconds(2));
         }
         net.run(Duration.ofSeconds(5));
-        List<StatusChange> joins = nodes.stream()
+        List<Transition> joins = nodes.stream()
                 .flatMap(n -> n.changes.stream())
-                .filter(c -> c.reason() == StatusChange.Reason.JOINED)
+                .filter(c -> c.reason() == Transition.Reason.JOINED)
                 .toList();
         assertEquals(19, joins.size(), "one JOINED per joiner (the founder joined nobody): " + joins);
-        assertEquals(19, joins.stream().map(StatusChange::node).distinct().count());
-        for (StatusChange join : joins) {
-            assertEquals(NodeState.PENDING, join.previous());
+        assertEquals(19, joins.stream().map(Transition::node).distinct().count());
+        for (Transition join : joins) {
+            assertEquals(Liveness.PENDING, join.previous());
             assertEquals(join.node(), join.declaredBy(), "a join is the joiner's own word");
         }
     }
@@ -95,9 +95,9 @@ class ClusterSimulationTest {
             SimulatedNetwork net = new SimulatedNetwork(seed);
             List<SimulatedNetwork.Node> nodes = cluster(net, size, 1000 + seed * 10);
             net.run(Duration.ofSeconds(10));
-            List<StatusChange> joins = nodes.stream()
+            List<Transition> joins = nodes.stream()
                     .flatMap(n -> n.changes.stream())
-                    .filter(c -> c.reason() == StatusChange.Reason.JOINED)
+                    .filter(c -> c.reason() == Transition.Reason.JOINED)
                     .toList();
             for (SimulatedNetwork.Node joiner : nodes.subList(1, nodes.size())) {
                 assertEquals(
@@ -128,10 +128,10 @@ class ClusterSimulationTest {
         assertEquals(victim.id, failure.node());
         assertTrue(failure.clusterVerdict());
         assertTrue(failure.confirmations() >= 1, "confirmations " + failure.confirmations());
-        assertEquals(39, countEverywhere(nodes, NodeState.DEAD, victim), "every member's view is DEAD");
+        assertEquals(39, countEverywhere(nodes, Liveness.DEAD, victim), "every member's view is DEAD");
         long deadTransitions = nodes.stream()
                 .flatMap(n -> n.changes.stream())
-                .filter(c -> c.node().equals(victim.id) && c.current() == NodeState.DEAD)
+                .filter(c -> c.node().equals(victim.id) && c.current() == Liveness.DEAD)
                 .count();
         assertEquals(1, deadTransitions, "one transition to DEAD in the status events");
     }
@@ -148,15 +148,15 @@ class ClusterSimulationTest {
         leaver.crash(); // the process exits
         net.run(Duration.ofSeconds(20));
         assertEquals(0, failures(nodes));
-        assertEquals(19, countEverywhere(nodes, NodeState.LEFT, leaver));
-        List<StatusChange> left = nodes.stream()
+        assertEquals(19, countEverywhere(nodes, Liveness.LEFT, leaver));
+        List<Transition> left = nodes.stream()
                 .flatMap(n -> n.changes.stream())
                 .filter(c -> c.node().equals(leaver.id))
-                .filter(c -> c.current() == NodeState.LEFT)
+                .filter(c -> c.current() == Liveness.LEFT)
                 .toList();
         assertEquals(1, left.size());
-        assertEquals(NodeState.ALIVE, left.get(0).previous());
-        assertEquals(StatusChange.Reason.LEFT, left.get(0).reason());
+        assertEquals(Liveness.ALIVE, left.get(0).previous());
+        assertEquals(Transition.Reason.LEFT, left.get(0).reason());
     }
 
     @Test
@@ -172,7 +172,7 @@ class ClusterSimulationTest {
         net.run(Duration.ofSeconds(10));
         assertEquals(0, failures(nodes));
         assertTrue(paused.core.incarnation() > before, "refuted by raising its incarnation");
-        assertEquals(9, countEverywhere(nodes, NodeState.ALIVE, paused));
+        assertEquals(9, countEverywhere(nodes, Liveness.ALIVE, paused));
     }
 
     @Test
@@ -200,7 +200,7 @@ class ClusterSimulationTest {
             }
         }
         net.run(Duration.ofSeconds(30));
-        assertTrue(countEverywhere(nodes, NodeState.DEAD, minority.get(0)) >= 27, "the majority saw the minority die");
+        assertTrue(countEverywhere(nodes, Liveness.DEAD, minority.get(0)) >= 27, "the majority saw the minority die");
         net.healAll();
         net.run(Duration.ofMinutes(3));
         for (SimulatedNetwork.Node node : nodes) {
@@ -228,7 +228,7 @@ class ClusterSimulationTest {
                 1,
                 nodes.stream()
                         .flatMap(n -> n.changes.stream())
-                        .filter(c -> c.node().equals(target.id) && c.current() == NodeState.ALIVE)
+                        .filter(c -> c.node().equals(target.id) && c.current() == Liveness.ALIVE)
                         .count(),
                 "one first contact");
 

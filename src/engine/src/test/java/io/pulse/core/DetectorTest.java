@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.core.ScriptedCore.Sent;
-import io.pulse.core.StatusChange.Reason;
+import io.pulse.core.Transition.Reason;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -39,14 +39,14 @@ class DetectorTest {
         fresh.runAnswering(Duration.ofSeconds(1), Set.of());
 
         assertEquals(2, fresh.changes.size());
-        for (StatusChange change : fresh.changes) {
-            assertEquals(NodeState.PENDING, change.previous());
-            assertEquals(NodeState.ALIVE, change.current());
+        for (Transition change : fresh.changes) {
+            assertEquals(Liveness.PENDING, change.previous());
+            assertEquals(Liveness.ALIVE, change.current());
             assertEquals(Reason.FIRST_CONTACT, change.reason());
             assertEquals(1, change.incarnation());
         }
         NodeStatus status = fresh.core.status(id(1));
-        assertEquals(NodeState.ALIVE, status.state());
+        assertEquals(Liveness.ALIVE, status.state());
         assertEquals(1, status.totalProbes());
         assertEquals(0, status.lostProbes());
         assertNotNull(status.firstContact());
@@ -81,9 +81,9 @@ class DetectorTest {
         assertTrue(s.changes.isEmpty(), "still ALIVE until the round's end: " + s.changes);
 
         s.runAnswering(Duration.ofMillis(1), Set.of(SILENT)); // t + 300 ms: the round ends unanswered
-        StatusChange suspect = s.lastChange();
+        Transition suspect = s.lastChange();
         assertEquals(
-                List.of(NodeState.ALIVE, NodeState.SUSPECT, Reason.PROBE_ROUND_FAILED),
+                List.of(Liveness.ALIVE, Liveness.SUSPECT, Reason.PROBE_ROUND_FAILED),
                 List.of(suspect.previous(), suspect.current(), suspect.reason()));
         assertEquals(s.clock.now(), suspect.at());
         NodeStatus status = s.core.status(id(1));
@@ -96,15 +96,15 @@ class DetectorTest {
         assertTrue(s.failures.isEmpty());
         s.runAnswering(Duration.ofMillis(1), Set.of(SILENT));
         assertEquals(t + 1_500 * MS, s.clock.monotonicNanos());
-        StatusChange dead = s.lastChange();
+        Transition dead = s.lastChange();
         assertEquals(
-                List.of(NodeState.SUSPECT, NodeState.DEAD, Reason.SUSPICION_TIMEOUT),
+                List.of(Liveness.SUSPECT, Liveness.DEAD, Reason.SUSPICION_TIMEOUT),
                 List.of(dead.previous(), dead.current(), dead.reason()));
 
         assertEquals(1, s.failures.size());
         NodeFailure failure = s.failures.get(0);
         assertEquals(id(1), failure.node());
-        assertEquals(NodeState.DEAD, failure.state());
+        assertEquals(Liveness.DEAD, failure.state());
         assertEquals(1, failure.incarnation());
         assertEquals(2, failure.retryAttempts());
         assertEquals(3, failure.indirectPeers().size());
@@ -132,8 +132,8 @@ class DetectorTest {
     void indirectProbesGoOnlyToAlivePeersThatAreStillWatched() {
         // 1 and 2 go silent and become SUSPECT, 3 is removed: 4 and 5 are the only ALIVE peers left.
         s.runAnswering(Duration.ofMillis(1_100), Set.of(SILENT, address(2)));
-        assertEquals(NodeState.SUSPECT, s.core.status(id(1)).state());
-        assertEquals(NodeState.SUSPECT, s.core.status(id(2)).state());
+        assertEquals(Liveness.SUSPECT, s.core.status(id(1)).state());
+        assertEquals(Liveness.SUSPECT, s.core.status(id(2)).state());
         s.core.remove(id(3));
         int from = s.sent.size();
         s.runAnswering(Duration.ofSeconds(3), Set.of(SILENT, address(2)));
@@ -155,7 +155,7 @@ class DetectorTest {
         s.runAnswering(Duration.ofSeconds(30), Set.of(), Set.of(SILENT));
         assertTrue(s.changes.isEmpty(), s.changes.toString());
         NodeStatus status = s.core.status(id(1));
-        assertEquals(NodeState.ALIVE, status.state());
+        assertEquals(Liveness.ALIVE, status.state());
         // About 30 rounds, each a PING and at least one retry before a relayed ACK: all lost.
         assertTrue(status.lostProbes() >= 60, "every direct PING is lost: " + status);
         assertEquals(before.totalProbes(), status.totalProbes() - status.lostProbes());
@@ -163,11 +163,11 @@ class DetectorTest {
 
     @Test
     void aSuspectThatAnswersIsAliveAgain() {
-        runUntilState(NodeState.SUSPECT);
+        runUntilState(Liveness.SUSPECT);
         s.runAnswering(Duration.ofSeconds(1), Set.of());
-        StatusChange refuted = s.lastChange();
+        Transition refuted = s.lastChange();
         assertEquals(
-                List.of(NodeState.SUSPECT, NodeState.ALIVE, Reason.REFUTED),
+                List.of(Liveness.SUSPECT, Liveness.ALIVE, Reason.REFUTED),
                 List.of(refuted.previous(), refuted.current(), refuted.reason()));
         assertTrue(s.failures.isEmpty());
         s.runAnswering(Duration.ofSeconds(10), Set.of());
@@ -177,18 +177,18 @@ class DetectorTest {
     @Test
     void aLateAckForAFailedRoundRefutesTheSuspicion() {
         Sent ping = s.awaitPing(SILENT, Duration.ofSeconds(2));
-        runUntilState(NodeState.SUSPECT);
+        runUntilState(Liveness.SUSPECT);
         s.ack(SILENT, (Message.Ping) ping.message(), 1);
         assertEquals(Reason.REFUTED, s.lastChange().reason());
     }
 
     @Test
     void aDeadNodeThatAnswersAgainHasRecovered() {
-        runUntilState(NodeState.DEAD);
+        runUntilState(Liveness.DEAD);
         s.runAnswering(Duration.ofSeconds(6), Set.of());
-        StatusChange recovered = s.lastChange();
+        Transition recovered = s.lastChange();
         assertEquals(
-                List.of(NodeState.DEAD, NodeState.ALIVE, Reason.RECOVERED),
+                List.of(Liveness.DEAD, Liveness.ALIVE, Reason.RECOVERED),
                 List.of(recovered.previous(), recovered.current(), recovered.reason()));
         // Back on the normal interval: about one PING a second.
         int from = s.sent.size();
@@ -202,9 +202,9 @@ class DetectorTest {
         s.incarnations.put(SILENT, 2L);
         s.runAnswering(Duration.ofSeconds(2), Set.of());
         assertEquals(1, s.changes.size());
-        StatusChange restart = s.changes.get(0);
+        Transition restart = s.changes.get(0);
         assertEquals(
-                List.of(NodeState.ALIVE, NodeState.ALIVE, Reason.RESTARTED, 2L),
+                List.of(Liveness.ALIVE, Liveness.ALIVE, Reason.RESTARTED, 2L),
                 List.of(restart.previous(), restart.current(), restart.reason(), restart.incarnation()));
         assertEquals(2, s.core.status(id(1)).incarnation());
     }
@@ -215,7 +215,7 @@ class DetectorTest {
         s.ack(address(2), (Message.Ping) ping.message(), 1);
         assertEquals(1, s.core.counters().misaddressedAcks());
         s.runAnswering(Duration.ofMillis(400), Set.of(SILENT));
-        assertEquals(NodeState.SUSPECT, s.core.status(id(1)).state());
+        assertEquals(Liveness.SUSPECT, s.core.status(id(1)).state());
     }
 
     @Test
@@ -252,7 +252,7 @@ class DetectorTest {
         int from = s.sent.size();
         s.advance(Duration.ofSeconds(10));
         assertEquals(from, s.sent.size());
-        assertEquals(NodeState.ALIVE, s.core.status(id(1)).state());
+        assertEquals(Liveness.ALIVE, s.core.status(id(1)).state());
         s.core.startProbing();
         s.runAnswering(Duration.ofSeconds(1), Set.of());
         assertEquals(5, s.sentOfType(Message.Ping.class, from).size());
@@ -271,7 +271,7 @@ class DetectorTest {
         assertEquals(0, after.totalProbes());
         assertNull(after.srtt());
         assertNull(after.clockOffset());
-        assertEquals(NodeState.ALIVE, after.state());
+        assertEquals(Liveness.ALIVE, after.state());
         assertEquals(before.firstContact(), after.firstContact());
     }
 
@@ -291,7 +291,7 @@ class DetectorTest {
 
         int from = fresh.sent.size();
         fresh.runAnswering(Duration.ofMillis(600), Set.of(address(1)));
-        assertEquals(NodeState.SUSPECT, fresh.core.status(id(1)).state());
+        assertEquals(Liveness.SUSPECT, fresh.core.status(id(1)).state());
         // One PING per round, no retries, no peers to ask: rounds of 300 ms.
         assertEquals(2, fresh.sentTo(address(1), from).size());
     }
@@ -318,7 +318,7 @@ class DetectorTest {
         }
     }
 
-    private void runUntilState(NodeState state) {
+    private void runUntilState(Liveness state) {
         for (int i = 0; i < 100 && s.core.status(id(1)).state() != state; i++) {
             s.runAnswering(Duration.ofMillis(100), Set.of(SILENT));
         }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.core.ScriptedCore.Asked;
-import io.pulse.core.StatusChange.Reason;
+import io.pulse.core.Transition.Reason;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -58,7 +58,7 @@ class ExternalTargetTest {
                 Duration.ofSeconds(1),
                 ask -> ProbeResult.successWithPeerTime(ask.sequence(), 4 * MS, s.clock.epochNanos() + 32 * MS));
         NodeStatus status = s.core.status(WEB);
-        assertEquals(NodeState.ALIVE, status.state());
+        assertEquals(Liveness.ALIVE, status.state());
         assertEquals(NodeStatus.ProbeKind.EXTERNAL, status.kind());
         assertEquals(Duration.ofMillis(4), status.srtt());
         assertEquals(Duration.ofMillis(30), status.clockOffset());
@@ -84,7 +84,7 @@ class ExternalTargetTest {
 
         List<Reason> reasons = s.changes.stream()
                 .filter(c -> c.node().equals(WEB))
-                .map(StatusChange::reason)
+                .map(Transition::reason)
                 .collect(Collectors.toList());
         assertEquals(List.of(Reason.FIRST_CONTACT, Reason.PROBE_ROUND_FAILED, Reason.SUSPICION_TIMEOUT), reasons);
         assertEquals(1, s.failures.size());
@@ -101,14 +101,14 @@ class ExternalTargetTest {
     void aSilentDriverIsATimeout() {
         run(Duration.ofSeconds(2), ask -> ProbeResult.success(ask.sequence(), MS));
         run(Duration.ofSeconds(3), ask -> null);
-        assertEquals(NodeState.DEAD, s.core.status(WEB).state());
+        assertEquals(Liveness.DEAD, s.core.status(WEB).state());
     }
 
     @Test
     void aResultForNoProbeIsCounted() {
         s.core.onProbeResult(ProbeResult.success(424242, MS));
         assertEquals(1, s.core.counters().unmatchedProbeResults());
-        assertEquals(NodeState.PENDING, s.core.status(WEB).state());
+        assertEquals(Liveness.PENDING, s.core.status(WEB).state());
     }
 
     @Test

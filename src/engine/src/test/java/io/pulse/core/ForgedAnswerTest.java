@@ -62,10 +62,10 @@ class ForgedAnswerTest {
                 }
             }
         }
-        assertEquals(NodeState.DEAD, s.core.status(id(1)).state());
+        assertEquals(Liveness.DEAD, s.core.status(id(1)).state());
         assertEquals(
-                List.of(NodeState.SUSPECT, NodeState.DEAD),
-                s.changes.stream().map(StatusChange::current).toList());
+                List.of(Liveness.SUSPECT, Liveness.DEAD),
+                s.changes.stream().map(Transition::current).toList());
         assertTrue(
                 s.core.counters().unmatchedAcks() >= 40 * 4 * 128,
                 s.core.counters().toString());
@@ -95,7 +95,7 @@ class ForgedAnswerTest {
         assertEquals(1, s.core.status(id(1)).incarnation());
         // the true answer to the same PING still counts
         s.ack(DEAD, (Message.Ping) ping.message(), 1);
-        assertEquals(NodeState.ALIVE, s.core.status(id(1)).state());
+        assertEquals(Liveness.ALIVE, s.core.status(id(1)).state());
         assertTrue(s.changes.isEmpty(), s.changes.toString());
     }
 }

@@ -86,7 +86,7 @@ class LocalHealthTest {
         s.runAnswering(Duration.ofMinutes(2), Set.of());
         assertEquals(1, s.core.localHealthMultiplier());
         for (int i = 1; i <= TARGETS; i++) {
-            assertEquals(NodeState.ALIVE, s.core.status(id(i)).state());
+            assertEquals(Liveness.ALIVE, s.core.status(id(i)).state());
             assertEquals(Duration.ofMillis(100), s.core.status(id(i)).probeTimeout());
         }
     }
@@ -96,7 +96,7 @@ class LocalHealthTest {
         ScriptedCore s = aliveTargets(ScriptedCore.exactConfig());
         s.runAnswering(Duration.ofMinutes(2), Set.of(address(1)));
 
-        assertEquals(NodeState.DEAD, s.core.status(id(1)).state());
+        assertEquals(Liveness.DEAD, s.core.status(id(1)).state());
         assertEquals(1, s.core.localHealthMultiplier());
         assertTrue(s.core.counters().nacksReceived() > 0);
     }
@@ -108,7 +108,7 @@ class LocalHealthTest {
         s.core.startProbing();
         s.runAnswering(Duration.ofMinutes(2), Set.of(address(1)));
 
-        assertEquals(NodeState.DEAD, s.core.status(id(1)).state());
+        assertEquals(Liveness.DEAD, s.core.status(id(1)).state());
         assertEquals(1, s.core.localHealthMultiplier());
     }
 

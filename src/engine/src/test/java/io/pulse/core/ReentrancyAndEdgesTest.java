@@ -27,10 +27,10 @@ class ReentrancyAndEdgesTest {
     /** A core whose status listener runs a hook; ticks that throw are counted, as a surviving driver would. */
     private static final class Hooked {
         final ManualClock clock = new ManualClock();
-        final List<StatusChange> changes = new ArrayList<>();
+        final List<Transition> changes = new ArrayList<>();
         final List<NodeFailure> failures = new ArrayList<>();
         final List<Message> sent = new ArrayList<>();
-        Consumer<StatusChange> hook = change -> {};
+        Consumer<Transition> hook = change -> {};
         final PulseCore core;
 
         Hooked(DetectorConfig config) {
@@ -41,7 +41,7 @@ class ReentrancyAndEdgesTest {
                 }
 
                 @Override
-                public void statusChanged(StatusChange change) {
+                public void statusChanged(Transition change) {
                     changes.add(change);
                     hook.accept(change);
                 }
@@ -75,7 +75,7 @@ class ReentrancyAndEdgesTest {
         h.core.addTarget(id(1), SILENT, TargetOptions.defaults());
         boolean[] once = {true};
         h.hook = change -> {
-            if (change.current() == NodeState.SUSPECT && once[0]) {
+            if (change.current() == Liveness.SUSPECT && once[0]) {
                 once[0] = false;
                 throw new AssertionError("listener bug");
             }
@@ -83,7 +83,7 @@ class ReentrancyAndEdgesTest {
         h.core.startProbing();
         assertEquals(1, h.run(Duration.ofSeconds(2)));
         h.run(Duration.ofSeconds(5));
-        assertEquals(NodeState.DEAD, h.core.status(id(1)).state());
+        assertEquals(Liveness.DEAD, h.core.status(id(1)).state());
         assertEquals(1, h.failures.size());
         assertTrue(h.core.nextDeadlineNanos() < Long.MAX_VALUE, "still probed, at the dead rate");
     }
@@ -93,7 +93,7 @@ class ReentrancyAndEdgesTest {
         Hooked h = new Hooked(ScriptedCore.exactConfig());
         h.core.addTarget(id(1), SILENT, TargetOptions.defaults());
         h.hook = change -> {
-            if (change.current() == NodeState.SUSPECT) {
+            if (change.current() == Liveness.SUSPECT) {
                 h.core.stopProbing();
             }
         };
@@ -132,7 +132,7 @@ class ReentrancyAndEdgesTest {
         s.add(1);
         s.core.startProbing();
         s.runAnswering(Duration.ofSeconds(2), Set.of());
-        while (s.core.status(id(1)).state() != NodeState.SUSPECT) {
+        while (s.core.status(id(1)).state() != Liveness.SUSPECT) {
             s.runAnswering(Duration.ofMillis(10), Set.of(SILENT));
         }
         long suspectedAt = s.clock.monotonicNanos();
@@ -141,8 +141,8 @@ class ReentrancyAndEdgesTest {
             s.core.startProbing();
             s.runAnswering(Duration.ofMillis(200), Set.of(SILENT));
         }
-        assertEquals(NodeState.DEAD, s.core.status(id(1)).state());
-        StatusChange dead = s.lastChange();
+        assertEquals(Liveness.DEAD, s.core.status(id(1)).state());
+        Transition dead = s.lastChange();
         long took = dead.at().toEpochMilli()
                 - s.clock.now().toEpochMilli()
                 + (s.clock.monotonicNanos() - suspectedAt) / 1_000_000;

@@ -40,7 +40,7 @@ class RttSampleTest {
         s.core.startProbing();
         s.runAnswering(Duration.ofSeconds(2), Set.of(), Set.of(address(1)));
 
-        assertEquals(NodeState.ALIVE, s.core.status(id(1)).state(), "reached through node 2");
+        assertEquals(Liveness.ALIVE, s.core.status(id(1)).state(), "reached through node 2");
         assertEquals(
                 List.of(),
                 s.rttSamples.stream().filter(r -> r.node().equals(id(1))).toList());
@@ -96,7 +96,7 @@ class RttSampleTest {
             }
 
             @Override
-            public void statusChanged(StatusChange change) {
+            public void statusChanged(Transition change) {
                 seen.add(change.previous() + " -> " + change.current());
             }
         });

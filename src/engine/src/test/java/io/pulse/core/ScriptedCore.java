@@ -22,7 +22,7 @@ final class ScriptedCore {
 
     final List<Sent> sent = new ArrayList<>();
     final List<Asked> asked = new ArrayList<>();
-    final List<StatusChange> changes = new ArrayList<>();
+    final List<Transition> changes = new ArrayList<>();
     final List<NodeFailure> failures = new ArrayList<>();
     final List<NodeId> removed = new ArrayList<>();
     final List<RttSample> rttSamples = new ArrayList<>();
@@ -51,7 +51,7 @@ final class ScriptedCore {
             }
 
             @Override
-            public void statusChanged(StatusChange change) {
+            public void statusChanged(Transition change) {
                 changes.add(change);
             }
 
@@ -223,7 +223,7 @@ final class ScriptedCore {
                 .collect(Collectors.toList());
     }
 
-    StatusChange lastChange() {
+    Transition lastChange() {
         return changes.get(changes.size() - 1);
     }
 }

@@ -34,7 +34,7 @@ final class SimulatedNetwork {
         final InetSocketAddress address;
         final NodeId id;
         final PulseCore core;
-        final List<StatusChange> changes = new ArrayList<>();
+        final List<Transition> changes = new ArrayList<>();
         final List<NodeFailure> failures = new ArrayList<>();
         final List<NodeId> removals = new ArrayList<>();
         private long wakeAt = Long.MAX_VALUE;
@@ -52,7 +52,7 @@ final class SimulatedNetwork {
                 }
 
                 @Override
-                public void statusChanged(StatusChange change) {
+                public void statusChanged(Transition change) {
                     changes.add(change);
                 }
 
@@ -86,7 +86,7 @@ final class SimulatedNetwork {
         }
 
         /** This member's view of {@code other}, or null if it does not know it. */
-        NodeState viewOf(Node other) {
+        Liveness viewOf(Node other) {
             for (MemberStatus m : core.members()) {
                 if (m.id().equals(other.id)) {
                     return m.state();

@@ -56,15 +56,15 @@ class SimulationTest {
         nodes.get(victims[0]).resume();
         net.run(Duration.ofMinutes(5));
 
-        List<StatusChange> deaths = monitor.changes.stream()
-                .filter(c -> c.current() == NodeState.DEAD)
+        List<Transition> deaths = monitor.changes.stream()
+                .filter(c -> c.current() == Liveness.DEAD)
                 .collect(Collectors.toList());
         assertEquals(
                 crashedAt.keySet(),
-                deaths.stream().map(StatusChange::node).collect(Collectors.toSet()),
+                deaths.stream().map(Transition::node).collect(Collectors.toSet()),
                 "only crashed nodes are declared DEAD");
         assertEquals(victims.length, deaths.size());
-        for (StatusChange death : deaths) {
+        for (Transition death : deaths) {
             Duration took = Duration.between(crashedAt.get(death.node()), death.at());
             assertTrue(
                     took.compareTo(config.worstCaseDetection()) <= 0,
@@ -73,11 +73,11 @@ class SimulationTest {
         }
         assertEquals(victims.length, monitor.failures.size());
         assertEquals(
-                NodeState.ALIVE, monitor.core.status(nodes.get(victims[0]).id).state());
-        assertTrue(monitor.changes.stream().anyMatch(c -> c.reason() == StatusChange.Reason.RECOVERED));
+                Liveness.ALIVE, monitor.core.status(nodes.get(victims[0]).id).state());
+        assertTrue(monitor.changes.stream().anyMatch(c -> c.reason() == Transition.Reason.RECOVERED));
 
         long falseSuspects = monitor.changes.stream()
-                .filter(c -> c.current() == NodeState.SUSPECT && !crashedAt.containsKey(c.node()))
+                .filter(c -> c.current() == Liveness.SUSPECT && !crashedAt.containsKey(c.node()))
                 .count();
         long rounds = monitor.core.statusAll().stream()
                 .mapToLong(NodeStatus::totalProbes)
@@ -119,7 +119,7 @@ class SimulationTest {
         int changesBefore = monitor.changes.size();
         double after = load(net, host, Duration.ofSeconds(30));
         long notAlive = monitor.core.statusAll().stream()
-                .filter(n -> n.state() != NodeState.ALIVE)
+                .filter(n -> n.state() != Liveness.ALIVE)
                 .count();
         return new AfterPause(
                 before, after, notAlive, monitor.changes.size() - changesBefore, monitor.core.localHealthMultiplier());
@@ -154,14 +154,14 @@ class SimulationTest {
         assertEquals(runFiveMinutes(7), runFiveMinutes(7));
     }
 
-    private static List<StatusChange> runFiveMinutes(long seed) {
+    private static List<Transition> runFiveMinutes(long seed) {
         SimulatedNetwork net = new SimulatedNetwork(seed);
         net.lossRate(0.3);
         List<Node> nodes = cluster(net, 20);
         net.run(Duration.ofMinutes(2));
         nodes.get(5).crash();
         net.run(Duration.ofMinutes(3));
-        List<StatusChange> changes = nodes.get(0).changes;
+        List<Transition> changes = nodes.get(0).changes;
         assertTrue(changes.size() > 20, "a lossy run has transitions to compare: " + changes.size());
         return changes;
     }
@@ -176,8 +176,8 @@ class SimulationTest {
         net.cut(monitor, cutOff);
         net.run(Duration.ofMinutes(10));
 
-        assertEquals(NodeState.ALIVE, monitor.core.status(cutOff.id).state());
-        assertTrue(monitor.changes.stream().noneMatch(c -> c.current() != NodeState.ALIVE), monitor.changes.toString());
+        assertEquals(Liveness.ALIVE, monitor.core.status(cutOff.id).state());
+        assertTrue(monitor.changes.stream().noneMatch(c -> c.current() != Liveness.ALIVE), monitor.changes.toString());
         NodeStatus status = monitor.core.status(cutOff.id);
         assertTrue(status.lossRatio() > 0.95, "direct PINGs are all lost: " + status);
     }

@@ -3,10 +3,10 @@ package io.pulse.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
-import io.pulse.core.NodeState;
-import io.pulse.core.StatusChange;
+import io.pulse.core.Transition;
 import io.pulse.events.EventCodec;
 import io.pulse.testkit.KafkaBrokerExtension;
 import io.pulse.testkit.TopicReader;
@@ -43,20 +43,20 @@ class BrokerOutageIT {
     static void emit(PulsePublisher publisher, int i) {
         NodeId node = NodeId.of("10.0.0." + (i % 50), 7946);
         if (i % 2 == 0) {
-            assertTrue(publisher.publish(new StatusChange(
+            assertTrue(publisher.publish(new Transition(
                     node,
-                    NodeState.ALIVE,
-                    NodeState.SUSPECT,
+                    Liveness.ALIVE,
+                    Liveness.SUSPECT,
                     i,
                     T0.plusMillis(i),
                     null,
                     null,
                     i,
                     1,
-                    StatusChange.Reason.PROBE_ROUND_FAILED)));
+                    Transition.Reason.PROBE_ROUND_FAILED)));
         } else {
             assertTrue(publisher.publish(new NodeFailure(
-                    node, NodeState.DEAD, i, 2, List.of(), null, null, T0.plusMillis(i), null, null, i, 3)));
+                    node, Liveness.DEAD, i, 2, List.of(), null, null, T0.plusMillis(i), null, null, i, 3)));
         }
     }
 

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
+import io.pulse.core.Transition;
 import io.pulse.events.ChangeReason;
 import io.pulse.events.EventCodec;
 import io.pulse.events.FailureMessage;
@@ -23,24 +25,24 @@ public class EventMapperTest {
     private static final Instant AT = Instant.parse("2024-05-01T12:00:00.123456789Z");
     private final EventMapper mapper = new EventMapper("10.0.0.1:7946", "prod-eu");
 
-    public static io.pulse.core.StatusChange change(Instant at) {
-        return new io.pulse.core.StatusChange(
+    public static Transition change(Instant at) {
+        return new Transition(
                 NODE,
-                io.pulse.core.NodeState.ALIVE,
-                io.pulse.core.NodeState.SUSPECT,
+                Liveness.ALIVE,
+                Liveness.SUSPECT,
                 3,
                 at,
                 Duration.ofNanos(1_234_567),
                 Duration.ofMillis(-2).minusNanos(500_000),
                 40,
                 7,
-                io.pulse.core.StatusChange.Reason.PROBE_ROUND_FAILED);
+                Transition.Reason.PROBE_ROUND_FAILED);
     }
 
     public static NodeFailure failure(Instant detectedAt) {
         return new NodeFailure(
                 NODE,
-                io.pulse.core.NodeState.DEAD,
+                Liveness.DEAD,
                 3,
                 2,
                 List.of(NodeId.parse("10.0.0.2:7946"), NodeId.parse("[::1]:7946")),
@@ -116,8 +118,7 @@ public class EventMapperTest {
 
     @Test
     void neverMeasuredAndNeverContactedStayNull() {
-        NodeFailure silent =
-                new NodeFailure(NODE, io.pulse.core.NodeState.DEAD, 0, 3, List.of(), null, null, AT, null, null, 4, 4);
+        NodeFailure silent = new NodeFailure(NODE, Liveness.DEAD, 0, 3, List.of(), null, null, AT, null, null, 4, 4);
 
         FailureMessage message = new EventMapper("obs", null).failure(silent);
 
@@ -137,11 +138,11 @@ public class EventMapperTest {
     @Test
     void clusterVerdictsShareTheirIdWhoeverPublishesThem() {
         NodeId declarer = NodeId.parse("10.0.0.2:7946");
-        NodeFailure verdict = new NodeFailure(
-                NODE, io.pulse.core.NodeState.DEAD, 42, 0, List.of(), null, null, AT, null, null, 0, 0, declarer, 2);
+        NodeFailure verdict =
+                new NodeFailure(NODE, Liveness.DEAD, 42, 0, List.of(), null, null, AT, null, null, 0, 0, declarer, 2);
         NodeFailure sameLater = new NodeFailure(
                 NODE,
-                io.pulse.core.NodeState.DEAD,
+                Liveness.DEAD,
                 42,
                 1,
                 List.of(),
@@ -164,19 +165,8 @@ public class EventMapperTest {
                 new EventMapper("10.0.0.1:7946", "prod-us").failure(verdict).getEventId(),
                 "another cluster, another verdict");
 
-        io.pulse.core.StatusChange left = new io.pulse.core.StatusChange(
-                NODE,
-                io.pulse.core.NodeState.ALIVE,
-                io.pulse.core.NodeState.LEFT,
-                42,
-                AT,
-                null,
-                null,
-                0,
-                0,
-                io.pulse.core.StatusChange.Reason.LEFT,
-                NODE,
-                0);
+        Transition left = new Transition(
+                NODE, Liveness.ALIVE, Liveness.LEFT, 42, AT, null, null, 0, 0, Transition.Reason.LEFT, NODE, 0);
         StatusChange record = mapper.statusChange(left);
         assertEquals(NodeState.LEFT, record.getCurrent());
         assertEquals(ChangeReason.LEFT, record.getReason());

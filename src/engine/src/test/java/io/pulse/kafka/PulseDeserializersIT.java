@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
+import io.pulse.core.Transition;
 import io.pulse.events.EventHeaders;
 import io.pulse.events.EventType;
 import io.pulse.events.FailureMessage;
@@ -64,20 +66,20 @@ class PulseDeserializersIT {
                 .topicPrefix(prefix)
                 .outboxDir(outbox)
                 .build()) {
-            assertTrue(publisher.publish(new io.pulse.core.StatusChange(
+            assertTrue(publisher.publish(new Transition(
                     NodeId.parse(NODE),
-                    io.pulse.core.NodeState.SUSPECT,
-                    io.pulse.core.NodeState.DEAD,
+                    Liveness.SUSPECT,
+                    Liveness.DEAD,
                     3,
                     AT,
                     null,
                     null,
                     10,
                     3,
-                    io.pulse.core.StatusChange.Reason.SUSPICION_TIMEOUT)));
+                    Transition.Reason.SUSPICION_TIMEOUT)));
             assertTrue(publisher.publish(new NodeFailure(
                     NodeId.parse(NODE),
-                    io.pulse.core.NodeState.DEAD,
+                    Liveness.DEAD,
                     3,
                     2,
                     List.of(NodeId.parse("10.0.0.2:7946")),
@@ -276,17 +278,17 @@ class PulseDeserializersIT {
                     .property(PublisherConfig.RETRY_BACKOFF_MS, 100)
                     .build()) {
                 registry.backendDown(true);
-                assertTrue(publisher.publish(new io.pulse.core.StatusChange(
+                assertTrue(publisher.publish(new Transition(
                         NodeId.parse(NODE),
-                        io.pulse.core.NodeState.SUSPECT,
-                        io.pulse.core.NodeState.DEAD,
+                        Liveness.SUSPECT,
+                        Liveness.DEAD,
                         3,
                         AT,
                         null,
                         null,
                         10,
                         3,
-                        io.pulse.core.StatusChange.Reason.SUSPICION_TIMEOUT)));
+                        Transition.Reason.SUSPICION_TIMEOUT)));
                 assertFalse(publisher.awaitDelivery(Duration.ofSeconds(2)), "no event before its schema is registered");
                 registry.backendDown(false);
                 assertTrue(publisher.awaitDelivery(Duration.ofSeconds(60)));

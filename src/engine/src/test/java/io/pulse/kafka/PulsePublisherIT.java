@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
-import io.pulse.core.NodeState;
-import io.pulse.core.StatusChange;
+import io.pulse.core.Transition;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.SchemaTopic;
 import io.pulse.testkit.KafkaBrokerExtension;
@@ -58,24 +58,24 @@ class PulsePublisherIT {
                 .outboxDir(outbox);
     }
 
-    static StatusChange change() {
-        return new StatusChange(
+    static Transition change() {
+        return new Transition(
                 NODE,
-                NodeState.ALIVE,
-                NodeState.SUSPECT,
+                Liveness.ALIVE,
+                Liveness.SUSPECT,
                 3,
                 AT,
                 Duration.ofMillis(2),
                 null,
                 10,
                 3,
-                StatusChange.Reason.PROBE_ROUND_FAILED);
+                Transition.Reason.PROBE_ROUND_FAILED);
     }
 
     static NodeFailure failure() {
         return new NodeFailure(
                 NODE,
-                NodeState.DEAD,
+                Liveness.DEAD,
                 3,
                 2,
                 List.of(NodeId.parse("10.0.0.2:7946")),
@@ -91,7 +91,7 @@ class PulsePublisherIT {
     /** The contract files in schemas/, parsed by Avro: a consumer needs nothing of Pulse. */
     static BinaryMessageDecoder<GenericRecord> avroDecoder(String record) throws IOException {
         Schema.Parser parser = new Schema.Parser();
-        parser.parse(Path.of("schemas/NodeState.avsc").toFile());
+        parser.parse(Path.of("schemas/Liveness.avsc").toFile());
         parser.parse(Path.of("schemas/ChangeReason.avsc").toFile());
         Schema schema = parser.parse(Path.of("schemas/" + record + ".avsc").toFile());
         return new BinaryMessageDecoder<>(GenericData.get(), schema);
@@ -119,7 +119,7 @@ class PulsePublisherIT {
         ConsumerRecord<byte[], byte[]> status = TopicReader.readAtLeast(
                         kafka.bootstrapServers(), "roundtrip.status", 1, TIMEOUT)
                 .get(0);
-        GenericRecord change = avroDecoder("StatusChange").decode(status.value());
+        GenericRecord change = avroDecoder("Transition").decode(status.value());
         assertArrayEquals("10.0.0.7:7946".getBytes(StandardCharsets.UTF_8), status.key());
         assertEquals(
                 Map.of(
@@ -297,17 +297,17 @@ class PulsePublisherIT {
                 .property(PublisherConfig.CLOSE_TIMEOUT_MS, 0)
                 .build()) {
             for (int i = 0; i < 10; i++) {
-                assertTrue(offline.publish(new StatusChange(
+                assertTrue(offline.publish(new Transition(
                         NODE,
-                        NodeState.ALIVE,
-                        NodeState.SUSPECT,
+                        Liveness.ALIVE,
+                        Liveness.SUSPECT,
                         i,
                         AT,
                         null,
                         null,
                         i,
                         i,
-                        StatusChange.Reason.PROBE_ROUND_FAILED)));
+                        Transition.Reason.PROBE_ROUND_FAILED)));
             }
             assertEquals(10, offline.stats().pendingEvents());
         }
@@ -326,7 +326,7 @@ class PulsePublisherIT {
 
     private static GenericRecord uncheckedDecode(byte[] value) {
         try {
-            return avroDecoder("StatusChange").decode(value);
+            return avroDecoder("Transition").decode(value);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

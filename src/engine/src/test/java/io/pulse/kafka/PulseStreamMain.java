@@ -1,8 +1,8 @@
 package io.pulse.kafka;
 
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeId;
-import io.pulse.core.NodeState;
-import io.pulse.core.StatusChange;
+import io.pulse.core.Transition;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,18 +30,18 @@ public final class PulseStreamMain {
     private PulseStreamMain() {}
 
     /** Event i: node i % 20, incarnation i, decided at T0 + i ms. */
-    static StatusChange event(int i) {
-        return new StatusChange(
+    static Transition event(int i) {
+        return new Transition(
                 NodeId.of("10.0.0." + (i % 20), 7946),
-                NodeState.SUSPECT,
-                NodeState.DEAD,
+                Liveness.SUSPECT,
+                Liveness.DEAD,
                 i,
                 T0.plusMillis(i),
                 Duration.ofMillis(1),
                 null,
                 i,
                 1,
-                StatusChange.Reason.SUSPICION_TIMEOUT);
+                Transition.Reason.SUSPICION_TIMEOUT);
     }
 
     public static void main(String[] args) throws IOException {

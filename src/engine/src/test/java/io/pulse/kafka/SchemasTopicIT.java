@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeId;
+import io.pulse.core.Transition;
 import io.pulse.events.EventCodec;
 import io.pulse.events.KafkaWriterSchemas;
 import io.pulse.events.NewerSchemas;
@@ -50,17 +52,17 @@ class SchemasTopicIT {
                 .topicPrefix(prefix)
                 .outboxDir(outbox)
                 .build()) {
-            assertTrue(publisher.publish(new io.pulse.core.StatusChange(
+            assertTrue(publisher.publish(new Transition(
                     NodeId.parse(NODE),
-                    io.pulse.core.NodeState.ALIVE,
-                    io.pulse.core.NodeState.SUSPECT,
+                    Liveness.ALIVE,
+                    Liveness.SUSPECT,
                     3,
                     Instant.ofEpochMilli(NewerSchemas.AT_MS),
                     Duration.ofMillis(2),
                     null,
                     10,
                     3,
-                    io.pulse.core.StatusChange.Reason.PROBE_ROUND_FAILED)));
+                    Transition.Reason.PROBE_ROUND_FAILED)));
             assertTrue(publisher.awaitDelivery(Duration.ofSeconds(60)));
         }
         ConsumerRecord<byte[], byte[]> record = TopicReader.readAtLeast(

@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.pulse.core.Liveness;
 import io.pulse.core.MemberUpdate;
 import io.pulse.core.Message;
-import io.pulse.core.NodeState;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,13 +42,13 @@ class ClusterWireFormatTest {
     private static final InetSocketAddress B6 = address("fd00:ffff::2", 1);
 
     /** 23 bytes on the wire. */
-    private static final MemberUpdate V4 = new MemberUpdate(A4, NodeState.SUSPECT, 17, B4);
+    private static final MemberUpdate V4 = new MemberUpdate(A4, Liveness.SUSPECT, 17, B4);
     /** 47 bytes on the wire. */
-    private static final MemberUpdate V6 = new MemberUpdate(A6, NodeState.ALIVE, 1, B6);
+    private static final MemberUpdate V6 = new MemberUpdate(A6, Liveness.ALIVE, 1, B6);
     /** 35 bytes: IPv4 member, IPv6 origin. */
-    private static final MemberUpdate V4_FROM_V6 = new MemberUpdate(C4, NodeState.DEAD, Long.MAX_VALUE, A6);
+    private static final MemberUpdate V4_FROM_V6 = new MemberUpdate(C4, Liveness.DEAD, Long.MAX_VALUE, A6);
     /** 35 bytes: IPv6 member, IPv4 origin. */
-    private static final MemberUpdate V6_FROM_V4 = new MemberUpdate(B6, NodeState.LEFT, 3, C4);
+    private static final MemberUpdate V6_FROM_V4 = new MemberUpdate(B6, Liveness.LEFT, 3, C4);
 
     private static final Message.Ping PING = new Message.Ping(42, T0);
     private static final Message.Ack ACK = new Message.Ack(42, T0, T0 + 1_000, T0 + 2_000, 7);
@@ -119,16 +119,16 @@ class ClusterWireFormatTest {
 
     @ParameterizedTest
     @EnumSource(
-            value = NodeState.class,
+            value = Liveness.class,
             names = {"ALIVE", "SUSPECT", "DEAD", "LEFT"})
-    void everySentStateRoundTrips(NodeState state) throws MalformedDatagramException {
+    void everySentStateRoundTrips(Liveness state) throws MalformedDatagramException {
         Message gossip = new Message.Gossip(1, List.of(new MemberUpdate(A4, state, 1, A4)));
         assertEquals(gossip, decode(encode(gossip)));
     }
 
     @ParameterizedTest
     @CsvSource({"ALIVE, 1", "SUSPECT, 2", "DEAD, 3", "LEFT, 4"})
-    void stateCodesAreThoseOfTheSpec(NodeState state, int code) {
+    void stateCodesAreThoseOfTheSpec(Liveness state, int code) {
         assertEquals(code, encode(new Message.Gossip(1, List.of(new MemberUpdate(A4, state, 1, A4))))[17]);
     }
 
@@ -283,12 +283,12 @@ class ClusterWireFormatTest {
         IntFunction<MemberUpdate> nth = ipv6
                 ? i -> new MemberUpdate(
                         address("2001:db8::" + Integer.toHexString(i + 1), 65535),
-                        NodeState.SUSPECT,
+                        Liveness.SUSPECT,
                         Long.MAX_VALUE,
                         address("2001:db8:ffff::" + Integer.toHexString(i + 1), 65535))
                 : i -> new MemberUpdate(
                         address("10.0.1." + (i + 1), 65535),
-                        NodeState.SUSPECT,
+                        Liveness.SUSPECT,
                         Long.MAX_VALUE,
                         address("10.0.2." + (i + 1), 65535));
         List<MemberUpdate> page = new ArrayList<>();
@@ -398,8 +398,8 @@ class ClusterWireFormatTest {
 
     @Test
     void incarnationExtremesDecode() throws MalformedDatagramException {
-        Message.Gossip one = new Message.Gossip(1, List.of(new MemberUpdate(A4, NodeState.ALIVE, 1, A4)));
-        Message.Gossip max = new Message.Gossip(1, List.of(new MemberUpdate(A4, NodeState.ALIVE, Long.MAX_VALUE, A4)));
+        Message.Gossip one = new Message.Gossip(1, List.of(new MemberUpdate(A4, Liveness.ALIVE, 1, A4)));
+        Message.Gossip max = new Message.Gossip(1, List.of(new MemberUpdate(A4, Liveness.ALIVE, Long.MAX_VALUE, A4)));
         assertEquals(one, decode(encode(one)));
         assertEquals(max, decode(encode(max)));
     }

@@ -11,10 +11,10 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.pulse.core.Liveness;
 import io.pulse.core.ManualClock;
 import io.pulse.core.MemberUpdate;
 import io.pulse.core.Message;
-import io.pulse.core.NodeState;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Base64;
@@ -55,7 +55,7 @@ class DatagramAuthTest {
 
     @Test
     void piggybackedAndClusterMessagesSurviveSigning() {
-        MemberUpdate update = new MemberUpdate(SENDER, NodeState.SUSPECT, 9, RECEIVER);
+        MemberUpdate update = new MemberUpdate(SENDER, Liveness.SUSPECT, 9, RECEIVER);
         for (Message message : List.of(
                 new Message.Piggybacked(PING, List.of(update)),
                 new Message.Gossip(5, List.of(update)),

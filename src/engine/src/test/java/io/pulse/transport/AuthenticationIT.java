@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.pulse.core.Clock;
+import io.pulse.core.Liveness;
 import io.pulse.core.Message;
-import io.pulse.core.NodeState;
-import io.pulse.core.StatusChange;
 import io.pulse.core.TargetOptions;
+import io.pulse.core.Transition;
 import io.pulse.protocol.DatagramAuth;
 import io.pulse.protocol.DatagramCodec;
 import io.pulse.protocol.Envelope;
@@ -68,7 +68,7 @@ class AuthenticationIT {
         for (PulseEngine target : List.of(same, wrongKey, wrongLabel, noKeys)) {
             monitor.addTarget(target.localId(), TargetOptions.defaults());
         }
-        events.awaitChange(c -> c.node().equals(same.localId()) && c.current() == NodeState.ALIVE, PulseEngineIT.SLACK);
+        events.awaitChange(c -> c.node().equals(same.localId()) && c.current() == Liveness.ALIVE, PulseEngineIT.SLACK);
         Eventually.await(
                 "PINGs dropped",
                 () -> List.of(
@@ -79,7 +79,7 @@ class AuthenticationIT {
                 PulseEngineIT.SLACK);
         for (PulseEngine silent : List.of(wrongKey, wrongLabel, noKeys)) {
             assertEquals(
-                    NodeState.PENDING,
+                    Liveness.PENDING,
                     monitor.status(silent.localId()).state(),
                     silent.localId().toString());
         }
@@ -127,7 +127,7 @@ class AuthenticationIT {
             PulseEngine node = nodes.get(i);
             Eventually.await(
                     "all alive at " + node.localId(),
-                    () -> node.statusAll().stream().allMatch(s -> s.state() == NodeState.ALIVE),
+                    () -> node.statusAll().stream().allMatch(s -> s.state() == Liveness.ALIVE),
                     s -> s,
                     PulseEngineIT.SLACK);
             events.get(i).changes.clear();
@@ -143,7 +143,7 @@ class AuthenticationIT {
         }
         Thread.sleep(PulseEngineIT.FAST.probeInterval().toMillis() * 3);
         for (int i = 0; i < nodes.size(); i++) {
-            List<StatusChange> changes = events.get(i).changes;
+            List<Transition> changes = events.get(i).changes;
             assertTrue(changes.isEmpty(), "changes at " + nodes.get(i).localId() + ": " + changes);
             assertEquals(
                     0,

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.core.ClusterConfig;
+import io.pulse.core.Liveness;
 import io.pulse.core.MemberStatus;
 import io.pulse.core.NodeFailure;
-import io.pulse.core.NodeState;
-import io.pulse.core.StatusChange;
+import io.pulse.core.Transition;
 import io.pulse.testkit.Eventually;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -22,7 +22,7 @@ class ClusterEngineIT {
     static final Duration LIMIT = Duration.ofSeconds(20);
     private final List<PulseEngine> engines = new ArrayList<>();
     private final List<NodeFailure> failures = new CopyOnWriteArrayList<>();
-    private final List<StatusChange> changes = new CopyOnWriteArrayList<>();
+    private final List<Transition> changes = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void closeAll() {
@@ -57,7 +57,7 @@ class ClusterEngineIT {
         return List.copyOf(engines);
     }
 
-    private static NodeState viewOf(PulseEngine engine, PulseEngine other) {
+    private static Liveness viewOf(PulseEngine engine, PulseEngine other) {
         return engine.members().stream()
                 .filter(m -> m.id().equals(other.localId()))
                 .map(MemberStatus::state)
@@ -75,7 +75,7 @@ class ClusterEngineIT {
                 Eventually.await(
                         engine.localId() + " sees the victim DEAD",
                         () -> viewOf(engine, victim),
-                        state -> state == NodeState.DEAD,
+                        state -> state == Liveness.DEAD,
                         LIMIT);
             }
         }
@@ -87,7 +87,7 @@ class ClusterEngineIT {
         assertEquals(
                 1,
                 changes.stream()
-                        .filter(c -> c.node().equals(victim.localId()) && c.current() == NodeState.DEAD)
+                        .filter(c -> c.node().equals(victim.localId()) && c.current() == Liveness.DEAD)
                         .count());
     }
 
@@ -102,21 +102,19 @@ class ClusterEngineIT {
                 Eventually.await(
                         engine.localId() + " sees LEFT",
                         () -> viewOf(engine, leaver),
-                        state -> state == NodeState.LEFT,
+                        state -> state == Liveness.LEFT,
                         LIMIT);
             }
         }
         Eventually.await(
                 "the LEFT event",
-                () -> changes.stream()
-                        .filter(c -> c.current() == NodeState.LEFT)
-                        .count(),
+                () -> changes.stream().filter(c -> c.current() == Liveness.LEFT).count(),
                 n -> n >= 1,
                 LIMIT);
         Thread.sleep(3000); // longer than the suspicion timeout: a false failure would have shown
         assertEquals(List.of(), failures);
         assertEquals(
-                1, changes.stream().filter(c -> c.current() == NodeState.LEFT).count());
+                1, changes.stream().filter(c -> c.current() == Liveness.LEFT).count());
     }
 
     @Test

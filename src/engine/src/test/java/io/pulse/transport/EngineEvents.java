@@ -1,7 +1,7 @@
 package io.pulse.transport;
 
 import io.pulse.core.NodeFailure;
-import io.pulse.core.StatusChange;
+import io.pulse.core.Transition;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,7 +10,7 @@ import java.util.function.Predicate;
 
 /** Records an engine's events, and waits on them with a deadline (real sockets, real time). */
 final class EngineEvents {
-    final List<StatusChange> changes = new CopyOnWriteArrayList<>();
+    final List<Transition> changes = new CopyOnWriteArrayList<>();
     final List<NodeFailure> failures = new CopyOnWriteArrayList<>();
 
     EngineEvents(PulseEngine engine) {
@@ -29,11 +29,11 @@ final class EngineEvents {
     }
 
     /** Waits until a status change matches, and returns it. */
-    StatusChange awaitChange(Predicate<StatusChange> match, Duration limit) throws InterruptedException {
+    Transition awaitChange(Predicate<Transition> match, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         synchronized (this) {
             while (true) {
-                for (StatusChange change : changes) {
+                for (Transition change : changes) {
                     if (match.test(change)) {
                         return change;
                     }
@@ -69,7 +69,7 @@ final class EngineEvents {
         }
     }
 
-    long count(Predicate<StatusChange> match) {
+    long count(Predicate<Transition> match) {
         return changes.stream().filter(match).count();
     }
 }

@@ -3,11 +3,11 @@ package io.pulse.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pulse.core.DetectorConfig;
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeId;
-import io.pulse.core.NodeState;
 import io.pulse.core.NodeStatus;
-import io.pulse.core.StatusChange;
-import io.pulse.core.StatusChange.Reason;
+import io.pulse.core.Transition;
+import io.pulse.core.Transition.Reason;
 import io.pulse.testkit.Eventually;
 import io.pulse.transport.probe.ProbeCounters;
 import java.time.Duration;
@@ -58,7 +58,7 @@ abstract class ExternalProbeFixture {
         return server;
     }
 
-    StatusChange awaitState(NodeId id, NodeState state, Duration limit) throws InterruptedException {
+    Transition awaitState(NodeId id, Liveness state, Duration limit) throws InterruptedException {
         return events.awaitChange(c -> c.node().equals(id) && c.current() == state, limit);
     }
 
@@ -91,7 +91,7 @@ abstract class ExternalProbeFixture {
     List<Reason> reasons(NodeId id) {
         return events.changes.stream()
                 .filter(c -> c.node().equals(id))
-                .map(StatusChange::reason)
+                .map(Transition::reason)
                 .collect(Collectors.toList());
     }
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.pulse.core.DetectorConfig;
+import io.pulse.core.Liveness;
 import io.pulse.core.Message;
-import io.pulse.core.NodeState;
 import io.pulse.core.TargetOptions;
 import io.pulse.protocol.WireFormat;
 import io.pulse.testkit.Eventually;
@@ -50,7 +50,7 @@ class FloodIT {
             }
             Eventually.await(
                     "all ALIVE",
-                    () -> monitor.statusAll().stream().allMatch(s -> s.state() == NodeState.ALIVE),
+                    () -> monitor.statusAll().stream().allMatch(s -> s.state() == Liveness.ALIVE),
                     all -> all,
                     config.probeInterval().multipliedBy(3));
             events.changes.clear();

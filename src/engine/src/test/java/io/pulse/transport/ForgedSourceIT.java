@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.pulse.core.Liveness;
 import io.pulse.core.Message;
-import io.pulse.core.NodeState;
-import io.pulse.core.StatusChange;
 import io.pulse.core.TargetOptions;
+import io.pulse.core.Transition;
 import io.pulse.protocol.Datagrams;
 import io.pulse.protocol.WireFormat;
 import io.pulse.testkit.Eventually;
@@ -56,7 +56,7 @@ class ForgedSourceIT {
             }
             Eventually.await(
                     "all ALIVE",
-                    () -> monitor.statusAll().stream().allMatch(s -> s.state() == NodeState.ALIVE),
+                    () -> monitor.statusAll().stream().allMatch(s -> s.state() == Liveness.ALIVE),
                     all -> all,
                     PulseEngineIT.SLACK.multipliedBy(2));
             PulseEngine victim = engines.get(0);
@@ -85,12 +85,12 @@ class ForgedSourceIT {
                     forged += forge(source, monitor.localAddress(), learned - 100, learned + 100);
                 }
             }
-            StatusChange dead = events.awaitChange(
-                    c -> c.node().equals(victim.localId()) && c.current() == NodeState.DEAD, PulseEngineIT.SLACK);
-            assertEquals(NodeState.DEAD, monitor.status(victim.localId()).state(), dead.toString());
+            Transition dead = events.awaitChange(
+                    c -> c.node().equals(victim.localId()) && c.current() == Liveness.DEAD, PulseEngineIT.SLACK);
+            assertEquals(Liveness.DEAD, monitor.status(victim.localId()).state(), dead.toString());
             assertTrue(
                     events.changes.stream()
-                            .noneMatch(c -> c.node().equals(victim.localId()) && c.current() == NodeState.ALIVE),
+                            .noneMatch(c -> c.node().equals(victim.localId()) && c.current() == Liveness.ALIVE),
                     events.changes.toString());
             assertTrue(
                     monitor.counters().unmatchedAcks() + monitor.counters().misaddressedAcks() >= forged / 2,

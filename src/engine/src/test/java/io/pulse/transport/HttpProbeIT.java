@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
-import io.pulse.core.NodeState;
 import io.pulse.core.NodeStatus;
-import io.pulse.core.StatusChange;
-import io.pulse.core.StatusChange.Reason;
 import io.pulse.core.TargetOptions;
+import io.pulse.core.Transition;
+import io.pulse.core.Transition.Reason;
 import io.pulse.testkit.Eventually;
 import io.pulse.transport.health.HealthHandlerAccess;
 import io.pulse.transport.probe.HttpProbeSpec;
@@ -31,12 +31,12 @@ class HttpProbeIT extends ExternalProbeFixture {
         assertEquals(NodeId.of("127.0.0.1", server.port()), id);
         assertEquals(
                 Reason.FIRST_CONTACT,
-                awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK).reason());
+                awaitState(id, Liveness.ALIVE, PulseEngineIT.SLACK).reason());
         awaitProbes(id, 6);
         ProbeCounters c = quiesce();
 
         NodeStatus s = monitor.status(id);
-        assertEquals(NodeState.ALIVE, s.state());
+        assertEquals(Liveness.ALIVE, s.state());
         assertEquals(NodeStatus.ProbeKind.EXTERNAL, s.kind());
         assertNull(s.lastError());
         assertEquals(c.httpProbes(), s.totalProbes());
@@ -60,7 +60,7 @@ class HttpProbeIT extends ExternalProbeFixture {
     void aServerAnswering500IsDeadAndRecoversWhenItAnswers200() throws Exception {
         TestServer server = server(TestServer.http(() -> TestServer.response(500, "text/plain", "down")));
         NodeId id = monitor.addHttpTarget(HttpProbeSpec.of(server.url("http", "/health")), TargetOptions.defaults());
-        awaitState(id, NodeState.DEAD, DEAD_WITHIN);
+        awaitState(id, Liveness.DEAD, DEAD_WITHIN);
         assertEquals(List.of(Reason.PROBE_ROUND_FAILED, Reason.SUSPICION_TIMEOUT), reasons(id));
         assertEquals(
                 server.url("http", "/health") + ": HTTP 500", monitor.status(id).lastError());
@@ -74,10 +74,10 @@ class HttpProbeIT extends ExternalProbeFixture {
                 200,
                 "application/json",
                 HealthHandlerAccess.body(true, io.pulse.core.Clock.system().epochNanos()));
-        StatusChange back =
-                events.awaitChange(c -> c.node().equals(id) && c.previous() == NodeState.DEAD, RECOVERED_WITHIN);
+        Transition back =
+                events.awaitChange(c -> c.node().equals(id) && c.previous() == Liveness.DEAD, RECOVERED_WITHIN);
         assertEquals(Reason.RECOVERED, back.reason());
-        assertEquals(NodeState.ALIVE, back.current());
+        assertEquals(Liveness.ALIVE, back.current());
         ProbeCounters c = quiesce();
         assertNull(monitor.status(id).lastError());
         assertNotNull(monitor.status(id).clockOffset());
@@ -99,8 +99,8 @@ class HttpProbeIT extends ExternalProbeFixture {
                         .timeout(Duration.ofMillis(40))
                         .build(),
                 TargetOptions.defaults());
-        awaitState(id, NodeState.DEAD, DEAD_WITHIN);
-        awaitState(capped, NodeState.DEAD, DEAD_WITHIN);
+        awaitState(id, Liveness.DEAD, DEAD_WITHIN);
+        awaitState(capped, Liveness.DEAD, DEAD_WITHIN);
         ProbeCounters c = quiesce();
 
         assertEquals(url + ": timeout after 300 ms", monitor.status(id).lastError(), "the ceiling: no RTT sample yet");
@@ -120,7 +120,7 @@ class HttpProbeIT extends ExternalProbeFixture {
         TestServer server = server(TestServer.closingAtOnce());
         String url = server.url("http", "/health");
         NodeId id = monitor.addHttpTarget(HttpProbeSpec.of(url), TargetOptions.defaults());
-        awaitState(id, NodeState.DEAD, DEAD_WITHIN);
+        awaitState(id, Liveness.DEAD, DEAD_WITHIN);
         ProbeCounters c = quiesce();
 
         assertEquals(
@@ -142,12 +142,12 @@ class HttpProbeIT extends ExternalProbeFixture {
         NodeId id = monitor.addHttpTarget(HttpProbeSpec.of(server.url("http", "/health")), TargetOptions.defaults());
         assertEquals(
                 Reason.FIRST_CONTACT,
-                awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK).reason());
+                awaitState(id, Liveness.ALIVE, PulseEngineIT.SLACK).reason());
         awaitProbes(id, 4);
         ProbeCounters c = quiesce();
 
         NodeStatus s = monitor.status(id);
-        assertEquals(NodeState.ALIVE, s.state());
+        assertEquals(Liveness.ALIVE, s.state());
         assertNotNull(s.srtt());
         assertNull(s.clockOffset(), "no clock sample from an unreadable body");
         assertNull(s.lastError());
@@ -164,7 +164,7 @@ class HttpProbeIT extends ExternalProbeFixture {
                 server(TestServer.http(() -> TestServer.response(200, "application/json", "{\"ok\": false}")));
         String url = server.url("http", "/health");
         NodeId id = monitor.addHttpTarget(HttpProbeSpec.of(url), TargetOptions.defaults());
-        awaitState(id, NodeState.DEAD, DEAD_WITHIN);
+        awaitState(id, Liveness.DEAD, DEAD_WITHIN);
         ProbeCounters c = quiesce();
 
         assertEquals(url + ": health says ok=false", monitor.status(id).lastError());
@@ -183,7 +183,7 @@ class HttpProbeIT extends ExternalProbeFixture {
             return response;
         }));
         NodeId id = monitor.addHttpTarget(HttpProbeSpec.of(server.url("http", "/health")), TargetOptions.defaults());
-        awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK);
+        awaitState(id, Liveness.ALIVE, PulseEngineIT.SLACK);
         awaitProbes(id, 4);
         ProbeCounters c = quiesce();
 
@@ -201,7 +201,7 @@ class HttpProbeIT extends ExternalProbeFixture {
                 "application/json",
                 HealthHandlerAccess.body(true, io.pulse.core.Clock.system().epochNanos()))));
         NodeId id = monitor.addHttpTarget(HttpProbeSpec.of(server.url("http", "/health")), TargetOptions.defaults());
-        awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK);
+        awaitState(id, Liveness.ALIVE, PulseEngineIT.SLACK);
         awaitProbes(id, 5);
         ProbeCounters c = quiesce();
 
@@ -225,12 +225,12 @@ class HttpProbeIT extends ExternalProbeFixture {
         assertEquals(NodeId.of("127.0.0.1", closed), id, "the first endpoint names the node");
         assertEquals(
                 Reason.FIRST_CONTACT,
-                awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK).reason());
+                awaitState(id, Liveness.ALIVE, PulseEngineIT.SLACK).reason());
         awaitProbes(id, 5);
         ProbeCounters c = quiesce();
 
         NodeStatus s = monitor.status(id);
-        assertEquals(NodeState.ALIVE, s.state());
+        assertEquals(Liveness.ALIVE, s.state());
         assertEquals(List.of(Reason.FIRST_CONTACT), reasons(id), "the retry went to the second endpoint");
         assertEquals(1, c.failed() - c.timeouts(), "one refused connect, then the second endpoint only: " + c);
         assertNull(s.lastError());
@@ -246,7 +246,7 @@ class HttpProbeIT extends ExternalProbeFixture {
                 NodeId.of("web-first", server.port()),
                 HttpProbeSpec.of(server.url("http", "/health")),
                 TargetOptions.defaults()));
-        awaitState(ids.get(0), NodeState.ALIVE, PulseEngineIT.SLACK);
+        awaitState(ids.get(0), Liveness.ALIVE, PulseEngineIT.SLACK);
         for (int i = 0; i < 20; i++) {
             ids.add(monitor.addHttpTarget(
                     NodeId.of("web-" + i, server.port()),
@@ -254,7 +254,7 @@ class HttpProbeIT extends ExternalProbeFixture {
                     TargetOptions.defaults()));
         }
         for (NodeId id : ids) {
-            awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK);
+            awaitState(id, Liveness.ALIVE, PulseEngineIT.SLACK);
         }
         assertTrue(monitor.probeCounters().openConnections() >= 1);
         monitor.close();

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeId;
-import io.pulse.core.NodeState;
 import io.pulse.core.NodeStatus;
 import io.pulse.core.TargetOptions;
 import io.pulse.transport.health.HealthHandlerAccess;
@@ -41,7 +41,7 @@ class HttpsProbeIT extends ExternalProbeFixture {
                         .trustedCertificates(forLoopback.pem())
                         .build(),
                 TargetOptions.defaults());
-        awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK);
+        awaitState(id, Liveness.ALIVE, PulseEngineIT.SLACK);
         awaitProbes(id, 5);
         ProbeCounters c = quiesce();
 
@@ -74,7 +74,7 @@ class HttpsProbeIT extends ExternalProbeFixture {
                         .trustedCertificates(forLoopback.pem())
                         .build(),
                 TargetOptions.defaults());
-        awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK);
+        awaitState(id, Liveness.ALIVE, PulseEngineIT.SLACK);
         awaitProbes(id, 5);
         ProbeCounters c = quiesce();
 
@@ -94,7 +94,7 @@ class HttpsProbeIT extends ExternalProbeFixture {
         TestServer server = server(TestServer.health(forLoopback.serverContext()));
         String url = server.url("https", "/health");
         NodeId id = monitor.addHttpTarget(HttpProbeSpec.of(url), TargetOptions.defaults()); // the JVM's trust store
-        awaitState(id, NodeState.DEAD, DEAD_WITHIN);
+        awaitState(id, Liveness.DEAD, DEAD_WITHIN);
         ProbeCounters c = quiesce();
 
         assertEquals(
@@ -116,7 +116,7 @@ class HttpsProbeIT extends ExternalProbeFixture {
                         .trustedCertificates(forAnotherHost.pem())
                         .build(),
                 TargetOptions.defaults());
-        awaitState(id, NodeState.DEAD, DEAD_WITHIN);
+        awaitState(id, Liveness.DEAD, DEAD_WITHIN);
         quiesce();
 
         assertEquals(

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.Unpooled;
+import io.pulse.core.Liveness;
 import io.pulse.core.Message;
-import io.pulse.core.NodeState;
 import io.pulse.core.TargetOptions;
 import io.pulse.protocol.Datagrams;
 import io.pulse.protocol.MalformedDatagramException;
@@ -41,7 +41,7 @@ class MalformedDatagramIT {
                 DatagramSocket junk = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             EngineEvents events = new EngineEvents(monitor);
             monitor.addTarget(responder.localId(), TargetOptions.defaults());
-            events.awaitChange(c -> c.current() == NodeState.ALIVE, PulseEngineIT.SLACK);
+            events.awaitChange(c -> c.current() == Liveness.ALIVE, PulseEngineIT.SLACK);
             int changesBefore = events.changes.size();
 
             List<byte[]> datagrams = junk();
@@ -84,7 +84,7 @@ class MalformedDatagramIT {
             assertEquals(responder.incarnation(), ack.incarnation());
 
             Thread.sleep(PulseEngineIT.FAST.probeInterval().multipliedBy(3).toMillis()); // let probe rounds run
-            assertEquals(NodeState.ALIVE, monitor.status(responder.localId()).state());
+            assertEquals(Liveness.ALIVE, monitor.status(responder.localId()).state());
             assertEquals(changesBefore, events.changes.size(), "no state changed: " + events.changes);
             assertEquals(1, monitor.counters().unmatchedAcks());
         }

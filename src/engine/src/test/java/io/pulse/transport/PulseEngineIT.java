@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.core.DetectorConfig;
 import io.pulse.core.DuplicateNodeException;
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
-import io.pulse.core.NodeState;
 import io.pulse.core.NodeStatus;
 import io.pulse.core.RttSample;
-import io.pulse.core.StatusChange;
 import io.pulse.core.TargetOptions;
+import io.pulse.core.Transition;
 import io.pulse.core.UnknownNodeException;
 import io.pulse.testkit.Eventually;
 import java.net.InetSocketAddress;
@@ -76,7 +76,7 @@ class PulseEngineIT {
         }
         for (PulseEngine responder : responders) {
             events.awaitChange(
-                    c -> c.node().equals(responder.localId()) && c.current() == NodeState.ALIVE,
+                    c -> c.node().equals(responder.localId()) && c.current() == Liveness.ALIVE,
                     FAST.probeInterval().plus(SLACK));
         }
         NodeStatus alive = monitor.status(responders.get(0).localId());
@@ -94,8 +94,8 @@ class PulseEngineIT {
         Instant stoppedAt = Instant.now();
         victim.close();
 
-        StatusChange dead = events.awaitChange(
-                c -> c.node().equals(victimId) && c.current() == NodeState.DEAD,
+        Transition dead = events.awaitChange(
+                c -> c.node().equals(victimId) && c.current() == Liveness.DEAD,
                 FAST.worstCaseDetection().plus(SLACK));
         Duration took = Duration.between(stoppedAt, dead.at());
         assertTrue(took.compareTo(FAST.worstCaseDetection().plus(SLACK)) <= 0, "detected after " + took);
@@ -119,14 +119,14 @@ class PulseEngineIT {
                 .incarnation(oldIncarnation + 1)
                 .start();
         engines.add(reborn);
-        StatusChange recovered = events.awaitChange(
-                c -> c.node().equals(victimId) && c.previous() == NodeState.DEAD && c.current() == NodeState.ALIVE,
+        Transition recovered = events.awaitChange(
+                c -> c.node().equals(victimId) && c.previous() == Liveness.DEAD && c.current() == Liveness.ALIVE,
                 FAST.deadProbeInterval().plus(FAST.maxRoundDuration()).plus(SLACK));
-        assertEquals(StatusChange.Reason.RECOVERED, recovered.reason());
+        assertEquals(Transition.Reason.RECOVERED, recovered.reason());
         assertEquals(oldIncarnation + 1, recovered.incarnation());
         assertEquals(
                 0,
-                events.count(c -> !c.node().equals(victimId) && c.current() == NodeState.DEAD),
+                events.count(c -> !c.node().equals(victimId) && c.current() == Liveness.DEAD),
                 "no other node declared DEAD: " + events.changes);
     }
 
@@ -138,17 +138,17 @@ class PulseEngineIT {
         PulseEngine b = responder(anyLoopbackPort());
         monitor.addTarget(a.localId(), TargetOptions.defaults());
         monitor.addTarget(b.localId(), TargetOptions.defaults());
-        events.awaitChange(c -> c.node().equals(a.localId()) && c.current() == NodeState.ALIVE, SLACK);
+        events.awaitChange(c -> c.node().equals(a.localId()) && c.current() == Liveness.ALIVE, SLACK);
 
         a.stopResponding();
         events.awaitChange(
-                c -> c.node().equals(a.localId()) && c.current() == NodeState.DEAD,
+                c -> c.node().equals(a.localId()) && c.current() == Liveness.DEAD,
                 FAST.worstCaseDetection().plus(SLACK));
         a.startResponding();
-        StatusChange back = events.awaitChange(
-                c -> c.node().equals(a.localId()) && c.previous() == NodeState.DEAD,
+        Transition back = events.awaitChange(
+                c -> c.node().equals(a.localId()) && c.previous() == Liveness.DEAD,
                 FAST.deadProbeInterval().plus(FAST.maxRoundDuration()).plus(SLACK));
-        assertEquals(StatusChange.Reason.RECOVERED, back.reason());
+        assertEquals(Transition.Reason.RECOVERED, back.reason());
         assertEquals(a.incarnation(), back.incarnation());
     }
 
@@ -161,10 +161,10 @@ class PulseEngineIT {
         EngineEvents events = new EngineEvents(monitor); // registered after the bad one: still told
         PulseEngine a = responder(anyLoopbackPort());
         monitor.addTarget(a.localId(), TargetOptions.defaults());
-        events.awaitChange(c -> c.current() == NodeState.ALIVE, SLACK);
+        events.awaitChange(c -> c.current() == Liveness.ALIVE, SLACK);
         a.stopResponding();
         events.awaitChange(
-                c -> c.current() == NodeState.DEAD, FAST.worstCaseDetection().plus(SLACK));
+                c -> c.current() == Liveness.DEAD, FAST.worstCaseDetection().plus(SLACK));
         assertTrue(monitor.listenerErrors() >= 3, "PENDING->ALIVE, ->SUSPECT, ->DEAD each threw once");
     }
 
@@ -180,7 +180,7 @@ class PulseEngineIT {
         PulseEngine a = responder(anyLoopbackPort());
         NodeId id = monitor.addTarget(a.localId(), TargetOptions.defaults());
         events.awaitChange(
-                c -> c.current() == NodeState.ALIVE, FAST.probeInterval().plus(SLACK));
+                c -> c.current() == Liveness.ALIVE, FAST.probeInterval().plus(SLACK));
         monitor.stopProbing();
 
         // Late ACKs still count (and take back a loss), so wait for the last in flight to land.
@@ -204,11 +204,11 @@ class PulseEngineIT {
     @Test
     void aClosedSubscriptionHearsNothingMoreAndClosesOnlyItsOwnRegistration() throws Exception {
         PulseEngine monitor = monitor();
-        List<StatusChange> kept = new CopyOnWriteArrayList<>();
-        List<StatusChange> twice = new CopyOnWriteArrayList<>();
-        List<StatusChange> closed = new CopyOnWriteArrayList<>();
+        List<Transition> kept = new CopyOnWriteArrayList<>();
+        List<Transition> twice = new CopyOnWriteArrayList<>();
+        List<Transition> closed = new CopyOnWriteArrayList<>();
         monitor.onStatusChange(kept::add);
-        java.util.function.Consumer<StatusChange> sameListener = twice::add;
+        java.util.function.Consumer<Transition> sameListener = twice::add;
         monitor.onStatusChange(sameListener);
         PulseEngine.Subscription second = monitor.onStatusChange(sameListener);
         PulseEngine.Subscription gone = monitor.onStatusChange(closed::add);
@@ -250,7 +250,7 @@ class PulseEngineIT {
                 unresolvable.getMessage().startsWith("cannot resolve host of node no-such-host.invalid:7946"),
                 unresolvable.getMessage());
 
-        events.awaitChange(c -> c.current() == NodeState.ALIVE, SLACK);
+        events.awaitChange(c -> c.current() == Liveness.ALIVE, SLACK);
         monitor.resetStatistics(id);
         assertTrue(monitor.status(id).totalProbes() <= 1);
         List<NodeId> removed = new ArrayList<>();
@@ -266,7 +266,7 @@ class PulseEngineIT {
         EngineEvents events = new EngineEvents(monitor);
         PulseEngine a = responder(anyLoopbackPort());
         NodeId byName = monitor.addTarget("localhost:" + a.localAddress().getPort());
-        StatusChange alive = events.awaitChange(c -> c.current() == NodeState.ALIVE, SLACK);
+        Transition alive = events.awaitChange(c -> c.current() == Liveness.ALIVE, SLACK);
         assertEquals(byName, alive.node());
         assertEquals("localhost", alive.node().host());
     }
@@ -291,18 +291,18 @@ class PulseEngineIT {
         PulseEngine monitor = monitor();
         EngineEvents events = new EngineEvents(monitor);
         monitor.addTarget(a.localId(), TargetOptions.defaults());
-        events.awaitChange(c -> c.node().equals(a.localId()) && c.current() == NodeState.ALIVE, SLACK);
+        events.awaitChange(c -> c.node().equals(a.localId()) && c.current() == Liveness.ALIVE, SLACK);
 
         silent.set(true); // a still runs and would answer: only its traffic is gone
         events.awaitChange(
-                c -> c.node().equals(a.localId()) && c.current() == NodeState.DEAD,
+                c -> c.node().equals(a.localId()) && c.current() == Liveness.DEAD,
                 FAST.worstCaseDetection().plus(SLACK));
         assertTrue(dropped.get() >= 1 + FAST.maxRetries(), "the PINGs of a failed round were dropped: " + dropped);
         assertEquals(0, a.rejects().total(), "dropped datagrams are never decoded");
         silent.set(false);
-        StatusChange back = events.awaitChange(
-                c -> c.node().equals(a.localId()) && c.previous() == NodeState.DEAD,
+        Transition back = events.awaitChange(
+                c -> c.node().equals(a.localId()) && c.previous() == Liveness.DEAD,
                 FAST.deadProbeInterval().plus(FAST.maxRoundDuration()).plus(SLACK));
-        assertEquals(StatusChange.Reason.RECOVERED, back.reason());
+        assertEquals(Transition.Reason.RECOVERED, back.reason());
     }
 }

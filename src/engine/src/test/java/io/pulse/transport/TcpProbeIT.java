@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeId;
-import io.pulse.core.NodeState;
 import io.pulse.core.NodeStatus;
-import io.pulse.core.StatusChange.Reason;
 import io.pulse.core.TargetOptions;
+import io.pulse.core.Transition.Reason;
 import io.pulse.transport.probe.ProbeCounters;
 import io.pulse.transport.probe.TcpProbeSpec;
 import java.nio.charset.StandardCharsets;
@@ -27,12 +27,12 @@ class TcpProbeIT extends ExternalProbeFixture {
         assertEquals(NodeId.of("127.0.0.1", server.port()), id);
         assertEquals(
                 Reason.FIRST_CONTACT,
-                awaitState(id, NodeState.ALIVE, PulseEngineIT.SLACK).reason());
+                awaitState(id, Liveness.ALIVE, PulseEngineIT.SLACK).reason());
         awaitProbes(id, 5);
         ProbeCounters c = quiesce();
 
         NodeStatus s = monitor.status(id);
-        assertEquals(NodeState.ALIVE, s.state());
+        assertEquals(Liveness.ALIVE, s.state());
         assertNotNull(s.srtt());
         assertNull(s.clockOffset(), "TCP carries no peer time");
         assertEquals(c.tcpProbes(), s.totalProbes());
@@ -53,7 +53,7 @@ class TcpProbeIT extends ExternalProbeFixture {
     void aClosedPortIsDeadWithConnectionRefused() throws Exception {
         int closed = TestServer.closedPort();
         NodeId id = monitor.addTcpTarget(TcpProbeSpec.of("127.0.0.1:" + closed), TargetOptions.defaults());
-        awaitState(id, NodeState.DEAD, DEAD_WITHIN);
+        awaitState(id, Liveness.DEAD, DEAD_WITHIN);
         ProbeCounters c = quiesce();
 
         assertEquals(
@@ -82,12 +82,12 @@ class TcpProbeIT extends ExternalProbeFixture {
                         .expectPrefix("+OK")
                         .build(),
                 TargetOptions.defaults());
-        awaitState(pong, NodeState.ALIVE, PulseEngineIT.SLACK);
-        awaitState(wrong, NodeState.DEAD, DEAD_WITHIN);
+        awaitState(pong, Liveness.ALIVE, PulseEngineIT.SLACK);
+        awaitState(wrong, Liveness.DEAD, DEAD_WITHIN);
         ProbeCounters c = quiesce();
 
         assertNull(monitor.status(pong).lastError());
-        assertEquals(NodeState.ALIVE, monitor.status(pong).state());
+        assertEquals(Liveness.ALIVE, monitor.status(pong).state());
         assertEquals(
                 "127.0.0.1:" + server.port() + ": reply does not start with the expected 3 bytes (differs at byte 1)",
                 monitor.status(wrong).lastError());
@@ -106,7 +106,7 @@ class TcpProbeIT extends ExternalProbeFixture {
                         .timeout(Duration.ofMillis(40))
                         .build(),
                 TargetOptions.defaults());
-        awaitState(id, NodeState.DEAD, DEAD_WITHIN);
+        awaitState(id, Liveness.DEAD, DEAD_WITHIN);
         ProbeCounters c = quiesce();
 
         assertEquals(

@@ -1,7 +1,7 @@
 package io.pulse.sidecar;
 
 import io.pulse.core.NodeId;
-import io.pulse.core.StatusChange;
+import io.pulse.core.Transition;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * A cluster verdict also names the member whose word made it, and how many members suspected the node.
  */
-final class StateChangeLog implements Consumer<StatusChange> {
+final class StateChangeLog implements Consumer<Transition> {
     private static final Logger LOG = LoggerFactory.getLogger(StateChangeLog.class);
 
     private final NodeId observer;
@@ -27,12 +27,12 @@ final class StateChangeLog implements Consumer<StatusChange> {
     }
 
     @Override
-    public void accept(StatusChange change) {
+    public void accept(Transition change) {
         LOG.info(describe(change, observer));
     }
 
     /** The line for {@code change} as {@code observer} saw it. */
-    static String describe(StatusChange change, NodeId observer) {
+    static String describe(Transition change, NodeId observer) {
         StringBuilder line = new StringBuilder("node ")
                 .append(change.node())
                 .append(' ')

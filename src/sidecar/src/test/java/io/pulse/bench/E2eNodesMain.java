@@ -1,5 +1,6 @@
 package io.pulse.bench;
 
+import io.pulse.core.Liveness;
 import io.pulse.sidecar.FilteredSidecar;
 import io.pulse.sidecar.Sidecar;
 import io.pulse.sidecar.config.ConfigLoader;
@@ -330,7 +331,7 @@ public final class E2eNodesMain {
                         }
                         for (io.pulse.core.MemberStatus m :
                                 node.getValue().engine().members()) {
-                            if (m.id().toString().equals(id) && m.state() == io.pulse.core.NodeState.DEAD) {
+                            if (m.id().toString().equals(id) && m.state() == Liveness.DEAD) {
                                 long since = toMicros(m.since());
                                 if (since >= after) {
                                     seeing++;

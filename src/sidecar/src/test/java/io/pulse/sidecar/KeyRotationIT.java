@@ -3,8 +3,8 @@ package io.pulse.sidecar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pulse.core.NodeState;
-import io.pulse.core.StatusChange;
+import io.pulse.core.Liveness;
+import io.pulse.core.Transition;
 import io.pulse.protocol.Keyring;
 import io.pulse.protocol.RejectReason;
 import io.pulse.sidecar.config.ConfigLoader;
@@ -70,11 +70,11 @@ class KeyRotationIT {
         Sidecar a = start(files.get(0), null);
         Sidecar b = start(files.get(1), a.engine().localId().toString());
         a.engine().addTarget(b.engine().localId(), io.pulse.core.TargetOptions.defaults());
-        List<StatusChange> changes = new CopyOnWriteArrayList<>();
+        List<Transition> changes = new CopyOnWriteArrayList<>();
         for (Sidecar sidecar : List.of(a, b)) {
             Eventually.await(
                     "ALIVE at " + sidecar.engine().localId(),
-                    () -> sidecar.engine().statusAll().stream().allMatch(s -> s.state() == NodeState.ALIVE),
+                    () -> sidecar.engine().statusAll().stream().allMatch(s -> s.state() == Liveness.ALIVE),
                     all -> all,
                     STEP);
             sidecar.engine().onStatusChange(changes::add);

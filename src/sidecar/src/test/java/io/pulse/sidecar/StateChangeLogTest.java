@@ -2,9 +2,9 @@ package io.pulse.sidecar;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeId;
-import io.pulse.core.NodeState;
-import io.pulse.core.StatusChange;
+import io.pulse.core.Transition;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -16,17 +16,17 @@ class StateChangeLogTest {
 
     @Test
     void aStaticObservationNamesNodeStatesReasonIncarnationAndObserver() {
-        StatusChange change = new StatusChange(
+        Transition change = new Transition(
                 NODE,
-                NodeState.ALIVE,
-                NodeState.SUSPECT,
+                Liveness.ALIVE,
+                Liveness.SUSPECT,
                 3,
                 AT,
                 Duration.ofMillis(2),
                 null,
                 10,
                 3,
-                StatusChange.Reason.PROBE_ROUND_FAILED);
+                Transition.Reason.PROBE_ROUND_FAILED);
         assertEquals(
                 "node 10.0.0.7:7946 ALIVE -> SUSPECT (PROBE_ROUND_FAILED), incarnation 3, observed by 10.0.0.1:7946",
                 StateChangeLog.describe(change, OBSERVER));
@@ -34,25 +34,25 @@ class StateChangeLogTest {
 
     @Test
     void aClusterVerdictAlsoNamesWhoDeclaredItAndTheConfirmations() {
-        StatusChange dead = new StatusChange(
+        Transition dead = new Transition(
                 NODE,
-                NodeState.SUSPECT,
-                NodeState.DEAD,
+                Liveness.SUSPECT,
+                Liveness.DEAD,
                 5,
                 AT,
                 null,
                 null,
                 0,
                 0,
-                StatusChange.Reason.SUSPICION_TIMEOUT,
+                Transition.Reason.SUSPICION_TIMEOUT,
                 NodeId.parse("10.0.0.9:7946"),
                 2);
         assertEquals(
                 "node 10.0.0.7:7946 SUSPECT -> DEAD (SUSPICION_TIMEOUT), incarnation 5, declared by 10.0.0.9:7946 "
                         + "with 2 confirmation(s), observed by 10.0.0.1:7946",
                 StateChangeLog.describe(dead, OBSERVER));
-        StatusChange joined = new StatusChange(
-                NODE, NodeState.PENDING, NodeState.ALIVE, 1, AT, null, null, 0, 0, StatusChange.Reason.JOINED, NODE, 0);
+        Transition joined = new Transition(
+                NODE, Liveness.PENDING, Liveness.ALIVE, 1, AT, null, null, 0, 0, Transition.Reason.JOINED, NODE, 0);
         assertEquals(
                 "node 10.0.0.7:7946 PENDING -> ALIVE (JOINED), incarnation 1, declared by 10.0.0.7:7946, "
                         + "observed by 10.0.0.1:7946",

@@ -14,7 +14,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pulse.core.ClusterStats;
-import io.pulse.core.NodeState;
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeStatus;
 import io.pulse.core.PulseCore;
 import io.pulse.core.RttSample;
@@ -72,7 +72,7 @@ public final class PulseMetrics {
 
     /** What one scrape reads; {@code publisher} is null when there is no publisher. */
     private record Snapshot(
-            Map<NodeState, Integer> byState,
+            Map<Liveness, Integer> byState,
             long probesSent,
             long probesLost,
             PublisherStats publisher,
@@ -126,7 +126,7 @@ public final class PulseMetrics {
                 "pulse.probes.answered",
                 "Direct probes answered: one RTT sample each",
                 m -> m.rtt.values().stream().mapToLong(Timer::count).sum());
-        for (NodeState state : NodeState.values()) {
+        for (Liveness state : Liveness.values()) {
             Gauge.builder("pulse.nodes", this, m -> m.snapshot().byState().get(state))
                     .description("Watched nodes by state")
                     .tag("state", state.name())
@@ -259,7 +259,7 @@ public final class PulseMetrics {
 
     /** Cluster mode's meters; 0 outside it (and pulse_cluster_joined 0). */
     private void clusterMeters() {
-        for (NodeState state : List.of(NodeState.ALIVE, NodeState.SUSPECT, NodeState.DEAD, NodeState.LEFT)) {
+        for (Liveness state : List.of(Liveness.ALIVE, Liveness.SUSPECT, Liveness.DEAD, Liveness.LEFT)) {
             Gauge.builder(
                             "pulse.cluster.members",
                             this,
@@ -333,8 +333,8 @@ public final class PulseMetrics {
     private Snapshot takeSnapshot() {
         List<NodeStatus> nodes = engine.statusAll();
         probes.update(nodes);
-        Map<NodeState, Integer> byState = new EnumMap<>(NodeState.class);
-        for (NodeState state : NodeState.values()) {
+        Map<Liveness, Integer> byState = new EnumMap<>(Liveness.class);
+        for (Liveness state : Liveness.values()) {
             byState.put(state, 0);
         }
         for (NodeStatus node : nodes) {

@@ -3,10 +3,10 @@ package io.pulse.sidecar.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
-import io.pulse.core.NodeState;
-import io.pulse.core.StatusChange;
+import io.pulse.core.Transition;
 import io.pulse.events.Topics;
 import io.pulse.kafka.PulsePublisher;
 import io.pulse.testkit.KafkaBrokerExtension;
@@ -68,14 +68,10 @@ class DashboardIT {
                 Browser browser = Browser.start()) {
             for (NodeId node : List.of(A, B, C)) {
                 publisher.publish(change(
-                        node,
-                        NodeState.PENDING,
-                        NodeState.ALIVE,
-                        t0.minusSeconds(60),
-                        StatusChange.Reason.FIRST_CONTACT));
+                        node, Liveness.PENDING, Liveness.ALIVE, t0.minusSeconds(60), Transition.Reason.FIRST_CONTACT));
             }
             publisher.publish(change(
-                    B, NodeState.ALIVE, NodeState.SUSPECT, t0.minusSeconds(2), StatusChange.Reason.PROBE_ROUND_FAILED));
+                    B, Liveness.ALIVE, Liveness.SUSPECT, t0.minusSeconds(2), Transition.Reason.PROBE_ROUND_FAILED));
             assertTrue(publisher.awaitDelivery(STEP));
             WebDriver page = browser.driver();
             page.get(dashboard.url().toString());
@@ -96,22 +92,22 @@ class DashboardIT {
             // The verdict, as the engine publishes it: SUSPECT -> DEAD and the FailureMessage.
             Instant dead = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             long published = System.nanoTime();
-            publisher.publish(new StatusChange(
+            publisher.publish(new Transition(
                     B,
-                    NodeState.SUSPECT,
-                    NodeState.DEAD,
+                    Liveness.SUSPECT,
+                    Liveness.DEAD,
                     4,
                     dead,
                     Duration.ofNanos(1_250_000),
                     Duration.ofNanos(-420_000),
                     12,
                     6,
-                    StatusChange.Reason.SUSPICION_TIMEOUT,
+                    Transition.Reason.SUSPICION_TIMEOUT,
                     DECLARER,
                     2));
             publisher.publish(new NodeFailure(
                     B,
-                    NodeState.DEAD,
+                    Liveness.DEAD,
                     4,
                     2,
                     List.of(C, NodeId.parse("10.0.0.4:7946")),
@@ -199,7 +195,7 @@ class DashboardIT {
             assertEquals("DEAD", state(page, B));
             assertEquals(2, count(page, "ALIVE"));
             browser.screenshot(SHOTS.resolve("2-kafka-down.png"));
-            publisher.publish(change(B, NodeState.DEAD, NodeState.ALIVE, Instant.now(), StatusChange.Reason.RECOVERED));
+            publisher.publish(change(B, Liveness.DEAD, Liveness.ALIVE, Instant.now(), Transition.Reason.RECOVERED));
             kafka.broker().start();
             await(
                     page,
@@ -221,8 +217,8 @@ class DashboardIT {
         return properties;
     }
 
-    static StatusChange change(NodeId node, NodeState from, NodeState to, Instant at, StatusChange.Reason reason) {
-        return new StatusChange(node, from, to, 4, at, Duration.ofMillis(1), null, 10, 0, reason);
+    static Transition change(NodeId node, Liveness from, Liveness to, Instant at, Transition.Reason reason) {
+        return new Transition(node, from, to, 4, at, Duration.ofMillis(1), null, 10, 0, reason);
     }
 
     static void await(

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.core.DetectorConfig;
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeId;
-import io.pulse.core.NodeState;
 import io.pulse.core.TargetOptions;
 import io.pulse.kafka.PublisherStats;
 import io.pulse.testkit.Eventually;
@@ -90,7 +90,7 @@ class ApiServerIT {
         api = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), monitor, publisher::get, PulseMetrics.create());
         for (PulseEngine responder : List.of(second, first)) {
             NodeId id = monitor.addTarget(responder.localId(), TargetOptions.defaults());
-            Eventually.await(id + " alive", () -> monitor.status(id).state(), s -> s == NodeState.ALIVE, LIMIT);
+            Eventually.await(id + " alive", () -> monitor.status(id).state(), s -> s == Liveness.ALIVE, LIMIT);
         }
     }
 

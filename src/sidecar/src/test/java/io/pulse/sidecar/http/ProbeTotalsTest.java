@@ -2,8 +2,8 @@ package io.pulse.sidecar.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeId;
-import io.pulse.core.NodeState;
 import io.pulse.core.NodeStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ class ProbeTotalsTest {
     private static NodeStatus node(NodeId id, long total, long lost) {
         return new NodeStatus(
                 id,
-                NodeState.ALIVE,
+                Liveness.ALIVE,
                 1,
                 total,
                 lost,

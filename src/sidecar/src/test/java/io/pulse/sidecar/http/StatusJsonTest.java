@@ -2,8 +2,8 @@ package io.pulse.sidecar.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pulse.core.Liveness;
 import io.pulse.core.NodeId;
-import io.pulse.core.NodeState;
 import io.pulse.core.NodeStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class StatusJsonTest {
     private static final NodeStatus MEASURED = new NodeStatus(
             NodeId.parse("10.0.0.7:7946"),
-            NodeState.ALIVE,
+            Liveness.ALIVE,
             1_767_225_600_000L,
             8,
             2,
@@ -31,7 +31,7 @@ class StatusJsonTest {
             1);
     private static final NodeStatus NEVER_ANSWERED = new NodeStatus(
             NodeId.parse("[::1]:80"),
-            NodeState.PENDING,
+            Liveness.PENDING,
             0,
             3,
             3,

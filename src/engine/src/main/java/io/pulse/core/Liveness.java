@@ -1,7 +1,7 @@
 package io.pulse.core;
 
 /** Where a watched node stands. */
-public enum NodeState {
+public enum Liveness {
     /** Added, never answered yet. */
     PENDING,
     /** Answered its latest probe round. */

@@ -20,10 +20,10 @@ import java.util.Objects;
  *                      DEAD, or announced the join or leave); {@code null} for a static-mode observation
  * @param confirmations cluster mode: how many members independently suspected the node (0 otherwise)
  */
-public record StatusChange(
+public record Transition(
         NodeId node,
-        NodeState previous,
-        NodeState current,
+        Liveness previous,
+        Liveness current,
         long incarnation,
         Instant at,
         Duration srtt,
@@ -35,10 +35,10 @@ public record StatusChange(
         int confirmations) {
 
     /** A static-mode observation: this detector's own, not a cluster verdict. */
-    public StatusChange(
+    public Transition(
             NodeId node,
-            NodeState previous,
-            NodeState current,
+            Liveness previous,
+            Liveness current,
             long incarnation,
             Instant at,
             Duration srtt,
@@ -54,7 +54,7 @@ public record StatusChange(
         return declaredBy != null;
     }
 
-    public StatusChange {
+    public Transition {
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(previous, "previous");
         Objects.requireNonNull(current, "current");
