@@ -104,6 +104,6 @@ public class AvroCodecBenchmark {
         AvroCodecBenchmark b = new AvroCodecBenchmark();
         b.setUp();
         System.out.println(
-                "FailureMessage " + b.failureBytes.length + " bytes, Transition " + b.changeBytes.length + " bytes");
+                "FailureMessage " + b.failureBytes.length + " bytes, StatusChange " + b.changeBytes.length + " bytes");
     }
 }

@@ -91,7 +91,7 @@ class PulsePublisherIT {
     /** The contract files in schemas/, parsed by Avro: a consumer needs nothing of Pulse. */
     static BinaryMessageDecoder<GenericRecord> avroDecoder(String record) throws IOException {
         Schema.Parser parser = new Schema.Parser();
-        parser.parse(Path.of("schemas/Liveness.avsc").toFile());
+        parser.parse(Path.of("schemas/NodeState.avsc").toFile());
         parser.parse(Path.of("schemas/ChangeReason.avsc").toFile());
         Schema schema = parser.parse(Path.of("schemas/" + record + ".avsc").toFile());
         return new BinaryMessageDecoder<>(GenericData.get(), schema);
@@ -119,7 +119,7 @@ class PulsePublisherIT {
         ConsumerRecord<byte[], byte[]> status = TopicReader.readAtLeast(
                         kafka.bootstrapServers(), "roundtrip.status", 1, TIMEOUT)
                 .get(0);
-        GenericRecord change = avroDecoder("Transition").decode(status.value());
+        GenericRecord change = avroDecoder("StatusChange").decode(status.value());
         assertArrayEquals("10.0.0.7:7946".getBytes(StandardCharsets.UTF_8), status.key());
         assertEquals(
                 Map.of(
@@ -326,7 +326,7 @@ class PulsePublisherIT {
 
     private static GenericRecord uncheckedDecode(byte[] value) {
         try {
-            return avroDecoder("Transition").decode(value);
+            return avroDecoder("StatusChange").decode(value);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
