@@ -41,25 +41,27 @@ public record ClusterConfig(
         Duration joinRetryInterval,
         Duration maxIncarnationAhead) {
 
+    /** Members that probe each member every probe interval: a crash is seen by this many within one. */
     public static final int DEFAULT_OBSERVERS = 3;
+    /** How often news is sent to random members while there is some. */
     public static final Duration DEFAULT_GOSSIP_INTERVAL = Duration.ofMillis(200);
+    /** Random members each gossip round goes to. */
     public static final int DEFAULT_GOSSIP_FANOUT = 3;
-    /** memberlist's LAN default. */
+    /** Each update is sent this many times log10(members + 1): memberlist's LAN default. */
     public static final int DEFAULT_RETRANSMIT_MULTIPLIER = 4;
-    /** About 20 IPv4 updates; keeps an ACK within a few hundred bytes. */
+    /** Bytes of updates a PING or ACK carries: about 20 IPv4 updates, an ACK within a few hundred bytes. */
     public static final int DEFAULT_PIGGYBACK_BYTES = 512;
-
+    /** How often a member swaps its whole view with a random one (stretched above 32 members). */
     public static final Duration DEFAULT_PUSH_PULL_INTERVAL = Duration.ofSeconds(30);
+    /** A suspicion lasts this many suspicion timeouts, shrinking to one as other observers confirm it. */
     public static final int DEFAULT_SUSPICION_MAX_MULTIPLIER = 3;
-    /** memberlist's GossipToTheDeadTime: a member declared DEAD still hears gossip, to refute it. */
+    /** How long a member declared DEAD still hears gossip, to refute it (memberlist's GossipToTheDeadTime). */
     public static final Duration DEFAULT_GOSSIP_TO_THE_DEAD = Duration.ofSeconds(30);
-
+    /** A DEAD or LEFT member is forgotten after this; its status record then gets a tombstone. */
     public static final Duration DEFAULT_REAP_AFTER = Duration.ofHours(1);
+    /** How often a joining member asks its seeds again until one answers. */
     public static final Duration DEFAULT_JOIN_RETRY_INTERVAL = Duration.ofSeconds(1);
-    /**
-     * Incarnations start at the wall clock in epoch milliseconds, and a refutation adds 1; one
-     * further ahead of our clock than this is not believed.
-     */
+    /** An incarnation (start time in epoch ms, +1 per refutation) further ahead of our clock is not believed. */
     public static final Duration DEFAULT_MAX_INCARNATION_AHEAD = Duration.ofDays(1);
 
     static final int MAX_OBSERVERS = 16;

@@ -40,15 +40,23 @@ public record DetectorConfig(
         int localHealthMaxMultiplier,
         long randomSeed) {
 
+    /** Time between the starts of two probe rounds of one target. */
     public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(1);
+    /** Floor of the adaptive probe timeout (the RFC 6298 RTO); a LAN's RTO sits at it. */
     public static final Duration DEFAULT_PROBE_TIMEOUT_MIN = Duration.ofMillis(200);
+    /** Ceiling of the adaptive probe timeout, and the timeout before the first RTT sample. */
     public static final Duration DEFAULT_PROBE_TIMEOUT_MAX = Duration.ofMillis(500);
+    /** Direct PING retries per probe round, beside the indirect probes. */
     public static final int DEFAULT_MAX_RETRIES = 2;
+    /** Peers asked to probe an unanswering target through PING_REQ (SWIM's k). */
     public static final int DEFAULT_INDIRECT_PROBES = 3;
+    /** How long a SUSPECT node has to answer before it is declared DEAD. */
     public static final Duration DEFAULT_SUSPICION_TIMEOUT = Duration.ofSeconds(1);
+    /** Probe interval of DEAD nodes, which are still probed so that a recovery is seen. */
     public static final Duration DEFAULT_DEAD_PROBE_INTERVAL = Duration.ofSeconds(5);
+    /** Share of the interval added or taken at random from each round, so that rounds do not align. */
     public static final double DEFAULT_JITTER_RATIO = 0.1;
-    /** Lifeguard's and memberlist's default. */
+    /** The most local health stretches timeouts and intervals (1: off); Lifeguard's and memberlist's default. */
     public static final int DEFAULT_LOCAL_HEALTH_MAX_MULTIPLIER = 8;
 
     static final Duration MIN_PROBE_INTERVAL = Duration.ofMillis(10);

@@ -53,14 +53,19 @@ public final class PublisherConfig {
     /** Confluent's key. */
     public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
 
+    /** Topics are {@code pulse.failures}, {@code pulse.status} and {@code pulse.schemas}. */
     public static final String DEFAULT_TOPIC_PREFIX = Topics.DEFAULT_PREFIX;
     /** -1: the broker's {@code num.partitions} / {@code default.replication.factor}. */
     public static final int BROKER_DEFAULT = -1;
-
+    /** Bytes of unacknowledged events the outbox may hold (256 MiB); past it new events are dropped. */
     public static final long DEFAULT_OUTBOX_MAX_BYTES = 256L * 1024 * 1024;
+    /** Events handed to the producer and not yet acknowledged, at most. */
     public static final int DEFAULT_MAX_IN_FLIGHT_EVENTS = 10_000;
+    /** Wait before sending again events whose delivery failed. */
     public static final long DEFAULT_RETRY_BACKOFF_MS = 1_000;
+    /** How long start-up waits for Kafka to check the topics before the publisher starts anyway. */
     public static final long DEFAULT_STARTUP_TIMEOUT_MS = 30_000;
+    /** How long close() waits for Kafka to acknowledge the outbox; the rest is sent after the next start. */
     public static final long DEFAULT_CLOSE_TIMEOUT_MS = 30_000;
     /** Producer settings the publisher chooses unless the configuration says otherwise. */
     static final Map<String, Object> PRODUCER_DEFAULTS =
