@@ -15,8 +15,8 @@ import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Every setting of the sidecar, declared once: key, type, default, validator and doc, in
- * {@link #DEFINITION}. The README table, {@code pulse run --help} and the environment variable
- * names all come from it.
+ * {@link #DEFINITION}. The table in {@code docs/configuration.md}, {@code pulse run --help} and the
+ * environment variable names all come from it.
  *
  * <pre>{@code
  * String table = SidecarSettings.markdownTable();

@@ -14,12 +14,12 @@ class SidecarSettingsTest {
         assertEquals("PULSE_DETECTOR_PROBE_TIMEOUT_MAX", SidecarSettings.envName("detector.probe.timeout.max"));
     }
 
-    /** README's table is generated from the declaration: regenerate it when a setting changes. */
+    /** The table in docs/configuration.md is generated from the declaration: regenerate it when a setting changes. */
     @Test
-    void theReadmeTableIsTheDeclaration() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+    void theDocumentedTableIsTheDeclaration() throws Exception {
+        String docs = Files.readString(Path.of("docs/configuration.md"));
         String table = SidecarSettings.markdownTable();
-        assertTrue(readme.contains(table), "README.md must contain, as generated:\n" + table);
+        assertTrue(docs.contains(table), "docs/configuration.md must contain, as generated:\n" + table);
     }
 
     @Test
