@@ -66,7 +66,8 @@
  * its 200 ms floor, rounds last 600 ms and it is about 3.3 s at worst.
  *
  * <h2>Local health</h2>
- * After Lifeguard (Dadgar, Phillips and Currey, 2018): a round whose PING_REQ peers all stayed
+ * After <a href="https://arxiv.org/abs/1707.00788">Lifeguard</a> (Dadgar, Phillips and Currey,
+ * 2018): a round whose PING_REQ peers all stayed
  * silent, not even a NACK, says more about the monitor (its network, its CPU, a host it shares
  * with the peers) than about the target. Such rounds raise a score, rounds answered in time lower
  * it (weighted so that it rises while more than one round in ten ends that way), and the
