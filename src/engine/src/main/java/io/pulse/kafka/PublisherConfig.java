@@ -71,7 +71,7 @@ public final class PublisherConfig {
     static final Map<String, Object> PRODUCER_DEFAULTS =
             Map.of(ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
 
-    /** The declaration of every {@code pulse.*} setting; docs and the README table come from it. */
+    /** The declaration of every {@code pulse.*} setting; the table in docs/kafka.md comes from it. */
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(
                     OBSERVER,

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kafka as the trust anchor: the publisher and the consumer library against a broker that
- * authenticates with SASL/SCRAM-SHA-512 and authorizes with ACLs (StandardAuthorizer), as the
- * README's "Kafka: TLS, SASL and ACLs" configures it. {@code pulse-writer} may write the Pulse
+ * authenticates with SASL/SCRAM-SHA-512 and authorizes with ACLs (StandardAuthorizer), as
+ * docs/security.md ("Kafka: TLS, SASL and ACLs") configures it. {@code pulse-writer} may write the Pulse
  * topics, {@code pulse-reader} may only read them (and keep its group and dead-letter topics).
  *
  * <p>The broker also keeps its PLAINTEXT listener for itself (controller, inter-broker) and for
@@ -64,7 +64,7 @@ class KafkaSecurityIT {
     @TempDir
     Path outbox;
 
-    /** The users and the ACLs of the README, on the prefix {@value #PREFIX} instead of {@code pulse.}. */
+    /** The users and the ACLs of docs/security.md, on the prefix {@value #PREFIX} instead of {@code pulse.}. */
     @BeforeAll
     static void usersAndAcls() throws Exception {
         SASL.addUsers(kafka, WRITER, WRITER_PASSWORD, READER, READER_PASSWORD);

@@ -27,8 +27,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.annotation.KafkaListener;
 
 /**
- * A Spring Boot application, configured only by the {@code spring.kafka.*} properties the README
- * shows, receives the real publisher's events (and a newer Pulse's) in a {@code @KafkaListener}
+ * A Spring Boot application, configured only by the {@code spring.kafka.*} properties
+ * docs/consuming.md shows, receives the real publisher's events (and a newer Pulse's) in a {@code @KafkaListener}
  * through {@link PulseEventDeserializer}. Spring is a test dependency only.
  */
 class SpringKafkaListenerIT {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two sidecars that watch each other through signed datagrams, and the three steps of a key
- * rotation done the way the README says: by editing each node's keys file, no restart.
+ * rotation done the way docs/security.md says: by editing each node's keys file, no restart.
  */
 class KeyRotationIT {
     private static final Duration STEP = Duration.ofSeconds(10);

@@ -20,7 +20,7 @@ import org.apache.kafka.common.resource.ResourcePattern;
 
 /**
  * A broker that authenticates with SASL/SCRAM-SHA-512 on one listener and authorizes with ACLs
- * (StandardAuthorizer), as the README's "Kafka: TLS, SASL and ACLs" configures it. Its PLAINTEXT
+ * (StandardAuthorizer), as docs/security.md ("Kafka: TLS, SASL and ACLs") configures it. Its PLAINTEXT
  * listener ({@link KafkaBrokerExtension#bootstrapServers()}) is for the broker itself and for a
  * test's setup: its anonymous principal is a super user there.
  *

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The README's Kafka Streams example as it is written there, run in {@link TopologyTestDriver}:
+ * The Kafka Streams example of docs/consuming.md as it is written there, run in {@link TopologyTestDriver}:
  * {@code Consumed.with} and Pulse's serde, which looks a newer Pulse's schema up in the real
  * broker's {@code <prefix>.schemas}.
  */
@@ -58,7 +58,7 @@ class KafkaStreamsSerdeIT {
                     .get();
         }
 
-        // As in the README, with this broker and the prefix "streams":
+        // As in docs/consuming.md, with this broker and the prefix "streams":
         StatusChangeSerde statusSerde = new StatusChangeSerde();
         statusSerde.configure(
                 Map.of("bootstrap.servers", KAFKA.bootstrapServers(), "pulse.topic.prefix", "streams"), false);

@@ -28,7 +28,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The page under load, measured in the browser (Performance API): a real broker, 10,000 nodes on
  * the status topic, then a storm of 1,000 transitions a second for 10 s. Prints first paint (the
  * page's first render with all nodes, and first-contentful-paint) over 5 loads, and the gaps
- * between animation frames during the storm. Not a test: run it by hand (README, "Dashboard").
+ * between animation frames during the storm. Not a test: run it by hand (docs/benchmarks.md).
  *
  * <pre>
  * mvn -B -q -Pbench test-compile exec:exec -Dbench.main=io.pulse.sidecar.dashboard.DashboardBenchmark -Dbench.args=
