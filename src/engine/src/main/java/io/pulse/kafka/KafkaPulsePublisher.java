@@ -4,6 +4,7 @@ import io.pulse.core.Clock;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
 import io.pulse.core.Transition;
+import io.pulse.core.WarningLimiter;
 import io.pulse.events.EventCodec;
 import io.pulse.events.EventType;
 import io.pulse.events.FailureMessage;
@@ -38,7 +39,7 @@ final class KafkaPulsePublisher implements PulsePublisher {
     private final ScheduledExecutorService watchdog;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong lastDropLogNanos = new AtomicLong(Long.MIN_VALUE);
+    private final WarningLimiter dropWarnings = new WarningLimiter(DROP_LOG_INTERVAL_NANOS);
     /** Held by publishers while they append, taken exclusively by close: nothing writes to a closed outbox. */
     private final ReadWriteLock closeLock = new ReentrantReadWriteLock();
 
@@ -178,10 +179,7 @@ final class KafkaPulsePublisher implements PulsePublisher {
 
     private void drop(OutboxRecord record, String why) {
         long count = dropped.incrementAndGet();
-        long now = clock.monotonicNanos();
-        long last = lastDropLogNanos.get();
-        if ((last == Long.MIN_VALUE || now - last >= DROP_LOG_INTERVAL_NANOS)
-                && lastDropLogNanos.compareAndSet(last, now)) {
+        if (dropWarnings.tryAcquire(clock.monotonicNanos()) >= 0) {
             log.error("dropped {} ({}); {} events dropped since start", record, why, count);
         }
     }

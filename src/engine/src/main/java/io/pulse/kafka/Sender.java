@@ -1,5 +1,6 @@
 package io.pulse.kafka;
 
+import io.pulse.core.WarningLimiter;
 import io.pulse.events.EventHeaders;
 import io.pulse.events.EventType;
 import io.pulse.events.FailureMessage;
@@ -77,8 +78,10 @@ final class Sender implements Runnable {
 
     private volatile boolean running = true;
     private volatile Thread thread;
-    private long lastStallLogNanos; // only the watchdog thread uses it
-    private final AtomicLong lastFailureLogNanos = new AtomicLong(System.nanoTime() - STALL_LOG_NANOS);
+    /** One warning per {@link #STALL_LOG_NANOS} about a stalled outbox. */
+    private final WarningLimiter stallWarnings = new WarningLimiter(STALL_LOG_NANOS);
+    /** One warning per {@link #STALL_LOG_NANOS} about failed sends and registrations, whichever thread fails. */
+    private final WarningLimiter failureWarnings = new WarningLimiter(STALL_LOG_NANOS);
 
     Sender(PublisherConfig config, Outbox outbox, Producer<byte[], byte[]> producer, boolean topicsReady) {
         this.config = config;
@@ -180,9 +183,7 @@ final class Sender implements Runnable {
             try {
                 confluent.registerWriterSchemas();
             } catch (SchemaRegistryException e) {
-                long now = System.nanoTime();
-                long lastLog = lastFailureLogNanos.get();
-                if (now - lastLog >= STALL_LOG_NANOS && lastFailureLogNanos.compareAndSet(lastLog, now)) {
+                if (failureWarnings.tryAcquire(System.nanoTime()) >= 0) {
                     log.warn(
                             "cannot register the writer schemas in the schema registry ({}); events wait in the "
                                     + "outbox until they are there",
@@ -245,9 +246,7 @@ final class Sender implements Runnable {
                 log.error("Kafka refused {} for good, dropping it: {}", entry.record(), exception.toString());
             } else {
                 failedSends.incrementAndGet();
-                long now = System.nanoTime();
-                long lastLog = lastFailureLogNanos.get();
-                if (now - lastLog >= STALL_LOG_NANOS && lastFailureLogNanos.compareAndSet(lastLog, now)) {
+                if (failureWarnings.tryAcquire(System.nanoTime()) >= 0) {
                     log.warn(
                             "sending {} failed ({}); it is sent again; {} sends failed since start, {} events "
                                     + "wait in the outbox",
@@ -288,8 +287,7 @@ final class Sender implements Runnable {
         long pending = outbox.pendingEvents();
         if (pending == 0) {
             lastProgressNanos.set(now);
-        } else if (now - lastProgressNanos.get() >= STALL_LOG_NANOS && now - lastStallLogNanos >= STALL_LOG_NANOS) {
-            lastStallLogNanos = now;
+        } else if (now - lastProgressNanos.get() >= STALL_LOG_NANOS && stallWarnings.tryAcquire(now) >= 0) {
             log.warn(
                     "Kafka has acknowledged nothing for {} s; {} events ({} of {} bytes) wait in the outbox",
                     TimeUnit.NANOSECONDS.toSeconds(now - lastProgressNanos.get()),

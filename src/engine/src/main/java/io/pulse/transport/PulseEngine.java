@@ -26,6 +26,7 @@ import io.pulse.core.RelayPolicy;
 import io.pulse.core.RttSample;
 import io.pulse.core.TargetOptions;
 import io.pulse.core.Transition;
+import io.pulse.core.WarningLimiter;
 import io.pulse.protocol.DatagramAuth;
 import io.pulse.protocol.DatagramCodec;
 import io.pulse.protocol.Envelope;

@@ -1,8 +1,12 @@
-package io.pulse.transport;
+package io.pulse.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class WarningLimiterTest {
@@ -29,6 +33,39 @@ class WarningLimiterTest {
         assertEquals(0, limiter.tryAcquire(-3 * SECOND));
         assertEquals(-1, limiter.tryAcquire(6 * SECOND));
         assertEquals(1, limiter.tryAcquire(7 * SECOND));
+    }
+
+    @Test
+    void threadsRacingForOneIntervalLetExactlyOneThrough() throws Exception {
+        WarningLimiter limiter = new WarningLimiter(10 * SECOND);
+        int threads = 4;
+        int each = 10_000;
+        AtomicLong through = new AtomicLong();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> racers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread racer = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < each; i++) {
+                    if (limiter.tryAcquire(SECOND) >= 0) {
+                        through.incrementAndGet();
+                    }
+                }
+            });
+            racer.start();
+            racers.add(racer);
+        }
+        go.countDown();
+        for (Thread racer : racers) {
+            racer.join();
+        }
+
+        assertEquals(1, through.get());
+        assertEquals(threads * each - 1, limiter.tryAcquire(11 * SECOND), "every other one held back and counted");
     }
 
     @Test
