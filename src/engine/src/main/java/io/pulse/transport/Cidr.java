@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * An address block, {@code 10.0.0.0/8} or {@code fd00::/8}: which strangers may use this node as a
- * relay ({@link PulseEngine.Builder#relayFrom}).
+ * relay ({@link PulseEngineBuilder#relayFrom}).
  *
  * <pre>{@code
  * Cidr office = Cidr.parse("192.168.0.0/16");

@@ -7,6 +7,7 @@ import io.pulse.core.NodeStatus;
 import io.pulse.core.PulseCore;
 import io.pulse.testkit.Machine;
 import io.pulse.transport.PulseEngine;
+import io.pulse.transport.PulseEngineBuilder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -215,7 +216,7 @@ public final class UdpLoadHarness {
                 .close();
         long baselineHeap = heapAfterGc(memory);
 
-        PulseEngine.Builder builder = PulseEngine.builder()
+        PulseEngineBuilder builder = PulseEngine.builder()
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .config(plan.config());
         if (plan.auth()) {

@@ -6,6 +6,7 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pulse.transport.PulseEngine;
+import io.pulse.transport.PulseEngineBuilder;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -48,7 +49,7 @@ public final class UdpRespondersMain {
         List<PulseEngine> responders = new ArrayList<>(count);
         StringJoiner ports = new StringJoiner(",");
         for (int i = 0; i < count; i++) {
-            PulseEngine.Builder builder = PulseEngine.builder()
+            PulseEngineBuilder builder = PulseEngine.builder()
                     .bind(new InetSocketAddress("127.0.0.1", 0))
                     .probing(false)
                     .socketBufferBytes(SOCKET_BUFFER_BYTES)

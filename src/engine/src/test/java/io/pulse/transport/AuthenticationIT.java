@@ -45,7 +45,7 @@ class AuthenticationIT {
     }
 
     private PulseEngine engine(Keyring keyring, boolean probing) {
-        PulseEngine.Builder builder = PulseEngine.builder()
+        PulseEngineBuilder builder = PulseEngine.builder()
                 .bind(PulseEngineIT.anyLoopbackPort())
                 .config(PulseEngineIT.FAST)
                 .probing(probing);

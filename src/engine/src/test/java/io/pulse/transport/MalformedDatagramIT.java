@@ -133,7 +133,7 @@ class MalformedDatagramIT {
 
     /** What the engine should count: the reason WireFormat gives, oversize past the socket's buffer included. */
     private static RejectReason reasonFor(byte[] datagram) {
-        int received = Math.min(datagram.length, PulseEngine.RECEIVE_BUFFER_BYTES);
+        int received = Math.min(datagram.length, EngineSockets.RECEIVE_BUFFER_BYTES);
         try {
             WireFormat.decode(Unpooled.wrappedBuffer(datagram, 0, received));
             throw new AssertionError("junk decoded as a valid message: " + Arrays.toString(datagram));

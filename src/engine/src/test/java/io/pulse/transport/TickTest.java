@@ -11,14 +11,14 @@ class TickTest {
     private static long tickMillis(Duration probeTimeoutMin) {
         DetectorConfig config =
                 DetectorConfig.builder().probeTimeoutMin(probeTimeoutMin).build();
-        return Duration.ofNanos(PulseEngine.tickNanos(config)).toMillis();
+        return Duration.ofNanos(EngineLoop.tickNanos(config)).toMillis();
     }
 
     @Test
     void theDefaultsTickEveryFiveMilliseconds() {
         assertEquals(
                 5,
-                Duration.ofNanos(PulseEngine.tickNanos(DetectorConfig.defaults()))
+                Duration.ofNanos(EngineLoop.tickNanos(DetectorConfig.defaults()))
                         .toMillis());
     }
 

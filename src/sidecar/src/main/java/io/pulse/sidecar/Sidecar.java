@@ -19,6 +19,7 @@ import io.pulse.sidecar.config.TargetSpec;
 import io.pulse.sidecar.http.ApiServer;
 import io.pulse.sidecar.http.PulseMetrics;
 import io.pulse.transport.PulseEngine;
+import io.pulse.transport.PulseEngineBuilder;
 import io.pulse.transport.probe.HttpProbeSpec;
 import io.pulse.transport.probe.TcpProbeSpec;
 import java.net.InetAddress;
@@ -95,7 +96,7 @@ public final class Sidecar implements AutoCloseable {
      * last: for tests and benchmarks that need an engine option no setting exposes (a
      * {@link io.pulse.transport.DatagramFilter}).
      */
-    static Sidecar start(SidecarConfig config, UnaryOperator<PulseEngine.Builder> engineOptions) {
+    static Sidecar start(SidecarConfig config, UnaryOperator<PulseEngineBuilder> engineOptions) {
         InetSocketAddress nodeBind = resolved(SidecarSettings.NODE_BIND, config.nodeBind());
         InetSocketAddress httpBind = resolved(SidecarSettings.HTTP_BIND, config.httpBind());
         List<AutoCloseable> started = new ArrayList<>();

@@ -3,7 +3,7 @@ package io.pulse.sidecar.config;
 import io.pulse.protocol.DatagramAuth;
 import io.pulse.protocol.Keyring;
 import io.pulse.transport.Cidr;
-import io.pulse.transport.PulseEngine;
+import io.pulse.transport.PulseEngineBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.Optional;
  * {@code node.answers.*}), validated, with the keyring read from its file or the environment.
  *
  * <pre>{@code
- * PulseEngine.Builder builder = config.security().applyTo(PulseEngine.builder());
+ * PulseEngineBuilder builder = config.security().applyTo(PulseEngine.builder());
  * Keyring fresh = config.security().readKeyring().orElseThrow();   // after the file changed
  * }</pre>
  *
@@ -110,7 +110,7 @@ public record SecuritySettings(
     }
 
     /** Sets the keyring, relay policy and answer limits on an engine's builder. */
-    public PulseEngine.Builder applyTo(PulseEngine.Builder builder) {
+    public PulseEngineBuilder applyTo(PulseEngineBuilder builder) {
         readKeyring().ifPresent(keyring -> builder.keyring(keyring, mode).replayWindow(replayWindow));
         return builder.relayFrom(relayFrom).answerLimits(answersPerSource, answersTotal);
     }
