@@ -1,27 +1,19 @@
 package io.pulse.sidecar;
 
 import io.pulse.core.ClusterStats;
-import io.pulse.core.DuplicateNodeException;
 import io.pulse.core.NodeId;
-import io.pulse.core.TargetOptions;
 import io.pulse.kafka.OutboxNotWritableException;
 import io.pulse.kafka.PublisherConfig;
 import io.pulse.kafka.PublisherStats;
 import io.pulse.kafka.PulsePublisher;
-import io.pulse.protocol.DatagramAuth;
-import io.pulse.protocol.Keyring;
 import io.pulse.sidecar.config.ClusterSettings;
 import io.pulse.sidecar.config.ConfigurationException;
-import io.pulse.sidecar.config.SecuritySettings;
 import io.pulse.sidecar.config.SidecarConfig;
 import io.pulse.sidecar.config.SidecarSettings;
-import io.pulse.sidecar.config.TargetSpec;
 import io.pulse.sidecar.http.ApiServer;
 import io.pulse.sidecar.http.PulseMetrics;
 import io.pulse.transport.PulseEngine;
 import io.pulse.transport.PulseEngineBuilder;
-import io.pulse.transport.probe.HttpProbeSpec;
-import io.pulse.transport.probe.TcpProbeSpec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -50,17 +42,15 @@ import org.slf4j.LoggerFactory;
  * Start order keeps every event: the engine binds without probing, the publisher starts (an
  * unreachable Kafka delays nothing past {@code pulse.startup.timeout.ms} and loses nothing: the
  * outbox keeps events), the listeners are wired, then the targets are added and probing starts.
- * A target whose host name does not resolve yet is tried again every {@link #RESOLVE_RETRY}.
+ * A target whose host name does not resolve yet is tried again ({@code TargetRetries}), and
+ * a keys file is watched for rotations ({@code KeyFileWatcher}).
  * In cluster mode ({@code cluster.enabled}) the engine joins the group once the targets are in,
  * and {@link #close()} first announces LEFT (bounded by {@code cluster.leave.timeout}), so that
  * peers publish {@code ALIVE -> LEFT}, not a failure. {@link #close()} then stops probing, closes the engine, then flushes the outbox to Kafka (bounded by
  * {@code kafka.close.timeout}) and closes the publisher.
  */
 public final class Sidecar implements AutoCloseable {
-    static final Duration RESOLVE_RETRY = Duration.ofSeconds(5);
     static final Duration JOIN_WARNING = Duration.ofSeconds(5);
-    /** How often the keys file is checked for a change. */
-    static final Duration KEYS_CHECK = Duration.ofSeconds(2);
 
     private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
 
@@ -112,37 +102,12 @@ public final class Sidecar implements AutoCloseable {
             started.add(engine);
             NodeId observer = config.nodeId().orElseGet(() -> observerOf(engine));
             engine.onStatusChange(new StateChangeLog(observer));
-            PulsePublisher publisher = null;
-            if (config.kafkaEnabled()) {
-                Map<String, Object> kafka = new HashMap<>(config.kafka());
-                kafka.put(PublisherConfig.OBSERVER, observer.toString());
-                try {
-                    publisher = PulsePublisher.builder().properties(kafka).build();
-                } catch (OutboxNotWritableException e) {
-                    throw new ConfigurationException(SidecarSettings.OUTBOX_DIR + ": " + e.getMessage(), e);
-                }
+            PulsePublisher publisher = config.kafkaEnabled() ? startPublisher(config, observer, engine) : null;
+            if (publisher != null) {
                 started.add(publisher);
-                engine.onStatusChange(publisher::publish);
-                engine.onFailure(publisher::publish);
-                engine.onRemoved(publisher::publishRemoval);
             }
-            PulsePublisher published = publisher;
-            ApiServer api = null;
-            if (config.httpEnabled()) {
-                api = ApiServer.start(
-                        httpBind,
-                        engine,
-                        published == null ? () -> null : published::stats,
-                        PulseMetrics.create(),
-                        config.httpLimits());
-                if (config.httpLimits().token().isEmpty()
-                        && !httpBind.getAddress().isLoopbackAddress()) {
-                    LOG.warn(
-                            "the HTTP API on {} answers anyone who reaches it: set {} to require a token, or bind it "
-                                    + "to loopback",
-                            api.localAddress(),
-                            SidecarSettings.HTTP_TOKEN_FILE);
-                }
+            ApiServer api = config.httpEnabled() ? startApi(config, httpBind, engine, publisher) : null;
+            if (api != null) {
                 started.add(api);
             }
             ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -152,29 +117,14 @@ public final class Sidecar implements AutoCloseable {
             });
             started.add(retries::shutdownNow);
             Sidecar sidecar = new Sidecar(engine, publisher, api, observer, retries);
-            sidecar.watchKeys(config.security());
-            for (TargetSpec target : config.targets()) {
-                sidecar.addOrRetry(target);
-            }
+            KeyFileWatcher.start(engine, config.security(), retries);
+            TargetRetries targets = new TargetRetries(engine, retries);
+            config.targets().forEach(targets::addOrRetry);
             engine.startProbing();
             if (config.cluster().enabled()) {
                 sidecar.startCluster(config.cluster());
             }
-            LOG.info(
-                    "Pulse {} listening on udp {}{}, watching {} target(s){}{}",
-                    observer,
-                    engine.localAddress(),
-                    api == null ? "" : ", HTTP API on " + api.localAddress(),
-                    config.targets().size(),
-                    config.cluster().enabled()
-                            ? (config.cluster().join().isEmpty()
-                                    ? ", founding a cluster"
-                                    : ", joining the cluster through "
-                                            + String.join(", ", config.cluster().join()))
-                            : "",
-                    publisher == null
-                            ? ", Kafka publishing off"
-                            : ", publishing to " + config.kafka().get("bootstrap.servers"));
+            logStarted(config, sidecar);
             return sidecar;
         } catch (RuntimeException | Error e) {
             for (int i = started.size() - 1; i >= 0; i--) {
@@ -188,68 +138,57 @@ public final class Sidecar implements AutoCloseable {
         }
     }
 
-    /**
-     * Says how datagrams are authenticated, and re-reads the keys file every {@link #KEYS_CHECK}
-     * once it changed: a rotation step is an edit of the file on every node, no restart. A file
-     * that no longer parses keeps the keys in use, and says why.
-     */
-    private void watchKeys(SecuritySettings security) {
-        if (!security.authenticating()) {
-            LOG.info(
-                    "datagrams are not authenticated (no {}): any host that reaches udp {} can talk to this node",
-                    SidecarSettings.SECURITY_KEYS_FILE,
-                    engine.localAddress());
-            return;
+    /** A publisher whose events name {@code observer}, fed by every status change, failure and removal. */
+    private static PulsePublisher startPublisher(SidecarConfig config, NodeId observer, PulseEngine engine) {
+        Map<String, Object> kafka = new HashMap<>(config.kafka());
+        kafka.put(PublisherConfig.OBSERVER, observer.toString());
+        PulsePublisher publisher;
+        try {
+            publisher = PulsePublisher.builder().properties(kafka).build();
+        } catch (OutboxNotWritableException e) {
+            throw new ConfigurationException(SidecarSettings.OUTBOX_DIR + ": " + e.getMessage(), e);
         }
-        Keyring keyring = engine.authentication().keyring();
+        engine.onStatusChange(publisher::publish);
+        engine.onFailure(publisher::publish);
+        engine.onRemoved(publisher::publishRemoval);
+        return publisher;
+    }
+
+    /** The HTTP API; says so when it answers anyone who reaches it. */
+    private static ApiServer startApi(
+            SidecarConfig config, InetSocketAddress httpBind, PulseEngine engine, PulsePublisher publisher) {
+        ApiServer api = ApiServer.start(
+                httpBind,
+                engine,
+                publisher == null ? () -> null : publisher::stats,
+                PulseMetrics.create(),
+                config.httpLimits());
+        if (config.httpLimits().token().isEmpty() && !httpBind.getAddress().isLoopbackAddress()) {
+            LOG.warn(
+                    "the HTTP API on {} answers anyone who reaches it: set {} to require a token, or bind it "
+                            + "to loopback",
+                    api.localAddress(),
+                    SidecarSettings.HTTP_TOKEN_FILE);
+        }
+        return api;
+    }
+
+    private static void logStarted(SidecarConfig config, Sidecar sidecar) {
         LOG.info(
-                "datagrams are signed with key {} of {} (label \"{}\"), unsigned ones {}",
-                keyring.primary(),
-                keyring.ids(),
-                keyring.label(),
-                security.mode() == DatagramAuth.Mode.REQUIRED
-                        ? "dropped"
-                        : "accepted (permissive: set " + SidecarSettings.SECURITY_AUTH_MODE
-                                + ": required once every node has the keys)");
-        if (security.keysFile().isEmpty()) {
-            return;
-        }
-        java.nio.file.Path file = security.keysFile().get();
-        long[] seen = {lastModified(file)};
-        retries.scheduleWithFixedDelay(
-                () -> {
-                    long modified = lastModified(file);
-                    if (modified == seen[0]) {
-                        return;
-                    }
-                    seen[0] = modified;
-                    reloadKeys(security);
-                },
-                KEYS_CHECK.toMillis(),
-                KEYS_CHECK.toMillis(),
-                TimeUnit.MILLISECONDS);
-    }
-
-    /** Installs the keys the file holds now; true if it could. */
-    boolean reloadKeys(SecuritySettings security) {
-        try {
-            Keyring next = security.readKeyring().orElseThrow();
-            Keyring before = engine.authentication().keyring();
-            engine.authentication().keyring(next);
-            LOG.info("keys reloaded: {} -> {}, signing with {}", before.ids(), next.ids(), next.primary());
-            return true;
-        } catch (ConfigurationException e) {
-            LOG.error("keys not reloaded, the keys in use stay: {}", e.getMessage());
-            return false;
-        }
-    }
-
-    private static long lastModified(java.nio.file.Path file) {
-        try {
-            return java.nio.file.Files.getLastModifiedTime(file).toMillis() ^ java.nio.file.Files.size(file);
-        } catch (java.io.IOException e) {
-            return -1;
-        }
+                "Pulse {} listening on udp {}{}, watching {} target(s){}{}",
+                sidecar.observer,
+                sidecar.engine.localAddress(),
+                sidecar.api == null ? "" : ", HTTP API on " + sidecar.api.localAddress(),
+                config.targets().size(),
+                config.cluster().enabled()
+                        ? (config.cluster().join().isEmpty()
+                                ? ", founding a cluster"
+                                : ", joining the cluster through "
+                                        + String.join(", ", config.cluster().join()))
+                        : "",
+                sidecar.publisher == null
+                        ? ", Kafka publishing off"
+                        : ", publishing to " + config.kafka().get("bootstrap.servers"));
     }
 
     private void startCluster(ClusterSettings cluster) {
@@ -277,42 +216,6 @@ public final class Sidecar implements AutoCloseable {
                     JOIN_WARNING.toMillis(),
                     JOIN_WARNING.toMillis(),
                     TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void addOrRetry(TargetSpec target) {
-        try {
-            add(target);
-        } catch (DuplicateNodeException e) {
-            LOG.warn(
-                    "target {} is configured twice (or is this node itself); watched once: {}", target, e.getMessage());
-        } catch (IllegalArgumentException e) {
-            if (!(e.getCause() instanceof UnknownHostException)) {
-                throw e;
-            }
-            LOG.warn(
-                    "target {} cannot be added yet ({}); trying again every {} s",
-                    target,
-                    e.getMessage(),
-                    RESOLVE_RETRY.toSeconds());
-            retries.schedule(
-                    () -> {
-                        try {
-                            addOrRetry(target);
-                        } catch (RuntimeException unexpected) {
-                            LOG.error("target {} cannot be added: {}", target, unexpected.getMessage());
-                        }
-                    },
-                    RESOLVE_RETRY.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void add(TargetSpec target) {
-        switch (target.kind()) {
-            case UDP -> engine.addTarget(target.nodeId(), TargetOptions.defaults());
-            case HTTP -> engine.addHttpTarget(HttpProbeSpec.of(target.text()), TargetOptions.defaults());
-            case TCP -> engine.addTcpTarget(TcpProbeSpec.of(target.text()), TargetOptions.defaults());
         }
     }
 

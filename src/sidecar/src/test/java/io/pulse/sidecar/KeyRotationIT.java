@@ -118,7 +118,7 @@ class KeyRotationIT {
         assertTrue(!keys.contains(two), "no key material in " + keys);
 
         Files.writeString(files.get(0), "not a key file\n"); // a broken edit keeps the keys in use
-        Thread.sleep(Sidecar.KEYS_CHECK.toMillis() * 2);
+        Thread.sleep(KeyFileWatcher.KEYS_CHECK.toMillis() * 2);
         assertEquals(java.util.Set.of(2), a.engine().authentication().keyring().ids());
         assertEquals(0, a.engine().rejects().count(RejectReason.BAD_MAC));
     }
