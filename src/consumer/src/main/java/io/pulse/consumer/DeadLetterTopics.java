@@ -1,23 +1,18 @@
 package io.pulse.consumer;
 
+import io.pulse.events.AdminCalls;
 import io.pulse.events.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +33,9 @@ final class DeadLetterTopics {
      */
     static List<String> ensure(Admin admin, List<String> sources, Duration timeout)
             throws TimeoutException, InterruptedException, ExecutionException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Set<String> existing = get(
-                admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadline)))
+        long deadline = AdminCalls.deadline(timeout);
+        Set<String> existing = AdminCalls.get(
+                admin.listTopics(new ListTopicsOptions().timeoutMs(AdminCalls.remainingMs(deadline)))
                         .names(),
                 deadline);
         List<String> describe = new ArrayList<>();
@@ -61,16 +56,17 @@ final class DeadLetterTopics {
             return List.of();
         }
         List<NewTopic> missing = new ArrayList<>();
-        for (TopicDescription source :
-                get(admin.describeTopics(describe).allTopicNames(), deadline).values()) {
+        for (TopicDescription source : AdminCalls.get(
+                        admin.describeTopics(describe).allTopicNames(), deadline)
+                .values()) {
             short replicas = (short) source.partitions().get(0).replicas().size();
             missing.add(new NewTopic(
                     Topics.deadLetter(source.name()), source.partitions().size(), replicas));
         }
         List<String> names = missing.stream().map(NewTopic::name).toList();
         try {
-            get(
-                    admin.createTopics(missing, new CreateTopicsOptions().timeoutMs(remainingMs(deadline)))
+            AdminCalls.get(
+                    admin.createTopics(missing, new CreateTopicsOptions().timeoutMs(AdminCalls.remainingMs(deadline)))
                             .all(),
                     deadline);
             LOG.info("created dead-letter topics {}", names);
@@ -80,43 +76,11 @@ final class DeadLetterTopics {
             }
             // another consumer of the group created it meanwhile
         }
-        awaitServed(admin, names, deadline);
+        AdminCalls.awaitServed(
+                admin,
+                names,
+                deadline,
+                notYet -> LOG.warn("new dead-letter topics {} not served yet: {}", names, notYet.toString()));
         return names;
-    }
-
-    /**
-     * Waits for the leaders of new topics to serve them: an idempotent producer that sends
-     * sooner gets NOT_LEADER_OR_FOLLOWER and, on Kafka 4.4, can then stall on OutOfOrderSequence.
-     * Listing offsets goes to the leader itself. Past the deadline this only logs.
-     */
-    private static void awaitServed(Admin admin, List<String> topics, long deadline) throws InterruptedException {
-        while (true) {
-            try {
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                get(admin.describeTopics(topics).allTopicNames(), deadline)
-                        .forEach((name, description) -> description
-                                .partitions()
-                                .forEach(
-                                        p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-                get(admin.listOffsets(latest).all(), deadline);
-                return;
-            } catch (ExecutionException | TimeoutException notYet) {
-                if (System.nanoTime() >= deadline) {
-                    LOG.warn("new dead-letter topics {} not served yet: {}", topics, notYet.toString());
-                    return;
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
-    private static int remainingMs(long deadlineNanos) {
-        return (int) Math.max(
-                1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
-    }
-
-    private static <T> T get(KafkaFuture<T> future, long deadlineNanos)
-            throws TimeoutException, InterruptedException, ExecutionException {
-        return future.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 }

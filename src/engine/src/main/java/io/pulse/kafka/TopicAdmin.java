@@ -1,14 +1,13 @@
 package io.pulse.kafka;
 
+import io.pulse.events.AdminCalls;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -16,8 +15,6 @@ import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -43,13 +40,13 @@ final class TopicAdmin {
      */
     static void ensureTopics(Admin admin, PublisherConfig config, Duration timeout)
             throws TimeoutException, InterruptedException, ExecutionException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = AdminCalls.deadline(timeout);
         Map<String, String> policies = Map.of(
                 config.failuresTopic(), TopicConfig.CLEANUP_POLICY_DELETE,
                 config.statusTopic(), TopicConfig.CLEANUP_POLICY_COMPACT,
                 config.schemasTopic(), TopicConfig.CLEANUP_POLICY_COMPACT);
         Set<String> existing = get(
-                admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadline)))
+                admin.listTopics(new ListTopicsOptions().timeoutMs(AdminCalls.remainingMs(deadline)))
                         .names(),
                 deadline);
         List<ConfigResource> present = policies.keySet().stream()
@@ -73,11 +70,16 @@ final class TopicAdmin {
         }
         try {
             get(
-                    admin.createTopics(missing, new CreateTopicsOptions().timeoutMs(remainingMs(deadline)))
+                    admin.createTopics(missing, new CreateTopicsOptions().timeoutMs(AdminCalls.remainingMs(deadline)))
                             .all(),
                     deadline);
             log.info("created topics {}", missing.stream().map(NewTopic::name).toList());
-            awaitServed(admin, missing.stream().map(NewTopic::name).toList(), deadline);
+            List<String> created = missing.stream().map(NewTopic::name).toList();
+            AdminCalls.awaitServed(
+                    admin,
+                    created,
+                    deadline,
+                    notYet -> log.warn("new topics {} not served yet: {}", created, notYet.toString()));
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
@@ -93,41 +95,13 @@ final class TopicAdmin {
         }
     }
 
-    /**
-     * Waits, until the deadline at most, for the leaders of new topics to serve them. Metadata
-     * names a leader a moment before it serves the partition; an idempotent producer that sends
-     * in that moment gets NOT_LEADER_OR_FOLLOWER and, on Kafka 4.4, can then stall on
-     * OutOfOrderSequence until its delivery timeout. Listing offsets goes to the leader itself.
-     * Past the deadline this only logs: the sender's own retries still apply.
-     */
-    private static void awaitServed(Admin admin, List<String> topics, long deadline) throws InterruptedException {
-        while (true) {
-            try {
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                get(admin.describeTopics(topics).allTopicNames(), deadline)
-                        .forEach((name, description) -> description
-                                .partitions()
-                                .forEach(
-                                        p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-                get(admin.listOffsets(latest).all(), deadline);
-                return;
-            } catch (ExecutionException | TimeoutException notYet) {
-                if (System.nanoTime() >= deadline) {
-                    log.warn("new topics {} not served yet: {}", topics, notYet.toString());
-                    return;
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
     private static void checkPolicies(Admin admin, PublisherConfig config, List<ConfigResource> topics, long deadline)
             throws TimeoutException, InterruptedException, ExecutionException {
         if (topics.isEmpty()) {
             return;
         }
         Map<ConfigResource, Config> configs = get(
-                admin.describeConfigs(topics, new DescribeConfigsOptions().timeoutMs(remainingMs(deadline)))
+                admin.describeConfigs(topics, new DescribeConfigsOptions().timeoutMs(AdminCalls.remainingMs(deadline)))
                         .all(),
                 deadline);
         for (Map.Entry<ConfigResource, Config> topic : configs.entrySet()) {
@@ -173,11 +147,6 @@ final class TopicAdmin {
         return ((Number) value).intValue() == PublisherConfig.BROKER_DEFAULT ? Optional.empty() : Optional.of(value);
     }
 
-    private static int remainingMs(long deadlineNanos) {
-        return (int) Math.max(
-                1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
-    }
-
     /**
      * Waits for an admin call until the deadline. The call's own {@code timeoutMs} is the same
      * deadline, so whichever clock fires first decides how a silent Kafka fails: both ways are
@@ -186,7 +155,7 @@ final class TopicAdmin {
     private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future, long deadlineNanos)
             throws TimeoutException, InterruptedException, ExecutionException {
         try {
-            return future.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return AdminCalls.get(future, deadlineNanos);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException kafkaTimeout) {
                 TimeoutException timeout = new TimeoutException(kafkaTimeout.getMessage());
