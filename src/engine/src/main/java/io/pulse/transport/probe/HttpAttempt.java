@@ -14,10 +14,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.pulse.core.ProbeResult;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP probe: a {@code GET} on a kept-alive connection (or a new one), the status line and
@@ -30,23 +28,18 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The body buffer is owned here, from the first byte to {@link #complete} or {@link #abandon}.
  */
-final class HttpAttempt {
+final class HttpAttempt extends ProbeAttempt {
     private static final String USER_AGENT = "pulse";
 
-    private final ProbeContext ctx;
     private final HttpProbeTarget target;
     final int endpointIndex;
     private final HttpEndpoint endpoint;
-    private final long sequence;
     private final long askedNanos;
-    private final long timeoutNanos;
 
-    private ScheduledFuture<?> timer;
     private Channel channel;
     private HttpConnectionHandler handler;
     private boolean reused;
     private boolean retried;
-    private boolean done;
     private long writtenNanos;
     private long headersNanos;
     private boolean answerStarted;
@@ -65,19 +58,16 @@ final class HttpAttempt {
             long sequence,
             long askedNanos,
             long timeoutNanos) {
-        this.ctx = ctx;
+        super(ctx, sequence, timeoutNanos);
         this.target = target;
         this.endpointIndex = endpointIndex;
         this.endpoint = endpoint;
-        this.sequence = sequence;
         this.askedNanos = askedNanos;
-        this.timeoutNanos = timeoutNanos;
     }
 
     void start() {
         ctx.tally.httpProbes++;
-        ctx.tally.probesInFlight++;
-        timer = ctx.loop.schedule(this::timedOut, timeoutNanos, TimeUnit.NANOSECONDS);
+        startTimer();
         Channel idle = ctx.pool.pollIdle(endpoint.key());
         if (idle != null) {
             ctx.tally.connectionsReused++;
@@ -94,7 +84,7 @@ final class HttpAttempt {
         Channel connecting = ready.channel();
         channel = connecting;
         ready.addListener(f -> {
-            if (done || channel != connecting) {
+            if (done() || channel != connecting) {
                 return;
             }
             if (f.isSuccess()) {
@@ -167,7 +157,7 @@ final class HttpAttempt {
 
     /** The connection closed or failed under this attempt: retried once if it was a stale kept-alive one. */
     void broken(Channel ch, Throwable cause) {
-        if (done || ch != channel) {
+        if (done() || ch != channel) {
             return;
         }
         detach(false);
@@ -231,46 +221,18 @@ final class HttpAttempt {
         }
     }
 
-    private void timedOut() {
-        timer = null;
-        if (!done) {
-            ctx.tally.timeouts++;
-            fail("timeout after " + ProbeContext.millis(timeoutNanos) + " ms");
-        }
+    @Override
+    String subject() {
+        return endpoint.url().toString();
     }
 
-    private void fail(String why) {
-        complete(ProbeResult.failure(sequence, endpoint.url() + ": " + why), false);
-    }
-
-    private void complete(ProbeResult result, boolean successful) {
-        if (done) {
-            return;
-        }
-        end();
-        if (successful) {
-            ctx.tally.succeeded++;
-        } else {
-            ctx.tally.failed++;
-        }
+    @Override
+    void finished(boolean successful) {
         target.finished(this, successful);
-        ctx.results.accept(result);
     }
 
-    /** The target was removed: no result, nothing left open. */
-    void abandon() {
-        if (!done) {
-            end();
-        }
-    }
-
-    private void end() {
-        done = true;
-        ctx.tally.probesInFlight--;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+    @Override
+    void release() {
         releaseBody();
         if (channel != null) {
             detach(false);
