@@ -75,7 +75,7 @@ public final class ClusterView implements AutoCloseable {
     private final AtomicLong undecodable = new AtomicLong();
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private volatile String lastUndecodable;
-    private final Thread thread;
+    private final PollingThread polling;
     private volatile boolean closed;
     private volatile Throwable failure;
 
@@ -93,8 +93,8 @@ public final class ClusterView implements AutoCloseable {
                 builder.properties, Topics.schemas(builder.topicPrefix), builder.schemaLookupTimeout);
         this.decoder = new EventDecoder(
                 writerSchemas, SchemaRegistryClient.fromProperties(builder.properties, builder.schemaLookupTimeout));
-        this.thread = new Thread(this::run, "pulse-cluster-view");
-        this.thread.setDaemon(true);
+        this.polling =
+                new PollingThread("pulse-cluster-view", true, this::run, consumer, List.of(writerSchemas::close));
     }
 
     public static Builder builder() {
@@ -107,10 +107,7 @@ public final class ClusterView implements AutoCloseable {
     }
 
     public void start() {
-        if (thread.getState() != Thread.State.NEW) {
-            throw new IllegalStateException("view was started already");
-        }
-        thread.start();
+        polling.start("view");
     }
 
     /** The latest status of {@code nodeId}, or empty if it is unknown or was removed. */
@@ -161,17 +158,7 @@ public final class ClusterView implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        consumer.wakeup();
-        if (thread.getState() != Thread.State.NEW) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        } else {
-            consumer.close();
-            writerSchemas.close();
-        }
+        polling.close();
     }
 
     private void run() {
@@ -200,8 +187,7 @@ public final class ClusterView implements AutoCloseable {
             caughtUp.countDown();
             LOG.error("cluster view of {} stopped", topic, e);
         } finally {
-            consumer.close();
-            writerSchemas.close();
+            polling.closeResources();
         }
     }
 

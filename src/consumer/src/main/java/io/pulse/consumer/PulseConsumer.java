@@ -85,7 +85,7 @@ public final class PulseConsumer implements AutoCloseable {
     private final KafkaWriterSchemas writerSchemas;
     private final Dispatcher dispatcher;
     private final Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-    private final Thread thread;
+    private final PollingThread polling;
     private volatile Throwable failure;
 
     private PulseConsumer(ConsumerSettings settings) {
@@ -101,7 +101,12 @@ public final class PulseConsumer implements AutoCloseable {
                 new EventDecoder(
                         writerSchemas,
                         SchemaRegistryClient.fromProperties(settings.properties(), settings.schemaLookupTimeout())));
-        this.thread = new Thread(this::run, "pulse-consumer-" + settings.groupId());
+        this.polling = new PollingThread(
+                "pulse-consumer-" + settings.groupId(),
+                false,
+                this::run,
+                consumer,
+                List.of(deadLetters::close, writerSchemas::close));
     }
 
     /** The topics of a prefix a consumer can subscribe to; see {@link Builder#topics}. */
@@ -135,10 +140,7 @@ public final class PulseConsumer implements AutoCloseable {
 
     /** Subscribes and starts consuming on the consumer's own thread. */
     public void start() {
-        if (thread.getState() != Thread.State.NEW) {
-            throw new IllegalStateException("consumer was started already");
-        }
-        thread.start();
+        polling.start("consumer");
     }
 
     /** Events handled (duplicates and dead letters not counted). */
@@ -166,18 +168,7 @@ public final class PulseConsumer implements AutoCloseable {
     @Override
     public void close() {
         closing.countDown();
-        consumer.wakeup();
-        if (thread.getState() != Thread.State.NEW) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        } else {
-            consumer.close();
-            deadLetters.close();
-            writerSchemas.close();
-        }
+        polling.close();
     }
 
     private void run() {
@@ -200,9 +191,7 @@ public final class PulseConsumer implements AutoCloseable {
             LOG.error("Pulse consumer {} stopped", settings.groupId(), e);
         } finally {
             commitOnClose();
-            consumer.close();
-            deadLetters.close();
-            writerSchemas.close();
+            polling.closeResources();
         }
     }
 
