@@ -1,10 +1,9 @@
 package io.pulse.sidecar.cli;
 
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code pulse members}: asks a running cluster member's HTTP API and prints the group as it sees it. */
@@ -12,23 +11,15 @@ import picocli.CommandLine.Command;
         name = "members",
         mixinStandardHelpOptions = true,
         description = "Asks a running sidecar's HTTP API (GET /members) and prints the cluster as that member sees it.")
-final class MembersCommand implements Callable<Integer> {
+final class MembersCommand extends ApiCommand {
     private static final String ROW = "%-24s  %-8s  %15s  %-24s  %-24s  %s%n";
 
-    @CommandLine.ParentCommand
-    PulseCommand parent;
-
-    @CommandLine.Mixin
-    ApiOptions options;
+    MembersCommand() {
+        super("/members", "a members document");
+    }
 
     @Override
-    public Integer call() throws Exception {
-        String text = ApiClient.get(options, "/members");
-        if (options.json) {
-            parent.out().println(text);
-            return PulseCommand.OK;
-        }
-        Map<String, Object> body = ApiClient.object(options.api, "/members", text, "a members document");
+    int print(Map<String, Object> body, PrintWriter out) {
         if (!Boolean.TRUE.equals(body.get("clustered"))) {
             parent.err().println("pulse: " + body.get("node") + " is not in cluster mode (cluster.enabled is false)");
             parent.err().flush();
@@ -36,10 +27,9 @@ final class MembersCommand implements Callable<Integer> {
         }
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> members = (List<Map<String, Object>>) body.getOrDefault("members", List.of());
-        parent.out()
-                .println("pulse " + body.get("node") + ": " + members.size() + " member(s) " + body.get("counts")
-                        + (Boolean.TRUE.equals(body.get("joined")) ? "" : ", NOT JOINED: no seed has answered yet"));
-        parent.out().printf(Locale.ROOT, ROW, "MEMBER", "STATE", "INCARNATION", "SINCE", "DECLARED BY", "ROLE");
+        out.println("pulse " + body.get("node") + ": " + members.size() + " member(s) " + body.get("counts")
+                + (Boolean.TRUE.equals(body.get("joined")) ? "" : ", NOT JOINED: no seed has answered yet"));
+        out.printf(Locale.ROOT, ROW, "MEMBER", "STATE", "INCARNATION", "SINCE", "DECLARED BY", "ROLE");
         for (Map<String, Object> member : members) {
             String role = Boolean.TRUE.equals(member.get("self"))
                     ? "self"
@@ -51,18 +41,16 @@ final class MembersCommand implements Callable<Integer> {
                             + (Boolean.TRUE.equals(member.get("reporter"))
                                     ? (Boolean.TRUE.equals(member.get("watched")) ? "," : "") + "reported"
                                     : "");
-            parent.out()
-                    .printf(
-                            Locale.ROOT,
-                            ROW,
-                            member.get("id"),
-                            member.get("state"),
-                            member.get("incarnation") instanceof Number n ? String.valueOf(n.longValue()) : "-",
-                            member.get("since"),
-                            member.get("declaredBy"),
-                            role.isEmpty() ? "-" : role);
+            out.printf(
+                    Locale.ROOT,
+                    ROW,
+                    member.get("id"),
+                    member.get("state"),
+                    member.get("incarnation") instanceof Number n ? String.valueOf(n.longValue()) : "-",
+                    member.get("since"),
+                    member.get("declaredBy"),
+                    role.isEmpty() ? "-" : role);
         }
-        parent.out().flush();
         return PulseCommand.OK;
     }
 }
