@@ -1,5 +1,6 @@
 package io.pulse.transport;
 
+import io.pulse.core.Clock;
 import io.pulse.core.Message;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
@@ -10,24 +11,26 @@ import io.pulse.core.Transition;
 import io.pulse.transport.probe.ExternalProber;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the core asks of the engine, on the loop: datagrams to the sockets (a static monitor's own
  * PINGs and PING_REQs from its probe socket), HTTP and TCP probes to the prober, and events to the
- * listeners of their kind.
+ * listeners of their kind, which it holds.
  *
  * <pre>{@code
- * EngineOutput output = new EngineOutput(status, failures, removals, rtts);
+ * EngineOutput output = new EngineOutput(LOG, clock, listenerErrors);
+ * output.failureListeners.subscribe(f -> page(f));
  * PulseCore core = new PulseCore(config, clock, incarnation, output);
  * ... // bind
  * output.attach(core, sockets, external, handOff);
  * }</pre>
  */
 final class EngineOutput implements PulseCore.Output {
-    private final Listeners<Transition> statusListeners;
-    private final Listeners<NodeFailure> failureListeners;
-    private final Listeners<NodeId> removalListeners;
-    private final Listeners<RttSample> rttListeners;
+    final Listeners<Transition> statusListeners;
+    final Listeners<NodeFailure> failureListeners;
+    final Listeners<NodeId> removalListeners;
+    final Listeners<RttSample> rttListeners;
 
     // Set by attach, before the core first runs on the loop.
     private PulseCore core;
@@ -35,15 +38,12 @@ final class EngineOutput implements PulseCore.Output {
     private ExternalProber external;
     private EngineLoop handOff;
 
-    EngineOutput(
-            Listeners<Transition> statusListeners,
-            Listeners<NodeFailure> failureListeners,
-            Listeners<NodeId> removalListeners,
-            Listeners<RttSample> rttListeners) {
-        this.statusListeners = statusListeners;
-        this.failureListeners = failureListeners;
-        this.removalListeners = removalListeners;
-        this.rttListeners = rttListeners;
+    /** @param listenerErrors counts the exceptions of listeners of every kind */
+    EngineOutput(System.Logger log, Clock clock, AtomicLong listenerErrors) {
+        this.statusListeners = new Listeners<>(log, clock, listenerErrors);
+        this.failureListeners = new Listeners<>(log, clock, listenerErrors);
+        this.removalListeners = new Listeners<>(log, clock, listenerErrors);
+        this.rttListeners = new Listeners<>(log, clock, listenerErrors);
     }
 
     void attach(PulseCore driven, EngineSockets bound, ExternalProber prober, EngineLoop loop) {

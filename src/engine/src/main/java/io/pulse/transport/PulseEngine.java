@@ -63,12 +63,7 @@ public final class PulseEngine implements AutoCloseable {
     private final EngineLoop handOff;
     private final EngineOutput output;
 
-    // Listeners
     private final AtomicLong listenerErrors = new AtomicLong();
-    private final Listeners<Transition> statusListeners;
-    private final Listeners<NodeFailure> failureListeners;
-    private final Listeners<NodeId> removalListeners;
-    private final Listeners<RttSample> rttListeners;
 
     // Disposables, set by start
     private EngineSockets sockets;
@@ -77,11 +72,7 @@ public final class PulseEngine implements AutoCloseable {
 
     private PulseEngine(EngineSettings settings) {
         Clock clock = settings.clock();
-        this.statusListeners = new Listeners<>(LOG, clock, listenerErrors);
-        this.failureListeners = new Listeners<>(LOG, clock, listenerErrors);
-        this.removalListeners = new Listeners<>(LOG, clock, listenerErrors);
-        this.rttListeners = new Listeners<>(LOG, clock, listenerErrors);
-        this.output = new EngineOutput(statusListeners, failureListeners, removalListeners, rttListeners);
+        this.output = new EngineOutput(LOG, clock, listenerErrors);
         long incarnation = settings.incarnation() > 0 ? settings.incarnation() : PulseCore.defaultIncarnation(clock);
         this.core = new PulseCore(settings.config(), clock, incarnation, output);
         List<Cidr> strangers = settings.relayFrom();
@@ -364,17 +355,17 @@ public final class PulseEngine implements AutoCloseable {
 
     /** Every state change of every target. */
     public Subscription onStatusChange(Consumer<Transition> listener) {
-        return statusListeners.subscribe(listener);
+        return output.statusListeners.subscribe(listener);
     }
 
     /** Every target declared DEAD. */
     public Subscription onFailure(Consumer<NodeFailure> listener) {
-        return failureListeners.subscribe(listener);
+        return output.failureListeners.subscribe(listener);
     }
 
     /** Every target removed (by {@link #remove} or {@link #removeAll}). */
     public Subscription onRemoved(Consumer<NodeId> listener) {
-        return removalListeners.subscribe(listener);
+        return output.removalListeners.subscribe(listener);
     }
 
     /**
@@ -382,7 +373,7 @@ public final class PulseEngine implements AutoCloseable {
      * per ACK (UDP) or successful HTTP/TCP probe, so the listener must be cheap (e.g. a histogram).
      */
     public Subscription onRttSample(Consumer<RttSample> listener) {
-        return rttListeners.subscribe(listener);
+        return output.rttListeners.subscribe(listener);
     }
 
     /** Stops probing and answering, closes the socket, and stops the event loop if this engine made it. */
