@@ -71,6 +71,10 @@ import org.slf4j.LoggerFactory;
  * replication factor of their source topic. If a dead letter still cannot be written (within
  * {@code max.block.ms}, 10 s unless set), the consumer stops with {@link #failure()} and that
  * record is not committed.
+ *
+ * <p>Over 400 lines because its public {@link Builder}, about 200 of them, is nested here: every
+ * setting documented where users look for it ({@code PulseConsumer.builder()}). The work is
+ * elsewhere: {@code Dispatcher}, {@code DeadLetters}, {@code PollingThread}.
  */
 public final class PulseConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PulseConsumer.class);

@@ -22,6 +22,10 @@ import java.util.function.Predicate;
  * }</pre>
  *
  * <p>Not thread-safe: one thread (in Netty, the channel's event loop) owns it.
+ *
+ * <p>Over 400 lines because it is the core's whole surface: every input and query, each a few
+ * lines handing on to the {@code Detector}, the {@code Responder} or the {@code Membership}, and
+ * the hold-back that delivers a transition's events only once it is complete.
  */
 public final class PulseCore {
 

@@ -49,6 +49,9 @@ import java.util.function.ToDoubleFunction;
  * grow, though the per-node counts behind them fall when a node is removed or reset (see
  * {@code ProbeTotals}). Publisher meters are there only while the publisher stats supplier gives
  * stats. RTT samples go to a histogram as they happen, on the engine's loop.
+ *
+ * <p>Over 400 lines because every meter is declared here (name, help text, unit, the figure it
+ * reads), a few lines each next to the others of its kind; there is little logic besides.
  */
 public final class PulseMetrics {
     /** What {@link PrometheusMeterRegistry#scrape()} writes: the Prometheus text format 0.0.4. */
