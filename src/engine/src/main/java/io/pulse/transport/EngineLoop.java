@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The engine's event loop (its own, unless it was given a group) and the hand-off between the
- * engine's callers and that one loop, which its {@link PulseCore} is
- * confined to: a call from any thread runs on the loop and is waited for, its exceptions come back
- * as they are; after every call into the core (and every batch of datagrams read) the datagrams it
- * wrote are flushed and its next timer is scheduled, rounded up to the tick.
+ * engine's callers and that one loop, which its {@link PulseCore} is confined to: a call from any
+ * thread runs on the loop and is waited for, its exceptions come back as they are; after every
+ * call into the core (and every batch of datagrams read) the datagrams it wrote are flushed and
+ * its next timer is scheduled, rounded up to the tick.
  *
  * <pre>{@code
  * EngineLoop handOff = new EngineLoop(core, clock, EngineLoop.tickNanos(config), null);
