@@ -5,85 +5,94 @@ import static io.pulse.core.DetectorConfig.requireAtLeast;
 import java.time.Duration;
 
 /**
- * The cluster-mode parameters: how members watch each other and spread what they learn. The
- * probe round itself (timeouts, retries, indirect probes, local health) and the shortest
- * suspicion come from {@link DetectorConfig}. The defaults work on a LAN out of the box.
+ * The cluster-mode parameters: how members watch each other and agree on who is in. The probe
+ * round itself (timeouts, retries, indirect probes, suspicion, local health) comes from
+ * {@link DetectorConfig}. The defaults work on a LAN out of the box.
  *
  * <pre>{@code
- * ClusterConfig cluster = ClusterConfig.builder().observers(3).gossipInterval(Duration.ofMillis(200)).build();
+ * ClusterConfig cluster = ClusterConfig.builder().observers(8).holdDown(Duration.ofMinutes(10)).build();
  * }</pre>
  *
- * <p>Detection: the members sit on a ring ordered by a hash of their address; each member is
- * probed every probe interval by the {@code observers} members that follow it on the ring, so a
- * crash is seen by that many observers within one interval, and a member's probing cost does not
- * grow with the cluster. A failed round makes the observer gossip SUSPECT; the suspect is told at
- * once and refutes by raising its incarnation. A suspicion lasts {@code suspicionTimeout x
- * suspicionMaxMultiplier}, shrinking to {@code suspicionTimeout} as independent suspicions arrive
- * (Lifeguard); then the member is DEAD.
- *
- * <p>Dissemination: every update is sent about {@code retransmitMultiplier x log10(N + 1)} times,
- * least-sent first, piggybacked on PINGs and ACKs (up to {@code piggybackBytes}) and in gossip
- * messages to {@code gossipFanout} random members every {@code gossipInterval} while there is
- * news. Every {@code pushPullInterval} (stretched for clusters above 32 members, as memberlist
- * does) a member swaps its whole view with a random member, and with a random DEAD one, which
- * repairs what gossip missed and heals a partition.
+ * <p>Each member is observed by its predecessor on each of {@code observers} rings (fewer distinct
+ * members in a small cluster); an observer that finds it down alerts the coordinators. The
+ * coordinator removes a member once at least {@code highWatermark} of its observers (scaled to the
+ * observers it really has) reported it, and waits while another member has {@code lowWatermark}
+ * or more reports but fewer than the high mark, so that members that fail together leave in one
+ * change. A change is decided by a majority of the configuration (Paxos, coordinated by the
+ * lowest-ranked member that stays); a side of a partition without a majority decides nothing. See
+ * {@code io.pulse.core}'s package documentation for the whole protocol.
  */
 public record ClusterConfig(
         int observers,
-        Duration gossipInterval,
-        int gossipFanout,
-        int retransmitMultiplier,
-        int piggybackBytes,
-        Duration pushPullInterval,
-        int suspicionMaxMultiplier,
-        Duration gossipToTheDead,
-        Duration reapAfter,
+        int highWatermark,
+        int lowWatermark,
+        int coordinators,
+        int targetOwners,
+        Duration consensusTimeout,
+        Duration alertRetryInterval,
+        Duration batchWindow,
+        Duration unstableTimeout,
         Duration joinRetryInterval,
+        Duration publishTimeout,
+        Duration holdDown,
+        Duration forgetAfter,
+        Duration removedProbeInterval,
+        Duration removedProbeWindow,
         Duration maxIncarnationAhead) {
 
-    /** Members that probe each member every probe interval: a crash is seen by this many within one. */
-    public static final int DEFAULT_OBSERVERS = 3;
-    /** How often news is sent to random members while there is some. */
-    public static final Duration DEFAULT_GOSSIP_INTERVAL = Duration.ofMillis(200);
-    /** Random members each gossip round goes to. */
-    public static final int DEFAULT_GOSSIP_FANOUT = 3;
-    /** Each update is sent this many times log10(members + 1): memberlist's LAN default. */
-    public static final int DEFAULT_RETRANSMIT_MULTIPLIER = 4;
-    /** Bytes of updates a PING or ACK carries: about 20 IPv4 updates, an ACK within a few hundred bytes. */
-    public static final int DEFAULT_PIGGYBACK_BYTES = 512;
-    /** How often a member swaps its whole view with a random one (stretched above 32 members). */
-    public static final Duration DEFAULT_PUSH_PULL_INTERVAL = Duration.ofSeconds(30);
-    /** A suspicion lasts this many suspicion timeouts, shrinking to one as other observers confirm it. */
-    public static final int DEFAULT_SUSPICION_MAX_MULTIPLIER = 3;
-    /** How long a member declared DEAD still hears gossip, to refute it (memberlist's GossipToTheDeadTime). */
-    public static final Duration DEFAULT_GOSSIP_TO_THE_DEAD = Duration.ofSeconds(30);
-    /** A DEAD or LEFT member is forgotten after this; its status record then gets a tombstone. */
-    public static final Duration DEFAULT_REAP_AFTER = Duration.ofHours(1);
-    /** How often a joining member asks its seeds again until one answers. */
+    /** K: rings, hence observers per member; a member probes as many subjects, whatever the cluster's size. */
+    public static final int DEFAULT_OBSERVERS = 8;
+    /** H: of 8 observers, 5 must report a member down to remove it; one sick observer, or two, cannot. */
+    public static final int DEFAULT_HIGH_WATERMARK = 5;
+    /** L: a member with 2 reports or more, fewer than H, holds back the change while it settles. */
+    public static final int DEFAULT_LOW_WATERMARK = 2;
+    /** Alerts go to the 3 first-ranked coordinators, and to the next ones while these do not answer. */
+    public static final int DEFAULT_COORDINATORS = 3;
+    /** A static target is probed by 3 members; the first publishes its events. */
+    public static final int DEFAULT_TARGET_OWNERS = 3;
+    /** A coordinator that has no majority's answer within 1 s tries again with a higher ballot. */
+    public static final Duration DEFAULT_CONSENSUS_TIMEOUT = Duration.ofSeconds(1);
+    /** Unanswered alerts, joins and leaves go again every 200 ms. */
+    public static final Duration DEFAULT_ALERT_RETRY_INTERVAL = Duration.ofMillis(200);
+    /** A coordinator waits 100 ms after the first news so that a burst of joins or leaves is one change. */
+    public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(100);
+    /** A member stuck between the watermarks for 5 s no longer holds back other changes. */
+    public static final Duration DEFAULT_UNSTABLE_TIMEOUT = Duration.ofSeconds(5);
+    /** A joining member asks its seeds again every second until it is in a configuration. */
     public static final Duration DEFAULT_JOIN_RETRY_INTERVAL = Duration.ofSeconds(1);
-    /** An incarnation (start time in epoch ms, +1 per refutation) further ahead of our clock is not believed. */
+    /** A change's backup publishes its events when the publisher has not confirmed them within 10 s. */
+    public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
+    /** A member that fails again within 10 minutes of a failure is held FLAPPING, until 10 minutes pass without one. */
+    public static final Duration DEFAULT_HOLD_DOWN = Duration.ofMinutes(10);
+    /** A member away for an hour is forgotten: its return is then a new join. */
+    public static final Duration DEFAULT_FORGET_AFTER = Duration.ofHours(1);
+    /** Members removed lately are pinged every second, so that one cut off learns of it as soon as it is back. */
+    public static final Duration DEFAULT_REMOVED_PROBE_INTERVAL = Duration.ofSeconds(1);
+    /** ... for 10 minutes after their removal. */
+    public static final Duration DEFAULT_REMOVED_PROBE_WINDOW = Duration.ofMinutes(10);
+    /** Incarnations are start times in epoch milliseconds; one further than a day ahead of our clock is refused. */
     public static final Duration DEFAULT_MAX_INCARNATION_AHEAD = Duration.ofDays(1);
 
     static final int MAX_OBSERVERS = 16;
-    static final int MAX_FANOUT = 16;
-    static final int MAX_RETRANSMIT_MULTIPLIER = 32;
-    static final int MAX_SUSPICION_MULTIPLIER = 64;
-    /** What a 1400-byte datagram leaves for updates beside its own message. */
-    static final int MAX_PIGGYBACK_BYTES = 1300;
-
-    static final int MIN_PIGGYBACK_BYTES = 64;
+    static final int MAX_COORDINATORS = 16;
+    static final int MAX_TARGET_OWNERS = 16;
 
     public ClusterConfig {
         requireIn("observers", observers, 1, MAX_OBSERVERS);
-        requireAtLeast("gossipInterval", gossipInterval, Duration.ofMillis(10));
-        requireIn("gossipFanout", gossipFanout, 1, MAX_FANOUT);
-        requireIn("retransmitMultiplier", retransmitMultiplier, 1, MAX_RETRANSMIT_MULTIPLIER);
-        requireIn("piggybackBytes", piggybackBytes, MIN_PIGGYBACK_BYTES, MAX_PIGGYBACK_BYTES);
-        requireAtLeast("pushPullInterval", pushPullInterval, Duration.ofMillis(100));
-        requireIn("suspicionMaxMultiplier", suspicionMaxMultiplier, 1, MAX_SUSPICION_MULTIPLIER);
-        requireAtLeast("gossipToTheDead", gossipToTheDead, Duration.ZERO);
-        requireAtLeast("reapAfter", reapAfter, Duration.ofSeconds(1));
+        requireIn("highWatermark", highWatermark, 1, observers);
+        requireIn("lowWatermark", lowWatermark, 1, highWatermark);
+        requireIn("coordinators", coordinators, 1, MAX_COORDINATORS);
+        requireIn("targetOwners", targetOwners, 1, MAX_TARGET_OWNERS);
+        requireAtLeast("consensusTimeout", consensusTimeout, Duration.ofMillis(10));
+        requireAtLeast("alertRetryInterval", alertRetryInterval, Duration.ofMillis(10));
+        requireAtLeast("batchWindow", batchWindow, Duration.ZERO);
+        requireAtLeast("unstableTimeout", unstableTimeout, Duration.ofMillis(10));
         requireAtLeast("joinRetryInterval", joinRetryInterval, Duration.ofMillis(10));
+        requireAtLeast("publishTimeout", publishTimeout, Duration.ofMillis(10));
+        requireAtLeast("holdDown", holdDown, Duration.ZERO);
+        requireAtLeast("forgetAfter", forgetAfter, Duration.ofSeconds(1));
+        requireAtLeast("removedProbeInterval", removedProbeInterval, Duration.ofMillis(10));
+        requireAtLeast("removedProbeWindow", removedProbeWindow, Duration.ZERO);
         requireAtLeast("maxIncarnationAhead", maxIncarnationAhead, Duration.ofSeconds(1));
     }
 
@@ -96,32 +105,42 @@ public record ClusterConfig(
     }
 
     public Builder toBuilder() {
-        return new Builder()
-                .observers(observers)
-                .gossipInterval(gossipInterval)
-                .gossipFanout(gossipFanout)
-                .retransmitMultiplier(retransmitMultiplier)
-                .piggybackBytes(piggybackBytes)
-                .pushPullInterval(pushPullInterval)
-                .suspicionMaxMultiplier(suspicionMaxMultiplier)
-                .gossipToTheDead(gossipToTheDead)
-                .reapAfter(reapAfter)
-                .joinRetryInterval(joinRetryInterval)
-                .maxIncarnationAhead(maxIncarnationAhead);
+        Builder b = new Builder();
+        b.observers = observers;
+        b.highWatermark = highWatermark;
+        b.lowWatermark = lowWatermark;
+        b.coordinators = coordinators;
+        b.targetOwners = targetOwners;
+        b.consensusTimeout = consensusTimeout;
+        b.alertRetryInterval = alertRetryInterval;
+        b.batchWindow = batchWindow;
+        b.unstableTimeout = unstableTimeout;
+        b.joinRetryInterval = joinRetryInterval;
+        b.publishTimeout = publishTimeout;
+        b.holdDown = holdDown;
+        b.forgetAfter = forgetAfter;
+        b.removedProbeInterval = removedProbeInterval;
+        b.removedProbeWindow = removedProbeWindow;
+        b.maxIncarnationAhead = maxIncarnationAhead;
+        return b;
     }
 
-    /** How many times each update is sent in a cluster of {@code members}: λ·⌈log10(N + 1)⌉. */
-    public int retransmits(int members) {
-        return retransmitMultiplier * (int) Math.ceil(Math.log10(members + 1.0));
+    /**
+     * The reports that remove a member with {@code observed} distinct observers: the high watermark
+     * scaled from {@link #observers()} to what the member has (a member of a 4-member cluster has 3),
+     * at least 1.
+     */
+    public int highFor(int observed) {
+        return Math.max(1, ceilDiv(highWatermark * observed, observers));
     }
 
-    /** The push-pull interval for {@code members}, stretched above 32 members as memberlist's pushPullScale does. */
-    public Duration pushPullInterval(int members) {
-        if (members <= 32) {
-            return pushPullInterval;
-        }
-        double scale = Math.ceil(Math.log(members) / Math.log(2) - Math.log(32) / Math.log(2)) + 1;
-        return pushPullInterval.multipliedBy((long) scale);
+    /** The reports that make a member unstable (holding back a change): the low watermark, scaled likewise. */
+    public int lowFor(int observed) {
+        return Math.max(1, Math.min(highFor(observed), ceilDiv(lowWatermark * observed, observers)));
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     static int requireIn(String name, int value, int min, int max) {
@@ -131,96 +150,128 @@ public record ClusterConfig(
         return value;
     }
 
-    /** Builds a {@link ClusterConfig}; each setter checks its own argument. */
+    /** Builds a {@link ClusterConfig}; each setter checks its own argument, {@link #build()} the rules across them. */
     public static final class Builder {
         private int observers = DEFAULT_OBSERVERS;
-        private Duration gossipInterval = DEFAULT_GOSSIP_INTERVAL;
-        private int gossipFanout = DEFAULT_GOSSIP_FANOUT;
-        private int retransmitMultiplier = DEFAULT_RETRANSMIT_MULTIPLIER;
-        private int piggybackBytes = DEFAULT_PIGGYBACK_BYTES;
-        private Duration pushPullInterval = DEFAULT_PUSH_PULL_INTERVAL;
-        private int suspicionMaxMultiplier = DEFAULT_SUSPICION_MAX_MULTIPLIER;
-        private Duration gossipToTheDead = DEFAULT_GOSSIP_TO_THE_DEAD;
-        private Duration reapAfter = DEFAULT_REAP_AFTER;
+        private int highWatermark = DEFAULT_HIGH_WATERMARK;
+        private int lowWatermark = DEFAULT_LOW_WATERMARK;
+        private int coordinators = DEFAULT_COORDINATORS;
+        private int targetOwners = DEFAULT_TARGET_OWNERS;
+        private Duration consensusTimeout = DEFAULT_CONSENSUS_TIMEOUT;
+        private Duration alertRetryInterval = DEFAULT_ALERT_RETRY_INTERVAL;
+        private Duration batchWindow = DEFAULT_BATCH_WINDOW;
+        private Duration unstableTimeout = DEFAULT_UNSTABLE_TIMEOUT;
         private Duration joinRetryInterval = DEFAULT_JOIN_RETRY_INTERVAL;
+        private Duration publishTimeout = DEFAULT_PUBLISH_TIMEOUT;
+        private Duration holdDown = DEFAULT_HOLD_DOWN;
+        private Duration forgetAfter = DEFAULT_FORGET_AFTER;
+        private Duration removedProbeInterval = DEFAULT_REMOVED_PROBE_INTERVAL;
+        private Duration removedProbeWindow = DEFAULT_REMOVED_PROBE_WINDOW;
         private Duration maxIncarnationAhead = DEFAULT_MAX_INCARNATION_AHEAD;
 
         private Builder() {}
 
-        /** How many members probe each member every probe interval. Default 3, in 1..16. */
+        /** K, the rings and so the observers of each member. Default 8, in 1..16. */
         public Builder observers(int value) {
             this.observers = requireIn("observers", value, 1, MAX_OBSERVERS);
             return this;
         }
 
-        public Builder gossipInterval(Duration value) {
-            requireAtLeast("gossipInterval", value, Duration.ofMillis(10));
-            this.gossipInterval = value;
+        /** H, the reports out of K that remove a member. Default 5; at most {@link #observers}, checked at build. */
+        public Builder highWatermark(int value) {
+            this.highWatermark = requireIn("highWatermark", value, 1, MAX_OBSERVERS);
             return this;
         }
 
-        public Builder gossipFanout(int value) {
-            this.gossipFanout = requireIn("gossipFanout", value, 1, MAX_FANOUT);
+        /** L, the reports that make a member unstable. Default 2; at most H, checked at build. */
+        public Builder lowWatermark(int value) {
+            this.lowWatermark = requireIn("lowWatermark", value, 1, MAX_OBSERVERS);
             return this;
         }
 
-        public Builder retransmitMultiplier(int value) {
-            this.retransmitMultiplier = requireIn("retransmitMultiplier", value, 1, MAX_RETRANSMIT_MULTIPLIER);
+        public Builder coordinators(int value) {
+            this.coordinators = requireIn("coordinators", value, 1, MAX_COORDINATORS);
             return this;
         }
 
-        public Builder piggybackBytes(int value) {
-            this.piggybackBytes = requireIn("piggybackBytes", value, MIN_PIGGYBACK_BYTES, MAX_PIGGYBACK_BYTES);
+        public Builder targetOwners(int value) {
+            this.targetOwners = requireIn("targetOwners", value, 1, MAX_TARGET_OWNERS);
             return this;
         }
 
-        public Builder pushPullInterval(Duration value) {
-            requireAtLeast("pushPullInterval", value, Duration.ofMillis(100));
-            this.pushPullInterval = value;
+        public Builder consensusTimeout(Duration value) {
+            this.consensusTimeout = requireAtLeast("consensusTimeout", value, Duration.ofMillis(10));
             return this;
         }
 
-        public Builder suspicionMaxMultiplier(int value) {
-            this.suspicionMaxMultiplier = requireIn("suspicionMaxMultiplier", value, 1, MAX_SUSPICION_MULTIPLIER);
+        public Builder alertRetryInterval(Duration value) {
+            this.alertRetryInterval = requireAtLeast("alertRetryInterval", value, Duration.ofMillis(10));
             return this;
         }
 
-        public Builder gossipToTheDead(Duration value) {
-            requireAtLeast("gossipToTheDead", value, Duration.ZERO);
-            this.gossipToTheDead = value;
+        public Builder batchWindow(Duration value) {
+            this.batchWindow = requireAtLeast("batchWindow", value, Duration.ZERO);
             return this;
         }
 
-        public Builder reapAfter(Duration value) {
-            requireAtLeast("reapAfter", value, Duration.ofSeconds(1));
-            this.reapAfter = value;
+        public Builder unstableTimeout(Duration value) {
+            this.unstableTimeout = requireAtLeast("unstableTimeout", value, Duration.ofMillis(10));
             return this;
         }
 
         public Builder joinRetryInterval(Duration value) {
-            requireAtLeast("joinRetryInterval", value, Duration.ofMillis(10));
-            this.joinRetryInterval = value;
+            this.joinRetryInterval = requireAtLeast("joinRetryInterval", value, Duration.ofMillis(10));
+            return this;
+        }
+
+        public Builder publishTimeout(Duration value) {
+            this.publishTimeout = requireAtLeast("publishTimeout", value, Duration.ofMillis(10));
+            return this;
+        }
+
+        public Builder holdDown(Duration value) {
+            this.holdDown = requireAtLeast("holdDown", value, Duration.ZERO);
+            return this;
+        }
+
+        public Builder forgetAfter(Duration value) {
+            this.forgetAfter = requireAtLeast("forgetAfter", value, Duration.ofSeconds(1));
+            return this;
+        }
+
+        public Builder removedProbeInterval(Duration value) {
+            this.removedProbeInterval = requireAtLeast("removedProbeInterval", value, Duration.ofMillis(10));
+            return this;
+        }
+
+        public Builder removedProbeWindow(Duration value) {
+            this.removedProbeWindow = requireAtLeast("removedProbeWindow", value, Duration.ZERO);
             return this;
         }
 
         public Builder maxIncarnationAhead(Duration value) {
-            requireAtLeast("maxIncarnationAhead", value, Duration.ofSeconds(1));
-            this.maxIncarnationAhead = value;
+            this.maxIncarnationAhead = requireAtLeast("maxIncarnationAhead", value, Duration.ofSeconds(1));
             return this;
         }
 
+        /** @throws IllegalArgumentException if the watermarks do not fit: {@code L <= H <= K} */
         public ClusterConfig build() {
             return new ClusterConfig(
                     observers,
-                    gossipInterval,
-                    gossipFanout,
-                    retransmitMultiplier,
-                    piggybackBytes,
-                    pushPullInterval,
-                    suspicionMaxMultiplier,
-                    gossipToTheDead,
-                    reapAfter,
+                    highWatermark,
+                    lowWatermark,
+                    coordinators,
+                    targetOwners,
+                    consensusTimeout,
+                    alertRetryInterval,
+                    batchWindow,
+                    unstableTimeout,
                     joinRetryInterval,
+                    publishTimeout,
+                    holdDown,
+                    forgetAfter,
+                    removedProbeInterval,
+                    removedProbeWindow,
                     maxIncarnationAhead);
         }
     }

@@ -56,6 +56,11 @@ final class Detector {
     private final ProbeRounds rounds;
     private boolean probing;
 
+    /** Cluster mode: the configuration this node's PINGs carry. */
+    void configuration(java.util.function.Supplier<ConfigRef> value) {
+        rounds.configuration(value);
+    }
+
     Detector(DetectorConfig config, Clock clock, TimerQueue timers, Sequences sequences, PulseCore.Output output) {
         this(config, clock, timers, sequences, output, null);
     }

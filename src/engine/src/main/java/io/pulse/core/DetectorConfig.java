@@ -140,12 +140,13 @@ public record DetectorConfig(
         return value;
     }
 
-    static void requireAtLeast(String name, Duration value, Duration min) {
+    static Duration requireAtLeast(String name, Duration value, Duration min) {
         Objects.requireNonNull(value, name);
         if (value.compareTo(min) < 0 || value.compareTo(MAX_DURATION) > 0) {
             throw new IllegalArgumentException(name + " must be in " + min.toMillis() + " ms.."
                     + MAX_DURATION.toMillis() + " ms, got " + millis(value));
         }
+        return value;
     }
 
     /** "N ms", for any duration: one too long for a long of millis is given in seconds. */

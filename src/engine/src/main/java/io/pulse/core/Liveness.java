@@ -11,5 +11,11 @@ public enum Liveness {
     /** Stayed silent for the suspicion timeout. Still probed, at a slower rate, to see recovery. */
     DEAD,
     /** Cluster mode: the member announced that it is leaving (a clean stop). Not a failure. */
-    LEFT
+    LEFT,
+    /**
+     * Cluster mode: the member failed again within the hold-down window after an earlier failure; it
+     * is reported once and held here, whether it is in the configuration or not, until it has been
+     * stable for the window.
+     */
+    FLAPPING
 }

@@ -1,81 +1,85 @@
 package io.pulse.core;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * Cluster mode's membership protocol, pure like the rest of the core: the member table and its
- * merge rules (SWIM's incarnations), the ring of observers, Lifeguard suspicion, gossip,
- * push-pull, join, leave and reaping. See {@link ClusterConfig} for the shape.
+ * Cluster mode: this member's part in a membership that the cluster agrees on. Pure like the rest
+ * of the core; the package documentation describes the protocol.
  *
- * <p>Probing reuses {@link Detector}: a private one watches this member's ring predecessors, with
- * its rounds, retries, indirect probes (through random live members), adaptive timeouts and local
- * health; its failed rounds become SUSPECT gossip, its ACKs with a higher incarnation become ALIVE.
- * It never declares DEAD itself: the gossiped suspicion does.
- *
- * <p>One verdict per change: every member applies every update, but only the change's reporter,
- * the first live member after it on the ring (in practice its first observer), raises the
- * {@link Transition} and {@link NodeFailure} events that the sidecar publishes. A new member's
- * join is the exception: the joiner reports it itself (see {@code joinedAsNew}).
+ * <p>A member is JOINING until a configuration that holds it arrives, then a MEMBER: it observes
+ * its subjects (its successors on the configuration's rings) with a private {@link Detector} and
+ * reports to the coordinators through an {@link AlertOutbox} those it finds down; if it is a
+ * coordinator, {@link Coordination} turns the news into a proposal and {@link Agreement} gets it
+ * decided by a majority; every member applies a decided change the same way, and
+ * {@link Publication} has its publisher (or the backup) raise the events. A member learns that it
+ * is behind, or removed, from the configuration every probe carries, and catches up through
+ * {@link ConfigTransfer}; a removed member joins again at once. LEAVING ends when a configuration
+ * without this member is decided.
  */
 final class Membership {
-    /** An incarnation that jumps by more than this is a restart (they start at the epoch millis), not a refutation (+1). */
-    static final long RESTART_JUMP = 1000;
-    /** Room in a 1400-byte datagram for updates besides the 16-byte header, a message's own fields and the 24-byte authentication trailer. */
-    static final int DATAGRAM_UPDATE_BYTES = 1400 - 16 - 8 - 24;
+    enum Phase {
+        JOINING,
+        MEMBER,
+        LEAVING,
+        LEFT
+    }
 
-    private static final Duration NEVER = Duration.ofDays(1);
-
+    // Injected
     private final ClusterConfig config;
-    private final DetectorConfig detectorConfig;
     private final Clock clock;
     private final TimerQueue timers;
     private final Sequences sequences;
-    /** Sends (with piggyback) and queues events for delivery after the entry point. */
     private final PulseCore.Output output;
-
     private final Consumer<Runnable> defer;
-    private final Responder responder;
+    private final MemberInfo self;
+    private final boolean signed;
+    private final Configurations configurations;
     private final SplittableRandom random;
-    private final Member self;
-    private final Map<InetSocketAddress, Member> members = new HashMap<>();
-    private final Map<NodeId, Member> byId = new HashMap<>();
-    private final Ring ring = new Ring();
-    private final List<Member> dead = new ArrayList<>();
-    private final Broadcasts broadcasts;
+    private final boolean manualConfirmation;
+    // Parts
     private final Detector observer;
-    private final Map<NodeId, Member> subjects = new LinkedHashMap<>();
+    private final AlertOutbox alerts;
+    private final ConfigTransfer transfer;
+    private final Publication publication;
+    private final Cookies cookies = new Cookies();
+    // State
+    private Phase phase = Phase.JOINING;
+    private Configuration current;
+    private int selfIndex = -1;
+    private Agreement agreement;
+    private Coordination coordination;
+    private final Map<NodeId, MemberInfo> subjects = new LinkedHashMap<>();
     private List<InetSocketAddress> seeds = List.of();
-    /** Owners of each static target, for the ring as it was at {@link #ringVersion}. */
-    private final Map<NodeId, List<Member>> owners = new HashMap<>();
+    private final Map<InetSocketAddress, Long> joinCookies = new LinkedHashMap<>();
+    /** Members (or seeds) that told this one it is out, or answered while joining themselves. */
+    private final Set<InetSocketAddress> joinVia = new LinkedHashSet<>();
+    /** Peers seen joining while this member was joining too: the lowest address founds the cluster. */
+    private final Set<InetSocketAddress> joiningPeers = new LinkedHashSet<>();
+    /** Members removed lately, pinged until their deadline so that they learn it when reachable. */
+    private final Map<InetSocketAddress, Long> nudges = new LinkedHashMap<>();
 
-    private long ringVersion;
-    private long ownersVersion = -1;
+    private TimerQueue.Timer tickTimer;
+    private TimerQueue.Timer coordinationTimer;
+    private TimerQueue.Timer nudgeTimer;
+    private long nextJoinNanos;
+    private long undecidedSinceNanos = -1;
+    private int attempt;
     private boolean running;
-    private boolean joining;
-    /** While joining: a view held this member in an earlier life (SUSPECT, DEAD or LEFT), so its return is no new join. */
-    private boolean knownBefore;
-
-    private boolean leaving;
-    private TimerQueue.Timer gossipTimer;
-    private TimerQueue.Timer pushPullTimer;
-    private TimerQueue.Timer joinTimer;
+    // Counters
     private long joinAttempts;
-    private long gossipSent;
-    private long gossipReceived;
-    private long syncsSent;
-    private long syncsReceived;
-    private long updatesReceived;
-    private long implausible;
-    private long refutations;
-    private long declaredDead;
+    private long decisions;
+    private long proposals;
+    private long challenges;
+    private long alertsReceived;
+    private long ignored;
 
     Membership(
             ClusterConfig config,
@@ -85,523 +89,607 @@ final class Membership {
             Sequences sequences,
             PulseCore.Output output,
             Consumer<Runnable> defer,
-            Responder responder,
-            InetSocketAddress selfAddress) {
+            MemberInfo self,
+            boolean signed,
+            Configurations configurations,
+            boolean manualConfirmation) {
         this.config = config;
-        this.detectorConfig = detectorConfig;
         this.clock = clock;
         this.timers = timers;
         this.sequences = sequences;
         this.output = output;
         this.defer = defer;
-        this.responder = responder;
-        this.random = new SplittableRandom(detectorConfig.randomSeed() ^ 0x5DEECE66DL);
-        this.self = new Member(selfAddress);
-        this.broadcasts = new Broadcasts(selfAddress);
-        self.state = Liveness.ALIVE;
-        self.incarnation = responder.incarnation();
-        self.origin = selfAddress;
-        self.since = clock.now();
-        DetectorConfig observing =
-                detectorConfig.toBuilder().suspicionTimeout(NEVER).build();
+        this.self = self;
+        this.signed = signed;
+        this.configurations = configurations;
+        this.manualConfirmation = manualConfirmation;
+        this.random = new SplittableRandom(detectorConfig.randomSeed() ^ Hashing.address(self.address()));
+        DetectorConfig observing = detectorConfig.toBuilder()
+                .deadProbeInterval(min(detectorConfig.deadProbeInterval(), config.removedProbeInterval()))
+                .build();
         this.observer = new Detector(observing, clock, timers, sequences, new ObserverOutput(), this::relays);
-        observer.onRoundFailed(id -> defer.accept(() -> subjectRoundFailed(id)));
+        observer.configuration(this::ref);
+        this.alerts = new AlertOutbox(config, sequences, new AlertOutbox.Sink() {
+            @Override
+            public void send(InetSocketAddress to, Message message) {
+                output.send(to, message);
+            }
+
+            @Override
+            public void deliverLocally(List<Message.AlertEntry> entries) {
+                onAlertEntries(selfIndex, entries);
+            }
+        });
+        this.transfer = new ConfigTransfer(
+                sequences,
+                new ConfigTransfer.Sink() {
+                    @Override
+                    public void send(InetSocketAddress to, Message message) {
+                        output.send(to, message);
+                    }
+
+                    @Override
+                    public void decided(InetSocketAddress from, Message.Decided decided) {
+                        onDecided(from, decided, true);
+                    }
+
+                    @Override
+                    public void fetched(InetSocketAddress from, Configuration configuration) {
+                        adopt(configuration, null, from);
+                    }
+                },
+                signed,
+                configurations);
+        this.publication = new Publication(
+                config,
+                sequences,
+                new Publication.Sink() {
+                    @Override
+                    public void send(InetSocketAddress to, Message message) {
+                        output.send(to, message);
+                    }
+
+                    @Override
+                    public void statusChanged(Transition change) {
+                        output.statusChanged(change);
+                    }
+
+                    @Override
+                    public void failed(NodeFailure failure) {
+                        output.failed(failure);
+                    }
+
+                    @Override
+                    public NodeStatus evidence(NodeId member) {
+                        return observer.statusOrNull(member);
+                    }
+
+                    @Override
+                    public void changeRaised(ConfigRef change) {
+                        output.changeRaised(change);
+                    }
+                },
+                self.id());
+    }
+
+    private static java.time.Duration min(java.time.Duration a, java.time.Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     // ---- lifecycle ----
 
-    /** {@code join}: look for the cluster through the seeds (some may come later, {@link #addSeeds}); else found it. */
-    void start(List<InetSocketAddress> seedAddresses, boolean join) {
+    /**
+     * Starts: founds a cluster ({@code join} false), joins through {@code seeds} (some may come later,
+     * {@link #addSeeds}), or starts from {@code initial}, a configuration every member was given.
+     */
+    void start(List<InetSocketAddress> seedAddresses, boolean join, Configuration initial) {
         running = true;
-        ring.add(self);
         seeds = seedAddresses.stream()
-                .filter(a -> !a.equals(self.address))
+                .filter(a -> !a.equals(self.address()))
                 .distinct()
                 .toList();
         observer.start();
-        scheduleGossip();
-        schedulePushPull();
-        if (join) {
-            joining = true;
+        tickTimer = timers.schedule(
+                clock.monotonicNanos() + config.alertRetryInterval().toNanos(), this::tick);
+        nudgeTimer = timers.schedule(
+                clock.monotonicNanos() + config.removedProbeInterval().toNanos(), this::nudge);
+        if (initial != null) {
+            adopt(configurations.intern(initial), null, null);
+        } else if (!join) {
+            adopt(configurations.intern(Configuration.founding(self)), null, null);
+        } else {
             joinTick();
         }
     }
 
-    /** Seeds whose names resolved late; the next join attempt tries them too. */
     void addSeeds(List<InetSocketAddress> more) {
         List<InetSocketAddress> all = new ArrayList<>(seeds);
         for (InetSocketAddress seed : more) {
-            if (!seed.equals(self.address) && !all.contains(seed)) {
+            if (!seed.equals(self.address()) && !all.contains(seed)) {
                 all.add(seed);
             }
         }
         seeds = List.copyOf(all);
     }
 
-    /** Announces LEFT; probing stops, gossip goes on until the driver stops this member. */
+    /** Announces a clean stop: the coordinators remove this member; probing stops. */
     void leave() {
-        if (!running || leaving) {
+        if (!running || phase == Phase.LEAVING || phase == Phase.LEFT) {
             return;
         }
-        leaving = true;
-        joining = false;
+        if (phase != Phase.MEMBER || current.size() == 1) {
+            phase = Phase.LEFT;
+            return;
+        }
+        phase = Phase.LEAVING;
         observer.stop();
-        ring.remove(self);
-        ringVersion++;
-        self.state = Liveness.LEFT;
-        self.since = clock.now();
-        broadcasts.add(self.update());
-        gossipTick(false);
+        alerts.add(new Message.AlertEntry(Message.AlertEntry.Kind.LEAVE, bare(self)));
+        alerts.tick(clock.monotonicNanos());
     }
 
-    /** True once the LEFT news went out to as many members as a gossip round reaches (or there is nobody to tell). */
+    /** True once a configuration without this member was decided (or there was nobody to tell). */
     boolean leaveDisseminated() {
-        return leaving
-                && (ring.size() == 0 || broadcasts.countedTransmits() >= Math.min(config.gossipFanout(), ring.size()));
+        return phase == Phase.LEFT;
     }
 
     void stop() {
         running = false;
         observer.stop();
-        TimerQueue.cancel(gossipTimer);
-        TimerQueue.cancel(pushPullTimer);
-        TimerQueue.cancel(joinTimer);
+        TimerQueue.cancel(tickTimer);
+        TimerQueue.cancel(coordinationTimer);
+        TimerQueue.cancel(nudgeTimer);
     }
 
     // ---- inputs ----
 
-    void onUpdates(InetSocketAddress from, List<MemberUpdate> updates) {
-        gossipReceived++;
-        updatesReceived += updates.size();
-        for (MemberUpdate update : updates) {
-            apply(update);
-        }
-    }
-
-    void onSync(InetSocketAddress from, Message.Sync sync) {
-        syncsReceived++;
-        updatesReceived += sync.members().size();
-        if (sync.replyWanted() && sync.page() == 0 && running) {
-            // The view as it was before the sender's word: a joiner learns from it whether the
-            // cluster knew it before (see joinedAsNew).
-            sendSync(from, false);
-        }
-        for (MemberUpdate update : sync.members()) {
-            if (update.state() == Liveness.DEAD) {
-                // Another member's view is no verdict here: its DEAD, perhaps from the far side of a
-                // partition that just healed, is a suspicion, which a live member refutes (memberlist's
-                // mergeState does the same).
-                update = new MemberUpdate(update.member(), Liveness.SUSPECT, update.incarnation(), update.origin());
-            }
-            apply(update);
-        }
-        if (joining && !sync.replyWanted() && sync.page() == sync.pages() - 1) {
-            joining = false; // the whole view arrived (an earlier page lost: the view comes again by push-pull)
-            TimerQueue.cancel(joinTimer);
-            if (!knownBefore) {
-                joinedAsNew();
-            }
-        }
-    }
-
-    /**
-     * A new member reports its own join, once its first view arrived. Not its reporter, nor the seed
-     * that admitted it: under joins at the same moment the ring changes while the news spreads, and
-     * a joiner's reporter may learn of it only from the view that made itself a member (state
-     * transfer, no news) after everyone else took another for the reporter; a joiner asks all its
-     * seeds at once, so several admit it. Only the joiner is sure to be there exactly once. A member
-     * the cluster held LEFT or DEAD (it said so in the view) comes back with a newer incarnation, a
-     * change its reporter publishes ({@code LEFT -> ALIVE}, {@code DEAD -> ALIVE}) like any other.
-     */
-    private void joinedAsNew() {
-        if (!running || leaving) {
+    /** A cluster message (anything but PING, ACK, PING_REQ and NACK). */
+    void onMessage(InetSocketAddress from, Message message, boolean authenticated) {
+        if (!running) {
             return;
         }
-        output.statusChanged(new Transition(
-                self.id,
-                Liveness.PENDING,
-                Liveness.ALIVE,
-                self.incarnation,
-                clock.now(),
-                null,
-                null,
-                0,
-                0,
-                Transition.Reason.JOINED,
-                self.id,
-                0));
+        if (message instanceof Message.Join join) {
+            onJoin(from, join, authenticated);
+        } else if (message instanceof Message.Challenge challenge) {
+            if (phase == Phase.JOINING && (seeds.contains(from) || joinVia.contains(from))) {
+                joinCookies.put(from, challenge.cookie());
+                sendJoin(from);
+            }
+        } else if (message instanceof Message.ConfigRequest request) {
+            transfer.serve(from, request, current);
+        } else if (message instanceof Message.ConfigPage page) {
+            transfer.onPage(from, page);
+        } else if (message instanceof Message.Decided decided) {
+            if (!transfer.onDecided(from, decided)) {
+                onDecided(from, decided, false);
+            }
+        } else {
+            onConfigured(from, message);
+        }
+    }
+
+    /** A message about a configuration: taken only for the one this member holds. */
+    private void onConfigured(InetSocketAddress from, Message message) {
+        ConfigRef ref = refOf(message);
+        if (current == null || !ref.equals(current.ref())) {
+            ignored++;
+            if (ref != null) {
+                onConfigSeen(from, ref);
+            }
+            return;
+        }
+        if (message instanceof Message.Alert alert) {
+            int index = current.indexOf(from);
+            if (index < 0) {
+                ignored++;
+                return;
+            }
+            alertsReceived++;
+            output.send(from, new Message.AlertAck(alert.sequence(), current.ref()));
+            onAlertEntries(index, alert.entries());
+        } else if (message instanceof Message.AlertAck ack) {
+            alerts.onAck(ack);
+        } else if (message instanceof Message.Prepare prepare) {
+            agreement.onPrepare(from, prepare);
+            markUndecided();
+        } else if (message instanceof Message.Promise promise) {
+            agreement.onPromise(from, promise);
+        } else if (message instanceof Message.Accept accept) {
+            agreement.onAccept(from, accept);
+            markUndecided();
+        } else if (message instanceof Message.Accepted accepted) {
+            agreement.onAccepted(from, accepted);
+        } else if (message instanceof Message.Published published) {
+            publication.onPublished(from, published);
+        }
+    }
+
+    private static ConfigRef refOf(Message message) {
+        if (message instanceof Message.Alert m) {
+            return m.config();
+        } else if (message instanceof Message.AlertAck m) {
+            return m.config();
+        } else if (message instanceof Message.Prepare m) {
+            return m.config();
+        } else if (message instanceof Message.Promise m) {
+            return m.config();
+        } else if (message instanceof Message.Accept m) {
+            return m.config();
+        } else if (message instanceof Message.Accepted m) {
+            return m.config();
+        } else if (message instanceof Message.Published m) {
+            return m.config();
+        }
+        return null;
     }
 
     /**
-     * Adds membership news, up to {@code budgetBytes} of it, to a PING, ACK, PING_REQ or NACK for a
-     * member; anything else goes as it is.
+     * The configuration a PING, an ACK or a cluster message carried: a newer one than ours means
+     * this member is behind (or out), and it catches up from the sender.
      */
-    Message piggyback(InetSocketAddress to, Message message, int budgetBytes) {
-        if (!running
-                || message instanceof Message.Gossip
-                || message instanceof Message.Sync
-                || message instanceof Message.Piggybacked
-                || (!members.containsKey(to) && !seeds.contains(to))) {
-            return message;
+    void onConfigSeen(InetSocketAddress from, ConfigRef theirs) {
+        if (!running || phase == Phase.LEFT) {
+            return;
         }
-        List<MemberUpdate> updates = broadcasts.take(Math.min(budgetBytes, config.piggybackBytes()), retransmits());
-        return updates.isEmpty() ? message : new Message.Piggybacked(message, updates);
-    }
-
-    /** Whether {@code address} is a member this one knows of, in any state, or a seed. */
-    boolean knows(InetSocketAddress address) {
-        return members.containsKey(address) || seeds.contains(address);
+        if (theirs.isNone()) {
+            if (phase == Phase.JOINING && seeds.contains(from)) {
+                joiningPeers.add(from);
+            }
+            return;
+        }
+        if (current == null || theirs.newerThan(current.ref())) {
+            transfer.fetch(from, theirs, current == null ? ConfigRef.NONE : current.ref(), clock.monotonicNanos());
+        }
     }
 
     boolean onAck(InetSocketAddress from, Message.Ack ack) {
-        return observer.onAck(from, ack);
+        return observer.onAck(from, ack) || nudges.containsKey(from);
     }
 
     boolean onNack(InetSocketAddress from, Message.Nack nack) {
         return observer.onNack(from, nack);
     }
 
-    // ---- the merge rules ----
+    /** The driver has the events of {@code change} published. */
+    void published(ConfigRef change) {
+        publication.confirmed(change);
+    }
 
-    /** Applies one update (a member unknown here is no event: a new member reports its own join, see joinedAsNew). */
-    void apply(MemberUpdate update) {
-        long maxIncarnation =
-                clock.epochNanos() / 1_000_000 + config.maxIncarnationAhead().toMillis();
-        if (update.incarnation() > maxIncarnation) {
-            implausible++;
+    // ---- joining ----
+
+    private void joinTick() {
+        if (!running || phase != Phase.JOINING) {
             return;
         }
-        if (update.member().equals(self.address)) {
-            aboutSelf(update);
+        long now = clock.monotonicNanos();
+        if (now < nextJoinNanos) {
             return;
         }
-        Member m = members.get(update.member());
-        long inc = update.incarnation();
-        if (m == null) {
-            if (update.state() != Liveness.ALIVE || leaving) {
-                return; // news of the end of a member never known here
-            }
-            m = new Member(update.member());
-            members.put(m.address, m);
-            byId.put(m.id, m);
-            m.incarnation = inc;
-            setState(m, Liveness.ALIVE, update.origin(), null);
-            // Spread it even when it came in a view (push-pull): those who learned it so would
-            // otherwise let the news of a join die out.
-            broadcasts.add(update);
-            return;
+        nextJoinNanos = now + config.joinRetryInterval().toNanos();
+        joinAttempts++;
+        for (InetSocketAddress to : joinTargets()) {
+            sendJoin(to);
         }
-        switch (update.state()) {
-            case ALIVE -> {
-                if (inc <= m.incarnation) {
-                    return;
-                }
-                long before = m.incarnation;
-                m.incarnation = inc;
-                Transition.Reason reason = switch (m.state) {
-                    case SUSPECT -> Transition.Reason.REFUTED;
-                    case DEAD ->
-                        inc - before > RESTART_JUMP ? Transition.Reason.RESTARTED : Transition.Reason.RECOVERED;
-                    case LEFT, PENDING -> Transition.Reason.JOINED;
-                    case ALIVE -> null; // a newer incarnation of a member that was never in doubt here
-                };
-                setState(m, Liveness.ALIVE, update.origin(), reason);
-                broadcasts.add(update);
-            }
-            case SUSPECT -> {
-                if ((m.state == Liveness.ALIVE && inc >= m.incarnation)
-                        || (m.state == Liveness.SUSPECT && inc > m.incarnation)) {
-                    m.incarnation = inc;
-                    setState(m, Liveness.SUSPECT, update.origin(), Transition.Reason.PROBE_ROUND_FAILED);
-                    broadcasts.add(update);
-                } else if (m.state == Liveness.SUSPECT
-                        && inc == m.incarnation
-                        && m.suspicion.confirm(update.origin())) {
-                    armSuspicion(m);
-                    broadcasts.add(update);
-                }
-            }
-            case DEAD -> {
-                Member declarer = members.get(update.origin());
-                if (declarer != null && !declarer.live() && m.live()) {
-                    // Declared by a member this one holds DEAD or LEFT: a verdict from the other side
-                    // of a partition, or from the past. Only a suspicion here, which a live member refutes.
-                    apply(new MemberUpdate(update.member(), Liveness.SUSPECT, inc, update.origin()));
-                    return;
-                }
-                if (m.live() && inc >= m.incarnation) {
-                    m.incarnation = inc;
-                    setState(m, Liveness.DEAD, update.origin(), Transition.Reason.SUSPICION_TIMEOUT);
-                    broadcasts.add(update);
-                } else if (!m.live() && inc > m.incarnation) {
-                    m.incarnation = inc;
-                }
-            }
-            case LEFT -> {
-                if (m.state != Liveness.LEFT && inc >= m.incarnation) {
-                    m.incarnation = inc;
-                    setState(m, Liveness.LEFT, update.origin(), Transition.Reason.LEFT);
-                    broadcasts.add(update);
-                }
-            }
-            case PENDING -> throw new AssertionError("MemberUpdate refuses PENDING");
+        // Every seed answered that it is joining too, and none holds a configuration after a few
+        // attempts: the lowest address among them founds the cluster, the others join it.
+        if (current == null
+                && joinAttempts > 3
+                && !seeds.isEmpty()
+                && joiningPeers.containsAll(seeds)
+                && seeds.stream().allMatch(s -> Configuration.ADDRESS_ORDER.compare(self.address(), s) < 0)) {
+            adopt(configurations.intern(Configuration.founding(self)), null, null);
         }
     }
 
-    /** Someone doubts this member, or holds an incarnation of it above ours: refute by raising ours. */
-    private void aboutSelf(MemberUpdate update) {
-        if (leaving) {
-            return;
-        }
-        if (joining && update.state() != Liveness.ALIVE && update.incarnation() < self.incarnation) {
-            knownBefore =
-                    true; // an earlier life of this member, held in doubt, DEAD or LEFT: its reporter tells the change
-        }
-        long mine = self.incarnation;
-        boolean refute = update.state() == Liveness.ALIVE ? update.incarnation() > mine : update.incarnation() >= mine;
-        if (!refute) {
-            return;
-        }
-        self.incarnation = update.incarnation() + 1;
-        responder.incarnation(self.incarnation);
-        refutations++;
-        broadcasts.add(self.update());
-    }
-
-    private void setState(Member m, Liveness to, InetSocketAddress origin, Transition.Reason reason) {
-        Liveness from = m.state;
-        int suspecters = m.suspicion != null ? m.suspicion.suspecters() : 0;
-        m.origin = origin;
-        if (to == Liveness.SUSPECT) {
-            m.suspicion = new Suspicion(
-                    m.incarnation,
-                    clock.monotonicNanos(),
-                    origin,
-                    expectedConfirmations(),
-                    detectorConfig.suspicionTimeout().toNanos(),
-                    detectorConfig.suspicionTimeout().toNanos() * config.suspicionMaxMultiplier());
-            suspecters = 1;
-        }
-        if (reason != null) {
-            report(m, from, to, reason, suspecters);
-        }
-        m.state = to;
-        m.since = clock.now();
-        if (to != Liveness.SUSPECT && from == Liveness.SUSPECT) {
-            TimerQueue.cancel(m.suspicion.timer);
-            m.suspicion = null;
-        }
-        if (to == Liveness.SUSPECT) {
-            armSuspicion(m);
-        }
-        TimerQueue.cancel(m.reapTimer);
-        m.reapTimer = null;
-        dead.remove(m);
-        if (to == Liveness.DEAD || to == Liveness.LEFT) {
-            java.time.Instant stateSince = m.since;
-            m.reapTimer =
-                    timers.schedule(clock.monotonicNanos() + config.reapAfter().toNanos(), () -> reap(m, stateSince));
-            if (to == Liveness.DEAD) {
-                dead.add(m);
+    private List<InetSocketAddress> joinTargets() {
+        List<InetSocketAddress> targets = new ArrayList<>(joinVia);
+        for (InetSocketAddress seed : seeds) {
+            if (!targets.contains(seed)) {
+                targets.add(seed);
             }
         }
-        boolean wasLive = from == Liveness.ALIVE || from == Liveness.SUSPECT;
-        if (wasLive != m.live()) {
-            ringVersion++;
-            if (m.live()) {
-                ring.add(m);
-            } else {
-                ring.remove(m);
+        return targets;
+    }
+
+    private void sendJoin(InetSocketAddress to) {
+        long cookie = joinCookies.getOrDefault(to, 0L);
+        output.send(to, new Message.Join(sequences.next(), self.incarnation(), cookie, self.labels()));
+    }
+
+    /** A JOIN to this member: challenged unless signed or carrying a good cookie, then vouched for to the coordinators. */
+    private void onJoin(InetSocketAddress from, Message.Join join, boolean authenticated) {
+        if (phase == Phase.JOINING) {
+            joiningPeers.add(from);
+        }
+        if (current == null || (phase != Phase.MEMBER && phase != Phase.LEAVING)) {
+            return;
+        }
+        long now = clock.monotonicNanos();
+        if (!authenticated && !cookies.valid(from, join.cookie(), now)) {
+            challenges++;
+            output.send(from, new Message.Challenge(join.sequence(), cookies.make(from, now)));
+            return;
+        }
+        if (join.incarnation() > maxIncarnation()) {
+            ignored++;
+            return;
+        }
+        int index = current.indexOf(from);
+        if (index >= 0 && current.member(index).incarnation() == join.incarnation()) {
+            // In already: the PING's configuration tells it so, and it fetches.
+            output.send(from, new Message.Ping(sequences.next(), clock.epochNanos(), current.ref()));
+            return;
+        }
+        alerts.add(new Message.AlertEntry(
+                Message.AlertEntry.Kind.JOIN, new MemberInfo(from, join.incarnation(), join.labels())));
+        alerts.tick(now);
+    }
+
+    private long maxIncarnation() {
+        return clock.epochNanos() / 1_000_000 + config.maxIncarnationAhead().toMillis();
+    }
+
+    // ---- coordinating ----
+
+    private void onAlertEntries(int from, List<Message.AlertEntry> entries) {
+        if (coordination == null || agreement.isDecided()) {
+            return;
+        }
+        if (coordination.onAlert(from, entries, clock.monotonicNanos(), maxIncarnation())) {
+            scheduleCoordination(Math.max(clock.monotonicNanos(), coordination.batchEndsNanos()));
+        }
+    }
+
+    private void scheduleCoordination(long atNanos) {
+        if (coordinationTimer != null && !coordinationTimer.isCancelled() && coordinationTimerAt <= atNanos) {
+            return;
+        }
+        TimerQueue.cancel(coordinationTimer);
+        coordinationTimerAt = atNanos;
+        coordinationTimer = timers.schedule(atNanos, this::coordinate);
+    }
+
+    private long coordinationTimerAt;
+
+    /** Proposes the change the news adds up to, if this member is the one to coordinate it now. */
+    private void coordinate() {
+        coordinationTimer = null;
+        if (!running || coordination == null || agreement.isDecided() || phase == Phase.LEFT) {
+            return;
+        }
+        long now = clock.monotonicNanos();
+        long nowMillis = clock.epochNanos() / 1_000_000;
+        Proposal value = coordination.proposal(now, nowMillis);
+        if (value.isEmpty()) {
+            // Nothing to decide yet: look again when a member in flux times out or a flapping one settles.
+            long expiry = coordination.nextExpiryNanos(now);
+            long settle = current.nextSettleMillis(config.holdDown().toMillis());
+            long settleNanos =
+                    settle == Long.MAX_VALUE ? Long.MAX_VALUE : now + Math.max(0, settle - nowMillis) * 1_000_000;
+            long next = Math.min(expiry, settleNanos);
+            if (next != Long.MAX_VALUE) {
+                scheduleCoordination(Math.max(now + config.alertRetryInterval().toNanos(), next));
             }
-            refreshSubjects();
-        }
-    }
-
-    private void armSuspicion(Member m) {
-        Suspicion suspicion = m.suspicion;
-        TimerQueue.cancel(suspicion.timer);
-        suspicion.timer = timers.schedule(
-                Math.max(clock.monotonicNanos(), suspicion.deadlineNanos()), () -> suspicionExpired(m, suspicion));
-    }
-
-    private void suspicionExpired(Member m, Suspicion suspicion) {
-        if (m.suspicion != suspicion || m.state != Liveness.SUSPECT || !running || leaving) {
             return;
         }
-        if (suspicion.suspecters() < 2 && expectedConfirmations() >= 1) {
-            // One member's word alone evicts nobody while another could confirm it (Rapid's rule that
-            // one sick observer cannot evict a healthy node): a member cut off from the rest suspects
-            // everyone it watches, alone, and must not publish their deaths. A confirmation that comes
-            // later re-arms the timer, whose deadline has passed: DEAD follows at once.
+        int turn = coordination.turn(value);
+        long timeout = config.consensusTimeout().toNanos();
+        if (turn > 0 && attempt == 0) {
+            // Another member should coordinate: give it one consensus timeout per rank before this one tries.
+            attempt = 1;
+            scheduleCoordination(now + turn * timeout);
             return;
         }
-        declaredDead++;
-        apply(new MemberUpdate(m.address, Liveness.DEAD, m.incarnation, self.address));
+        proposals++;
+        markUndecided();
+        agreement.propose(value, current.rankOf(selfIndex));
+        attempt++;
+        long backoff = timeout << Math.min(3, Math.max(0, attempt - 1));
+        scheduleCoordination(now + backoff);
     }
 
-    /** K - 1 other observers can confirm, fewer in a small cluster (the suspect and the first suspecter do not). */
-    private int expectedConfirmations() {
-        return Math.max(0, Math.min(config.observers() - 1, ring.size() - 2));
+    private void markUndecided() {
+        if (undecidedSinceNanos < 0) {
+            undecidedSinceNanos = clock.monotonicNanos();
+        }
     }
 
-    private void reap(Member m, java.time.Instant stateSince) {
-        if (m.live() || m.since != stateSince || members.get(m.address) != m) {
+    /** A majority accepted {@code value}: tell every member (and the joiners), and apply it. */
+    private void decidedHere(Proposal value) {
+        Message.Decided decided = new Message.Decided(sequences.next(), current.ref(), value);
+        for (MemberInfo m : current.members()) {
+            if (m.address().equals(self.address())) {
+                continue;
+            }
+            output.send(m.address(), decided);
+        }
+        for (MemberInfo m : value.joined()) {
+            if (!current.contains(m.address())) {
+                output.send(m.address(), decided);
+            }
+        }
+        apply(decided, self.address());
+    }
+
+    private void onDecided(InetSocketAddress from, Message.Decided decided, boolean requested) {
+        if (current == null) {
+            // A joiner told of the change that lets it in: it fetches the configuration that follows.
+            if (phase == Phase.JOINING) {
+                transfer.fetch(
+                        from, new ConfigRef(decided.config().epoch() + 1, 1), ConfigRef.NONE, clock.monotonicNanos());
+            }
             return;
         }
-        boolean reporter = reporterOf(m);
-        members.remove(m.address);
-        byId.remove(m.id);
-        dead.remove(m);
-        broadcasts.forget(m.address);
-        if (reporter) {
-            output.removed(m.id);
+        if (decided.config().equals(current.ref())) {
+            if (requested || current.contains(from)) {
+                apply(decided, from);
+            }
+        } else if (decided.config().newerThan(current.ref()) || (phase == Phase.JOINING)) {
+            transfer.fetch(from, new ConfigRef(decided.config().epoch() + 1, 1), current.ref(), clock.monotonicNanos());
         }
     }
 
-    // ---- events ----
-
-    private boolean reporterOf(Member m) {
-        return running && !leaving && ring.successor(m) == self;
-    }
-
-    private void report(Member m, Liveness from, Liveness to, Transition.Reason reason, int suspecters) {
-        if (!reporterOf(m)) {
+    private void apply(Message.Decided decided, InetSocketAddress from) {
+        if (!Agreement.valid(current, decided.value())) {
+            ignored++;
             return;
         }
-        NodeStatus s = observer.statusOrNull(m.id);
-        NodeId declaredBy = idOf(m.origin);
-        java.time.Instant now = clock.now();
-        output.statusChanged(new Transition(
-                m.id,
-                from,
-                to,
-                m.incarnation,
-                now,
-                s == null ? null : s.srtt(),
-                s == null ? null : s.clockOffset(),
-                s == null ? 0 : s.totalProbes(),
-                s == null ? 0 : s.lostProbes(),
-                reason,
-                declaredBy,
-                suspecters));
-        if (to == Liveness.DEAD) {
-            output.failed(new NodeFailure(
-                    m.id,
-                    Liveness.DEAD,
-                    m.incarnation,
-                    s == null ? 0 : s.lastRetries(),
-                    List.of(),
-                    s == null ? null : s.firstContact(),
-                    s == null ? null : s.lastContact(),
-                    now,
-                    s == null ? null : s.srtt(),
-                    s == null ? null : s.clockOffset(),
-                    s == null ? 0 : s.totalProbes(),
-                    s == null ? 0 : s.lostProbes(),
-                    declaredBy,
-                    suspecters));
+        Decision decision;
+        try {
+            decision = current.apply(
+                    decided.value(),
+                    config.holdDown().toMillis(),
+                    config.forgetAfter().toMillis());
+        } catch (IllegalArgumentException e) {
+            ignored++;
+            return;
         }
-    }
-
-    private static NodeId idOf(InetSocketAddress address) {
-        return NodeId.of(address.getAddress().getHostAddress(), address.getPort());
-    }
-
-    // ---- static targets (HTTP, TCP, respond nodes) given to the cluster ----
-
-    /** Whether this member probes static target {@code target}: it is among its owners (or not in a cluster yet). */
-    boolean probes(NodeId target) {
-        return !running || (!leaving && ownersOf(target).contains(self));
-    }
-
-    /** Whether this member publishes {@code target}'s events: it is its first owner. */
-    boolean publishes(NodeId target) {
-        if (!running) {
-            return true;
-        }
-        List<Member> list = ownersOf(target);
-        return !leaving && !list.isEmpty() && list.get(0) == self;
+        agreement.decided();
+        transfer.remember(current.ref(), new Message.Decided(0, current.ref(), decided.value()));
+        adopt(configurations.intern(decision.after()), decision, from);
     }
 
     /**
-     * The {@code observers} live members with the highest rendezvous score for {@code target},
-     * best first: every member computes the same owners from the same view, and a member coming or
-     * going moves only the targets it owned or now owns (Thaler and Ravishankar's highest random weight).
+     * This member holds {@code next} from now on: from a decision it applied, a configuration it
+     * fetched, the one it founded or was given.
      */
-    private List<Member> ownersOf(NodeId target) {
-        if (ownersVersion != ringVersion) {
-            owners.clear();
-            ownersVersion = ringVersion;
+    private void adopt(Configuration next, Decision decision, InetSocketAddress from) {
+        if (current != null && !next.ref().newerThan(current.ref())) {
+            return;
         }
-        return owners.computeIfAbsent(target, id -> {
-            long key = Member.ringKey(id.toString());
-            List<Member> live = ring.all();
-            live.sort((a, b) -> {
-                int byScore = Long.compareUnsigned(Member.score(b.ringKey, key), Member.score(a.ringKey, key));
-                return byScore != 0 ? byScore : a.id.compareTo(b.id);
-            });
-            return List.copyOf(live.subList(0, Math.min(config.observers(), live.size())));
-        });
+        Configuration before = current;
+        current = next;
+        decisions++;
+        attempt = 0;
+        undecidedSinceNanos = -1;
+        TimerQueue.cancel(coordinationTimer);
+        coordinationTimer = null;
+        int index = next.indexOf(self.address());
+        boolean in = index >= 0 && next.member(index).incarnation() == self.incarnation();
+        selfIndex = in ? index : -1;
+        agreement = new Agreement(
+                next,
+                selfIndex,
+                sequences,
+                new Agreement.Network() {
+                    @Override
+                    public void send(InetSocketAddress to, Message message) {
+                        Membership.this.send(to, message);
+                    }
+
+                    @Override
+                    public void decided(Proposal value) {
+                        decidedHere(value);
+                    }
+
+                    @Override
+                    public void answeredWhileDown(int index) {
+                        if (coordination != null) {
+                            coordination.forget(index);
+                        }
+                    }
+                },
+                signed);
+        coordination = in ? new Coordination(next, config, selfIndex) : null;
+        alerts.reset(next, selfIndex);
+        if (in) {
+            if (phase == Phase.JOINING) {
+                phase = Phase.MEMBER;
+                joinVia.clear();
+                joinCookies.clear();
+            }
+        } else if (phase == Phase.LEAVING) {
+            phase = Phase.LEFT;
+        } else if (phase == Phase.MEMBER || phase == Phase.JOINING) {
+            phase = Phase.JOINING; // out of the configuration: join again at once, through its members
+            if (from != null) {
+                joinVia.add(from);
+            }
+            for (int rank = 0; rank < Math.min(config.coordinators(), next.size()); rank++) {
+                joinVia.add(next.member(next.byRank(rank)).address());
+            }
+            joinVia.remove(self.address());
+            nextJoinNanos = 0;
+            joinTick();
+        }
+        if (phase == Phase.LEAVING) {
+            alerts.add(new Message.AlertEntry(Message.AlertEntry.Kind.LEAVE, bare(self)));
+        }
+        refreshSubjects();
+        if (decision != null) {
+            if (before != null && in) {
+                long until =
+                        clock.monotonicNanos() + config.removedProbeWindow().toNanos();
+                for (Verdict v : decision.verdicts()) {
+                    InetSocketAddress gone = v.member().address();
+                    if (!next.contains(gone) && observedIn(before, gone)) {
+                        nudges.put(gone, until);
+                    }
+                }
+            }
+            ConfigRef change = next.ref();
+            if (publication.onDecision(decision, selfIndex, timers, clock.monotonicNanos()) && !manualConfirmation) {
+                defer.accept(() -> publication.confirmed(change)); // after the Output has the events
+            }
+        }
+        if (in && current.nextSettleMillis(config.holdDown().toMillis()) != Long.MAX_VALUE) {
+            scheduleCoordination(clock.monotonicNanos() + config.batchWindow().toNanos());
+        }
     }
 
-    // ---- observing the ring predecessors ----
+    /** Whether this member observed {@code address} in {@code configuration}. */
+    private boolean observedIn(Configuration configuration, InetSocketAddress address) {
+        int me = configuration.indexOf(self.address());
+        int them = configuration.indexOf(address);
+        if (me < 0 || them < 0) {
+            return false;
+        }
+        for (int o : configuration.observersOf(them, config.observers())) {
+            if (o == me) {
+                return true;
+            }
+        }
+        return false;
+    }
 
-    /** Watches exactly the live members this one observes: its {@code observers} ring predecessors. */
+    private static MemberInfo bare(MemberInfo member) {
+        return new MemberInfo(member.address(), member.incarnation(), Labels.NONE);
+    }
+
+    /** Sends, or handles at once what this member sends itself (a coordinator is also an acceptor). */
+    private void send(InetSocketAddress to, Message message) {
+        if (to.equals(self.address())) {
+            defer.accept(() -> onMessage(to, message, true));
+        } else {
+            output.send(to, message);
+        }
+    }
+
+    // ---- observing ----
+
+    /** Watches exactly this member's subjects in the configuration it holds. */
     private void refreshSubjects() {
-        if (!running || leaving) {
-            return;
-        }
-        List<Member> wanted = ring.predecessors(self, config.observers());
-        for (Member old : List.copyOf(subjects.values())) {
-            if (!wanted.contains(old)) {
-                subjects.remove(old.id);
-                observer.remove(old.id);
+        Map<NodeId, MemberInfo> wanted = new LinkedHashMap<>();
+        if (selfIndex >= 0 && phase == Phase.MEMBER) {
+            for (int s : current.subjectsOf(selfIndex, config.observers())) {
+                MemberInfo m = current.member(s);
+                wanted.put(m.id(), m);
             }
         }
-        for (Member m : wanted) {
-            if (subjects.putIfAbsent(m.id, m) == null) {
-                observer.add(m.id, m.address, TargetOptions.defaults());
+        for (MemberInfo old : List.copyOf(subjects.values())) {
+            MemberInfo now = wanted.get(old.id());
+            if (now == null || now.incarnation() != old.incarnation()) {
+                subjects.remove(old.id());
+                observer.remove(old.id());
             }
         }
-    }
-
-    private void subjectRoundFailed(NodeId id) {
-        Member m = subjects.get(id);
-        if (m == null || !running || leaving) {
-            return;
+        for (MemberInfo m : wanted.values()) {
+            if (subjects.putIfAbsent(m.id(), m) == null) {
+                observer.add(m.id(), m.address(), TargetOptions.defaults());
+            } else if (observer.status(m.id()).state() == Liveness.DEAD) {
+                // Still down in the new configuration: say so again, in its terms.
+                alerts.add(new Message.AlertEntry(Message.AlertEntry.Kind.DOWN, bare(m)));
+            }
         }
-        if (m.state == Liveness.ALIVE || (m.state == Liveness.SUSPECT && !m.suspicion.suspectedBy(self.address))) {
-            MemberUpdate suspect = new MemberUpdate(m.address, Liveness.SUSPECT, m.incarnation, self.address);
-            apply(suspect);
-            // Lifeguard: tell the suspect first, so that it can refute before anyone else waits on it.
-            output.send(m.address, new Message.Gossip(sequences.next(), List.of(suspect)));
-            gossipSent++;
-        }
-    }
-
-    private void subjectAnswered(Transition change) {
-        Member m = subjects.get(change.node());
-        if (m == null || change.current() != Liveness.ALIVE) {
-            return;
-        }
-        if (change.incarnation() > m.incarnation) {
-            apply(new MemberUpdate(m.address, Liveness.ALIVE, change.incarnation(), m.address));
-        } else if (m.state == Liveness.SUSPECT && running && !leaving) {
-            // It answers, yet is suspected at the incarnation it answers with: it has not heard of the
-            // suspicion (the news was lost, or this member was cut off when it went out). Tell it
-            // again, so that it refutes instead of running out the suspicion.
-            output.send(m.address, new Message.Gossip(sequences.next(), List.of(m.update())));
-            gossipSent++;
-        }
-    }
-
-    private List<Detector.Peer> relays(NodeId target, int k) {
-        List<Member> picked = ring.sample(random, k, self, byId.get(target));
-        List<Detector.Peer> peers = new ArrayList<>(picked.size());
-        for (Member m : picked) {
-            peers.add(new Detector.Peer(m.id, m.address));
-        }
-        return peers;
     }
 
     private final class ObserverOutput implements PulseCore.Output {
@@ -612,7 +700,7 @@ final class Membership {
 
         @Override
         public void statusChanged(Transition change) {
-            defer.accept(() -> subjectAnswered(change));
+            defer.accept(() -> subjectChanged(change));
         }
 
         @Override
@@ -621,166 +709,208 @@ final class Membership {
         }
     }
 
-    // ---- gossip, push-pull, join ----
-
-    private int retransmits() {
-        return config.retransmits(Math.max(1, ring.size()));
-    }
-
-    private void scheduleGossip() {
-        gossipTimer =
-                timers.schedule(clock.monotonicNanos() + config.gossipInterval().toNanos(), () -> {
-                    scheduleGossip();
-                    gossipTick(true);
-                });
-    }
-
-    /** Sends the queued news to {@code gossipFanout} random live members, and to one recently DEAD member. */
-    private void gossipTick(boolean toTheDead) {
-        if (broadcasts.isEmpty() || (!running && !leaving)) {
+    private void subjectChanged(Transition change) {
+        MemberInfo m = subjects.get(change.node());
+        if (m == null || phase != Phase.MEMBER) {
             return;
         }
-        List<Member> targets = ring.sample(random, config.gossipFanout(), self, null);
-        if (toTheDead && !dead.isEmpty()) {
-            Member m = dead.get(random.nextInt(dead.size()));
-            if (Duration.between(m.since, clock.now()).compareTo(config.gossipToTheDead()) <= 0) {
-                targets = new ArrayList<>(targets);
-                targets.add(m);
-            }
-        }
-        int limit = retransmits();
-        for (Member target : targets) {
-            List<MemberUpdate> updates = broadcasts.take(DATAGRAM_UPDATE_BYTES, limit);
-            if (updates.isEmpty()) {
-                return;
-            }
-            output.send(target.address, new Message.Gossip(sequences.next(), updates));
-            gossipSent++;
+        if (change.current() == Liveness.DEAD) {
+            alerts.add(new Message.AlertEntry(Message.AlertEntry.Kind.DOWN, bare(m)));
+            alerts.tick(clock.monotonicNanos());
+        } else if (change.previous() == Liveness.DEAD && change.current() == Liveness.ALIVE) {
+            alerts.add(new Message.AlertEntry(Message.AlertEntry.Kind.UP, bare(m)));
+            alerts.tick(clock.monotonicNanos());
         }
     }
 
-    private void schedulePushPull() {
-        long interval = config.pushPullInterval(ring.size()).toNanos();
-        long jittered = interval / 2 + (long) (random.nextDouble() * interval);
-        pushPullTimer = timers.schedule(clock.monotonicNanos() + jittered, () -> {
-            schedulePushPull();
-            if (leaving) {
-                return;
+    private List<Detector.Peer> relays(NodeId target, int k) {
+        List<Detector.Peer> peers = new ArrayList<>(k);
+        if (current == null || current.size() <= 2) {
+            return peers;
+        }
+        for (int tries = 0; peers.size() < k && tries < 4 * k; tries++) {
+            MemberInfo m = current.member(random.nextInt(current.size()));
+            NodeId id = m.id();
+            if (m.address().equals(self.address())
+                    || id.equals(target)
+                    || peers.stream().anyMatch(p -> p.id().equals(id))) {
+                continue;
             }
-            List<Member> peer = ring.sample(random, 1, self, null);
-            if (!peer.isEmpty()) {
-                sendSync(peer.get(0).address, true);
-            }
-            if (!dead.isEmpty()) {
-                // A DEAD member may be alive behind a healed partition: if so, it refutes.
-                sendSync(dead.get(random.nextInt(dead.size())).address, true);
-            }
-        });
+            peers.add(new Detector.Peer(id, m.address()));
+        }
+        return peers;
     }
 
-    private void joinTick() {
-        if (!joining) {
+    // ---- timers ----
+
+    private void tick() {
+        if (!running) {
             return;
         }
-        joinAttempts++;
-        for (InetSocketAddress seed : seeds) {
-            sendSync(seed, true);
-        }
-        joinTimer = timers.schedule(
-                clock.monotonicNanos() + config.joinRetryInterval().toNanos(), this::joinTick);
+        long now = clock.monotonicNanos();
+        tickTimer = timers.schedule(now + config.alertRetryInterval().toNanos(), this::tick);
+        alerts.tick(now);
+        transfer.tick(now);
+        joinTick();
     }
 
-    /** This member's whole view, in as many pages as it takes. */
-    private void sendSync(InetSocketAddress to, boolean replyWanted) {
-        List<MemberUpdate> view = new ArrayList<>(members.size() + 1);
-        view.add(self.update());
-        for (Member m : members.values()) {
-            view.add(m.update());
+    private void nudge() {
+        if (!running) {
+            return;
         }
-        List<List<MemberUpdate>> pages = new ArrayList<>();
-        List<MemberUpdate> page = new ArrayList<>();
-        int left = DATAGRAM_UPDATE_BYTES;
-        for (MemberUpdate update : view) {
-            int size = update.wireBytes();
-            if (size > left) {
-                pages.add(page);
-                page = new ArrayList<>();
-                left = DATAGRAM_UPDATE_BYTES;
+        long now = clock.monotonicNanos();
+        nudgeTimer = timers.schedule(now + config.removedProbeInterval().toNanos(), this::nudge);
+        if (current == null) {
+            return;
+        }
+        for (var it = nudges.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getValue() < now || current.contains(e.getKey())) {
+                it.remove();
+            } else {
+                output.send(e.getKey(), new Message.Ping(sequences.next(), clock.epochNanos(), current.ref()));
             }
-            page.add(update);
-            left -= size;
         }
-        pages.add(page);
-        int count = Math.min(pages.size(), Message.Sync.MAX_PAGES);
-        long sequence = sequences.next();
-        for (int i = 0; i < count; i++) {
-            output.send(to, new Message.Sync(sequence, replyWanted, i, count, pages.get(i)));
-        }
-        syncsSent++;
     }
 
     // ---- what the driver reads ----
 
-    long incarnation() {
-        return self.incarnation;
+    ConfigRef ref() {
+        return current == null ? ConfigRef.NONE : current.ref();
+    }
+
+    Configuration configuration() {
+        return current;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    /** Whether {@code address} is a member of this member's configuration, or a seed. */
+    boolean knows(InetSocketAddress address) {
+        return (current != null && current.contains(address)) || seeds.contains(address);
     }
 
     int localHealthMultiplier() {
         return observer.localHealthMultiplier();
     }
 
+    /** Whether this member probes static target {@code target}: it is among its owners (or not in a cluster yet). */
+    boolean probes(NodeId target) {
+        if (current == null || selfIndex < 0) {
+            return current == null;
+        }
+        for (int owner : current.ownersOf(target, config.targetOwners())) {
+            if (owner == selfIndex) {
+                return phase == Phase.MEMBER;
+            }
+        }
+        return false;
+    }
+
+    /** Whether this member publishes {@code target}'s events: it is its first owner. */
+    boolean publishes(NodeId target) {
+        if (current == null || selfIndex < 0) {
+            return current == null;
+        }
+        return phase == Phase.MEMBER && current.ownersOf(target, config.targetOwners())[0] == selfIndex;
+    }
+
     List<MemberStatus> members() {
-        List<MemberStatus> all = new ArrayList<>(members.size() + 1);
-        all.add(new MemberStatus(self.id, self.state, self.incarnation, self.since, self.id, true, false, false));
-        for (Member m : members.values()) {
+        List<MemberStatus> all = new ArrayList<>();
+        if (current == null) {
             all.add(new MemberStatus(
-                    m.id,
-                    m.state,
-                    m.incarnation,
-                    m.since,
-                    idOf(m.origin != null ? m.origin : m.address),
-                    false,
-                    subjects.containsKey(m.id),
-                    reporterOf(m)));
+                    self.id(), Liveness.PENDING, self.incarnation(), null, self.labels(), true, false, -1));
+            return all;
+        }
+        for (int i = 0; i < current.size(); i++) {
+            MemberInfo m = current.member(i);
+            boolean isSelf = i == selfIndex;
+            MemberInfo watched = subjects.get(m.id());
+            Liveness state = Liveness.ALIVE;
+            if (isSelf && phase == Phase.LEAVING) {
+                state = Liveness.LEFT;
+            } else if (watched != null) {
+                Liveness seen = observer.status(m.id()).state();
+                state = seen == Liveness.PENDING ? Liveness.ALIVE : seen;
+            }
+            Standing standing = current.standing(m.address());
+            if (standing != null && standing.state() == Liveness.FLAPPING) {
+                state = Liveness.FLAPPING;
+            }
+            all.add(new MemberStatus(
+                    m.id(),
+                    state,
+                    m.incarnation(),
+                    standing == null ? null : java.time.Instant.ofEpochMilli(standing.sinceMillis()),
+                    m.labels(),
+                    isSelf,
+                    watched != null,
+                    current.rankOf(i)));
+        }
+        for (Standing s : current.standings()) {
+            if (!current.contains(s.address())) {
+                all.add(new MemberStatus(
+                        new MemberInfo(s.address(), s.incarnation(), Labels.NONE).id(),
+                        s.state(),
+                        s.incarnation(),
+                        java.time.Instant.ofEpochMilli(s.sinceMillis()),
+                        Labels.NONE,
+                        false,
+                        false,
+                        -1));
+            }
         }
         all.sort((a, b) -> a.id().compareTo(b.id()));
         return all;
     }
 
     ClusterStats stats() {
-        int alive = 0;
-        int suspect = 0;
-        int deadCount = 0;
+        long now = clock.monotonicNanos();
+        long undecidedMillis = undecidedSinceNanos < 0 ? 0 : (now - undecidedSinceNanos) / 1_000_000;
+        boolean stuck = undecidedSinceNanos >= 0
+                && now - undecidedSinceNanos > 3 * config.consensusTimeout().toNanos();
+        int flapping = 0;
+        int dead = 0;
         int left = 0;
-        for (Member m : members.values()) {
-            switch (m.state) {
-                case ALIVE -> alive++;
-                case SUSPECT -> suspect++;
-                case DEAD -> deadCount++;
-                case LEFT -> left++;
-                case PENDING -> {}
+        if (current != null) {
+            for (Standing s : current.standings()) {
+                switch (s.state()) {
+                    case FLAPPING -> flapping++;
+                    case DEAD -> dead += current.contains(s.address()) ? 0 : 1;
+                    case LEFT -> left += current.contains(s.address()) ? 0 : 1;
+                    default -> {}
+                }
             }
         }
-        if (!leaving) {
-            alive++;
-        } else {
-            left++;
+        int presentFlapping = 0;
+        if (current != null) {
+            for (Standing s : current.standings()) {
+                presentFlapping += s.state() == Liveness.FLAPPING && current.contains(s.address()) ? 1 : 0;
+            }
         }
         return new ClusterStats(
-                alive,
-                suspect,
-                deadCount,
+                ref(),
+                current == null ? 0 : current.size(),
+                current == null ? 0 : current.size() - presentFlapping,
+                flapping,
+                dead,
                 left,
-                !joining,
+                phase == Phase.MEMBER,
+                phase.name(),
+                !stuck,
+                undecidedMillis,
                 joinAttempts,
-                gossipSent,
-                gossipReceived,
-                syncsSent,
-                syncsReceived,
-                updatesReceived,
-                implausible,
-                refutations,
-                declaredDead,
-                broadcasts.size());
+                decisions,
+                proposals,
+                alerts.sent(),
+                alertsReceived,
+                transfer.fetches(),
+                transfer.served(),
+                challenges,
+                publication.published(),
+                publication.publishedAsBackup(),
+                ignored);
     }
 }

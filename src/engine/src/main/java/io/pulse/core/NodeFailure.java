@@ -20,7 +20,9 @@ import java.util.Objects;
  * @param clockOffset    the last clock-offset estimate, or {@code null} if never measured
  * @param declaredBy     cluster mode: the member whose suspicion timed out first and declared the
  *                       node DEAD; {@code null} in static mode
- * @param confirmations  cluster mode: how many members independently suspected the node (0 otherwise)
+ * @param confirmations  cluster mode: how many observers reported the member down (0 when not known)
+ * @param change         cluster mode: the configuration the agreed change made (see {@link Transition#change()})
+ * @param labels         cluster mode: the member's labels
  */
 public record NodeFailure(
         NodeId node,
@@ -36,7 +38,44 @@ public record NodeFailure(
         long totalProbes,
         long lostProbes,
         NodeId declaredBy,
-        int confirmations) {
+        int confirmations,
+        ConfigRef change,
+        Labels labels) {
+
+    /** A declaration without a configuration. */
+    public NodeFailure(
+            NodeId node,
+            Liveness state,
+            long incarnation,
+            int retryAttempts,
+            List<NodeId> indirectPeers,
+            Instant initialContact,
+            Instant lastContact,
+            Instant detectedAt,
+            Duration srtt,
+            Duration clockOffset,
+            long totalProbes,
+            long lostProbes,
+            NodeId declaredBy,
+            int confirmations) {
+        this(
+                node,
+                state,
+                incarnation,
+                retryAttempts,
+                indirectPeers,
+                initialContact,
+                lastContact,
+                detectedAt,
+                srtt,
+                clockOffset,
+                totalProbes,
+                lostProbes,
+                declaredBy,
+                confirmations,
+                ConfigRef.NONE,
+                Labels.NONE);
+    }
 
     /** A static-mode declaration, by this detector alone. */
     public NodeFailure(
@@ -71,7 +110,7 @@ public record NodeFailure(
 
     /** True when the group decided, rather than one observer. */
     public boolean clusterVerdict() {
-        return declaredBy != null;
+        return !change.isNone() || declaredBy != null;
     }
 
     public NodeFailure {
@@ -79,5 +118,7 @@ public record NodeFailure(
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(detectedAt, "detectedAt");
         indirectPeers = List.copyOf(indirectPeers);
+        Objects.requireNonNull(change, "change");
+        Objects.requireNonNull(labels, "labels");
     }
 }

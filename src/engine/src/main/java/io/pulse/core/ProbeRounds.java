@@ -44,12 +44,19 @@ final class ProbeRounds {
     private final SplittableRandom random;
 
     private final LocalHealth health;
+    /** The configuration this node's PINGs carry (cluster mode), else NONE. */
+    private java.util.function.Supplier<ConfigRef> configuration = () -> ConfigRef.NONE;
+
     private final ProbeAnswers answers;
     private final RelayPicker relays;
     private final BooleanSupplier probing;
     private final Failed failed;
     /** Which targets this node probes now: in cluster mode, those it is among the owners of. */
     private Predicate<NodeId> probed = id -> true;
+
+    void configuration(java.util.function.Supplier<ConfigRef> value) {
+        this.configuration = value;
+    }
 
     ProbeRounds(
             DetectorConfig config,
@@ -175,7 +182,7 @@ final class ProbeRounds {
         if (target.external()) {
             output.probe(target.id, sequence, Duration.ofNanos(round.timeoutNanos));
         } else {
-            output.send(target.address, new Message.Ping(sequence, epoch));
+            output.send(target.address, new Message.Ping(sequence, epoch, configuration.get()));
         }
     }
 

@@ -51,6 +51,13 @@ public final class PulseCore {
 
         /** A direct probe was answered; delivered like the other events, after the state work. */
         default void rttSampled(RttSample sample) {}
+
+        /**
+         * Cluster mode: every event of the agreed change that made configuration {@code change} was
+         * delivered just before this; a driver that confirms publications ({@link
+         * #confirmPublications(boolean)}) calls {@link #published(ConfigRef)} once they are safe.
+         */
+        default void changeRaised(ConfigRef change) {}
     }
 
     /**
@@ -88,8 +95,10 @@ public final class PulseCore {
     private final Output deferred;
     /** Cluster mode, once {@link #startCluster} was called; null in static mode. */
     private Membership membership;
-    /** Bytes of updates that sends may piggyback now: limited while an unauthenticated datagram is handled. */
-    private int replyBudget = Integer.MAX_VALUE;
+    /** Whether the driver signs this node's datagrams (see {@link #signs(boolean)}). */
+    private boolean signs;
+    /** Whether the driver confirms each change's events itself (see {@link #confirmPublications(boolean)}). */
+    private boolean manualConfirmation;
 
     private long unexpectedClusterMessages;
     private long unmatchedAcks;
@@ -232,7 +241,7 @@ public final class PulseCore {
         return responder.answering();
     }
 
-    /** This node's incarnation; in cluster mode it rises by one with each refuted suspicion. */
+    /** This node's incarnation: when its process started, in epoch milliseconds (a restart makes a new one). */
     public long incarnation() {
         return responder.incarnation();
     }
@@ -240,37 +249,85 @@ public final class PulseCore {
     // ---- cluster mode ----
 
     /**
-     * Joins (or founds) a cluster: from now on this node is a member known by {@code self}, watches
-     * its ring predecessors and gossips. With no {@code seeds} it is the first member; otherwise it
-     * sends its view to every seed every {@link ClusterConfig#joinRetryInterval()} until one answers.
-     * Static targets added with {@link #addTarget} stay watched as before.
+     * Whether the driver signs every datagram this node sends (it holds keys). Unsigned, a
+     * coordinator pads its PREPAREs and a member its CONFIG_REQUESTs to the size of the answer they
+     * ask for, because a node answers an unsigned datagram with nothing larger. Call before
+     * {@link #startCluster}.
+     */
+    public void signs(boolean value) {
+        this.signs = value;
+    }
+
+    /**
+     * Cluster mode: whether the driver tells the core, with {@link #published(ConfigRef)}, when the
+     * events of a change it raised are safely published (for the sidecar: acknowledged by Kafka).
+     * Default false: they count as published once the {@link Output} has them. Until a change's
+     * publisher confirms it, the change's backup stands ready to publish the same events.
+     */
+    public void confirmPublications(boolean manual) {
+        this.manualConfirmation = manual;
+    }
+
+    /**
+     * Joins (or founds) a cluster as the member at {@code self}: with no {@code seeds} it is the first
+     * member; otherwise it asks every seed to let it in every {@link ClusterConfig#joinRetryInterval()}
+     * until it is in a configuration. Static targets added with {@link #addTarget} stay watched, by
+     * their owners among the members.
      *
      * @throws IllegalStateException if cluster mode was started already
      */
     public void startCluster(ClusterConfig clusterConfig, InetSocketAddress self, List<InetSocketAddress> seeds) {
-        startCluster(clusterConfig, self, seeds, !seeds.isEmpty());
+        startCluster(clusterConfig, self, Labels.NONE, seeds, !seeds.isEmpty(), null, new Configurations());
+    }
+
+    /** {@link #startCluster(ClusterConfig, InetSocketAddress, List)}, joining even with no seed yet when {@code join} is true. */
+    public void startCluster(
+            ClusterConfig clusterConfig, InetSocketAddress self, List<InetSocketAddress> seeds, boolean join) {
+        startCluster(clusterConfig, self, Labels.NONE, seeds, join, null, new Configurations());
     }
 
     /**
-     * {@link #startCluster(ClusterConfig, InetSocketAddress, List)}, joining even with no seed yet
-     * when {@code join} is true: the driver adds seeds whose names resolve later with {@link #addSeeds}.
+     * The general form: this member's {@code labels}; {@code initial}, a configuration every member
+     * starts from (null to found or join); {@code shared}, the configurations of the members of one
+     * simulated network (a new one for a real node).
      */
     public void startCluster(
-            ClusterConfig clusterConfig, InetSocketAddress self, List<InetSocketAddress> seeds, boolean join) {
+            ClusterConfig clusterConfig,
+            InetSocketAddress self,
+            Labels labels,
+            List<InetSocketAddress> seeds,
+            boolean join,
+            Configuration initial,
+            Configurations shared) {
         Objects.requireNonNull(clusterConfig, "clusterConfig");
         Objects.requireNonNull(self, "self");
+        Objects.requireNonNull(labels, "labels");
         Objects.requireNonNull(seeds, "seeds");
+        Objects.requireNonNull(shared, "shared");
         if (self.isUnresolved() || self.getAddress().isAnyLocalAddress() || self.getPort() == 0) {
             throw new IllegalArgumentException("self must be a resolved, specific address with a port, got " + self);
         }
         if (membership != null) {
             throw new IllegalStateException("cluster mode is started already");
         }
+        MemberInfo me = new MemberInfo(self, responder.incarnation(), labels);
         membership = new Membership(
-                clusterConfig, config, clock, timers, sequences, deferred, pendingEvents::add, responder, self);
+                clusterConfig,
+                config,
+                clock,
+                timers,
+                sequences,
+                deferred,
+                pendingEvents::add,
+                me,
+                signs,
+                shared,
+                manualConfirmation);
+        responder.configuration(membership::ref);
+        detector.configuration(membership::ref);
         detector.probeOnly(membership::probes);
         try {
-            membership.start(seeds, join);
+            membership.start(seeds, join, initial);
         } finally {
             deliverEvents();
         }
@@ -294,18 +351,35 @@ public final class PulseCore {
         }
     }
 
-    /** True once the LEFT announcement reached as many members as one gossip round does. */
+    /** True once a configuration without this member was decided: the others know it left. */
     public boolean leaveDisseminated() {
         return requireCluster().leaveDisseminated();
     }
 
-    /** Every member this node knows of, itself included, ordered by id. */
+    /**
+     * Cluster mode: the events this node raised for the change that made configuration
+     * {@code change} are published (see {@link #confirmPublications(boolean)}).
+     */
+    public void published(ConfigRef change) {
+        try {
+            requireCluster().published(Objects.requireNonNull(change, "change"));
+        } finally {
+            deliverEvents();
+        }
+    }
+
+    /** Every member of the configuration this node holds, and those it remembers away, ordered by id. */
     public List<MemberStatus> members() {
         return requireCluster().members();
     }
 
     public ClusterStats clusterStats() {
         return requireCluster().stats();
+    }
+
+    /** The agreed configuration this node holds, or null before its first. */
+    public Configuration configuration() {
+        return requireCluster().configuration();
     }
 
     private Membership requireCluster() {
@@ -355,42 +429,12 @@ public final class PulseCore {
     }
 
     private void dispatch(InetSocketAddress from, Message message, boolean authenticated) {
-        // No answer to an unauthenticated datagram is larger than it: what it sends in reply
-        // piggybacks at most as many bytes of updates as the datagram carried.
-        replyBudget = authenticated
-                ? Integer.MAX_VALUE
-                : message instanceof Message.Piggybacked p ? MemberUpdate.wireBytes(p.updates()) : 0;
-        try {
-            dispatchMessage(from, message, authenticated);
-        } finally {
-            replyBudget = Integer.MAX_VALUE;
-        }
-    }
-
-    private void dispatchMessage(InetSocketAddress from, Message message, boolean authenticated) {
         long receivedEpochNanos = clock.epochNanos();
-        if (message instanceof Message.Piggybacked piggybacked) {
-            if (membership != null) {
-                membership.onUpdates(from, piggybacked.updates());
-            } else {
-                unexpectedClusterMessages++;
-            }
-            message = piggybacked.message();
-        }
-        if (message instanceof Message.Gossip gossip) {
-            if (membership != null) {
-                membership.onUpdates(from, gossip.updates());
-            } else {
-                unexpectedClusterMessages++;
-            }
-        } else if (message instanceof Message.Sync sync) {
-            if (membership != null) {
-                membership.onSync(from, sync);
-            } else {
-                unexpectedClusterMessages++;
-            }
-        } else if (message instanceof Message.Ping ping) {
+        if (message instanceof Message.Ping ping) {
             responder.onPing(from, ping, receivedEpochNanos);
+            if (membership != null) {
+                membership.onConfigSeen(from, ping.config());
+            }
         } else if (message instanceof Message.PingReq request) {
             responder.onPingReq(from, request, authenticated);
         } else if (message instanceof Message.Ack ack) {
@@ -399,10 +443,17 @@ public final class PulseCore {
                     && !responder.onAck(from, ack)) {
                 unmatchedAcks++;
             }
+            if (membership != null) {
+                membership.onConfigSeen(from, ack.config());
+            }
         } else if (message instanceof Message.Nack nack) {
             if (!detector.onNack(from, nack) && (membership == null || !membership.onNack(from, nack))) {
                 unmatchedNacks++;
             }
+        } else if (membership != null) {
+            membership.onMessage(from, message, authenticated);
+        } else {
+            unexpectedClusterMessages++;
         }
     }
 
@@ -456,7 +507,7 @@ public final class PulseCore {
     private final class DeferredEvents implements Output {
         @Override
         public void send(InetSocketAddress to, Message message) {
-            output.send(to, membership == null ? message : membership.piggyback(to, message, replyBudget));
+            output.send(to, message);
         }
 
         @Override
@@ -491,6 +542,11 @@ public final class PulseCore {
         @Override
         public void rttSampled(RttSample sample) {
             pendingEvents.add(() -> output.rttSampled(sample));
+        }
+
+        @Override
+        public void changeRaised(ConfigRef change) {
+            pendingEvents.add(() -> output.changeRaised(change));
         }
     }
 

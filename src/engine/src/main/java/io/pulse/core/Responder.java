@@ -34,6 +34,9 @@ final class Responder {
     private Predicate<InetSocketAddress> targets = RelayPolicy::routable;
 
     private final Predicate<InetSocketAddress> known;
+    /** The configuration this node's ACKs and relayed PINGs carry (cluster mode), else NONE. */
+    private java.util.function.Supplier<ConfigRef> configuration = () -> ConfigRef.NONE;
+
     private boolean answering;
     private long relaysStarted;
     private long relaysDropped;
@@ -72,6 +75,10 @@ final class Responder {
         this.targets = targets;
     }
 
+    void configuration(java.util.function.Supplier<ConfigRef> value) {
+        this.configuration = value;
+    }
+
     void answerLimits(AnswerLimits value) {
         this.limits = value;
     }
@@ -96,14 +103,6 @@ final class Responder {
         return incarnation;
     }
 
-    /** Cluster mode: a refutation raised this node's incarnation; ACKs carry it from now on. */
-    void incarnation(long value) {
-        if (value < incarnation) {
-            throw new IllegalArgumentException("incarnation must not go down: " + incarnation + " -> " + value);
-        }
-        this.incarnation = value;
-    }
-
     long relaysStarted() {
         return relaysStarted;
     }
@@ -122,7 +121,8 @@ final class Responder {
                             ping.sentEpochNanos(),
                             receivedEpochNanos,
                             clock.epochNanos(),
-                            incarnation));
+                            incarnation,
+                            configuration.get()));
         }
     }
 
@@ -153,7 +153,7 @@ final class Responder {
         relays.put(sequence, new Relay(from, request.sequence(), request.target(), timer));
         relaysByRequester.put(from, mine + 1);
         relaysStarted++;
-        output.send(request.target(), new Message.Ping(sequence, clock.epochNanos()));
+        output.send(request.target(), new Message.Ping(sequence, clock.epochNanos(), configuration.get()));
     }
 
     /** Returns false if the ACK answers none of our relayed PINGs. */
@@ -171,7 +171,8 @@ final class Responder {
                         ack.pingSentEpochNanos(),
                         ack.receivedEpochNanos(),
                         ack.sentEpochNanos(),
-                        ack.incarnation()));
+                        ack.incarnation(),
+                        ack.config()));
         return true;
     }
 

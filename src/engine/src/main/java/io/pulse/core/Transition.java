@@ -18,7 +18,10 @@ import java.util.Objects;
  * @param clockOffset   estimated clock offset at the time, or {@code null} if never measured
  * @param declaredBy    cluster mode: the member whose word made the change (who suspected, declared
  *                      DEAD, or announced the join or leave); {@code null} for a static-mode observation
- * @param confirmations cluster mode: how many members independently suspected the node (0 otherwise)
+ * @param confirmations cluster mode: how many observers reported the member down (0 when not known)
+ * @param change        cluster mode: the configuration the agreed change made, which names the change
+ *                      (its events' ids derive from it); {@link ConfigRef#NONE} for a static-mode observation
+ * @param labels        cluster mode: the member's labels; {@link Labels#NONE} otherwise
  */
 public record Transition(
         NodeId node,
@@ -32,7 +35,40 @@ public record Transition(
         long lostProbes,
         Reason reason,
         NodeId declaredBy,
-        int confirmations) {
+        int confirmations,
+        ConfigRef change,
+        Labels labels) {
+
+    /** An observation without a configuration (static mode, or a test). */
+    public Transition(
+            NodeId node,
+            Liveness previous,
+            Liveness current,
+            long incarnation,
+            Instant at,
+            Duration srtt,
+            Duration clockOffset,
+            long totalProbes,
+            long lostProbes,
+            Reason reason,
+            NodeId declaredBy,
+            int confirmations) {
+        this(
+                node,
+                previous,
+                current,
+                incarnation,
+                at,
+                srtt,
+                clockOffset,
+                totalProbes,
+                lostProbes,
+                reason,
+                declaredBy,
+                confirmations,
+                ConfigRef.NONE,
+                Labels.NONE);
+    }
 
     /** A static-mode observation: this detector's own, not a cluster verdict. */
     public Transition(
@@ -51,7 +87,7 @@ public record Transition(
 
     /** True when this is a cluster member's state, decided by the group rather than by one observer. */
     public boolean clusterVerdict() {
-        return declaredBy != null;
+        return !change.isNone() || declaredBy != null;
     }
 
     public Transition {
@@ -60,6 +96,8 @@ public record Transition(
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(change, "change");
+        Objects.requireNonNull(labels, "labels");
     }
 
     /** Why the state changed. */
@@ -79,6 +117,12 @@ public record Transition(
         /** Cluster mode: the member joined the group (again, after LEFT). */
         JOINED,
         /** Cluster mode: the member announced a clean stop. */
-        LEFT
+        LEFT,
+        /** Cluster mode: its observers found it down, and the configuration removed it. */
+        UNREACHABLE,
+        /** Cluster mode: it failed again within the hold-down window; held FLAPPING, not paged again. */
+        FLAPPING,
+        /** Cluster mode: a FLAPPING member had no failure for the hold-down window. */
+        STABLE
     }
 }

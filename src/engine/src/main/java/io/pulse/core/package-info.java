@@ -90,17 +90,22 @@
  * the ACKs to its own probes never are, so a flood costs answers, not detection.
  *
  * <h2>Cluster mode</h2>
- * With {@link io.pulse.core.PulseCore#startCluster}, this node is a member of one group instead of
- * watching a static list (see {@link io.pulse.core.ClusterConfig} for its parameters). Members sit
- * on a ring ordered by a hash of their address; each member is probed every probe interval, with
- * the rounds above, by the {@code observers} (3) members that follow it. A failed round is gossiped
- * as SUSPECT (the suspect, told at once, refutes by raising its incarnation); a suspicion times out
- * after between one and {@code suspicionMaxMultiplier} suspicion timeouts, the shorter the more
- * observers confirm it, and the member is DEAD. Updates spread piggybacked on probe traffic, in
- * gossip rounds and by periodic push-pull of whole views. Every member applies every update, and
- * the change's reporter (the first live member after it on the ring) raises the events, so one
- * failure is published once. A clean stop is LEFT, not DEAD. Each member decides from its own
- * view: there is no quorum, so during a partition each side may declare the other DEAD.
+ * With {@link io.pulse.core.PulseCore#startCluster}, this node is a member of a group that agrees on
+ * its membership (see {@link io.pulse.core.ClusterConfig} for the parameters, docs/cluster.md for
+ * the whole story). The group holds one {@link io.pulse.core.Configuration} at a time, the same at
+ * every member; it orders the members on K rings, and each member observes its successors with the
+ * probe rounds above ({@code Membership} runs a private detector for them). An observer that finds
+ * a subject down alerts the coordinators ({@code AlertOutbox}); the coordinator counts reports per
+ * member ({@code CutDetector}, Rapid's multi-observer cut detection with its H and L watermarks) and,
+ * when the cut is stable, gets the change decided by a majority of the configuration
+ * ({@code Agreement}, Paxos with both phases every ballot). Joins (proven by a cookie, or a MAC),
+ * leaves and restarts are changes too. Every member applies a decided change the same way
+ * ({@link io.pulse.core.Configuration}'s {@code apply}, which also keeps what the configuration
+ * remembers of members away, and who is flapping), and the change's publisher raises its events,
+ * with a backup ready when it does not confirm them ({@code Publication}). The configuration rides
+ * on every PING and ACK; a member behind, or removed, catches up from the first member that shows a
+ * newer one ({@code ConfigTransfer}) and joins again if it is out. A side without a majority decides
+ * nothing.
  *
  * <p>Nulls: parameters and results are non-null unless their javadoc says otherwise.
  */

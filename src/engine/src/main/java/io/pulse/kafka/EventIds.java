@@ -1,5 +1,6 @@
 package io.pulse.kafka;
 
+import io.pulse.core.ConfigRef;
 import io.pulse.events.EventType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -22,19 +23,13 @@ final class EventIds {
     }
 
     /**
-     * Cluster mode: the id of a verdict about a member, whoever publishes it, from (cluster, node,
-     * incarnation, state) alone. Two members that both declare the same crash (views differ for a
-     * moment) publish the same id, and consumers' dedup keeps one.
+     * Cluster mode: the id of an agreed verdict about a member, whoever publishes it, from (cluster,
+     * the agreed configuration the change made, node, state) alone: the change's publisher and its
+     * backup publish the same id, and consumers' dedup keeps one.
      */
-    static UUID ofVerdict(EventType type, String cluster, String nodeId, long incarnation, String state) {
+    static UUID ofVerdict(EventType type, String cluster, ConfigRef change, String nodeId, String state) {
         String name = String.join(
-                "|",
-                type.headerValue(),
-                "cluster",
-                cluster == null ? "" : cluster,
-                nodeId,
-                Long.toString(incarnation),
-                state);
+                "|", type.headerValue(), "cluster", cluster == null ? "" : cluster, change.toString(), nodeId, state);
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
     }
 }

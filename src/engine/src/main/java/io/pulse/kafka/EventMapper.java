@@ -28,7 +28,7 @@ import java.util.UUID;
  *
  * Event ids: a static-mode observation's id comes from its observer, node, incarnation, time and
  * transition, so each observer's events are its own; a cluster verdict's
- * ({@link Transition#clusterVerdict()}) from cluster, node, incarnation and state
+ * ({@link Transition#clusterVerdict()}) from cluster, agreed configuration, node and state
  * alone, so that the rare double declaration collapses in consumers' dedup.
  *
  * <p>Durations become microseconds ({@code srttMicros}, {@code clockOffsetMicros}); instants keep
@@ -65,8 +65,8 @@ public final class EventMapper {
                                 ? EventIds.ofVerdict(
                                         EventType.STATUS_CHANGE,
                                         cluster,
+                                        change.change(),
                                         node,
-                                        change.incarnation(),
                                         change.current().name())
                                 : EventIds.of(
                                         EventType.STATUS_CHANGE,
@@ -90,6 +90,9 @@ public final class EventMapper {
                 .setDeclaredBy(
                         change.declaredBy() == null ? null : change.declaredBy().toString())
                 .setConfirmations(change.confirmations())
+                .setLabels(new java.util.LinkedHashMap<>(change.labels().asMap()))
+                .setConfigurationEpoch(
+                        change.change().isNone() ? null : change.change().epoch())
                 .build();
     }
 
@@ -106,8 +109,8 @@ public final class EventMapper {
                                 ? EventIds.ofVerdict(
                                         EventType.FAILURE,
                                         cluster,
+                                        failure.change(),
                                         node,
-                                        failure.incarnation(),
                                         failure.state().name())
                                 : EventIds.of(
                                         EventType.FAILURE,
@@ -135,6 +138,9 @@ public final class EventMapper {
                                 ? null
                                 : failure.declaredBy().toString())
                 .setConfirmations(failure.confirmations())
+                .setLabels(new java.util.LinkedHashMap<>(failure.labels().asMap()))
+                .setConfigurationEpoch(
+                        failure.change().isNone() ? null : failure.change().epoch())
                 .build();
     }
 

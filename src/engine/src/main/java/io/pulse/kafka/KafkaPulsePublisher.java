@@ -200,6 +200,11 @@ final class KafkaPulsePublisher implements PulsePublisher {
     }
 
     @Override
+    public void whenDelivered(Runnable action) {
+        sender.whenDelivered(java.util.Objects.requireNonNull(action, "action"));
+    }
+
+    @Override
     public boolean awaitDelivery(Duration timeout) throws InterruptedException {
         return sender.awaitEmpty(timeout);
     }

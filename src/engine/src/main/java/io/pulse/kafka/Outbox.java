@@ -256,6 +256,21 @@ final class Outbox implements AutoCloseable {
         markDone(List.of(entry));
     }
 
+    /** The newest entry appended so far, or -1. */
+    long lastAppended() {
+        synchronized (appendLock) {
+            return lastAppended;
+        }
+    }
+
+    /** The oldest entry still pending, or {@link Long#MAX_VALUE} if none is. */
+    long firstPending() {
+        try (RocksIterator it = db.newIterator()) {
+            it.seekToFirst();
+            return it.isValid() && isEntry(it.key()) ? seq(it.key()) : Long.MAX_VALUE;
+        }
+    }
+
     /** Kafka has the entries: they are deleted from the journal in one write. */
     void markDone(List<Entry> entries) {
         if (entries.isEmpty()) {

@@ -64,6 +64,13 @@ public interface PulsePublisher extends AutoCloseable {
 
     PublisherStats stats();
 
+    /**
+     * Runs {@code action}, on the sender's thread, once Kafka has acknowledged every event journaled
+     * before this call: what a cluster member confirms a change's events with, so that the change's
+     * backup stands down only when they are safe.
+     */
+    void whenDelivered(Runnable action);
+
     /** Waits until Kafka has acknowledged everything in the outbox; false if {@code timeout} passed first. */
     boolean awaitDelivery(Duration timeout) throws InterruptedException;
 

@@ -66,6 +66,10 @@ final class Sender implements Runnable {
     private final Object emptyMonitor = new Object();
     /** Entries Kafka acknowledged, deleted from the journal by the sender in one write per loop. */
     private final ConcurrentLinkedQueue<Outbox.Entry> acked = new ConcurrentLinkedQueue<>();
+    /** Actions waiting until Kafka has every entry up to their sequence. */
+    private final ConcurrentLinkedQueue<Barrier> barriers = new ConcurrentLinkedQueue<>();
+
+    private record Barrier(long seq, Runnable action) {}
     /** True while the sender may be about to park: only then does a publisher need to unpark it. */
     private volatile boolean idle;
     /** Null: the values go out as the outbox keeps them, single-object encoded. */
@@ -277,6 +281,33 @@ final class Sender implements Runnable {
         if (!done.isEmpty() && outbox.pendingEvents() == 0) {
             synchronized (emptyMonitor) {
                 emptyMonitor.notifyAll();
+            }
+        }
+        if (!done.isEmpty() || !barriers.isEmpty()) {
+            runBarriers();
+        }
+    }
+
+    /** Runs {@code action} once Kafka has acknowledged every entry appended before this call. */
+    void whenDelivered(Runnable action) {
+        barriers.add(new Barrier(outbox.lastAppended(), action));
+        wakeUp();
+    }
+
+    private void runBarriers() {
+        if (barriers.isEmpty()) {
+            return;
+        }
+        long firstPending = outbox.firstPending();
+        for (var it = barriers.iterator(); it.hasNext(); ) {
+            Barrier barrier = it.next();
+            if (barrier.seq() < firstPending) {
+                it.remove();
+                try {
+                    barrier.action().run();
+                } catch (RuntimeException e) {
+                    log.warn("an action waiting for delivery failed: {}", e.toString());
+                }
             }
         }
     }

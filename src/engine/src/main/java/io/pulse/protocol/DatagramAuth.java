@@ -1,35 +1,36 @@
 package io.pulse.protocol;
 
 import io.netty.buffer.ByteBuf;
-import io.pulse.core.Clock;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 
 /**
- * Signs outgoing datagrams and checks incoming ones against a {@link Keyring}: a MAC over header
- * and body, a send time, and a replay check. The layout is in {@link io.pulse.protocol}.
+ * Signs outgoing datagrams and checks incoming ones against a {@link Keyring}: a MAC over the whole
+ * datagram and the sender's identity, and a replay check per sender identity. The layout is in
+ * {@link io.pulse.protocol}.
  *
  * <pre>{@code
- * DatagramAuth auth = DatagramAuth.create(keyring, DatagramAuth.Mode.REQUIRED, Clock.system());
+ * DatagramAuth auth = DatagramAuth.create(keyring, DatagramAuth.Mode.REQUIRED, self, incarnation);
  * channel.pipeline().addLast(new DatagramCodec(rejects, auth), engineHandler);
  * auth.keyring(rotated);   // from any thread; the next datagram uses it
  * }</pre>
  *
- * <p>A datagram is dropped, and counted by its {@link RejectReason}, when its MAC is wrong (a wrong
+ * <p>The trailer names the sender ({@code identity}: its member address, or a random one for a
+ * monitor bound to a wildcard address), the boot of its process (its start time in epoch
+ * milliseconds) and a counter that grows by one per datagram; the MAC covers them with the rest.
+ * A datagram is dropped, and counted by its {@link RejectReason}, when its MAC is wrong (a wrong
  * key, a wrong label, a bit flipped: {@link RejectReason#BAD_MAC}), it names a key that is not
- * installed ({@link RejectReason#UNKNOWN_KEY}), its send time is further than the replay window
- * from this node's clock ({@link RejectReason#STALE}), or it was accepted before
- * ({@link RejectReason#REPLAYED}). Each sender stamps its datagrams with strictly increasing
- * times; a receiver remembers, per authenticated sender, the latest time and the last
- * {@value #RECENT} below it, and takes an older one only if it is new and at most
- * {@link #REORDER} behind the latest (UDP may reorder a little). A sender silent for longer than
- * the window is forgotten: anything it sent before is then stale anyway.
+ * installed ({@link RejectReason#UNKNOWN_KEY}), it comes from an earlier boot of its sender than
+ * one seen already ({@link RejectReason#STALE}), or its counter was seen before or is more than
+ * {@value #WINDOW} behind the highest seen ({@link RejectReason#REPLAYED}). The replay state is
+ * kept per identity, not per source address, so a captured datagram sent again from another port
+ * is a replay too; it is bounded ({@value #MAX_SENDERS} senders, the least recently heard forgotten
+ * first, in O(1)), and it does not depend on the clock, so a sender whose clock steps back is not
+ * silenced. Only datagrams whose MAC checked out reach the replay state: strangers cannot fill it.
  *
  * <p>{@link Mode#PERMISSIVE} is the rollout step: datagrams are signed, and unsigned ones are still
  * accepted (and counted, {@link #unauthenticatedAccepted()}), so that nodes can be given keys one
@@ -47,45 +48,88 @@ public final class DatagramAuth {
         REQUIRED
     }
 
-    public static final Duration DEFAULT_REPLAY_WINDOW = Duration.ofSeconds(30);
-    /** How far behind a sender's latest datagram an earlier one may still arrive. */
-    static final Duration REORDER = Duration.ofSeconds(1);
-
-    static final int RECENT = 16;
+    /** How far below a sender's highest counter a datagram may still arrive (UDP reorders a little). */
+    static final int WINDOW = 64;
+    /** Senders whose replay state is kept; beyond, the least recently heard is forgotten. */
+    static final int MAX_SENDERS = 65_536;
     /** Bytes of the truncated HMAC-SHA-256 tag. */
     static final int TAG_BYTES = 16;
-    /** The trailer: send time (8) and tag. */
-    public static final int TRAILER_BYTES = 8 + TAG_BYTES;
+    /** The trailer after the identity: boot (8), counter (8), tag. */
+    static final int FIXED_TRAILER_BYTES = 8 + 8 + TAG_BYTES;
+    /** The longest trailer: an IPv6 identity. */
+    public static final int MAX_TRAILER_BYTES = 19 + FIXED_TRAILER_BYTES;
 
     private volatile Keyring keyring;
     private volatile Mode mode;
-    private final Clock clock;
-    private final long windowNanos;
-    /** Per sender: [0] the latest send time, [1] where the next goes in the ring, [2..] the ring of earlier ones. */
-    private final Map<InetSocketAddress, long[]> senders = new HashMap<>();
+    private volatile InetSocketAddress identity;
+    private final long boot;
+    private long counter;
+    /** Per sender identity: its boot, highest counter, and the window of counters below it. */
+    private final Map<InetSocketAddress, Replay> senders = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, Replay> eldest) {
+            return size() > MAX_SENDERS;
+        }
+    };
 
-    private long lastStamp;
-    private long nextSweepNanos;
     private final AtomicLong authenticated = new AtomicLong();
     private final AtomicLong unauthenticatedAccepted = new AtomicLong();
 
-    private DatagramAuth(Keyring keyring, Mode mode, Clock clock, Duration window) {
+    private static final class Replay {
+        long boot;
+        long highest;
+        /** Bit i: counter {@code highest - i} was seen. */
+        long seen;
+    }
+
+    private DatagramAuth(Keyring keyring, Mode mode, InetSocketAddress identity, long boot) {
         this.keyring = Objects.requireNonNull(keyring, "keyring");
         this.mode = Objects.requireNonNull(mode, "mode");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        if (window.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("replay window must be at least 1s, got " + window);
+        identity(identity);
+        if (boot < 1) {
+            throw new IllegalArgumentException("boot must be >= 1, got " + boot);
         }
-        this.windowNanos = window.toNanos();
+        this.boot = boot;
     }
 
-    public static DatagramAuth create(Keyring keyring, Mode mode, Clock clock) {
-        return create(keyring, mode, clock, DEFAULT_REPLAY_WINDOW);
+    /**
+     * @param identity who this node is to its peers: its member address in a cluster; for a node bound
+     *                 to a wildcard address, see {@link #randomIdentity(int)}
+     * @param boot     when this process started, in epoch milliseconds (its incarnation): it must grow
+     *                 across restarts
+     */
+    public static DatagramAuth create(Keyring keyring, Mode mode, InetSocketAddress identity, long boot) {
+        return new DatagramAuth(keyring, mode, identity, boot);
     }
 
-    /** @param window how far a datagram's send time may be from this node's clock (clock skew included) */
-    public static DatagramAuth create(Keyring keyring, Mode mode, Clock clock, Duration window) {
-        return new DatagramAuth(keyring, mode, clock, Objects.requireNonNull(window, "window"));
+    /** An identity for a node with no specific address of its own: a random unique-local IPv6 address. */
+    public static InetSocketAddress randomIdentity(int port) {
+        byte[] raw = new byte[16];
+        new java.security.SecureRandom().nextBytes(raw);
+        raw[0] = (byte) 0xfd;
+        try {
+            return new InetSocketAddress(java.net.InetAddress.getByAddress(raw), Math.max(1, port));
+        } catch (java.net.UnknownHostException impossible) {
+            throw new AssertionError(impossible);
+        }
+    }
+
+    public InetSocketAddress identity() {
+        return identity;
+    }
+
+    /** Names this node anew: a monitor that joins a cluster signs as the member address it advertises from then on. */
+    public void identity(InetSocketAddress value) {
+        Objects.requireNonNull(value, "identity");
+        if (value.isUnresolved() || value.getPort() == 0) {
+            throw new IllegalArgumentException("identity must be a resolved address with a port, got " + value);
+        }
+        this.identity = value;
+    }
+
+    /** The trailer's length on this node's datagrams. */
+    public int trailerBytes() {
+        return 1 + identity.getAddress().getAddress().length + 2 + FIXED_TRAILER_BYTES;
     }
 
     public Keyring keyring() {
@@ -105,7 +149,7 @@ public final class DatagramAuth {
         this.mode = Objects.requireNonNull(value, "mode");
     }
 
-    /** Datagrams whose MAC, time and freshness checked out. */
+    /** Datagrams whose MAC and freshness checked out. */
     public long authenticated() {
         return authenticated.get();
     }
@@ -124,10 +168,10 @@ public final class DatagramAuth {
         int id = ring.primary();
         buf.setByte(start + 4, buf.getByte(start + 4) | WireFormat.FLAG_AUTH);
         buf.setByte(start + 5, id);
-        buf.setShort(start + 6, TRAILER_BYTES);
-        long stamp = Math.max(clock.epochNanos(), lastStamp + 1);
-        lastStamp = stamp;
-        buf.writeLong(stamp);
+        InetSocketAddress me = identity;
+        buf.setShort(start + 6, 1 + me.getAddress().getAddress().length + 2 + FIXED_TRAILER_BYTES);
+        WireFormat.writeAddress(me, buf);
+        buf.writeLong(boot).writeLong(++counter);
         Mac mac = ring.mac(id);
         mac.update(buf.nioBuffer(start, buf.writerIndex() - start));
         buf.writeBytes(mac.doFinal(), 0, TAG_BYTES);
@@ -135,8 +179,8 @@ public final class DatagramAuth {
 
     /**
      * Checks the datagram at the reader index. Returns the bytes of trailer that follow its
-     * message: {@link #TRAILER_BYTES} if it was signed and checked out, 0 if it is unsigned and
-     * accepted, or not a well-formed version-1 datagram at all (the decoder then says why).
+     * message: the trailer's length if it was signed and checked out, 0 if it is unsigned and
+     * accepted, or not a well-formed datagram of this version at all (the decoder then says why).
      */
     int verify(ByteBuf in, InetSocketAddress sender) throws MalformedDatagramException {
         int start = in.readerIndex();
@@ -156,15 +200,17 @@ public final class DatagramAuth {
             return 0;
         }
         int trailer = in.getUnsignedShort(start + 6);
-        if (trailer != TRAILER_BYTES) {
+        int ipv4 = 7 + FIXED_TRAILER_BYTES;
+        if (trailer != ipv4 && trailer != MAX_TRAILER_BYTES) {
             throw new MalformedDatagramException(
-                    RejectReason.BAD_FIELD, "MAC length " + trailer + " (expected: " + TRAILER_BYTES + ")");
+                    RejectReason.BAD_FIELD,
+                    "MAC length " + trailer + " (expected: " + ipv4 + " or " + MAX_TRAILER_BYTES + ")");
         }
-        if (length < WireFormat.HEADER_BYTES + TRAILER_BYTES) {
+        if (length < WireFormat.HEADER_BYTES + trailer) {
             throw new MalformedDatagramException(
                     RejectReason.TRUNCATED,
-                    "signed datagram of " + length + " bytes (expected: at least "
-                            + (WireFormat.HEADER_BYTES + TRAILER_BYTES) + ")");
+                    "signed datagram of " + length + " bytes (expected: at least " + (WireFormat.HEADER_BYTES + trailer)
+                            + ")");
         }
         int id = in.getUnsignedByte(start + 5);
         Mac mac = keyring.mac(id);
@@ -181,69 +227,45 @@ public final class DatagramAuth {
             throw new MalformedDatagramException(
                     RejectReason.BAD_MAC, "MAC does not match (wrong key or label, or altered)");
         }
-        long stamp = in.getLong(start + length - TRAILER_BYTES);
-        long now = clock.epochNanos();
-        if (stamp < now - windowNanos || stamp > now + windowNanos) {
+        ByteBuf trailerBuf = in.slice(start + length - trailer, trailer - TAG_BYTES);
+        InetSocketAddress from = WireFormat.readAddress(trailerBuf, "trailer identity");
+        if (trailerBuf.readableBytes() != 16) {
             throw new MalformedDatagramException(
-                    RejectReason.STALE,
-                    "sent " + (now - stamp) / 1_000_000 + " ms from now (expected: within " + windowNanos / 1_000_000
-                            + " ms)");
+                    RejectReason.BAD_FIELD, "trailer identity of the wrong family for MAC length " + trailer);
         }
-        if (!fresh(sender, stamp, now)) {
-            throw new MalformedDatagramException(RejectReason.REPLAYED, "a datagram seen before");
-        }
+        long theirBoot = trailerBuf.readLong();
+        long count = trailerBuf.readLong();
+        check(from, theirBoot, count);
         authenticated.incrementAndGet();
-        return TRAILER_BYTES;
+        return trailer;
     }
 
-    private boolean fresh(InetSocketAddress from, long stamp, long now) {
-        sweep(now);
-        long[] sender = senders.get(from);
-        if (sender == null) {
-            sender = new long[2 + RECENT];
-            sender[0] = stamp;
-            senders.put(from, sender);
-            return true;
-        }
-        long latest = sender[0];
-        if (stamp > latest) {
-            remember(sender, latest);
-            sender[0] = stamp;
-            return true;
-        }
-        if (stamp == latest || stamp < latest - REORDER.toNanos()) {
-            return false;
-        }
-        long oldest = Long.MAX_VALUE;
-        for (int i = 2; i < sender.length; i++) {
-            if (sender[i] == stamp) {
-                return false;
+    private void check(InetSocketAddress from, long theirBoot, long count) throws MalformedDatagramException {
+        Replay replay = senders.get(from);
+        if (replay == null || theirBoot > replay.boot) {
+            if (replay == null) {
+                replay = new Replay();
+                senders.put(from, replay);
             }
-            oldest = Math.min(oldest, sender[i]);
-        }
-        if (stamp < oldest && sender[2 + (int) sender[1]] != 0) {
-            return false; // older than all it remembers, with the memory full: cannot tell, so not taken
-        }
-        remember(sender, stamp);
-        return true;
-    }
-
-    private static void remember(long[] sender, long stamp) {
-        int next = (int) sender[1];
-        sender[2 + next] = stamp;
-        sender[1] = (next + 1) % RECENT;
-    }
-
-    /** Forgets, at most once a window, the senders silent for a window: their old datagrams are stale. */
-    private void sweep(long now) {
-        if (now < nextSweepNanos) {
+            replay.boot = theirBoot;
+            replay.highest = count;
+            replay.seen = 1;
             return;
         }
-        nextSweepNanos = now + windowNanos;
-        for (Iterator<long[]> it = senders.values().iterator(); it.hasNext(); ) {
-            if (it.next()[0] < now - windowNanos) {
-                it.remove();
-            }
+        if (theirBoot < replay.boot) {
+            throw new MalformedDatagramException(
+                    RejectReason.STALE, "from an earlier boot of " + from + " than one seen (a replay)");
         }
+        if (count > replay.highest) {
+            long shift = count - replay.highest;
+            replay.seen = shift >= WINDOW ? 1 : (replay.seen << shift) | 1;
+            replay.highest = count;
+            return;
+        }
+        long behind = replay.highest - count;
+        if (behind >= WINDOW || (replay.seen & (1L << behind)) != 0) {
+            throw new MalformedDatagramException(RejectReason.REPLAYED, "a datagram seen before");
+        }
+        replay.seen |= 1L << behind;
     }
 }

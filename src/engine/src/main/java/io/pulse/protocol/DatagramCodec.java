@@ -61,7 +61,7 @@ public final class DatagramCodec extends MessageToMessageCodec<DatagramPacket, E
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Envelope envelope, List<Object> out) {
-        int size = WireFormat.encodedSize(envelope.message()) + (auth == null ? 0 : DatagramAuth.TRAILER_BYTES);
+        int size = WireFormat.encodedSize(envelope.message()) + (auth == null ? 0 : auth.trailerBytes());
         if (chunk == null || chunk.writableBytes() < size) {
             releaseChunk();
             chunk = ctx.alloc().ioBuffer(Math.max(CHUNK_BYTES, size));

@@ -28,11 +28,11 @@ public enum RejectReason {
     UNKNOWN_KEY,
     /** The MAC does not match: a wrong key or cluster label, or bytes altered on the way. */
     BAD_MAC,
-    /** Signed at a time further from this node's clock than the replay window. */
+    /** Signed by an earlier boot of its sender than one already seen: a replay of an old datagram. */
     STALE,
-    /** Signed, fresh, and accepted before: a replay. */
+    /** Signed, and its counter seen before or too far behind: a replay. */
     REPLAYED,
-    /** A field out of its range: address family, port, timeout. */
+    /** A field out of its range: address family, port, timeout, a count, a label. */
     BAD_FIELD;
 
     /** True for the reasons only a node with a keyring gives ({@link DatagramAuth}). */

@@ -1,172 +1,237 @@
 package io.pulse.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.pulse.core.Ballot;
+import io.pulse.core.ConfigRef;
+import io.pulse.core.Labels;
 import io.pulse.core.Liveness;
-import io.pulse.core.MemberUpdate;
+import io.pulse.core.MemberInfo;
 import io.pulse.core.Message;
+import io.pulse.core.Proposal;
+import io.pulse.core.Standing;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Encodes and decodes the version-1 wire format described in {@link io.pulse.protocol}.
+ * Encodes and decodes the version-3 wire format described in {@link io.pulse.protocol}.
  *
  * <pre>{@code
  * ByteBuf buf = alloc.buffer(WireFormat.MAX_DATAGRAM_BYTES);
- * WireFormat.encode(new Message.Ping(7, clock.epochNanos()), buf);
+ * WireFormat.encode(new Message.Ping(7, clock.epochNanos(), ConfigRef.NONE), buf);
  * Message back = WireFormat.decode(buf);   // throws MalformedDatagramException
  * }</pre>
  *
- * Stateless; neither method keeps or releases the buffer it is given.
+ * Stateless; neither method keeps or releases the buffer it is given. Every field is checked on the
+ * way in: a datagram is whole and well-formed, or it is rejected with the reason.
  */
 public final class WireFormat {
     public static final int MAX_DATAGRAM_BYTES = 1400;
     public static final short MAGIC = 0x5055; // "PU"
-    public static final byte VERSION = 2;
+    public static final byte VERSION = 3;
     public static final int HEADER_BYTES = 16;
 
     public static final byte TYPE_PING = 1;
     public static final byte TYPE_ACK = 2;
     public static final byte TYPE_PING_REQ = 3;
     public static final byte TYPE_NACK = 4;
-    /** Cluster mode: membership updates alone. */
-    public static final byte TYPE_GOSSIP = 5;
-    /** Cluster mode: one page of a member's whole view (push-pull, join). */
-    public static final byte TYPE_SYNC = 6;
+    public static final byte TYPE_ALERT = 5;
+    public static final byte TYPE_ALERT_ACK = 6;
+    public static final byte TYPE_JOIN = 7;
+    public static final byte TYPE_CHALLENGE = 8;
+    public static final byte TYPE_PREPARE = 9;
+    public static final byte TYPE_PROMISE = 10;
+    public static final byte TYPE_ACCEPT = 11;
+    public static final byte TYPE_ACCEPTED = 12;
+    public static final byte TYPE_DECIDED = 13;
+    public static final byte TYPE_CONFIG_REQUEST = 14;
+    public static final byte TYPE_CONFIG_PAGE = 15;
+    public static final byte TYPE_PUBLISHED = 16;
+    static final int LAST_TYPE = TYPE_PUBLISHED;
+    /** The message classes by type, 1 first. */
+    private static final Class<?>[] TYPES = {
+        Message.Ping.class,
+        Message.Ack.class,
+        Message.PingReq.class,
+        Message.Nack.class,
+        Message.Alert.class,
+        Message.AlertAck.class,
+        Message.Join.class,
+        Message.Challenge.class,
+        Message.Prepare.class,
+        Message.Promise.class,
+        Message.Accept.class,
+        Message.Accepted.class,
+        Message.Decided.class,
+        Message.ConfigRequest.class,
+        Message.ConfigPage.class,
+        Message.Published.class
+    };
+
     /** Header flag: the datagram is signed; key id and trailer length are set ({@link DatagramAuth}). */
     public static final byte FLAG_AUTH = 0x01;
-    /** Header flag: membership updates follow the message's own body (cluster mode's piggyback). */
-    public static final byte FLAG_PIGGYBACK = 0x02;
 
-    private static final byte SYNC_REPLY_WANTED = 0x01;
-    /** The most updates one datagram carries: 1400 bytes hold at most 60 of the smallest (23 bytes). */
-    static final int MAX_UPDATES = 255;
+    /** An ACK's body; a PING and a PING_REQ are padded to it, so that no answer is larger than its question. */
+    static final int ACK_BODY_BYTES = 48;
 
-    static final int ACK_BODY_BYTES = 32;
-    /** A PING's send time and zero padding to the size of its ACK: no answer is larger than its question. */
     static final int PING_BODY_BYTES = ACK_BODY_BYTES;
-    /** A PING_REQ is padded with zeros to this size, that of the PING it makes a relay send. */
     static final int PING_REQ_BYTES = HEADER_BYTES + PING_BODY_BYTES;
+    /** Epoch and id. */
+    static final int CONFIG_REF_BYTES = 16;
+
+    static final int BALLOT_BYTES = 6;
 
     private static final byte FAMILY_IPV4 = 4;
     private static final byte FAMILY_IPV6 = 6;
+    private static final byte DOWN_AS_LIST = 0;
+    private static final byte DOWN_AS_BITMAP = 1;
 
     private WireFormat() {}
 
     /** Writes {@code message} at the buffer's writer index. */
     public static void encode(Message message, ByteBuf out) {
-        java.util.List<MemberUpdate> piggybacked = null;
-        if (message instanceof Message.Piggybacked p) {
-            piggybacked = p.updates();
-            message = p.message();
-        }
-        byte type = typeOf(message);
         out.writeShort(MAGIC)
                 .writeByte(VERSION)
-                .writeByte(type)
-                .writeByte(piggybacked == null ? 0 : FLAG_PIGGYBACK)
+                .writeByte(typeOf(message))
+                .writeByte(0)
                 .writeByte(0)
                 .writeShort(0)
                 .writeLong(message.sequence());
-        if (message instanceof Message.Gossip gossip) {
-            writeUpdates(gossip.updates(), out);
-        } else if (message instanceof Message.Sync sync) {
-            out.writeByte(sync.replyWanted() ? SYNC_REPLY_WANTED : 0)
-                    .writeShort(sync.page())
-                    .writeShort(sync.pages());
-            writeUpdates(sync.members(), out);
-        } else if (message instanceof Message.Ping ping) {
-            out.writeLong(ping.sentEpochNanos()).writeZero(PING_BODY_BYTES - 8);
+        if (message instanceof Message.Ping ping) {
+            out.writeLong(ping.sentEpochNanos());
+            writeConfig(ping.config(), out);
+            out.writeZero(PING_BODY_BYTES - 8 - CONFIG_REF_BYTES);
         } else if (message instanceof Message.Ack ack) {
             out.writeLong(ack.pingSentEpochNanos())
                     .writeLong(ack.receivedEpochNanos())
                     .writeLong(ack.sentEpochNanos())
                     .writeLong(ack.incarnation());
+            writeConfig(ack.config(), out);
         } else if (message instanceof Message.PingReq request) {
             out.writeInt((int) request.timeout().toMillis());
             writeAddress(request.target(), out);
             out.writeZero(pingReqPadding(request.target()));
         } else if (message instanceof Message.Nack nack) {
             writeAddress(nack.target(), out);
-        }
-        if (piggybacked != null) {
-            writeUpdates(piggybacked, out);
-        }
-    }
-
-    private static void writeUpdates(java.util.List<MemberUpdate> updates, ByteBuf out) {
-        if (updates.size() > MAX_UPDATES) {
-            throw new IllegalArgumentException(
-                    updates.size() + " updates in one datagram (expected: at most " + MAX_UPDATES + ")");
-        }
-        out.writeByte(updates.size());
-        for (MemberUpdate update : updates) {
-            out.writeByte(stateCode(update.state())).writeLong(update.incarnation());
-            writeAddress(update.member(), out);
-            writeAddress(update.origin(), out);
-        }
-    }
-
-    private static int stateCode(Liveness state) {
-        return switch (state) {
-            case ALIVE -> 1;
-            case SUSPECT -> 2;
-            case DEAD -> 3;
-            case LEFT -> 4;
-            case PENDING -> throw new IllegalArgumentException("PENDING is never sent");
-        };
-    }
-
-    private static java.util.List<MemberUpdate> readUpdates(ByteBuf in, String what) throws MalformedDatagramException {
-        require(in, 1, what);
-        int count = in.readUnsignedByte();
-        if (count == 0) {
-            throw new MalformedDatagramException(
-                    RejectReason.BAD_FIELD, what + " with 0 updates (expected: 1.." + MAX_UPDATES + ")");
-        }
-        java.util.List<MemberUpdate> updates = new java.util.ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            require(in, MemberUpdate.FIXED_WIRE_BYTES, what);
-            int code = in.readUnsignedByte();
-            Liveness state = switch (code) {
-                case 1 -> Liveness.ALIVE;
-                case 2 -> Liveness.SUSPECT;
-                case 3 -> Liveness.DEAD;
-                case 4 -> Liveness.LEFT;
-                default ->
-                    throw new MalformedDatagramException(
-                            RejectReason.BAD_FIELD, what + " member state " + code + " (expected: 1..4)");
-            };
-            long incarnation = in.readLong();
-            if (incarnation < 1) {
-                throw new MalformedDatagramException(
-                        RejectReason.BAD_FIELD, what + " incarnation " + incarnation + " (expected: at least 1)");
+        } else if (message instanceof Message.Alert alert) {
+            writeConfig(alert.config(), out);
+            out.writeByte(alert.entries().size());
+            for (Message.AlertEntry entry : alert.entries()) {
+                out.writeByte(entry.kind().ordinal() + 1);
+                writeAddress(entry.member().address(), out);
+                out.writeLong(entry.member().incarnation());
+                if (entry.kind() == Message.AlertEntry.Kind.JOIN) {
+                    writeLabels(entry.member().labels(), out);
+                }
             }
-            InetSocketAddress member = readAddress(in, what);
-            InetSocketAddress origin = readAddress(in, what);
-            updates.add(new MemberUpdate(member, state, incarnation, origin));
+        } else if (message instanceof Message.AlertAck ack) {
+            writeConfig(ack.config(), out);
+        } else if (message instanceof Message.Join join) {
+            out.writeLong(join.incarnation()).writeLong(join.cookie());
+            writeLabels(join.labels(), out);
+        } else if (message instanceof Message.Challenge challenge) {
+            out.writeLong(challenge.cookie());
+        } else if (message instanceof Message.Prepare prepare) {
+            writeConfig(prepare.config(), out);
+            writeBallot(prepare.ballot(), out);
+            out.writeZero(prepare.paddingBytes());
+        } else if (message instanceof Message.Promise promise) {
+            writeConfig(promise.config(), out);
+            writeBallot(promise.ballot(), out);
+            writeBallot(promise.accepted(), out);
+            if (promise.value() != null) {
+                writeProposal(promise.value(), out);
+            }
+        } else if (message instanceof Message.Accept accept) {
+            writeConfig(accept.config(), out);
+            writeBallot(accept.ballot(), out);
+            writeProposal(accept.value(), out);
+        } else if (message instanceof Message.Accepted accepted) {
+            writeConfig(accepted.config(), out);
+            writeBallot(accepted.ballot(), out);
+            out.writeByte(accepted.ok() ? 1 : 0);
+            writeBallot(accepted.promised(), out);
+        } else if (message instanceof Message.Decided decided) {
+            writeConfig(decided.config(), out);
+            writeProposal(decided.value(), out);
+        } else if (message instanceof Message.ConfigRequest request) {
+            writeConfig(request.config(), out);
+            out.writeShort(request.page()).writeZero(request.paddingBytes());
+        } else if (message instanceof Message.ConfigPage page) {
+            writeConfig(page.config(), out);
+            out.writeShort(page.page())
+                    .writeShort(page.pages())
+                    .writeShort(page.members().size());
+            for (MemberInfo member : page.members()) {
+                writeMember(member, out);
+            }
+            out.writeShort(page.standings().size());
+            for (Standing standing : page.standings()) {
+                writeStanding(standing, out);
+            }
+        } else if (message instanceof Message.Published published) {
+            writeConfig(published.config(), out);
         }
-        return updates;
     }
 
-    /** The exact encoded size of {@code message}. */
+    /** The exact encoded size of {@code message}, header included, trailer not. */
     public static int encodedSize(Message message) {
-        if (message instanceof Message.Piggybacked p) {
-            return encodedSize(p.message()) + MemberUpdate.wireBytes(p.updates());
-        } else if (message instanceof Message.Gossip gossip) {
-            return HEADER_BYTES + MemberUpdate.wireBytes(gossip.updates());
-        } else if (message instanceof Message.Sync sync) {
-            return HEADER_BYTES + 5 + MemberUpdate.wireBytes(sync.members());
-        } else if (message instanceof Message.Ping) {
-            return HEADER_BYTES + PING_BODY_BYTES;
-        } else if (message instanceof Message.Ack) {
-            return HEADER_BYTES + ACK_BODY_BYTES;
-        } else if (message instanceof Message.PingReq) {
-            return PING_REQ_BYTES;
+        return HEADER_BYTES + bodySize(message);
+    }
+
+    private static int bodySize(Message message) {
+        if (message instanceof Message.Ping || message instanceof Message.Ack || message instanceof Message.PingReq) {
+            return ACK_BODY_BYTES;
+        } else if (message instanceof Message.Nack nack) {
+            return MemberInfo.addressBytes(nack.target());
+        } else if (message instanceof Message.Alert alert) {
+            int bytes = CONFIG_REF_BYTES + 1;
+            for (Message.AlertEntry entry : alert.entries()) {
+                bytes += 1
+                        + MemberInfo.addressBytes(entry.member().address())
+                        + 8
+                        + (entry.kind() == Message.AlertEntry.Kind.JOIN
+                                ? entry.member().labels().encodedBytes()
+                                : 0);
+            }
+            return bytes;
+        } else if (message instanceof Message.AlertAck || message instanceof Message.Published) {
+            return CONFIG_REF_BYTES;
+        } else if (message instanceof Message.Join join) {
+            return 16 + join.labels().encodedBytes();
+        } else if (message instanceof Message.Challenge) {
+            return 8;
+        } else if (message instanceof Message.Prepare prepare) {
+            return CONFIG_REF_BYTES + BALLOT_BYTES + prepare.paddingBytes();
+        } else if (message instanceof Message.Promise promise) {
+            return CONFIG_REF_BYTES
+                    + 2 * BALLOT_BYTES
+                    + (promise.value() == null ? 0 : promise.value().encodedBytes());
+        } else if (message instanceof Message.Accept accept) {
+            return CONFIG_REF_BYTES + BALLOT_BYTES + accept.value().encodedBytes();
+        } else if (message instanceof Message.Accepted) {
+            return CONFIG_REF_BYTES + 2 * BALLOT_BYTES + 1;
+        } else if (message instanceof Message.Decided decided) {
+            return CONFIG_REF_BYTES + decided.value().encodedBytes();
+        } else if (message instanceof Message.ConfigRequest request) {
+            return CONFIG_REF_BYTES + 2 + request.paddingBytes();
         } else {
-            return HEADER_BYTES + addressBytes(((Message.Nack) message).target());
+            Message.ConfigPage page = (Message.ConfigPage) message;
+            int bytes = CONFIG_REF_BYTES + 6 + 2;
+            for (MemberInfo member : page.members()) {
+                bytes += member.encodedBytes();
+            }
+            for (Standing standing : page.standings()) {
+                bytes += standing.encodedBytes();
+            }
+            return bytes;
         }
     }
 
@@ -204,14 +269,14 @@ public final class WireFormat {
         }
         byte type = in.getByte(start + 3);
         byte flags = in.getByte(start + 4);
-        int known = trailerBytes > 0 ? FLAG_PIGGYBACK | FLAG_AUTH : FLAG_PIGGYBACK;
+        int known = trailerBytes > 0 ? FLAG_AUTH : 0;
         if ((flags & ~known) != 0
                 || (trailerBytes == 0 && (in.getByte(start + 5) != 0 || in.getShort(start + 6) != 0))) {
             // Unsigned and checked datagrams only come here: a signed one went through DatagramAuth first.
             throw new MalformedDatagramException(
                     RejectReason.UNSUPPORTED_AUTH,
-                    "flags other than piggyback, key id or MAC length set (expected: all 0 in version " + VERSION
-                            + ")");
+                    "flags, key id or MAC length set (expected: all 0 in an unsigned version-" + VERSION
+                            + " datagram)");
         }
         if (trailerBytes > 0) {
             ByteBuf whole = in;
@@ -219,24 +284,23 @@ public final class WireFormat {
             whole.skipBytes(trailerBytes);
             start = 0;
         }
-        boolean piggyback = (flags & FLAG_PIGGYBACK) != 0;
-        if (piggyback && (type == TYPE_GOSSIP || type == TYPE_SYNC)) {
-            throw new MalformedDatagramException(
-                    RejectReason.BAD_FIELD,
-                    "piggyback flag on message type " + type + " (expected: only on types 1..4)");
-        }
         long sequence = in.getLong(start + 8);
         in.skipBytes(HEADER_BYTES);
         Message message = switch (type) {
             case TYPE_PING -> {
                 require(in, PING_BODY_BYTES, "PING");
                 long sent = in.readLong();
-                readPadding(in, PING_BODY_BYTES - 8, "PING");
-                yield new Message.Ping(sequence, sent);
+                ConfigRef config = readConfig(in, "PING");
+                readPadding(in, PING_BODY_BYTES - 8 - CONFIG_REF_BYTES, "PING");
+                yield new Message.Ping(sequence, sent, config);
             }
             case TYPE_ACK -> {
                 require(in, ACK_BODY_BYTES, "ACK");
-                yield new Message.Ack(sequence, in.readLong(), in.readLong(), in.readLong(), in.readLong());
+                long t0 = in.readLong();
+                long t1 = in.readLong();
+                long t2 = in.readLong();
+                long incarnation = in.readLong();
+                yield new Message.Ack(sequence, t0, t1, t2, incarnation, readConfig(in, "ACK"));
             }
             case TYPE_PING_REQ -> {
                 require(in, 4, "PING_REQ");
@@ -252,27 +316,72 @@ public final class WireFormat {
                 yield new Message.PingReq(sequence, target, Duration.ofMillis(timeoutMillis));
             }
             case TYPE_NACK -> new Message.Nack(sequence, readAddress(in, "NACK"));
-            case TYPE_GOSSIP -> new Message.Gossip(sequence, readUpdates(in, "GOSSIP"));
-            case TYPE_SYNC -> {
-                require(in, 5, "SYNC");
-                byte syncFlags = in.readByte();
+            case TYPE_ALERT -> readAlert(sequence, in);
+            case TYPE_ALERT_ACK -> new Message.AlertAck(sequence, readClusterConfig(in, "ALERT_ACK"));
+            case TYPE_JOIN -> {
+                require(in, 16, "JOIN");
+                long incarnation = readIncarnation(in, "JOIN");
+                long cookie = in.readLong();
+                yield new Message.Join(sequence, incarnation, cookie, readLabels(in, "JOIN"));
+            }
+            case TYPE_CHALLENGE -> {
+                require(in, 8, "CHALLENGE");
+                yield new Message.Challenge(sequence, in.readLong());
+            }
+            case TYPE_PREPARE -> {
+                ConfigRef config = readClusterConfig(in, "PREPARE");
+                Ballot ballot = readBallot(in, "PREPARE");
+                int padding = in.readableBytes();
+                readPadding(in, padding, "PREPARE");
+                yield new Message.Prepare(sequence, config, ballot, padding);
+            }
+            case TYPE_PROMISE -> {
+                ConfigRef config = readClusterConfig(in, "PROMISE");
+                Ballot ballot = readBallot(in, "PROMISE");
+                Ballot accepted = readBallot(in, "PROMISE");
+                Proposal value = accepted.equals(Ballot.ZERO) ? null : readProposal(in, "PROMISE");
+                yield new Message.Promise(sequence, config, ballot, accepted, value);
+            }
+            case TYPE_ACCEPT -> {
+                ConfigRef config = readClusterConfig(in, "ACCEPT");
+                Ballot ballot = readBallot(in, "ACCEPT");
+                yield new Message.Accept(sequence, config, ballot, readProposal(in, "ACCEPT"));
+            }
+            case TYPE_ACCEPTED -> {
+                ConfigRef config = readClusterConfig(in, "ACCEPTED");
+                Ballot ballot = readBallot(in, "ACCEPTED");
+                require(in, 1, "ACCEPTED");
+                int ok = in.readUnsignedByte();
+                if (ok > 1) {
+                    throw new MalformedDatagramException(
+                            RejectReason.BAD_FIELD, "ACCEPTED flag " + ok + " (expected: 0 or 1)");
+                }
+                yield new Message.Accepted(sequence, config, ballot, ok == 1, readBallot(in, "ACCEPTED"));
+            }
+            case TYPE_DECIDED -> {
+                ConfigRef config = readClusterConfig(in, "DECIDED");
+                yield new Message.Decided(sequence, config, readProposal(in, "DECIDED"));
+            }
+            case TYPE_CONFIG_REQUEST -> {
+                ConfigRef config = readConfig(in, "CONFIG_REQUEST");
+                require(in, 2, "CONFIG_REQUEST");
                 int page = in.readUnsignedShort();
-                int pages = in.readUnsignedShort();
-                if ((syncFlags & ~SYNC_REPLY_WANTED) != 0 || pages < 1 || page >= pages) {
+                if (page >= Message.ConfigPage.MAX_PAGES) {
                     throw new MalformedDatagramException(
                             RejectReason.BAD_FIELD,
-                            "SYNC flags " + (syncFlags & 0xff) + ", page " + page + " of " + pages
-                                    + " (expected: flags 0 or 1, page in 0..pages-1, pages >= 1)");
+                            "CONFIG_REQUEST page " + page + " (expected: below " + Message.ConfigPage.MAX_PAGES + ")");
                 }
-                yield new Message.Sync(sequence, syncFlags == SYNC_REPLY_WANTED, page, pages, readUpdates(in, "SYNC"));
+                int padding = in.readableBytes();
+                readPadding(in, padding, "CONFIG_REQUEST");
+                yield new Message.ConfigRequest(sequence, config, page, padding);
             }
+            case TYPE_CONFIG_PAGE -> readConfigPage(sequence, in);
+            case TYPE_PUBLISHED -> new Message.Published(sequence, readClusterConfig(in, "PUBLISHED"));
             default ->
                 throw new MalformedDatagramException(
-                        RejectReason.UNKNOWN_TYPE, "message type " + (type & 0xff) + " (expected: 1..6)");
+                        RejectReason.UNKNOWN_TYPE,
+                        "message type " + (type & 0xff) + " (expected: 1.." + LAST_TYPE + ")");
         };
-        if (piggyback) {
-            message = new Message.Piggybacked(message, readUpdates(in, "piggyback"));
-        }
         if (in.isReadable()) {
             throw new MalformedDatagramException(
                     RejectReason.TRAILING_BYTES, in.readableBytes() + " bytes after the message (expected: none)");
@@ -280,24 +389,338 @@ public final class WireFormat {
         return message;
     }
 
-    private static byte typeOf(Message message) {
-        if (message instanceof Message.Ping) {
-            return TYPE_PING;
-        } else if (message instanceof Message.Ack) {
-            return TYPE_ACK;
-        } else if (message instanceof Message.PingReq) {
-            return TYPE_PING_REQ;
-        } else if (message instanceof Message.Gossip) {
-            return TYPE_GOSSIP;
-        } else if (message instanceof Message.Sync) {
-            return TYPE_SYNC;
-        } else {
-            return TYPE_NACK;
+    private static Message.Alert readAlert(long sequence, ByteBuf in) throws MalformedDatagramException {
+        ConfigRef config = readClusterConfig(in, "ALERT");
+        require(in, 1, "ALERT");
+        int count = in.readUnsignedByte();
+        if (count == 0) {
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_FIELD, "ALERT with 0 entries (expected: 1.." + Message.Alert.MAX_ENTRIES + ")");
+        }
+        List<Message.AlertEntry> entries = new ArrayList<>(count);
+        Message.AlertEntry.Kind[] kinds = Message.AlertEntry.Kind.values();
+        for (int i = 0; i < count; i++) {
+            require(in, 1, "ALERT");
+            int code = in.readUnsignedByte();
+            if (code < 1 || code > kinds.length) {
+                throw new MalformedDatagramException(
+                        RejectReason.BAD_FIELD, "ALERT entry kind " + code + " (expected: 1.." + kinds.length + ")");
+            }
+            Message.AlertEntry.Kind kind = kinds[code - 1];
+            InetSocketAddress member = readAddress(in, "ALERT");
+            require(in, 8, "ALERT");
+            long incarnation = readIncarnation(in, "ALERT");
+            Labels labels = kind == Message.AlertEntry.Kind.JOIN ? readLabels(in, "ALERT") : Labels.NONE;
+            entries.add(new Message.AlertEntry(kind, new MemberInfo(member, incarnation, labels)));
+        }
+        return new Message.Alert(sequence, config, entries);
+    }
+
+    private static Message.ConfigPage readConfigPage(long sequence, ByteBuf in) throws MalformedDatagramException {
+        ConfigRef config = readClusterConfig(in, "CONFIG_PAGE");
+        require(in, 6, "CONFIG_PAGE");
+        int page = in.readUnsignedShort();
+        int pages = in.readUnsignedShort();
+        if (pages < 1 || page >= pages) {
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_FIELD,
+                    "CONFIG_PAGE page " + page + " of " + pages + " (expected: page in 0..pages-1, pages >= 1)");
+        }
+        int memberCount = in.readUnsignedShort();
+        List<MemberInfo> members = new ArrayList<>(Math.min(memberCount, 64));
+        for (int i = 0; i < memberCount; i++) {
+            members.add(readMember(in, "CONFIG_PAGE"));
+        }
+        require(in, 2, "CONFIG_PAGE");
+        int standingCount = in.readUnsignedShort();
+        List<Standing> standings = new ArrayList<>(Math.min(standingCount, 64));
+        for (int i = 0; i < standingCount; i++) {
+            standings.add(readStanding(in, "CONFIG_PAGE"));
+        }
+        return new Message.ConfigPage(sequence, config, page, pages, members, standings);
+    }
+
+    // ---- parts ----
+
+    private static void writeConfig(ConfigRef config, ByteBuf out) {
+        out.writeLong(config.epoch()).writeLong(config.id());
+    }
+
+    private static ConfigRef readConfig(ByteBuf in, String what) throws MalformedDatagramException {
+        require(in, CONFIG_REF_BYTES, what);
+        long epoch = in.readLong();
+        long id = in.readLong();
+        if (epoch < 0 || (epoch == 0 && id != 0)) {
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_FIELD,
+                    what + " configuration epoch " + epoch + " with id " + Long.toHexString(id)
+                            + " (expected: epoch >= 1, or 0 with id 0)");
+        }
+        return new ConfigRef(epoch, id);
+    }
+
+    /** A configuration that a cluster message must name: not NONE. */
+    private static ConfigRef readClusterConfig(ByteBuf in, String what) throws MalformedDatagramException {
+        ConfigRef config = readConfig(in, what);
+        if (config.isNone()) {
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_FIELD, what + " names no configuration (expected: epoch >= 1)");
+        }
+        return config;
+    }
+
+    private static void writeBallot(Ballot ballot, ByteBuf out) {
+        out.writeInt(ballot.round()).writeShort(ballot.rank());
+    }
+
+    private static Ballot readBallot(ByteBuf in, String what) throws MalformedDatagramException {
+        require(in, BALLOT_BYTES, what);
+        int round = in.readInt();
+        int rank = in.readUnsignedShort();
+        if (round < 0) {
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_FIELD,
+                    what + " ballot round " + (round & 0xffffffffL) + " (expected: below 2^31)");
+        }
+        return new Ballot(round, rank);
+    }
+
+    private static long readIncarnation(ByteBuf in, String what) throws MalformedDatagramException {
+        long incarnation = in.readLong();
+        if (incarnation < 1) {
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_FIELD, what + " incarnation " + incarnation + " (expected: at least 1)");
+        }
+        return incarnation;
+    }
+
+    private static void writeLabels(Labels labels, ByteBuf out) {
+        out.writeByte(labels.asMap().size());
+        for (Map.Entry<String, String> e : labels.asMap().entrySet()) {
+            byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
+            byte[] value = e.getValue().getBytes(StandardCharsets.UTF_8);
+            out.writeByte(key.length).writeBytes(key).writeByte(value.length).writeBytes(value);
         }
     }
 
+    private static Labels readLabels(ByteBuf in, String what) throws MalformedDatagramException {
+        require(in, 1, what);
+        int count = in.readUnsignedByte();
+        if (count > Labels.MAX_ENTRIES) {
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_FIELD,
+                    what + " with " + count + " labels (expected: at most " + Labels.MAX_ENTRIES + ")");
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        String previous = null;
+        for (int i = 0; i < count; i++) {
+            String key = readText(in, what + " label key");
+            String value = readText(in, what + " label value");
+            if (previous != null && key.compareTo(previous) <= 0) {
+                throw new MalformedDatagramException(
+                        RejectReason.BAD_FIELD,
+                        what + " label keys out of order or repeated at \"" + key + "\" (expected: ascending)");
+            }
+            previous = key;
+            labels.put(key, value);
+        }
+        try {
+            return Labels.of(labels);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedDatagramException(RejectReason.BAD_FIELD, what + ": " + e.getMessage());
+        }
+    }
+
+    private static String readText(ByteBuf in, String what) throws MalformedDatagramException {
+        require(in, 1, what);
+        int length = in.readUnsignedByte();
+        require(in, length, what);
+        byte[] bytes = new byte[length];
+        in.readBytes(bytes);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (!java.util.Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes)) {
+            throw new MalformedDatagramException(RejectReason.BAD_FIELD, what + " is not valid UTF-8");
+        }
+        return text;
+    }
+
+    private static void writeMember(MemberInfo member, ByteBuf out) {
+        writeAddress(member.address(), out);
+        out.writeLong(member.incarnation());
+        writeLabels(member.labels(), out);
+    }
+
+    private static MemberInfo readMember(ByteBuf in, String what) throws MalformedDatagramException {
+        InetSocketAddress address = readAddress(in, what);
+        require(in, 8, what);
+        long incarnation = readIncarnation(in, what);
+        return new MemberInfo(address, incarnation, readLabels(in, what));
+    }
+
+    private static void writeStanding(Standing standing, ByteBuf out) {
+        writeAddress(standing.address(), out);
+        out.writeLong(standing.incarnation())
+                .writeByte(standingCode(standing.state()))
+                .writeLong(standing.sinceMillis())
+                .writeByte(standing.failures())
+                .writeLong(standing.lastFailureMillis());
+    }
+
+    private static int standingCode(Liveness state) {
+        return switch (state) {
+            case ALIVE -> 1;
+            case DEAD -> 2;
+            case LEFT -> 3;
+            case FLAPPING -> 4;
+            case PENDING, SUSPECT -> throw new IllegalArgumentException("a standing is never " + state);
+        };
+    }
+
+    private static Standing readStanding(ByteBuf in, String what) throws MalformedDatagramException {
+        InetSocketAddress address = readAddress(in, what);
+        require(in, 26, what);
+        long incarnation = readIncarnation(in, what + " standing");
+        int code = in.readUnsignedByte();
+        Liveness state = switch (code) {
+            case 1 -> Liveness.ALIVE;
+            case 2 -> Liveness.DEAD;
+            case 3 -> Liveness.LEFT;
+            case 4 -> Liveness.FLAPPING;
+            default ->
+                throw new MalformedDatagramException(
+                        RejectReason.BAD_FIELD, what + " standing state " + code + " (expected: 1..4)");
+        };
+        long since = in.readLong();
+        int failures = in.readUnsignedByte();
+        long lastFailure = in.readLong();
+        if (since < 0 || lastFailure < 0) {
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_FIELD, what + " standing time below 0 (expected: epoch milliseconds)");
+        }
+        return new Standing(address, incarnation, state, since, failures, lastFailure);
+    }
+
+    private static void writeProposal(Proposal value, ByteBuf out) {
+        out.writeLong(value.atMillis());
+        int[] down = value.down();
+        if (value.downBitmapBytes() < value.downListBytes()) {
+            int bits = down[down.length - 1] + 1;
+            byte[] bitmap = new byte[(bits + 7) / 8];
+            for (int i : down) {
+                bitmap[i >> 3] |= (byte) (1 << (i & 7));
+            }
+            out.writeByte(DOWN_AS_BITMAP).writeShort(bits).writeBytes(bitmap);
+        } else {
+            out.writeByte(DOWN_AS_LIST).writeShort(down.length);
+            for (int i : down) {
+                out.writeShort(i);
+            }
+        }
+        int[] left = value.left();
+        out.writeShort(left.length);
+        for (int i : left) {
+            out.writeShort(i);
+        }
+        out.writeShort(value.joined().size());
+        for (MemberInfo member : value.joined()) {
+            writeMember(member, out);
+        }
+        out.writeShort(value.settled().size());
+        for (InetSocketAddress address : value.settled()) {
+            writeAddress(address, out);
+        }
+    }
+
+    private static Proposal readProposal(ByteBuf in, String what) throws MalformedDatagramException {
+        require(in, 9, what);
+        long at = in.readLong();
+        byte encoding = in.readByte();
+        int[] down;
+        int bitsRead = -1;
+        if (encoding == DOWN_AS_LIST) {
+            down = readIndices(in, what + " down list");
+        } else if (encoding == DOWN_AS_BITMAP) {
+            require(in, 2, what);
+            int bits = in.readUnsignedShort();
+            bitsRead = bits;
+            int bytes = (bits + 7) / 8;
+            require(in, bytes, what + " down bitmap");
+            List<Integer> set = new ArrayList<>();
+            for (int b = 0; b < bytes; b++) {
+                int octet = in.readUnsignedByte();
+                for (int bit = 0; bit < 8; bit++) {
+                    if ((octet & (1 << bit)) != 0) {
+                        int index = b * 8 + bit;
+                        if (index >= bits) {
+                            throw new MalformedDatagramException(
+                                    RejectReason.BAD_FIELD,
+                                    what + " down bitmap bit " + index + " beyond its " + bits + " bits");
+                        }
+                        set.add(index);
+                    }
+                }
+            }
+            down = set.stream().mapToInt(Integer::intValue).toArray();
+        } else {
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_FIELD, what + " down encoding " + encoding + " (expected: 0 or 1)");
+        }
+        int bitmapBytes = down.length == 0 ? 0 : (down[down.length - 1] + 8) / 8;
+        if (encoding == DOWN_AS_LIST && bitmapBytes + 2 < 2 + 2 * down.length) {
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_FIELD,
+                    what + " down list of " + down.length + " where a bitmap of " + bitmapBytes + " byte"
+                            + (bitmapBytes == 1 ? "" : "s") + " is shorter");
+        }
+        if (encoding == DOWN_AS_BITMAP
+                && (bitmapBytes + 2 >= 2 + 2 * down.length || down[down.length - 1] + 1 != bitsRead)) {
+            throw new MalformedDatagramException(
+                    RejectReason.BAD_FIELD,
+                    what
+                            + " down bitmap not the shortest encoding (expected: its last bit set, and shorter than a list)");
+        }
+        int[] left = readIndices(in, what + " left list");
+        require(in, 2, what);
+        int joinedCount = in.readUnsignedShort();
+        List<MemberInfo> joined = new ArrayList<>(Math.min(joinedCount, 64));
+        for (int i = 0; i < joinedCount; i++) {
+            joined.add(readMember(in, what + " joined"));
+        }
+        require(in, 2, what);
+        int settledCount = in.readUnsignedShort();
+        List<InetSocketAddress> settled = new ArrayList<>(Math.min(settledCount, 64));
+        for (int i = 0; i < settledCount; i++) {
+            settled.add(readAddress(in, what + " settled"));
+        }
+        try {
+            return new Proposal(at, down, left, joined, settled);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedDatagramException(RejectReason.BAD_FIELD, what + ": " + e.getMessage());
+        }
+    }
+
+    private static int[] readIndices(ByteBuf in, String what) throws MalformedDatagramException {
+        require(in, 2, what);
+        int count = in.readUnsignedShort();
+        require(in, 2 * count, what);
+        int[] indices = new int[count];
+        for (int i = 0; i < count; i++) {
+            indices[i] = in.readUnsignedShort();
+        }
+        return indices;
+    }
+
+    private static byte typeOf(Message message) {
+        for (int t = 0; t < TYPES.length; t++) {
+            if (TYPES[t].isInstance(message)) {
+                return (byte) (t + 1);
+            }
+        }
+        throw new AssertionError("no wire type for " + message.getClass());
+    }
+
     private static int pingReqPadding(InetSocketAddress target) {
-        return PING_REQ_BYTES - HEADER_BYTES - 4 - addressBytes(target);
+        return PING_REQ_BYTES - HEADER_BYTES - 4 - MemberInfo.addressBytes(target);
     }
 
     private static void readPadding(ByteBuf in, int bytes, String what) throws MalformedDatagramException {
@@ -311,18 +734,14 @@ public final class WireFormat {
         }
     }
 
-    private static int addressBytes(InetSocketAddress address) {
-        return 1 + address.getAddress().getAddress().length + 2;
-    }
-
-    private static void writeAddress(InetSocketAddress address, ByteBuf out) {
+    static void writeAddress(InetSocketAddress address, ByteBuf out) {
         byte[] raw = address.getAddress().getAddress();
         out.writeByte(raw.length == 4 ? FAMILY_IPV4 : FAMILY_IPV6)
                 .writeBytes(raw)
                 .writeShort(address.getPort());
     }
 
-    private static InetSocketAddress readAddress(ByteBuf in, String what) throws MalformedDatagramException {
+    static InetSocketAddress readAddress(ByteBuf in, String what) throws MalformedDatagramException {
         require(in, 1, what);
         byte family = in.readByte();
         int size;
@@ -350,7 +769,7 @@ public final class WireFormat {
         }
     }
 
-    private static void require(ByteBuf in, int bytes, String what) throws MalformedDatagramException {
+    static void require(ByteBuf in, int bytes, String what) throws MalformedDatagramException {
         if (in.readableBytes() < bytes) {
             throw new MalformedDatagramException(
                     RejectReason.TRUNCATED,

@@ -48,4 +48,11 @@ final class Addresses {
                     e);
         }
     }
+
+    /** Who a node signs as until it joins a cluster: its bind address if specific, else a random one. */
+    static InetSocketAddress identity(InetSocketAddress bind) {
+        return bind.getAddress().isAnyLocalAddress() || bind.getPort() == 0
+                ? io.pulse.protocol.DatagramAuth.randomIdentity(bind.getPort())
+                : bind;
+    }
 }

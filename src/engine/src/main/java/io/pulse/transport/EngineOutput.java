@@ -1,6 +1,7 @@
 package io.pulse.transport;
 
 import io.pulse.core.Clock;
+import io.pulse.core.ConfigRef;
 import io.pulse.core.Message;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
@@ -31,6 +32,7 @@ final class EngineOutput implements PulseCore.Output {
     final Listeners<NodeFailure> failureListeners;
     final Listeners<NodeId> removalListeners;
     final Listeners<RttSample> rttListeners;
+    final Listeners<ConfigRef> changeListeners;
 
     // Set by attach, before the core first runs on the loop.
     private PulseCore core;
@@ -44,6 +46,7 @@ final class EngineOutput implements PulseCore.Output {
         this.failureListeners = new Listeners<>(log, clock, listenerErrors);
         this.removalListeners = new Listeners<>(log, clock, listenerErrors);
         this.rttListeners = new Listeners<>(log, clock, listenerErrors);
+        this.changeListeners = new Listeners<>(log, clock, listenerErrors);
     }
 
     void attach(PulseCore driven, EngineSockets bound, ExternalProber prober, EngineLoop loop) {
@@ -88,5 +91,10 @@ final class EngineOutput implements PulseCore.Output {
     @Override
     public void rttSampled(RttSample sample) {
         rttListeners.deliver(sample);
+    }
+
+    @Override
+    public void changeRaised(ConfigRef change) {
+        changeListeners.deliver(change);
     }
 }

@@ -6,7 +6,6 @@ import io.pulse.core.DetectorConfig;
 import io.pulse.protocol.DatagramAuth;
 import io.pulse.protocol.Keyring;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -31,7 +30,6 @@ record EngineSettings(
         DatagramFilter filter,
         Keyring keyring,
         DatagramAuth.Mode authMode,
-        Duration replayWindow,
         List<Cidr> relayFrom,
         int answersPerSource,
         int answersInAll) {}

@@ -3,6 +3,9 @@ package io.pulse.transport;
 import io.pulse.core.Clock;
 import io.pulse.core.ClusterConfig;
 import io.pulse.core.ClusterStats;
+import io.pulse.core.ConfigRef;
+import io.pulse.core.Configurations;
+import io.pulse.core.Labels;
 import io.pulse.core.MemberStatus;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
@@ -82,7 +85,9 @@ public final class PulseEngine implements AutoCloseable {
         core.answerLimits(settings.answersPerSource(), settings.answersInAll());
         this.auth = settings.keyring() == null
                 ? null
-                : DatagramAuth.create(settings.keyring(), settings.authMode(), clock, settings.replayWindow());
+                : DatagramAuth.create(
+                        settings.keyring(), settings.authMode(), Addresses.identity(settings.bind()), incarnation);
+        core.signs(auth != null);
         this.handOff = new EngineLoop(core, clock, EngineLoop.tickNanos(settings.config()), settings.group());
     }
 
@@ -101,6 +106,10 @@ public final class PulseEngine implements AutoCloseable {
             throw e;
         }
         engine.handOff.attach(engine.sockets);
+        InetSocketAddress bound = engine.sockets.localAddress();
+        if (engine.auth != null && !bound.getAddress().isAnyLocalAddress()) {
+            engine.auth.identity(bound); // bound to a specific address: its peers know it by it
+        }
         engine.external = new ExternalProber(
                 engine.sockets.loop(),
                 Transports.socketChannelFor(engine.sockets.channel()),
@@ -194,11 +203,12 @@ public final class PulseEngine implements AutoCloseable {
 
     /**
      * Makes this engine a cluster member (see {@link ClusterConfig}): it joins through
-     * {@code seeds} (host:port of any members; none founds a new cluster), watches its ring
-     * predecessors, gossips, and raises status and failure events only for the members whose
-     * reporter it is (and for its own join), so that each change is published once in the whole
-     * cluster. Join attempts repeat every {@link ClusterConfig#joinRetryInterval()} until a seed
-     * answers ({@link #clusterStats()}{@code .joined()}). A seed whose host name does not resolve
+     * {@code seeds} (host:port of any members; none founds a new cluster), observes its subjects,
+     * takes part in agreeing on every change of the membership, and raises the status and failure
+     * events of the changes it publishes (or backs up, when their publisher does not confirm them),
+     * so that each change is published once in the whole cluster. Join attempts repeat every
+     * {@link ClusterConfig#joinRetryInterval()} until it is in a configuration
+     * ({@link #clusterStats()}{@code .joined()}). A seed whose host name does not resolve
      * yet (its container is not up, say) is tried again every 5 s until it does, off the event
      * loop; it never makes this member found a cluster of its own.
      *
@@ -209,20 +219,54 @@ public final class PulseEngine implements AutoCloseable {
      * @throws IllegalStateException if cluster mode was started already
      */
     public void startCluster(ClusterConfig config, InetSocketAddress advertise, List<String> seeds) {
+        startCluster(config, advertise, seeds, Labels.NONE);
+    }
+
+    /**
+     * {@link #startCluster(ClusterConfig, InetSocketAddress, List)} with this member's {@code labels}
+     * (service, namespace, zone, ...), which every configuration holding it carries and its events name.
+     */
+    public void startCluster(ClusterConfig config, InetSocketAddress advertise, List<String> seeds, Labels labels) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(labels, "labels");
         InetSocketAddress member = Addresses.advertised(advertise, localAddress());
         List<NodeId> seedIds = seeds.stream().map(NodeId::parse).toList();
         SeedResolver.Split split = SeedResolver.split(seedIds);
-        handOff.run(() -> core.startCluster(config, member, split.resolved(), !seedIds.isEmpty()));
+        if (auth != null) {
+            auth.identity(member); // its peers know it by its member address from now on
+        }
+        handOff.run(() -> core.startCluster(
+                config, member, labels, split.resolved(), !seedIds.isEmpty(), null, new Configurations()));
         new SeedResolver(handOff, core, sockets).retryLater(split.unresolved());
     }
 
     /**
-     * A clean stop: announces LEFT and waits, at most {@code timeout}, until the news reached as
-     * many members as one gossip round does. Peers then publish {@code ALIVE -> LEFT}, never a
+     * Cluster mode: whether the owner of this engine says, with {@link #published(ConfigRef)}, when the
+     * events of a change it raised are safely published (the sidecar: acknowledged by Kafka). Until
+     * the publisher of a change confirms it, the change's backup stands ready to publish the same
+     * events. Default false: events count as published once the listeners have them. Call it before
+     * {@link #startCluster}.
+     */
+    public void confirmPublications(boolean manual) {
+        handOff.run(() -> core.confirmPublications(manual));
+    }
+
+    /** The events of the change that made configuration {@code change} ({@link Transition#change()}) are published. */
+    public void published(ConfigRef change) {
+        Objects.requireNonNull(change, "change");
+        handOff.run(() -> {
+            if (core.clustered()) {
+                core.published(change);
+            }
+        });
+    }
+
+    /**
+     * A clean stop: asks the coordinators to remove this member and waits, at most {@code timeout},
+     * until a configuration without it is decided. Peers then publish {@code ALIVE -> LEFT}, never a
      * failure. Probing stops; answering goes on until {@link #close()}.
      *
-     * @return false if {@code timeout} passed first (the news may still spread, by gossip already sent)
+     * @return false if {@code timeout} passed first (the members may still decide it)
      */
     public boolean leave(Duration timeout) {
         handOff.run(core::leaveCluster);
@@ -374,6 +418,15 @@ public final class PulseEngine implements AutoCloseable {
      */
     public Subscription onRttSample(Consumer<RttSample> listener) {
         return output.rttListeners.subscribe(listener);
+    }
+
+    /**
+     * Cluster mode: after the events of an agreed change this engine published (or backed up) were
+     * delivered to the other listeners, the change's configuration; with {@link #confirmPublications},
+     * call {@link #published(ConfigRef)} once they are safe.
+     */
+    public Subscription onChangeRaised(Consumer<ConfigRef> listener) {
+        return output.changeListeners.subscribe(listener);
     }
 
     /** Stops probing and answering, closes the socket, and stops the event loop if this engine made it. */

@@ -6,7 +6,6 @@ import io.pulse.core.DetectorConfig;
 import io.pulse.protocol.DatagramAuth;
 import io.pulse.protocol.Keyring;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -33,7 +32,6 @@ public final class PulseEngineBuilder {
     private DatagramFilter filter;
     private Keyring keyring;
     private DatagramAuth.Mode authMode = DatagramAuth.Mode.REQUIRED;
-    private Duration replayWindow = DatagramAuth.DEFAULT_REPLAY_WINDOW;
     private List<Cidr> relayFrom = Cidr.PRIVATE;
     private int answersPerSource = 200;
     private int answersInAll = 50_000;
@@ -116,15 +114,6 @@ public final class PulseEngineBuilder {
         return this;
     }
 
-    /** How far a signed datagram's send time may be from this node's clock. Default 30 s. */
-    public PulseEngineBuilder replayWindow(Duration value) {
-        if (value == null || value.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("replayWindow must be at least 1s, got " + value);
-        }
-        this.replayWindow = value;
-        return this;
-    }
-
     /**
      * Strangers (neither watched, nor members, nor authenticated) whose PING_REQs are relayed.
      * Default {@link Cidr#PRIVATE}; an empty list relays only for peers. Targets are never
@@ -163,7 +152,6 @@ public final class PulseEngineBuilder {
                 filter,
                 keyring,
                 authMode,
-                replayWindow,
                 relayFrom,
                 answersPerSource,
                 answersInAll));

@@ -33,7 +33,10 @@ final class SimulatedNetwork {
         final int index;
         final InetSocketAddress address;
         final NodeId id;
-        final PulseCore core;
+        PulseCore core;
+        private final DetectorConfig config;
+        private final Clock nodeClock;
+        private int lives = 1;
         final List<Transition> changes = new ArrayList<>();
         final List<NodeFailure> failures = new ArrayList<>();
         final List<NodeId> removals = new ArrayList<>();
@@ -45,7 +48,14 @@ final class SimulatedNetwork {
             this.index = index;
             this.address = addressOf(index);
             this.id = NodeId.of(address.getAddress().getHostAddress(), address.getPort());
-            this.core = new PulseCore(config, nodeClock, 1 + index, new PulseCore.Output() {
+            this.config = config;
+            this.nodeClock = nodeClock;
+            this.core = newCore();
+        }
+
+        /** A core of this node's current life: its incarnation grows with each restart. */
+        private PulseCore newCore() {
+            return new PulseCore(config, nodeClock, 1 + index + 1_000_000L * (lives - 1), new PulseCore.Output() {
                 @Override
                 public void send(InetSocketAddress to, Message message) {
                     transmit(Node.this, to, message);
@@ -68,15 +78,41 @@ final class SimulatedNetwork {
             });
         }
 
-        /** Cluster mode: joins through {@code seeds} (none: founds the cluster), answering and gossiping. */
+        /** Cluster mode: joins through {@code seeds} (none: founds the cluster), answering and observing. */
         void join(ClusterConfig cluster, Node... seeds) {
             List<InetSocketAddress> addresses = new ArrayList<>();
             for (Node seed : seeds) {
                 addresses.add(seed.address);
             }
             core.startResponding();
-            core.startCluster(cluster, address, addresses);
+            core.startCluster(cluster, address, Labels.NONE, addresses, seeds.length > 0, null, configurations);
             scheduleWake(this);
+        }
+
+        /** Cluster mode: starts from {@code initial}, a configuration every member was given. */
+        void startIn(ClusterConfig cluster, Configuration initial) {
+            core.startResponding();
+            core.startCluster(cluster, address, Labels.NONE, List.of(), false, initial, configurations);
+            scheduleWake(this);
+        }
+
+        /** The process restarts: a new core with a new incarnation, joining again through {@code seeds}. */
+        void restart(ClusterConfig cluster, Node... seeds) {
+            lives++;
+            crashed = false;
+            core = newCore();
+            join(cluster, seeds);
+        }
+
+        /** The configuration this member holds, or null. */
+        Configuration configuration() {
+            return core.configuration();
+        }
+
+        /** Whether this member holds {@code other} in its configuration. */
+        boolean holds(Node other) {
+            Configuration c = core.configuration();
+            return c != null && c.contains(other.address);
         }
 
         /** Cluster mode: announces LEFT; the driver then stops it once that went out. */
@@ -176,6 +212,9 @@ final class SimulatedNetwork {
     }
 
     private final ManualClock clock = new ManualClock();
+    /** Every member's configurations, shared: members holding the same one hold one instance. */
+    private final Configurations configurations = new Configurations();
+
     private final SplittableRandom random;
     private final List<Node> nodes = new ArrayList<>();
     private final Map<InetSocketAddress, Node> byAddress = new HashMap<>();

@@ -134,7 +134,8 @@ class PulsePublisherIT {
                 "{\"eventId\": \"" + change.get("eventId") + "\", \"observer\": \"10.0.0.1:7946\", "
                         + "\"cluster\": \"test\", \"nodeId\": \"10.0.0.7:7946\", \"previous\": \"ALIVE\", \"current\": \"SUSPECT\", "
                         + "\"incarnation\": 3, \"at\": 1714564800123, \"srttMicros\": 2000, \"totalProbes\": 10, \"lostProbes\": 3, "
-                        + "\"clockOffsetMicros\": null, \"reason\": \"PROBE_ROUND_FAILED\", \"declaredBy\": null, \"confirmations\": 0}",
+                        + "\"clockOffsetMicros\": null, \"reason\": \"PROBE_ROUND_FAILED\", \"declaredBy\": null, \"confirmations\": 0, "
+                        + "\"labels\": {}, \"configurationEpoch\": null}",
                 change.toString());
 
         ConsumerRecord<byte[], byte[]> failed = TopicReader.readAtLeast(
@@ -157,7 +158,7 @@ class PulsePublisherIT {
                         + "\"retryAttempts\": 2, \"indirectPeers\": [\"10.0.0.2:7946\"], \"initialConnect\": 1714564740123, "
                         + "\"lastConnected\": 1714564795123, \"detectedAt\": 1714564800123, \"srttMicros\": 2000, "
                         + "\"clockOffsetMicros\": -1000, \"totalProbes\": 20, \"lostProbes\": 6, \"declaredBy\": null, "
-                        + "\"confirmations\": 0}",
+                        + "\"confirmations\": 0, \"labels\": {}, \"configurationEpoch\": null}",
                 failure.toString());
     }
 

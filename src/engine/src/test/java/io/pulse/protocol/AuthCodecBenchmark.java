@@ -54,7 +54,8 @@ public class AuthCodecBenchmark {
         message =
                 type.equals("PING") ? new Message.Ping(42, now) : new Message.Ack(42, now, now + 1_000, now + 2_000, 7);
         keyring = Keyring.of(new TreeMap<>(Map.of(1, new byte[32])), 1, "bench");
-        signer = DatagramAuth.create(keyring, DatagramAuth.Mode.REQUIRED, clock);
+        signer = DatagramAuth.create(
+                keyring, DatagramAuth.Mode.REQUIRED, new java.net.InetSocketAddress("10.0.0.1", 7946), 1);
         encodeBuffer = Unpooled.directBuffer(WireFormat.MAX_DATAGRAM_BYTES);
         signed = new ByteBuf[BATCH];
         for (int i = 0; i < BATCH; i++) {
@@ -63,7 +64,8 @@ public class AuthCodecBenchmark {
             WireFormat.encode(message, signed[i]);
             signer.sign(signed[i], 0);
         }
-        receiver = DatagramAuth.create(keyring, DatagramAuth.Mode.REQUIRED, clock);
+        receiver = DatagramAuth.create(
+                keyring, DatagramAuth.Mode.REQUIRED, new java.net.InetSocketAddress("10.0.0.1", 7946), 1);
     }
 
     @TearDown
@@ -86,7 +88,8 @@ public class AuthCodecBenchmark {
     public Message verifyAndDecode() throws MalformedDatagramException {
         if (next == BATCH) {
             next = 0;
-            receiver = DatagramAuth.create(keyring, DatagramAuth.Mode.REQUIRED, clock);
+            receiver = DatagramAuth.create(
+                    keyring, DatagramAuth.Mode.REQUIRED, new java.net.InetSocketAddress("10.0.0.1", 7946), 1);
         }
         ByteBuf datagram = signed[next++];
         datagram.readerIndex(0);

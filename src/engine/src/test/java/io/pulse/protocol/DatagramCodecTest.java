@@ -204,7 +204,7 @@ class DatagramCodecTest {
             case TRAILING_BYTES -> resized(ping, ping.length + 1);
             case BAD_MAGIC -> with(ping, 0, 0);
             case UNSUPPORTED_VERSION -> with(ping, 2, 1);
-            case UNKNOWN_TYPE -> with(ping, 3, 7);
+            case UNKNOWN_TYPE -> with(ping, 3, 17);
             case UNSUPPORTED_AUTH -> with(ping, 4, 1);
             case BAD_FIELD -> with(encode(new Message.Nack(42, PEER)), 16, 5); // address family 5
             case UNAUTHENTICATED, UNKNOWN_KEY, BAD_MAC, STALE, REPLAYED ->

@@ -36,7 +36,8 @@ class WireFormatFuzzTest {
      */
     @FuzzTest(maxDuration = "30s")
     void decodeSigned(byte[] datagram) {
-        DatagramAuth auth = DatagramAuth.create(KEYRING, DatagramAuth.Mode.REQUIRED, new io.pulse.core.ManualClock());
+        DatagramAuth auth = DatagramAuth.create(
+                KEYRING, DatagramAuth.Mode.REQUIRED, new java.net.InetSocketAddress("10.0.0.1", 7946), 1);
         io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(datagram);
         try {
             int trailer = auth.verify(buf, SENDER);

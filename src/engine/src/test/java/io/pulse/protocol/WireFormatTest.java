@@ -41,6 +41,8 @@ class WireFormatTest {
                 new Message.Ping(-1, Long.MIN_VALUE),
                 new Message.Ack(42, T0, T0 + 1_000, T0 + 2_000, 7),
                 new Message.Ack(Long.MAX_VALUE, Long.MIN_VALUE, -1, 0, Long.MAX_VALUE),
+                new Message.Ping(7, T0, new io.pulse.core.ConfigRef(3, -1)),
+                new Message.Ack(7, T0, T0, T0, 1, new io.pulse.core.ConfigRef(Long.MAX_VALUE, 0x0102030405060708L)),
                 PING_REQ_V4,
                 PING_REQ_V6,
                 new Message.PingReq(45, address("10.0.0.7", 1), Duration.ofMillis(1)),
@@ -69,10 +71,10 @@ class WireFormatTest {
 
     @Test
     void sizesAreThoseOfTheSpec() {
-        assertEquals(48, WireFormat.encodedSize(PING));
-        assertEquals(48, WireFormat.encodedSize(new Message.Ack(1, 2, 3, 4, 5)));
-        assertEquals(48, WireFormat.encodedSize(PING_REQ_V4));
-        assertEquals(48, WireFormat.encodedSize(PING_REQ_V6));
+        assertEquals(64, WireFormat.encodedSize(PING));
+        assertEquals(64, WireFormat.encodedSize(new Message.Ack(1, 2, 3, 4, 5)));
+        assertEquals(64, WireFormat.encodedSize(PING_REQ_V4));
+        assertEquals(64, WireFormat.encodedSize(PING_REQ_V6));
         assertEquals(23, WireFormat.encodedSize(NACK_V4));
         assertEquals(35, WireFormat.encodedSize(NACK_V6));
     }
@@ -81,26 +83,33 @@ class WireFormatTest {
     void pingGoldenVector() {
         byte[] expected = bytes(
                 0x50, 0x55, // magic "PU"
-                0x02, // version 2
+                0x03, // version 3
                 0x01, // type PING
                 0x00, 0x00, 0x00, 0x00, // flags, key id, MAC length
                 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, // sequence
                 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, // t0 sent
-                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // padding to the ACK's 48 bytes
+                0, 0, 0, 0, 0, 0, 0, 5, // configuration epoch 5
+                0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, // configuration id
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // padding to the ACK's 48 bytes of body
                 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        assertArrayEquals(expected, encode(new Message.Ping(0x0102030405060708L, 0x1122334455667788L)));
+        assertArrayEquals(
+                expected,
+                encode(new Message.Ping(
+                        0x0102030405060708L,
+                        0x1122334455667788L,
+                        new io.pulse.core.ConfigRef(5, 0x0a0b0c0d0e0f1011L))));
     }
 
     @Test
     void pingReqGoldenVector() {
         byte[] expected = bytes(
-                0x50, 0x55, 0x02, 0x03, 0x00, 0x00, 0x00, 0x00, // header, type PING_REQ
+                0x50, 0x55, 0x03, 0x03, 0x00, 0x00, 0x00, 0x00, // header, type PING_REQ
                 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x2b, // sequence 43
                 0x00, 0x00, 0x01, 0xf4, // timeout 500 ms
                 0x04, 0x0a, 0x00, 0x00, 0x07, // IPv4 10.0.0.7
                 0x1f, 0x0a, // port 7946
-                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // padding to the PING's 48 bytes
-                0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // padding to the PING's 64 bytes
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         assertArrayEquals(expected, encode(PING_REQ_V4));
     }
 
@@ -123,20 +132,20 @@ class WireFormatTest {
                 RejectReason.TRUNCATED, "datagram of 15 bytes (expected: at least 16)", resized(encode(PING), 15));
         assertRejected(
                 RejectReason.TRUNCATED,
-                "PING body cut short: 31 bytes left (expected: at least 32)",
-                resized(encode(PING), 47));
+                "PING body cut short: 47 bytes left (expected: at least 48)",
+                resized(encode(PING), 63));
         assertRejected(
                 RejectReason.TRUNCATED,
-                "PING body cut short: 8 bytes left (expected: at least 32)",
-                resized(encode(PING), 24)); // a version-1 PING body, had its version byte been 2
+                "PING body cut short: 32 bytes left (expected: at least 48)",
+                resized(encode(PING), 48)); // a version-2 PING, had its version byte been 3
         assertRejected(
                 RejectReason.TRUNCATED,
                 "PING_REQ body cut short: 17 bytes left (expected: at least 18)",
                 resized(encode(PING_REQ_V6), 38));
         assertRejected(
                 RejectReason.TRUNCATED,
-                "PING_REQ body cut short: 8 bytes left (expected: at least 9)",
-                resized(encode(PING_REQ_V6), 47));
+                "PING_REQ body cut short: 24 bytes left (expected: at least 25)",
+                resized(encode(PING_REQ_V6), 63));
         assertRejected(
                 RejectReason.TRUNCATED,
                 "NACK body cut short: 0 bytes left (expected: at least 1)",
@@ -155,7 +164,7 @@ class WireFormatTest {
     @Test
     void trailingBytesMessageCountsThem() {
         assertRejected(
-                RejectReason.TRAILING_BYTES, "3 bytes after the message (expected: none)", resized(encode(PING), 51));
+                RejectReason.TRAILING_BYTES, "3 bytes after the message (expected: none)", resized(encode(PING), 67));
     }
 
     @Test
@@ -164,7 +173,7 @@ class WireFormatTest {
                 RejectReason.OVERSIZE, "datagram of 1401 bytes (expected: at most 1400)", resized(encode(PING), 1401));
         assertRejected(
                 RejectReason.TRAILING_BYTES,
-                "1352 bytes after the message (expected: none)",
+                "1336 bytes after the message (expected: none)",
                 resized(encode(PING), 1400));
     }
 
@@ -180,27 +189,27 @@ class WireFormatTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 3, 255})
+    @ValueSource(ints = {0, 1, 2, 4, 255})
     void otherVersionsAreRejected(int version) {
         assertRejected(
                 RejectReason.UNSUPPORTED_VERSION,
-                "version " + version + " (expected: 2)",
+                "version " + version + " (expected: 3)",
                 with(encode(PING), 2, version));
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 7, 255})
+    @ValueSource(ints = {0, 17, 255})
     void unknownTypesAreRejected(int type) {
         assertRejected(
-                RejectReason.UNKNOWN_TYPE, "message type " + type + " (expected: 1..6)", with(encode(PING), 3, type));
+                RejectReason.UNKNOWN_TYPE, "message type " + type + " (expected: 1..16)", with(encode(PING), 3, type));
     }
 
     @ParameterizedTest
-    @CsvSource({"4, 0x01", "4, 0x80", "5, 0x01", "6, 0x01", "7, 0x01"})
+    @CsvSource({"4, 0x01", "4, 0x02", "4, 0x80", "5, 0x01", "6, 0x01", "7, 0x01"})
     void anyAuthenticationFieldIsRejected(int offset, String value) {
         assertRejected(
                 RejectReason.UNSUPPORTED_AUTH,
-                "flags other than piggyback, key id or MAC length set (expected: all 0 in version 2)",
+                "flags, key id or MAC length set (expected: all 0 in an unsigned version-3 datagram)",
                 with(encode(PING), offset, Integer.decode(value)));
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.pulse.core.Clock;
 import io.pulse.core.Liveness;
 import io.pulse.core.Message;
 import io.pulse.core.TargetOptions;
@@ -102,7 +101,10 @@ class AuthenticationIT {
             attacker.send(new DatagramPacket(signed, signed.length, responder.localAddress()));
             DatagramPacket answer = new DatagramPacket(new byte[1500], 1500);
             attacker.receive(answer);
-            assertEquals(WireFormat.HEADER_BYTES + 32 + DatagramAuth.TRAILER_BYTES, answer.getLength(), "a signed ACK");
+            assertEquals(
+                    WireFormat.HEADER_BYTES + 48 + (1 + 4 + 2 + 8 + 8 + 16),
+                    answer.getLength(),
+                    "a signed ACK: its trailer names an IPv4 sender");
 
             attacker.send(new DatagramPacket(signed, signed.length, responder.localAddress()));
             assertThrows(
@@ -154,9 +156,7 @@ class AuthenticationIT {
 
     @Test
     void aClusterWithKeysFormsAndAMemberWithAnotherLabelNeverJoins() throws Exception {
-        io.pulse.core.ClusterConfig fast = io.pulse.core.ClusterConfig.builder()
-                .gossipInterval(Duration.ofMillis(50))
-                .build();
+        io.pulse.core.ClusterConfig fast = io.pulse.core.ClusterConfig.defaults();
         PulseEngine seed = engine(ONE, true);
         seed.startCluster(fast, null, List.of());
         List<PulseEngine> members = new ArrayList<>(List.of(seed));
@@ -169,8 +169,8 @@ class AuthenticationIT {
         stranger.startCluster(fast, null, List.of(seed.localId().toString()));
         for (PulseEngine member : members) {
             Eventually.await(
-                    member.localId() + " sees 3 ALIVE",
-                    () -> member.clusterStats().alive(),
+                    member.localId() + " holds 3 members",
+                    () -> member.clusterStats().joined() ? member.clusterStats().members() : 0,
                     n -> n == 3,
                     Duration.ofSeconds(10));
         }
@@ -184,8 +184,13 @@ class AuthenticationIT {
 
     /** What a sender with {@code keyring} (null: none) puts on the wire for {@code message}. */
     private static byte[] encode(Keyring keyring, Message message) {
-        DatagramAuth auth =
-                keyring == null ? null : DatagramAuth.create(keyring, DatagramAuth.Mode.REQUIRED, Clock.system());
+        DatagramAuth auth = keyring == null
+                ? null
+                : DatagramAuth.create(
+                        keyring,
+                        DatagramAuth.Mode.REQUIRED,
+                        new InetSocketAddress("127.0.0.1", 9),
+                        System.currentTimeMillis());
         EmbeddedChannel channel = new EmbeddedChannel(new DatagramCodec(new RejectCounters(), auth));
         channel.writeOutbound(new Envelope(new InetSocketAddress("127.0.0.1", 9), message));
         io.netty.channel.socket.DatagramPacket packet = channel.readOutbound();

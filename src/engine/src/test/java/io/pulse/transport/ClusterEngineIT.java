@@ -36,8 +36,7 @@ class ClusterEngineIT {
                 .start();
         engine.onFailure(failures::add);
         engine.onStatusChange(changes::add);
-        engine.startCluster(
-                ClusterConfig.builder().gossipInterval(Duration.ofMillis(50)).build(), null, seeds);
+        engine.startCluster(ClusterConfig.defaults(), null, seeds);
         engines.add(engine);
         return engine;
     }
@@ -49,9 +48,9 @@ class ClusterEngineIT {
         }
         for (PulseEngine engine : engines) {
             Eventually.await(
-                    engine.localId() + " sees " + n + " ALIVE",
-                    () -> engine.clusterStats().alive(),
-                    alive -> alive == n,
+                    engine.localId() + " holds " + n + " members",
+                    () -> engine.clusterStats().joined() ? engine.clusterStats().members() : 0,
+                    members -> members == n,
                     LIMIT);
         }
         return List.copyOf(engines);
@@ -73,14 +72,14 @@ class ClusterEngineIT {
         for (PulseEngine engine : members) {
             if (engine != victim) {
                 Eventually.await(
-                        engine.localId() + " sees the victim DEAD",
+                        engine.localId() + " holds the victim DEAD",
                         () -> viewOf(engine, victim),
                         state -> state == Liveness.DEAD,
                         LIMIT);
             }
         }
         Eventually.await("the failure event", () -> failures.size(), n -> n >= 1, LIMIT);
-        Thread.sleep(500); // a second verdict, if any, would come within a gossip round or two
+        Thread.sleep(500); // a second verdict, if any, would come within a round trip or two
         assertEquals(1, failures.size(), "one FailureMessage for one crash: " + failures);
         assertEquals(victim.localId(), failures.get(0).node());
         assertTrue(failures.get(0).clusterVerdict());
@@ -111,7 +110,7 @@ class ClusterEngineIT {
                 () -> changes.stream().filter(c -> c.current() == Liveness.LEFT).count(),
                 n -> n >= 1,
                 LIMIT);
-        Thread.sleep(3000); // longer than the suspicion timeout: a false failure would have shown
+        Thread.sleep(3000); // longer than detection: a false failure would have shown
         assertEquals(List.of(), failures);
         assertEquals(
                 1, changes.stream().filter(c -> c.current() == Liveness.LEFT).count());

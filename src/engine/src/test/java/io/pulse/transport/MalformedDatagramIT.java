@@ -114,7 +114,7 @@ class MalformedDatagramIT {
             all.add(with(whole, 0, 0x13)); // magic
             all.add(with(whole, 2, 0)); // version 0
             all.add(with(whole, 2, 1)); // version 1, unpadded PINGs: no longer spoken
-            all.add(with(whole, 3, 9)); // type
+            all.add(with(whole, 3, 17)); // type
             all.add(with(whole, 4, 1)); // flags: MAC present
         }
         byte[] badFamily = Datagrams.encode(valid.get(3));

@@ -83,10 +83,10 @@ public final class Sidecar implements AutoCloseable {
 
     /**
      * {@link #start(SidecarConfig)}, with {@code engineOptions} applied to the engine's builder
-     * last: for tests and benchmarks that need an engine option no setting exposes (a
+     * last: for the demo, tests and benchmarks that need an engine option no setting exposes (a
      * {@link io.pulse.transport.DatagramFilter}).
      */
-    static Sidecar start(SidecarConfig config, UnaryOperator<PulseEngineBuilder> engineOptions) {
+    public static Sidecar start(SidecarConfig config, UnaryOperator<PulseEngineBuilder> engineOptions) {
         InetSocketAddress nodeBind = resolved(SidecarSettings.NODE_BIND, config.nodeBind());
         InetSocketAddress httpBind = resolved(SidecarSettings.HTTP_BIND, config.httpBind());
         List<AutoCloseable> started = new ArrayList<>();
@@ -151,6 +151,9 @@ public final class Sidecar implements AutoCloseable {
         engine.onStatusChange(publisher::publish);
         engine.onFailure(publisher::publish);
         engine.onRemoved(publisher::publishRemoval);
+        // Cluster mode: a change's backup stands down only once Kafka has the publisher's events.
+        engine.confirmPublications(true);
+        engine.onChangeRaised(change -> publisher.whenDelivered(() -> engine.published(change)));
         return publisher;
     }
 
@@ -201,22 +204,38 @@ public final class Sidecar implements AutoCloseable {
             throw new ConfigurationException(SidecarSettings.CLUSTER_ADVERTISE + ": " + e.getMessage());
         }
         this.leaveTimeout = cluster.leaveTimeout();
-        if (!cluster.join().isEmpty()) {
-            // A member that reaches no seed keeps trying (the core does) and says so, every JOIN_WARNING.
-            retries.scheduleWithFixedDelay(
-                    () -> {
-                        ClusterStats stats = engine.clusterStats();
-                        if (!stats.joined()) {
-                            LOG.warn(
-                                    "not in the cluster yet: none of {} answered in {} attempt(s); still trying",
-                                    cluster.join(),
-                                    stats.joinAttempts());
-                        }
-                    },
-                    JOIN_WARNING.toMillis(),
-                    JOIN_WARNING.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        }
+        boolean[] withoutMajority = {false};
+        // A member that is not in yet says so every JOIN_WARNING; a side without a majority says so once
+        // when it loses it (it decides nothing then), and once when it has one again.
+        retries.scheduleWithFixedDelay(
+                () -> {
+                    ClusterStats stats = engine.clusterStats();
+                    if (!stats.joined() && stats.joinAttempts() > 0) {
+                        LOG.warn(
+                                "not in the cluster yet: {} attempt(s) through {}; still trying",
+                                stats.joinAttempts(),
+                                cluster.join());
+                    }
+                    if (!stats.quorum() && !withoutMajority[0]) {
+                        withoutMajority[0] = true;
+                        LOG.warn(
+                                "no majority: a change of configuration {} has waited {} ms; this member's side of the "
+                                        + "cluster decides nothing (and publishes no verdict) until it reaches a "
+                                        + "majority of the {} members",
+                                stats.configuration(),
+                                stats.undecidedMillis(),
+                                stats.members());
+                    } else if (stats.quorum() && withoutMajority[0]) {
+                        withoutMajority[0] = false;
+                        LOG.info(
+                                "a majority again: configuration {} of {} members",
+                                stats.configuration(),
+                                stats.members());
+                    }
+                },
+                JOIN_WARNING.toMillis(),
+                JOIN_WARNING.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** The bound address, or the host name and port when bound to a wildcard address. */

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * // node 10.0.0.7:7946 ALIVE -> SUSPECT (PROBE_ROUND_FAILED), incarnation 3, observed by 10.0.0.1:7946
  * }</pre>
  *
- * A cluster verdict also names the member whose word made it, and how many members suspected the node.
+ * A cluster verdict also names the agreed configuration that made it.
  */
 final class StateChangeLog implements Consumer<Transition> {
     private static final Logger LOG = LoggerFactory.getLogger(StateChangeLog.class);
@@ -43,11 +43,10 @@ final class StateChangeLog implements Consumer<Transition> {
                 .append(change.reason())
                 .append("), incarnation ")
                 .append(change.incarnation());
-        if (change.clusterVerdict()) {
+        if (!change.change().isNone()) {
+            line.append(", agreed in configuration ").append(change.change());
+        } else if (change.clusterVerdict()) {
             line.append(", declared by ").append(change.declaredBy());
-            if (change.confirmations() > 0) {
-                line.append(" with ").append(change.confirmations()).append(" confirmation(s)");
-            }
         }
         return line.append(", observed by ").append(observer).toString();
     }

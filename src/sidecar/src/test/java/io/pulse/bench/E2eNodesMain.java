@@ -304,7 +304,7 @@ public final class E2eNodesMain {
                     int count = 0;
                     int minAlive = Integer.MAX_VALUE;
                     int maxAlive = 0;
-                    long suspect = 0;
+                    long flapping = 0;
                     long dead = 0;
                     long left = 0;
                     for (Sidecar node : NODES.values()) {
@@ -312,12 +312,12 @@ public final class E2eNodesMain {
                         count++;
                         minAlive = Math.min(minAlive, stats.alive());
                         maxAlive = Math.max(maxAlive, stats.alive());
-                        suspect += stats.suspect();
+                        flapping += stats.flapping();
                         dead += stats.dead();
                         left += stats.left();
                     }
                     System.out.println("VIEW " + count + " " + (count == 0 ? 0 : minAlive) + " " + maxAlive + " "
-                            + suspect + " " + dead + " " + left);
+                            + flapping + " " + dead + " " + left);
                 }
                 case "dead" -> {
                     String id = "127.0.0.1:" + words[1];

@@ -2,6 +2,8 @@ package io.pulse.sidecar;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pulse.core.ConfigRef;
+import io.pulse.core.Labels;
 import io.pulse.core.Liveness;
 import io.pulse.core.NodeId;
 import io.pulse.core.Transition;
@@ -33,10 +35,10 @@ class StateChangeLogTest {
     }
 
     @Test
-    void aClusterVerdictAlsoNamesWhoDeclaredItAndTheConfirmations() {
+    void aClusterVerdictAlsoNamesTheAgreedConfiguration() {
         Transition dead = new Transition(
                 NODE,
-                Liveness.SUSPECT,
+                Liveness.ALIVE,
                 Liveness.DEAD,
                 5,
                 AT,
@@ -44,18 +46,14 @@ class StateChangeLogTest {
                 null,
                 0,
                 0,
-                Transition.Reason.SUSPICION_TIMEOUT,
+                Transition.Reason.UNREACHABLE,
                 NodeId.parse("10.0.0.9:7946"),
-                2);
+                0,
+                new ConfigRef(8, 0x00000000deadbeefL),
+                Labels.of(java.util.Map.of("service", "billing")));
         assertEquals(
-                "node 10.0.0.7:7946 SUSPECT -> DEAD (SUSPICION_TIMEOUT), incarnation 5, declared by 10.0.0.9:7946 "
-                        + "with 2 confirmation(s), observed by 10.0.0.1:7946",
+                "node 10.0.0.7:7946 ALIVE -> DEAD (UNREACHABLE), incarnation 5, agreed in configuration "
+                        + "8/00000000deadbeef, observed by 10.0.0.1:7946",
                 StateChangeLog.describe(dead, OBSERVER));
-        Transition joined = new Transition(
-                NODE, Liveness.PENDING, Liveness.ALIVE, 1, AT, null, null, 0, 0, Transition.Reason.JOINED, NODE, 0);
-        assertEquals(
-                "node 10.0.0.7:7946 PENDING -> ALIVE (JOINED), incarnation 1, declared by 10.0.0.7:7946, "
-                        + "observed by 10.0.0.1:7946",
-                StateChangeLog.describe(joined, OBSERVER));
     }
 }

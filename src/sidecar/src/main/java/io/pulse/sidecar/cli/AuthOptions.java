@@ -33,7 +33,6 @@ final class AuthOptions {
                 environment,
                 label,
                 Arguments.authMode("--auth-mode", authMode),
-                none.replayWindow(),
                 none.relayFrom(),
                 none.answersPerSource(),
                 none.answersTotal());

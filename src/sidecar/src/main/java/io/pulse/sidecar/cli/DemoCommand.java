@@ -34,21 +34,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code pulse demo}: a real broker and a cluster of four Pulse nodes: a join, a crash (one
- * FailureMessage), a clean stop (LEFT, no failure) and a rejoin, told as the consumer library sees it.
+ * {@code pulse demo}: a real broker and a cluster of four Pulse nodes: joins, a crash (one
+ * FailureMessage), a clean stop (LEFT, no failure), a rejoin, and a partition that the majority
+ * decides and that heals by itself, told as the consumer library sees it.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
             "Starts a real Kafka broker in this process and a cluster of four Pulse nodes on 127.0.0.1 "
-                    + "with the default settings; one crashes (one FailureMessage, whoever saw it), one stops cleanly "
-                    + "(LEFT, no failure) and joins again. Prints what the consumer library receives, then cleans up.",
+                    + "with the default settings; one crashes (one FailureMessage, agreed by the others), one stops "
+                    + "cleanly (LEFT, no failure) and joins again, and one is cut off from the others and comes "
+                    + "back. Prints what the consumer library receives, then cleans up.",
             "Nothing needs to be set up; it takes about half a minute."
         })
 final class DemoCommand implements Callable<Integer> {
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
-    /** How long the demo waits to show that nothing more comes: longer than a suspicion and a few gossip rounds. */
+    /** How long the demo waits to show that nothing more comes: longer than a second decision would take. */
     static final Duration QUIET = Duration.ofSeconds(3);
 
     private static final String[] NAMES = {"node-a", "node-b", "node-c", "node-d"};
@@ -155,7 +157,8 @@ final class DemoCommand implements Callable<Integer> {
             await(
                     "the three joins",
                     events -> count(events, StatusChange.class, s -> s.getReason() == ChangeReason.JOINED) >= 3);
-            say("One cluster: each join is published once, by the joiner itself once the cluster's view reached it.");
+            say("One cluster: the members agree on every change of the membership, and each change is published "
+                    + "once, by one member chosen for it.");
 
             String d = "127.0.0.1:" + ports[3];
             say("Killing node-d (" + d + "): it stops dead, as a crash would, without a word to the others.");
@@ -174,15 +177,16 @@ final class DemoCommand implements Callable<Integer> {
                     first(FailureMessage.class, f -> f.getNodeId().equals(d));
             say(String.format(
                     java.util.Locale.ROOT,
-                    "%d FailureMessage for one crash, %.1f s after the kill: declared "
-                            + "by %s after %d member(s) suspected node-d; every member agrees, one published it.",
+                    "%d FailureMessage for one crash, %.1f s after the kill: node-d's observers found it down, "
+                            + "the majority agreed to remove it (configuration epoch %d), and %s published it.",
                     count(received, FailureMessage.class, f -> f.getNodeId().equals(d)),
                     seconds,
-                    failure.getDeclaredBy(),
-                    failure.getConfirmations()));
+                    failure.getConfigurationEpoch(),
+                    failure.getObserver()));
 
             String c = "127.0.0.1:" + ports[2];
-            say("Stopping node-c (" + c + ") cleanly, as SIGTERM does: it announces LEFT before it goes.");
+            say("Stopping node-c (" + c
+                    + ") cleanly, as SIGTERM does: it asks to leave, and goes once the others agreed.");
             nodes.remove(2).close();
             await(
                     "node-c's LEFT",
@@ -209,6 +213,41 @@ final class DemoCommand implements Callable<Integer> {
                                             && s.getCurrent() == NodeState.ALIVE)
                             >= 1);
             say("node-c is back: LEFT -> ALIVE (JOINED), on the compacted status topic like every change.");
+
+            String b = "127.0.0.1:" + ports[1];
+            say("Cutting node-b (" + b + ") off from the others: its datagrams are dropped both ways, while Kafka "
+                    + "stays reachable, as a network partition would.");
+            cut.set(ports[1]);
+            long cutAt = System.nanoTime();
+            await(
+                    "node-b's FailureMessage",
+                    events -> count(
+                                    events,
+                                    FailureMessage.class,
+                                    f -> f.getNodeId().equals(b))
+                            >= 1);
+            say(String.format(
+                    java.util.Locale.ROOT,
+                    "The majority (node-a, node-c) removed node-b, %.1f s after the cut: one FailureMessage. node-b,"
+                            + " alone, has no majority: it decides nothing and publishes nothing about the others.",
+                    (System.nanoTime() - cutAt) / 1e9));
+            cut.set(0);
+            long healedAt = System.nanoTime();
+            say("Healing the partition.");
+            await(
+                    "node-b to come back",
+                    events -> count(
+                                    events,
+                                    StatusChange.class,
+                                    s -> s.getNodeId().equals(b)
+                                            && s.getPrevious() == NodeState.DEAD
+                                            && s.getCurrent() == NodeState.ALIVE)
+                            >= 1);
+            say(String.format(
+                    java.util.Locale.ROOT,
+                    "node-b learned it was out from its first datagram with the others, and joined again: DEAD -> "
+                            + "ALIVE (RECOVERED), %.1f s after the heal.",
+                    (System.nanoTime() - healedAt) / 1e9));
         }
     }
 
@@ -222,8 +261,16 @@ final class DemoCommand implements Callable<Integer> {
         settings.put(SidecarSettings.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         settings.put(SidecarSettings.OUTBOX_DIR, work.resolve(NAMES[index]).toString());
         settings.put(SidecarSettings.HTTP_ENABLED, "false");
-        return Sidecar.start(ConfigLoader.load(null, Map.of(), settings));
+        int own = ports[index];
+        // The partition: while cut holds a node's port, that node and the others drop each other's datagrams.
+        return Sidecar.start(
+                ConfigLoader.load(null, Map.of(), settings),
+                builder -> builder.datagramFilter(
+                        (direction, peer) -> cut.get() == 0 || (cut.get() != own && peer.getPort() != cut.get())));
     }
+
+    /** The UDP port of the node cut off from the others, or 0. */
+    private final java.util.concurrent.atomic.AtomicInteger cut = new java.util.concurrent.atomic.AtomicInteger();
 
     private synchronized <T> T first(Class<T> type, Predicate<T> test) {
         return received.stream()

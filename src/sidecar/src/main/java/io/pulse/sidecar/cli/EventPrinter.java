@@ -36,9 +36,13 @@ final class EventPrinter {
             line("failure", f);
             return;
         }
-        String evidence = f.getDeclaredBy() != null
-                ? "cluster verdict: declared by " + f.getDeclaredBy() + ", " + f.getConfirmations() + " suspecter(s), "
-                : "after " + f.getRetryAttempts() + " retries, indirect probes via " + f.getIndirectPeers() + ", ";
+        String evidence = f.getConfigurationEpoch() != null
+                ? "cluster verdict: agreed in configuration epoch " + f.getConfigurationEpoch()
+                        + (f.getLabels().isEmpty() ? "" : ", labels " + f.getLabels()) + ", "
+                : f.getDeclaredBy() != null
+                        ? "cluster verdict: declared by " + f.getDeclaredBy() + ", "
+                        : "after " + f.getRetryAttempts() + " retries, indirect probes via " + f.getIndirectPeers()
+                                + ", ";
         row(
                 f.getDetectedAt(),
                 "FAILURE",
@@ -60,9 +64,11 @@ final class EventPrinter {
                 c.getPrevious() + " -> " + c.getCurrent(),
                 c.getObserver(),
                 c.getReason()
-                        + (c.getDeclaredBy() == null || c.getDeclaredBy().equals(c.getNodeId())
-                                ? ""
-                                : " (by " + c.getDeclaredBy() + ")")
+                        + (c.getConfigurationEpoch() != null
+                                ? " (agreed, epoch " + c.getConfigurationEpoch() + ")"
+                                : c.getDeclaredBy() == null || c.getDeclaredBy().equals(c.getNodeId())
+                                        ? ""
+                                        : " (by " + c.getDeclaredBy() + ")")
                         + (c.getSrttMicros() == null
                                 ? ""
                                 : String.format(Locale.ROOT, ", srtt %.2f ms", c.getSrttMicros() / 1000.0))

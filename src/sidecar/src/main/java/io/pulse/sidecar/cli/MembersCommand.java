@@ -27,29 +27,37 @@ final class MembersCommand extends ApiCommand {
         }
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> members = (List<Map<String, Object>>) body.getOrDefault("members", List.of());
-        out.println("pulse " + body.get("node") + ": " + members.size() + " member(s) " + body.get("counts")
-                + (Boolean.TRUE.equals(body.get("joined")) ? "" : ", NOT JOINED: no seed has answered yet"));
-        out.printf(Locale.ROOT, ROW, "MEMBER", "STATE", "INCARNATION", "SINCE", "DECLARED BY", "ROLE");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> configuration = (Map<String, Object>) body.getOrDefault("configuration", Map.of());
+        String state = !Boolean.TRUE.equals(body.get("joined"))
+                ? ", NOT IN: " + body.get("phase") + " (no configuration holds it yet)"
+                : !Boolean.TRUE.equals(body.get("quorum"))
+                        ? ", NO MAJORITY: a change has waited " + body.get("undecidedMillis")
+                                + " ms; this side decides nothing"
+                        : "";
+        out.println("pulse " + body.get("node") + ": configuration " + configuration.get("epoch") + "/"
+                + configuration.get("id") + ", " + body.get("counts") + state);
+        out.printf(Locale.ROOT, ROW, "MEMBER", "STATE", "INCARNATION", "SINCE", "LABELS", "ROLE");
         for (Map<String, Object> member : members) {
-            String role = Boolean.TRUE.equals(member.get("self"))
-                    ? "self"
-                    : String.join(
-                                    ",",
-                                    (Boolean.TRUE.equals(member.get("watched"))
-                                            ? List.of("watched")
-                                            : List.<String>of()))
-                            + (Boolean.TRUE.equals(member.get("reporter"))
-                                    ? (Boolean.TRUE.equals(member.get("watched")) ? "," : "") + "reported"
-                                    : "");
+            List<String> roles = new java.util.ArrayList<>();
+            if (Boolean.TRUE.equals(member.get("self"))) {
+                roles.add("self");
+            }
+            if (Boolean.TRUE.equals(member.get("watched"))) {
+                roles.add("watched");
+            }
+            if (member.get("rank") instanceof Number rank && rank.intValue() == 0) {
+                roles.add("coordinator");
+            }
             out.printf(
                     Locale.ROOT,
                     ROW,
                     member.get("id"),
                     member.get("state"),
                     member.get("incarnation") instanceof Number n ? String.valueOf(n.longValue()) : "-",
-                    member.get("since"),
-                    member.get("declaredBy"),
-                    role.isEmpty() ? "-" : role);
+                    member.get("since") == null ? "-" : member.get("since"),
+                    member.get("labels") instanceof Map<?, ?> labels && !labels.isEmpty() ? labels : "-",
+                    roles.isEmpty() ? "-" : String.join(",", roles));
         }
         return PulseCommand.OK;
     }

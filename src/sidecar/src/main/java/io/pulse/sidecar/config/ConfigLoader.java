@@ -116,6 +116,11 @@ public final class ConfigLoader {
                 && key.length() > SidecarSettings.KAFKA_PROPERTIES.length()) {
             return;
         }
+        String removed = SidecarSettings.REMOVED.get(key);
+        if (removed != null) {
+            throw new ConfigurationException(source + ": " + key + " is no longer a setting: " + removed
+                    + " (docs/configuration.md; remove it)");
+        }
         String section = key.contains(".") ? key.substring(0, key.indexOf('.') + 1) : key;
         List<String> near = new TreeSet<>(SidecarSettings.DEFINITION.names())
                 .stream().filter(name -> name.startsWith(section)).collect(Collectors.toList());

@@ -5,7 +5,6 @@ import io.pulse.protocol.Keyring;
 import io.pulse.transport.Cidr;
 import io.pulse.transport.PulseEngineBuilder;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +26,6 @@ import java.util.Optional;
  * @param keysFromEnv       the text of {@value #ENV_KEYS}, or empty
  * @param label             {@code security.label}
  * @param mode              {@code security.auth.mode}
- * @param replayWindow      {@code security.replay.window}
  * @param relayFrom         {@code node.relay.from}
  * @param answersPerSource  {@code node.answers.per.source}
  * @param answersTotal      {@code node.answers.total}
@@ -37,7 +35,6 @@ public record SecuritySettings(
         Optional<String> keysFromEnv,
         String label,
         DatagramAuth.Mode mode,
-        Duration replayWindow,
         List<Cidr> relayFrom,
         int answersPerSource,
         int answersTotal) {
@@ -51,14 +48,7 @@ public record SecuritySettings(
     /** No keys, the default relay and answer limits: what a node without {@code security.*} runs with. */
     public static SecuritySettings none() {
         return new SecuritySettings(
-                Optional.empty(),
-                Optional.empty(),
-                "",
-                DatagramAuth.Mode.REQUIRED,
-                DatagramAuth.DEFAULT_REPLAY_WINDOW,
-                Cidr.PRIVATE,
-                200,
-                50_000);
+                Optional.empty(), Optional.empty(), "", DatagramAuth.Mode.REQUIRED, Cidr.PRIVATE, 200, 50_000);
     }
 
     /** Keys from {@code keysFile}, or else from {@value #ENV_KEYS} in {@code env}; checked now. */
@@ -67,15 +57,14 @@ public record SecuritySettings(
             Map<String, String> env,
             String label,
             DatagramAuth.Mode mode,
-            Duration replayWindow,
             List<Cidr> relayFrom,
             int answersPerSource,
             int answersTotal) {
         Optional<String> fromEnv = keysFile.isPresent()
                 ? Optional.empty()
                 : Optional.ofNullable(env.get(ENV_KEYS)).filter(text -> !text.isBlank());
-        SecuritySettings settings = new SecuritySettings(
-                keysFile, fromEnv, label, mode, replayWindow, relayFrom, answersPerSource, answersTotal);
+        SecuritySettings settings =
+                new SecuritySettings(keysFile, fromEnv, label, mode, relayFrom, answersPerSource, answersTotal);
         settings.readKeyring();
         return settings;
     }
@@ -111,7 +100,7 @@ public record SecuritySettings(
 
     /** Sets the keyring, relay policy and answer limits on an engine's builder. */
     public PulseEngineBuilder applyTo(PulseEngineBuilder builder) {
-        readKeyring().ifPresent(keyring -> builder.keyring(keyring, mode).replayWindow(replayWindow));
+        readKeyring().ifPresent(keyring -> builder.keyring(keyring, mode));
         return builder.relayFrom(relayFrom).answerLimits(answersPerSource, answersTotal);
     }
 
@@ -122,7 +111,7 @@ public record SecuritySettings(
                         ? keysFile.get().toString()
                         : keysFromEnv.isPresent() ? "environment " + ENV_KEYS : "none")
                 + ", label=" + label + ", mode=" + mode
-                + ", replayWindow=" + replayWindow + ", relayFrom=" + relayFrom + ", answersPerSource="
+                + ", relayFrom=" + relayFrom + ", answersPerSource="
                 + answersPerSource
                 + ", answersTotal=" + answersTotal + "]";
     }

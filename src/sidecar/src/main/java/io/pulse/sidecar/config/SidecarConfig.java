@@ -254,7 +254,6 @@ public record SidecarConfig(
                 (String) parsed.get(SidecarSettings.SECURITY_LABEL),
                 io.pulse.protocol.DatagramAuth.Mode.valueOf(
                         ((String) parsed.get(SidecarSettings.SECURITY_AUTH_MODE)).toUpperCase(java.util.Locale.ROOT)),
-                duration(parsed, SidecarSettings.SECURITY_REPLAY_WINDOW),
                 ((List<String>) parsed.get(SidecarSettings.NODE_RELAY_FROM))
                         .stream().map(io.pulse.transport.Cidr::parse).toList(),
                 perSource,
@@ -268,9 +267,6 @@ public record SidecarConfig(
                             + SecuritySettings.ENV_KEYS + ")");
                 }
             }
-        }
-        if (duration(parsed, SidecarSettings.SECURITY_REPLAY_WINDOW).compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new ConfigurationException(SidecarSettings.SECURITY_REPLAY_WINDOW + " must be at least 1s");
         }
         return security;
     }
@@ -290,19 +286,23 @@ public record SidecarConfig(
         try {
             config = ClusterConfig.builder()
                     .observers((Integer) parsed.get(SidecarSettings.CLUSTER_OBSERVERS))
-                    .gossipInterval(duration(parsed, SidecarSettings.CLUSTER_GOSSIP_INTERVAL))
-                    .gossipFanout((Integer) parsed.get(SidecarSettings.CLUSTER_GOSSIP_FANOUT))
-                    .retransmitMultiplier((Integer) parsed.get(SidecarSettings.CLUSTER_RETRANSMIT_MULTIPLIER))
-                    .pushPullInterval(duration(parsed, SidecarSettings.CLUSTER_PUSH_PULL_INTERVAL))
-                    .suspicionMaxMultiplier((Integer) parsed.get(SidecarSettings.CLUSTER_SUSPICION_MAX_MULTIPLIER))
-                    .reapAfter(duration(parsed, SidecarSettings.CLUSTER_REAP_AFTER))
+                    .highWatermark((Integer) parsed.get(SidecarSettings.CLUSTER_WATERMARK_HIGH))
+                    .lowWatermark((Integer) parsed.get(SidecarSettings.CLUSTER_WATERMARK_LOW))
+                    .consensusTimeout(duration(parsed, SidecarSettings.CLUSTER_CONSENSUS_TIMEOUT))
+                    .holdDown(duration(parsed, SidecarSettings.CLUSTER_HOLD_DOWN))
+                    .forgetAfter(duration(parsed, SidecarSettings.CLUSTER_FORGET_AFTER))
+                    .publishTimeout(duration(parsed, SidecarSettings.CLUSTER_PUBLISH_TIMEOUT))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("cluster settings: "
                     + e.getMessage()
-                            .replace("gossipInterval", SidecarSettings.CLUSTER_GOSSIP_INTERVAL)
-                            .replace("pushPullInterval", SidecarSettings.CLUSTER_PUSH_PULL_INTERVAL)
-                            .replace("reapAfter", SidecarSettings.CLUSTER_REAP_AFTER));
+                            .replace("highWatermark", SidecarSettings.CLUSTER_WATERMARK_HIGH)
+                            .replace("lowWatermark", SidecarSettings.CLUSTER_WATERMARK_LOW)
+                            .replace("observers", SidecarSettings.CLUSTER_OBSERVERS)
+                            .replace("consensusTimeout", SidecarSettings.CLUSTER_CONSENSUS_TIMEOUT)
+                            .replace("holdDown", SidecarSettings.CLUSTER_HOLD_DOWN)
+                            .replace("forgetAfter", SidecarSettings.CLUSTER_FORGET_AFTER)
+                            .replace("publishTimeout", SidecarSettings.CLUSTER_PUBLISH_TIMEOUT));
         }
         return new ClusterSettings(
                 enabled,

@@ -3,11 +3,11 @@ package io.pulse.sidecar.config;
 import io.pulse.core.ClusterConfig;
 import io.pulse.core.DetectorConfig;
 import io.pulse.kafka.PublisherConfig;
-import io.pulse.protocol.DatagramAuth;
 import io.pulse.sidecar.http.ApiLimits;
 import io.pulse.transport.Cidr;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -39,7 +39,6 @@ public final class SidecarSettings {
     public static final String SECURITY_KEYS_FILE = "security.keys.file";
     public static final String SECURITY_LABEL = "security.label";
     public static final String SECURITY_AUTH_MODE = "security.auth.mode";
-    public static final String SECURITY_REPLAY_WINDOW = "security.replay.window";
     public static final String TARGETS = "targets";
     public static final String PROBE_INTERVAL = "detector.probe.interval";
     public static final String PROBE_TIMEOUT_MIN = "detector.probe.timeout.min";
@@ -54,13 +53,24 @@ public final class SidecarSettings {
     public static final String CLUSTER_JOIN = "cluster.join";
     public static final String CLUSTER_ADVERTISE = "cluster.advertise";
     public static final String CLUSTER_OBSERVERS = "cluster.observers";
-    public static final String CLUSTER_GOSSIP_INTERVAL = "cluster.gossip.interval";
-    public static final String CLUSTER_GOSSIP_FANOUT = "cluster.gossip.fanout";
-    public static final String CLUSTER_RETRANSMIT_MULTIPLIER = "cluster.retransmit.multiplier";
-    public static final String CLUSTER_PUSH_PULL_INTERVAL = "cluster.push.pull.interval";
-    public static final String CLUSTER_SUSPICION_MAX_MULTIPLIER = "cluster.suspicion.max.multiplier";
-    public static final String CLUSTER_REAP_AFTER = "cluster.reap.after";
+    public static final String CLUSTER_WATERMARK_HIGH = "cluster.watermark.high";
+    public static final String CLUSTER_WATERMARK_LOW = "cluster.watermark.low";
+    public static final String CLUSTER_CONSENSUS_TIMEOUT = "cluster.consensus.timeout";
+    public static final String CLUSTER_HOLD_DOWN = "cluster.hold.down";
+    public static final String CLUSTER_FORGET_AFTER = "cluster.forget.after";
+    public static final String CLUSTER_PUBLISH_TIMEOUT = "cluster.publish.timeout";
     public static final String CLUSTER_LEAVE_TIMEOUT = "cluster.leave.timeout";
+    /** Settings of earlier versions, and why they are gone: named in the error a config that still has them gets. */
+    static final Map<String, String> REMOVED = Map.of(
+            "cluster.gossip.interval", "membership changes are agreed by the members, not gossiped",
+            "cluster.gossip.fanout", "membership changes are agreed by the members, not gossiped",
+            "cluster.retransmit.multiplier", "membership changes are agreed by the members, not gossiped",
+            "cluster.push.pull.interval", "a member behind the agreed configuration fetches it when a probe shows it",
+            "cluster.suspicion.max.multiplier",
+                    "a member is removed when " + "cluster.watermark.high of its observers report it",
+            "cluster.reap.after", "see " + "cluster.forget.after",
+            "security.replay.window", "the replay check counts per sender and boot, it has no window of time");
+
     public static final String KAFKA_ENABLED = "kafka.enabled";
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
     public static final String KAFKA_TOPIC_PREFIX = "kafka.topic.prefix";
@@ -158,14 +168,6 @@ public final class SidecarSettings {
                     "With keys: required drops unsigned datagrams; permissive accepts them too "
                             + "(counted), while keys are rolled out node by node.")
             .define(
-                    SECURITY_REPLAY_WINDOW,
-                    Type.STRING,
-                    Durations.format(DatagramAuth.DEFAULT_REPLAY_WINDOW),
-                    duration(),
-                    Importance.LOW,
-                    "With keys: how far a datagram's send time may be from this node's clock "
-                            + "(clock skew included); older or later ones are dropped as stale.")
-            .define(
                     TARGETS,
                     Type.LIST,
                     List.of(),
@@ -242,16 +244,18 @@ public final class SidecarSettings {
                     Type.BOOLEAN,
                     false,
                     Importance.HIGH,
-                    "Cluster mode: this sidecar is a member of one group with the others, which watch each other "
-                            + "on a ring and publish each change once; targets stay watched by this node alone.")
+                    "Cluster mode: this sidecar is a member of one group with the others, which observe each other "
+                            + "and agree on every change of the membership: a majority decides, and each change is "
+                            + "published once.")
             .define(
                     CLUSTER_JOIN,
                     Type.LIST,
                     List.of(),
                     validator(SidecarSettings::checkSeeds, "host:port,..."),
                     Importance.HIGH,
-                    "Cluster mode: members to join through (any live one will do); empty for the "
-                            + "first member. Tried again every second until one answers.")
+                    "Cluster mode: members to join through (any live one will do); empty for the first member. "
+                            + "Tried again every second until this member is in; when every seed is joining too, the "
+                            + "lowest address founds the cluster.")
             .define(
                     CLUSTER_ADVERTISE,
                     Type.STRING,
@@ -266,59 +270,63 @@ public final class SidecarSettings {
                     ClusterConfig.DEFAULT_OBSERVERS,
                     ConfigDef.Range.between(1, 16),
                     Importance.LOW,
-                    "Cluster mode: members that probe each member every probe interval.")
+                    "Cluster mode: K, the rings on which members observe each other; each member is probed by "
+                            + "this many others (fewer in a small cluster) and probes as many.")
             .define(
-                    CLUSTER_GOSSIP_INTERVAL,
-                    Type.STRING,
-                    Durations.format(ClusterConfig.DEFAULT_GOSSIP_INTERVAL),
-                    duration(),
-                    Importance.LOW,
-                    "Cluster mode: how often news is sent to random members while there is some.")
-            .define(
-                    CLUSTER_GOSSIP_FANOUT,
+                    CLUSTER_WATERMARK_HIGH,
                     Type.INT,
-                    ClusterConfig.DEFAULT_GOSSIP_FANOUT,
+                    ClusterConfig.DEFAULT_HIGH_WATERMARK,
                     ConfigDef.Range.between(1, 16),
                     Importance.LOW,
-                    "Cluster mode: random members each gossip round goes to.")
+                    "Cluster mode: H, how many of a member's K observers must find it down to remove it "
+                            + "(scaled to the observers it has); at most cluster.observers.")
             .define(
-                    CLUSTER_RETRANSMIT_MULTIPLIER,
+                    CLUSTER_WATERMARK_LOW,
                     Type.INT,
-                    ClusterConfig.DEFAULT_RETRANSMIT_MULTIPLIER,
-                    ConfigDef.Range.between(1, 32),
+                    ClusterConfig.DEFAULT_LOW_WATERMARK,
+                    ConfigDef.Range.between(1, 16),
                     Importance.LOW,
-                    "Cluster mode: each update is sent this many times log10(members + 1).")
+                    "Cluster mode: L, the reports from which a member counts as in flux and holds a change back "
+                            + "until it settles, so that members failing together leave in one change; at most H.")
             .define(
-                    CLUSTER_PUSH_PULL_INTERVAL,
+                    CLUSTER_CONSENSUS_TIMEOUT,
                     Type.STRING,
-                    Durations.format(ClusterConfig.DEFAULT_PUSH_PULL_INTERVAL),
+                    Durations.format(ClusterConfig.DEFAULT_CONSENSUS_TIMEOUT),
                     duration(),
                     Importance.LOW,
-                    "Cluster mode: how often a member swaps its whole view with a random "
-                            + "one (stretched above 32 members); repairs what gossip missed and heals partitions.")
+                    "Cluster mode: a coordinator without a majority's answer tries again after this (doubling "
+                            + "up to 8 times); another waits this long per rank before it coordinates instead.")
             .define(
-                    CLUSTER_SUSPICION_MAX_MULTIPLIER,
-                    Type.INT,
-                    ClusterConfig.DEFAULT_SUSPICION_MAX_MULTIPLIER,
-                    ConfigDef.Range.between(1, 64),
-                    Importance.LOW,
-                    "Cluster mode: a suspicion lasts detector.suspicion.timeout times this, shrinking to "
-                            + "detector.suspicion.timeout as other observers confirm it (Lifeguard).")
-            .define(
-                    CLUSTER_REAP_AFTER,
+                    CLUSTER_HOLD_DOWN,
                     Type.STRING,
-                    Durations.format(ClusterConfig.DEFAULT_REAP_AFTER),
+                    Durations.format(ClusterConfig.DEFAULT_HOLD_DOWN),
+                    duration(),
+                    Importance.MEDIUM,
+                    "Cluster mode: a member that fails again within this of a failure pages no more: it is held "
+                            + "FLAPPING until this long passes without a failure.")
+            .define(
+                    CLUSTER_FORGET_AFTER,
+                    Type.STRING,
+                    Durations.format(ClusterConfig.DEFAULT_FORGET_AFTER),
                     duration(),
                     Importance.LOW,
-                    "Cluster mode: a DEAD or LEFT member is forgotten after this; its status record "
-                            + "then gets a tombstone.")
+                    "Cluster mode: a member away (DEAD or LEFT) this long is forgotten: its return is then a new "
+                            + "join, PENDING -> ALIVE, rather than DEAD -> ALIVE.")
+            .define(
+                    CLUSTER_PUBLISH_TIMEOUT,
+                    Type.STRING,
+                    Durations.format(ClusterConfig.DEFAULT_PUBLISH_TIMEOUT),
+                    duration(),
+                    Importance.LOW,
+                    "Cluster mode: a change's backup publishes its events when the publisher has not confirmed "
+                            + "them in Kafka within this, so a verdict outlives its publisher's crash.")
             .define(
                     CLUSTER_LEAVE_TIMEOUT,
                     Type.STRING,
-                    "2s",
+                    "5s",
                     duration(),
                     Importance.LOW,
-                    "Cluster mode: how long shutdown waits for the LEFT announcement to reach other members.")
+                    "Cluster mode: how long shutdown waits for the members to agree that this one left.")
             .define(
                     KAFKA_ENABLED,
                     Type.BOOLEAN,

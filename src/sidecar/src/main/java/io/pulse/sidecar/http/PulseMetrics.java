@@ -262,45 +262,70 @@ public final class PulseMetrics {
 
     /** Cluster mode's meters; 0 outside it (and pulse_cluster_joined 0). */
     private void clusterMeters() {
-        for (Liveness state : List.of(Liveness.ALIVE, Liveness.SUSPECT, Liveness.DEAD, Liveness.LEFT)) {
+        for (Liveness state : List.of(Liveness.ALIVE, Liveness.FLAPPING, Liveness.DEAD, Liveness.LEFT)) {
             Gauge.builder(
                             "pulse.cluster.members",
                             this,
                             m -> clusterValue(m, c -> switch (state) {
                                 case ALIVE -> c.alive();
-                                case SUSPECT -> c.suspect();
+                                case FLAPPING -> c.flapping();
                                 case DEAD -> c.dead();
                                 default -> c.left();
                             }))
-                    .description("Cluster members as this member sees them, by state (itself included)")
+                    .description("Members of the agreed configuration (ALIVE, FLAPPING) and those it remembers "
+                            + "away (DEAD, LEFT): the same at every member once a change is decided")
                     .tag("state", state.name())
                     .strongReference(true)
                     .register(registry);
         }
+        Gauge.builder("pulse.cluster.enabled", this, m -> clusterValue(m, c -> 1))
+                .description("1 in cluster mode, 0 outside it")
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("pulse.cluster.joined", this, m -> clusterValue(m, c -> c.joined() ? 1 : 0))
-                .description("1 once a seed answered (or this member founded the cluster)")
+                .description("1 while this member is in the agreed configuration")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("pulse.cluster.quorum", this, m -> clusterValue(m, c -> c.quorum() ? 1 : 0))
+                .description("0 while a change has been undecided here for more than three consensus timeouts: "
+                        + "this member's side has no majority and decides nothing")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(
+                        "pulse.cluster.epoch",
+                        this,
+                        m -> clusterValue(m, c -> c.configuration().epoch()))
+                .description("The epoch of the agreed configuration this member holds (one more per decided change)")
                 .strongReference(true)
                 .register(registry);
         counter(
-                "pulse.cluster.gossip.sent",
-                "Gossip messages sent (piggybacked news not counted)",
-                m -> clusterValue(m, ClusterStats::gossipSent));
+                "pulse.cluster.decisions",
+                "Configurations this member adopted (decided changes applied, or fetched)",
+                m -> clusterValue(m, ClusterStats::decisions));
         counter(
-                "pulse.cluster.syncs.sent",
-                "Push-pull and join exchanges started or answered",
-                m -> clusterValue(m, ClusterStats::syncsSent));
+                "pulse.cluster.proposals",
+                "Ballots this member started as a coordinator",
+                m -> clusterValue(m, ClusterStats::proposals));
         counter(
-                "pulse.cluster.refutations",
-                "Suspicions of this member it refuted by raising its incarnation",
-                m -> clusterValue(m, ClusterStats::refutations));
+                "pulse.cluster.alerts.sent",
+                "Alert datagrams sent to coordinators (reports, joins, leaves)",
+                m -> clusterValue(m, ClusterStats::alertsSent));
         counter(
-                "pulse.cluster.declared.dead",
-                "Members whose suspicion timed out here first",
-                m -> clusterValue(m, ClusterStats::declaredDead));
+                "pulse.cluster.alerts.received",
+                "Alert datagrams received as a coordinator",
+                m -> clusterValue(m, ClusterStats::alertsReceived));
         counter(
-                "pulse.cluster.updates.implausible",
-                "Membership updates dropped for an incarnation far beyond the wall clock",
-                m -> clusterValue(m, ClusterStats::implausibleIncarnations));
+                "pulse.cluster.configuration.fetches",
+                "Times this member caught up with a newer configuration than its own",
+                m -> clusterValue(m, ClusterStats::configFetches));
+        counter(
+                "pulse.cluster.published",
+                "Changes whose events this member published as their publisher",
+                m -> clusterValue(m, ClusterStats::published));
+        counter(
+                "pulse.cluster.published.as.backup",
+                "Changes whose events this member published as the backup, their publisher silent",
+                m -> clusterValue(m, ClusterStats::publishedAsBackup));
     }
 
     private static double clusterValue(PulseMetrics metrics, ToDoubleFunction<ClusterStats> value) {

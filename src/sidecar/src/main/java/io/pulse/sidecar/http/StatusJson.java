@@ -44,9 +44,10 @@ final class StatusJson {
     }
 
     /**
-     * {@code {"node": local, "clustered": true, "joined": true, "counts": {"ALIVE": 3, ...}, "members": [...]}},
-     * each member {@code {"id", "state", "incarnation", "since", "declaredBy", "self", "watched", "reporter"}};
-     * outside cluster mode {@code "clustered": false} and no members.
+     * {@code {"node": local, "clustered": true, "joined": true, "phase": "MEMBER", "configuration": {"epoch": 7,
+     * "id": "..."}, "quorum": true, "undecidedMillis": 0, "counts": {"ALIVE": 3, ...}, "members": [...]}}, each
+     * member {@code {"id", "state", "incarnation", "since", "labels", "self", "watched", "rank"}} (rank -1 for one
+     * away); outside cluster mode {@code "clustered": false} and no members.
      */
     static byte[] members(NodeId local, ClusterStats stats, List<MemberStatus> members) {
         return Json.write(json -> {
@@ -55,9 +56,17 @@ final class StatusJson {
             json.writeBooleanField("clustered", stats != null);
             if (stats != null) {
                 json.writeBooleanField("joined", stats.joined());
+                json.writeStringField("phase", stats.phase());
+                json.writeObjectFieldStart("configuration");
+                json.writeNumberField("epoch", stats.configuration().epoch());
+                json.writeStringField(
+                        "id", String.format("%016x", stats.configuration().id()));
+                json.writeEndObject();
+                json.writeBooleanField("quorum", stats.quorum());
+                json.writeNumberField("undecidedMillis", stats.undecidedMillis());
                 json.writeObjectFieldStart("counts");
                 json.writeNumberField("ALIVE", stats.alive());
-                json.writeNumberField("SUSPECT", stats.suspect());
+                json.writeNumberField("FLAPPING", stats.flapping());
                 json.writeNumberField("DEAD", stats.dead());
                 json.writeNumberField("LEFT", stats.left());
                 json.writeEndObject();
@@ -69,12 +78,14 @@ final class StatusJson {
                 json.writeStringField("state", member.state().name());
                 json.writeNumberField("incarnation", member.incarnation());
                 instant(json, "since", member.since());
-                json.writeStringField(
-                        "declaredBy",
-                        member.declaredBy() == null ? null : member.declaredBy().toString());
+                json.writeObjectFieldStart("labels");
+                for (var label : member.labels().asMap().entrySet()) {
+                    json.writeStringField(label.getKey(), label.getValue());
+                }
+                json.writeEndObject();
                 json.writeBooleanField("self", member.self());
                 json.writeBooleanField("watched", member.watched());
-                json.writeBooleanField("reporter", member.reporter());
+                json.writeNumberField("rank", member.rank());
                 json.writeEndObject();
             }
             json.writeEndArray();

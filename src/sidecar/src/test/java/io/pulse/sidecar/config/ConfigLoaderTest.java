@@ -202,18 +202,29 @@ class ConfigLoaderTest {
                 "flag --set cluster.join: Invalid value [db-1] for configuration cluster.join: "
                         + "node id must be host:port (IPv6 in brackets), got \"db-1\"",
                 failure(null, Map.of(), Map.of("cluster.enabled", "true", "cluster.join", "db-1")));
+        assertEquals(
+                "cluster settings: highWatermark must be in 1..4, got 5"
+                        .replace("highWatermark", "cluster.watermark.high"),
+                failure(null, Map.of(), Map.of("cluster.enabled", "true", "cluster.observers", "4")));
+        assertEquals(
+                "flag --set cluster.gossip.interval: cluster.gossip.interval is no longer a setting: membership "
+                        + "changes are agreed by the members, not gossiped (docs/configuration.md; remove it)",
+                failure(null, Map.of(), Map.of("cluster.gossip.interval", "200ms")));
         SidecarConfig config = ConfigLoader.load(
                 yaml("cluster:\n  enabled: true\n  join: [10.0.0.1:7946, '[::1]:7946']\n"
-                        + "  observers: 4\n  advertise: 10.0.0.9:7946\n"),
+                        + "  observers: 6\n  watermark:\n    high: 4\n    low: 2\n  hold.down: 5m\n"
+                        + "  advertise: 10.0.0.9:7946\n"),
                 Map.of(),
                 Map.of());
         assertTrue(config.cluster().enabled());
         assertEquals(
                 java.util.List.of("10.0.0.1:7946", "[::1]:7946"),
                 config.cluster().join());
-        assertEquals(4, config.cluster().config().observers());
+        assertEquals(6, config.cluster().config().observers());
+        assertEquals(4, config.cluster().config().highWatermark());
+        assertEquals(java.time.Duration.ofMinutes(5), config.cluster().config().holdDown());
         assertEquals("10.0.0.9", config.cluster().advertise().orElseThrow().getHostString());
-        assertEquals(java.time.Duration.ofSeconds(2), config.cluster().leaveTimeout());
+        assertEquals(java.time.Duration.ofSeconds(5), config.cluster().leaveTimeout());
     }
 
     @Test

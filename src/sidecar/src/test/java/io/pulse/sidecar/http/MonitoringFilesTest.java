@@ -129,6 +129,7 @@ class MonitoringFilesTest {
                         "PulseNodeDead",
                         "PulseClusterMemberDead",
                         "PulseClusterNotJoined",
+                        "PulseClusterNoMajority",
                         "PulseDatagramsRejectedAuthentication",
                         "PulseAnswersLimited",
                         "PulseOutboxGrowing",
