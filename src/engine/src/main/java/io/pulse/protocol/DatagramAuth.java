@@ -170,7 +170,7 @@ public final class DatagramAuth {
         buf.setByte(start + 5, id);
         InetSocketAddress me = identity;
         buf.setShort(start + 6, 1 + me.getAddress().getAddress().length + 2 + FIXED_TRAILER_BYTES);
-        WireFormat.writeAddress(me, buf);
+        WireParts.writeAddress(me, buf);
         buf.writeLong(boot).writeLong(++counter);
         Mac mac = ring.mac(id);
         mac.update(buf.nioBuffer(start, buf.writerIndex() - start));
@@ -228,7 +228,7 @@ public final class DatagramAuth {
                     RejectReason.BAD_MAC, "MAC does not match (wrong key or label, or altered)");
         }
         ByteBuf trailerBuf = in.slice(start + length - trailer, trailer - TAG_BYTES);
-        InetSocketAddress from = WireFormat.readAddress(trailerBuf, "trailer identity");
+        InetSocketAddress from = WireParts.readAddress(trailerBuf, "trailer identity");
         if (trailerBuf.readableBytes() != 16) {
             throw new MalformedDatagramException(
                     RejectReason.BAD_FIELD, "trailer identity of the wrong family for MAC length " + trailer);
