@@ -9,7 +9,7 @@ import io.pulse.core.Message;
 /**
  * The datagram decoder on arbitrary bytes. {@code mvn verify} runs each method once per committed
  * seed under {@code src/test/resources/io/pulse/protocol/WireFormatFuzzTestInputs/<method>/}
- * (valid datagrams made with {@link WireFormat#encode}, and findings once fixed); fuzzing:
+ * (valid datagrams written by {@link WireFormatFuzzSeeds}, and findings once fixed); fuzzing:
  *
  * <pre>{@code
  * JAZZER_FUZZ=1 mvn -B test -Dtest='WireFormatFuzzTest#decode' -Djazzer.max_duration=10m
@@ -17,21 +17,20 @@ import io.pulse.core.Message;
  */
 class WireFormatFuzzTest {
 
-    /** Seeds: {@link ClusterWireFormatTest#staticMessages()} encoded (PING, ACK, PING_REQ, NACK). */
+    /** Seeds: {@link WireFormatFuzzSeeds#staticMessages()} encoded (PING, ACK, PING_REQ, NACK). */
     @FuzzTest(maxDuration = "30s")
     void decode(byte[] datagram) {
         decodesOrRejects(datagram);
     }
 
-    /** Seeds: {@link ClusterWireFormatTest#clusterMessages()} encoded (GOSSIP, SYNC, updates piggybacked on 1..4). */
+    /** Seeds: {@link ClusterWireFormatTest#clusterMessages()} encoded (ALERT to PUBLISHED). */
     @FuzzTest(maxDuration = "30s")
     void decodeMembership(byte[] datagram) {
         decodesOrRejects(datagram);
     }
 
     /**
-     * Seeds: the static and membership datagrams signed with {@link #KEYRING} at {@link io.pulse.core.ManualClock}'s
-     * start. The MAC check, the replay check and the decoder behind them, with a fresh receiver for
+     * Seeds: the static and cluster datagrams signed with {@link #KEYRING} by {@link #SENDER}, boot 1. The MAC check, the replay check and the decoder behind them, with a fresh receiver for
      * each input: an input is accepted, or rejected with {@link MalformedDatagramException}, nothing else.
      */
     @FuzzTest(maxDuration = "30s")
@@ -60,7 +59,7 @@ class WireFormatFuzzTest {
     /** The key of the signed seeds: 32 bytes of 7, label "fuzz". */
     static final Keyring KEYRING = Keyring.of(new java.util.TreeMap<>(java.util.Map.of(1, filled(7))), 1, "fuzz");
 
-    private static final java.net.InetSocketAddress SENDER = new java.net.InetSocketAddress("10.0.0.7", 7946);
+    static final java.net.InetSocketAddress SENDER = new java.net.InetSocketAddress("10.0.0.7", 7946);
 
     private static byte[] filled(int value) {
         byte[] key = new byte[32];
