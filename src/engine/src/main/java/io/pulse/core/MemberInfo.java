@@ -37,4 +37,9 @@ public record MemberInfo(InetSocketAddress address, long incarnation, Labels lab
     public NodeId id() {
         return NodeId.of(address.getAddress().getHostAddress(), address.getPort());
     }
+
+    /** This member without its labels, as alerts name it (the coordinators have its labels already). */
+    MemberInfo bare() {
+        return labels.equals(Labels.NONE) ? this : new MemberInfo(address, incarnation, Labels.NONE);
+    }
 }
