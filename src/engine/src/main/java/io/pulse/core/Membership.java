@@ -18,6 +18,10 @@ import java.util.function.Consumer;
  * {@link ConfigTransfer}; a removed member joins again at once. LEAVING ends when a configuration
  * without this member is decided. {@link Joining} does the join handshake, both sides of it, and
  * {@link Nudges} tells members removed lately that they are out.
+ *
+ * <p>Over 400 lines because it is where the parts meet: the routing of each cluster message, and the
+ * one place that adopts a configuration and moves the phase, which every part follows; the work of
+ * each step is in the part it names.
  */
 final class Membership {
     enum Phase {
