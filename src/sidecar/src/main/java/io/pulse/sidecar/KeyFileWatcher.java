@@ -1,7 +1,7 @@
 package io.pulse.sidecar;
 
-import io.pulse.protocol.DatagramAuth;
 import io.pulse.protocol.Keyring;
+import io.pulse.sidecar.config.AuthMode;
 import io.pulse.sidecar.config.ConfigurationException;
 import io.pulse.sidecar.config.SecuritySettings;
 import io.pulse.sidecar.config.SidecarSettings;
@@ -41,11 +41,20 @@ final class KeyFileWatcher {
 
     /** Logs how datagrams are authenticated; with a keys file, checks it on {@code scheduler} from now on. */
     static void start(PulseEngine engine, SecuritySettings security, ScheduledExecutorService scheduler) {
+        if (security.unauthenticatedByChoice()) {
+            LOG.warn(
+                    "{} is none: datagrams are not authenticated, and any host that reaches udp {} can forge what "
+                            + "this node believes (members, verdicts); give every node keys ({}) unless the network "
+                            + "is trusted",
+                    SidecarSettings.SECURITY_AUTH_MODE,
+                    engine.localAddress(),
+                    SidecarSettings.SECURITY_KEYS_FILE);
+            return;
+        }
         if (!security.authenticating()) {
             LOG.info(
-                    "datagrams are not authenticated (no {}): any host that reaches udp {} can talk to this node",
-                    SidecarSettings.SECURITY_KEYS_FILE,
-                    engine.localAddress());
+                    "datagrams are not authenticated (no {}): this node answers on loopback only",
+                    SidecarSettings.SECURITY_KEYS_FILE);
             return;
         }
         Keyring keyring = engine.authentication().keyring();
@@ -54,7 +63,7 @@ final class KeyFileWatcher {
                 keyring.primary(),
                 keyring.ids(),
                 keyring.label(),
-                security.mode() == DatagramAuth.Mode.REQUIRED
+                security.mode() == AuthMode.REQUIRED
                         ? "dropped"
                         : "accepted (permissive: set " + SidecarSettings.SECURITY_AUTH_MODE
                                 + ": required once every node has the keys)");

@@ -87,6 +87,7 @@ public final class Sidecar implements AutoCloseable {
      * {@link io.pulse.transport.DatagramFilter}).
      */
     public static Sidecar start(SidecarConfig config, UnaryOperator<PulseEngineBuilder> engineOptions) {
+        config.requireKeysOrChoice();
         InetSocketAddress nodeBind = resolved(SidecarSettings.NODE_BIND, config.nodeBind());
         InetSocketAddress httpBind = resolved(SidecarSettings.HTTP_BIND, config.httpBind());
         List<AutoCloseable> started = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.pulse.bench;
 
+import io.pulse.protocol.Keyring;
+import io.pulse.sidecar.config.SecuritySettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -60,6 +62,9 @@ final class E2eChild implements AutoCloseable {
         reader.start();
     }
 
+    /** The keys of every node of one harness run: they sign their datagrams, as deployed nodes do. */
+    static final String KEYS = "1 " + Keyring.generateKey() + " primary";
+
     /** Starts {@code java jvmOptions E2eNodesMain args} and waits for its READY line. */
     static E2eChild start(String name, List<String> jvmOptions, List<String> args, Path log) throws Exception {
         List<String> command = new ArrayList<>();
@@ -72,9 +77,10 @@ final class E2eChild implements AutoCloseable {
                 System.getProperty("java.class.path"),
                 E2eNodesMain.class.getName()));
         command.addAll(args);
-        Process process = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put(SecuritySettings.ENV_KEYS, KEYS);
+        Process process = builder.start();
         LIVE.add(process);
         E2eChild child = new E2eChild(name, process);
         try {

@@ -4,6 +4,7 @@ import io.pulse.core.Liveness;
 import io.pulse.sidecar.FilteredSidecar;
 import io.pulse.sidecar.Sidecar;
 import io.pulse.sidecar.config.ConfigLoader;
+import io.pulse.sidecar.config.SecuritySettings;
 import io.pulse.sidecar.config.SidecarSettings;
 import io.pulse.transport.DatagramFilter;
 import java.io.BufferedReader;
@@ -187,7 +188,12 @@ public final class E2eNodesMain {
         }
         NODES.put(
                 port,
-                FilteredSidecar.start(ConfigLoader.load(null, Map.of(), setup.settings(port, generation)), filter));
+                FilteredSidecar.start(
+                        ConfigLoader.load(
+                                null,
+                                Map.of(SecuritySettings.ENV_KEYS, System.getenv(SecuritySettings.ENV_KEYS)),
+                                setup.settings(port, generation)),
+                        filter));
     }
 
     /** Starts {@code ports}: in parallel in cluster mode (the first alone first: it founds the cluster), one by one otherwise. */

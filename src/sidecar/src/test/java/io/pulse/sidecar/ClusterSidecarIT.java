@@ -10,6 +10,8 @@ import io.pulse.events.ChangeReason;
 import io.pulse.events.FailureMessage;
 import io.pulse.events.NodeState;
 import io.pulse.events.StatusChange;
+import io.pulse.protocol.Keyring;
+import io.pulse.sidecar.config.SecuritySettings;
 import io.pulse.testkit.KafkaBrokerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +50,8 @@ class ClusterSidecarIT {
         }
     }
 
+    static final String KEYS = "1 " + Keyring.generateKey() + " primary";
+
     /** A member: its UDP id (host:port) and its HTTP API port. */
     private record Member(PulseProcess process, String id, int httpPort) {}
 
@@ -66,7 +70,9 @@ class ClusterSidecarIT {
                 "http.bind: 127.0.0.1:" + httpPort,
                 ""));
         Files.writeString(config, String.join("\n", lines));
-        PulseProcess process = PulseProcess.start(dir, Map.of(), "run", "--config", config.toString());
+        // The cluster's keys come from the environment, as a deployment's may (a cluster member needs keys).
+        PulseProcess process =
+                PulseProcess.start(dir, Map.of(SecuritySettings.ENV_KEYS, KEYS), "run", "--config", config.toString());
         processes.add(process);
         String id = process.awaitLine("pulse (\\S+) running: udp ", STEP).group(1);
         return new Member(process, id, httpPort);

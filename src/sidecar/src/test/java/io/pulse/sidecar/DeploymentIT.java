@@ -82,12 +82,12 @@ class DeploymentIT {
                     String.join(",", peers.stream().map(p -> p + ":7946").toList()),
                     sidecarEnv.get("PULSE_CLUSTER_JOIN"));
             assertEquals(name + ":7946", sidecarEnv.get("PULSE_CLUSTER_ADVERTISE"));
-            assertEquals(
-                    "service_healthy",
-                    ((Map<String, Map<String, Object>>) sidecar.get("depends_on"))
-                            .get("kafka")
-                            .get("condition"));
+            Map<String, Map<String, Object>> dependsOn = (Map<String, Map<String, Object>>) sidecar.get("depends_on");
+            assertEquals("service_healthy", dependsOn.get("kafka").get("condition"));
+            assertEquals("service_completed_successfully", dependsOn.get("keys").get("condition"));
         }
+        assertEquals(service("pulse-1").get("image"), service("keys").get("image"), "keys runs the sidecars' image");
+        assertEquals(List.of("keys:/var/lib/pulse-keys"), service("keys").get("volumes"));
         assertEquals(
                 service("pulse-1").get("image"),
                 service("tail").get("image"),
@@ -102,17 +102,54 @@ class DeploymentIT {
         assertTrue(dockerfile.contains("COPY --from=build /src/target/lib/ /opt/pulse/lib/"), dockerfile);
     }
 
+    /** {@code service}'s command line as the image runs it, from the jar, with {@code paths} replaced. */
+    @SuppressWarnings("unchecked")
+    static List<String> commandLine(String service, Map<String, String> paths) throws Exception {
+        List<String> command = new ArrayList<>(entrypoint());
+        command.set(0, PulseProcess.java());
+        command.set(command.indexOf("/opt/pulse/pulse.jar"), PulseProcess.jar());
+        command.addAll((List<String>) service(service).get("command"));
+        command.replaceAll(word -> paths.getOrDefault(word, word));
+        return command;
+    }
+
+    /**
+     * The keys service's command line makes a keys file readable by its owner only, and leaves it as
+     * it is when the compose file is brought up again; the sidecars' config names that file.
+     */
+    @Test
+    void theKeysServiceMakesTheClustersKeysOnce() throws Exception {
+        Path keys = dir.resolve("pulse.keys");
+        Map<String, String> paths = Map.of("/var/lib/pulse-keys/pulse.keys", keys.toString());
+        try (PulseProcess first = PulseProcess.command(dir, Map.of(), commandLine("keys", paths))) {
+            assertEquals(0, first.awaitExit(Duration.ofSeconds(60)), first.transcript());
+        }
+        String made = Files.readString(keys);
+        assertTrue(made.matches("1 \\S{44} primary\n"), made);
+        assertEquals(
+                "rw-------",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)));
+        try (PulseProcess again = PulseProcess.command(dir, Map.of(), commandLine("keys", paths))) {
+            assertEquals(0, again.awaitExit(Duration.ofSeconds(60)), again.transcript());
+        }
+        assertEquals(made, Files.readString(keys), "the second up keeps the cluster's keys");
+        assertTrue(Files.readString(CONFIG).contains("keys.file: /var/lib/pulse-keys/pulse.keys"));
+    }
+
     /** Each sidecar's exact command line and environment, with the image's config file, from the jar. */
     @Test
     @SuppressWarnings("unchecked")
     void eachSidecarsCommandLineAcceptsItsConfiguration() throws Exception {
+        Path keys = dir.resolve("pulse.keys");
+        try (PulseProcess make = PulseProcess.command(
+                dir, Map.of(), commandLine("keys", Map.of("/var/lib/pulse-keys/pulse.keys", keys.toString())))) {
+            assertEquals(0, make.awaitExit(Duration.ofSeconds(60)), make.transcript());
+        }
+        Path config = dir.resolve("pulse.yaml");
+        Files.writeString(config, Files.readString(CONFIG).replace("/var/lib/pulse-keys/pulse.keys", keys.toString()));
         for (String name : SIDECARS) {
             Map<String, Object> sidecar = service(name);
-            List<String> command = new ArrayList<>(entrypoint());
-            command.set(0, PulseProcess.java());
-            command.set(command.indexOf("/opt/pulse/pulse.jar"), PulseProcess.jar());
-            command.addAll((List<String>) sidecar.get("command"));
-            command.set(command.indexOf("/etc/pulse/pulse.yaml"), CONFIG.toString());
+            List<String> command = commandLine(name, Map.of("/etc/pulse/pulse.yaml", config.toString()));
             command.add("--dry-run");
             Map<String, String> env = new HashMap<>();
             ((Map<String, Object>) sidecar.get("environment")).forEach((k, v) -> env.put(k, String.valueOf(v)));
@@ -121,14 +158,15 @@ class DeploymentIT {
                 String out = run.output();
                 assertTrue(out.contains("node.id = " + name + ":7946   (environment PULSE_NODE_ID)\n"), out);
                 assertTrue(out.contains("cluster.enabled = true   (environment PULSE_CLUSTER_ENABLED)\n"), out);
-                assertTrue(out.contains("kafka.bootstrap.servers = kafka:9092   (" + CONFIG + ")\n"), out);
-                assertTrue(out.contains("http.bind = 0.0.0.0:8946   (" + CONFIG + ")\n"), out);
-                assertTrue(out.contains("outbox.dir = /var/lib/pulse/outbox   (" + CONFIG + ")\n"), out);
+                assertTrue(out.contains("kafka.bootstrap.servers = kafka:9092   (" + config + ")\n"), out);
+                assertTrue(out.contains("http.bind = 0.0.0.0:8946   (" + config + ")\n"), out);
+                assertTrue(out.contains("outbox.dir = /var/lib/pulse/outbox   (" + config + ")\n"), out);
+                assertTrue(out.contains("security.keys.file = " + keys + "   (" + config + ")\n"), out);
                 assertTrue(out.endsWith("configuration OK\n"), out);
                 assertEquals(
-                        List.of(name + ":/var/lib/pulse"),
+                        List.of(name + ":/var/lib/pulse", "keys:/var/lib/pulse-keys:ro"),
                         sidecar.get("volumes"),
-                        "the outbox is on the node's volume");
+                        "the outbox is on the node's volume, the cluster's keys on the shared one, read-only");
             }
         }
     }

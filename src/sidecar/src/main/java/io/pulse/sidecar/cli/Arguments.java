@@ -1,5 +1,6 @@
 package io.pulse.sidecar.cli;
 
+import io.pulse.sidecar.config.AuthMode;
 import io.pulse.sidecar.config.HostPorts;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -31,12 +32,12 @@ final class Arguments {
         }
     }
 
-    /** {@code permissive} or {@code required}. */
-    static io.pulse.protocol.DatagramAuth.Mode authMode(String option, String text) {
-        return switch (text) {
-            case "permissive" -> io.pulse.protocol.DatagramAuth.Mode.PERMISSIVE;
-            case "required" -> io.pulse.protocol.DatagramAuth.Mode.REQUIRED;
-            default -> throw new UsageException(option + ": got \"" + text + "\" (expected: permissive or required)");
-        };
+    /** {@code required}, {@code permissive} or {@code none}. */
+    static AuthMode authMode(String option, String text) {
+        try {
+            return AuthMode.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
+        }
     }
 }

@@ -22,7 +22,8 @@ final class AuthOptions {
             names = "--auth-mode",
             defaultValue = "required",
             paramLabel = "MODE",
-            description = "With keys: required (unsigned datagrams dropped) or permissive (accepted, for a rollout).")
+            description = "With keys: required (unsigned datagrams dropped) or permissive (accepted, for a rollout). "
+                    + "Without keys: none, to answer beyond loopback unauthenticated on a network you trust.")
     String authMode;
 
     /** These options, over the defaults of everything else {@link SecuritySettings} holds. */

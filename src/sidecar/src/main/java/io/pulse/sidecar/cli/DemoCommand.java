@@ -7,8 +7,10 @@ import io.pulse.events.FailureMessage;
 import io.pulse.events.NodeState;
 import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
+import io.pulse.protocol.Keyring;
 import io.pulse.sidecar.Sidecar;
 import io.pulse.sidecar.config.ConfigLoader;
+import io.pulse.sidecar.config.SecuritySettings;
 import io.pulse.sidecar.config.SidecarSettings;
 import io.pulse.sidecar.dashboard.Dashboard;
 import io.pulse.sidecar.dashboard.HistoryLimits;
@@ -131,7 +133,8 @@ final class DemoCommand implements Callable<Integer> {
     private void tell(EmbeddedKafka kafka, Path work, List<Sidecar> nodes) throws Exception {
         int[] ports = freeUdpPorts(NAMES.length);
         String seed = "127.0.0.1:" + ports[0];
-        say("Starting a cluster of four Pulse nodes on 127.0.0.1: node-a founds it, the others join through node-a.");
+        say("Starting a cluster of four Pulse nodes on 127.0.0.1, each datagram signed with a key made for this run "
+                + "(pulse keys generate): node-a founds it, the others join through node-a.");
         for (int i = 0; i < NAMES.length; i++) {
             say("  " + NAMES[i] + " = 127.0.0.1:" + ports[i]);
         }
@@ -264,10 +267,13 @@ final class DemoCommand implements Callable<Integer> {
         int own = ports[index];
         // The partition: while cut holds a node's port, that node and the others drop each other's datagrams.
         return Sidecar.start(
-                ConfigLoader.load(null, Map.of(), settings),
+                ConfigLoader.load(null, Map.of(SecuritySettings.ENV_KEYS, keys), settings),
                 builder -> builder.datagramFilter(
                         (direction, peer) -> cut.get() == 0 || (cut.get() != own && peer.getPort() != cut.get())));
     }
+
+    /** The demo cluster's keys, made for this run: its nodes sign every datagram, as a deployment's do. */
+    private final String keys = "1 " + Keyring.generateKey() + " primary";
 
     /** The UDP port of the node cut off from the others, or 0. */
     private final java.util.concurrent.atomic.AtomicInteger cut = new java.util.concurrent.atomic.AtomicInteger();

@@ -1,6 +1,11 @@
 package io.pulse.sidecar.cli;
 
 import io.pulse.protocol.Keyring;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,15 +48,55 @@ final class KeysCommand implements Runnable {
         @Option(names = "--primary", description = "Mark the line primary (the key that signs).")
         boolean primary;
 
+        @Option(
+                names = "--output",
+                paramLabel = "FILE",
+                description = "Write the line to FILE, a new keys file readable by its owner only, instead of "
+                        + "printing it. An existing FILE is an error, unless --if-missing.")
+        Path output;
+
+        @Option(
+                names = "--if-missing",
+                description = "With --output: leave an existing FILE as it is (for a container that makes the "
+                        + "cluster's keys on its first start).")
+        boolean ifMissing;
+
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             if (id < 1 || id > 255) {
                 throw new UsageException("--id: got " + id + " (expected: 1..255)");
             }
+            if (ifMissing && output == null) {
+                throw new UsageException("--if-missing needs --output FILE");
+            }
             PulseCommand pulse = (PulseCommand) keys.spec.parent().userObject();
-            pulse.out().println(id + " " + Keyring.generateKey() + (primary ? " primary" : ""));
+            String line = id + " " + Keyring.generateKey() + (primary ? " primary" : "");
+            if (output == null) {
+                pulse.out().println(line);
+            } else if (ifMissing && Files.exists(output)) {
+                pulse.out().println(output + " exists: left as it is");
+            } else {
+                writeOwnerOnly(output, line + "\n");
+                pulse.out().println("wrote a new key to " + output + " (readable by its owner only)");
+            }
             pulse.out().flush();
             return PulseCommand.OK;
+        }
+
+        /** Creates {@code file} with permissions rw------- from the start (where the file system has them). */
+        private static void writeOwnerOnly(Path file, String text) throws IOException {
+            if (Files.exists(file)) {
+                throw new UsageException("--output: " + file + " exists (expected: a new file; --if-missing keeps it)");
+            }
+            boolean posix =
+                    FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+            if (posix) {
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } else {
+                Files.createFile(file);
+            }
+            Files.writeString(file, text);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.pulse.sidecar.cli;
 
 import io.pulse.sidecar.config.SecuritySettings;
 import io.pulse.transport.PulseEngine;
+import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,11 +30,13 @@ final class RespondCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        SecuritySettings security = auth.settings(parent.environment());
+        InetSocketAddress address = Arguments.bindAddress("--bind", bind);
+        security.requireKeysOrChoice(address, null);
         parent.configureLogging("text", "info");
         Termination termination = Termination.install();
-        SecuritySettings security = auth.settings(parent.environment());
         try (PulseEngine engine = security.applyTo(PulseEngine.builder())
-                .bind(Arguments.bindAddress("--bind", bind))
+                .bind(address)
                 .probing(false)
                 .start()) {
             parent.out()

@@ -61,6 +61,7 @@ final class RunCommand implements Callable<Integer> {
             overrides.put(entry.getKey(), entry.getValue());
         }
         SidecarConfig settings = ConfigLoader.load(config, parent.environment(), overrides);
+        settings.requireKeysOrChoice();
         if (dryRun) {
             parent.out().print(settings.describe());
             parent.out().println("configuration OK");

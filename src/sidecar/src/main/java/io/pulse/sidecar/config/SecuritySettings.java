@@ -1,9 +1,10 @@
 package io.pulse.sidecar.config;
 
-import io.pulse.protocol.DatagramAuth;
 import io.pulse.protocol.Keyring;
 import io.pulse.transport.Cidr;
 import io.pulse.transport.PulseEngineBuilder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ public record SecuritySettings(
         Optional<Path> keysFile,
         Optional<String> keysFromEnv,
         String label,
-        DatagramAuth.Mode mode,
+        AuthMode mode,
         List<Cidr> relayFrom,
         int answersPerSource,
         int answersTotal) {
@@ -48,7 +49,7 @@ public record SecuritySettings(
     /** No keys, the default relay and answer limits: what a node without {@code security.*} runs with. */
     public static SecuritySettings none() {
         return new SecuritySettings(
-                Optional.empty(), Optional.empty(), "", DatagramAuth.Mode.REQUIRED, Cidr.PRIVATE, 200, 50_000);
+                Optional.empty(), Optional.empty(), "", AuthMode.REQUIRED, Cidr.PRIVATE, 200, 50_000);
     }
 
     /** Keys from {@code keysFile}, or else from {@value #ENV_KEYS} in {@code env}; checked now. */
@@ -56,7 +57,7 @@ public record SecuritySettings(
             Optional<Path> keysFile,
             Map<String, String> env,
             String label,
-            DatagramAuth.Mode mode,
+            AuthMode mode,
             List<Cidr> relayFrom,
             int answersPerSource,
             int answersTotal) {
@@ -65,12 +66,59 @@ public record SecuritySettings(
                 : Optional.ofNullable(env.get(ENV_KEYS)).filter(text -> !text.isBlank());
         SecuritySettings settings =
                 new SecuritySettings(keysFile, fromEnv, label, mode, relayFrom, answersPerSource, answersTotal);
+        if (mode == AuthMode.NONE && settings.authenticating()) {
+            throw new ConfigurationException(SidecarSettings.SECURITY_AUTH_MODE + " is none and there are keys (from "
+                    + settings.keysSource() + "): remove one (expected: keys with required or permissive, or none "
+                    + "without keys)");
+        }
         settings.readKeyring();
         return settings;
     }
 
     public boolean authenticating() {
         return keysFile.isPresent() || keysFromEnv.isPresent();
+    }
+
+    /** {@code security.auth.mode: none}: no keys, by the operator's choice. */
+    public boolean unauthenticatedByChoice() {
+        return mode == AuthMode.NONE;
+    }
+
+    /**
+     * Refuses a node that would believe any datagram without its operator saying so: one in a cluster
+     * ({@code cluster}), or one that answers on {@code bind} beyond loopback, needs keys or
+     * {@code security.auth.mode: none}.
+     *
+     * @param why what makes this node need keys if it does, in the user's terms ("cluster.enabled is
+     *     true"); null to judge by {@code bind} alone
+     * @throws ConfigurationException naming both ways out
+     */
+    public void requireKeysOrChoice(InetSocketAddress bind, String why) {
+        if (authenticating() || unauthenticatedByChoice()) {
+            return;
+        }
+        InetAddress address = bind.isUnresolved()
+                ? new InetSocketAddress(bind.getHostString(), bind.getPort()).getAddress()
+                : bind.getAddress();
+        boolean loopback = address != null && address.isLoopbackAddress();
+        String reason = why != null
+                ? why
+                : loopback
+                        ? null
+                        : "this node answers on udp " + bind.getHostString() + ":" + bind.getPort()
+                                + ", beyond loopback";
+        if (reason == null) {
+            return;
+        }
+        throw new ConfigurationException(reason + ", and there are no keys: anyone who can send it a datagram could "
+                + "forge its verdicts. Create keys with 'pulse keys generate > pulse.keys' (then chmod 600 "
+                + "pulse.keys) and set " + SidecarSettings.SECURITY_KEYS_FILE + ": pulse.keys on every node (or "
+                + "the environment variable " + ENV_KEYS + "), or, on a network you trust, write "
+                + SidecarSettings.SECURITY_AUTH_MODE + ": none");
+    }
+
+    private String keysSource() {
+        return keysFile.map(Path::toString).orElse("environment " + ENV_KEYS);
     }
 
     /**
@@ -100,7 +148,7 @@ public record SecuritySettings(
 
     /** Sets the keyring, relay policy and answer limits on an engine's builder. */
     public PulseEngineBuilder applyTo(PulseEngineBuilder builder) {
-        readKeyring().ifPresent(keyring -> builder.keyring(keyring, mode));
+        readKeyring().ifPresent(keyring -> builder.keyring(keyring, mode.engineMode()));
         return builder.relayFrom(relayFrom).answerLimits(answersPerSource, answersTotal);
     }
 
@@ -110,7 +158,7 @@ public record SecuritySettings(
                 + (keysFile.isPresent()
                         ? keysFile.get().toString()
                         : keysFromEnv.isPresent() ? "environment " + ENV_KEYS : "none")
-                + ", label=" + label + ", mode=" + mode
+                + ", label=" + label + ", mode=" + mode.text()
                 + ", relayFrom=" + relayFrom + ", answersPerSource="
                 + answersPerSource
                 + ", answersTotal=" + answersTotal + "]";

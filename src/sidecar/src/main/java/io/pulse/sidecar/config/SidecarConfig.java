@@ -98,6 +98,18 @@ public record SidecarConfig(
         effective = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(effective));
     }
 
+    /**
+     * Refuses to run a node that would believe any datagram without its operator saying so: a cluster
+     * member, or a node bound beyond loopback, needs keys or {@code security.auth.mode: none}. Checked
+     * by {@code pulse run} (with {@code --dry-run} too) and {@code Sidecar.start}, not at load, so that
+     * {@code pulse tail} and {@code pulse dashboard} read the same file for its Kafka settings alone.
+     *
+     * @throws ConfigurationException naming both ways out
+     */
+    public void requireKeysOrChoice() {
+        security.requireKeysOrChoice(nodeBind, cluster.enabled() ? SidecarSettings.CLUSTER_ENABLED + " is true" : null);
+    }
+
     /** Each value checked on its own (type, validator), then the rules across values. */
     static SidecarConfig parse(Map<String, Sourced> raw, Map<String, String> env) {
         Map<String, Object> parsed = new LinkedHashMap<>();
@@ -168,14 +180,16 @@ public record SidecarConfig(
         String nodeId = (String) parsed.get(SidecarSettings.NODE_ID);
         @SuppressWarnings("unchecked")
         List<String> targets = (List<String>) parsed.get(SidecarSettings.TARGETS);
+        InetSocketAddress bind = HostPorts.parseBind((String) parsed.get(SidecarSettings.NODE_BIND));
+        SecuritySettings security = security(parsed, effective, env);
         return new SidecarConfig(
-                HostPorts.parseBind((String) parsed.get(SidecarSettings.NODE_BIND)),
+                bind,
                 Optional.ofNullable(nodeId).map(NodeId::parse),
                 (Boolean) parsed.get(SidecarSettings.NODE_RESPOND),
                 targets.stream().map(TargetSpec::parse).collect(Collectors.toList()),
                 detector,
                 cluster,
-                security(parsed, effective, env),
+                security,
                 (Boolean) parsed.get(SidecarSettings.KAFKA_ENABLED),
                 kafka,
                 (Boolean) parsed.get(SidecarSettings.HTTP_ENABLED),
@@ -252,15 +266,15 @@ public record SidecarConfig(
                         .map(java.nio.file.Path::of),
                 env,
                 (String) parsed.get(SidecarSettings.SECURITY_LABEL),
-                io.pulse.protocol.DatagramAuth.Mode.valueOf(
-                        ((String) parsed.get(SidecarSettings.SECURITY_AUTH_MODE)).toUpperCase(java.util.Locale.ROOT)),
+                AuthMode.parse((String) parsed.get(SidecarSettings.SECURITY_AUTH_MODE)),
                 ((List<String>) parsed.get(SidecarSettings.NODE_RELAY_FROM))
                         .stream().map(io.pulse.transport.Cidr::parse).toList(),
                 perSource,
                 total);
         if (!security.authenticating()) {
             for (String key : List.of(SidecarSettings.SECURITY_LABEL, SidecarSettings.SECURITY_AUTH_MODE)) {
-                if (!effective.get(key).source().equals("default")) {
+                boolean none = key.equals(SidecarSettings.SECURITY_AUTH_MODE) && security.unauthenticatedByChoice();
+                if (!none && !effective.get(key).source().equals("default")) {
                     throw new ConfigurationException(effective.get(key).source() + ": " + key + " is set and there are "
                             + "no keys (expected: " + SidecarSettings.SECURITY_KEYS_FILE
                             + " or the environment variable "

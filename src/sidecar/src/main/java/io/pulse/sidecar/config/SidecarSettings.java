@@ -163,10 +163,12 @@ public final class SidecarSettings {
                     SECURITY_AUTH_MODE,
                     Type.STRING,
                     "required",
-                    ConfigDef.ValidString.in("permissive", "required"),
+                    ConfigDef.ValidString.in("required", "permissive", "none"),
                     Importance.MEDIUM,
                     "With keys: required drops unsigned datagrams; permissive accepts them too "
-                            + "(counted), while keys are rolled out node by node.")
+                            + "(counted), while keys are rolled out node by node. Without keys: none, written by "
+                            + "the operator, lets a cluster member or a node bound beyond loopback run "
+                            + "unauthenticated on a network it trusts (it refuses to start otherwise).")
             .define(
                     TARGETS,
                     Type.LIST,

@@ -225,6 +225,11 @@ public final class PulseMetrics {
                 "pulse.acks.implausible",
                 "ACKs carrying an incarnation far beyond the wall clock, not believed",
                 m -> m.snapshot().counters().implausibleAcks());
+        Gauge.builder("pulse.security.authenticated", this, m -> m.engine.authenticating() ? 1 : 0)
+                .description("1 when datagrams are signed and checked with keys, 0 when this node believes any "
+                        + "datagram (security.auth.mode: none, or no keys on loopback)")
+                .strongReference(true)
+                .register(registry);
         if (engine.authenticating()) {
             counter(
                     "pulse.datagrams.authenticated",

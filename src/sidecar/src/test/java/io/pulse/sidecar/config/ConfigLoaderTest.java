@@ -244,9 +244,7 @@ class ConfigLoaderTest {
                 Map.of());
         assertEquals(1, signed.security().readKeyring().orElseThrow().primary());
         assertEquals("prod", signed.security().readKeyring().orElseThrow().label());
-        assertEquals(
-                io.pulse.protocol.DatagramAuth.Mode.PERMISSIVE,
-                signed.security().mode());
+        assertEquals(AuthMode.PERMISSIVE, signed.security().mode());
         assertEquals(
                 List.of(io.pulse.transport.Cidr.parse("10.1.0.0/16")),
                 signed.security().relayFrom());

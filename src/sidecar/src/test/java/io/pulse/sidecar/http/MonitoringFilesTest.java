@@ -130,6 +130,7 @@ class MonitoringFilesTest {
                         "PulseClusterMemberDead",
                         "PulseClusterNotJoined",
                         "PulseClusterNoMajority",
+                        "PulseUnauthenticated",
                         "PulseDatagramsRejectedAuthentication",
                         "PulseAnswersLimited",
                         "PulseOutboxGrowing",
