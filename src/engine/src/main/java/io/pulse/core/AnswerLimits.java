@@ -10,7 +10,9 @@ import java.util.Map;
  * relayed PING to a PING_REQ): one per source address and one for all sources, so that no sender,
  * and no crowd of forged senders, makes this node send more than a bounded rate at anyone. Answers
  * only; the ACKs to this node's own probes are never limited, so a flood costs answers, not
- * detection.
+ * detection. A member's (or a watched node's, or an authenticated sender's) answers draw on its own
+ * bucket alone, never on the one for all sources: a crowd of strangers that empties that bucket
+ * cannot starve the answers a member's observers wait for, and get it declared DEAD.
  *
  * <pre>{@code
  * AnswerLimits limits = new AnswerLimits(100, 50_000);
@@ -64,8 +66,18 @@ final class AnswerLimits {
         this.crowd = new Bucket(perSource, Long.MIN_VALUE / 4);
     }
 
-    /** Takes a token for an answer to {@code from}; false, and counted, if either bucket is empty. */
+    /** Takes a token for an answer to stranger {@code from}; false, and counted, if either bucket is empty. */
     boolean allow(InetSocketAddress from, long nowNanos) {
+        return allow(from, nowNanos, false);
+    }
+
+    /**
+     * Takes a token for an answer to {@code from}; false, and counted, if its bucket is empty, or (a
+     * stranger) the bucket for all sources is.
+     *
+     * @param member {@code from} is a member, a watched node or an authenticated sender
+     */
+    boolean allow(InetSocketAddress from, long nowNanos, boolean member) {
         Bucket source = sources.get(from);
         if (source == null) {
             if (sources.size() >= MAX_SOURCES) {
@@ -78,7 +90,7 @@ final class AnswerLimits {
                 source = crowd;
             }
         }
-        if (!source.take(perSource, nowNanos) || !all.take(total, nowNanos)) {
+        if (!source.take(perSource, nowNanos) || (!member && !all.take(total, nowNanos))) {
             limited++;
             return false;
         }

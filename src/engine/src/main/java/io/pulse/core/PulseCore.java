@@ -126,7 +126,8 @@ public final class PulseCore {
                 Sequences.secure(),
                 deferred,
                 incarnation,
-                address -> detector.watchesAddress(address) || (membership != null && membership.knows(address)));
+                address -> detector.watchesAddress(address) || (membership != null && membership.knows(address)),
+                config.probeTimeoutMax());
     }
 
     /** An incarnation that grows across restarts: the wall clock in epoch milliseconds. */
@@ -431,7 +432,7 @@ public final class PulseCore {
     private void dispatch(InetSocketAddress from, Message message, boolean authenticated) {
         long receivedEpochNanos = clock.epochNanos();
         if (message instanceof Message.Ping ping) {
-            responder.onPing(from, ping, receivedEpochNanos);
+            responder.onPing(from, ping, receivedEpochNanos, authenticated);
             if (membership != null) {
                 membership.onConfigSeen(from, ping.config());
             }

@@ -1,6 +1,7 @@
 package io.pulse.core;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -16,16 +17,27 @@ final class Responder {
     static final int MAX_PENDING_RELAYS = 4096;
     /** Relays in flight for one requester at most: no one requester fills the table for the others. */
     static final int MAX_RELAYS_PER_REQUESTER = MAX_PENDING_RELAYS / 16;
+    /**
+     * Relays in flight for strangers (neither authenticated, watched nor members) together at most:
+     * the other half of the table is always there for the members.
+     */
+    static final int MAX_STRANGER_RELAYS = MAX_PENDING_RELAYS / 2;
 
     private record Relay(
-            InetSocketAddress requester, long requestSequence, InetSocketAddress target, TimerQueue.Timer timer) {}
+            InetSocketAddress requester,
+            long requestSequence,
+            InetSocketAddress target,
+            TimerQueue.Timer timer,
+            boolean stranger) {}
 
     private final Clock clock;
     private final TimerQueue timers;
     private final Sequences sequences;
     private final PulseCore.Output output;
     private long incarnation;
+    private final Duration maxRelayTimeout;
     private final Map<Long, Relay> relays = new HashMap<>();
+    private int strangerRelays;
     private final Map<InetSocketAddress, Integer> relaysByRequester = new HashMap<>();
     private AnswerLimits limits = new AnswerLimits(AnswerLimits.DEFAULT_PER_SOURCE, AnswerLimits.DEFAULT_TOTAL);
     /** Whether a requester this node neither watches nor authenticated may have a PING_REQ relayed. */
@@ -43,15 +55,22 @@ final class Responder {
     private long relaysRefused;
     private long pingsAnswered;
 
-    /** @param known whether an address is a watched node or a member: its PING_REQs are relayed */
+    /**
+     * @param known           whether an address is a watched node or a member: its PING_REQs are
+     *                        relayed, and its answers are never starved by strangers
+     * @param maxRelayTimeout the longest a relay waits for its target, whatever the requester asks:
+     *                        this node's longest probe timeout
+     */
     Responder(
             Clock clock,
             TimerQueue timers,
             Sequences sequences,
             PulseCore.Output output,
             long incarnation,
-            Predicate<InetSocketAddress> known) {
+            Predicate<InetSocketAddress> known,
+            Duration maxRelayTimeout) {
         this.known = known;
+        this.maxRelayTimeout = maxRelayTimeout;
         this.clock = clock;
         this.timers = timers;
         this.sequences = sequences;
@@ -68,6 +87,7 @@ final class Responder {
         relays.values().forEach(relay -> relay.timer.cancel());
         relays.clear();
         relaysByRequester.clear();
+        strangerRelays = 0;
     }
 
     void relayPolicy(Predicate<InetSocketAddress> strangers, Predicate<InetSocketAddress> targets) {
@@ -111,8 +131,8 @@ final class Responder {
         return relaysDropped;
     }
 
-    void onPing(InetSocketAddress from, Message.Ping ping, long receivedEpochNanos) {
-        if (answering && limits.allow(from, clock.monotonicNanos())) {
+    void onPing(InetSocketAddress from, Message.Ping ping, long receivedEpochNanos, boolean authenticated) {
+        if (answering && limits.allow(from, clock.monotonicNanos(), authenticated || known.test(from))) {
             pingsAnswered++;
             output.send(
                     from,
@@ -129,28 +149,34 @@ final class Responder {
     /**
      * Relays a PING_REQ from a requester that is authenticated, watched, a member, or a stranger
      * the policy lets in, to a target the policy allows; within the answer limits and the table's
-     * quotas.
+     * quotas (per requester, and for strangers together), waiting at most this node's longest probe
+     * timeout for the target.
      */
     void onPingReq(InetSocketAddress from, Message.PingReq request, boolean authenticated) {
         if (!answering) {
             return;
         }
-        if (!(authenticated || known.test(from) || strangers.test(from)) || !targets.test(request.target())) {
+        boolean member = authenticated || known.test(from);
+        if (!(member || strangers.test(from)) || !targets.test(request.target())) {
             relaysRefused++;
             return;
         }
         int mine = relaysByRequester.getOrDefault(from, 0);
-        if (relays.size() >= MAX_PENDING_RELAYS || mine >= MAX_RELAYS_PER_REQUESTER) {
+        if (relays.size() >= MAX_PENDING_RELAYS
+                || mine >= MAX_RELAYS_PER_REQUESTER
+                || (!member && strangerRelays >= MAX_STRANGER_RELAYS)) {
             relaysDropped++;
             return;
         }
-        if (!limits.allow(from, clock.monotonicNanos())) {
+        if (!limits.allow(from, clock.monotonicNanos(), member)) {
             return;
         }
         long sequence = sequences.next();
+        Duration timeout = request.timeout().compareTo(maxRelayTimeout) <= 0 ? request.timeout() : maxRelayTimeout;
         TimerQueue.Timer timer =
-                timers.schedule(clock.monotonicNanos() + request.timeout().toNanos(), () -> relayTimedOut(sequence));
-        relays.put(sequence, new Relay(from, request.sequence(), request.target(), timer));
+                timers.schedule(clock.monotonicNanos() + timeout.toNanos(), () -> relayTimedOut(sequence));
+        relays.put(sequence, new Relay(from, request.sequence(), request.target(), timer, !member));
+        strangerRelays += member ? 0 : 1;
         relaysByRequester.put(from, mine + 1);
         relaysStarted++;
         output.send(request.target(), new Message.Ping(sequence, clock.epochNanos(), configuration.get()));
@@ -179,6 +205,7 @@ final class Responder {
     private Relay ended(long sequence) {
         Relay relay = relays.remove(sequence);
         if (relay != null) {
+            strangerRelays -= relay.stranger ? 1 : 0;
             relaysByRequester.computeIfPresent(relay.requester, (requester, n) -> n == 1 ? null : n - 1);
         }
         return relay;

@@ -47,6 +47,18 @@ class AnswerLimitsTest {
     }
 
     @Test
+    void aMembersAnswersDrawOnItsOwnBucketAloneNeverOnTheOneForAll() {
+        AnswerLimits limits = new AnswerLimits(10, 15);
+        assertEquals(10, allowed(limits, A, 10));
+        assertEquals(5, allowed(limits, B, 10), "the bucket for all is empty after 15");
+        int member = 0;
+        for (int i = 0; i < 20; i++) {
+            member += limits.allow(address(3), clock.monotonicNanos(), true) ? 1 : 0;
+        }
+        assertEquals(10, member, "a member gets its own second's worth, and no more");
+    }
+
+    @Test
     void tokensComeBackAtTheRatePerSecond() {
         AnswerLimits limits = new AnswerLimits(10, 1_000);
         assertEquals(10, allowed(limits, A, 10));

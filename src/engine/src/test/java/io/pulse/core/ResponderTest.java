@@ -84,27 +84,46 @@ class ResponderTest {
     }
 
     @Test
-    void dropsPingReqsBeyondTheRelayBoundAndBeyondEachRequestersShare() {
+    void dropsPingReqsBeyondEachRequestersShareAndStrangersBeyondHalfTheTable() {
         s.core.answerLimits(100_000, 100_000);
         for (int i = 0; i < Responder.MAX_RELAYS_PER_REQUESTER + 10; i++) {
             s.core.onMessage(REQUESTER, new Message.PingReq(i, TARGET, Duration.ofSeconds(10)));
         }
         assertEquals(Responder.MAX_RELAYS_PER_REQUESTER, s.sent.size());
         assertEquals(10, s.core.counters().relaysDropped());
-        for (int r = 0; r < 40; r++) { // 40 more requesters fill the rest of the table
+        for (int r = 0; r < 40; r++) { // 40 more strangers fill their half of the table
             for (int i = 0; i < Responder.MAX_RELAYS_PER_REQUESTER; i++) {
                 s.core.onMessage(
                         new InetSocketAddress(REQUESTER.getAddress(), 1000 + r),
                         new Message.PingReq(i, TARGET, Duration.ofSeconds(10)));
             }
         }
-        assertEquals(Responder.MAX_PENDING_RELAYS, s.sent.size());
+        assertEquals(Responder.MAX_STRANGER_RELAYS, s.sent.size());
         assertEquals(
-                10 + 41L * Responder.MAX_RELAYS_PER_REQUESTER - Responder.MAX_PENDING_RELAYS,
+                10 + 41L * Responder.MAX_RELAYS_PER_REQUESTER - Responder.MAX_STRANGER_RELAYS,
                 s.core.counters().relaysDropped());
-        s.advance(Duration.ofSeconds(10)); // all timed out: a requester's share is free again
+        for (int m = 0; m < 8; m++) { // members still have the other half, a share each
+            for (int i = 0; i < Responder.MAX_RELAYS_PER_REQUESTER; i++) {
+                s.core.onMessage(address(100 + m), new Message.PingReq(i, TARGET, Duration.ofSeconds(10)), true);
+            }
+        }
+        assertEquals(Responder.MAX_PENDING_RELAYS, s.sent.size());
+        s.advance(Duration.ofMillis(100)); // all timed out (after the probe timeout): the shares are free again
         s.core.onMessage(REQUESTER, new Message.PingReq(1, TARGET, Duration.ofSeconds(10)));
         assertEquals(Message.Ping.class, s.sent.get(s.sent.size() - 1).message().getClass());
+    }
+
+    /** A requester cannot hold a relay (and its slot in the table) longer than this node would wait itself. */
+    @Test
+    void aRelayWaitsAtMostThisNodesLongestProbeTimeout() {
+        s.core.onMessage(REQUESTER, new Message.PingReq(500, TARGET, Duration.ofSeconds(60)));
+        s.advance(Duration.ofMillis(99));
+        assertEquals(1, s.sent.size());
+        s.advance(Duration.ofMillis(1));
+        assertEquals(new Message.Nack(500, TARGET), s.sent.get(1).message());
+        assertEquals(
+                ScriptedCore.exactConfig().probeTimeoutMax().toNanos(),
+                s.sent.get(1).atNanos() - s.sent.get(0).atNanos());
     }
 
     @Test
@@ -158,6 +177,31 @@ class ResponderTest {
         s.advance(Duration.ofSeconds(1));
         s.core.onMessage(REQUESTER, new Message.Ping(1, 0));
         assertEquals(121, s.sent.size());
+    }
+
+    /**
+     * A crowd of strangers empties the bucket for all sources: the answers to a watched node, a
+     * member or an authenticated sender draw on their own buckets and still go out, so that a flood
+     * cannot get this node declared DEAD by its observers.
+     */
+    @Test
+    void aCrowdOfStrangersCannotStarveTheAnswersToMembers() {
+        s.core.answerLimits(50, 120);
+        s.add(1); // watches REQUESTER
+        for (int source = 0; source < 10; source++) {
+            for (int i = 0; i < 20; i++) {
+                s.core.onMessage(new InetSocketAddress(REQUESTER.getAddress(), 2000 + source), new Message.Ping(i, 0));
+            }
+        }
+        int crowd = s.sent.size();
+        assertEquals(120, crowd, "all strangers together: a second's worth");
+        s.core.onMessage(new InetSocketAddress(REQUESTER.getAddress(), 3000), new Message.Ping(1, 0));
+        assertEquals(crowd, s.sent.size(), "one more stranger: nothing left for it");
+        s.core.onMessage(REQUESTER, new Message.Ping(2, 0));
+        s.core.onMessage(address(7), new Message.Ping(3, 0), true);
+        assertEquals(crowd + 2, s.sent.size(), "the watched node and the authenticated sender are answered");
+        assertEquals(REQUESTER, s.sent.get(crowd).to());
+        assertEquals(address(7), s.sent.get(crowd + 1).to());
     }
 
     @Test

@@ -55,7 +55,7 @@ class FloodIT {
                     config.probeInterval().multipliedBy(3));
             events.changes.clear();
 
-            long sent = flood(monitor.localAddress(), 5_000, 2_000_000);
+            long sent = flood(monitor.localAddress(), 8, RATE, 5_000, 2_000_000);
             Thread.sleep(config.probeInterval().toMillis() * 2);
 
             assertEquals(List.of(), events.changes, "status changes during a flood of " + sent + " PINGs");
@@ -65,25 +65,28 @@ class FloodIT {
         }
     }
 
-    /** Sends PINGs to {@code target} until {@code millis} pass or {@code most} are sent; returns how many. */
-    private static long flood(InetSocketAddress target, long millis, long most) throws Exception {
+    /**
+     * Sends PINGs to {@code target} from {@code sources} sockets, round robin, at up to {@code rate} a
+     * second, until {@code millis} pass or {@code most} are sent; returns how many.
+     */
+    static long flood(InetSocketAddress target, int sources, long rate, long millis, long most) throws Exception {
         ByteBuf buf = Unpooled.buffer();
         WireFormat.encode(new Message.Ping(1, System.currentTimeMillis() * 1_000_000), buf);
         ByteBuffer ping = buf.nioBuffer();
         List<DatagramChannel> sockets = new ArrayList<>();
         try {
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < sources; i++) {
                 sockets.add(DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0)));
             }
             long start = System.nanoTime();
             long deadline = start + millis * 1_000_000;
             long sent = 0;
             while (sent < most && System.nanoTime() < deadline) {
-                for (int i = 0; i < 1000; i++) {
-                    sockets.get(i & 7).send(ping.duplicate(), target);
+                for (int i = 0; i < 500; i++) {
+                    sockets.get((int) ((sent + i) % sources)).send(ping.duplicate(), target);
                 }
-                sent += 1000;
-                long ahead = sent * 1_000_000_000L / RATE - (System.nanoTime() - start);
+                sent += 500;
+                long ahead = sent * 1_000_000_000L / rate - (System.nanoTime() - start);
                 if (ahead > 0) {
                     Thread.sleep(ahead / 1_000_000, (int) (ahead % 1_000_000));
                 }
