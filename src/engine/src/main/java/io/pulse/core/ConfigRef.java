@@ -38,4 +38,24 @@ public record ConfigRef(long epoch, long id) {
     public String toString() {
         return isNone() ? "none" : epoch + "/" + String.format("%016x", id);
     }
+
+    /** The configuration an agreement message (ALERT, ALERT_ACK, the Paxos round, PUBLISHED) belongs to; null for others. */
+    static ConfigRef namedBy(Message message) {
+        if (message instanceof Message.Alert m) {
+            return m.config();
+        } else if (message instanceof Message.AlertAck m) {
+            return m.config();
+        } else if (message instanceof Message.Prepare m) {
+            return m.config();
+        } else if (message instanceof Message.Promise m) {
+            return m.config();
+        } else if (message instanceof Message.Accept m) {
+            return m.config();
+        } else if (message instanceof Message.Accepted m) {
+            return m.config();
+        } else if (message instanceof Message.Published m) {
+            return m.config();
+        }
+        return null;
+    }
 }

@@ -203,6 +203,10 @@ final class Membership {
         if (!running) {
             return;
         }
+        if (!authenticated && WireSizes.asksForMore(message)) {
+            ignored++;
+            return;
+        }
         if (message instanceof Message.Join join) {
             onJoin(from, join, authenticated);
         } else if (message instanceof Message.Challenge challenge) {
@@ -224,7 +228,7 @@ final class Membership {
 
     /** A message about a configuration: taken only for the one this member holds. */
     private void onConfigured(InetSocketAddress from, Message message) {
-        ConfigRef ref = refOf(message);
+        ConfigRef ref = ConfigRef.namedBy(message);
         if (current == null || !ref.equals(current.ref())) {
             ignored++;
             if (ref != null) {
@@ -256,25 +260,6 @@ final class Membership {
         } else if (message instanceof Message.Published published) {
             publication.onPublished(from, published);
         }
-    }
-
-    private static ConfigRef refOf(Message message) {
-        if (message instanceof Message.Alert m) {
-            return m.config();
-        } else if (message instanceof Message.AlertAck m) {
-            return m.config();
-        } else if (message instanceof Message.Prepare m) {
-            return m.config();
-        } else if (message instanceof Message.Promise m) {
-            return m.config();
-        } else if (message instanceof Message.Accept m) {
-            return m.config();
-        } else if (message instanceof Message.Accepted m) {
-            return m.config();
-        } else if (message instanceof Message.Published m) {
-            return m.config();
-        }
-        return null;
     }
 
     /**

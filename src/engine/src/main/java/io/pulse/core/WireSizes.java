@@ -26,4 +26,18 @@ final class WireSizes {
     static final int CONFIG_REQUEST = HEADER + CONFIG_REF + 2;
 
     private WireSizes() {}
+
+    /**
+     * Whether {@code message}, if unsigned, asks for an answer larger than itself: a CONFIG_REQUEST or
+     * a PREPARE that its sender did not pad. A node does not answer those (no answer amplifies).
+     */
+    static boolean asksForMore(Message message) {
+        if (message instanceof Message.ConfigRequest request) {
+            return request.paddingBytes() < MAX_PAGE - CONFIG_REQUEST;
+        }
+        if (message instanceof Message.Prepare prepare) {
+            return prepare.paddingBytes() < MAX_PROMISE - PREPARE;
+        }
+        return false;
+    }
 }

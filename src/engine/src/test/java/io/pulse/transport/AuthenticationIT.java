@@ -110,6 +110,31 @@ class AuthenticationIT {
             assertThrows(
                     SocketTimeoutException.class, () -> attacker.receive(new DatagramPacket(new byte[1500], 1500)));
             assertEquals(1, responder.rejects().count(RejectReason.REPLAYED));
+
+            // The same captured datagram from 100 other source ports: the replay check is bound to
+            // the sender's identity in the MAC, not to the address it came from.
+            List<DatagramSocket> others = new ArrayList<>();
+            try {
+                for (int i = 0; i < 100; i++) {
+                    DatagramSocket other = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                    others.add(other);
+                    other.send(new DatagramPacket(signed, signed.length, responder.localAddress()));
+                }
+                Eventually.await(
+                        "101 replays rejected",
+                        () -> responder.rejects().count(RejectReason.REPLAYED),
+                        n -> n == 101,
+                        Duration.ofSeconds(5));
+                for (DatagramSocket other : others) {
+                    other.setSoTimeout(1);
+                    assertThrows(
+                            SocketTimeoutException.class,
+                            () -> other.receive(new DatagramPacket(new byte[1500], 1500)),
+                            "no answer to a replay from " + other.getLocalSocketAddress());
+                }
+            } finally {
+                others.forEach(DatagramSocket::close);
+            }
         }
     }
 
