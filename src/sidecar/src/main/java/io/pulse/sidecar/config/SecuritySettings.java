@@ -84,7 +84,7 @@ public record SecuritySettings(
         if (keysFile.isPresent()) {
             Path file = keysFile.get();
             where = SidecarSettings.SECURITY_KEYS_FILE + " " + file;
-            text = ConfigLoader.readNamedFile(where, file);
+            text = ConfigLoader.readPrivateFile(where, file);
         } else if (keysFromEnv.isPresent()) {
             where = "environment " + ENV_KEYS;
             text = keysFromEnv.get().replace(';', '\n');

@@ -219,7 +219,7 @@ public record SidecarConfig(
         String file = (String) parsed.get(SidecarSettings.HTTP_TOKEN_FILE);
         if (file != null) {
             String where = SidecarSettings.HTTP_TOKEN_FILE + " " + file;
-            token = Optional.of(ConfigLoader.readNamedFile(where, java.nio.file.Path.of(file))
+            token = Optional.of(ConfigLoader.readPrivateFile(where, java.nio.file.Path.of(file))
                     .strip());
             if (token.get().isEmpty() || token.get().chars().anyMatch(c -> c <= ' ')) {
                 throw new ConfigurationException(where + ": the token is empty or has spaces or line breaks inside "

@@ -123,6 +123,28 @@ class PulseCommandTest {
     }
 
     @Test
+    void aTokenOrKeysFileOthersMayReadStopsTheStartWithExitTwo() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                io.pulse.testkit.SecretFiles.posix(dir), "no POSIX permissions on this file system");
+        Path token = io.pulse.testkit.SecretFiles.permissions(
+                Files.writeString(dir.resolve("api-token"), "s3cret\n"), "rw-r--r--");
+        Result run = pulse(Map.of("PULSE_HTTP_TOKEN_FILE", token.toString()), "run");
+        assertEquals(2, run.code(), run.toString());
+        assertEquals(
+                "pulse: invalid configuration: http.token.file " + token + ": its group or others may read or write it "
+                        + "(rw-r--r--) (expected: only its owner, e.g. chmod 600 " + token + ")\n",
+                run.err());
+        Path keys = io.pulse.testkit.SecretFiles.permissions(
+                Files.writeString(dir.resolve("keys"), pulse("keys", "generate").out()), "rw-rw----");
+        Result dryRun = pulse("run", "--dry-run", "--set", "security.keys.file=" + keys);
+        assertEquals(2, dryRun.code(), dryRun.toString());
+        assertEquals(
+                "pulse: invalid configuration: security.keys.file " + keys + ": its group or others may read or "
+                        + "write it (rw-rw----) (expected: only its owner, e.g. chmod 600 " + keys + ")\n",
+                dryRun.err());
+    }
+
+    @Test
     void statusOfASidecarThatIsNotRunningFailsWithTheReason() throws IOException {
         int port = io.pulse.embedded.BrokerFiles.freePort();
         Result result = pulse("status", "--api", "127.0.0.1:" + port);
@@ -160,7 +182,7 @@ class PulseCommandTest {
     @Test
     void probeSignsWithItsKeysFileAndIsIgnoredWithoutIt() throws IOException {
         Path keys = dir.resolve("keys");
-        Files.writeString(keys, pulse("keys", "generate").out());
+        io.pulse.testkit.SecretFiles.write(keys, pulse("keys", "generate").out());
         try (io.pulse.transport.PulseEngine responder = io.pulse.transport.PulseEngine.builder()
                 .bind(new java.net.InetSocketAddress("127.0.0.1", 0))
                 .probing(false)
