@@ -115,7 +115,7 @@ public final class ConfigLoader {
      * read or write it; on a file system without POSIX permissions there is nothing to check. A link is
      * judged by the file it points to (a Kubernetes secret's files are links).
      */
-    public static void requireOwnerOnly(String where, Path file) {
+    static void requireOwnerOnly(String where, Path file) {
         Set<PosixFilePermission> permissions;
         try {
             permissions = Files.getPosixFilePermissions(file);

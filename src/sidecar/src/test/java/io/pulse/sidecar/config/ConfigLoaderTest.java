@@ -319,6 +319,48 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void tlsTakesACertificateAndAnOwnerOnlyKeyBothOrNeither() {
+        io.pulse.testkit.SelfSignedPem pem = io.pulse.testkit.SelfSignedPem.create(dir, "pulse", "EC");
+        Map<String, String> both = Map.of(
+                "http.tls.cert.file",
+                pem.certFile().toString(),
+                "http.tls.key.file",
+                pem.keyFile().toString());
+        SidecarConfig config = ConfigLoader.load(null, Map.of(), both);
+        assertEquals(
+                "ServerTls[cert=" + pem.certFile() + ", key=" + pem.keyFile() + "]",
+                config.httpLimits().tls().orElseThrow().toString());
+        assertTrue(
+                ConfigLoader.load(null, Map.of(), Map.of()).httpLimits().tls().isEmpty());
+        assertEquals(
+                "http.tls.cert.file is set and http.tls.key.file is not (expected: both, for HTTPS, or neither)",
+                failure(
+                        null,
+                        Map.of(),
+                        Map.of("http.tls.cert.file", pem.certFile().toString())));
+        assertEquals(
+                "http.tls.key.file is set and http.tls.cert.file is not (expected: both, for HTTPS, or neither)",
+                failure(null, Map.of("PULSE_HTTP_TLS_KEY_FILE", pem.keyFile().toString()), Map.of()));
+        assertEquals(
+                "http.tls.cert.file " + pem.keyFile() + ": no certificate in it (expected: PEM, -----BEGIN "
+                        + "CERTIFICATE-----, leaf first)",
+                failure(
+                        null,
+                        Map.of(),
+                        Map.of(
+                                "http.tls.cert.file",
+                                pem.keyFile().toString(),
+                                "http.tls.key.file",
+                                pem.keyFile().toString())));
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.pulse.testkit.SecretFiles.posix(dir));
+        io.pulse.testkit.SecretFiles.permissions(pem.keyFile(), "rw-r--r--");
+        assertEquals(
+                "http.tls.key.file " + pem.keyFile() + ": its group or others may read or write it (rw-r--r--) "
+                        + "(expected: only its owner, e.g. chmod 600 " + pem.keyFile() + ")",
+                failure(null, Map.of(), both));
+    }
+
+    @Test
     void anAliasCycleOrADeepNestIsAConfigurationError() throws IOException {
         assertEquals(
                 dir.resolve("pulse.yaml")
