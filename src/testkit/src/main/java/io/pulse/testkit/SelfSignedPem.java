@@ -16,7 +16,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A self-signed certificate for 127.0.0.1 and localhost and its key, as PEM files, made for a test:
+ * A self-signed certificate (for 127.0.0.1 and localhost, unless told) and its key, as PEM files, made for a test:
  * the JDK's own {@code keytool} makes the pair (Java has no public API to sign a certificate, and
  * Netty's {@code SelfSignedCertificate} needs BouncyCastle or JDK internals), then the key is written
  * as PKCS#8 ({@code BEGIN PRIVATE KEY}, owner-only) and the certificate as {@code BEGIN CERTIFICATE},
@@ -35,11 +35,17 @@ public record SelfSignedPem(Path certFile, Path keyFile, X509Certificate certifi
     private static final String PASSWORD = "test-only";
 
     /**
-     * Makes a pair in {@code dir} (files {@code <name>.crt}, {@code <name>.key}, and {@code <name>.p12} on the way).
+     * Makes a pair for 127.0.0.1 and localhost in {@code dir} (files {@code <name>.crt}, {@code <name>.key},
+     * and {@code <name>.p12} on the way), its subject {@code CN=<name>}.
      *
      * @param algorithm {@code EC} (P-256, fast) or {@code RSA} (2048 bits)
      */
     public static SelfSignedPem create(Path dir, String name, String algorithm) {
+        return create(dir, name, algorithm, "ip:127.0.0.1,dns:localhost");
+    }
+
+    /** @param subjectAltNames keytool's {@code san=} value, e.g. {@code dns:pulse.invalid} for a certificate of another host */
+    public static SelfSignedPem create(Path dir, String name, String algorithm, String subjectAltNames) {
         Path store = dir.resolve(name + ".p12");
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
@@ -51,7 +57,7 @@ public record SelfSignedPem(Path certFile, Path keyFile, X509Certificate certifi
                 "-dname",
                 "CN=" + name,
                 "-ext",
-                "san=ip:127.0.0.1,dns:localhost",
+                "san=" + subjectAltNames,
                 "-validity",
                 "2",
                 "-storetype",
