@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -36,6 +38,11 @@ import org.rocksdb.Status;
  * it should point to are there), garbled, or naming a MANIFEST that is missing or empty, and
  * any open that fails with status {@code Corruption}. Everything else (a lock held by another
  * process, permissions, a full disk) is not damage: the open fails and nothing is moved.
+ *
+ * <p>The events name nodes and their states, so a directory created here is owner-only
+ * ({@code rwx------}, on a file system with POSIX permissions; so is any missing parent it
+ * creates), and so are the files Pulse creates in it; RocksDB's own files are out of other
+ * users' reach inside it. A directory that already exists keeps the permissions it has.
  */
 final class OutboxDirectory {
     private static final DateTimeFormatter STAMP =
@@ -44,12 +51,20 @@ final class OutboxDirectory {
     /** Files that only exist once RocksDB wrote a database: without CURRENT beside them it is damaged. */
     private static final Pattern DATABASE_FILE = Pattern.compile("MANIFEST-[0-9]+|[0-9]+\\.(sst|log)");
 
+    private static final FileAttribute<?> OWNER_ONLY_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<?> OWNER_ONLY_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
     private OutboxDirectory() {}
 
-    /** Creates {@code dir} if missing; throws {@link OutboxNotWritableException} if it cannot be written. */
+    /**
+     * Creates {@code dir} if missing, owner-only (and so any missing parent); throws
+     * {@link OutboxNotWritableException} if it cannot be written.
+     */
     static void prepare(Path dir) {
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(dir, ownerOnly(dir, OWNER_ONLY_DIRECTORY));
         } catch (FileAlreadyExistsException e) {
             throw notWritable(dir, "a file is in the way (expected: a directory)", e);
         } catch (AccessDeniedException e) {
@@ -63,6 +78,23 @@ final class OutboxDirectory {
         if (!Files.isWritable(dir)) {
             throw notWritable(dir, "permission denied", null);
         }
+    }
+
+    /**
+     * Opens (creating it owner-only, {@code rw-------}, if missing) a file of the outbox directory
+     * {@code dir} for reading and writing.
+     */
+    static FileChannel openFile(Path dir, String name) throws IOException {
+        return FileChannel.open(
+                dir.resolve(name),
+                java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                ownerOnly(dir, OWNER_ONLY_FILE));
+    }
+
+    /** {@code permissions} where {@code dir}'s file system has POSIX permissions; none elsewhere (Windows). */
+    private static FileAttribute<?>[] ownerOnly(Path dir, FileAttribute<?> permissions) {
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        return posix ? new FileAttribute<?>[] {permissions} : new FileAttribute<?>[0];
     }
 
     /** The {@link OutboxNotWritableException} for a RocksDB failure that says permission denied; null otherwise. */

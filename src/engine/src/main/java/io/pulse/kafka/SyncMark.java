@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -43,8 +42,7 @@ final class SyncMark implements AutoCloseable {
 
     static SyncMark open(Path dir) throws IOException {
         Path file = dir.resolve(FILE_NAME);
-        FileChannel channel =
-                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel channel = OutboxDirectory.openFile(dir, FILE_NAME);
         try {
             return new SyncMark(file, channel, read(channel));
         } catch (IOException | RuntimeException e) {

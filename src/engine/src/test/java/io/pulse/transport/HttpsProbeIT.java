@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.pulse.core.Liveness;
 import io.pulse.core.NodeId;
 import io.pulse.core.NodeStatus;
 import io.pulse.core.TargetOptions;
+import io.pulse.testkit.SelfSignedPem;
 import io.pulse.transport.health.HealthHandlerAccess;
 import io.pulse.transport.probe.HttpProbeSpec;
 import io.pulse.transport.probe.ProbeCounters;
@@ -23,22 +27,30 @@ class HttpsProbeIT extends ExternalProbeFixture {
     @TempDir
     static Path dir;
 
-    static SelfSignedCertificates forLoopback;
-    static SelfSignedCertificates forAnotherHost;
+    static SelfSignedPem forLoopback;
+    static SelfSignedPem forAnotherHost;
 
     @BeforeAll
-    static void makeCertificates() throws Exception {
-        forLoopback = SelfSignedCertificates.create(dir, "ip:127.0.0.1,dns:localhost");
-        forAnotherHost = SelfSignedCertificates.create(dir, "dns:pulse.invalid");
+    static void makeCertificates() {
+        forLoopback = SelfSignedPem.create(dir, "loopback", "EC");
+        forAnotherHost = SelfSignedPem.create(dir, "another-host", "EC", "dns:pulse.invalid");
+    }
+
+    /** The server's side, from the PEM files as an operator's would be. */
+    static SslContext serverContext(SelfSignedPem pem) throws Exception {
+        return SslContextBuilder.forServer(
+                        pem.certFile().toFile(), pem.keyFile().toFile())
+                .sslProvider(SslProvider.JDK)
+                .build();
     }
 
     @Test
     void aTrustedSelfSignedServerIsAliveOnOneKeptAliveConnection() throws Exception {
-        TestServer server = server(TestServer.health(forLoopback.serverContext()));
+        TestServer server = server(TestServer.health(serverContext(forLoopback)));
         NodeId id = monitor.addHttpTarget(
                 HttpProbeSpec.builder()
                         .endpoint(server.url("https", "/health"))
-                        .trustedCertificates(forLoopback.pem())
+                        .trustedCertificates(forLoopback.certFile())
                         .build(),
                 TargetOptions.defaults());
         awaitState(id, Liveness.ALIVE, PulseEngineIT.SLACK);
@@ -60,7 +72,7 @@ class HttpsProbeIT extends ExternalProbeFixture {
         // it can write. Timed from the core's request instead of the write, the same clock would
         // look 60 ms ahead with an error bound under a millisecond.
         Duration handshakeDelay = Duration.ofMillis(60);
-        TestServer server = server(TestServer.https(forLoopback.serverContext(), handshakeDelay, () -> {
+        TestServer server = server(TestServer.https(serverContext(forLoopback), handshakeDelay, () -> {
             var response = TestServer.response(
                     200,
                     "application/json",
@@ -71,7 +83,7 @@ class HttpsProbeIT extends ExternalProbeFixture {
         NodeId id = monitor.addHttpTarget(
                 HttpProbeSpec.builder()
                         .endpoint(server.url("https", "/health"))
-                        .trustedCertificates(forLoopback.pem())
+                        .trustedCertificates(forLoopback.certFile())
                         .build(),
                 TargetOptions.defaults());
         awaitState(id, Liveness.ALIVE, PulseEngineIT.SLACK);
@@ -91,7 +103,7 @@ class HttpsProbeIT extends ExternalProbeFixture {
 
     @Test
     void anUntrustedCertificateIsATlsFailureAndDead() throws Exception {
-        TestServer server = server(TestServer.health(forLoopback.serverContext()));
+        TestServer server = server(TestServer.health(serverContext(forLoopback)));
         String url = server.url("https", "/health");
         NodeId id = monitor.addHttpTarget(HttpProbeSpec.of(url), TargetOptions.defaults()); // the JVM's trust store
         awaitState(id, Liveness.DEAD, DEAD_WITHIN);
@@ -108,12 +120,12 @@ class HttpsProbeIT extends ExternalProbeFixture {
 
     @Test
     void aTrustedCertificateForAnotherHostIsRefused() throws Exception {
-        TestServer server = server(TestServer.health(forAnotherHost.serverContext()));
+        TestServer server = server(TestServer.health(serverContext(forAnotherHost)));
         String url = server.url("https", "/health");
         NodeId id = monitor.addHttpTarget(
                 HttpProbeSpec.builder()
                         .endpoint(url)
-                        .trustedCertificates(forAnotherHost.pem())
+                        .trustedCertificates(forAnotherHost.certFile())
                         .build(),
                 TargetOptions.defaults());
         awaitState(id, Liveness.DEAD, DEAD_WITHIN);

@@ -65,7 +65,7 @@ class KeyRotationIT {
         String two = Keyring.generateKey();
         List<Path> files = List.of(dir.resolve("keys-a"), dir.resolve("keys-b"));
         for (Path file : files) {
-            Files.writeString(file, "1 " + one + " primary\n");
+            io.pulse.testkit.SecretFiles.write(file, "1 " + one + " primary\n");
         }
         Sidecar a = start(files.get(0), null);
         Sidecar b = start(files.get(1), a.engine().localId().toString());

@@ -2,28 +2,44 @@ package io.pulse.sidecar.cli;
 
 import io.pulse.sidecar.http.Json;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /** GETs one JSON document from a running sidecar's HTTP API, for {@code pulse status} and {@code pulse members}. */
 final class ApiClient {
     private ApiClient() {}
 
-    /** The body of {@code GET http://api/path}, with the token of {@code options}; errors name the URL and say what went wrong. */
+    /**
+     * The body of {@code GET http://api/path} ({@code https} with a {@code --ca-file}), with the token of
+     * {@code options}; errors name the URL and say what went wrong.
+     */
     static String get(ApiOptions options, String path) throws IOException, InterruptedException {
         String api = options.api;
         URI uri;
         try {
-            uri = URI.create("http://" + api + path);
+            uri = URI.create((options.caFile == null ? "http://" : "https://") + api + path);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--api: got \"" + api + "\" (expected: host:port)");
         }
-        HttpClient client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (options.caFile != null) {
+            builder.sslContext(trusting(options.caFile));
+        }
+        HttpClient client = builder.build();
         HttpResponse<String> response;
         try {
             HttpRequest.Builder request =
@@ -42,6 +58,38 @@ final class ApiClient {
             throw new IOException(uri + " answered HTTP " + response.statusCode() + ": " + response.body());
         }
         return response.body();
+    }
+
+    /** A TLS context that trusts the certificates of {@code file} (PEM) alone. */
+    private static SSLContext trusting(Path file) {
+        Collection<? extends Certificate> certificates;
+        try (InputStream in = Files.newInputStream(file)) {
+            certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException e) {
+            throw new UsageException(
+                    "--ca-file: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+        } catch (GeneralSecurityException notCertificates) {
+            certificates = java.util.List.of();
+        }
+        if (certificates.isEmpty()) {
+            throw new UsageException(
+                    "--ca-file: no certificate in " + file + " (expected: PEM, -----BEGIN CERTIFICATE-----)");
+        }
+        try {
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            int n = 0;
+            for (Certificate certificate : certificates) {
+                trusted.setCertificateEntry("ca-" + n++, certificate);
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot trust the certificates of " + file, e);
+        }
     }
 
     private static String token(java.nio.file.Path file) {

@@ -21,4 +21,12 @@ final class ApiOptions {
             description =
                     "File with the API's bearer token, when the sidecar requires one (default: $PULSE_HTTP_TOKEN_FILE).")
     java.nio.file.Path tokenFile;
+
+    @Option(
+            names = "--ca-file",
+            paramLabel = "PATH",
+            defaultValue = "${env:PULSE_HTTP_TLS_CERT_FILE}",
+            description = "PEM certificates to trust for an API that speaks HTTPS (its CA, or its own certificate); "
+                    + "given, the request is https (default: $PULSE_HTTP_TLS_CERT_FILE, the sidecar's own).")
+    java.nio.file.Path caFile;
 }

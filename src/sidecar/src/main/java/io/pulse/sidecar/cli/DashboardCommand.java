@@ -1,8 +1,10 @@
 package io.pulse.sidecar.cli;
 
 import io.pulse.sidecar.config.SidecarConfig;
+import io.pulse.sidecar.config.SidecarSettings;
 import io.pulse.sidecar.dashboard.Dashboard;
 import io.pulse.sidecar.dashboard.HistoryLimits;
+import io.pulse.sidecar.http.ApiLimits;
 import io.pulse.sidecar.tail.TopicTail;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -23,7 +25,10 @@ import picocli.CommandLine.Option;
                     + "transitions) and the evidence of each failure, read from <prefix>.status and <prefix>.failures.",
             "Read-only, as pulse tail: no consumer group, no committed offsets, no topic created; needs no sidecar.",
             "Kafka settings as for pulse run: the file, then PULSE_KAFKA_* variables, then --set, then -b and "
-                    + "--topic-prefix."
+                    + "--topic-prefix.",
+            "The page takes the HTTP API's settings of the same sources: with http.token.file a login form asks for "
+                    + "the token; with http.tls.cert.file and http.tls.key.file it speaks HTTPS; "
+                    + "http.max.connections[.per.source] and the timeouts apply."
         })
 final class DashboardCommand implements Callable<Integer> {
     static final String DEFAULT_BIND = "127.0.0.1:8080";
@@ -54,19 +59,22 @@ final class DashboardCommand implements Callable<Integer> {
     int maxEvents = HistoryLimits.DEFAULT_MAX_EVENTS;
 
     /** What the options and settings ask for, checked. */
-    record Plan(Properties consumer, String topicPrefix, InetSocketAddress bind, HistoryLimits limits) {}
+    record Plan(
+            Properties consumer, String topicPrefix, InetSocketAddress bind, HistoryLimits limits, ApiLimits http) {}
 
     @Override
     public Integer call() {
         parent.configureLogging("text", "warn");
         Plan plan = plan(parent.environment());
         Termination termination = Termination.install();
-        try (Dashboard dashboard = Dashboard.start(plan.consumer(), plan.topicPrefix(), plan.bind(), plan.limits())) {
-            if (!plan.bind().getAddress().isLoopbackAddress()) {
+        try (Dashboard dashboard =
+                Dashboard.start(plan.consumer(), plan.topicPrefix(), plan.bind(), plan.limits(), plan.http())) {
+            if (!plan.bind().getAddress().isLoopbackAddress()
+                    && plan.http().token().isEmpty()) {
                 parent.err()
-                        .println(
-                                "pulse dashboard: bound to " + plan.bind() + ", beyond this machine: the page has no "
-                                        + "login; anyone who reaches it sees the cluster (put it behind your proxy's authentication)");
+                        .println("pulse dashboard: bound to " + plan.bind() + ", beyond this machine, without a token: "
+                                + "anyone who reaches it sees the cluster (set " + SidecarSettings.HTTP_TOKEN_FILE
+                                + " for a login, or bind it to loopback)");
             }
             parent.out()
                     .println("Dashboard on " + dashboard.url() + " (topics " + plan.topicPrefix() + ".status and "
@@ -90,6 +98,11 @@ final class DashboardCommand implements Callable<Integer> {
         }
         InetSocketAddress address = Arguments.bindAddress("--bind", bind);
         SidecarConfig settings = kafka.load(env);
-        return new Plan(TopicTail.consumerProperties(settings), TopicTail.topicPrefix(settings), address, limits);
+        return new Plan(
+                TopicTail.consumerProperties(settings),
+                TopicTail.topicPrefix(settings),
+                address,
+                limits,
+                settings.httpLimits());
     }
 }

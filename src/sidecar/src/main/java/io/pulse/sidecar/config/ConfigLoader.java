@@ -5,10 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -34,6 +38,12 @@ public final class ConfigLoader {
     private static final int MAX_FILE_BYTES = 1024 * 1024;
     /** Deeper than any setting (the longest key has 5 parts); a deeper file is a mistake or an attack. */
     private static final int MAX_DEPTH = 16;
+    /** Who may not read or write a file of secrets. */
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE);
 
     private ConfigLoader() {}
 
@@ -88,6 +98,40 @@ public final class ConfigLoader {
             throw new ConfigurationException(where + ": permission denied");
         } catch (IOException e) {
             throw new ConfigurationException(where + ": cannot read it: " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@link #readNamedFile}, for a file that holds a secret (keys, a token, a private key): refused
+     * when its group or others may read or write it, as ssh refuses such a private key.
+     */
+    static String readPrivateFile(String where, Path file) {
+        requireOwnerOnly(where, file);
+        return readNamedFile(where, file);
+    }
+
+    /**
+     * Throws, naming {@code where}, the permissions and the fix, when {@code file}'s group or others may
+     * read or write it; on a file system without POSIX permissions there is nothing to check. A link is
+     * judged by the file it points to (a Kubernetes secret's files are links).
+     */
+    static void requireOwnerOnly(String where, Path file) {
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException noPosix) {
+            return;
+        } catch (NoSuchFileException e) {
+            throw new ConfigurationException(where + ": no such file");
+        } catch (IOException e) {
+            return; // reading it says what is wrong
+        }
+        Set<PosixFilePermission> open = EnumSet.copyOf(GROUP_OR_OTHERS);
+        open.retainAll(permissions);
+        if (!open.isEmpty()) {
+            throw new ConfigurationException(where + ": its group or others may read or write it ("
+                    + PosixFilePermissions.toString(permissions)
+                    + ") (expected: only its owner, e.g. chmod 600 " + file + ")");
         }
     }
 

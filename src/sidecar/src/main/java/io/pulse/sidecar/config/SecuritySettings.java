@@ -111,8 +111,8 @@ public record SecuritySettings(
             return;
         }
         throw new ConfigurationException(reason + ", and there are no keys: anyone who can send it a datagram could "
-                + "forge its verdicts. Create keys with 'pulse keys generate > pulse.keys' (then chmod 600 "
-                + "pulse.keys) and set " + SidecarSettings.SECURITY_KEYS_FILE + ": pulse.keys on every node (or "
+                + "forge its verdicts. Create keys with 'pulse keys generate --primary --output pulse.keys' and set "
+                + SidecarSettings.SECURITY_KEYS_FILE + ": pulse.keys on every node (or "
                 + "the environment variable " + ENV_KEYS + "), or, on a network you trust, write "
                 + SidecarSettings.SECURITY_AUTH_MODE + ": none");
     }
@@ -132,7 +132,7 @@ public record SecuritySettings(
         if (keysFile.isPresent()) {
             Path file = keysFile.get();
             where = SidecarSettings.SECURITY_KEYS_FILE + " " + file;
-            text = ConfigLoader.readNamedFile(where, file);
+            text = ConfigLoader.readPrivateFile(where, file);
         } else if (keysFromEnv.isPresent()) {
             where = "environment " + ENV_KEYS;
             text = keysFromEnv.get().replace(';', '\n');

@@ -5,6 +5,7 @@ import io.pulse.core.DetectorConfig;
 import io.pulse.core.NodeId;
 import io.pulse.kafka.PublisherConfig;
 import io.pulse.sidecar.http.ApiLimits;
+import io.pulse.sidecar.http.ServerTls;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,7 @@ import org.apache.kafka.common.config.ConfigException;
  *                        which is known once the node is bound
  * @param httpEnabled     whether the HTTP API runs
  * @param httpBind        its address (unresolved)
- * @param httpLimits      its timeouts, connection cap and token
+ * @param httpLimits      its timeouts, connection caps, token and TLS (also those of {@code pulse dashboard})
  * @param logFormat       {@code text} or {@code json}
  * @param logLevel        Pulse's log level
  * @param effective       every setting with its value and where it came from, for {@code --dry-run}
@@ -233,7 +234,7 @@ public record SidecarConfig(
         String file = (String) parsed.get(SidecarSettings.HTTP_TOKEN_FILE);
         if (file != null) {
             String where = SidecarSettings.HTTP_TOKEN_FILE + " " + file;
-            token = Optional.of(ConfigLoader.readNamedFile(where, java.nio.file.Path.of(file))
+            token = Optional.of(ConfigLoader.readPrivateFile(where, java.nio.file.Path.of(file))
                     .strip());
             if (token.get().isEmpty() || token.get().chars().anyMatch(c -> c <= ' ')) {
                 throw new ConfigurationException(where + ": the token is empty or has spaces or line breaks inside "
@@ -249,7 +250,37 @@ public record SidecarConfig(
                 throw new ConfigurationException(timeout.getKey() + " must be more than 0");
             }
         }
-        return new ApiLimits(idle, request, (Integer) parsed.get(SidecarSettings.HTTP_MAX_CONNECTIONS), token);
+        return new ApiLimits(
+                idle,
+                request,
+                (Integer) parsed.get(SidecarSettings.HTTP_MAX_CONNECTIONS),
+                (Integer) parsed.get(SidecarSettings.HTTP_MAX_CONNECTIONS_PER_SOURCE),
+                token,
+                tls(parsed));
+    }
+
+    /** The API's certificate and key, both or neither; the key owner-only, as a token file. */
+    private static Optional<ServerTls> tls(Map<String, Object> parsed) {
+        String cert = (String) parsed.get(SidecarSettings.HTTP_TLS_CERT_FILE);
+        String key = (String) parsed.get(SidecarSettings.HTTP_TLS_KEY_FILE);
+        if (cert == null && key == null) {
+            return Optional.empty();
+        }
+        if (cert == null || key == null) {
+            throw new ConfigurationException(
+                    (cert == null ? SidecarSettings.HTTP_TLS_KEY_FILE : SidecarSettings.HTTP_TLS_CERT_FILE)
+                            + " is set and "
+                            + (cert == null ? SidecarSettings.HTTP_TLS_CERT_FILE : SidecarSettings.HTTP_TLS_KEY_FILE)
+                            + " is not (expected: both, for HTTPS, or neither)");
+        }
+        String certWhere = SidecarSettings.HTTP_TLS_CERT_FILE + " " + cert;
+        String keyWhere = SidecarSettings.HTTP_TLS_KEY_FILE + " " + key;
+        ConfigLoader.requireOwnerOnly(keyWhere, Path.of(key));
+        try {
+            return Optional.of(ServerTls.fromPem(certWhere, Path.of(cert), keyWhere, Path.of(key)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -90,6 +90,9 @@ public final class SidecarSettings {
     public static final String HTTP_IDLE_TIMEOUT = "http.idle.timeout";
     public static final String HTTP_REQUEST_TIMEOUT = "http.request.timeout";
     public static final String HTTP_MAX_CONNECTIONS = "http.max.connections";
+    public static final String HTTP_MAX_CONNECTIONS_PER_SOURCE = "http.max.connections.per.source";
+    public static final String HTTP_TLS_CERT_FILE = "http.tls.cert.file";
+    public static final String HTTP_TLS_KEY_FILE = "http.tls.key.file";
     public static final String LOG_FORMAT = "log.format";
     public static final String LOG_LEVEL = "log.level";
 
@@ -415,7 +418,8 @@ public final class SidecarSettings {
                     null,
                     Importance.MEDIUM,
                     "File holding the bearer token every API request must carry (Authorization: Bearer <token>), "
-                            + "/health excepted; none: no token (a warning when bound beyond loopback).")
+                            + "/health excepted, and the dashboard's login asks for; readable by its owner only. "
+                            + "None: no token (a warning when bound beyond loopback).")
             .define(
                     HTTP_IDLE_TIMEOUT,
                     Type.STRING,
@@ -437,6 +441,28 @@ public final class SidecarSettings {
                     ConfigDef.Range.between(1, 100_000),
                     Importance.LOW,
                     "API connections open at once; one more is closed as soon as it is accepted.")
+            .define(
+                    HTTP_MAX_CONNECTIONS_PER_SOURCE,
+                    Type.INT,
+                    ApiLimits.DEFAULT_MAX_CONNECTIONS_PER_SOURCE,
+                    ConfigDef.Range.between(1, 100_000),
+                    Importance.LOW,
+                    "API connections one source address may hold open (at most http.max.connections count); one "
+                            + "more from it is closed as soon as it is accepted, before TLS or the token are looked at.")
+            .define(
+                    HTTP_TLS_CERT_FILE,
+                    Type.STRING,
+                    null,
+                    Importance.MEDIUM,
+                    "PEM file of the certificate chain (leaf first) the API presents: with http.tls.key.file, the "
+                            + "API (and pulse dashboard) speak HTTPS only. None: plain HTTP.")
+            .define(
+                    HTTP_TLS_KEY_FILE,
+                    Type.STRING,
+                    null,
+                    Importance.MEDIUM,
+                    "PEM file of the certificate's private key: unencrypted PKCS#8 (BEGIN PRIVATE KEY), "
+                            + "readable by its owner only.")
             .define(
                     LOG_FORMAT,
                     Type.STRING,

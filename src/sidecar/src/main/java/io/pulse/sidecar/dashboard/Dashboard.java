@@ -1,5 +1,6 @@
 package io.pulse.sidecar.dashboard;
 
+import io.pulse.sidecar.http.ApiLimits;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
@@ -23,29 +24,40 @@ public final class Dashboard implements AutoCloseable {
     private final DashboardModel model;
     private final KafkaFeed feed;
     private final DashboardServer server;
+    private final boolean https;
 
-    private Dashboard(DashboardModel model, KafkaFeed feed, DashboardServer server) {
+    private Dashboard(DashboardModel model, KafkaFeed feed, DashboardServer server, boolean https) {
         this.model = model;
         this.feed = feed;
         this.server = server;
+        this.https = https;
+    }
+
+    /** {@link #start(Properties, String, InetSocketAddress, HistoryLimits, ApiLimits)} with no token, no TLS. */
+    public static Dashboard start(
+            Properties consumer, String topicPrefix, InetSocketAddress bind, HistoryLimits limits) {
+        return start(consumer, topicPrefix, bind, limits, ApiLimits.defaults());
     }
 
     /**
      * Binds {@code bind} (port 0 for a free one), then starts reading Kafka.
      *
      * @param consumer Kafka consumer properties (bootstrap servers, TLS, SASL); a group id is not used
+     * @param http     the page's connection caps and timeouts; its token (the login page asks for it) and
+     *                 TLS, if any
      * @throws IllegalStateException if {@code bind} cannot be bound
      */
     public static Dashboard start(
-            Properties consumer, String topicPrefix, InetSocketAddress bind, HistoryLimits limits) {
+            Properties consumer, String topicPrefix, InetSocketAddress bind, HistoryLimits limits, ApiLimits http) {
         Objects.requireNonNull(consumer, "consumer");
         Objects.requireNonNull(topicPrefix, "topicPrefix");
+        Objects.requireNonNull(http, "http");
         if (bind == null || bind.isUnresolved()) {
             throw new IllegalArgumentException("bind must be a resolved address, got " + bind);
         }
         Clock clock = Clock.systemUTC();
         DashboardModel model = new DashboardModel(limits, clock);
-        DashboardServer server = DashboardServer.start(bind, model);
+        DashboardServer server = DashboardServer.start(bind, model, http, clock);
         KafkaFeed feed;
         try {
             feed = new KafkaFeed(consumer, topicPrefix, model, clock);
@@ -54,14 +66,15 @@ public final class Dashboard implements AutoCloseable {
             throw e;
         }
         feed.start();
-        return new Dashboard(model, feed, server);
+        return new Dashboard(model, feed, server, http.tls().isPresent());
     }
 
-    /** The page's address, e.g. {@code http://127.0.0.1:8080/}. */
+    /** The page's address, e.g. {@code http://127.0.0.1:8080/} ({@code https} with TLS). */
     public URI url() {
         InetSocketAddress address = server.localAddress();
         String host = address.getAddress().getHostAddress();
-        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort() + "/");
+        return URI.create((https ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + address.getPort() + "/");
     }
 
     public InetSocketAddress localAddress() {

@@ -28,9 +28,9 @@ final class DashboardHandler extends SimpleChannelInboundHandler<FullHttpRequest
     static final String SNAPSHOT = "/api/snapshot";
     static final String NODE = "/api/node";
     private static final String JSON = "application/json";
-    /** The page loads only its own scripts, styles and data. */
-    private static final String CSP =
-            "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'";
+    /** The page loads only its own scripts, styles and data, and posts its login form only to itself. */
+    static final String CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "
+            + "form-action 'self'; base-uri 'none'";
 
     private static final System.Logger LOG = System.getLogger(DashboardHandler.class.getName());
 

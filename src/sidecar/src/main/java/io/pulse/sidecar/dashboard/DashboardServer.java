@@ -6,22 +6,24 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.pulse.sidecar.http.AccessToken;
 import io.pulse.sidecar.http.ApiLimits;
 import io.pulse.sidecar.http.ConnectionGuard;
 import io.pulse.transport.Transports;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The dashboard's HTTP server on an event loop of its own, with the API's defences
- * ({@link ConnectionGuard}: connection cap, idle and request timeouts, nosniff): it serves the page
+ * ({@link ConnectionGuard}: connection caps, idle and request timeouts, nosniff, TLS) and its token
+ * ({@link DashboardLogin}): it serves the page
  * and pushes the model's batches to every open event stream every {@link #BATCH_INTERVAL}.
  *
  * <pre>{@code
- * try (DashboardServer server = DashboardServer.start(new InetSocketAddress("127.0.0.1", 8080), model)) {
+ * try (DashboardServer server = DashboardServer.start(new InetSocketAddress("127.0.0.1", 8080), model,
+ *         ApiLimits.defaults(), Clock.systemUTC())) {
  *     System.out.println("http://" + server.localAddress().getHostString() + ":" + server.localAddress().getPort() + "/");
  * }
  * }</pre>
@@ -46,11 +48,20 @@ final class DashboardServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** @throws IllegalStateException if {@code bind} cannot be bound */
-    static DashboardServer start(InetSocketAddress bind, DashboardModel model) {
-        ConnectionGuard guard = new ConnectionGuard(ApiLimits.defaults());
+    /**
+     * @param limits the connection caps and timeouts; with a token, every request but the login page
+     *               needs the session cookie it sets ({@link DashboardLogin}) or the bearer token; with TLS, HTTPS
+     * @throws IllegalStateException if {@code bind} cannot be bound
+     */
+    static DashboardServer start(InetSocketAddress bind, DashboardModel model, ApiLimits limits, Clock clock) {
+        ConnectionGuard guard = new ConnectionGuard(limits);
         SseClients clients = new SseClients();
-        DashboardHandler handler = new DashboardHandler(model, Assets.load(), clients);
+        Assets assets = Assets.load();
+        DashboardHandler handler = new DashboardHandler(model, assets, clients);
+        DashboardLogin login = limits.token()
+                .map(token ->
+                        new DashboardLogin(new AccessToken(token), limits.tls().isPresent(), assets.loginPage(), clock))
+                .orElse(null);
         EventLoopGroup group = Transports.newGroup(1, "pulse-dashboard");
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -61,16 +72,11 @@ final class DashboardServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                                .addLast(
-                                        guard.admission(),
-                                        guard.idle(),
-                                        guard.requestStart(),
-                                        new HttpServerCodec(),
-                                        guard.responseHeaders(),
-                                        new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                        guard.requestEnd(),
-                                        handler);
+                        guard.addTo(ch, MAX_REQUEST_BYTES);
+                        if (login != null) {
+                            ch.pipeline().addLast(login);
+                        }
+                        ch.pipeline().addLast(handler);
                     }
                 });
         Channel channel;

@@ -4,8 +4,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.pulse.kafka.PublisherStats;
 import io.pulse.transport.PulseEngine;
 import io.pulse.transport.Transports;
@@ -97,15 +95,7 @@ public final class ApiServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                                .addLast(
-                                        guard.admission(),
-                                        guard.idle(),
-                                        guard.requestStart(),
-                                        new HttpServerCodec(),
-                                        guard.responseHeaders(),
-                                        new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                        guard.requestEnd());
+                        guard.addTo(ch, MAX_REQUEST_BYTES);
                         if (token != null) {
                             ch.pipeline().addLast(token);
                         }

@@ -11,13 +11,14 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pulse.transport.health.HealthHandler;
 import io.pulse.transport.health.HttpResponses;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Lets a request through only with {@code Authorization: Bearer <token>}; answers 401 with
  * {@code WWW-Authenticate: Bearer} otherwise. {@code /health} stays open: a liveness probe
- * carries no token, and it tells nothing but the time. Tokens are compared in constant time.
+ * carries no token, and it tells nothing but the time. {@code /metrics} does not: a Prometheus scrape
+ * sends the token ({@code authorization: {credentials_file: ...}}), and the meters tell the cluster's
+ * shape. Tokens are compared in constant time ({@link AccessToken}).
  *
  * <pre>{@code
  * pipeline.addLast(new HttpServerCodec(), new HttpObjectAggregator(max), new BearerToken("s3cret"), api);
@@ -25,21 +26,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ChannelHandler.Sharable
 final class BearerToken extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private final byte[] expected;
+    private final AccessToken token;
     private final AtomicLong refused = new AtomicLong();
 
     BearerToken(String token) {
         super(FullHttpRequest.class, false);
-        this.expected = sha256("Bearer " + token);
-    }
-
-    /** Digests compare in constant time whatever the lengths: a wrong guess tells nothing of the token's length. */
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        this.token = new AccessToken(token);
     }
 
     long refused() {
@@ -50,8 +42,7 @@ final class BearerToken extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         String path = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8).rawPath();
         String given = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (path.equals(HealthHandler.DEFAULT_PATH)
-                || (given != null && MessageDigest.isEqual(expected, sha256(given)))) {
+        if (path.equals(HealthHandler.DEFAULT_PATH) || token.matchesAuthorization(given)) {
             ctx.fireChannelRead(request);
             return;
         }

@@ -251,6 +251,10 @@ public final class PulseMetrics {
         FunctionCounter.builder("pulse.http.connections.rejected", guard, ConnectionGuard::rejected)
                 .description("HTTP API connections closed at once: http.max.connections were open")
                 .register(registry);
+        FunctionCounter.builder("pulse.http.connections.source.rejected", guard, ConnectionGuard::sourceRejected)
+                .description("HTTP API connections closed at once: their source address had "
+                        + "http.max.connections.per.source open")
+                .register(registry);
         FunctionCounter.builder("pulse.http.connections.idle.closed", guard, ConnectionGuard::idleClosed)
                 .description("HTTP API connections closed after http.idle.timeout without a request")
                 .register(registry);

@@ -107,7 +107,14 @@ function count(e) {
 function connect() {
   const source = new EventSource('events');
   source.onopen = () => { state.streamLost = false; schedule(); };
-  source.onerror = () => { state.streamLost = true; schedule(); };
+  source.onerror = () => {
+    state.streamLost = true;
+    schedule();
+    // An EventSource cannot tell a 401 from a server away: ask once; a session that ended goes to the login form.
+    fetch('api/snapshot', { method: 'HEAD', cache: 'no-store' })
+      .then((r) => { if (r.status === 401) window.location.assign('login'); })
+      .catch(() => {});
+  };
   source.onmessage = (message) => {
     const started = performance.now();
     let data;

@@ -123,6 +123,28 @@ class PulseCommandTest {
     }
 
     @Test
+    void aTokenOrKeysFileOthersMayReadStopsTheStartWithExitTwo() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                io.pulse.testkit.SecretFiles.posix(dir), "no POSIX permissions on this file system");
+        Path token = io.pulse.testkit.SecretFiles.permissions(
+                Files.writeString(dir.resolve("api-token"), "s3cret\n"), "rw-r--r--");
+        Result run = pulse(Map.of("PULSE_HTTP_TOKEN_FILE", token.toString()), "run");
+        assertEquals(2, run.code(), run.toString());
+        assertEquals(
+                "pulse: invalid configuration: http.token.file " + token + ": its group or others may read or write it "
+                        + "(rw-r--r--) (expected: only its owner, e.g. chmod 600 " + token + ")\n",
+                run.err());
+        Path keys = io.pulse.testkit.SecretFiles.permissions(
+                Files.writeString(dir.resolve("keys"), pulse("keys", "generate").out()), "rw-rw----");
+        Result dryRun = pulse("run", "--dry-run", "--set", "security.keys.file=" + keys);
+        assertEquals(2, dryRun.code(), dryRun.toString());
+        assertEquals(
+                "pulse: invalid configuration: security.keys.file " + keys + ": its group or others may read or "
+                        + "write it (rw-rw----) (expected: only its owner, e.g. chmod 600 " + keys + ")\n",
+                dryRun.err());
+    }
+
+    @Test
     void statusOfASidecarThatIsNotRunningFailsWithTheReason() throws IOException {
         int port = io.pulse.embedded.BrokerFiles.freePort();
         Result result = pulse("status", "--api", "127.0.0.1:" + port);
@@ -158,9 +180,48 @@ class PulseCommandTest {
     }
 
     @Test
+    void statusSpeaksHttpsToAnApiWithTlsWhenGivenTheCertificateToTrust() throws IOException {
+        io.pulse.testkit.SelfSignedPem pem = io.pulse.testkit.SelfSignedPem.create(dir, "api", "EC");
+        Path token = io.pulse.testkit.SecretFiles.write(dir.resolve("api-token"), "s3cret\n");
+        try (io.pulse.transport.PulseEngine engine = io.pulse.transport.PulseEngine.builder()
+                        .bind(new java.net.InetSocketAddress("127.0.0.1", 0))
+                        .probing(false)
+                        .start();
+                io.pulse.sidecar.http.ApiServer api = io.pulse.sidecar.http.ApiServer.start(
+                        new java.net.InetSocketAddress("127.0.0.1", 0),
+                        engine,
+                        () -> null,
+                        io.pulse.sidecar.http.PulseMetrics.create(),
+                        io.pulse.sidecar.http.ApiLimits.defaults()
+                                .withToken("s3cret")
+                                .withTls(io.pulse.sidecar.http.ServerTls.fromPem(
+                                        "cert", pem.certFile(), "key", pem.keyFile())))) {
+            String address = "127.0.0.1:" + api.localAddress().getPort();
+            Result plain = pulse("status", "--api", address, "--token-file", token.toString());
+            assertEquals(1, plain.code(), plain.toString());
+            assertTrue(
+                    plain.err().startsWith("pulse: cannot reach the sidecar's API at http://" + address), plain.err());
+            Result tls = pulse(
+                    "status",
+                    "--api",
+                    address,
+                    "--token-file",
+                    token.toString(),
+                    "--ca-file",
+                    pem.certFile().toString(),
+                    "--json");
+            assertEquals(0, tls.code(), tls.toString());
+            assertTrue(tls.out().contains("\"node\""), tls.out());
+            Result notPem = pulse("status", "--api", address, "--ca-file", token.toString());
+            assertEquals(2, notPem.code(), notPem.toString());
+            assertTrue(notPem.err().startsWith("pulse: --ca-file: no certificate in " + token), notPem.err());
+        }
+    }
+
+    @Test
     void probeSignsWithItsKeysFileAndIsIgnoredWithoutIt() throws IOException {
         Path keys = dir.resolve("keys");
-        Files.writeString(keys, pulse("keys", "generate").out());
+        io.pulse.testkit.SecretFiles.write(keys, pulse("keys", "generate").out());
         try (io.pulse.transport.PulseEngine responder = io.pulse.transport.PulseEngine.builder()
                 .bind(new java.net.InetSocketAddress("127.0.0.1", 0))
                 .probing(false)

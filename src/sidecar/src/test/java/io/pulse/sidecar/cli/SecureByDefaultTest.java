@@ -9,8 +9,8 @@ import io.pulse.protocol.Keyring;
 import io.pulse.sidecar.Sidecar;
 import io.pulse.sidecar.config.ConfigLoader;
 import io.pulse.sidecar.config.ConfigurationException;
+import io.pulse.testkit.SecretFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class SecureByDefaultTest {
         assertTrue(
                 result.err().startsWith("pulse: invalid configuration: " + why + ", and there are no keys"),
                 result.err());
-        assertTrue(result.err().contains("pulse keys generate > pulse.keys"), result.err());
+        assertTrue(result.err().contains("pulse keys generate --primary --output pulse.keys"), result.err());
         assertTrue(result.err().contains("security.keys.file: pulse.keys"), result.err());
         assertTrue(result.err().contains("security.auth.mode: none"), result.err());
     }
@@ -81,7 +81,7 @@ class SecureByDefaultTest {
     @Test
     void keysLetAClusterMemberStart() throws IOException {
         Path keys = dir.resolve("pulse.keys");
-        Files.writeString(keys, "1 " + Keyring.generateKey() + "\n");
+        SecretFiles.write(keys, "1 " + Keyring.generateKey() + "\n");
         PulseCommandTest.Result result =
                 pulse("run", "--set", "cluster.enabled=true", "--set", "security.keys.file=" + keys, "--dry-run");
         assertEquals(0, result.code(), result.toString());

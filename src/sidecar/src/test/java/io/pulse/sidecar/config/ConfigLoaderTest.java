@@ -235,8 +235,7 @@ class ConfigLoaderTest {
         assertEquals(200, plain.security().answersPerSource());
 
         String key = io.pulse.protocol.Keyring.generateKey();
-        Path keys = dir.resolve("keys");
-        Files.writeString(keys, "1 " + key + "\n");
+        Path keys = io.pulse.testkit.SecretFiles.write(dir.resolve("keys"), "1 " + key + "\n");
         SidecarConfig signed = ConfigLoader.load(
                 yaml("security:\n  keys.file: " + keys + "\n  label: prod\n"
                         + "  auth.mode: permissive\nnode.relay.from: [10.1.0.0/16]\n"),
@@ -279,6 +278,84 @@ class ConfigLoaderTest {
                 failure(null, Map.of(), Map.of("node.answers.total", "10")));
         assertTrue(failure(null, Map.of(), Map.of("node.relay.from", "10.0.0.0/33"))
                 .contains("prefix length 33"));
+    }
+
+    @Test
+    void aKeysOrTokenFileItsGroupOrOthersMayReadOrWriteIsRefused() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                io.pulse.testkit.SecretFiles.posix(dir), "no POSIX permissions on this file system");
+        Path keys = io.pulse.testkit.SecretFiles.write(
+                dir.resolve("keys"), "1 " + io.pulse.protocol.Keyring.generateKey() + " primary\n");
+        Path token = io.pulse.testkit.SecretFiles.write(dir.resolve("api-token"), "s3cret\n");
+        Map<String, String> both = Map.of("security.keys.file", keys.toString(), "http.token.file", token.toString());
+        assertTrue(ConfigLoader.load(null, Map.of(), both).security().authenticating());
+        io.pulse.testkit.SecretFiles.permissions(keys, "r--------");
+        assertEquals(
+                "s3cret",
+                ConfigLoader.load(null, Map.of(), both).httpLimits().token().orElseThrow());
+
+        for (String open : List.of("rw-r--r--", "rw-r-----", "rw----r--", "rw--w----", "rw-----w-")) {
+            io.pulse.testkit.SecretFiles.permissions(keys, open);
+            assertEquals(
+                    "security.keys.file " + keys + ": its group or others may read or write it (" + open
+                            + ") (expected: only its owner, e.g. chmod 600 " + keys + ")",
+                    failure(null, Map.of(), Map.of("security.keys.file", keys.toString())));
+        }
+        io.pulse.testkit.SecretFiles.permissions(token, "rw-rw-rw-");
+        assertEquals(
+                "http.token.file " + token + ": its group or others may read or write it (rw-rw-rw-) "
+                        + "(expected: only its owner, e.g. chmod 600 " + token + ")",
+                failure(null, Map.of("PULSE_HTTP_TOKEN_FILE", token.toString()), Map.of()));
+        io.pulse.testkit.SecretFiles.permissions(token, "rwx--x--x");
+        assertEquals(
+                "s3cret",
+                ConfigLoader.load(null, Map.of(), Map.of("http.token.file", token.toString()))
+                        .httpLimits()
+                        .token()
+                        .orElseThrow(),
+                "execute bits let no one read it");
+    }
+
+    @Test
+    void tlsTakesACertificateAndAnOwnerOnlyKeyBothOrNeither() {
+        io.pulse.testkit.SelfSignedPem pem = io.pulse.testkit.SelfSignedPem.create(dir, "pulse", "EC");
+        Map<String, String> both = Map.of(
+                "http.tls.cert.file",
+                pem.certFile().toString(),
+                "http.tls.key.file",
+                pem.keyFile().toString());
+        SidecarConfig config = ConfigLoader.load(null, Map.of(), both);
+        assertEquals(
+                "ServerTls[cert=" + pem.certFile() + ", key=" + pem.keyFile() + "]",
+                config.httpLimits().tls().orElseThrow().toString());
+        assertTrue(
+                ConfigLoader.load(null, Map.of(), Map.of()).httpLimits().tls().isEmpty());
+        assertEquals(
+                "http.tls.cert.file is set and http.tls.key.file is not (expected: both, for HTTPS, or neither)",
+                failure(
+                        null,
+                        Map.of(),
+                        Map.of("http.tls.cert.file", pem.certFile().toString())));
+        assertEquals(
+                "http.tls.key.file is set and http.tls.cert.file is not (expected: both, for HTTPS, or neither)",
+                failure(null, Map.of("PULSE_HTTP_TLS_KEY_FILE", pem.keyFile().toString()), Map.of()));
+        assertEquals(
+                "http.tls.cert.file " + pem.keyFile() + ": no certificate in it (expected: PEM, -----BEGIN "
+                        + "CERTIFICATE-----, leaf first)",
+                failure(
+                        null,
+                        Map.of(),
+                        Map.of(
+                                "http.tls.cert.file",
+                                pem.keyFile().toString(),
+                                "http.tls.key.file",
+                                pem.keyFile().toString())));
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.pulse.testkit.SecretFiles.posix(dir));
+        io.pulse.testkit.SecretFiles.permissions(pem.keyFile(), "rw-r--r--");
+        assertEquals(
+                "http.tls.key.file " + pem.keyFile() + ": its group or others may read or write it (rw-r--r--) "
+                        + "(expected: only its owner, e.g. chmod 600 " + pem.keyFile() + ")",
+                failure(null, Map.of(), both));
     }
 
     @Test

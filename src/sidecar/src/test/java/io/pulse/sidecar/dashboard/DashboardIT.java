@@ -9,6 +9,7 @@ import io.pulse.core.NodeId;
 import io.pulse.core.Transition;
 import io.pulse.events.Topics;
 import io.pulse.kafka.PulsePublisher;
+import io.pulse.sidecar.http.ApiLimits;
 import io.pulse.testkit.KafkaBrokerExtension;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -32,8 +33,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless Chromium, against a real broker, fed by the real publisher:
- * what a person sees when a node dies, what the verdict's evidence says, and the page riding out
- * a Kafka outage. Screenshots go to {@code target/dashboard/}.
+ * the login form of a dashboard with a token, what a person sees when a node dies, what the
+ * verdict's evidence says, and the page riding out a Kafka outage (its event stream reconnecting
+ * with the session cookie). Screenshots go to {@code target/dashboard/}.
  */
 class DashboardIT {
     @RegisterExtension
@@ -46,6 +48,7 @@ class DashboardIT {
     static final NodeId C = NodeId.parse("10.0.0.3:7946");
     static final NodeId DECLARER = NodeId.parse("10.0.0.5:7946");
     static final Duration STEP = Duration.ofSeconds(20);
+    static final String TOKEN = "dashboard-it-0123456789abcdef";
 
     @TempDir
     Path outbox;
@@ -64,7 +67,8 @@ class DashboardIT {
                         consumer(kafka.bootstrapServers()),
                         PREFIX,
                         new InetSocketAddress("127.0.0.1", 0),
-                        HistoryLimits.defaults());
+                        HistoryLimits.defaults(),
+                        ApiLimits.defaults().withToken(TOKEN));
                 Browser browser = Browser.start()) {
             for (NodeId node : List.of(A, B, C)) {
                 publisher.publish(change(
@@ -75,6 +79,7 @@ class DashboardIT {
             assertTrue(publisher.awaitDelivery(STEP));
             WebDriver page = browser.driver();
             page.get(dashboard.url().toString());
+            logIn(page, dashboard);
             await(
                     page,
                     STEP,
@@ -209,6 +214,26 @@ class DashboardIT {
                     d -> state(d, B).equals("ALIVE") && count(d, "ALIVE") == 3);
             browser.screenshot(SHOTS.resolve("3-kafka-back.png"));
         }
+    }
+
+    /** The page sends a stranger to the form; a wrong token is refused there, the right one leads back to the page. */
+    static void logIn(WebDriver page, Dashboard dashboard) {
+        await(page, STEP, "the login form", d -> d.getCurrentUrl().equals(dashboard.url() + "login"));
+        page.findElement(By.id("token")).sendKeys("not-the-token");
+        page.findElement(By.id("login")).click();
+        await(
+                page,
+                STEP,
+                "the refusal",
+                d -> d.findElement(By.id("login-error")).getText().equals("That is not the token."));
+        page.findElement(By.id("token")).sendKeys(TOKEN);
+        page.findElement(By.id("login")).click();
+        await(
+                page,
+                STEP,
+                "the page after the login",
+                d -> d.getCurrentUrl().equals(dashboard.url().toString()));
+        assertTrue(page.manage().getCookieNamed(DashboardLogin.COOKIE).isHttpOnly(), "the session cookie is HttpOnly");
     }
 
     static Properties consumer(String bootstrapServers) {

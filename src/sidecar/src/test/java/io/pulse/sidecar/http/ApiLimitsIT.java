@@ -30,8 +30,10 @@ class ApiLimitsIT {
     private final List<Socket> sockets = new ArrayList<>();
     private PulseEngine engine;
     private ApiServer api;
+    private String token;
 
     private void start(ApiLimits limits) {
+        token = limits.token().orElse(null);
         engine = PulseEngine.builder()
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .probing(false)
@@ -53,7 +55,15 @@ class ApiLimitsIT {
     }
 
     private Socket connect() throws Exception {
+        return connectFrom(null);
+    }
+
+    /** A connection from {@code source} (a loopback address: all of 127/8 is this machine's on Linux), or any. */
+    private Socket connectFrom(String source) throws Exception {
         Socket socket = new Socket();
+        if (source != null) {
+            socket.bind(new InetSocketAddress(source, 0));
+        }
         socket.connect(api.localAddress(), (int) LIMIT.toMillis());
         socket.setSoTimeout((int) LIMIT.toMillis());
         sockets.add(socket);
@@ -79,7 +89,8 @@ class ApiLimitsIT {
 
     @Test
     void threeHundredIdleConnectionsAreClosedAfterTheIdleTimeout() throws Exception {
-        start(new ApiLimits(Duration.ofMillis(500), Duration.ofSeconds(5), 400, Optional.empty()));
+        start(new ApiLimits(
+                Duration.ofMillis(500), Duration.ofSeconds(5), 400, 400, Optional.empty(), Optional.empty()));
         for (int i = 0; i < 300; i++) {
             connect();
         }
@@ -94,7 +105,7 @@ class ApiLimitsIT {
 
     @Test
     void connectionsPastTheCapAreClosedAtOnceAndTheOthersStillWork() throws Exception {
-        start(new ApiLimits(Duration.ofSeconds(30), Duration.ofSeconds(5), 5, Optional.empty()));
+        start(new ApiLimits(Duration.ofSeconds(30), Duration.ofSeconds(5), 5, 5, Optional.empty(), Optional.empty()));
         for (int i = 0; i < 4; i++) {
             connect();
         }
@@ -108,8 +119,39 @@ class ApiLimitsIT {
     }
 
     @Test
+    void oneSourceAddressCannotTakeEveryConnectionAndItsExtraOnesAreClosedBeforeTheTokenIsLookedAt() throws Exception {
+        start(ApiLimits.defaults().withMaxConnections(10, 4).withToken("s3cret-t0ken"));
+        List<Socket> greedy = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            greedy.add(connectFrom("127.0.0.2"));
+        }
+        Eventually.await("4 open from 127.0.0.2", () -> metric("pulse_http_connections"), v -> v >= 4, LIMIT);
+        for (int i = 0; i < 3; i++) {
+            Socket extra = connectFrom("127.0.0.2");
+            extra.getOutputStream()
+                    .write("GET /status HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertTrue(closedByServer(extra), "a 5th connection from one address was kept");
+        }
+        for (Socket kept : greedy) {
+            kept.setSoTimeout(200);
+            assertTrue(!closedByServer(kept), "a connection within the cap was closed");
+        }
+        // Another address still gets in, and is answered.
+        Socket other = connectFrom("127.0.0.3");
+        other.getOutputStream()
+                .write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+        String answer = new String(other.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertTrue(answer.startsWith("HTTP/1.1 200 OK"), answer);
+        assertEquals(3.0, metric("pulse_http_connections_source_rejected_total"));
+        assertEquals(0.0, metric("pulse_http_connections_rejected_total"));
+        assertEquals(0.0, metric("pulse_http_requests_unauthorized_total"), "the refused requests were never read");
+    }
+
+    @Test
     void aRequestTrickledByteByByteIsClosedAtTheRequestTimeout() throws Exception {
-        start(new ApiLimits(Duration.ofMillis(400), Duration.ofMillis(800), 10, Optional.empty()));
+        start(new ApiLimits(
+                Duration.ofMillis(400), Duration.ofMillis(800), 10, 10, Optional.empty(), Optional.empty()));
         Socket slow = connect();
         slow.setSoTimeout(100);
         OutputStream out = slow.getOutputStream();
@@ -168,7 +210,7 @@ class ApiLimitsIT {
     private double metric(String name) {
         String body;
         try {
-            body = get("/metrics", null).body();
+            body = get("/metrics", token).body();
         } catch (Exception e) {
             throw new AssertionError("GET /metrics failed", e);
         }
