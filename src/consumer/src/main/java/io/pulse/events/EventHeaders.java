@@ -19,6 +19,22 @@ public final class EventHeaders {
     /** One of the {@link EventType#headerValue()}s. */
     public static final String EVENT_TYPE = "event-type";
 
+    /**
+     * CloudEvents' Kafka protocol binding, binary mode (CloudEvents 1.0): every record is also a
+     * CloudEvent for event routers that speak it (Knative, Argo Events, Debezium-style tooling).
+     * {@code content-type} is its {@code datacontenttype}; {@value #CE_ID} is the event id, {@value
+     * #CE_TYPE} the {@link EventType#headerValue()}, {@value #CE_SOURCE} {@code pulse://<observer>},
+     * {@value #CE_SUBJECT} the node id (the record's key).
+     */
+    public static final String CE_SPECVERSION = "ce_specversion";
+
+    public static final String CE_ID = "ce_id";
+    public static final String CE_SOURCE = "ce_source";
+    public static final String CE_TYPE = "ce_type";
+    public static final String CE_SUBJECT = "ce_subject";
+    /** The CloudEvents version of {@value #CE_SPECVERSION}. */
+    public static final String CLOUDEVENTS_VERSION = "1.0";
+
     /** The value's content type: Avro single-object encoding (header, schema fingerprint, body). */
     public static final String AVRO_SINGLE_OBJECT = "application/avro;encoding=single-object";
 

@@ -76,6 +76,10 @@ final class Sender implements Runnable {
     private final ConfluentValues confluent;
 
     private final byte[] contentType;
+    /** CloudEvents' {@code source}: {@code pulse://<observer>}. */
+    private final byte[] source;
+
+    private static final byte[] CLOUDEVENTS_VERSION = EventHeaders.CLOUDEVENTS_VERSION.getBytes(StandardCharsets.UTF_8);
     private volatile boolean topicsReady;
     /** The writer schemas are in the schemas topic: only then may an event written with them go out. */
     private boolean schemasWritten;
@@ -94,6 +98,7 @@ final class Sender implements Runnable {
         this.window = new Semaphore(config.maxInFlightEvents());
         this.topicsReady = topicsReady;
         this.confluent = ConfluentValues.of(config);
+        this.source = ("pulse://" + config.observer()).getBytes(StandardCharsets.UTF_8);
         this.contentType = (confluent == null ? EventHeaders.AVRO_SINGLE_OBJECT : EventHeaders.AVRO_CONFLUENT)
                 .getBytes(StandardCharsets.UTF_8);
     }
@@ -219,8 +224,15 @@ final class Sender implements Runnable {
         if (record.value() != null) {
             headers.add(EventHeaders.CONTENT_TYPE, contentType);
         }
-        headers.add(EventHeaders.EVENT_ID, record.eventId().toString().getBytes(StandardCharsets.UTF_8));
-        headers.add(EventHeaders.EVENT_TYPE, record.type().headerValue().getBytes(StandardCharsets.UTF_8));
+        byte[] id = record.eventId().toString().getBytes(StandardCharsets.UTF_8);
+        byte[] type = record.type().headerValue().getBytes(StandardCharsets.UTF_8);
+        headers.add(EventHeaders.EVENT_ID, id);
+        headers.add(EventHeaders.EVENT_TYPE, type);
+        headers.add(EventHeaders.CE_SPECVERSION, CLOUDEVENTS_VERSION);
+        headers.add(EventHeaders.CE_ID, id);
+        headers.add(EventHeaders.CE_SOURCE, source);
+        headers.add(EventHeaders.CE_TYPE, type);
+        headers.add(EventHeaders.CE_SUBJECT, record.key().getBytes(StandardCharsets.UTF_8));
         try {
             byte[] value = confluent == null || record.value() == null
                     ? record.value()

@@ -128,7 +128,17 @@ class PulsePublisherIT {
                         "event-id",
                         change.get("eventId").toString(),
                         "event-type",
-                        "io.pulse.StatusChange"),
+                        "io.pulse.StatusChange",
+                        "ce_specversion",
+                        "1.0",
+                        "ce_id",
+                        change.get("eventId").toString(),
+                        "ce_type",
+                        "io.pulse.StatusChange",
+                        "ce_source",
+                        "pulse://10.0.0.1:7946",
+                        "ce_subject",
+                        "10.0.0.7:7946"),
                 headers(status));
         assertEquals(
                 "{\"eventId\": \"" + change.get("eventId") + "\", \"observer\": \"10.0.0.1:7946\", "
@@ -150,7 +160,17 @@ class PulsePublisherIT {
                         "event-id",
                         failure.get("eventId").toString(),
                         "event-type",
-                        "io.pulse.FailureMessage"),
+                        "io.pulse.FailureMessage",
+                        "ce_specversion",
+                        "1.0",
+                        "ce_id",
+                        failure.get("eventId").toString(),
+                        "ce_type",
+                        "io.pulse.FailureMessage",
+                        "ce_source",
+                        "pulse://10.0.0.1:7946",
+                        "ce_subject",
+                        "10.0.0.7:7946"),
                 headers(failed));
         assertEquals(
                 "{\"eventId\": \"" + failure.get("eventId") + "\", \"observer\": \"10.0.0.1:7946\", "

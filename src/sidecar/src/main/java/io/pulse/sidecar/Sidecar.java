@@ -200,7 +200,7 @@ public final class Sidecar implements AutoCloseable {
                 .map(a -> resolved(SidecarSettings.CLUSTER_ADVERTISE, a))
                 .orElse(null);
         try {
-            engine.startCluster(cluster.config(), advertise, cluster.join());
+            engine.startCluster(cluster.config(), advertise, cluster.join(), cluster.labels());
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(SidecarSettings.CLUSTER_ADVERTISE + ": " + e.getMessage());
         }

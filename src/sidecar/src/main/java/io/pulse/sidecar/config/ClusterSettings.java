@@ -1,6 +1,7 @@
 package io.pulse.sidecar.config;
 
 import io.pulse.core.ClusterConfig;
+import io.pulse.core.Labels;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -18,13 +19,15 @@ import java.util.Optional;
  * @param advertise    {@code cluster.advertise}, unresolved, or empty for the default
  * @param config       the protocol parameters
  * @param leaveTimeout how long a clean stop waits for LEFT to spread
+ * @param labels       {@code node.labels.*}: what this member says about itself, in every event about it
  */
 public record ClusterSettings(
         boolean enabled,
         List<String> join,
         Optional<InetSocketAddress> advertise,
         ClusterConfig config,
-        Duration leaveTimeout) {
+        Duration leaveTimeout,
+        Labels labels) {
     public ClusterSettings {
         join = List.copyOf(join);
     }

@@ -35,6 +35,9 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
     static final String ENV_KAFKA_PROPERTIES = SidecarSettings.envName(SidecarSettings.KAFKA_PROPERTIES);
+    /** {@code PULSE_NODE_LABELS_SERVICE=billing} is {@code node.labels.service: billing} (the key in lower case). */
+    static final String ENV_NODE_LABELS = SidecarSettings.envName(SidecarSettings.NODE_LABELS);
+
     private static final int MAX_FILE_BYTES = 1024 * 1024;
     /** Deeper than any setting (the longest key has 5 parts); a deeper file is a mistake or an attack. */
     private static final int MAX_DEPTH = 16;
@@ -69,6 +72,11 @@ public final class ConfigLoader {
             }
         }
         env.forEach((name, value) -> {
+            if (name.startsWith(ENV_NODE_LABELS) && name.length() > ENV_NODE_LABELS.length()) {
+                String label = name.substring(ENV_NODE_LABELS.length()).toLowerCase(Locale.ROOT);
+                values.put(
+                        SidecarSettings.NODE_LABELS + label, new SidecarConfig.Sourced(value, "environment " + name));
+            }
             if (name.startsWith(ENV_KAFKA_PROPERTIES) && name.length() > ENV_KAFKA_PROPERTIES.length()) {
                 String property = name.substring(ENV_KAFKA_PROPERTIES.length())
                         .toLowerCase(Locale.ROOT)
@@ -156,8 +164,10 @@ public final class ConfigLoader {
                     + " naming a file only this user can read, or the environment variable " + SecuritySettings.ENV_KEYS
                     + ")");
         }
-        if (key.startsWith(SidecarSettings.KAFKA_PROPERTIES)
-                && key.length() > SidecarSettings.KAFKA_PROPERTIES.length()) {
+        if ((key.startsWith(SidecarSettings.KAFKA_PROPERTIES)
+                        && key.length() > SidecarSettings.KAFKA_PROPERTIES.length())
+                || (key.startsWith(SidecarSettings.NODE_LABELS)
+                        && key.length() > SidecarSettings.NODE_LABELS.length())) {
             return;
         }
         String removed = SidecarSettings.REMOVED.get(key);
@@ -170,7 +180,8 @@ public final class ConfigLoader {
                 .stream().filter(name -> name.startsWith(section)).collect(Collectors.toList());
         throw new ConfigurationException(source + ": unknown key " + key + " (expected one of "
                 + (near.isEmpty() ? new TreeSet<>(SidecarSettings.DEFINITION.names()) : near)
-                + ", or " + SidecarSettings.KAFKA_PROPERTIES + "<Kafka client property>)");
+                + ", or " + SidecarSettings.KAFKA_PROPERTIES + "<Kafka client property>, or "
+                + SidecarSettings.NODE_LABELS + "<label>)");
     }
 
     /** The file's settings, flattened to dotted keys; lists and scalars kept as they are. */

@@ -2,6 +2,7 @@ package io.pulse.sidecar.config;
 
 import io.pulse.core.ClusterConfig;
 import io.pulse.core.DetectorConfig;
+import io.pulse.core.Labels;
 import io.pulse.core.NodeId;
 import io.pulse.kafka.PublisherConfig;
 import io.pulse.sidecar.http.ApiLimits;
@@ -91,7 +92,9 @@ public record SidecarConfig(
             SidecarSettings.KAFKA_TOPIC_REPLICATION_FACTOR, PublisherConfig.TOPIC_REPLICATION_FACTOR,
             SidecarSettings.KAFKA_CLUSTER, PublisherConfig.CLUSTER,
             SidecarSettings.OUTBOX_DIR, PublisherConfig.OUTBOX_DIR,
-            SidecarSettings.OUTBOX_MAX_BYTES, PublisherConfig.OUTBOX_MAX_BYTES);
+            SidecarSettings.OUTBOX_MAX_BYTES, PublisherConfig.OUTBOX_MAX_BYTES,
+            SidecarSettings.KAFKA_VALUE_FORMAT, PublisherConfig.VALUE_FORMAT,
+            SidecarSettings.KAFKA_SCHEMA_REGISTRY_URL, PublisherConfig.SCHEMA_REGISTRY_URL);
 
     public SidecarConfig {
         targets = List.copyOf(targets);
@@ -172,7 +175,7 @@ public record SidecarConfig(
             throw new ConfigurationException(
                     redacted(publisherMessage(e.getMessage(), raw, kafkaProperties.keySet()), raw));
         }
-        ClusterSettings cluster = cluster(parsed, effective);
+        ClusterSettings cluster = cluster(parsed, effective, labels(raw, effective));
         if (cluster.enabled() && !(Boolean) parsed.get(SidecarSettings.NODE_RESPOND)) {
             throw new ConfigurationException(SidecarSettings.CLUSTER_ENABLED + " is true and "
                     + SidecarSettings.NODE_RESPOND + " is false (expected: a cluster member answers its observers; "
@@ -317,8 +320,14 @@ public record SidecarConfig(
     }
 
     @SuppressWarnings("unchecked")
-    private static ClusterSettings cluster(Map<String, Object> parsed, Map<String, Sourced> effective) {
+    private static ClusterSettings cluster(Map<String, Object> parsed, Map<String, Sourced> effective, Labels labels) {
         boolean enabled = (Boolean) parsed.get(SidecarSettings.CLUSTER_ENABLED);
+        if (!enabled && !labels.equals(Labels.NONE)) {
+            throw new ConfigurationException(
+                    SidecarSettings.NODE_LABELS + "* are set and " + SidecarSettings.CLUSTER_ENABLED
+                            + " is false (expected: labels for a cluster member, which its join carries into every event "
+                            + "about it)");
+        }
         List<String> join = (List<String>) parsed.get(SidecarSettings.CLUSTER_JOIN);
         if (!enabled && !join.isEmpty()) {
             throw new ConfigurationException(
@@ -357,7 +366,28 @@ public record SidecarConfig(
                     return InetSocketAddress.createUnresolved(id.host(), id.port());
                 }),
                 config,
-                duration(parsed, SidecarSettings.CLUSTER_LEAVE_TIMEOUT));
+                duration(parsed, SidecarSettings.CLUSTER_LEAVE_TIMEOUT),
+                labels);
+    }
+
+    /** {@code node.labels.*}, checked against the bounds a datagram sets; each shows in {@code --dry-run}. */
+    private static Labels labels(Map<String, Sourced> raw, Map<String, Sourced> effective) {
+        Map<String, String> labels = new TreeMap<>();
+        String source = null;
+        for (Map.Entry<String, Sourced> e : raw.entrySet()) {
+            if (e.getKey().startsWith(SidecarSettings.NODE_LABELS)) {
+                labels.put(
+                        e.getKey().substring(SidecarSettings.NODE_LABELS.length()),
+                        String.valueOf(e.getValue().value()));
+                effective.put(e.getKey(), e.getValue());
+                source = e.getValue().source();
+            }
+        }
+        try {
+            return Labels.of(labels);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(source + ": " + SidecarSettings.NODE_LABELS + "*: " + e.getMessage());
+        }
     }
 
     private static Duration duration(Map<String, Object> parsed, String key) {

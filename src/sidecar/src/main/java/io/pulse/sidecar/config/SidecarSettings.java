@@ -77,10 +77,17 @@ public final class SidecarSettings {
     public static final String KAFKA_TOPIC_PARTITIONS = "kafka.topic.partitions";
     public static final String KAFKA_TOPIC_REPLICATION_FACTOR = "kafka.topic.replication.factor";
     public static final String KAFKA_CLUSTER = "kafka.cluster";
+    public static final String KAFKA_VALUE_FORMAT = "kafka.value.format";
+    public static final String KAFKA_SCHEMA_REGISTRY_URL = "kafka.schema.registry.url";
     public static final String KAFKA_STARTUP_TIMEOUT = "kafka.startup.timeout";
     public static final String KAFKA_CLOSE_TIMEOUT = "kafka.close.timeout";
     /** Prefix of pass-through Kafka client properties. */
     public static final String KAFKA_PROPERTIES = "kafka.properties.";
+    /** The prefix of this member's labels: {@code node.labels.service: billing}. */
+    public static final String NODE_LABELS = "node.labels.";
+
+    private static final String LABELS_DOC = "A label of this cluster member, carried by its join into every event "
+            + "about it, e.g. `node.labels.service: billing` (at most 16; keys of A-Z a-z 0-9 . _ / -).";
 
     public static final String OUTBOX_DIR = "outbox.dir";
     public static final String OUTBOX_MAX_BYTES = "outbox.max.bytes";
@@ -354,6 +361,23 @@ public final class SidecarSettings {
                     Importance.HIGH,
                     "Topics are <prefix>.failures, <prefix>.status and <prefix>.schemas (the writer schemas).")
             .define(
+                    KAFKA_VALUE_FORMAT,
+                    Type.STRING,
+                    "pulse",
+                    PublisherConfig.DEFINITION.configKeys().get(PublisherConfig.VALUE_FORMAT).validator,
+                    Importance.MEDIUM,
+                    "How values are written: pulse (Avro single-object encoding, no registry) or confluent "
+                            + "(Confluent's wire format, for Kafka Connect, ksqlDB and Confluent deserializers; the "
+                            + "writer schemas registered under <topic>-value at start; needs "
+                            + "kafka.schema.registry.url).")
+            .define(
+                    KAFKA_SCHEMA_REGISTRY_URL,
+                    Type.STRING,
+                    null,
+                    Importance.MEDIUM,
+                    "Base URL of a Confluent-compatible schema registry, for kafka.value.format: confluent; its "
+                            + "credentials in kafka.properties.basic.auth.user.info (from the environment).")
+            .define(
                     KAFKA_TOPIC_PARTITIONS,
                     Type.INT,
                     PublisherConfig.BROKER_DEFAULT,
@@ -516,6 +540,11 @@ public final class SidecarSettings {
                 .append(envName(KAFKA_PROPERTIES))
                 .append("<NAME>` | | any Kafka producer or admin client property | Passed to Kafka as it is, "
                         + "e.g. `kafka.properties.security.protocol: SSL`. |\n");
+        table.append("| `")
+                .append(NODE_LABELS)
+                .append("<key>` | `")
+                .append(envName(NODE_LABELS))
+                .append("<KEY>` | | a label value, 127 bytes at most | " + LABELS_DOC + " |\n");
         return table.toString();
     }
 
@@ -535,6 +564,8 @@ public final class SidecarSettings {
                 text,
                 "Any Kafka producer or admin client property, passed through. Environment: " + envName(KAFKA_PROPERTIES)
                         + "<NAME> (dots as underscores).");
+        text.append("  ").append(NODE_LABELS).append("<key>\n");
+        wrap(text, LABELS_DOC + " Environment: " + envName(NODE_LABELS) + "<KEY> (the key in lower case).");
         return text.toString();
     }
 

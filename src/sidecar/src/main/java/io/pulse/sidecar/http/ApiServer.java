@@ -17,6 +17,8 @@ import java.util.function.Supplier;
  * The sidecar's HTTP/1.1 API, on an event loop of its own:
  * <ul>
  * <li>{@code GET /health}: {@code {"ok": true, "now": "..."}} ({@link HealthHandler})</li>
+ * <li>{@code GET /ready}: the same, or {@code 503 {"ok": false, ...}} while this sidecar is not in its
+ *     cluster with a majority, Kafka acknowledges nothing, or the outbox is nearly full ({@link Readiness})</li>
  * <li>{@code GET /status}: {@code {"node": "<this engine>", "nodes": [...]}}, every watched node by id</li>
  * <li>{@code GET /status/{host:port}}: one node (URL-encoded IPv6 brackets are fine); 404 if it is not
  *     watched, 400 if the id does not parse, each with {@code {"error": "..."}}</li>
@@ -24,7 +26,7 @@ import java.util.function.Supplier;
  * </ul>
  * HEAD works wherever GET does; other methods get 405, other paths 404. Keep-alive follows the request.
  * {@link ApiLimits} closes idle connections and requests that arrive too slowly, caps open
- * connections, and may require a bearer token (not for {@code /health}); every response says
+ * connections, and may require a bearer token (not for {@code /health} and {@code /ready}); every response says
  * {@code X-Content-Type-Options: nosniff}.
  *
  * <pre>{@code
@@ -84,6 +86,11 @@ public final class ApiServer implements AutoCloseable {
         metrics.bind(engine, publisherStats);
 
         HealthHandler health = HealthHandler.create();
+        Readiness readiness = new Readiness(engine, publisherStats, System::nanoTime);
+        HealthHandler ready = HealthHandler.builder()
+                .path(Readiness.PATH)
+                .ok(readiness::ready)
+                .build();
         ApiHandler api = new ApiHandler(engine, metrics);
         ConnectionGuard guard = new ConnectionGuard(limits);
         BearerToken token = limits.token().map(BearerToken::new).orElse(null);
@@ -99,7 +106,7 @@ public final class ApiServer implements AutoCloseable {
                         if (token != null) {
                             ch.pipeline().addLast(token);
                         }
-                        ch.pipeline().addLast(health, api);
+                        ch.pipeline().addLast(health, ready, api);
                     }
                 });
         try {

@@ -42,7 +42,9 @@ final class BearerToken extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         String path = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8).rawPath();
         String given = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (path.equals(HealthHandler.DEFAULT_PATH) || token.matchesAuthorization(given)) {
+        if (path.equals(HealthHandler.DEFAULT_PATH)
+                || path.equals(Readiness.PATH)
+                || token.matchesAuthorization(given)) {
             ctx.fireChannelRead(request);
             return;
         }

@@ -97,8 +97,9 @@ class DryRunSecretsTest {
     }
 
     private static Result pulse(Map<String, String> env, String... args) {
-        String[] all =
-                Stream.concat(Stream.of("run", "--dry-run"), Stream.of(args)).toArray(String[]::new);
+        String[] all = Stream.concat(
+                        Stream.of("run", "--dry-run", "--set", "node.bind=127.0.0.1:7946"), Stream.of(args))
+                .toArray(String[]::new);
         return PulseCommandTest.pulse(env, all);
     }
 

@@ -70,7 +70,7 @@ class TailCommandTest {
                 "--set",
                 "kafka.properties.ssl.truststore.location=/elsewhere.pem",
                 "--set",
-                "kafka.properties.schema.registry.url=http://registry:8081");
+                "kafka.schema.registry.url=http://registry:8081");
         assertEquals(List.of("prod.failures", "prod.status"), plan.topics());
         Properties consumer = plan.consumer();
         assertEquals("kafka-1:9093", consumer.get("bootstrap.servers"));
@@ -139,8 +139,10 @@ class TailCommandTest {
                 assertThrows(ConfigurationException.class, () -> plan(Map.of(), "--set", "kafka.topic.prefx=x"));
         assertEquals(
                 "flag --set kafka.topic.prefx: unknown key kafka.topic.prefx (expected one of [kafka.bootstrap.servers, "
-                        + "kafka.close.timeout, kafka.cluster, kafka.enabled, kafka.startup.timeout, kafka.topic.partitions, "
-                        + "kafka.topic.prefix, kafka.topic.replication.factor], or kafka.properties.<Kafka client property>)",
+                        + "kafka.close.timeout, kafka.cluster, kafka.enabled, kafka.schema.registry.url, "
+                        + "kafka.startup.timeout, kafka.topic.partitions, kafka.topic.prefix, "
+                        + "kafka.topic.replication.factor, kafka.value.format], or kafka.properties.<Kafka client "
+                        + "property>, or node.labels.<label>)",
                 unknown.getMessage());
     }
 

@@ -180,7 +180,7 @@ class ConfigLoaderTest {
                         + "detector.indirect.probes, detector.jitter.ratio, detector.local.health.max.multiplier, "
                         + "detector.max.retries, detector.probe.interval, detector.probe.timeout.max, "
                         + "detector.probe.timeout.min, detector.suspicion.timeout], "
-                        + "or kafka.properties.<Kafka client property>)",
+                        + "or kafka.properties.<Kafka client property>, or node.labels.<label>)",
                 failure(file, Map.of(), Map.of()));
         String flag = failure(null, Map.of(), Map.of("nodes.bind", "127.0.0.1:1"));
         assertTrue(
@@ -225,6 +225,56 @@ class ConfigLoaderTest {
         assertEquals(java.time.Duration.ofMinutes(5), config.cluster().config().holdDown());
         assertEquals("10.0.0.9", config.cluster().advertise().orElseThrow().getHostString());
         assertEquals(java.time.Duration.ofSeconds(5), config.cluster().leaveTimeout());
+    }
+
+    /** Confluent's wire format from the sidecar: its own keys, passed to the publisher; the registry is required. */
+    @Test
+    void confluentFormatIsTheSidecarsOwnSettingAndNeedsARegistry() {
+        SidecarConfig config = ConfigLoader.load(
+                null,
+                Map.of(),
+                Map.of("kafka.value.format", "confluent", "kafka.schema.registry.url", "http://registry:8081"));
+        assertEquals("confluent", config.kafka().get("pulse.value.format"));
+        assertEquals("http://registry:8081", config.kafka().get("schema.registry.url"));
+
+        ConfigurationException noRegistry = assertThrows(
+                ConfigurationException.class,
+                () -> ConfigLoader.load(null, Map.of(), Map.of("kafka.value.format", "confluent")));
+        assertTrue(noRegistry.getMessage().contains("kafka.schema.registry.url"), noRegistry.getMessage());
+        ConfigurationException twice = assertThrows(
+                ConfigurationException.class,
+                () -> ConfigLoader.load(
+                        null, Map.of(), Map.of("kafka.properties.schema.registry.url", "http://registry:8081")));
+        assertTrue(twice.getMessage().contains("(expected: kafka.schema.registry.url instead)"), twice.getMessage());
+    }
+
+    @Test
+    void nodeLabelsComeFromTheFileAndTheEnvironmentAndAreCheckedAgainstTheirBounds() throws IOException {
+        SidecarConfig config = ConfigLoader.load(
+                yaml(
+                        "cluster.enabled: true\nnode:\n  labels:\n    service: billing\n    app.kubernetes.io/name: api\n"),
+                Map.of("PULSE_NODE_LABELS_ZONE", "eu-west-1a"),
+                Map.of());
+        assertEquals(
+                io.pulse.core.Labels.of(
+                        Map.of("service", "billing", "app.kubernetes.io/name", "api", "zone", "eu-west-1a")),
+                config.cluster().labels());
+        assertTrue(
+                config.describe().contains("node.labels.zone = eu-west-1a   (environment PULSE_NODE_LABELS_ZONE)\n"));
+
+        ConfigurationException bad = assertThrows(
+                ConfigurationException.class,
+                () -> ConfigLoader.load(null, Map.of(), Map.of("cluster.enabled", "true", "node.labels.a b", "x")));
+        assertEquals(
+                "flag --set node.labels.a b: node.labels.*: label key \"a b\" (expected: 1..63 characters of "
+                        + "A-Z a-z 0-9 . _ / -)",
+                bad.getMessage());
+        ConfigurationException staticMode = assertThrows(
+                ConfigurationException.class,
+                () -> ConfigLoader.load(null, Map.of(), Map.of("node.labels.service", "x")));
+        assertTrue(
+                staticMode.getMessage().startsWith("node.labels.* are set and cluster.enabled is false"),
+                staticMode.getMessage());
     }
 
     @Test

@@ -187,6 +187,7 @@ class ApiLimitsIT {
         HttpResponse<String> ok = get("/status", "s3cret-t0ken");
         assertEquals(200, ok.statusCode());
         assertEquals(200, get("/health", null).statusCode());
+        assertEquals(200, get("/ready", null).statusCode(), "a readiness probe sends no token either");
         assertEquals(404, get("/nothing", "s3cret-t0ken").statusCode());
         for (HttpResponse<String> response : List.of(none, ok, get("/health", null), get("/nothing", "s3cret-t0ken"))) {
             assertEquals(

@@ -150,6 +150,24 @@ class ApiServerIT {
         assertTrue(Duration.between(now, Instant.now()).abs().compareTo(LIMIT) < 0, "now: " + now);
     }
 
+    /** /ready answers like /health while the outbox has room, and 503 once it is nearly full. */
+    @Test
+    void readyIsOkUntilTheOutboxIsNearlyFull() throws Exception {
+        HttpResponse<String> response = get("/ready");
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(true, Json.object(response.body()).get("ok"));
+        PublisherStats before = publisher.get();
+        try {
+            publisher.set(new PublisherStats(0, 0, 0, 0, 0, 1_000, 950, 1_000, 0, 0));
+            response = get("/ready");
+            assertEquals(503, response.statusCode(), response.body());
+            assertEquals(false, Json.object(response.body()).get("ok"));
+        } finally {
+            publisher.set(before);
+        }
+        assertEquals(200, get("/ready").statusCode());
+    }
+
     @Test
     void statusListsEveryNodeByIdWithEveryField() throws Exception {
         HttpResponse<String> response = get("/status");

@@ -112,6 +112,7 @@ class MonitoringFilesTest {
         Map<String, Object> file = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(ALERTS));
         List<String> alerts = new ArrayList<>();
         List<String> expressions = new ArrayList<>();
+        String runbooks = Files.readString(Path.of("docs/runbooks.md"));
         for (Object group : (List<?>) file.get("groups")) {
             for (Object item : (List<?>) ((Map<?, ?>) group).get("rules")) {
                 Map<?, ?> rule = (Map<?, ?>) item;
@@ -122,6 +123,9 @@ class MonitoringFilesTest {
                 Map<?, ?> annotations = (Map<?, ?>) rule.get("annotations");
                 assertTrue(annotations.get("summary") instanceof String, alert + ": a summary");
                 assertTrue(annotations.get("description") instanceof String, alert + ": a description");
+                assertEquals(
+                        "docs/runbooks.md#" + alert.toLowerCase(java.util.Locale.ROOT), annotations.get("runbook"));
+                assertTrue(runbooks.contains("\n## " + alert + "\n"), alert + ": a section in docs/runbooks.md");
             }
         }
         assertEquals(
