@@ -53,7 +53,7 @@ import java.util.function.Consumer;
  * ({@link PulseEngineBuilder}), the sockets and their pipelines ({@code EngineSockets}), the
  * hand-off of every call to the event loop and the core's timers ({@code EngineLoop}), what the
  * core asks of the engine ({@code EngineOutput}), the listeners of each kind of event
- * ({@code Listeners}) and the retries of cluster seeds that do not resolve yet ({@code SeedResolver}).
+ * ({@code Listeners}) and the look-ups of cluster seeds given by name ({@code SeedResolver}).
  */
 public final class PulseEngine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PulseEngine.class.getName());
@@ -237,7 +237,7 @@ public final class PulseEngine implements AutoCloseable {
         }
         handOff.run(() -> core.startCluster(
                 config, member, labels, split.resolved(), !seedIds.isEmpty(), null, new Configurations()));
-        new SeedResolver(handOff, core, sockets).retryLater(split.unresolved());
+        new SeedResolver(handOff, core, sockets).lookUpWhileJoining(seedIds, split.unresolved());
     }
 
     /**
