@@ -252,7 +252,10 @@ class PulsePublisherIT {
         ConsumerRecord<byte[], byte[]> tombstone = records.get(1);
         assertArrayEquals("10.0.0.7:7946".getBytes(StandardCharsets.UTF_8), tombstone.key());
         assertNull(tombstone.value());
-        assertEquals(Set.of("event-id", "event-type"), headers(tombstone).keySet());
+        assertEquals(
+                Set.of("event-id", "event-type", "ce_specversion", "ce_id", "ce_type", "ce_source", "ce_subject"),
+                headers(tombstone).keySet(),
+                "no content-type: a tombstone has no value");
         assertEquals("io.pulse.NodeRemoved", headers(tombstone).get("event-type"));
     }
 
