@@ -118,10 +118,12 @@ public record SidecarConfig(
     static SidecarConfig parse(Map<String, Sourced> raw, Map<String, String> env) {
         Map<String, Object> parsed = new LinkedHashMap<>();
         Map<String, Sourced> effective = new LinkedHashMap<>();
+        DetectorProfile profile = profile(raw.get(SidecarSettings.DETECTOR_PROFILE));
         for (ConfigDef.ConfigKey key : SidecarSettings.DEFINITION.configKeys().values()) {
             Sourced given = raw.get(key.name);
-            Object value = given == null ? key.defaultValue : given.value();
-            String source = given == null ? "default" : given.source();
+            String preset = profile.presets().get(key.name);
+            Object value = given != null ? given.value() : preset != null ? preset : key.defaultValue;
+            String source = given != null ? given.source() : preset != null ? "profile " + profile.text() : "default";
             try {
                 Object typed = value == null ? null : ConfigDef.parseType(key.name, value, key.type);
                 if (key.validator != null) {
@@ -368,6 +370,19 @@ public record SidecarConfig(
                 config,
                 duration(parsed, SidecarSettings.CLUSTER_LEAVE_TIMEOUT),
                 labels);
+    }
+
+    /** {@code detector.profile} as given, or lan; a value no profile has is refused where the key is checked. */
+    private static DetectorProfile profile(Sourced given) {
+        if (given == null) {
+            return DetectorProfile.LAN;
+        }
+        try {
+            return DetectorProfile.parse(String.valueOf(given.value()).trim());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(given.source() + ": " + SidecarSettings.DETECTOR_PROFILE + " \""
+                    + given.value() + "\" (expected: lan, fast, wan or local)");
+        }
     }
 
     /** {@code node.labels.*}, checked against the bounds a datagram sets; each shows in {@code --dry-run}. */

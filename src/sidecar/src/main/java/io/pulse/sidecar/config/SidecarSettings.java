@@ -40,6 +40,7 @@ public final class SidecarSettings {
     public static final String SECURITY_LABEL = "security.label";
     public static final String SECURITY_AUTH_MODE = "security.auth.mode";
     public static final String TARGETS = "targets";
+    public static final String DETECTOR_PROFILE = "detector.profile";
     public static final String PROBE_INTERVAL = "detector.probe.interval";
     public static final String PROBE_TIMEOUT_MIN = "detector.probe.timeout.min";
     public static final String PROBE_TIMEOUT_MAX = "detector.probe.timeout.max";
@@ -187,6 +188,15 @@ public final class SidecarSettings {
                     Importance.HIGH,
                     "Watched nodes: host:port or udp://host:port (Pulse peers), "
                             + "http(s)://host:port/path (health URLs), tcp://host:port.")
+            .define(
+                    DETECTOR_PROFILE,
+                    Type.STRING,
+                    "lan",
+                    ConfigDef.ValidString.in("lan", "fast", "wan", "local"),
+                    Importance.HIGH,
+                    "Preset of every timing: lan (the defaults below), fast (the quickest verdict a LAN allows), "
+                            + "wan (high RTT, jitter, loss), local (one host). A timing set on its own overrides "
+                            + "its profile (docs/configuration.md#profiles).")
             .define(
                     PROBE_INTERVAL,
                     Type.STRING,

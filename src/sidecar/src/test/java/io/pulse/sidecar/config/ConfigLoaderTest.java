@@ -179,7 +179,7 @@ class ConfigLoaderTest {
                 file + ": unknown key detector.probe.intervall (expected one of [detector.dead.probe.interval, "
                         + "detector.indirect.probes, detector.jitter.ratio, detector.local.health.max.multiplier, "
                         + "detector.max.retries, detector.probe.interval, detector.probe.timeout.max, "
-                        + "detector.probe.timeout.min, detector.suspicion.timeout], "
+                        + "detector.probe.timeout.min, detector.profile, detector.suspicion.timeout], "
                         + "or kafka.properties.<Kafka client property>, or node.labels.<label>)",
                 failure(file, Map.of(), Map.of()));
         String flag = failure(null, Map.of(), Map.of("nodes.bind", "127.0.0.1:1"));
@@ -225,6 +225,39 @@ class ConfigLoaderTest {
         assertEquals(java.time.Duration.ofMinutes(5), config.cluster().config().holdDown());
         assertEquals("10.0.0.9", config.cluster().advertise().orElseThrow().getHostString());
         assertEquals(java.time.Duration.ofSeconds(5), config.cluster().leaveTimeout());
+    }
+
+    /** A profile sets every timing it names; a setting of one's own wins; --dry-run says where each came from. */
+    @Test
+    void aProfileSetsItsTimingsAndASettingOfOnesOwnOverridesIt() {
+        SidecarConfig fast = ConfigLoader.load(
+                null, Map.of(), Map.of("detector.profile", "fast", "detector.suspicion.timeout", "500ms"));
+        assertEquals(java.time.Duration.ofMillis(200), fast.detector().probeInterval());
+        assertEquals(java.time.Duration.ofMillis(150), fast.detector().probeTimeoutMax());
+        assertEquals(java.time.Duration.ofMillis(500), fast.detector().suspicionTimeout());
+        assertEquals(java.time.Duration.ofMillis(300), fast.cluster().config().consensusTimeout());
+        String described = fast.describe();
+        assertTrue(described.contains("detector.probe.interval = 200ms   (profile fast)\n"), described);
+        assertTrue(
+                described.contains("detector.suspicion.timeout = 500ms   (flag --set detector.suspicion.timeout)\n"),
+                described);
+        assertTrue(described.contains("detector.indirect.probes = 3   (default)\n"), described);
+
+        for (DetectorProfile profile : DetectorProfile.values()) {
+            SidecarConfig config = ConfigLoader.load(null, Map.of(), Map.of("detector.profile", profile.text()));
+            assertEquals(
+                    profile == DetectorProfile.LAN
+                            ? io.pulse.core.DetectorConfig.defaults().probeInterval()
+                            : null,
+                    profile == DetectorProfile.LAN ? config.detector().probeInterval() : null,
+                    "lan is the defaults");
+        }
+        ConfigurationException bad = assertThrows(
+                ConfigurationException.class,
+                () -> ConfigLoader.load(null, Map.of("PULSE_DETECTOR_PROFILE", "turbo"), Map.of()));
+        assertEquals(
+                "environment PULSE_DETECTOR_PROFILE: detector.profile \"turbo\" (expected: lan, fast, wan or local)",
+                bad.getMessage());
     }
 
     /** Confluent's wire format from the sidecar: its own keys, passed to the publisher; the registry is required. */
