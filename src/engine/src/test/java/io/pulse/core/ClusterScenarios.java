@@ -107,6 +107,12 @@ final class ClusterScenarios {
             default:
                 throw new AssertionError(options.scenario());
         }
+        figures.put(
+                "ballots_started",
+                nodes.stream()
+                        .mapToLong(node -> node.core.clusterStats().proposals())
+                        .sum());
+        figures.put("heap_per_member_end_B", (ClusterSimulationMain.heapAfterGc() - baselineHeap) / n);
     }
 
     // ---- scenarios ----
