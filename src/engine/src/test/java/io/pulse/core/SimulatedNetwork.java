@@ -39,9 +39,13 @@ final class SimulatedNetwork {
         private int lives = 1;
         final List<Transition> changes = new ArrayList<>();
         final List<NodeFailure> failures = new ArrayList<>();
+        /** When each of {@link #failures} was raised, in simulated monotonic nanoseconds. */
+        final List<Long> failedAtNanos = new ArrayList<>();
+
         final List<NodeId> removals = new ArrayList<>();
         private long wakeAt = Long.MAX_VALUE;
         private boolean crashed;
+        private boolean isolated;
         private SharedHost host;
 
         private Node(int index, DetectorConfig config, Clock nodeClock) {
@@ -69,6 +73,7 @@ final class SimulatedNetwork {
                 @Override
                 public void failed(NodeFailure failure) {
                     failures.add(failure);
+                    failedAtNanos.add(clock.monotonicNanos());
                 }
 
                 @Override
@@ -267,9 +272,22 @@ final class SimulatedNetwork {
         cutLinks.add(link(b, a));
     }
 
-    /** Restores every link cut by {@link #cut}. */
+    /**
+     * Cuts {@code group} off from every other node, both ways, while its members still reach each
+     * other: the same as {@link #cut} for every pair across, without a set of N² links.
+     */
+    void isolate(Iterable<Node> group) {
+        for (Node node : group) {
+            node.isolated = true;
+        }
+    }
+
+    /** Restores every link cut by {@link #cut} or {@link #isolate}. */
     void healAll() {
         cutLinks.clear();
+        for (Node node : nodes) {
+            node.isolated = false;
+        }
     }
 
     Node addNode(DetectorConfig config, Duration clockSkew) {
@@ -337,6 +355,7 @@ final class SimulatedNetwork {
         Node target = byAddress.get(to);
         if (from.crashed
                 || target == null
+                || from.isolated != target.isolated
                 || cutLinks.contains(link(from, target))
                 || (lossRate > 0 && random.nextDouble() < lossRate)) {
             dropped++;

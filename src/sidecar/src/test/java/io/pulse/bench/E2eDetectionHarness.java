@@ -40,6 +40,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code --roll} members (default 10; 0 skips it); then a join storm of each size in {@code --join}
  * (default 50; none skips it); {@code --blips K --blip-ms T}: K times, the victim silent for T ms
  * (no crash), counting what is published about anyone. The loss soaks are not run in cluster mode.
+ * Repeated kills of the same victim need a short {@code cluster.hold.down} (environment variable
+ * {@code PULSE_E2E_HOLD_DOWN=1s}, see {@link E2eNodesMain#HOLD_DOWN_ENV}): within the default 10 minutes
+ * the second failure is FLAPPING, with no FailureMessage.
  */
 public final class E2eDetectionHarness {
     static final PrintStream OUT = System.out;

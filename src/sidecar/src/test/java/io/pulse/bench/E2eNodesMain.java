@@ -134,6 +134,13 @@ public final class E2eNodesMain {
     }
 
     /** How the nodes of this JVM are made: the ports, Kafka, and (cluster mode) the seeds. */
+    /**
+     * Cluster mode: {@code cluster.hold.down} for every member, when set. The harness kills the same
+     * victim again and again; within the hold-down window (10 minutes by default) its second failure
+     * is FLAPPING, with no FailureMessage, and the group never sees all members ALIVE again.
+     */
+    static final String HOLD_DOWN_ENV = "PULSE_E2E_HOLD_DOWN";
+
     record Setup(String bootstrap, String outboxDir, int[] all, int watchPort, int[] seeds) {
         boolean cluster() {
             return seeds != null;
@@ -167,6 +174,10 @@ public final class E2eNodesMain {
                     SidecarSettings.OUTBOX_DIR,
                     outboxDir + "/node-" + port + (generation == 0 ? "" : "-" + generation));
             settings.put(SidecarSettings.HTTP_ENABLED, "false");
+            String holdDown = System.getenv(HOLD_DOWN_ENV);
+            if (cluster() && holdDown != null) {
+                settings.put(SidecarSettings.CLUSTER_HOLD_DOWN, holdDown);
+            }
             return settings;
         }
     }
