@@ -54,9 +54,11 @@ final class Proposer {
         if (coordination == null || agreement.isDecided()) {
             return;
         }
-        if (coordination.onAlert(from, entries, clock.monotonicNanos(), maxIncarnation)) {
+        if (coordination.onAlert(from, entries, clock.monotonicNanos(), maxIncarnation) && !agreement.proposing()) {
             schedule(Math.max(clock.monotonicNanos(), coordination.batchEndsNanos()));
         }
+        // While a ballot of this member is under way, news waits for it: if it decides, the news is
+        // told again in the next configuration; if not, its backoff timer proposes again with the news.
     }
 
     /** Member {@code index} answered an agreement message while reported down: it is not. */
