@@ -44,7 +44,7 @@ import java.util.function.Predicate;
  * </ul>
  */
 final class ClusterScenarios {
-    private static final ClusterConfig CLUSTER = ClusterConfig.defaults();
+    private final ClusterConfig cluster;
     private static final Duration WARM_UP = Duration.ofSeconds(15);
     /** The sidecar's cluster.leave.timeout default: how long a stopping member waits for its LEFT to be decided. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
@@ -68,13 +68,15 @@ final class ClusterScenarios {
         this.options = options;
         this.figures = figures;
         this.n = options.members();
+        this.cluster = options.profile().applyTo(ClusterConfig.builder()).build();
         this.net = new SimulatedNetwork(options.seed());
         this.random = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
         net.measureWith(traffic);
         this.baselineHeap = ClusterSimulationMain.heapAfterGc();
         for (int i = 0; i < n; i++) {
             nodes.add(net.addNode(
-                    DetectorConfig.builder()
+                    options.profile()
+                            .applyTo(DetectorConfig.builder())
                             .randomSeed(options.seed() * 1_000_003L + i)
                             .build(),
                     Duration.ZERO));
@@ -238,14 +240,14 @@ final class ClusterScenarios {
     private void joins() {
         long start = now();
         SimulatedNetwork.Node founder = nodes.get(0);
-        founder.join(CLUSTER);
+        founder.join(cluster);
         long spreadNanos = options.joinSpreadMillis() * MS;
         for (int i = 1; i < n; i++) {
             long at = start + spreadNanos * (i - 1) / Math.max(1, n - 1);
             if (at > now()) {
                 net.run(Duration.ofNanos(at - now()));
             }
-            nodes.get(i).join(CLUSTER, founder);
+            nodes.get(i).join(cluster, founder);
         }
         long converged = runUntil(() -> allHoldOne(nodes, n), CONVERGENCE_LIMIT);
         figures.put("join_spread_ms", options.joinSpreadMillis());
@@ -303,7 +305,7 @@ final class ClusterScenarios {
                 }
             }
             long restartedAt = now();
-            member.restart(CLUSTER, seeds.toArray(new SimulatedNetwork.Node[0]));
+            member.restart(cluster, seeds.toArray(new SimulatedNetwork.Node[0]));
             long back = runUntil(() -> allHoldOne(nodes, n) && holdsIncarnation(member), Duration.ofSeconds(60));
             if (back < 0) {
                 unconverged++;
@@ -338,7 +340,7 @@ final class ClusterScenarios {
         }
         Configuration initial = Configuration.of(1, members, List.of());
         for (SimulatedNetwork.Node node : nodes) {
-            node.startIn(CLUSTER, initial);
+            node.startIn(cluster, initial);
         }
         net.run(WARM_UP);
         figures.put("heap_per_member_B", (ClusterSimulationMain.heapAfterGc() - baselineHeap) / n);

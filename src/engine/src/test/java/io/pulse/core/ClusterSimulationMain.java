@@ -39,11 +39,13 @@ public final class ClusterSimulationMain {
             "stall-ms",
             "stalls",
             "restarts",
-            "join-spread-ms");
+            "join-spread-ms",
+            "profile");
     private static final String USAGE = "--scenario " + String.join("|", SCENARIOS)
             + " --members N --seed S [--percent P (partition, 10)] [--loss RATE (loss, 0.1)]"
             + " [--minutes M (loss, 60)] [--stall-ms MS (stall, 2500)] [--stalls K (stall, 10)]"
-            + " [--restarts K (rolling-restart, 10)] [--join-spread-ms MS (joins, 1000)]";
+            + " [--restarts K (rolling-restart, 10)] [--join-spread-ms MS (joins, 1000)]"
+            + " [--profile lan|fast|wan|local (lan)]";
 
     /** The arguments of one run. */
     record Options(
@@ -56,7 +58,8 @@ public final class ClusterSimulationMain {
             long stallMillis,
             int stalls,
             int restarts,
-            long joinSpreadMillis) {
+            long joinSpreadMillis,
+            Profile profile) {
 
         static Options parse(String[] args) {
             Map<String, String> o = Machine.options(args, KEYS, USAGE);
@@ -70,7 +73,8 @@ public final class ClusterSimulationMain {
                     Long.parseLong(o.getOrDefault("stall-ms", "2500")),
                     Integer.parseInt(o.getOrDefault("stalls", "10")),
                     Integer.parseInt(o.getOrDefault("restarts", "10")),
-                    Long.parseLong(o.getOrDefault("join-spread-ms", "1000")));
+                    Long.parseLong(o.getOrDefault("join-spread-ms", "1000")),
+                    Profile.valueOf(o.getOrDefault("profile", "lan").toUpperCase(java.util.Locale.ROOT)));
             if (!SCENARIOS.contains(options.scenario)) {
                 throw new IllegalArgumentException(
                         "--scenario must be one of " + SCENARIOS + ", got " + options.scenario);
@@ -107,6 +111,7 @@ public final class ClusterSimulationMain {
         figures.put("scenario", options.scenario);
         figures.put("members", options.members);
         figures.put("seed", options.seed);
+        figures.put("profile", options.profile.name().toLowerCase(Locale.ROOT));
         new ClusterScenarios(options, figures).run();
         figures.put("wall_s", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - wallStart) / 1e9));
         System.out.println(figures.entrySet().stream()

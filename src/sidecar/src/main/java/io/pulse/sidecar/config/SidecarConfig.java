@@ -4,6 +4,7 @@ import io.pulse.core.ClusterConfig;
 import io.pulse.core.DetectorConfig;
 import io.pulse.core.Labels;
 import io.pulse.core.NodeId;
+import io.pulse.core.Profile;
 import io.pulse.kafka.PublisherConfig;
 import io.pulse.sidecar.http.ApiLimits;
 import io.pulse.sidecar.http.ServerTls;
@@ -118,12 +119,15 @@ public record SidecarConfig(
     static SidecarConfig parse(Map<String, Sourced> raw, Map<String, String> env) {
         Map<String, Object> parsed = new LinkedHashMap<>();
         Map<String, Sourced> effective = new LinkedHashMap<>();
-        DetectorProfile profile = profile(raw.get(SidecarSettings.DETECTOR_PROFILE));
+        Profile profile = profile(raw.get(SidecarSettings.DETECTOR_PROFILE));
+        Map<String, String> presets = DetectorProfile.presets(profile);
         for (ConfigDef.ConfigKey key : SidecarSettings.DEFINITION.configKeys().values()) {
             Sourced given = raw.get(key.name);
-            String preset = profile.presets().get(key.name);
+            String preset = presets.get(key.name);
             Object value = given != null ? given.value() : preset != null ? preset : key.defaultValue;
-            String source = given != null ? given.source() : preset != null ? "profile " + profile.text() : "default";
+            String source = given != null
+                    ? given.source()
+                    : preset != null ? "profile " + DetectorProfile.text(profile) : "default";
             try {
                 Object typed = value == null ? null : ConfigDef.parseType(key.name, value, key.type);
                 if (key.validator != null) {
@@ -373,12 +377,12 @@ public record SidecarConfig(
     }
 
     /** {@code detector.profile} as given, or lan; a value no profile has is refused where the key is checked. */
-    private static DetectorProfile profile(Sourced given) {
+    private static Profile profile(Sourced given) {
         if (given == null) {
-            return DetectorProfile.LAN;
+            return Profile.LAN;
         }
         try {
-            return DetectorProfile.parse(String.valueOf(given.value()).trim());
+            return DetectorProfile.parse(String.valueOf(given.value()));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(given.source() + ": " + SidecarSettings.DETECTOR_PROFILE + " \""
                     + given.value() + "\" (expected: lan, fast, wan or local)");

@@ -243,14 +243,16 @@ class ConfigLoaderTest {
                 described);
         assertTrue(described.contains("detector.indirect.probes = 3   (default)\n"), described);
 
-        for (DetectorProfile profile : DetectorProfile.values()) {
-            SidecarConfig config = ConfigLoader.load(null, Map.of(), Map.of("detector.profile", profile.text()));
+        for (io.pulse.core.Profile profile : io.pulse.core.Profile.values()) {
+            SidecarConfig config = ConfigLoader.load(
+                    null, Map.of(), Map.of("detector.profile", profile.name().toLowerCase(java.util.Locale.ROOT)));
             assertEquals(
-                    profile == DetectorProfile.LAN
-                            ? io.pulse.core.DetectorConfig.defaults().probeInterval()
-                            : null,
-                    profile == DetectorProfile.LAN ? config.detector().probeInterval() : null,
-                    "lan is the defaults");
+                    profile.applyTo(io.pulse.core.DetectorConfig.builder())
+                            .randomSeed(config.detector().randomSeed())
+                            .build(),
+                    config.detector(),
+                    profile + ": the engine's preset");
+            assertEquals(profile.consensusTimeout(), config.cluster().config().consensusTimeout());
         }
         ConfigurationException bad = assertThrows(
                 ConfigurationException.class,
