@@ -141,6 +141,9 @@ public final class E2eNodesMain {
      */
     static final String HOLD_DOWN_ENV = "PULSE_E2E_HOLD_DOWN";
 
+    /** {@code detector.profile} for every node, when set: {@code PULSE_E2E_PROFILE=fast}. */
+    static final String PROFILE_ENV = "PULSE_E2E_PROFILE";
+
     record Setup(String bootstrap, String outboxDir, int[] all, int watchPort, int[] seeds) {
         boolean cluster() {
             return seeds != null;
@@ -149,6 +152,10 @@ public final class E2eNodesMain {
         Map<String, String> settings(int port, int generation) {
             Map<String, String> settings = new LinkedHashMap<>();
             settings.put(SidecarSettings.NODE_BIND, "127.0.0.1:" + port);
+            String profile = System.getenv(PROFILE_ENV);
+            if (profile != null) {
+                settings.put(SidecarSettings.DETECTOR_PROFILE, profile);
+            }
             if (cluster()) {
                 settings.put(SidecarSettings.CLUSTER_ENABLED, "true");
                 List<String> join = new ArrayList<>();
