@@ -117,7 +117,7 @@ class SerdesTest {
                             .getMessage());
             assertEquals(
                     "a record of pulse.status: unknown event type \"io.pulse.Other\" (expected one of "
-                            + "io.pulse.FailureMessage, io.pulse.StatusChange, io.pulse.NodeRemoved)",
+                            + "io.pulse.FailureMessage, io.pulse.StatusChange, io.pulse.NodeRemoved, io.pulse.Heartbeat)",
                     assertThrows(
                                     SerializationException.class,
                                     () -> deserializer.deserialize(
