@@ -48,7 +48,7 @@ class ApiServerIT {
             .build();
 
     private static final Duration LIMIT = Duration.ofSeconds(5);
-    private static final PublisherStats STATS = new PublisherStats(10, 7, 1, 3, 2, 2, 512, 1 << 20, 1, 4);
+    private static final PublisherStats STATS = new PublisherStats(10, 7, 1, 3, 2, 2, 512, 1 << 20, 1, 4, 6, 1);
     private static final List<String> NODE_FIELDS = List.of(
             "id",
             "state",
