@@ -139,7 +139,7 @@ class TailCommandTest {
                 assertThrows(ConfigurationException.class, () -> plan(Map.of(), "--set", "kafka.topic.prefx=x"));
         assertEquals(
                 "flag --set kafka.topic.prefx: unknown key kafka.topic.prefx (expected one of [kafka.bootstrap.servers, "
-                        + "kafka.close.timeout, kafka.cluster, kafka.enabled, kafka.startup.timeout, kafka.topic.partitions, "
+                        + "kafka.close.timeout, kafka.cluster, kafka.enabled, kafka.heartbeat.interval, kafka.startup.timeout, kafka.topic.partitions, "
                         + "kafka.topic.prefix, kafka.topic.replication.factor], or kafka.properties.<Kafka client property>)",
                 unknown.getMessage());
     }

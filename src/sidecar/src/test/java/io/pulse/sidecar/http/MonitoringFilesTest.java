@@ -126,6 +126,8 @@ class MonitoringFilesTest {
         }
         assertEquals(
                 List.of(
+                        "PulseDown",
+                        "PulseHeartbeatStale",
                         "PulseNodeDead",
                         "PulseClusterMemberDead",
                         "PulseClusterNotJoined",
