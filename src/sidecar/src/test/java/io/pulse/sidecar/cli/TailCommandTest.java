@@ -52,6 +52,16 @@ class TailCommandTest {
     }
 
     @Test
+    void heartbeatsOnlyWithTheirFlag() {
+        assertEquals(
+                List.of("pulse.failures", "pulse.status", "pulse.heartbeats"),
+                plan(Map.of(), "--heartbeats").topics());
+        assertEquals(
+                List.of("pulse.failures", "pulse.heartbeats"),
+                plan(Map.of(), "--heartbeats", "--type", "failure").topics());
+    }
+
+    @Test
     void kafkaSettingsComeFromTheFileTheEnvironmentAndSetAsForRun() throws Exception {
         Path file = dir.resolve("pulse.yaml");
         Files.writeString(
