@@ -27,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -88,6 +89,9 @@ public final class ClusterView implements AutoCloseable {
     private volatile String lastUndecodable;
     private final PollingThread polling;
     private volatile boolean closed;
+    /** Told once that the heartbeats topic may not be read. */
+    private boolean heartbeatsDenied;
+
     private volatile Throwable failure;
 
     private ClusterView(Builder builder) {
@@ -287,7 +291,20 @@ public final class ClusterView implements AutoCloseable {
 
     /** The heartbeats topic's partitions; none while it does not exist (no publisher of this version yet). */
     private List<TopicPartition> heartbeatPartitions() {
-        List<PartitionInfo> infos = consumer.partitionsFor(heartbeatsTopic);
+        List<PartitionInfo> infos;
+        try {
+            infos = consumer.partitionsFor(heartbeatsTopic);
+        } catch (AuthorizationException e) {
+            if (!heartbeatsDenied) {
+                heartbeatsDenied = true;
+                LOG.warn(
+                        "cannot read {} ({}): no heartbeats, so onSilence calls Pulse silent; grant Read and Describe "
+                                + "on it",
+                        heartbeatsTopic,
+                        e.toString());
+            }
+            return List.of();
+        }
         return infos == null
                 ? List.of()
                 : infos.stream()
