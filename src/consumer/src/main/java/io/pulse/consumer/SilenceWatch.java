@@ -44,6 +44,7 @@ final class SilenceWatch {
     }
 
     void heard(Heartbeat heartbeat, Instant now) {
+        startIfNot(now);
         if (observer != null && !observer.equals(heartbeat.getObserver())) {
             return;
         }
@@ -59,9 +60,17 @@ final class SilenceWatch {
     }
 
     void check(Instant now) {
+        startIfNot(now);
         if (!silent && isSilent(now)) {
             silent = true;
             listener.silent(last);
+        }
+    }
+
+    /** A watch registered after the view started runs from its first use. */
+    private void startIfNot(Instant now) {
+        if (lastHeard == null) {
+            lastHeard = now;
         }
     }
 

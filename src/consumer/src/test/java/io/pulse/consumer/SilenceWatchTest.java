@@ -98,4 +98,13 @@ class SilenceWatchTest {
         watch.heard(beat("a", 2, T0.plusSeconds(37)), T0.plusSeconds(37));
         assertEquals(List.of("silent after a#1", "resumed by a#2"), told);
     }
+
+    @Test
+    void aWatchNeverStartedRunsFromItsFirstUse() {
+        SilenceWatch watch = new SilenceWatch(null, THRESHOLD, listener);
+        watch.check(T0);
+        watch.check(T0.plusSeconds(29));
+        watch.check(T0.plusSeconds(30));
+        assertEquals(List.of("silent after none"), told);
+    }
 }
