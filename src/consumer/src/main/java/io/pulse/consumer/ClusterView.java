@@ -372,7 +372,7 @@ public final class ClusterView implements AutoCloseable {
         private Builder() {}
 
         /** The clock that times silences ({@link ClusterView#onSilence}); the system's unless a test sets one. */
-        public Builder clock(Clock value) {
+        Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value, "clock");
             return this;
         }
