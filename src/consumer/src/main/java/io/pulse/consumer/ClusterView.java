@@ -2,10 +2,12 @@ package io.pulse.consumer;
 
 import io.pulse.events.EventDecoder;
 import io.pulse.events.EventDecodingException;
+import io.pulse.events.Heartbeat;
 import io.pulse.events.KafkaWriterSchemas;
 import io.pulse.events.SchemaRegistryClient;
 import io.pulse.events.StatusChange;
 import io.pulse.events.Topics;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -33,11 +36,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every node's latest status, materialized from the compacted status topic: all partitions
- * assigned, read from the beginning, no consumer group. A tombstone removes the node. Partitions
- * added to the topic later are followed from their beginning: the view looks every
- * {@link Builder#partitionCheckInterval} (10 s by default), in the consumer's metadata, which is at
- * most {@code metadata.max.age.ms} (5 minutes by default) old.
+ * Every node's latest status, materialized from the compacted status topic, and every observer's
+ * latest heartbeat, from the compacted heartbeats topic: all partitions assigned, read from the
+ * beginning, no consumer group. A tombstone removes the node (or the observer, which stopped
+ * cleanly). Partitions added later, and a heartbeats topic created after the view started, are
+ * followed from their beginning: the view looks every {@link Builder#partitionCheckInterval}
+ * (10 s by default), in the consumer's metadata, which is at most {@code metadata.max.age.ms}
+ * (5 minutes by default) old.
  *
  * <pre>{@code
  * try (ClusterView view = ClusterView.builder().bootstrapServers("kafka:9092").build()) {
@@ -48,6 +53,10 @@ import org.slf4j.LoggerFactory;
  *     Map<String, StatusChange> all = view.snapshot();
  * }
  * }</pre>
+ *
+ * <p>Is Pulse watching? A silent failures topic means "nothing failed" only while heartbeats
+ * arrive: {@link #onSilence} calls a listener when none came for a threshold (from any observer, or
+ * from one), and again when they resume; {@link #heartbeats()} holds each observer's latest.
  *
  * <p>Reads are thread-safe and never block on Kafka. A record that cannot be decoded is counted
  * and skipped; it never stops the view. A record written with a schema this version does not ship
@@ -65,6 +74,9 @@ public final class ClusterView implements AutoCloseable {
     }
 
     private final String topic;
+    private final String heartbeatsTopic;
+    private final Clock clock;
+    private final ObserverHeartbeats heartbeats;
     private final long partitionCheckNanos;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaWriterSchemas writerSchemas;
@@ -77,10 +89,15 @@ public final class ClusterView implements AutoCloseable {
     private volatile String lastUndecodable;
     private final PollingThread polling;
     private volatile boolean closed;
+    /** Told once that the heartbeats topic may not be read. */
+    private boolean heartbeatsDenied;
+
     private volatile Throwable failure;
 
     private ClusterView(Builder builder) {
         this.topic = Topics.status(builder.topicPrefix);
+        this.heartbeatsTopic = Topics.heartbeats(builder.topicPrefix);
+        this.clock = builder.clock;
         this.partitionCheckNanos = builder.partitionCheckInterval.toNanos();
         Properties props = new Properties();
         props.putAll(builder.properties);
@@ -93,6 +110,7 @@ public final class ClusterView implements AutoCloseable {
                 builder.properties, Topics.schemas(builder.topicPrefix), builder.schemaLookupTimeout);
         this.decoder = new EventDecoder(
                 writerSchemas, SchemaRegistryClient.fromProperties(builder.properties, builder.schemaLookupTimeout));
+        this.heartbeats = new ObserverHeartbeats(decoder);
         this.polling =
                 new PollingThread("pulse-cluster-view", true, this::run, consumer, List.of(writerSchemas::close));
     }
@@ -106,8 +124,32 @@ public final class ClusterView implements AutoCloseable {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * Calls {@code listener} when no heartbeat from any observer was read for {@code threshold}
+     * (counted from {@link #start()} until the first), and again when one arrives; register it
+     * before {@link #start()}. Pick a threshold of a few heartbeat intervals (3 x 10 s, say).
+     */
+    public void onSilence(Duration threshold, SilenceListener listener) {
+        heartbeats.watch(null, threshold, listener);
+    }
+
+    /** {@link #onSilence(Duration, SilenceListener)} for the heartbeats of {@code observer} alone. */
+    public void onSilence(String observer, Duration threshold, SilenceListener listener) {
+        heartbeats.watch(Objects.requireNonNull(observer, "observer"), threshold, listener);
+    }
+
     public void start() {
         polling.start("view");
+    }
+
+    /** Every observer's latest heartbeat, by observer; one that stopped cleanly is absent. */
+    public Map<String, Heartbeat> heartbeats() {
+        return heartbeats.latest();
+    }
+
+    /** The latest heartbeat of {@code observer}, or empty if none was read or it stopped cleanly. */
+    public Optional<Heartbeat> lastHeartbeat(String observer) {
+        return Optional.ofNullable(heartbeats.latest(observer));
     }
 
     /** The latest status of {@code nodeId}, or empty if it is unknown or was removed. */
@@ -133,7 +175,7 @@ public final class ClusterView implements AutoCloseable {
         return caughtUp.await(timeout.toNanos(), TimeUnit.NANOSECONDS) && failure == null;
     }
 
-    /** Records skipped because they could not be decoded. */
+    /** Records skipped because they could not be decoded (status changes and heartbeats). */
     public long undecodable() {
         return undecodable.get();
     }
@@ -164,11 +206,13 @@ public final class ClusterView implements AutoCloseable {
     private void run() {
         try {
             Map<TopicPartition, Long> endAtStart = assignFromTheBeginning();
+            heartbeats.start(clock.instant());
             long nextPartitionCheck = System.nanoTime() + partitionCheckNanos;
             while (!closed) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_TIMEOUT)) {
                     apply(record);
                 }
+                heartbeats.check(clock.instant());
                 if (System.nanoTime() - nextPartitionCheck >= 0) {
                     followAddedPartitions();
                     nextPartitionCheck = System.nanoTime() + partitionCheckNanos;
@@ -198,7 +242,8 @@ public final class ClusterView implements AutoCloseable {
     private Map<TopicPartition, Long> assignFromTheBeginning() {
         while (true) {
             try {
-                List<TopicPartition> partitions = partitions();
+                List<TopicPartition> partitions = new ArrayList<>(partitions());
+                partitions.addAll(heartbeatPartitions());
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
                 return new HashMap<>(consumer.endOffsets(partitions));
@@ -218,7 +263,8 @@ public final class ClusterView implements AutoCloseable {
     private void followAddedPartitions() {
         List<TopicPartition> now;
         try {
-            now = partitions();
+            now = new ArrayList<>(partitions());
+            now.addAll(heartbeatPartitions());
         } catch (RetriableException | IllegalStateException e) {
             return; // not known at the moment (a broker restarting, say): the next check sees them
         }
@@ -229,7 +275,7 @@ public final class ClusterView implements AutoCloseable {
             all.addAll(added);
             consumer.assign(all);
             consumer.seekToBeginning(added);
-            LOG.info("status topic {} has new partition(s) {}; reading them from the beginning", topic, added);
+            LOG.info("new partition(s) {}; reading them from the beginning", added);
         }
     }
 
@@ -243,10 +289,42 @@ public final class ClusterView implements AutoCloseable {
                 .collect(Collectors.toList());
     }
 
+    /** The heartbeats topic's partitions; none while it does not exist (no publisher of this version yet). */
+    private List<TopicPartition> heartbeatPartitions() {
+        List<PartitionInfo> infos;
+        try {
+            infos = consumer.partitionsFor(heartbeatsTopic);
+        } catch (AuthorizationException e) {
+            if (!heartbeatsDenied) {
+                heartbeatsDenied = true;
+                LOG.warn(
+                        "cannot read {} ({}): no heartbeats, so onSilence calls Pulse silent; grant Read and Describe "
+                                + "on it",
+                        heartbeatsTopic,
+                        e.toString());
+            }
+            return List.of();
+        }
+        return infos == null
+                ? List.of()
+                : infos.stream()
+                        .map(info -> new TopicPartition(heartbeatsTopic, info.partition()))
+                        .collect(Collectors.toList());
+    }
+
     private void apply(ConsumerRecord<String, byte[]> record) {
         positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+        boolean heartbeat = record.topic().equals(heartbeatsTopic);
         if (record.key() == null) {
-            skip(record, "a record without a key (expected: the node id)");
+            skip(record, "a record without a key (expected: the " + (heartbeat ? "observer" : "node id") + ")");
+            return;
+        }
+        if (heartbeat) {
+            try {
+                heartbeats.apply(record, clock.instant());
+            } catch (EventDecodingException e) {
+                skip(record, e.getMessage());
+            }
             return;
         }
         StatusChange after;
@@ -289,8 +367,15 @@ public final class ClusterView implements AutoCloseable {
         private String topicPrefix = Topics.DEFAULT_PREFIX;
         private Duration partitionCheckInterval = DEFAULT_PARTITION_CHECK_INTERVAL;
         private Duration schemaLookupTimeout = KafkaWriterSchemas.DEFAULT_LOOKUP_TIMEOUT;
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {}
+
+        /** The clock that times silences ({@link ClusterView#onSilence}); the system's unless a test sets one. */
+        Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
 
         /** See {@link PulseConsumer.Builder#schemaLookupTimeout}; default 5 s. */
         public Builder schemaLookupTimeout(Duration timeout) {

@@ -34,6 +34,7 @@ public final class EventCodec {
 
     private static final BinaryMessageEncoder<FailureMessage> FAILURE_ENCODER = FailureMessage.getEncoder();
     private static final BinaryMessageEncoder<StatusChange> STATUS_ENCODER = StatusChange.getEncoder();
+    private static final BinaryMessageEncoder<Heartbeat> HEARTBEAT_ENCODER = Heartbeat.getEncoder();
     /** Released schemas only; an unknown fingerprint fails with Avro's "Cannot resolve schema for fingerprint". */
     private static final EventDecoder RELEASED = EventDecoder.releasedOnly();
 
@@ -47,6 +48,10 @@ public final class EventCodec {
         return encode(STATUS_ENCODER, change);
     }
 
+    public static byte[] encode(Heartbeat heartbeat) {
+        return encode(HEARTBEAT_ENCODER, heartbeat);
+    }
+
     /** Throws {@link EventDecodingException} if {@code value} is not a FailureMessage this version can read. */
     public static FailureMessage decodeFailure(byte[] value) {
         return RELEASED.decodeFailure(value);
@@ -55,6 +60,11 @@ public final class EventCodec {
     /** Throws {@link EventDecodingException} if {@code value} is not a StatusChange this version can read. */
     public static StatusChange decodeStatusChange(byte[] value) {
         return RELEASED.decodeStatusChange(value);
+    }
+
+    /** Throws {@link EventDecodingException} if {@code value} is not a Heartbeat this version can read. */
+    public static Heartbeat decodeHeartbeat(byte[] value) {
+        return RELEASED.decodeHeartbeat(value);
     }
 
     /** The fingerprint that single-object encoding writes for {@code schema}, as a long. */

@@ -28,6 +28,7 @@ import org.apache.avro.message.SchemaStore;
 public final class EventDecoder {
     private final BinaryMessageDecoder<FailureMessage> failures;
     private final BinaryMessageDecoder<StatusChange> statusChanges;
+    private final BinaryMessageDecoder<Heartbeat> heartbeats;
     private final SchemaRegistryClient registry;
     /** Writer schemas the registry gave, by fingerprint; the store asks here before the resolver. */
     private final ConcurrentMap<Long, Schema> fromRegistry;
@@ -69,6 +70,10 @@ public final class EventDecoder {
                 StatusChange.createDecoder(store),
                 StatusChange.getClassSchema(),
                 SchemaHistory.released(StatusChange.getClassSchema().getName()));
+        this.heartbeats = EventCodec.withHistory(
+                Heartbeat.createDecoder(store),
+                Heartbeat.getClassSchema(),
+                SchemaHistory.released(Heartbeat.getClassSchema().getName()));
     }
 
     /** Throws {@link EventDecodingException} if {@code value} is not a FailureMessage this decoder can read. */
@@ -79,6 +84,11 @@ public final class EventDecoder {
     /** Throws {@link EventDecodingException} if {@code value} is not a StatusChange this decoder can read. */
     public StatusChange decodeStatusChange(byte[] value) {
         return EventCodec.decode(statusChanges, singleObject(value), EventCodec.withEmptyArrays(new StatusChange()));
+    }
+
+    /** Throws {@link EventDecodingException} if {@code value} is not a Heartbeat this decoder can read. */
+    public Heartbeat decodeHeartbeat(byte[] value) {
+        return EventCodec.decode(heartbeats, singleObject(value), EventCodec.withEmptyArrays(new Heartbeat()));
     }
 
     /**

@@ -13,7 +13,9 @@ public enum EventType {
     /** A {@link StatusChange}: a node changed state. */
     STATUS_CHANGE("io.pulse.StatusChange"),
     /** A node was removed from the watch list: a tombstone (null value) on the status topic. */
-    NODE_REMOVED("io.pulse.NodeRemoved");
+    NODE_REMOVED("io.pulse.NodeRemoved"),
+    /** A {@link Heartbeat}: an observer is alive and watching (on the heartbeats topic). */
+    HEARTBEAT("io.pulse.Heartbeat");
 
     private final String headerValue;
 
@@ -34,6 +36,7 @@ public enum EventType {
             }
         }
         throw new IllegalArgumentException("unknown event type \"" + value + "\" (expected one of "
-                + FAILURE.headerValue + ", " + STATUS_CHANGE.headerValue + ", " + NODE_REMOVED.headerValue + ")");
+                + FAILURE.headerValue + ", " + STATUS_CHANGE.headerValue + ", " + NODE_REMOVED.headerValue + ", "
+                + HEARTBEAT.headerValue + ")");
     }
 }

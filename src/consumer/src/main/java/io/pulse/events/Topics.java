@@ -19,7 +19,8 @@ public final class Topics {
     static final int MAX_TOPIC_LENGTH = 249;
     /**
      * The longest prefix whose every topic, dead-letter topics included, is a legal Kafka topic
-     * name: 249 characters (Kafka's limit) less {@code ".failures-dlt"}, the longest suffix.
+     * name: 249 characters (Kafka's limit) less {@code ".failures-dlt"}, the longest suffix
+     * ({@code ".heartbeats"} is shorter: it has no dead-letter topic).
      */
     public static final int MAX_PREFIX_LENGTH = 236;
     /** What a prefix may be, as said in errors and documentation. */
@@ -43,6 +44,15 @@ public final class Topics {
      */
     public static String schemas(String prefix) {
         return requirePrefix(prefix) + ".schemas";
+    }
+
+    /**
+     * {@code <prefix>.heartbeats}: each observer's latest {@link Heartbeat}, compacted, key = the
+     * observer; what tells "nothing failed" from "Pulse is down". Read by {@code ClusterView}, with
+     * no consumer group, so it has no dead-letter topic.
+     */
+    public static String heartbeats(String prefix) {
+        return requirePrefix(prefix) + ".heartbeats";
     }
 
     /** {@code <topic>-dlt}: records a consumer could not handle, with headers saying where they came from. */

@@ -4,19 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulse.events.EventType;
+import io.pulse.events.Heartbeat;
 import io.pulse.events.NodeState;
 import io.pulse.events.StatusChange;
+import io.pulse.events.Topics;
 import io.pulse.testkit.KafkaBrokerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -139,5 +147,94 @@ class ClusterViewIT {
                     "topic no.such.prefix.status does not exist (expected: Pulse's status topic)",
                     view.failure().orElseThrow().getMessage());
         }
+    }
+
+    /**
+     * Heartbeats through a real broker: none at first (silent), a heartbeats topic created after the
+     * view started and followed, a heartbeat (resumed), a record that is no heartbeat (skipped and
+     * counted), no more heartbeats (silent again), a tombstone (the observer forgotten).
+     */
+    @Test
+    void silenceComesAndGoesWithTheHeartbeats(TestInfo info) throws Exception {
+        try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), prefix(info), 1);
+                ClusterView view = ClusterView.builder()
+                        .bootstrapServers(KAFKA.bootstrapServers())
+                        .topicPrefix(events.prefix)
+                        .partitionCheckInterval(Duration.ofMillis(200))
+                        .build()) {
+            List<String> told = new CopyOnWriteArrayList<>();
+            view.onSilence(Duration.ofSeconds(1), new SilenceListener() {
+                @Override
+                public void silent(Heartbeat last) {
+                    told.add("silent after " + (last == null ? "none" : last.getObserver()));
+                }
+
+                @Override
+                public void resumed(Heartbeat heartbeat) {
+                    told.add("resumed by " + heartbeat.getObserver());
+                }
+            });
+            view.start();
+            assertTrue(view.awaitCaughtUp(Duration.ofSeconds(30)), "caught up without a heartbeats topic");
+            PulseConsumerIT.await(() -> told.equals(List.of("silent after none")), "silence before any heartbeat");
+
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic(Topics.heartbeats(events.prefix), 1, (short) 1)
+                                .configs(
+                                        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+                        .all()
+                        .get();
+            }
+            List<Heartbeat> sent = new CopyOnWriteArrayList<>();
+            PulseConsumerIT.await(
+                    () -> {
+                        sent.add(beat(sent.size() + 1)); // fresh each time, until the view follows the new topic
+                        events.send(sent.get(sent.size() - 1));
+                        events.flush();
+                        return told.size() == 2;
+                    },
+                    "the heartbeats topic followed and a heartbeat read");
+            assertEquals(List.of("silent after none", "resumed by 10.0.0.1:7946"), told);
+            PulseConsumerIT.await(
+                    () -> view.lastHeartbeat("10.0.0.1:7946").equals(Optional.of(sent.get(sent.size() - 1))),
+                    "the latest heartbeat in the view");
+            assertEquals(Map.of("10.0.0.1:7946", sent.get(sent.size() - 1)), view.heartbeats());
+
+            events.raw(Topics.heartbeats(events.prefix), "10.0.0.2:7946", "garbage".getBytes(StandardCharsets.UTF_8));
+            events.flush();
+            PulseConsumerIT.await(() -> view.undecodable() == 1, "the record that is no heartbeat skipped");
+            assertTrue(
+                    view.lastUndecodable()
+                            .orElseThrow()
+                            .endsWith(": got 7 bytes (expected: at least 10 bytes of single-object "
+                                    + "io.pulse.events.Heartbeat)"),
+                    view.lastUndecodable().orElseThrow());
+
+            PulseConsumerIT.await(() -> told.size() == 3, "silence once the heartbeats stop");
+            assertEquals("silent after 10.0.0.1:7946", told.get(2));
+
+            events.send(
+                    Topics.heartbeats(events.prefix),
+                    "10.0.0.1:7946",
+                    null,
+                    UUID.randomUUID().toString(),
+                    EventType.HEARTBEAT);
+            events.flush();
+            PulseConsumerIT.await(() -> view.heartbeats().isEmpty(), "the observer that stopped cleanly forgotten");
+            assertEquals(3, told.size(), "a tombstone is no heartbeat: still silent");
+        }
+    }
+
+    private static Heartbeat beat(long sequence) {
+        return Heartbeat.newBuilder()
+                .setEventId(UUID.randomUUID())
+                .setObserver("10.0.0.1:7946")
+                .setSentAt(Instant.now())
+                .setStartedAt(Instant.now())
+                .setSequence(sequence)
+                .setIntervalMillis(200)
+                .setWatchedNodes(4)
+                .build();
     }
 }

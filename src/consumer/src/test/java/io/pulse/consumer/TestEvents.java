@@ -5,6 +5,7 @@ import io.pulse.events.EventCodec;
 import io.pulse.events.EventHeaders;
 import io.pulse.events.EventType;
 import io.pulse.events.FailureMessage;
+import io.pulse.events.Heartbeat;
 import io.pulse.events.NodeState;
 import io.pulse.events.SchemaTopic;
 import io.pulse.events.StatusChange;
@@ -191,6 +192,17 @@ public final class TestEvents implements AutoCloseable {
 
     void tombstone(String node) {
         send(status, null, node, null, UUID.randomUUID().toString(), EventType.NODE_REMOVED);
+    }
+
+    /** A heartbeat of {@code heartbeat.getObserver()} on the heartbeats topic, as the publisher writes it. */
+    public void send(Heartbeat heartbeat) {
+        send(
+                Topics.heartbeats(prefix),
+                null,
+                heartbeat.getObserver(),
+                EventCodec.encode(heartbeat),
+                heartbeat.getEventId().toString(),
+                EventType.HEARTBEAT);
     }
 
     void raw(String topic, String key, byte[] value) {

@@ -45,7 +45,8 @@ class SchemaEvolutionTest {
     static Stream<Event> events() {
         return Stream.of(
                 new Event("FailureMessage", FailureMessage.getClassSchema(), EventCodec::decodeFailure),
-                new Event("StatusChange", StatusChange.getClassSchema(), EventCodec::decodeStatusChange));
+                new Event("StatusChange", StatusChange.getClassSchema(), EventCodec::decodeStatusChange),
+                new Event("Heartbeat", Heartbeat.getClassSchema(), EventCodec::decodeHeartbeat));
     }
 
     static Stream<Arguments> releasedVersions() {

@@ -16,6 +16,7 @@ class TopicsTest {
         for (String topic : new String[] {
             Topics.failures(prefix),
             Topics.status(prefix),
+            Topics.heartbeats(prefix),
             Topics.deadLetter(Topics.failures(prefix)),
             Topics.deadLetter(Topics.status(prefix))
         }) {

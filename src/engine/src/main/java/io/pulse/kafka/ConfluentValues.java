@@ -3,6 +3,7 @@ package io.pulse.kafka;
 import io.pulse.events.ConfluentFormat;
 import io.pulse.events.EventCodec;
 import io.pulse.events.FailureMessage;
+import io.pulse.events.Heartbeat;
 import io.pulse.events.SchemaHistory;
 import io.pulse.events.SchemaRegistryClient;
 import io.pulse.events.SchemaRegistryException;
@@ -43,7 +44,8 @@ final class ConfluentValues {
     private ConfluentValues(PublisherConfig config, SchemaRegistryClient registry) {
         this.config = config;
         this.registry = registry;
-        for (Schema current : List.of(FailureMessage.getClassSchema(), StatusChange.getClassSchema())) {
+        for (Schema current :
+                List.of(FailureMessage.getClassSchema(), StatusChange.getClassSchema(), Heartbeat.getClassSchema())) {
             schemasByFingerprint.put(EventCodec.fingerprint(current), current);
             for (Schema released : SchemaHistory.released(current.getName())) {
                 schemasByFingerprint.putIfAbsent(EventCodec.fingerprint(released), released);
@@ -61,10 +63,16 @@ final class ConfluentValues {
                                 config.schemaRegistryUrl(), config.basicAuthUserInfo(), REGISTRY_TIMEOUT));
     }
 
-    /** Registers the current writer schemas under their topics' subjects; throws {@link SchemaRegistryException}. */
+    /**
+     * Registers the current writer schemas under their topics' subjects (the heartbeat's only if
+     * heartbeats are on); throws {@link SchemaRegistryException}.
+     */
     void registerWriterSchemas() {
         registry.register(subject(config.failuresTopic()), FailureMessage.getClassSchema());
         registry.register(subject(config.statusTopic()), StatusChange.getClassSchema());
+        if (!config.heartbeatInterval().isZero()) {
+            registry.register(subject(config.heartbeatsTopic()), Heartbeat.getClassSchema());
+        }
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -37,6 +38,7 @@ final class KafkaPulsePublisher implements PulsePublisher {
     private final Sender sender;
     private final Thread senderThread;
     private final ScheduledExecutorService watchdog;
+    private final Heartbeats heartbeats;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final WarningLimiter dropWarnings = new WarningLimiter(DROP_LOG_INTERVAL_NANOS);
@@ -50,13 +52,17 @@ final class KafkaPulsePublisher implements PulsePublisher {
             Clock clock,
             Outbox outbox,
             Producer<byte[], byte[]> producer,
-            boolean topicsReady) {
+            boolean topicsReady,
+            Supplier<Watching> watching,
+            String version) {
         this.config = config;
         this.clock = clock;
         this.mapper = new EventMapper(config.observer(), config.cluster());
         this.outbox = outbox;
         this.producer = producer;
         this.sender = new Sender(config, outbox, producer, topicsReady);
+        this.heartbeats =
+                new Heartbeats(config, clock, producer, sender::schemasWritten, watching, version, sender.confluent());
         this.senderThread = new Thread(sender, "pulse-publisher-sender");
         this.senderThread.setDaemon(true);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -66,7 +72,7 @@ final class KafkaPulsePublisher implements PulsePublisher {
         });
     }
 
-    static KafkaPulsePublisher start(PublisherConfig config, Clock clock) {
+    static KafkaPulsePublisher start(PublisherConfig config, Clock clock, Supplier<Watching> watching, String version) {
         Outbox outbox = Outbox.open(config.outboxDir(), config.outboxMaxBytes(), clock);
         Producer<byte[], byte[]> producer = null;
         try {
@@ -74,7 +80,8 @@ final class KafkaPulsePublisher implements PulsePublisher {
                     !config.startupTimeout().isZero() && checkTopics(config, config.startupTimeout(), true);
             producer = new KafkaProducer<>(
                     config.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
-            KafkaPulsePublisher publisher = new KafkaPulsePublisher(config, clock, outbox, producer, topicsReady);
+            KafkaPulsePublisher publisher =
+                    new KafkaPulsePublisher(config, clock, outbox, producer, topicsReady, watching, version);
             if (outbox.pendingEvents() > 0) {
                 log.info(
                         "outbox {} holds {} events ({} bytes) from before the start; sending them first",
@@ -84,6 +91,7 @@ final class KafkaPulsePublisher implements PulsePublisher {
             }
             publisher.senderThread.start();
             publisher.watchdog.scheduleWithFixedDelay(publisher.sender::logIfStalled, 1, 1, TimeUnit.SECONDS);
+            publisher.heartbeats.start();
             return publisher;
         } catch (RuntimeException e) {
             if (producer != null) {
@@ -196,7 +204,9 @@ final class KafkaPulsePublisher implements PulsePublisher {
                 outbox.pendingBytes(),
                 outbox.maxBytes(),
                 outbox.corruptions(),
-                outbox.lostEvents());
+                outbox.lostEvents(),
+                heartbeats.sent(),
+                heartbeats.dropped());
     }
 
     @Override
@@ -220,6 +230,7 @@ final class KafkaPulsePublisher implements PulsePublisher {
         } finally {
             closeLock.writeLock().unlock();
         }
+        heartbeats.close();
         boolean delivered = false;
         try {
             delivered = sender.awaitEmpty(config.closeTimeout());

@@ -50,13 +50,14 @@ public final class PublisherConfig {
     public static final String RETRY_BACKOFF_MS = "pulse.sender.retry.backoff.ms";
     public static final String STARTUP_TIMEOUT_MS = "pulse.startup.timeout.ms";
     public static final String CLOSE_TIMEOUT_MS = "pulse.close.timeout.ms";
+    public static final String HEARTBEAT_INTERVAL_MS = "pulse.heartbeat.interval.ms";
     public static final String VALUE_FORMAT = "pulse.value.format";
     /** Confluent's key, as the serdes and Confluent's own clients name it. */
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     /** Confluent's key. */
     public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
 
-    /** Topics are {@code pulse.failures}, {@code pulse.status} and {@code pulse.schemas}. */
+    /** Topics are {@code pulse.failures}, {@code pulse.status}, {@code pulse.schemas} and {@code pulse.heartbeats}. */
     public static final String DEFAULT_TOPIC_PREFIX = Topics.DEFAULT_PREFIX;
     /** -1: the broker's {@code num.partitions} / {@code default.replication.factor}. */
     public static final int BROKER_DEFAULT = -1;
@@ -70,6 +71,8 @@ public final class PublisherConfig {
     public static final long DEFAULT_STARTUP_TIMEOUT_MS = 30_000;
     /** How long close() waits for Kafka to acknowledge the outbox; the rest is sent after the next start. */
     public static final long DEFAULT_CLOSE_TIMEOUT_MS = 30_000;
+    /** How often the publisher says on {@code <prefix>.heartbeats} that it is alive and watching. */
+    public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
     /** Producer settings the publisher chooses unless the configuration says otherwise. */
     static final Map<String, Object> PRODUCER_DEFAULTS =
             Map.of(ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -99,7 +102,8 @@ public final class PublisherConfig {
                             },
                             () -> Topics.PREFIX_RULE),
                     Importance.HIGH,
-                    "Topics are <prefix>.failures, <prefix>.status and <prefix>.schemas (the writer schemas).")
+                    "Topics are <prefix>.failures, <prefix>.status, <prefix>.schemas (the writer schemas) and "
+                            + "<prefix>.heartbeats.")
             .define(
                     TOPIC_PARTITIONS,
                     Type.INT,
@@ -160,6 +164,15 @@ public final class PublisherConfig {
                     "How long close() waits for Kafka to acknowledge what the outbox holds; "
                             + "the rest is sent after the next start.")
             .define(
+                    HEARTBEAT_INTERVAL_MS,
+                    Type.LONG,
+                    DEFAULT_HEARTBEAT_INTERVAL_MS,
+                    ConfigDef.Range.between(0, 3_600_000),
+                    Importance.MEDIUM,
+                    "How often a heartbeat goes to <prefix>.heartbeats (compacted, key = the observer), saying "
+                            + "this publisher is alive and what it watches; 0: none. Not journaled: a heartbeat "
+                            + "Kafka does not take is dropped, the next one replaces it.")
+            .define(
                     VALUE_FORMAT,
                     Type.STRING,
                     "pulse",
@@ -192,6 +205,7 @@ public final class PublisherConfig {
     private final Duration retryBackoff;
     private final Duration startupTimeout;
     private final Duration closeTimeout;
+    private final Duration heartbeatInterval;
     private final Map<String, Object> producerProperties;
     private final Map<String, Object> adminProperties;
     private final URI schemaRegistryUrl; // null: values in single-object encoding
@@ -209,6 +223,7 @@ public final class PublisherConfig {
         this.retryBackoff = Duration.ofMillis(parsed.getLong(RETRY_BACKOFF_MS));
         this.startupTimeout = Duration.ofMillis(parsed.getLong(STARTUP_TIMEOUT_MS));
         this.closeTimeout = Duration.ofMillis(parsed.getLong(CLOSE_TIMEOUT_MS));
+        this.heartbeatInterval = Duration.ofMillis(parsed.getLong(HEARTBEAT_INTERVAL_MS));
         this.producerProperties = Collections.unmodifiableMap(producer);
         this.adminProperties = Collections.unmodifiableMap(admin);
         boolean confluent = parsed.getString(VALUE_FORMAT).equalsIgnoreCase("confluent");
@@ -376,6 +391,11 @@ public final class PublisherConfig {
         return Topics.schemas(topicPrefix);
     }
 
+    /** Where the publisher says it is alive: {@code <prefix>.heartbeats}. */
+    public String heartbeatsTopic() {
+        return Topics.heartbeats(topicPrefix);
+    }
+
     public int topicPartitions() {
         return topicPartitions;
     }
@@ -406,6 +426,11 @@ public final class PublisherConfig {
 
     public Duration closeTimeout() {
         return closeTimeout;
+    }
+
+    /** How often a heartbeat is sent; zero: never. */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
     }
 
     /** Unmodifiable. */

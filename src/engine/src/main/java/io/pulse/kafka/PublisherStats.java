@@ -21,6 +21,9 @@ package io.pulse.kafka;
  *                       replaced by an empty one (their events were not sent): 0 or 1
  * @param lostEvents     events found missing at start from a damaged write-ahead log of the outbox, not sent (an
  *                       upper bound: some may have been sent before the crash)
+ * @param heartbeatsSent heartbeats Kafka acknowledged since start ({@code pulse.heartbeat.interval.ms})
+ * @param heartbeatsDropped heartbeats not sent since start: Kafka had not taken the previous one yet, or
+ *                       refused it (heartbeats are not journaled: the next one replaces a dropped one)
  */
 public record PublisherStats(
         long published,
@@ -32,4 +35,6 @@ public record PublisherStats(
         long pendingBytes,
         long maxBytes,
         long outboxCorruptions,
-        long lostEvents) {}
+        long lostEvents,
+        long heartbeatsSent,
+        long heartbeatsDropped) {}

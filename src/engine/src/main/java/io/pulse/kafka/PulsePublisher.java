@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.apache.kafka.common.config.ConfigDef;
 
 /**
@@ -33,7 +34,10 @@ import org.apache.kafka.common.config.ConfigDef;
  * background fsync follows per batch) is their only work, so they may be called from a Netty
  * event loop. They are thread-safe. Records: {@code <prefix>.failures} gets a
  * {@code FailureMessage}, {@code <prefix>.status} a {@code Transition} or, on removal, a
- * tombstone; the key is the node id.
+ * tombstone; the key is the node id. Every {@code pulse.heartbeat.interval.ms} (10 s) a
+ * {@code Heartbeat} goes to {@code <prefix>.heartbeats}, key = the observer, outside the outbox
+ * (a heartbeat Kafka does not take is dropped: the next one replaces it); {@link Builder#watching}
+ * says what it watches.
  */
 public interface PulsePublisher extends AutoCloseable {
 
@@ -89,6 +93,8 @@ public interface PulsePublisher extends AutoCloseable {
     final class Builder {
         private final Map<String, Object> properties = new HashMap<>();
         private Clock clock = Clock.system();
+        private Supplier<Watching> watching = () -> Watching.NOTHING;
+        private String version;
 
         private Builder() {}
 
@@ -149,6 +155,21 @@ public interface PulsePublisher extends AutoCloseable {
         }
 
         /**
+         * What the heartbeat says this observer watches, asked for at each heartbeat (on the
+         * heartbeat's thread: keep it cheap); {@link Watching#NOTHING} unless set.
+         */
+        public Builder watching(Supplier<Watching> value) {
+            this.watching = Objects.requireNonNull(value, "watching");
+            return this;
+        }
+
+        /** The Pulse version the heartbeat names; none unless set. */
+        public Builder version(String value) {
+            this.version = Objects.requireNonNull(value, "version");
+            return this;
+        }
+
+        /**
          * Validates the settings, opens the outbox, checks or creates the topics (waiting up to
          * {@code pulse.startup.timeout.ms} for Kafka) and starts the sender.
          *
@@ -159,7 +180,7 @@ public interface PulsePublisher extends AutoCloseable {
          *         throw, it is moved aside and counted in {@link PublisherStats#outboxCorruptions()}
          */
         public PulsePublisher build() {
-            return KafkaPulsePublisher.start(PublisherConfig.parse(properties), clock);
+            return KafkaPulsePublisher.start(PublisherConfig.parse(properties), clock, watching, version);
         }
     }
 }

@@ -51,8 +51,10 @@ final class Sender implements Runnable {
     private static final long STALL_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long TOPIC_CHECK_TIMEOUT_MS = 10_000;
     /** What the publisher writes with: the generated classes' schemas. */
-    private static final List<Schema> WRITER_SCHEMAS =
-            List.of(FailureMessage.getClassSchema(), io.pulse.events.StatusChange.getClassSchema());
+    private static final List<Schema> WRITER_SCHEMAS = List.of(
+            FailureMessage.getClassSchema(),
+            io.pulse.events.StatusChange.getClassSchema(),
+            io.pulse.events.Heartbeat.getClassSchema());
 
     private final PublisherConfig config;
     private final Outbox outbox;
@@ -81,8 +83,8 @@ final class Sender implements Runnable {
 
     private static final byte[] CLOUDEVENTS_VERSION = EventHeaders.CLOUDEVENTS_VERSION.getBytes(StandardCharsets.UTF_8);
     private volatile boolean topicsReady;
-    /** The writer schemas are in the schemas topic: only then may an event written with them go out. */
-    private boolean schemasWritten;
+    /** The writer schemas are in the schemas topic: only then may an event (or a heartbeat) written with them go out. */
+    private volatile boolean schemasWritten;
 
     private volatile boolean running = true;
     private volatile Thread thread;
@@ -160,7 +162,7 @@ final class Sender implements Runnable {
     }
 
     /**
-     * Writes the writer schemas of both events to the schemas topic and waits for Kafka to
+     * Writes the writer schemas of the events and the heartbeat to the schemas topic and waits for Kafka to
      * acknowledge them, then registers them in the schema registry if values are in Confluent's
      * wire format; false (logged) if either did not succeed.
      */
@@ -389,6 +391,16 @@ final class Sender implements Runnable {
         while (running && (remaining = deadline - System.nanoTime()) > 0) {
             LockSupport.parkNanos(this, remaining);
         }
+    }
+
+    /** True once the writer schemas are in the schemas topic (and the registry, if any): heartbeats wait for it. */
+    boolean schemasWritten() {
+        return schemasWritten;
+    }
+
+    /** The values' Confluent framing, or null: single-object encoding. */
+    ConfluentValues confluent() {
+        return confluent;
     }
 
     long acknowledged() {

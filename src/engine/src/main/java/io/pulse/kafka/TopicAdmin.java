@@ -22,11 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the three topics when missing and checks the cleanup policy of existing ones: the status
+ * Creates the topics when missing and checks the cleanup policy of existing ones: the status
  * topic must be compacted (it keeps the latest status of every node), and so must the schemas topic
  * (it keeps every writer schema, one record per fingerprint, for as long as data written with it
- * may be read); the failures topic must not be (compaction by node id would drop all but a node's
- * latest failure). The schemas topic gets one partition: a handful of small records.
+ * may be read) and the heartbeats topic (it keeps each observer's latest heartbeat); the failures
+ * topic must not be (compaction by node id would drop all but a node's latest failure). The schemas
+ * and heartbeats topics get one partition: a handful of small records. The heartbeats topic is
+ * checked apart ({@link #ensureHeartbeatsTopic}), by the heartbeat: events never wait for it.
  */
 final class TopicAdmin {
     private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
@@ -40,11 +42,25 @@ final class TopicAdmin {
      */
     static void ensureTopics(Admin admin, PublisherConfig config, Duration timeout)
             throws TimeoutException, InterruptedException, ExecutionException {
+        ensure(
+                admin,
+                config,
+                Map.of(
+                        config.failuresTopic(), TopicConfig.CLEANUP_POLICY_DELETE,
+                        config.statusTopic(), TopicConfig.CLEANUP_POLICY_COMPACT,
+                        config.schemasTopic(), TopicConfig.CLEANUP_POLICY_COMPACT),
+                timeout);
+    }
+
+    /** The same for {@code <prefix>.heartbeats} alone: compacted, one partition. */
+    static void ensureHeartbeatsTopic(Admin admin, PublisherConfig config, Duration timeout)
+            throws TimeoutException, InterruptedException, ExecutionException {
+        ensure(admin, config, Map.of(config.heartbeatsTopic(), TopicConfig.CLEANUP_POLICY_COMPACT), timeout);
+    }
+
+    private static void ensure(Admin admin, PublisherConfig config, Map<String, String> policies, Duration timeout)
+            throws TimeoutException, InterruptedException, ExecutionException {
         long deadline = AdminCalls.deadline(timeout);
-        Map<String, String> policies = Map.of(
-                config.failuresTopic(), TopicConfig.CLEANUP_POLICY_DELETE,
-                config.statusTopic(), TopicConfig.CLEANUP_POLICY_COMPACT,
-                config.schemasTopic(), TopicConfig.CLEANUP_POLICY_COMPACT);
         Set<String> existing = get(
                 admin.listTopics(new ListTopicsOptions().timeoutMs(AdminCalls.remainingMs(deadline)))
                         .names(),
@@ -57,10 +73,11 @@ final class TopicAdmin {
         List<NewTopic> missing = new ArrayList<>();
         for (Map.Entry<String, String> topic : policies.entrySet()) {
             if (!existing.contains(topic.getKey())) {
-                boolean schemas = topic.getKey().equals(config.schemasTopic());
+                boolean small = topic.getKey().equals(config.schemasTopic())
+                        || topic.getKey().equals(config.heartbeatsTopic());
                 missing.add(new NewTopic(
                                 topic.getKey(),
-                                schemas ? Optional.of(1) : optional(config.topicPartitions()),
+                                small ? Optional.of(1) : optional(config.topicPartitions()),
                                 optional(config.topicReplicationFactor()))
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.getValue())));
             }
@@ -110,6 +127,8 @@ final class TopicAdmin {
                     topic.getValue().get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
             if (name.equals(config.schemasTopic())) {
                 check(name, policy, "every writer schema, one per fingerprint");
+            } else if (name.equals(config.heartbeatsTopic())) {
+                check(name, policy, "the latest heartbeat of every observer");
             } else {
                 check(name, policy, name.equals(config.statusTopic()) ? "the latest status of every node" : null);
             }

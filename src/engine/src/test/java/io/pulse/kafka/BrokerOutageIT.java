@@ -8,6 +8,7 @@ import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
 import io.pulse.core.Transition;
 import io.pulse.events.EventCodec;
+import io.pulse.testkit.Eventually;
 import io.pulse.testkit.KafkaBrokerExtension;
 import io.pulse.testkit.TopicReader;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,8 @@ class BrokerOutageIT {
     static final int EVENTS = 1_000;
     static final Duration OUTAGE = Duration.ofSeconds(30);
     static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
     Path outbox;
@@ -152,5 +155,38 @@ class BrokerOutageIT {
             }
         }
         assertEquals(LongStream.range(0, 100).boxed().toList(), new ArrayList<>(incarnations));
+    }
+
+    /** Heartbeats while Kafka is down are dropped and counted, never journaled; they resume with Kafka. */
+    @Test
+    void heartbeatsWhileTheBrokerIsDownAreDroppedNotJournaled() throws Exception {
+        try (PulsePublisher publisher = PulsePublisher.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .observer("10.0.0.1:7946")
+                .topicPrefix("beating")
+                .outboxDir(outbox)
+                .property(PublisherConfig.HEARTBEAT_INTERVAL_MS, 100)
+                .property("delivery.timeout.ms", 2_000)
+                .property("request.timeout.ms", 1_000)
+                .property("max.block.ms", 1_000)
+                .build()) {
+            Eventually.await("a heartbeat sent", () -> publisher.stats().heartbeatsSent(), n -> n > 0, WAIT);
+            kafka.broker().stop();
+            long dropped = publisher.stats().heartbeatsDropped();
+            Eventually.await(
+                    "heartbeats dropped while Kafka is down",
+                    () -> publisher.stats().heartbeatsDropped(),
+                    n -> n >= dropped + 10,
+                    WAIT);
+            assertEquals(0, publisher.stats().published(), "no heartbeat is journaled");
+            assertEquals(0, publisher.stats().pendingEvents(), "the outbox holds no heartbeat");
+            kafka.broker().start();
+            long sent = publisher.stats().heartbeatsSent();
+            Eventually.await(
+                    "heartbeats again once Kafka is back",
+                    () -> publisher.stats().heartbeatsSent(),
+                    n -> n > sent,
+                    Duration.ofSeconds(60));
+        }
     }
 }

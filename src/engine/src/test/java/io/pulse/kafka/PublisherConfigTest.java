@@ -145,7 +145,7 @@ class PublisherConfigTest {
         properties.put("pulse.outbox.directory", "/tmp");
         assertEquals(
                 "Invalid value /tmp for configuration pulse.outbox.directory: unknown setting (expected one of "
-                        + "[basic.auth.user.info, pulse.close.timeout.ms, pulse.cluster, pulse.observer, pulse.outbox.dir, pulse.outbox.max.bytes, "
+                        + "[basic.auth.user.info, pulse.close.timeout.ms, pulse.cluster, pulse.heartbeat.interval.ms, pulse.observer, pulse.outbox.dir, pulse.outbox.max.bytes, "
                         + "pulse.sender.max.in.flight.events, pulse.sender.retry.backoff.ms, pulse.startup.timeout.ms, "
                         + "pulse.topic.partitions, pulse.topic.prefix, pulse.topic.replication.factor, pulse.value.format, "
                         + "schema.registry.url])",

@@ -298,7 +298,9 @@ class PulseDeserializersIT {
                             Topics.failures(prefix) + "-value",
                             List.of(1),
                             Topics.status(prefix) + "-value",
-                            List.of(2)),
+                            List.of(2),
+                            Topics.heartbeats(prefix) + "-value",
+                            List.of(3)),
                     registry.subjects());
 
             Properties raw = properties("published-confluent-raw");

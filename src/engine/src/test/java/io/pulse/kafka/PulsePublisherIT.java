@@ -107,12 +107,14 @@ class PulsePublisherIT {
 
     @Test
     void eventsRoundTripAndAPlainAvroConsumerDecodesThem() throws Exception {
-        try (PulsePublisher publisher = publisher("roundtrip").build()) {
+        try (PulsePublisher publisher = publisher("roundtrip")
+                .property(PublisherConfig.HEARTBEAT_INTERVAL_MS, 0) // exact stats: HeartbeatsIT has them
+                .build()) {
             assertTrue(publisher.publish(change()));
             assertTrue(publisher.publish(failure()));
             assertTrue(publisher.awaitDelivery(TIMEOUT));
             assertEquals(
-                    new PublisherStats(2, 2, 0, 0, 0, 0, 0, PublisherConfig.DEFAULT_OUTBOX_MAX_BYTES, 0, 0),
+                    new PublisherStats(2, 2, 0, 0, 0, 0, 0, PublisherConfig.DEFAULT_OUTBOX_MAX_BYTES, 0, 0, 0, 0),
                     publisher.stats());
         }
 
@@ -196,9 +198,9 @@ class PulsePublisherIT {
         }
 
         List<ConsumerRecord<byte[], byte[]>> schemas =
-                TopicReader.readAtLeast(kafka.bootstrapServers(), "schemas.schemas", 4, TIMEOUT);
+                TopicReader.readAtLeast(kafka.bootstrapServers(), "schemas.schemas", 6, TIMEOUT);
         Map<String, String> byKey = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : schemas.subList(0, 2)) {
+        for (ConsumerRecord<byte[], byte[]> record : schemas.subList(0, 3)) {
             assertEquals(Map.of("content-type", "application/vnd.apache.avro+json"), headers(record));
             byKey.put(
                     new String(record.key(), StandardCharsets.UTF_8),
@@ -209,15 +211,17 @@ class PulsePublisherIT {
                         SchemaTopic.key(FailureMessage.getClassSchema()),
                                 FailureMessage.getClassSchema().toString(),
                         SchemaTopic.key(io.pulse.events.StatusChange.getClassSchema()),
-                                io.pulse.events.StatusChange.getClassSchema().toString())),
+                                io.pulse.events.StatusChange.getClassSchema().toString(),
+                        SchemaTopic.key(io.pulse.events.Heartbeat.getClassSchema()),
+                                io.pulse.events.Heartbeat.getClassSchema().toString())),
                 byKey);
-        assertEquals(4, schemas.size(), "two starts, two schemas each");
+        assertEquals(6, schemas.size(), "two starts, three schemas each");
         ConsumerRecord<byte[], byte[]> firstEvent = TopicReader.readAtLeast(
                         kafka.bootstrapServers(), "schemas.status", 1, TIMEOUT)
                 .get(0);
         assertTrue(
-                schemas.get(1).timestamp() <= firstEvent.timestamp(),
-                "schemas written at " + schemas.get(1).timestamp() + ", first event at " + firstEvent.timestamp());
+                schemas.get(2).timestamp() <= firstEvent.timestamp(),
+                "schemas written at " + schemas.get(2).timestamp() + ", first event at " + firstEvent.timestamp());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "schemas.schemas");
             assertEquals(

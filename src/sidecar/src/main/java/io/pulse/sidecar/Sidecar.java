@@ -6,11 +6,13 @@ import io.pulse.kafka.OutboxNotWritableException;
 import io.pulse.kafka.PublisherConfig;
 import io.pulse.kafka.PublisherStats;
 import io.pulse.kafka.PulsePublisher;
+import io.pulse.kafka.Watching;
 import io.pulse.sidecar.config.ClusterSettings;
 import io.pulse.sidecar.config.ConfigurationException;
 import io.pulse.sidecar.config.SidecarConfig;
 import io.pulse.sidecar.config.SidecarSettings;
 import io.pulse.sidecar.http.ApiServer;
+import io.pulse.sidecar.http.BuildInfo;
 import io.pulse.sidecar.http.PulseMetrics;
 import io.pulse.transport.PulseEngine;
 import io.pulse.transport.PulseEngineBuilder;
@@ -145,7 +147,11 @@ public final class Sidecar implements AutoCloseable {
         kafka.put(PublisherConfig.OBSERVER, observer.toString());
         PulsePublisher publisher;
         try {
-            publisher = PulsePublisher.builder().properties(kafka).build();
+            publisher = PulsePublisher.builder()
+                    .properties(kafka)
+                    .watching(() -> watching(engine))
+                    .version(BuildInfo.current().version())
+                    .build();
         } catch (OutboxNotWritableException e) {
             throw new ConfigurationException(SidecarSettings.OUTBOX_DIR + ": " + e.getMessage(), e);
         }
@@ -156,6 +162,16 @@ public final class Sidecar implements AutoCloseable {
         engine.confirmPublications(true);
         engine.onChangeRaised(change -> publisher.whenDelivered(() -> engine.published(change)));
         return publisher;
+    }
+
+    /** What the heartbeat says this sidecar watches: its targets, or in cluster mode the agreed configuration. */
+    private static Watching watching(PulseEngine engine) {
+        if (engine.clustered()) {
+            ClusterStats stats = engine.clusterStats();
+            long epoch = stats.configuration().epoch();
+            return new Watching(stats.members(), epoch == 0 ? null : epoch);
+        }
+        return new Watching(engine.statusAll().size(), null);
     }
 
     /** The HTTP API; says so when it answers anyone who reaches it. */

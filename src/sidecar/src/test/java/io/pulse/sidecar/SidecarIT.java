@@ -310,9 +310,18 @@ class SidecarIT {
                     .contains("pulse_outbox_pending_events 0.0"));
             try (org.apache.kafka.clients.admin.Admin admin =
                     org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", broker))) {
-                assertEquals(
-                        java.util.Set.of("pulse.failures", "pulse.status", "pulse.schemas"),
-                        admin.listTopics().names().get());
+                // the heartbeats topic comes with the first heartbeat, on the heartbeat's own thread
+                io.pulse.testkit.Eventually.await(
+                        "the topics",
+                        () -> {
+                            try {
+                                return admin.listTopics().names().get();
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        java.util.Set.of("pulse.failures", "pulse.status", "pulse.schemas", "pulse.heartbeats")::equals,
+                        STEP);
             }
             assertEquals(0, run.terminate(Duration.ofSeconds(60)), run.transcript());
         }

@@ -54,7 +54,10 @@ final class Decoding implements AutoCloseable {
         }
         EventDecoder decoder = reading.decoder();
         try {
-            return type == EventType.FAILURE ? decoder.decodeFailure(data) : decoder.decodeStatusChange(data);
+            if (type == EventType.FAILURE) {
+                return decoder.decodeFailure(data);
+            }
+            return type == EventType.HEARTBEAT ? decoder.decodeHeartbeat(data) : decoder.decodeStatusChange(data);
         } catch (EventDecodingException e) {
             throw new SerializationException("cannot deserialize a record of " + topic + ": " + e.getMessage(), e);
         }

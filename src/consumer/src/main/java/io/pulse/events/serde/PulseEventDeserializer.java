@@ -11,9 +11,10 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * One Kafka {@code Deserializer} for both of Pulse's topics: the record's {@code event-type} header
+ * One Kafka {@code Deserializer} for Pulse's topics: the record's {@code event-type} header
  * says what the value is. A {@link io.pulse.events.FailureMessage}, a
- * {@link io.pulse.events.StatusChange}, or null for a removed node (a tombstone).
+ * {@link io.pulse.events.StatusChange}, a {@link io.pulse.events.Heartbeat}, or null for a removed
+ * node or a stopped observer (a tombstone).
  *
  * <pre>{@code
  * props.put("value.deserializer", PulseEventDeserializer.class.getName());

@@ -106,6 +106,16 @@ class SerdesTest {
                     deserializer.deserialize(
                             "pulse.failures", headers("io.pulse.FailureMessage"), EventCodec.encode(FAILURE)));
             assertNull(deserializer.deserialize("pulse.status", headers("io.pulse.NodeRemoved"), (byte[]) null));
+            io.pulse.events.Heartbeat heartbeat = io.pulse.events.Heartbeat.newBuilder()
+                    .setEventId(java.util.UUID.randomUUID())
+                    .setObserver("10.0.0.1:7946")
+                    .setSentAt(java.time.Instant.parse("2026-01-01T00:00:00Z"))
+                    .setStartedAt(java.time.Instant.parse("2026-01-01T00:00:00Z"))
+                    .build();
+            assertEquals(
+                    heartbeat,
+                    deserializer.deserialize(
+                            "pulse.heartbeats", headers("io.pulse.Heartbeat"), EventCodec.encode(heartbeat)));
 
             assertEquals(
                     "a record of pulse.status without headers (expected: the event-type header; use "
@@ -117,7 +127,7 @@ class SerdesTest {
                             .getMessage());
             assertEquals(
                     "a record of pulse.status: unknown event type \"io.pulse.Other\" (expected one of "
-                            + "io.pulse.FailureMessage, io.pulse.StatusChange, io.pulse.NodeRemoved)",
+                            + "io.pulse.FailureMessage, io.pulse.StatusChange, io.pulse.NodeRemoved, io.pulse.Heartbeat)",
                     assertThrows(
                                     SerializationException.class,
                                     () -> deserializer.deserialize(

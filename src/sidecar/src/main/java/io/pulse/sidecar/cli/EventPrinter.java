@@ -3,6 +3,7 @@ package io.pulse.sidecar.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.pulse.events.FailureMessage;
+import io.pulse.events.Heartbeat;
 import io.pulse.events.StatusChange;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -85,6 +86,36 @@ final class EventPrinter {
             return;
         }
         row(at, "REMOVED", nodeId, "no longer watched", "", "tombstone on the status topic");
+    }
+
+    synchronized void heartbeat(Heartbeat h) {
+        if (json) {
+            line("heartbeat", h);
+            return;
+        }
+        row(
+                h.getSentAt(),
+                "BEAT",
+                h.getObserver(),
+                "alive, watching " + h.getWatchedNodes(),
+                h.getObserver(),
+                "#" + h.getSequence() + " since " + h.getStartedAt() + ", every " + h.getIntervalMillis() + " ms"
+                        + (h.getConfigurationEpoch() == null
+                                ? ""
+                                : ", configuration epoch " + h.getConfigurationEpoch())
+                        + (h.getVersion() == null ? "" : ", version " + h.getVersion()));
+    }
+
+    /** @param at when the observer said so (the tombstone's timestamp) */
+    synchronized void stopped(String observer, Instant at) {
+        if (json) {
+            write(generator -> {
+                generator.writeStringField("event", "stopped");
+                generator.writeStringField("observer", observer);
+            });
+            return;
+        }
+        row(at, "STOPPED", observer, "stopped cleanly", observer, "tombstone on the heartbeats topic");
     }
 
     private void row(Instant at, String event, String node, String change, String observer, String detail) {

@@ -65,6 +65,12 @@ final class TailCommand implements Callable<Integer> {
                     "Only failures (the failures topic) or status (status changes and removals, the status topic).")
     String type;
 
+    @Option(
+            names = "--heartbeats",
+            description = "Also prints the heartbeats of <prefix>.heartbeats: each observer saying it is alive, "
+                    + "every kafka.heartbeat.interval (BEAT), or that it stopped cleanly (STOPPED).")
+    boolean heartbeats;
+
     @Option(names = "--json", description = "One JSON object per line instead of a table.")
     boolean json;
 
@@ -120,6 +126,20 @@ final class TailCommand implements Callable<Integer> {
             public void removed(String nodeId, Instant at) {
                 if (take(seen)) {
                     printer.removed(nodeId, at);
+                }
+            }
+
+            @Override
+            public void heartbeat(io.pulse.events.Heartbeat heartbeat) {
+                if (take(seen)) {
+                    printer.heartbeat(heartbeat);
+                }
+            }
+
+            @Override
+            public void stopped(String observer, Instant at) {
+                if (take(seen)) {
+                    printer.stopped(observer, at);
                 }
             }
 
@@ -197,19 +217,23 @@ final class TailCommand implements Callable<Integer> {
         }
         SidecarConfig settings = kafka.load(env);
         String prefix = TopicTail.topicPrefix(settings);
-        List<String> topics = switch (type == null ? "all" : type.toLowerCase(Locale.ROOT)) {
-            case "all" -> List.of(Topics.failures(prefix), Topics.status(prefix));
-            case "failure", "failures" -> List.of(Topics.failures(prefix));
-            case "status" -> List.of(Topics.status(prefix));
-            default -> throw new UsageException("--type: got \"" + type + "\" (expected: failure or status)");
-        };
+        List<String> topics = new ArrayList<>(
+                switch (type == null ? "all" : type.toLowerCase(Locale.ROOT)) {
+                    case "all" -> List.of(Topics.failures(prefix), Topics.status(prefix));
+                    case "failure", "failures" -> List.of(Topics.failures(prefix));
+                    case "status" -> List.of(Topics.status(prefix));
+                    default -> throw new UsageException("--type: got \"" + type + "\" (expected: failure or status)");
+                });
+        if (heartbeats) {
+            topics.add(Topics.heartbeats(prefix));
+        }
         TopicTail.Start start = fromBeginning
                 ? TopicTail.Start.BEGINNING
                 : window != null ? TopicTail.Start.SINCE : TopicTail.Start.END;
         return new Plan(
                 TopicTail.consumerProperties(settings),
                 prefix,
-                topics,
+                List.copyOf(topics),
                 start,
                 window == null ? null : now.minus(window),
                 nodeIds,

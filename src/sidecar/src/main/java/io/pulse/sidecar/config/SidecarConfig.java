@@ -173,6 +173,9 @@ public record SidecarConfig(
         kafka.put(
                 PublisherConfig.CLOSE_TIMEOUT_MS,
                 duration(parsed, SidecarSettings.KAFKA_CLOSE_TIMEOUT).toMillis());
+        kafka.put(
+                PublisherConfig.HEARTBEAT_INTERVAL_MS,
+                duration(parsed, SidecarSettings.KAFKA_HEARTBEAT_INTERVAL).toMillis());
         Map<String, Object> check = new LinkedHashMap<>(kafka);
         check.put(PublisherConfig.OBSERVER, "check:1");
         try {

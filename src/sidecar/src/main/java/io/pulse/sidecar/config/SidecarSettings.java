@@ -82,6 +82,7 @@ public final class SidecarSettings {
     public static final String KAFKA_SCHEMA_REGISTRY_URL = "kafka.schema.registry.url";
     public static final String KAFKA_STARTUP_TIMEOUT = "kafka.startup.timeout";
     public static final String KAFKA_CLOSE_TIMEOUT = "kafka.close.timeout";
+    public static final String KAFKA_HEARTBEAT_INTERVAL = "kafka.heartbeat.interval";
     /** Prefix of pass-through Kafka client properties. */
     public static final String KAFKA_PROPERTIES = "kafka.properties.";
     /** The prefix of this member's labels: {@code node.labels.service: billing}. */
@@ -369,7 +370,8 @@ public final class SidecarSettings {
                     PublisherConfig.DEFAULT_TOPIC_PREFIX,
                     PublisherConfig.DEFINITION.configKeys().get(PublisherConfig.TOPIC_PREFIX).validator,
                     Importance.HIGH,
-                    "Topics are <prefix>.failures, <prefix>.status and <prefix>.schemas (the writer schemas).")
+                    "Topics are <prefix>.failures, <prefix>.status, <prefix>.schemas (the writer schemas) and "
+                            + "<prefix>.heartbeats.")
             .define(
                     KAFKA_VALUE_FORMAT,
                     Type.STRING,
@@ -418,6 +420,16 @@ public final class SidecarSettings {
                     Importance.LOW,
                     "How long shutdown waits for Kafka to acknowledge what the outbox holds; the rest is sent "
                             + "after the next start. Keep it below the grace period of your orchestrator.")
+            .define(
+                    KAFKA_HEARTBEAT_INTERVAL,
+                    Type.STRING,
+                    "10s",
+                    heartbeatInterval(),
+                    Importance.MEDIUM,
+                    "How often a heartbeat goes to <prefix>.heartbeats (compacted, key = this observer), saying "
+                            + "it is alive and what it watches, so that consumers tell \"nothing failed\" from "
+                            + "\"Pulse is down\"; 0s sends none. Not kept in the outbox: one Kafka does not take "
+                            + "is dropped, the next replaces it.")
             .define(
                     OUTBOX_DIR,
                     Type.STRING,
@@ -619,6 +631,20 @@ public final class SidecarSettings {
                     }
                 },
                 Durations.EXPECTED);
+    }
+
+    /** 0 (none), or from 100 ms (a heartbeat is not a probe) to 1 h (the publisher's bound). */
+    private static ConfigDef.Validator heartbeatInterval() {
+        return validator(
+                value -> {
+                    java.time.Duration d = Durations.parse((String) value);
+                    if (!d.isZero()
+                            && (d.compareTo(java.time.Duration.ofMillis(100)) < 0
+                                    || d.compareTo(java.time.Duration.ofHours(1)) > 0)) {
+                        throw new IllegalArgumentException("must be 0s (none) or 100ms..1h");
+                    }
+                },
+                "0s (none) or " + Durations.EXPECTED + ", 100ms..1h");
     }
 
     private static void checkBind(Object value) {

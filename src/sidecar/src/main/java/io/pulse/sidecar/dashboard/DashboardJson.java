@@ -2,6 +2,7 @@ package io.pulse.sidecar.dashboard;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.pulse.events.FailureMessage;
+import io.pulse.events.Heartbeat;
 import io.pulse.events.StatusChange;
 import io.pulse.sidecar.http.Json;
 import java.io.IOException;
@@ -18,7 +19,13 @@ import java.util.Map;
 final class DashboardJson {
     /** The dashboard's link to Kafka, its bad records and its history, for the page's status bar. */
     record Link(
-            Connection connection, long undecodable, String undecodableSample, int historySize, HistoryLimits limits) {}
+            Connection connection,
+            long undecodable,
+            String undecodableSample,
+            int historySize,
+            HistoryLimits limits,
+            Collection<Heartbeat> heartbeats,
+            long nowMillis) {}
 
     private DashboardJson() {}
 
@@ -204,6 +211,28 @@ final class DashboardJson {
         json.writeNumberField("historyEvents", link.historySize());
         json.writeNumberField("historyMaxEvents", link.limits().maxEvents());
         json.writeNumberField("windowMillis", link.limits().window().toMillis());
+        json.writeEndObject();
+        pulse(json, link.heartbeats(), link.nowMillis());
+    }
+
+    /** Is Pulse watching: {@code live}, {@code silent} or {@code none}, and each observer's latest heartbeat. */
+    private static void pulse(JsonGenerator json, Collection<Heartbeat> heartbeats, long now) throws IOException {
+        json.writeObjectFieldStart("pulse");
+        json.writeStringField("state", Observers.state(heartbeats, now));
+        json.writeArrayFieldStart("observers");
+        for (Heartbeat h : heartbeats) {
+            json.writeStartObject();
+            json.writeStringField("observer", h.getObserver());
+            json.writeNumberField("sentAt", h.getSentAt().toEpochMilli());
+            json.writeNumberField("ageMillis", Math.max(0, now - h.getSentAt().toEpochMilli()));
+            json.writeBooleanField("silent", Observers.silent(h, now));
+            json.writeNumberField("intervalMillis", h.getIntervalMillis());
+            json.writeNumberField("watchedNodes", h.getWatchedNodes());
+            nullableNumber(json, "configurationEpoch", h.getConfigurationEpoch());
+            json.writeStringField("version", h.getVersion());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
         json.writeEndObject();
     }
 

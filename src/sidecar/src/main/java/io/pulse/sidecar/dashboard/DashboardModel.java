@@ -1,6 +1,7 @@
 package io.pulse.sidecar.dashboard;
 
 import io.pulse.events.FailureMessage;
+import io.pulse.events.Heartbeat;
 import io.pulse.events.StatusChange;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public final class DashboardModel {
     private long failuresUndecodable;
     private long statusUndecodable;
     private String undecodableSample;
+    private Map<String, Heartbeat> heartbeats = Map.of();
 
     public DashboardModel(HistoryLimits limits, Clock clock) {
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -112,6 +114,17 @@ public final class DashboardModel {
     public synchronized void kafkaUp(long lag) {
         connection = connection.up(clock.millis(), lag);
         connectionChanged = true;
+    }
+
+    /** Every observer's latest heartbeat, from the heartbeats topic (through ClusterView). */
+    public synchronized void heartbeats(Map<String, Heartbeat> latest) {
+        heartbeats = new TreeMap<>(latest);
+        connectionChanged = true;
+    }
+
+    /** {@code live}, {@code silent} or {@code none}: see {@link Observers}. */
+    public synchronized String pulseState() {
+        return Observers.state(heartbeats.values(), clock.millis());
     }
 
     /** Kafka did not answer: the page says so and keeps what it shows. */
@@ -229,7 +242,13 @@ public final class DashboardModel {
 
     private DashboardJson.Link connectionState() {
         return new DashboardJson.Link(
-                connection, failuresUndecodable + statusUndecodable, undecodableSample, history.size(), limits);
+                connection,
+                failuresUndecodable + statusUndecodable,
+                undecodableSample,
+                history.size(),
+                limits,
+                heartbeats.values(),
+                clock.millis());
     }
 
     /** Events per bar of the window and per kind: the state a change went to, or FAILURE, or REMOVED. */

@@ -20,7 +20,8 @@ import org.apache.kafka.common.errors.WakeupException;
 /**
  * Feeds a {@link DashboardModel} from Kafka, read-only: the status topic through a
  * {@link ClusterView} (started once the topic exists, started again if it fails), the failures
- * topic through a {@link TopicTail} from the start of the history window, and every
+ * topic through a {@link TopicTail} from the start of the history window, the heartbeats topic
+ * through the same view (each observer's latest heartbeat, handed to the model every check), and every
  * {@link #CHECK_INTERVAL} a look at both topics' offsets, which tells whether Kafka answers and how
  * far behind the dashboard is. Its own thread; {@link #close()} stops it.
  */
@@ -153,6 +154,7 @@ final class KafkaFeed implements AutoCloseable {
         model.kafkaUp(lag);
         if (view != null) {
             model.undecodableStatus(view.undecodable(), view.lastUndecodable().orElse(null));
+            model.heartbeats(view.heartbeats());
         }
     }
 

@@ -433,6 +433,14 @@ public final class PulseMetrics {
                 "pulse.outbox.lost.events",
                 "Events missing from a damaged outbox log at start (upper bound)",
                 PublisherStats::lostEvents);
+        publisherCounter(
+                "pulse.heartbeats.sent",
+                "Heartbeats Kafka acknowledged on <prefix>.heartbeats",
+                PublisherStats::heartbeatsSent);
+        publisherCounter(
+                "pulse.heartbeats.dropped",
+                "Heartbeats not sent: Kafka had not taken the previous one, or refused it",
+                PublisherStats::heartbeatsDropped);
     }
 
     private void publisherGauge(String name, String unit, String description, ToDoubleFunction<PublisherStats> value) {

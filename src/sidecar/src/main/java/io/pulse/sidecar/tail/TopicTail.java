@@ -64,10 +64,17 @@ public final class TopicTail implements AutoCloseable {
         void removed(String nodeId, Instant at);
 
         void skipped(String warning);
+
+        /** A heartbeat, if the heartbeats topic is among those read. */
+        default void heartbeat(io.pulse.events.Heartbeat heartbeat) {}
+
+        /** An observer that stopped cleanly (a tombstone on the heartbeats topic), if that topic is read. */
+        default void stopped(String observer, Instant at) {}
     }
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String failuresTopic;
+    private final String heartbeatsTopic;
     private final KafkaWriterSchemas writerSchemas;
     private final EventDecoder decoder;
     private final Set<String> waiting;
@@ -98,6 +105,7 @@ public final class TopicTail implements AutoCloseable {
         client.remove(SchemaRegistryClient.USER_INFO_PROPERTY);
         this.consumer = new KafkaConsumer<>(client, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.failuresTopic = Topics.failures(prefix);
+        this.heartbeatsTopic = Topics.heartbeats(prefix);
         Map<String, Object> settings = new HashMap<>();
         properties.forEach((key, value) -> settings.put(String.valueOf(key), value));
         this.writerSchemas =
@@ -235,6 +243,8 @@ public final class TopicTail implements AutoCloseable {
         try {
             if (record.topic().equals(failuresTopic)) {
                 sink.failure(decoder.decodeFailure(record.value()));
+            } else if (record.topic().equals(heartbeatsTopic)) {
+                heartbeat(key, record);
             } else if (record.value() == null) {
                 if (key == null) {
                     throw new EventDecodingException("tombstone without a key (expected: the removed node's id)", null);
@@ -246,6 +256,16 @@ public final class TopicTail implements AutoCloseable {
         } catch (EventDecodingException e) {
             sink.skipped("skipped " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": "
                     + e.getMessage().replace('\n', ' '));
+        }
+    }
+
+    private void heartbeat(String observer, ConsumerRecord<byte[], byte[]> record) {
+        if (record.value() != null) {
+            sink.heartbeat(decoder.decodeHeartbeat(record.value()));
+        } else if (observer == null) {
+            throw new EventDecodingException("tombstone without a key (expected: the stopped observer)", null);
+        } else {
+            sink.stopped(observer, Instant.ofEpochMilli(record.timestamp()));
         }
     }
 

@@ -60,6 +60,7 @@ function applySnapshot(s) {
   state.events = s.events.slice(-MAX_EVENTS);
   state.histogram = s.histogram;
   state.connection = s.connection;
+  state.pulse = s.pulse;
   state.seq = s.seq;
   state.now = s.now;
   state.dirtyOrder = true;
@@ -76,6 +77,7 @@ function applyBatch(b) {
   for (const id of b.removed) state.idsDirty = state.nodes.delete(id) || state.idsDirty;
   state.counts = b.counts;
   state.connection = b.connection;
+  state.pulse = b.pulse;
   state.now = b.now;
   for (const e of b.events) {
     if (e.seq <= state.seq) continue; // already in the snapshot
@@ -195,10 +197,23 @@ function renderConnection() {
   bad.textContent = c.undecodable + ' undecodable record(s)';
   bad.title = c.undecodableSample || '';
   $('conn-history').textContent = c.historyEvents + ' event(s) kept (max ' + c.historyMaxEvents + ')';
+  const pulse = state.pulse || { state: 'none', observers: [] };
+  const beat = $('conn-pulse');
+  beat.textContent = pulse.state === 'none' ? 'Pulse: no heartbeat' : 'Pulse: ' + pulse.state;
+  beat.className = 'pill ' + (pulse.state === 'live' ? 'up' : pulse.state === 'silent' ? 'down' : '');
+  beat.title = pulse.observers.map((o) => o.observer + (o.silent ? ' SILENT' : '') + ': last heartbeat '
+    + Math.round(o.ageMillis / 1000) + ' s ago, watching ' + o.watchedNodes
+    + (o.configurationEpoch == null ? '' : ' (epoch ' + o.configurationEpoch + ')')
+    + (o.version ? ', ' + o.version : '')).join('\n') || 'no heartbeat read from <prefix>.heartbeats';
   const banner = $('banner');
   if (state.streamLost) {
     banner.textContent = 'Lost the dashboard server; reconnecting. Showing the last known state.';
     banner.className = 'banner stream';
+  } else if (c.kafka !== 'down' && pulse.state === 'silent') {
+    banner.textContent = 'Pulse silent: no heartbeat from any observer for '
+      + Math.round(Math.min(...pulse.observers.map((o) => o.ageMillis)) / 1000)
+      + ' s. Nobody is watching the nodes; a quiet failures topic means nothing now.';
+    banner.className = 'banner';
   } else if (c.kafka === 'down') {
     banner.textContent = 'Kafka unreachable since ' + clock(c.since) + ' (' + (c.error || 'no answer')
       + '). Showing the last known state; this page recovers by itself.';

@@ -52,6 +52,16 @@ class TailCommandTest {
     }
 
     @Test
+    void heartbeatsOnlyWithTheirFlag() {
+        assertEquals(
+                List.of("pulse.failures", "pulse.status", "pulse.heartbeats"),
+                plan(Map.of(), "--heartbeats").topics());
+        assertEquals(
+                List.of("pulse.failures", "pulse.heartbeats"),
+                plan(Map.of(), "--heartbeats", "--type", "failure").topics());
+    }
+
+    @Test
     void kafkaSettingsComeFromTheFileTheEnvironmentAndSetAsForRun() throws Exception {
         Path file = dir.resolve("pulse.yaml");
         Files.writeString(
@@ -139,8 +149,8 @@ class TailCommandTest {
                 assertThrows(ConfigurationException.class, () -> plan(Map.of(), "--set", "kafka.topic.prefx=x"));
         assertEquals(
                 "flag --set kafka.topic.prefx: unknown key kafka.topic.prefx (expected one of [kafka.bootstrap.servers, "
-                        + "kafka.close.timeout, kafka.cluster, kafka.enabled, kafka.schema.registry.url, "
-                        + "kafka.startup.timeout, kafka.topic.partitions, kafka.topic.prefix, "
+                        + "kafka.close.timeout, kafka.cluster, kafka.enabled, kafka.heartbeat.interval, "
+                        + "kafka.schema.registry.url, kafka.startup.timeout, kafka.topic.partitions, kafka.topic.prefix, "
                         + "kafka.topic.replication.factor, kafka.value.format], or kafka.properties.<Kafka client "
                         + "property>, or node.labels.<label>)",
                 unknown.getMessage());

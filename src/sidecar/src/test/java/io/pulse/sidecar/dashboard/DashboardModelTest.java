@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.events.ChangeReason;
 import io.pulse.events.FailureMessage;
+import io.pulse.events.Heartbeat;
 import io.pulse.events.NodeState;
 import io.pulse.events.StatusChange;
 import io.pulse.sidecar.http.Json;
@@ -245,5 +246,48 @@ class DashboardModelTest {
                 assertThrows(IllegalArgumentException.class, () -> new HistoryLimits(Duration.ofHours(1), 0))
                         .getMessage());
         assertEquals(new HistoryLimits(Duration.ofHours(1), 100_000), HistoryLimits.defaults());
+    }
+
+    static Heartbeat heartbeat(String observer, Instant sentAt) {
+        return Heartbeat.newBuilder()
+                .setEventId(UUID.nameUUIDFromBytes((observer + sentAt).getBytes(StandardCharsets.UTF_8)))
+                .setObserver(observer)
+                .setSentAt(sentAt)
+                .setStartedAt(T0)
+                .setSequence(1)
+                .setIntervalMillis(10_000)
+                .setWatchedNodes(4)
+                .setVersion("1.0")
+                .build();
+    }
+
+    /** Pulse is live while one observer's heartbeat is younger than 3 of its intervals, silent when none is. */
+    @Test
+    void pulseIsLiveThenSilentFromTheHeartbeatsAges() {
+        assertEquals("none", model.pulseState());
+        assertEquals(
+                Map.of("state", "none", "observers", List.of()),
+                json(model.snapshotJson()).get("pulse"));
+
+        model.heartbeats(Map.of(A, heartbeat(A, T0), B, heartbeat(B, T0.minusSeconds(25))));
+        clock.advance(Duration.ofSeconds(10));
+        assertEquals("live", model.pulseState());
+        Map<?, ?> pulse = (Map<?, ?>) json(model.drainJson()).get("pulse");
+        assertEquals("live", pulse.get("state"));
+        List<?> observers = (List<?>) pulse.get("observers");
+        Map<?, ?> a = (Map<?, ?>) observers.get(0);
+        assertEquals(A, a.get("observer"));
+        assertEquals(T0.toEpochMilli(), ((Number) a.get("sentAt")).longValue());
+        assertEquals(10_000L, ((Number) a.get("ageMillis")).longValue());
+        assertEquals(false, a.get("silent"));
+        assertEquals(4, ((Number) a.get("watchedNodes")).intValue());
+        assertNull(a.get("configurationEpoch"));
+        assertEquals("1.0", a.get("version"));
+        assertEquals(true, ((Map<?, ?>) observers.get(1)).get("silent"));
+
+        clock.advance(Duration.ofSeconds(20)); // A's heartbeat is 30 s old: 3 intervals, not more
+        assertEquals("live", model.pulseState());
+        clock.advance(Duration.ofMillis(1));
+        assertEquals("silent", model.pulseState());
     }
 }

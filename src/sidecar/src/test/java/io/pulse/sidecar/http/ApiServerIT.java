@@ -48,7 +48,7 @@ class ApiServerIT {
             .build();
 
     private static final Duration LIMIT = Duration.ofSeconds(5);
-    private static final PublisherStats STATS = new PublisherStats(10, 7, 1, 3, 2, 2, 512, 1 << 20, 1, 4);
+    private static final PublisherStats STATS = new PublisherStats(10, 7, 1, 3, 2, 2, 512, 1 << 20, 1, 4, 6, 1);
     private static final List<String> NODE_FIELDS = List.of(
             "id",
             "state",
@@ -158,7 +158,7 @@ class ApiServerIT {
         assertEquals(true, Json.object(response.body()).get("ok"));
         PublisherStats before = publisher.get();
         try {
-            publisher.set(new PublisherStats(0, 0, 0, 0, 0, 1_000, 950, 1_000, 0, 0));
+            publisher.set(new PublisherStats(0, 0, 0, 0, 0, 1_000, 950, 1_000, 0, 0, 0, 0));
             response = get("/ready");
             assertEquals(503, response.statusCode(), response.body());
             assertEquals(false, Json.object(response.body()).get("ok"));

@@ -52,7 +52,7 @@ class MonitoringFilesTest {
     @BeforeAll
     void scrape() {
         PulseMetrics metrics = PulseMetrics.create();
-        PublisherStats stats = new PublisherStats(1, 1, 0, 0, 0, 0, 0, 1 << 20, 0, 0);
+        PublisherStats stats = new PublisherStats(1, 1, 0, 0, 0, 0, 0, 1 << 20, 0, 0, 1, 0);
         try (PulseEngine engine = PulseEngine.builder()
                         .bind(new InetSocketAddress("127.0.0.1", 0))
                         .probing(false)
@@ -130,6 +130,8 @@ class MonitoringFilesTest {
         }
         assertEquals(
                 List.of(
+                        "PulseDown",
+                        "PulseHeartbeatStale",
                         "PulseNodeDead",
                         "PulseClusterMemberDead",
                         "PulseClusterNotJoined",

@@ -21,7 +21,8 @@ class ReadinessTest {
     private PulseEngine engine;
 
     private static PublisherStats stats(long acknowledged, long pending, long pendingBytes) {
-        return new PublisherStats(acknowledged + pending, acknowledged, 0, 0, 0, pending, pendingBytes, 1_000, 0, 0);
+        return new PublisherStats(
+                acknowledged + pending, acknowledged, 0, 0, 0, pending, pendingBytes, 1_000, 0, 0, 0, 0);
     }
 
     private PulseEngine engine() {
