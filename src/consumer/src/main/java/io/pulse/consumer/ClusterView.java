@@ -61,6 +61,9 @@ import org.slf4j.LoggerFactory;
  * <p>Reads are thread-safe and never block on Kafka. A record that cannot be decoded is counted
  * and skipped; it never stops the view. A record written with a schema this version does not ship
  * is decoded with the writer schema from {@code <prefix>.schemas}, as {@link PulseConsumer} does.
+ *
+ * <p>Over 400 lines because its public {@link Builder} is nested here, as {@link PulseConsumer}'s
+ * is; its polling thread and the timing of silences are classes of their own.
  */
 public final class ClusterView implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);

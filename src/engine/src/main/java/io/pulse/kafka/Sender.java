@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>When a send fails (the producer gave up after {@code delivery.timeout.ms}), the sender waits
  * until nothing is in flight, backs off, and sends again from the lowest failed entry; entries
  * acknowledged meanwhile are gone from the journal, so only unacknowledged ones go again, in order.
+ *
+ * <p>Over 400 lines because the loop, its retry after a failure and the writing of the schemas
+ * topic before the first event share one thread and its state; each step is a method of a few lines.
  */
 final class Sender implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Sender.class);

@@ -63,7 +63,7 @@ public final class PulseCommand implements Runnable {
                 .getCommandSpec()
                 .usageMessage()
                 .footerHeading("%nSettings (file keys; PULSE_<KEY> and --set KEY=VALUE override them):%n")
-                .footer(io.pulse.sidecar.config.SidecarSettings.helpText().replace("%", "%%"));
+                .footer(io.pulse.sidecar.config.SettingsDocs.helpText().replace("%", "%%"));
         line.setOut(out);
         line.setErr(err);
         line.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

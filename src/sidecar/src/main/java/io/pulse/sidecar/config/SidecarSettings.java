@@ -11,15 +11,14 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Every setting of the sidecar, declared once: key, type, default, validator and doc, in
- * {@link #DEFINITION}. The table in {@code docs/configuration.md}, {@code pulse run --help} and the
- * environment variable names all come from it.
+ * {@link #DEFINITION}. The table in {@code docs/configuration.md}, {@code pulse run --help}
+ * ({@link SettingsDocs}) and the environment variable names all come from it.
  *
  * <pre>{@code
- * String table = SidecarSettings.markdownTable();
+ * String table = SettingsDocs.markdownTable();
  * String env = SidecarSettings.envName("kafka.bootstrap.servers");   // PULSE_KAFKA_BOOTSTRAP_SERVERS
  * }</pre>
  *
@@ -27,7 +26,7 @@ import org.apache.kafka.common.config.ConfigException;
  * client properties, passed through to the producer and admin client as they are.
  *
  * <p>Over 400 lines because it is the one declaration of every sidecar setting, a block each;
- * the README table, {@code --help} and the environment names are generated from it.
+ * the reference table, {@code --help} and the environment names are generated from it.
  */
 public final class SidecarSettings {
     public static final String NODE_BIND = "node.bind";
@@ -88,7 +87,7 @@ public final class SidecarSettings {
     /** The prefix of this member's labels: {@code node.labels.service: billing}. */
     public static final String NODE_LABELS = "node.labels.";
 
-    private static final String LABELS_DOC = "A label of this cluster member, carried by its join into every event "
+    static final String LABELS_DOC = "A label of this cluster member, carried by its join into every event "
             + "about it, e.g. `node.labels.service: billing` (at most 16; keys of A-Z a-z 0-9 . _ / -).";
 
     public static final String OUTBOX_DIR = "outbox.dir";
@@ -116,14 +115,14 @@ public final class SidecarSettings {
                     NODE_BIND,
                     Type.STRING,
                     DEFAULT_NODE_BIND,
-                    validator(SidecarSettings::checkBind, "host:port, port 0..65535"),
+                    SettingValidators.validator(SettingValidators::checkBind, "host:port, port 0..65535"),
                     Importance.HIGH,
                     "UDP address this node probes from and answers pulses on.")
             .define(
                     NODE_ID,
                     Type.STRING,
                     null,
-                    validator(SidecarSettings::checkNodeId, "host:port"),
+                    SettingValidators.validator(SettingValidators::checkNodeId, "host:port"),
                     Importance.MEDIUM,
                     "This node's id, written into every event as its observer; by default the bind address, "
                             + "or the host name and port when bound to a wildcard address.")
@@ -137,7 +136,7 @@ public final class SidecarSettings {
                     NODE_RELAY_FROM,
                     Type.LIST,
                     Cidr.PRIVATE_BLOCKS,
-                    validator(SidecarSettings::checkCidrs, "CIDR,... (empty: none)"),
+                    SettingValidators.validator(SettingValidators::checkCidrs, "CIDR,... (empty: none)"),
                     Importance.MEDIUM,
                     "Address blocks of the strangers whose PING_REQs this node relays; watched nodes, members and "
                             + "authenticated peers are always relayed for. Empty: only those.")
@@ -185,7 +184,7 @@ public final class SidecarSettings {
                     TARGETS,
                     Type.LIST,
                     List.of(),
-                    validator(SidecarSettings::checkTargets, TargetSpec.EXPECTED),
+                    SettingValidators.validator(SettingValidators::checkTargets, TargetSpec.EXPECTED),
                     Importance.HIGH,
                     "Watched nodes: host:port or udp://host:port (Pulse peers), "
                             + "http(s)://host:port/path (health URLs), tcp://host:port.")
@@ -202,21 +201,21 @@ public final class SidecarSettings {
                     PROBE_INTERVAL,
                     Type.STRING,
                     Durations.format(DetectorConfig.DEFAULT_PROBE_INTERVAL),
-                    duration(),
+                    SettingValidators.duration(),
                     Importance.MEDIUM,
                     "Time between the starts of two probe rounds of one target.")
             .define(
                     PROBE_TIMEOUT_MIN,
                     Type.STRING,
                     Durations.format(DetectorConfig.DEFAULT_PROBE_TIMEOUT_MIN),
-                    duration(),
+                    SettingValidators.duration(),
                     Importance.LOW,
                     "Floor of the adaptive probe timeout (RFC 6298 RTO).")
             .define(
                     PROBE_TIMEOUT_MAX,
                     Type.STRING,
                     Durations.format(DetectorConfig.DEFAULT_PROBE_TIMEOUT_MAX),
-                    duration(),
+                    SettingValidators.duration(),
                     Importance.MEDIUM,
                     "Ceiling of the adaptive probe timeout, and the timeout before any RTT sample.")
             .define(
@@ -237,14 +236,14 @@ public final class SidecarSettings {
                     SUSPICION_TIMEOUT,
                     Type.STRING,
                     Durations.format(DetectorConfig.DEFAULT_SUSPICION_TIMEOUT),
-                    duration(),
+                    SettingValidators.duration(),
                     Importance.MEDIUM,
                     "How long a SUSPECT node has to answer before it is declared DEAD.")
             .define(
                     DEAD_PROBE_INTERVAL,
                     Type.STRING,
                     Durations.format(DetectorConfig.DEFAULT_DEAD_PROBE_INTERVAL),
-                    duration(),
+                    SettingValidators.duration(),
                     Importance.LOW,
                     "Probe interval of DEAD nodes, so that a recovery is seen.")
             .define(
@@ -274,7 +273,7 @@ public final class SidecarSettings {
                     CLUSTER_JOIN,
                     Type.LIST,
                     List.of(),
-                    validator(SidecarSettings::checkSeeds, "host:port,..."),
+                    SettingValidators.validator(SettingValidators::checkSeeds, "host:port,..."),
                     Importance.HIGH,
                     "Cluster mode: members to join through (any live one will do); empty for the first member. "
                             + "Tried again every second until this member is in; when every seed is joining too, the "
@@ -283,7 +282,7 @@ public final class SidecarSettings {
                     CLUSTER_ADVERTISE,
                     Type.STRING,
                     null,
-                    validator(SidecarSettings::checkNodeId, "host:port"),
+                    SettingValidators.validator(SettingValidators::checkNodeId, "host:port"),
                     Importance.MEDIUM,
                     "Cluster mode: the address other members reach this one at; by default "
                             + "node.bind, or this host's address with its port when bound to a wildcard address.")
@@ -315,7 +314,7 @@ public final class SidecarSettings {
                     CLUSTER_CONSENSUS_TIMEOUT,
                     Type.STRING,
                     Durations.format(ClusterConfig.DEFAULT_CONSENSUS_TIMEOUT),
-                    duration(),
+                    SettingValidators.duration(),
                     Importance.LOW,
                     "Cluster mode: a coordinator without a majority's answer tries again after this (doubling "
                             + "up to 8 times); another waits this long per rank before it coordinates instead.")
@@ -323,7 +322,7 @@ public final class SidecarSettings {
                     CLUSTER_HOLD_DOWN,
                     Type.STRING,
                     Durations.format(ClusterConfig.DEFAULT_HOLD_DOWN),
-                    duration(),
+                    SettingValidators.duration(),
                     Importance.MEDIUM,
                     "Cluster mode: a member that fails again within this of a failure pages no more: it is held "
                             + "FLAPPING until this long passes without a failure.")
@@ -331,7 +330,7 @@ public final class SidecarSettings {
                     CLUSTER_FORGET_AFTER,
                     Type.STRING,
                     Durations.format(ClusterConfig.DEFAULT_FORGET_AFTER),
-                    duration(),
+                    SettingValidators.duration(),
                     Importance.LOW,
                     "Cluster mode: a member away (DEAD or LEFT) this long is forgotten: its return is then a new "
                             + "join, PENDING -> ALIVE, rather than DEAD -> ALIVE.")
@@ -339,7 +338,7 @@ public final class SidecarSettings {
                     CLUSTER_PUBLISH_TIMEOUT,
                     Type.STRING,
                     Durations.format(ClusterConfig.DEFAULT_PUBLISH_TIMEOUT),
-                    duration(),
+                    SettingValidators.duration(),
                     Importance.LOW,
                     "Cluster mode: a change's backup publishes its events when the publisher has not confirmed "
                             + "them in Kafka within this, so a verdict outlives its publisher's crash.")
@@ -347,7 +346,7 @@ public final class SidecarSettings {
                     CLUSTER_LEAVE_TIMEOUT,
                     Type.STRING,
                     "5s",
-                    duration(),
+                    SettingValidators.duration(),
                     Importance.LOW,
                     "Cluster mode: how long shutdown waits for the members to agree that this one left.")
             .define(
@@ -408,7 +407,7 @@ public final class SidecarSettings {
                     KAFKA_STARTUP_TIMEOUT,
                     Type.STRING,
                     "10s",
-                    duration(),
+                    SettingValidators.duration(),
                     Importance.LOW,
                     "How long start-up waits for Kafka to check the topics before probing starts anyway "
                             + "(events wait in the outbox until Kafka answers).")
@@ -416,7 +415,7 @@ public final class SidecarSettings {
                     KAFKA_CLOSE_TIMEOUT,
                     Type.STRING,
                     "20s",
-                    duration(),
+                    SettingValidators.duration(),
                     Importance.LOW,
                     "How long shutdown waits for Kafka to acknowledge what the outbox holds; the rest is sent "
                             + "after the next start. Keep it below the grace period of your orchestrator.")
@@ -424,7 +423,7 @@ public final class SidecarSettings {
                     KAFKA_HEARTBEAT_INTERVAL,
                     Type.STRING,
                     "10s",
-                    heartbeatInterval(),
+                    SettingValidators.heartbeatInterval(),
                     Importance.MEDIUM,
                     "How often a heartbeat goes to <prefix>.heartbeats (compacted, key = this observer), saying "
                             + "it is alive and what it watches, so that consumers tell \"nothing failed\" from "
@@ -455,7 +454,7 @@ public final class SidecarSettings {
                     HTTP_BIND,
                     Type.STRING,
                     DEFAULT_HTTP_BIND,
-                    validator(SidecarSettings::checkBind, "host:port, port 0..65535"),
+                    SettingValidators.validator(SettingValidators::checkBind, "host:port, port 0..65535"),
                     Importance.MEDIUM,
                     "Address of the HTTP API; localhost only by default.")
             .define(
@@ -470,14 +469,14 @@ public final class SidecarSettings {
                     HTTP_IDLE_TIMEOUT,
                     Type.STRING,
                     Durations.format(ApiLimits.DEFAULT_IDLE_TIMEOUT),
-                    duration(),
+                    SettingValidators.duration(),
                     Importance.LOW,
                     "An API connection without a request for this long is closed.")
             .define(
                     HTTP_REQUEST_TIMEOUT,
                     Type.STRING,
                     Durations.format(ApiLimits.DEFAULT_REQUEST_TIMEOUT),
-                    duration(),
+                    SettingValidators.duration(),
                     Importance.LOW,
                     "An API request not wholly arrived this long after its first byte is closed.")
             .define(
@@ -520,7 +519,7 @@ public final class SidecarSettings {
                     LOG_LEVEL,
                     Type.STRING,
                     "info",
-                    validator(
+                    SettingValidators.validator(
                             value -> {
                                 if (!List.of("error", "warn", "info", "debug", "trace")
                                         .contains(((String) value).toLowerCase(Locale.ROOT))) {
@@ -537,157 +536,5 @@ public final class SidecarSettings {
     /** {@code PULSE_} and the key in upper case with dots as underscores. */
     public static String envName(String key) {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
-    /** The settings as a Markdown table (key, environment variable, default, allowed, description). */
-    public static String markdownTable() {
-        StringBuilder table =
-                new StringBuilder("| key | environment | default | allowed | description |\n|---|---|---|---|---|\n");
-        for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
-            table.append("| `")
-                    .append(key.name)
-                    .append("` | `")
-                    .append(envName(key.name))
-                    .append("` | ")
-                    .append(defaultText(key))
-                    .append(" | ")
-                    .append(allowed(key))
-                    .append(" | ")
-                    .append(key.documentation)
-                    .append(" |\n");
-        }
-        table.append("| `")
-                .append(KAFKA_PROPERTIES)
-                .append("<name>` | `")
-                .append(envName(KAFKA_PROPERTIES))
-                .append("<NAME>` | | any Kafka producer or admin client property | Passed to Kafka as it is, "
-                        + "e.g. `kafka.properties.security.protocol: SSL`. |\n");
-        table.append("| `")
-                .append(NODE_LABELS)
-                .append("<key>` | `")
-                .append(envName(NODE_LABELS))
-                .append("<KEY>` | | a label value, 127 bytes at most | " + LABELS_DOC + " |\n");
-        return table.toString();
-    }
-
-    /** The settings as plain text for {@code --help}, each line at most 78 characters. */
-    public static String helpText() {
-        StringBuilder text = new StringBuilder();
-        for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
-            text.append("  ")
-                    .append(key.name)
-                    .append("  (default: ")
-                    .append(defaultText(key).replace("`", ""))
-                    .append(")\n");
-            wrap(text, key.documentation + " Environment: " + envName(key.name) + ".");
-        }
-        text.append("  ").append(KAFKA_PROPERTIES).append("<name>\n");
-        wrap(
-                text,
-                "Any Kafka producer or admin client property, passed through. Environment: " + envName(KAFKA_PROPERTIES)
-                        + "<NAME> (dots as underscores).");
-        text.append("  ").append(NODE_LABELS).append("<key>\n");
-        wrap(text, LABELS_DOC + " Environment: " + envName(NODE_LABELS) + "<KEY> (the key in lower case).");
-        return text.toString();
-    }
-
-    private static void wrap(StringBuilder text, String paragraph) {
-        StringBuilder line = new StringBuilder("      ");
-        for (String word : paragraph.split(" ")) {
-            if (line.length() + word.length() + 1 > 78 && line.length() > 6) {
-                text.append(line).append('\n');
-                line = new StringBuilder("      ");
-            }
-            line.append(line.length() > 6 ? " " : "").append(word);
-        }
-        text.append(line).append('\n');
-    }
-
-    static String defaultText(ConfigDef.ConfigKey key) {
-        if (key.defaultValue == null) {
-            return "(none)";
-        }
-        if (key.defaultValue instanceof List<?> list) {
-            return list.isEmpty()
-                    ? "(none)"
-                    : "`" + String.join(",", list.stream().map(String::valueOf).toList()) + "`";
-        }
-        return "`" + key.defaultValue + "`";
-    }
-
-    private static String allowed(ConfigDef.ConfigKey key) {
-        if (key.validator != null) {
-            return key.validator.toString().replace("|", "\\|");
-        }
-        return key.type.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static ConfigDef.Validator duration() {
-        return validator(
-                value -> {
-                    java.time.Duration d = Durations.parse((String) value);
-                    if (d.isNegative()) {
-                        throw new IllegalArgumentException("must not be negative");
-                    }
-                },
-                Durations.EXPECTED);
-    }
-
-    /** 0 (none), or from 100 ms (a heartbeat is not a probe) to 1 h (the publisher's bound). */
-    private static ConfigDef.Validator heartbeatInterval() {
-        return validator(
-                value -> {
-                    java.time.Duration d = Durations.parse((String) value);
-                    if (!d.isZero()
-                            && (d.compareTo(java.time.Duration.ofMillis(100)) < 0
-                                    || d.compareTo(java.time.Duration.ofHours(1)) > 0)) {
-                        throw new IllegalArgumentException("must be 0s (none) or 100ms..1h");
-                    }
-                },
-                "0s (none) or " + Durations.EXPECTED + ", 100ms..1h");
-    }
-
-    private static void checkBind(Object value) {
-        HostPorts.parseBind((String) value);
-    }
-
-    private static void checkNodeId(Object value) {
-        if (value != null) {
-            io.pulse.core.NodeId.parse((String) value);
-        }
-    }
-
-    private static void checkCidrs(Object value) {
-        for (Object cidr : (List<?>) value) {
-            Cidr.parse(String.valueOf(cidr));
-        }
-    }
-
-    private static void checkSeeds(Object value) {
-        for (Object seed : (List<?>) value) {
-            io.pulse.core.NodeId.parse(String.valueOf(seed));
-        }
-    }
-
-    private static void checkTargets(Object value) {
-        for (Object target : (List<?>) value) {
-            TargetSpec.parse(String.valueOf(target));
-        }
-    }
-
-    private interface Check {
-        void check(Object value);
-    }
-
-    private static ConfigDef.Validator validator(Check check, String allowed) {
-        return ConfigDef.LambdaValidator.with(
-                (name, value) -> {
-                    try {
-                        check.check(value);
-                    } catch (IllegalArgumentException e) {
-                        throw new ConfigException(name, value, e.getMessage());
-                    }
-                },
-                () -> allowed);
     }
 }

@@ -18,13 +18,13 @@ class SidecarSettingsTest {
     @Test
     void theDocumentedTableIsTheDeclaration() throws Exception {
         String docs = Files.readString(Path.of("docs/configuration.md"));
-        String table = SidecarSettings.markdownTable();
+        String table = SettingsDocs.markdownTable();
         assertTrue(docs.contains(table), "docs/configuration.md must contain, as generated:\n" + table);
     }
 
     @Test
     void helpListsEveryKeyWithItsDefault() {
-        String help = SidecarSettings.helpText();
+        String help = SettingsDocs.helpText();
         for (String key : SidecarSettings.DEFINITION.names()) {
             assertTrue(help.contains("  " + key + "  (default: "), key);
         }
