@@ -66,7 +66,8 @@ final class EventPrinter {
                 c.getObserver(),
                 c.getReason()
                         + (c.getConfigurationEpoch() != null
-                                ? " (agreed, epoch " + c.getConfigurationEpoch() + ")"
+                                ? " (agreed, epoch " + c.getConfigurationEpoch()
+                                        + (c.getLabels().isEmpty() ? "" : ", labels " + c.getLabels()) + ")"
                                 : c.getDeclaredBy() == null || c.getDeclaredBy().equals(c.getNodeId())
                                         ? ""
                                         : " (by " + c.getDeclaredBy() + ")")
