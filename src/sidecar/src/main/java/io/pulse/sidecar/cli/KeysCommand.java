@@ -2,9 +2,10 @@ package io.pulse.sidecar.cli;
 
 import io.pulse.protocol.Keyring;
 import java.io.IOException;
-import java.nio.file.FileSystems;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -85,16 +86,16 @@ final class KeysCommand implements Runnable {
 
         /** Creates {@code file} with permissions rw------- from the start (where the file system has them). */
         private static void writeOwnerOnly(Path file, String text) throws IOException {
-            if (Files.exists(file)) {
+            FileAttribute<?>[] ownerOnly =
+                    file.getFileSystem().supportedFileAttributeViews().contains("posix")
+                            ? new FileAttribute<?>[] {
+                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+                            }
+                            : new FileAttribute<?>[0];
+            try {
+                Files.createFile(file, ownerOnly);
+            } catch (FileAlreadyExistsException e) {
                 throw new UsageException("--output: " + file + " exists (expected: a new file; --if-missing keeps it)");
-            }
-            boolean posix =
-                    FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-            if (posix) {
-                Files.createFile(
-                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } else {
-                Files.createFile(file);
             }
             Files.writeString(file, text);
         }

@@ -196,16 +196,14 @@ public record SidecarConfig(
         String nodeId = (String) parsed.get(SidecarSettings.NODE_ID);
         @SuppressWarnings("unchecked")
         List<String> targets = (List<String>) parsed.get(SidecarSettings.TARGETS);
-        InetSocketAddress bind = HostPorts.parseBind((String) parsed.get(SidecarSettings.NODE_BIND));
-        SecuritySettings security = security(parsed, effective, env);
         return new SidecarConfig(
-                bind,
+                HostPorts.parseBind((String) parsed.get(SidecarSettings.NODE_BIND)),
                 Optional.ofNullable(nodeId).map(NodeId::parse),
                 (Boolean) parsed.get(SidecarSettings.NODE_RESPOND),
                 targets.stream().map(TargetSpec::parse).collect(Collectors.toList()),
                 detector,
                 cluster,
-                security,
+                security(parsed, effective, env),
                 (Boolean) parsed.get(SidecarSettings.KAFKA_ENABLED),
                 kafka,
                 (Boolean) parsed.get(SidecarSettings.HTTP_ENABLED),
