@@ -11,6 +11,7 @@ import io.pulse.sidecar.config.ConfigLoader;
 import io.pulse.sidecar.config.ConfigurationException;
 import io.pulse.testkit.SecretFiles;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,28 @@ class SecureByDefaultTest {
                                 + "PULSE_SECURITY_KEYS): remove one"),
                 result.err());
         assertFalse(result.err().contains("primary"), result.err());
+    }
+
+    /** The key step of the message: a new keys file, owner-only; never overwritten. */
+    @Test
+    void keysGenerateOutputWritesANewOwnerOnlyFileAndNeverOverwritesOne() throws IOException {
+        Path keys = dir.resolve("pulse.keys");
+        PulseCommandTest.Result made = pulse("keys", "generate", "--primary", "--output", keys.toString());
+        assertEquals(0, made.code(), made.toString());
+        String line = Files.readString(keys);
+        assertTrue(line.matches("1 \\S{44} primary\n"), line);
+        assertEquals(
+                "rw-------",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)));
+
+        PulseCommandTest.Result again = pulse("keys", "generate", "--output", keys.toString());
+        assertEquals(2, again.code(), again.toString());
+        assertTrue(
+                again.err().contains("--output: " + keys + " exists (expected: a new file; --if-missing keeps it)"),
+                again.err());
+        PulseCommandTest.Result kept = pulse("keys", "generate", "--output", keys.toString(), "--if-missing");
+        assertEquals(0, kept.code(), kept.toString());
+        assertEquals(line, Files.readString(keys));
     }
 
     /** A program that starts the sidecar itself is held to the same rule as {@code pulse run}. */
