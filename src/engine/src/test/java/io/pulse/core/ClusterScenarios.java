@@ -72,6 +72,14 @@ final class ClusterScenarios {
         this.net = new SimulatedNetwork(options.seed());
         this.random = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
         net.measureWith(traffic);
+        if (options.rttMillis() > 0) { // each way half the round trip, RTT within rtt ± jitter
+            net.delay(
+                    Duration.ofMillis(options.rttMillis() - options.jitterMillis())
+                            .dividedBy(2),
+                    Duration.ofMillis(options.rttMillis() + options.jitterMillis())
+                            .dividedBy(2));
+            figures.put("rtt_ms", options.rttMillis() + "±" + options.jitterMillis());
+        }
         this.baselineHeap = ClusterSimulationMain.heapAfterGc();
         for (int i = 0; i < n; i++) {
             nodes.add(net.addNode(

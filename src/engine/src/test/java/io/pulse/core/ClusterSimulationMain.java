@@ -40,12 +40,14 @@ public final class ClusterSimulationMain {
             "stalls",
             "restarts",
             "join-spread-ms",
-            "profile");
+            "profile",
+            "rtt-ms",
+            "jitter-ms");
     private static final String USAGE = "--scenario " + String.join("|", SCENARIOS)
             + " --members N --seed S [--percent P (partition, 10)] [--loss RATE (loss, 0.1)]"
             + " [--minutes M (loss, 60)] [--stall-ms MS (stall, 2500)] [--stalls K (stall, 10)]"
             + " [--restarts K (rolling-restart, 10)] [--join-spread-ms MS (joins, 1000)]"
-            + " [--profile lan|fast|wan|local (lan)]";
+            + " [--profile lan|fast|wan|local (lan)] [--rtt-ms MS --jitter-ms MS (one-way delay 1-5 ms)]";
 
     /** The arguments of one run. */
     record Options(
@@ -59,7 +61,9 @@ public final class ClusterSimulationMain {
             int stalls,
             int restarts,
             long joinSpreadMillis,
-            Profile profile) {
+            Profile profile,
+            long rttMillis,
+            long jitterMillis) {
 
         static Options parse(String[] args) {
             Map<String, String> o = Machine.options(args, KEYS, USAGE);
@@ -74,7 +78,9 @@ public final class ClusterSimulationMain {
                     Integer.parseInt(o.getOrDefault("stalls", "10")),
                     Integer.parseInt(o.getOrDefault("restarts", "10")),
                     Long.parseLong(o.getOrDefault("join-spread-ms", "1000")),
-                    Profile.valueOf(o.getOrDefault("profile", "lan").toUpperCase(java.util.Locale.ROOT)));
+                    Profile.valueOf(o.getOrDefault("profile", "lan").toUpperCase(java.util.Locale.ROOT)),
+                    Long.parseLong(o.getOrDefault("rtt-ms", "0")),
+                    Long.parseLong(o.getOrDefault("jitter-ms", "0")));
             if (!SCENARIOS.contains(options.scenario)) {
                 throw new IllegalArgumentException(
                         "--scenario must be one of " + SCENARIOS + ", got " + options.scenario);
@@ -90,6 +96,10 @@ public final class ClusterSimulationMain {
             }
             if (options.restarts < 1 || options.restarts > options.members / 2) {
                 throw new IllegalArgumentException("--restarts must be in 1..members/2, got " + options.restarts);
+            }
+            if (options.rttMillis < 0 || options.jitterMillis < 0 || options.jitterMillis > options.rttMillis) {
+                throw new IllegalArgumentException("--jitter-ms must be in 0..--rtt-ms, got " + options.jitterMillis
+                        + " and " + options.rttMillis);
             }
             return options;
         }
