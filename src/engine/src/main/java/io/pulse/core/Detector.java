@@ -120,6 +120,27 @@ final class Detector {
         output.removed(id);
     }
 
+    /**
+     * Probes a pulse target at {@code address} from now on; its status and counts stay, its RTT and
+     * clock-offset estimates start again (they were the old host's).
+     *
+     * @return the address it had, or null if it had this one already
+     */
+    InetSocketAddress readdress(NodeId id, InetSocketAddress address) {
+        Target target = targets.require(id);
+        if (target.external()) {
+            throw new IllegalArgumentException(id + " is probed over HTTP or TCP: it has no UDP address to change");
+        }
+        InetSocketAddress before = target.address;
+        if (before.equals(address)) {
+            return null;
+        }
+        targets.readdress(target, address);
+        target.rtt.reset();
+        target.offset.reset();
+        return before;
+    }
+
     void removeAll() {
         for (Target target : List.copyOf(targets.all())) {
             if (!target.removed) {

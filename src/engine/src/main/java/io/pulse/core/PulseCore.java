@@ -182,6 +182,22 @@ public final class PulseCore {
         }
     }
 
+    /**
+     * Probes the pulse target {@code id} at {@code address} from now on (its name resolves there
+     * now); its status stays, its RTT and clock-offset estimates start again.
+     *
+     * @return the address it had, or null if it had this one already
+     * @throws UnknownNodeException if it is not watched
+     * @throws DuplicateNodeException if another target has the address
+     */
+    public InetSocketAddress readdressTarget(NodeId id, InetSocketAddress address) {
+        Objects.requireNonNull(id, "id");
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("address must be resolved, got " + address);
+        }
+        return detector.readdress(id, address);
+    }
+
     /** Zeroes a node's probe counts, RTT and clock-offset estimates. @throws UnknownNodeException */
     public void resetStatistics(NodeId id) {
         detector.resetStatistics(Objects.requireNonNull(id, "id"));

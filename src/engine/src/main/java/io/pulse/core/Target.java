@@ -34,8 +34,11 @@ final class Target {
     static final long NEVER = Long.MIN_VALUE;
 
     final NodeId id;
-    /** The UDP address of a pulse target; {@code null} for an external (HTTP, TCP) one. */
-    final InetSocketAddress address;
+    /**
+     * The UDP address of a pulse target; {@code null} for an external (HTTP, TCP) one. Changed only
+     * by {@link TargetTable#readdress}, when the target's name resolves elsewhere.
+     */
+    InetSocketAddress address;
 
     final long intervalNanos;
     final int maxRetries;

@@ -41,6 +41,21 @@ final class TargetTable {
     }
 
     /**
+     * Finds {@code target} at {@code address} from now on.
+     *
+     * @throws DuplicateNodeException if another target has that address
+     */
+    void readdress(Target target, InetSocketAddress address) {
+        Target other = byAddress.get(address);
+        if (other != null && other != target) {
+            throw new DuplicateNodeException(target.id, "would move to the address " + address + " of " + other.id);
+        }
+        byAddress.remove(target.address);
+        target.address = address;
+        byAddress.put(address, target);
+    }
+
+    /**
      * Takes the node out of the table and returns it.
      *
      * @throws UnknownNodeException if it is not in the table

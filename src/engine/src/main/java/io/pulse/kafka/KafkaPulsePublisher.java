@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -181,6 +182,7 @@ final class KafkaPulsePublisher implements PulsePublisher {
             return false;
         }
         published.incrementAndGet();
+        sender.latency().journaled(seq, System.nanoTime());
         sender.wakeUpIfIdle();
         return true;
     }
@@ -190,6 +192,11 @@ final class KafkaPulsePublisher implements PulsePublisher {
         if (dropWarnings.tryAcquire(clock.monotonicNanos()) >= 0) {
             log.error("dropped {} ({}); {} events dropped since start", record, why, count);
         }
+    }
+
+    @Override
+    public void onDelivery(Consumer<Duration> latency) {
+        sender.latency().listener(latency);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.common.config.ConfigDef;
 
@@ -74,6 +75,14 @@ public interface PulsePublisher extends AutoCloseable {
      * backup stands down only when they are safe.
      */
     void whenDelivered(Runnable action);
+
+    /**
+     * Tells {@code latency}, on the producer's I/O thread (keep it short), how long each event took
+     * from its {@code publish} call to Kafka's acknowledgement; one listener, a later call replaces
+     * it. Events journaled before this start, or pending while 16,384 newer ones were published,
+     * are not reported.
+     */
+    void onDelivery(Consumer<Duration> latency);
 
     /** Waits until Kafka has acknowledged everything in the outbox; false if {@code timeout} passed first. */
     boolean awaitDelivery(Duration timeout) throws InterruptedException;

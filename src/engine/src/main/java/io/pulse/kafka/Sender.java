@@ -96,6 +96,9 @@ final class Sender implements Runnable {
     /** One warning per {@link #STALL_LOG_NANOS} about failed sends and registrations, whichever thread fails. */
     private final WarningLimiter failureWarnings = new WarningLimiter(STALL_LOG_NANOS);
 
+    /** Journal times of recent events, for {@link PulsePublisher#onDelivery}. */
+    private final DeliveryLatency latency = new DeliveryLatency();
+
     Sender(PublisherConfig config, Outbox outbox, Producer<byte[], byte[]> producer, boolean topicsReady) {
         this.config = config;
         this.outbox = outbox;
@@ -256,6 +259,7 @@ final class Sender implements Runnable {
     private void completed(Outbox.Entry entry, Exception exception) {
         try {
             if (exception == null) {
+                latency.acknowledged(entry.seq(), System.nanoTime());
                 acked.add(entry);
                 acknowledged.incrementAndGet();
                 lastProgressNanos.set(System.nanoTime());
@@ -361,6 +365,10 @@ final class Sender implements Runnable {
     }
 
     /** Cheap when the sender is busy: a publisher calls it after every append. */
+    DeliveryLatency latency() {
+        return latency;
+    }
+
     void wakeUpIfIdle() {
         if (idle) {
             wakeUp();

@@ -16,6 +16,11 @@ import java.net.UnknownHostException;
 final class Addresses {
     private Addresses() {}
 
+    /** Whether {@code host} is an IPv4 or IPv6 address, not a name to look up. */
+    static boolean isLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.matches("[0-9.]+");
+    }
+
     /** @throws IllegalArgumentException if the host does not resolve */
     static InetSocketAddress resolve(NodeId id) {
         try {

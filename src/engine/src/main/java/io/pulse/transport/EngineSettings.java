@@ -6,6 +6,7 @@ import io.pulse.core.DetectorConfig;
 import io.pulse.protocol.DatagramAuth;
 import io.pulse.protocol.Keyring;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -17,6 +18,7 @@ import java.util.List;
  * @param group null: the engine makes (and shuts down) its own
  * @param filter null: no filter in the pipeline
  * @param keyring null: nothing signed
+ * @param targetLookupInterval zero: targets given by name are looked up once
  */
 record EngineSettings(
         InetSocketAddress bind,
@@ -32,4 +34,5 @@ record EngineSettings(
         DatagramAuth.Mode authMode,
         List<Cidr> relayFrom,
         int answersPerSource,
-        int answersInAll) {}
+        int answersInAll,
+        Duration targetLookupInterval) {}

@@ -72,6 +72,8 @@ public final class PulseEngine implements AutoCloseable {
     private EngineSockets sockets;
     /** HTTP and TCP probes, on the engine's loop. */
     private ExternalProber external;
+    /** Targets given by name, looked up again. */
+    private TargetLookups lookups;
 
     private PulseEngine(EngineSettings settings) {
         Clock clock = settings.clock();
@@ -116,6 +118,9 @@ public final class PulseEngine implements AutoCloseable {
                 settings.clock(),
                 engine.handOff::onProbeResult);
         engine.output.attach(engine.core, engine.sockets, engine.external, engine.handOff);
+        engine.lookups = new TargetLookups(
+                engine.handOff, engine.core, engine.external, engine.sockets, settings.targetLookupInterval());
+        engine.lookups.start();
         engine.handOff.run(() -> {
             if (settings.responding()) {
                 engine.core.startResponding();
@@ -138,7 +143,7 @@ public final class PulseEngine implements AutoCloseable {
         return NodeId.of(local.getAddress().getHostAddress(), local.getPort());
     }
 
-    /** Watches {@code host:port} with the default options. The name is resolved now, once. */
+    /** Watches {@code host:port} with the default options. A name is resolved now, and looked up again later. */
     public NodeId addTarget(String hostPort) {
         return addTarget(NodeId.parse(hostPort), TargetOptions.defaults());
     }
@@ -148,7 +153,8 @@ public final class PulseEngine implements AutoCloseable {
     }
 
     /**
-     * Watches a node. Its host is resolved now (a DNS name once, at add time).
+     * Watches a node. Its host is resolved now; a name is looked up again every
+     * {@link PulseEngineBuilder#targetLookupInterval}, and the node probed where it resolves.
      *
      * @throws IllegalArgumentException if the host cannot be resolved
      * @throws io.pulse.core.DuplicateNodeException if the id or its address is watched already
@@ -156,12 +162,13 @@ public final class PulseEngine implements AutoCloseable {
     public NodeId addTarget(NodeId id, TargetOptions options) {
         InetSocketAddress address = Addresses.resolve(id);
         handOff.run(() -> core.addTarget(id, address, options));
+        lookups.udp(id);
         return id;
     }
 
     /**
      * Watches a service over HTTP(S), under the host:port of its first endpoint. Host names are
-     * resolved now, once.
+     * resolved now, and looked up again as {@link #addTarget(NodeId, TargetOptions)} says.
      *
      * @throws IllegalArgumentException if a host cannot be resolved or the trusted certificates cannot be read
      * @throws io.pulse.core.DuplicateNodeException if the id is watched already
@@ -172,11 +179,14 @@ public final class PulseEngine implements AutoCloseable {
 
     /** {@link #addHttpTarget(HttpProbeSpec, TargetOptions)} under the node id {@code id}. */
     public NodeId addHttpTarget(NodeId id, HttpProbeSpec spec, TargetOptions options) {
-        return addExternal(external.prepare(id, spec), options);
+        NodeId added = addExternal(external.prepare(id, spec), options);
+        lookups.http(id, spec);
+        return added;
     }
 
     /**
-     * Watches a service over TCP, under its host:port. The host is resolved now, once.
+     * Watches a service over TCP, under its host:port. The host is resolved now, and looked up
+     * again as {@link #addTarget(NodeId, TargetOptions)} says.
      *
      * @throws IllegalArgumentException if the host cannot be resolved
      * @throws io.pulse.core.DuplicateNodeException if the id is watched already
@@ -187,7 +197,9 @@ public final class PulseEngine implements AutoCloseable {
 
     /** {@link #addTcpTarget(TcpProbeSpec, TargetOptions)} under the node id {@code id}. */
     public NodeId addTcpTarget(NodeId id, TcpProbeSpec spec, TargetOptions options) {
-        return addExternal(external.prepare(id, spec), options);
+        NodeId added = addExternal(external.prepare(id, spec), options);
+        lookups.tcp(id, spec);
+        return added;
     }
 
     private NodeId addExternal(ExternalProber.Registration registration, TargetOptions options) {
@@ -291,10 +303,20 @@ public final class PulseEngine implements AutoCloseable {
     /** @throws io.pulse.core.UnknownNodeException if the node is not watched */
     public void remove(NodeId id) {
         handOff.run(() -> core.remove(id));
+        lookups.forget(id);
     }
 
     public void removeAll() {
         handOff.run(() -> core.removeAll());
+        lookups.forgetAll();
+    }
+
+    /**
+     * Looks the targets given by name up now, on the calling thread (blocking), and probes each
+     * where it resolves; the engine does this every {@link PulseEngineBuilder#targetLookupInterval}.
+     */
+    public void lookUpTargets() {
+        lookups.lookUpAll();
     }
 
     /** @throws io.pulse.core.UnknownNodeException if the node is not watched */

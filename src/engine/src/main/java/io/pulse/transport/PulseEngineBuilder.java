@@ -6,6 +6,7 @@ import io.pulse.core.DetectorConfig;
 import io.pulse.protocol.DatagramAuth;
 import io.pulse.protocol.Keyring;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,6 +21,7 @@ import java.util.Objects;
 public final class PulseEngineBuilder {
     public static final int DEFAULT_PORT = 7946;
     public static final int DEFAULT_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+    public static final Duration DEFAULT_TARGET_LOOKUP_INTERVAL = Duration.ofSeconds(10);
 
     private InetSocketAddress bind = new InetSocketAddress("0.0.0.0", DEFAULT_PORT);
     private DetectorConfig config = DetectorConfig.defaults();
@@ -35,6 +37,7 @@ public final class PulseEngineBuilder {
     private List<Cidr> relayFrom = Cidr.PRIVATE;
     private int answersPerSource = 200;
     private int answersInAll = 50_000;
+    private Duration targetLookupInterval = DEFAULT_TARGET_LOOKUP_INTERVAL;
 
     PulseEngineBuilder() {}
 
@@ -138,6 +141,19 @@ public final class PulseEngineBuilder {
         return this;
     }
 
+    /**
+     * How often the host names of targets given by name are looked up again; a target whose name
+     * resolves elsewhere is probed there from then on, its status kept. Default 10 s; zero looks
+     * each name up once, when the target is added.
+     */
+    public PulseEngineBuilder targetLookupInterval(Duration value) {
+        if (value == null || value.isNegative() || (!value.isZero() && value.toMillis() < 100)) {
+            throw new IllegalArgumentException("targetLookupInterval must be 0 or at least 100 ms, got " + value);
+        }
+        this.targetLookupInterval = value;
+        return this;
+    }
+
     /** Binds the socket and starts probing and answering as configured. */
     public PulseEngine start() {
         return PulseEngine.start(new EngineSettings(
@@ -154,6 +170,7 @@ public final class PulseEngineBuilder {
                 authMode,
                 relayFrom,
                 answersPerSource,
-                answersInAll));
+                answersInAll,
+                targetLookupInterval));
     }
 }

@@ -75,14 +75,10 @@ final class SeedResolver {
                             + " s");
         }
         List<NodeId> names =
-                seeds.stream().filter(seed -> !isLiteral(seed.host())).toList();
+                seeds.stream().filter(seed -> !Addresses.isLiteral(seed.host())).toList();
         if (!names.isEmpty()) {
             lookUp(names);
         }
-    }
-
-    private static boolean isLiteral(String host) {
-        return host.indexOf(':') >= 0 || host.matches("[0-9.]+");
     }
 
     /** In {@link #RETRY}, off the loop, resolves {@code names} and hands the core what they name; again until joined. */

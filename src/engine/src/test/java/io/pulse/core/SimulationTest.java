@@ -1,6 +1,8 @@
 package io.pulse.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.core.SimulatedNetwork.Node;
@@ -200,5 +202,39 @@ class SimulationTest {
         assertEquals(Duration.ofMillis(3), status.clockOffsetError());
         assertTrue(status.clockOffset().minus(Duration.ofMillis(250)).abs().compareTo(status.clockOffsetError()) <= 0);
         assertEquals(Duration.ofMillis(6), status.srtt());
+    }
+
+    @Test
+    void aTargetMovedToAnotherAddressIsProbedThereAndRecoversWithItsHistory() {
+        SimulatedNetwork net = new SimulatedNetwork(5);
+        Node monitor = net.addNode(config(1), Duration.ZERO);
+        Node old = net.addNode(config(2), Duration.ZERO);
+        Node moved = net.addNode(config(3), Duration.ZERO);
+        Node other = net.addNode(config(4), Duration.ZERO);
+        for (Node node : List.of(old, moved, other)) {
+            node.startResponding();
+        }
+        monitor.watch(old);
+        monitor.watch(other);
+        monitor.startProbing();
+        net.run(Duration.ofSeconds(10));
+        old.crash(); // the pod is rescheduled: its name resolves to another address
+        net.run(Duration.ofSeconds(30));
+        assertEquals(Liveness.DEAD, monitor.core.status(old.id).state());
+
+        assertThrows(DuplicateNodeException.class, () -> monitor.core.readdressTarget(old.id, other.address));
+        assertEquals(old.address, monitor.core.readdressTarget(old.id, moved.address));
+        assertNull(monitor.core.readdressTarget(old.id, moved.address), "already there");
+        net.run(Duration.ofSeconds(30));
+
+        NodeStatus status = monitor.core.status(old.id);
+        assertEquals(Liveness.ALIVE, status.state());
+        assertEquals(
+                List.of(Liveness.SUSPECT, Liveness.DEAD, Liveness.ALIVE),
+                monitor.changes.stream()
+                        .filter(c -> c.node().equals(old.id) && c.previous() != Liveness.PENDING)
+                        .map(Transition::current)
+                        .toList());
+        assertEquals(Liveness.ALIVE, monitor.core.status(other.id).state());
     }
 }

@@ -98,6 +98,7 @@ public final class Sidecar implements AutoCloseable {
                     .apply(config.security()
                             .applyTo(PulseEngine.builder())
                             .bind(nodeBind)
+                            .targetLookupInterval(config.targetsLookupInterval())
                             .config(config.detector())
                             .responding(config.respond())
                             .probing(false))
@@ -177,12 +178,12 @@ public final class Sidecar implements AutoCloseable {
     /** The HTTP API; says so when it answers anyone who reaches it. */
     private static ApiServer startApi(
             SidecarConfig config, InetSocketAddress httpBind, PulseEngine engine, PulsePublisher publisher) {
+        PulseMetrics metrics = PulseMetrics.create();
+        if (publisher != null) {
+            publisher.onDelivery(metrics.publishLatency());
+        }
         ApiServer api = ApiServer.start(
-                httpBind,
-                engine,
-                publisher == null ? () -> null : publisher::stats,
-                PulseMetrics.create(),
-                config.httpLimits());
+                httpBind, engine, publisher == null ? () -> null : publisher::stats, metrics, config.httpLimits());
         if (config.httpLimits().token().isEmpty() && !httpBind.getAddress().isLoopbackAddress()) {
             LOG.warn(
                     "the HTTP API on {} answers anyone who reaches it: set {} to require a token, or bind it "

@@ -166,6 +166,12 @@ class SidecarIT {
                         c -> c.getNodeId().equals(targetId)
                                 && c.getPrevious() == NodeState.SUSPECT
                                 && c.getCurrent() == NodeState.DEAD);
+                // PENDING -> ALIVE, ALIVE -> SUSPECT, SUSPECT -> DEAD and the FailureMessage, each timed to its ack
+                long deadline = System.nanoTime() + STEP.toNanos();
+                while (deliveries(get(api + "/metrics").body()) < 4) {
+                    assertTrue(System.nanoTime() < deadline, "no publish latency for 4 events in /metrics");
+                    Thread.sleep(100);
+                }
 
                 try (PulseProcess tail = PulseProcess.start(
                         dir,
@@ -354,5 +360,13 @@ class SidecarIT {
             }
             wait(Math.max(1, left / 1_000_000));
         }
+    }
+
+    /** How many events {@code pulse_publish_latency_seconds} has timed, in a /metrics page. */
+    private static int deliveries(String metrics) {
+        java.util.regex.Matcher count = java.util.regex.Pattern.compile(
+                        "(?m)^pulse_publish_latency_seconds_count (\\d+)(\\.0)?$")
+                .matcher(metrics);
+        return count.find() ? Integer.parseInt(count.group(1)) : 0;
     }
 }

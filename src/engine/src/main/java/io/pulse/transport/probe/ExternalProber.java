@@ -62,6 +62,11 @@ public final class ExternalProber {
         public NodeId id() {
             return id;
         }
+
+        /** Where its probes go, resolved. */
+        public List<InetSocketAddress> addresses() {
+            return target.addresses();
+        }
     }
 
     private final ProbeContext ctx;
@@ -158,6 +163,25 @@ public final class ExternalProber {
         }
         target.forget();
         return true;
+    }
+
+    /**
+     * Probes {@code registration.id()} as {@code registration} says from now on, if its addresses
+     * differ from the current ones (its host names resolve elsewhere now): attempts in flight are
+     * dropped without a result (the core times them out) and the old connections released.
+     *
+     * @return the addresses it had, or null if they are the same or the target is unknown
+     */
+    public List<InetSocketAddress> readdress(Registration registration) {
+        requireLoop();
+        ProbeTarget before = targets.get(registration.id);
+        if (before == null || closed || before.addresses().equals(registration.target.addresses())) {
+            return null;
+        }
+        before.forget();
+        targets.put(registration.id, registration.target);
+        registration.target.attach();
+        return before.addresses();
     }
 
     /** Forgets every target and closes every connection. */

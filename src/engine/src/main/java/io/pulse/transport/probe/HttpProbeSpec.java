@@ -74,6 +74,11 @@ public record HttpProbeSpec(
         return NodeId.of(unbracketed(first.getHost()), portOf(first));
     }
 
+    /** The host of each endpoint, without IPv6 brackets: names or addresses. */
+    public List<String> hosts() {
+        return endpoints.stream().map(url -> unbracketed(url.getHost())).toList();
+    }
+
     /** Whether {@code status} counts as healthy. */
     public boolean successful(int status) {
         return status >= successStatusMin && status <= successStatusMax;

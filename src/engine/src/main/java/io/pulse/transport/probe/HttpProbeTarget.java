@@ -18,6 +18,11 @@ final class HttpProbeTarget implements ProbeTarget {
     }
 
     @Override
+    public List<java.net.InetSocketAddress> addresses() {
+        return endpoints.stream().map(e -> e.key().address()).toList();
+    }
+
+    @Override
     public void attach() {
         endpoints.forEach(e -> ctx.pool.retain(e.key()));
     }

@@ -2,6 +2,9 @@ package io.pulse.transport.probe;
 
 /** One HTTP or TCP target on the event loop: starts attempts, and lets go of everything when removed. */
 interface ProbeTarget {
+    /** Where its probes go, as resolved when it was prepared. */
+    java.util.List<java.net.InetSocketAddress> addresses();
+
     /** Takes what the target needs (pooled connections) when it is added. */
     void attach();
 

@@ -18,6 +18,11 @@ final class TcpProbeTarget implements ProbeTarget {
     }
 
     @Override
+    public List<InetSocketAddress> addresses() {
+        return List.of(address);
+    }
+
+    @Override
     public void attach() {}
 
     @Override

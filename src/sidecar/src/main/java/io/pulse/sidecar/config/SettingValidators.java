@@ -20,18 +20,17 @@ final class SettingValidators {
                 Durations.EXPECTED);
     }
 
-    /** 0 (none), or from 100 ms (a heartbeat is not a probe) to 1 h (the publisher's bound). */
-    static ConfigDef.Validator heartbeatInterval() {
+    /** 0 (none), or a duration from {@code min} to {@code max}. */
+    static ConfigDef.Validator noneOrBetween(java.time.Duration min, java.time.Duration max) {
+        String range = Durations.format(min) + ".." + Durations.format(max);
         return validator(
                 value -> {
                     java.time.Duration d = Durations.parse((String) value);
-                    if (!d.isZero()
-                            && (d.compareTo(java.time.Duration.ofMillis(100)) < 0
-                                    || d.compareTo(java.time.Duration.ofHours(1)) > 0)) {
-                        throw new IllegalArgumentException("must be 0s (none) or 100ms..1h");
+                    if (!d.isZero() && (d.compareTo(min) < 0 || d.compareTo(max) > 0)) {
+                        throw new IllegalArgumentException("must be 0s (none) or " + range);
                     }
                 },
-                "0s (none) or " + Durations.EXPECTED + ", 100ms..1h");
+                "0s (none) or " + Durations.EXPECTED + ", " + range);
     }
 
     static void checkBind(Object value) {

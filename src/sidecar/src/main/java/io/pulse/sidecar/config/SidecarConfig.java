@@ -34,6 +34,7 @@ import org.apache.kafka.common.config.ConfigException;
  * @param nodeId          this node's id, or empty to derive it from the bound address
  * @param respond         whether this node answers pulses
  * @param targets         the watched nodes
+ * @param targetsLookupInterval how often targets given by name are looked up again (zero: once)
  * @param detector        detection parameters
  * @param cluster         cluster mode's settings
  * @param security        keys, relay policy and answer limits
@@ -55,6 +56,7 @@ public record SidecarConfig(
         Optional<NodeId> nodeId,
         boolean respond,
         List<TargetSpec> targets,
+        Duration targetsLookupInterval,
         DetectorConfig detector,
         ClusterSettings cluster,
         SecuritySettings security,
@@ -201,6 +203,7 @@ public record SidecarConfig(
                 Optional.ofNullable(nodeId).map(NodeId::parse),
                 (Boolean) parsed.get(SidecarSettings.NODE_RESPOND),
                 targets.stream().map(TargetSpec::parse).collect(Collectors.toList()),
+                duration(parsed, SidecarSettings.TARGETS_LOOKUP_INTERVAL),
                 detector,
                 cluster,
                 security(parsed, effective, env),

@@ -5,6 +5,7 @@ import io.pulse.core.DetectorConfig;
 import io.pulse.kafka.PublisherConfig;
 import io.pulse.sidecar.http.ApiLimits;
 import io.pulse.transport.Cidr;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,6 +40,7 @@ public final class SidecarSettings {
     public static final String SECURITY_LABEL = "security.label";
     public static final String SECURITY_AUTH_MODE = "security.auth.mode";
     public static final String TARGETS = "targets";
+    public static final String TARGETS_LOOKUP_INTERVAL = "targets.lookup.interval";
     public static final String DETECTOR_PROFILE = "detector.profile";
     public static final String PROBE_INTERVAL = "detector.probe.interval";
     public static final String PROBE_TIMEOUT_MIN = "detector.probe.timeout.min";
@@ -188,6 +190,15 @@ public final class SidecarSettings {
                     Importance.HIGH,
                     "Watched nodes: host:port or udp://host:port (Pulse peers), "
                             + "http(s)://host:port/path (health URLs), tcp://host:port.")
+            .define(
+                    TARGETS_LOOKUP_INTERVAL,
+                    Type.STRING,
+                    Durations.format(io.pulse.transport.PulseEngineBuilder.DEFAULT_TARGET_LOOKUP_INTERVAL),
+                    SettingValidators.noneOrBetween(Duration.ofSeconds(1), Duration.ofHours(1)),
+                    Importance.LOW,
+                    "How often targets given by host name are looked up again: one whose name resolves "
+                            + "elsewhere (a pod that moved) is probed there, its status kept. The JVM keeps an "
+                            + "answer 30 s (networkaddress.cache.ttl). 0s: looked up once, at start.")
             .define(
                     DETECTOR_PROFILE,
                     Type.STRING,
@@ -423,7 +434,8 @@ public final class SidecarSettings {
                     KAFKA_HEARTBEAT_INTERVAL,
                     Type.STRING,
                     "10s",
-                    SettingValidators.heartbeatInterval(),
+                    // from 100 ms (a heartbeat is not a probe) to 1 h (the publisher's bound)
+                    SettingValidators.noneOrBetween(Duration.ofMillis(100), Duration.ofHours(1)),
                     Importance.MEDIUM,
                     "How often a heartbeat goes to <prefix>.heartbeats (compacted, key = this observer), saying "
                             + "it is alive and what it watches, so that consumers tell \"nothing failed\" from "

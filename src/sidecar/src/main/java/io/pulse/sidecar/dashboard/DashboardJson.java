@@ -133,6 +133,11 @@ final class DashboardJson {
         json.writeNumberField("incarnation", row.incarnation());
         json.writeStringField("declaredBy", row.declaredBy());
         json.writeNumberField("confirmations", row.confirmations());
+        json.writeObjectFieldStart("labels");
+        for (Map.Entry<String, String> label : new java.util.TreeMap<>(row.labels()).entrySet()) {
+            json.writeStringField(label.getKey(), label.getValue());
+        }
+        json.writeEndObject();
         json.writeEndObject();
     }
 

@@ -2,6 +2,7 @@ package io.pulse.sidecar.dashboard;
 
 import io.pulse.events.FailureMessage;
 import io.pulse.events.StatusChange;
+import java.util.Map;
 
 /**
  * What the page shows of one node: its latest state and where that came from. A FailureMessage
@@ -10,6 +11,7 @@ import io.pulse.events.StatusChange;
  * @param sinceMillis when the node entered {@code state}
  * @param previous    the state before, or null when a failure set it
  * @param reason      the change's reason, or {@code FAILURE} when a failure set it
+ * @param labels      the node's labels (cluster mode: {@code node.labels.*}), empty when none
  */
 record NodeRow(
         String id,
@@ -20,7 +22,12 @@ record NodeRow(
         String observer,
         long incarnation,
         String declaredBy,
-        int confirmations) {
+        int confirmations,
+        Map<String, String> labels) {
+    NodeRow {
+        labels = Map.copyOf(labels);
+    }
+
     static NodeRow of(StatusChange change) {
         return new NodeRow(
                 change.getNodeId(),
@@ -31,7 +38,8 @@ record NodeRow(
                 change.getObserver(),
                 change.getIncarnation(),
                 change.getDeclaredBy(),
-                change.getConfirmations());
+                change.getConfirmations(),
+                change.getLabels());
     }
 
     static NodeRow of(FailureMessage failure) {
@@ -44,6 +52,7 @@ record NodeRow(
                 failure.getObserver(),
                 failure.getIncarnation(),
                 failure.getDeclaredBy(),
-                failure.getConfirmations());
+                failure.getConfirmations(),
+                failure.getLabels());
     }
 }

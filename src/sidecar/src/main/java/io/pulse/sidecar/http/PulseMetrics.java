@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -27,6 +29,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -73,16 +76,47 @@ public final class PulseMetrics {
             Duration.ofSeconds(1),
             Duration.ofSeconds(2));
 
+    /** Publish latency buckets: an event acknowledged at once (5 ms) to one held through an outage (5 min). */
+    static final List<Duration> PUBLISH_BUCKETS = List.of(
+            Duration.ofMillis(5),
+            Duration.ofMillis(10),
+            Duration.ofMillis(25),
+            Duration.ofMillis(50),
+            Duration.ofMillis(100),
+            Duration.ofMillis(250),
+            Duration.ofMillis(500),
+            Duration.ofSeconds(1),
+            Duration.ofNanos(2_500_000_000L),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(5));
+
     /** What one scrape reads; {@code publisher} is null when there is no publisher. */
     private record Snapshot(
             Map<Liveness, Integer> byState,
             long probesSent,
             long probesLost,
+            List<NodeStatus> external,
             PublisherStats publisher,
             ClusterStats cluster,
             PulseCore.Counters counters) {}
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /**
+     * Per HTTP or TCP target (tag {@code node}), as blackbox_exporter's {@code probe_success} and
+     * {@code probe_duration_seconds}: such targets are few and named by operators, so a series
+     * each is affordable; Pulse peers, possibly thousands, are only counted.
+     */
+    private final MultiGauge targetUp = MultiGauge.builder("pulse.target.up")
+            .description("1 while an HTTP or TCP target is ALIVE, else 0")
+            .register(registry);
+
+    private final MultiGauge targetRtt = MultiGauge.builder("pulse.target.rtt")
+            .description("Smoothed RTT of an HTTP or TCP target's probes, once one was answered")
+            .baseUnit("seconds")
+            .register(registry);
     private final ProbeTotals probes = new ProbeTotals();
     private final Map<NodeStatus.ProbeKind, Timer> rtt = new EnumMap<>(NodeStatus.ProbeKind.class);
     private final List<Meter> publisherMeters = new ArrayList<>();
@@ -91,6 +125,8 @@ public final class PulseMetrics {
 
     private PulseEngine engine;
     private Supplier<PublisherStats> publisherStats;
+    /** Registered by the first {@link #publishLatency()}. */
+    private Timer publishLatency;
     /** The snapshot of the scrape in progress, or null outside {@link #scrape()}. */
     private volatile Snapshot current;
 
@@ -103,6 +139,21 @@ public final class PulseMetrics {
     /** The registry behind {@code /metrics}, to add meters of your own (the JVM's and the process's are there already). */
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * Records, in {@code pulse_publish_latency_seconds}, how long each event took from its publish
+     * call (the decision) to Kafka's acknowledgement: hand it to
+     * {@link io.pulse.kafka.PulsePublisher#onDelivery}. The histogram appears with the first call.
+     */
+    public synchronized Consumer<Duration> publishLatency() {
+        if (publishLatency == null) {
+            publishLatency = Timer.builder("pulse.publish.latency")
+                    .description("From an event's publish call (the decision) to Kafka's acknowledgement")
+                    .serviceLevelObjectives(PUBLISH_BUCKETS.toArray(Duration[]::new))
+                    .register(registry);
+        }
+        return publishLatency::record;
     }
 
     /** Registers the meters of {@code engine} and of the publisher; once, by {@link ApiServer#start}. */
@@ -355,6 +406,7 @@ public final class PulseMetrics {
         current = takeSnapshot();
         try {
             showPublisherMeters(current.publisher() != null);
+            showTargetMeters(current.external());
             return registry.scrape();
         } finally {
             current = null;
@@ -374,16 +426,36 @@ public final class PulseMetrics {
         for (Liveness state : Liveness.values()) {
             byState.put(state, 0);
         }
+        List<NodeStatus> external = new ArrayList<>();
         for (NodeStatus node : nodes) {
             byState.merge(node.state(), 1, Integer::sum);
+            if (node.kind() == NodeStatus.ProbeKind.EXTERNAL) {
+                external.add(node);
+            }
         }
         return new Snapshot(
                 byState,
                 probes.sent(),
                 probes.lost(),
+                external,
                 publisherStats.get(),
                 engine.clustered() ? engine.clusterStats() : null,
                 engine.counters());
+    }
+
+    /** One row per HTTP or TCP target now; a removed target's rows go. */
+    private void showTargetMeters(List<NodeStatus> external) {
+        List<MultiGauge.Row<?>> up = new ArrayList<>(external.size());
+        List<MultiGauge.Row<?>> rtts = new ArrayList<>(external.size());
+        for (NodeStatus node : external) {
+            Tags tags = Tags.of("node", node.node().toString());
+            up.add(MultiGauge.Row.of(tags, node.state() == Liveness.ALIVE ? 1 : 0));
+            if (node.srtt() != null) {
+                rtts.add(MultiGauge.Row.of(tags, node.srtt().toNanos() / 1e9));
+            }
+        }
+        targetUp.register(up, true);
+        targetRtt.register(rtts, true);
     }
 
     private void showPublisherMeters(boolean shown) {

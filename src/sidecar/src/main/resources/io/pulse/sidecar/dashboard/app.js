@@ -19,7 +19,8 @@ const MAX_EVENTS = 100;
 const $ = (id) => document.getElementById(id);
 const state = {
   nodes: new Map(), counts: {}, events: [], histogram: null, connection: null, seq: 0, now: Date.now(),
-  filter: '', stateFilter: '', sort: 'state', order: [], selected: null, dirtyOrder: true, windowBuckets: 60,
+  filter: '', stateFilter: '', sort: 'state', group: '', labelKeys: new Set(), order: [], selected: null,
+  dirtyOrder: true, windowBuckets: 60,
 };
 let frameRequested = false;
 let firstRender = true;
@@ -43,6 +44,31 @@ function el(tag, cls, text) {
   if (text != null) e.textContent = text;
   return e;
 }
+function labelText(n) {
+  return Object.entries(n.labels || {}).map(([k, v]) => k + '=' + v).join(' ');
+}
+// The search box: key=value keeps the nodes with that label; other text, those whose id or a label value contains it.
+function matches(n, f) {
+  if (!f) return true;
+  const labels = n.labels || {};
+  const eq = f.indexOf('=');
+  if (eq > 0) {
+    const key = f.slice(0, eq);
+    const value = f.slice(eq + 1);
+    return Object.entries(labels).some(([k, v]) => k.toLowerCase() === key && v.toLowerCase() === value);
+  }
+  return n.id.toLowerCase().includes(f) || Object.values(labels).some((v) => v.toLowerCase().includes(f));
+}
+// Label keys seen so far, offered by the "group by" select.
+function learnLabels(nodes) {
+  for (const n of nodes) {
+    for (const k of Object.keys(n.labels || {})) {
+      if (state.labelKeys.has(k)) continue;
+      state.labelKeys.add(k);
+      $('group').append(new Option('Group by ' + k, k));
+    }
+  }
+}
 function describe(e) {
   if (e.kind === 'failure') {
     return 'FAILURE ' + e.node + ' declared ' + e.to + ' by ' + (e.declaredBy || e.observer)
@@ -56,6 +82,7 @@ function describe(e) {
 function applySnapshot(s) {
   state.nodes = new Map(s.nodes.map((n) => [n.id, n]));
   state.idsDirty = true;
+  learnLabels(s.nodes);
   state.counts = s.counts;
   state.events = s.events.slice(-MAX_EVENTS);
   state.histogram = s.histogram;
@@ -70,6 +97,7 @@ function applySnapshot(s) {
 }
 
 function applyBatch(b) {
+  learnLabels(b.nodes);
   for (const n of b.nodes) {
     if (!state.nodes.has(n.id)) state.idsDirty = true;
     state.nodes.set(n.id, n);
@@ -171,7 +199,7 @@ function computeOrder() {
   const match = [];
   for (const id of state.byId) {
     const n = state.nodes.get(id);
-    if ((!f || id.toLowerCase().includes(f)) && (!only || n.state === only)) match.push(n);
+    if (matches(n, f) && (!only || n.state === only)) match.push(n);
   }
   if (state.sort === 'state') {
     const buckets = [[], [], [], [], [], [], []];
@@ -181,6 +209,14 @@ function computeOrder() {
     state.order = match.sort((a, b) => b.since - a.since).map((n) => n.id);
   } else {
     state.order = match.map((n) => n.id);
+  }
+  const g = state.group;
+  if (g) { // one block per value of the label, in value order, those without it last; each block in the order above
+    const value = (id) => (state.nodes.get(id).labels || {})[g];
+    state.order = state.order
+      .map((id, i) => [value(id), i, id])
+      .sort((a, b) => (a[0] == null) - (b[0] == null) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]))
+      .map((x) => x[2]);
   }
 }
 
@@ -251,7 +287,8 @@ function renderRows(geometry) {
   const visible = Math.min(state.order.length - first, Math.ceil(geometry.listHeight / ROW_HEIGHT) + 2);
   while (pool.length < visible) {
     const row = el('div', 'row');
-    row.append(el('span', 'state'), el('span', 'id'), el('span', 'since'), el('span', 'reason'), el('span', 'observer'));
+    row.append(el('span', 'state'), el('span', 'id'), el('span', 'labels'), el('span', 'since'), el('span', 'reason'),
+      el('span', 'observer'));
     row.onclick = () => select(row.dataset.id);
     box.append(row);
     pool.push(row);
@@ -265,9 +302,10 @@ function renderRows(geometry) {
     row.dataset.id = n.id;
     row.dataset.state = n.state;
     row.classList.toggle('selected', n.id === state.selected);
-    const [st, id, since, reason, observer] = row.children;
+    const [st, id, labels, since, reason, observer] = row.children;
     st.textContent = n.state; st.className = 'state ' + n.state;
     id.textContent = n.id;
+    labels.textContent = labelText(n); labels.title = labels.textContent;
     since.textContent = clock(n.since); since.title = new Date(n.since).toISOString();
     reason.textContent = n.reason;
     observer.textContent = n.declaredBy ? 'declared by ' + n.declaredBy : n.observer;
@@ -405,6 +443,7 @@ function onControls() {
   state.filter = $('filter').value.trim();
   state.stateFilter = $('state-filter').value;
   state.sort = $('sort').value;
+  state.group = $('group').value;
   state.dirtyOrder = true;
   schedule();
 }
@@ -436,6 +475,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('filter').addEventListener('input', onControls);
   $('state-filter').addEventListener('change', onControls);
   $('sort').addEventListener('change', onControls);
+  $('group').addEventListener('change', onControls);
   $('nodes').addEventListener('scroll', schedule, { passive: true });
   window.addEventListener('resize', schedule);
   $('map').addEventListener('click', (ev) => {

@@ -94,6 +94,27 @@ class DashboardIT {
                     "Kafka up",
                     d -> d.findElement(By.id("conn-kafka")).getText().equals("Kafka: up"));
 
+            // Labels: shown on each row, searched as key=value, and a grouping by one of them.
+            assertEquals(
+                    "service=web zone=a",
+                    row(page, B).findElement(By.className("labels")).getText());
+            assertEquals(List.of(B.toString(), A.toString(), C.toString()), shownRows(page), "by state: SUSPECT first");
+            WebElement filter = page.findElement(By.id("filter"));
+            filter.sendKeys("service=checkout");
+            await(page, STEP, "the checkout nodes only", d -> shownRows(d).equals(List.of(A.toString(), C.toString())));
+            assertEquals("2 of 3 node(s)", page.findElement(By.id("shown")).getText());
+            filter.sendKeys(
+                    org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"),
+                    org.openqa.selenium.Keys.BACK_SPACE);
+            new org.openqa.selenium.support.ui.Select(page.findElement(By.id("group"))).selectByValue("service");
+            await(
+                    page,
+                    STEP,
+                    "grouped by service: checkout, then web",
+                    d -> shownRows(d).equals(List.of(A.toString(), C.toString(), B.toString())));
+            browser.screenshot(SHOTS.resolve("0-grouped-by-service.png"));
+            new org.openqa.selenium.support.ui.Select(page.findElement(By.id("group"))).selectByValue("");
+
             // The verdict, as the engine publishes it: SUSPECT -> DEAD and the FailureMessage.
             Instant dead = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             long published = System.nanoTime();
@@ -242,8 +263,32 @@ class DashboardIT {
         return properties;
     }
 
+    /** A change as a cluster member publishes it: with the node's labels (A and C checkout, B web). */
     static Transition change(NodeId node, Liveness from, Liveness to, Instant at, Transition.Reason reason) {
-        return new Transition(node, from, to, 4, at, Duration.ofMillis(1), null, 10, 0, reason);
+        return new Transition(
+                node,
+                from,
+                to,
+                4,
+                at,
+                Duration.ofMillis(1),
+                null,
+                10,
+                0,
+                reason,
+                null,
+                0,
+                io.pulse.core.ConfigRef.NONE,
+                io.pulse.core.Labels.of(Map.of("service", node.equals(B) ? "web" : "checkout", "zone", "a")));
+    }
+
+    /** The ids of the rows shown, top to bottom. */
+    static List<String> shownRows(WebDriver page) {
+        return page.findElements(By.cssSelector("#nodes .row")).stream()
+                .filter(WebElement::isDisplayed)
+                .sorted(java.util.Comparator.comparingInt(r -> r.getLocation().getY()))
+                .map(r -> r.getAttribute("data-id"))
+                .toList();
     }
 
     static void await(

@@ -60,6 +60,7 @@ class DashboardModelTest {
                 .setLostProbes(6)
                 .setDeclaredBy("10.0.0.5:7946")
                 .setConfirmations(2)
+                .setLabels(Map.of("service", "checkout", "zone", "eu-west-1a"))
                 .build();
     }
 
@@ -99,7 +100,8 @@ class DashboardModelTest {
                         "10.0.0.9:7946",
                         3,
                         "10.0.0.5:7946",
-                        2),
+                        2,
+                        Map.of("service", "checkout", "zone", "eu-west-1a")),
                 row);
         assertEquals(Map.of("DEAD", 1), model.counts());
 
@@ -139,6 +141,7 @@ class DashboardModelTest {
         Map<String, Object> node = json(model.nodeJson(A));
         assertEquals(A, node.get("id"));
         assertEquals("DEAD", ((Map<?, ?>) node.get("node")).get("state"));
+        assertEquals(Map.of("service", "checkout", "zone", "eu-west-1a"), ((Map<?, ?>) node.get("node")).get("labels"));
         assertEquals(2, ((List<?>) node.get("events")).size());
         Map<?, ?> evidence = (Map<?, ?>) node.get("failure");
         assertEquals("failure", evidence.get("kind"));

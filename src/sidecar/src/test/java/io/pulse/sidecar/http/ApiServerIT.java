@@ -437,10 +437,66 @@ class ApiServerIT {
         }
     }
 
+    @Test
+    void eachHttpOrTcpTargetHasItsOwnUpAndRttSeriesWhilePulsePeersAreOnlyCounted() throws Exception {
+        try (java.net.ServerSocket service =
+                        new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+                PulseEngine watcher = PulseEngine.builder()
+                        .bind(new InetSocketAddress("127.0.0.1", 0))
+                        .config(FAST)
+                        .start();
+                ApiServer server = ApiServer.start(
+                        new InetSocketAddress("127.0.0.1", 0), watcher, () -> null, PulseMetrics.create())) {
+            Thread acceptor = new Thread(
+                    () -> {
+                        while (!service.isClosed()) {
+                            try (Socket ignored = service.accept()) {
+                                // up: it accepts
+                            } catch (IOException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "tcp-service");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            NodeId tcp = watcher.addTcpTarget(
+                    io.pulse.transport.probe.TcpProbeSpec.of("127.0.0.1:" + service.getLocalPort()),
+                    TargetOptions.defaults());
+            NodeId peer = watcher.addTarget(first.localId(), TargetOptions.defaults());
+            String up = "pulse_target_up{node=\"" + tcp + "\"}";
+            String rtt = "pulse_target_rtt_seconds{node=\"" + tcp + "\"}";
+            Map<String, Double> metrics = Eventually.await(
+                    "the TCP target up with an RTT", () -> scrape(server), m -> m.containsKey(rtt), LIMIT);
+            assertEquals(1.0, metrics.get(up));
+            assertTrue(metrics.get(rtt) > 0 && metrics.get(rtt) < 1, rtt + " " + metrics.get(rtt));
+            assertFalse(metrics.containsKey("pulse_target_up{node=\"" + peer + "\"}"), "a Pulse peer has no series");
+
+            service.close();
+            Eventually.await("the TCP target down", () -> scrape(server).get(up), v -> v != null && v == 0.0, LIMIT);
+            watcher.remove(tcp);
+            assertEquals(
+                    List.of(),
+                    scrape(server).keySet().stream()
+                            .filter(name -> name.startsWith("pulse_target_"))
+                            .toList(),
+                    "a removed target's series go");
+        }
+    }
+
     /** GET /metrics, checked for its content type, as sample name (with labels) to value. */
     private Map<String, Double> scrape() {
+        return scrape(api);
+    }
+
+    private Map<String, Double> scrape(ApiServer server) {
         try {
-            HttpResponse<String> response = get("/metrics");
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + server.localAddress().getPort() + "/metrics"))
+                            .timeout(LIMIT)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode());
             assertEquals("text/plain; version=0.0.4; charset=utf-8", contentType(response));
             Map<String, Double> samples = new LinkedHashMap<>();

@@ -48,7 +48,7 @@ class MonitoringFilesTest {
     /** Label pairs served, e.g. {@code reason="BAD_MAC"}. */
     private final Set<String> labels = new TreeSet<>();
 
-    /** One scrape of an engine with a publisher and a token-guarded API: every meter there is (keyring ones aside). */
+    /** One scrape of an engine with a TCP target, a publisher and a token-guarded API: every meter there is (keyring ones aside). */
     @BeforeAll
     void scrape() {
         PulseMetrics metrics = PulseMetrics.create();
@@ -63,6 +63,9 @@ class MonitoringFilesTest {
                         () -> stats,
                         metrics,
                         ApiLimits.defaults().withToken("monitoring-files-test"))) {
+            engine.addTcpTarget(
+                    io.pulse.transport.probe.TcpProbeSpec.of("127.0.0.1:1"), io.pulse.core.TargetOptions.defaults());
+            metrics.publishLatency().accept(java.time.Duration.ofMillis(20));
             Pattern label = Pattern.compile("([a-z_]+)=\"([^\"]*)\"");
             for (String line : metrics.scrape().split("\n")) {
                 if (line.isEmpty() || line.startsWith("#")) {
@@ -140,6 +143,7 @@ class MonitoringFilesTest {
                         "PulseDatagramsRejectedAuthentication",
                         "PulseAnswersLimited",
                         "PulseOutboxGrowing",
+                        "PulsePublishSlow",
                         "PulseOutboxNearlyFull",
                         "PulseEventsDropped",
                         "PulseEventsPoisoned",
