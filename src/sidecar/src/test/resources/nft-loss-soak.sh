@@ -19,22 +19,26 @@ java -jar $JAR run --embedded-kafka $common --set node.bind=127.0.0.1:$(udp 0) -
 echo $! > pids
 for t in $(seq 1 120); do BS=$(grep -o "embedded Kafka broker on [^ ]*" n0.log | awk '{print $5}'); [ -n "$BS" ] && break; sleep 1; done
 echo "broker $BS, profile $PROFILE, $N members, $LOSS % loss for $MINUTES min, in $DIR"
+java -jar $JAR tail -b $BS --json --from-beginning > tail.log 2> tail.err &
+# one member at a time, each started before the next: 2 cores starting many JVMs at once starve them all
 for i in $(seq 1 $((N - 1))); do
   java -jar $JAR run $common --set kafka.bootstrap.servers=$BS --set cluster.join=127.0.0.1:$(udp 0) \
     --set node.bind=127.0.0.1:$(udp $i) --set http.bind=127.0.0.1:$(http $i) --set outbox.dir=$DIR/o$i > n$i.log 2>&1 &
   echo $! >> pids
-  sleep 0.5
+  for t in $(seq 1 120); do grep -q "running: udp" n$i.log && break; sleep 0.5; done
 done
-java -jar $JAR tail -b $BS --json --from-beginning > tail.log 2> tail.err &
 alive() { java -jar $JAR members --api 127.0.0.1:$(http $1) --json 2> /dev/null | grep -o '"state": *"ALIVE"' | wc -l; }
 for t in $(seq 1 120); do n=$(alive 0); [ "$n" -ge "$N" ] && break; sleep 2; done
 echo "$(date +%T) all $N ALIVE at member 0: $n"
-sleep 10
+sleep 30
+STARTUP_FAILURES=$(grep -c '"failure"' tail.log)
+echo "FailureMessages while the members started: $STARTUP_FAILURES"
+grep '"failure"' tail.log | grep -o '"nodeId": *"[^"]*"' | sort | uniq -c
 cpu() { for p in $(cat pids); do awk '{print $14 + $15}' /proc/$p/stat; done | paste -sd+ | bc; }
 BEFORE=$(cpu); RECORDS_BEFORE=$(wc -l < tail.log)
 nft add table inet pulseloss
 nft add chain inet pulseloss input '{ type filter hook input priority 0; }'
-nft add rule inet pulseloss input udp dport $(udp 0)-$(udp $((N - 1))) numgen random mod 100 "<" $LOSS drop
+nft add rule inet pulseloss input udp dport $(udp 0)-$(udp $((N - 1))) numgen random mod 100 "<" $LOSS counter drop
 echo "$(date +%T) dropping $LOSS % of datagrams to udp $(udp 0)-$(udp $((N - 1)))"
 sleep $((MINUTES * 60))
 AFTER=$(cpu)
@@ -42,12 +46,15 @@ nft list table inet pulseloss | grep -o "counter.*" ; nft delete table inet puls
 echo "$(date +%T) healed"
 sleep 10
 echo "records during and after the soak: $(( $(wc -l < tail.log) - RECORDS_BEFORE )) (heartbeats excluded from tail)"
-echo "FailureMessages:"; grep '"failure"' tail.log | grep -o '"nodeId": *"[^"]*"' | sort | uniq -c
-echo "status changes after the join:"; tail -n +$((RECORDS_BEFORE + 1)) tail.log | grep '"status"' \
+echo "FailureMessages during and after the soak: $(tail -n +$((RECORDS_BEFORE + 1)) tail.log | grep -c '"failure"')"
+tail -n +$((RECORDS_BEFORE + 1)) tail.log | grep '"failure"' | grep -o '"nodeId": *"[^"]*"' | sort | uniq -c
+echo "status changes during and after the soak:"; tail -n +$((RECORDS_BEFORE + 1)) tail.log | grep '"status"' \
   | grep -o '"nodeId": *"[^"]*", *"previous": *"[^"]*", *"current": *"[^"]*"' | sort | uniq -c
 TICKS=$(getconf CLK_TCK)
 awk "BEGIN{printf \"CPU per member during the soak: %.2f %% of a core\n\", ($AFTER - $BEFORE) / $TICKS / ($MINUTES * 60) / $N * 100}"
 echo "ALIVE at member 0 now: $(alive 0) of $N; at member $((N - 1)): $(alive $((N - 1)))"
 echo "configuration at member 0:"; java -jar $JAR members --api 127.0.0.1:$(http 0) 2> /dev/null | head -2
-kill $(cat pids); pkill -f "pulse.jar tail"; sleep 3
+kill $(cat pids); pkill -f "pulse.jar tail"
+for t in $(seq 1 60); do left=$(for p in $(cat pids); do kill -0 $p 2> /dev/null && echo $p; done); [ -z "$left" ] && break; sleep 0.5; done
+[ -n "$left" ] && { echo "still running 30 s after SIGTERM, killed: $left"; kill -9 $left; }
 nft list tables
