@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 final class Heartbeats implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Heartbeats.class);
     private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** How long a stop waits for the producer to take the tombstone. */
+    static final java.time.Duration TOMBSTONE_WAIT = java.time.Duration.ofSeconds(1);
 
     // Injected
     private final PublisherConfig config;
@@ -187,7 +189,9 @@ final class Heartbeats implements AutoCloseable {
     /**
      * Stops beating and, if heartbeats went out, hands the producer a tombstone for this observer
      * (it stopped cleanly; readers forget it). The producer's close delivers it, or drops it if
-     * Kafka does not answer.
+     * Kafka does not answer. The hand-over waits at most {@link #TOMBSTONE_WAIT}: with every broker
+     * gone the producer knows no partition of the topic, and its send would block for metadata as
+     * long as {@code max.block.ms} (60 s), past the stop's own bound.
      */
     @Override
     public void close() {
@@ -197,12 +201,32 @@ final class Heartbeats implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (sent.get() > 0) {
-            try {
-                producer.send(record(UUID.randomUUID(), null));
-            } catch (RuntimeException e) {
-                log.debug("no heartbeat tombstone: {}", e.toString());
-            }
+        if (sent.get() == 0) {
+            return;
+        }
+        Thread handOver = new Thread(
+                () -> {
+                    try {
+                        producer.send(record(UUID.randomUUID(), null));
+                    } catch (RuntimeException e) { // interrupted below, or the producer is closing
+                        log.debug("no heartbeat tombstone: {}", e.toString());
+                    }
+                },
+                "pulse-publisher-heartbeat-tombstone");
+        handOver.setDaemon(true);
+        handOver.start();
+        try {
+            handOver.join(TOMBSTONE_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (handOver.isAlive()) {
+            handOver.interrupt();
+            log.info(
+                    "no heartbeat tombstone on {}: Kafka gave no metadata within {} ms; readers see this observer "
+                            + "silent, not stopped",
+                    config.heartbeatsTopic(),
+                    TOMBSTONE_WAIT.toMillis());
         }
     }
 

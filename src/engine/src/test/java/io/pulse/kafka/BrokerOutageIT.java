@@ -157,6 +157,34 @@ class BrokerOutageIT {
         assertEquals(LongStream.range(0, 100).boxed().toList(), new ArrayList<>(incarnations));
     }
 
+    /**
+     * A stop with every broker gone keeps to its bound: the heartbeat tombstone does not wait for
+     * metadata as long as max.block.ms (60 s), which held `pulse run` processes for a minute after SIGTERM.
+     */
+    @Test
+    void aStopWithKafkaGoneKeepsToItsCloseTimeout() throws Exception {
+        PulsePublisher publisher = PulsePublisher.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .observer("10.0.0.1:7946")
+                .topicPrefix("gone")
+                .outboxDir(outbox)
+                .property(PublisherConfig.HEARTBEAT_INTERVAL_MS, 100)
+                .property(PublisherConfig.CLOSE_TIMEOUT_MS, 1_000)
+                .build();
+        try {
+            Eventually.await("a heartbeat sent", () -> publisher.stats().heartbeatsSent(), n -> n > 0, WAIT);
+            kafka.broker().stop();
+            Thread.sleep(3_000); // the producer finds every broker gone and starts over from the bootstrap list
+            long start = System.nanoTime();
+            publisher.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "close took " + took);
+        } finally {
+            publisher.close();
+            kafka.broker().start();
+        }
+    }
+
     /** Heartbeats while Kafka is down are dropped and counted, never journaled; they resume with Kafka. */
     @Test
     void heartbeatsWhileTheBrokerIsDownAreDroppedNotJournaled() throws Exception {
