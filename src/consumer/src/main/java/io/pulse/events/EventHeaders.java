@@ -24,7 +24,8 @@ public final class EventHeaders {
      * CloudEvent for event routers that speak it (Knative, Argo Events, Debezium-style tooling).
      * {@code content-type} is its {@code datacontenttype}; {@value #CE_ID} is the event id, {@value
      * #CE_TYPE} the {@link EventType#headerValue()}, {@value #CE_SOURCE} {@code pulse://<observer>},
-     * {@value #CE_SUBJECT} the node id (the record's key).
+     * {@value #CE_SUBJECT} the node id (the record's key), {@value #CE_TIME} when the event happened
+     * (the decision, or the removal; RFC 3339 in UTC, to the millisecond).
      */
     public static final String CE_SPECVERSION = "ce_specversion";
 
@@ -32,6 +33,7 @@ public final class EventHeaders {
     public static final String CE_SOURCE = "ce_source";
     public static final String CE_TYPE = "ce_type";
     public static final String CE_SUBJECT = "ce_subject";
+    public static final String CE_TIME = "ce_time";
     /** The CloudEvents version of {@value #CE_SPECVERSION}. */
     public static final String CLOUDEVENTS_VERSION = "1.0";
 

@@ -9,6 +9,7 @@ import io.pulse.events.EventCodec;
 import io.pulse.events.EventType;
 import io.pulse.events.FailureMessage;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -144,20 +145,29 @@ final class KafkaPulsePublisher implements PulsePublisher {
     public boolean publish(Transition change) {
         io.pulse.events.StatusChange record = mapper.statusChange(change);
         return append(new OutboxRecord(
-                EventType.STATUS_CHANGE, record.getEventId(), record.getNodeId(), EventCodec.encode(record)));
+                EventType.STATUS_CHANGE,
+                record.getEventId(),
+                record.getNodeId(),
+                EventCodec.encode(record),
+                record.getAt()));
     }
 
     @Override
     public boolean publish(NodeFailure failure) {
         FailureMessage record = mapper.failure(failure);
         return append(new OutboxRecord(
-                EventType.FAILURE, record.getEventId(), record.getNodeId(), EventCodec.encode(record)));
+                EventType.FAILURE,
+                record.getEventId(),
+                record.getNodeId(),
+                EventCodec.encode(record),
+                record.getDetectedAt()));
     }
 
     @Override
     public boolean publishRemoval(NodeId node) {
+        Instant removedAt = clock.now();
         return append(new OutboxRecord(
-                EventType.NODE_REMOVED, mapper.removalEventId(node, clock.now()), node.toString(), null));
+                EventType.NODE_REMOVED, mapper.removalEventId(node, removedAt), node.toString(), null, removedAt));
     }
 
     private boolean append(OutboxRecord record) {

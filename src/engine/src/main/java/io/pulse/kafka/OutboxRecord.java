@@ -3,6 +3,7 @@ package io.pulse.kafka;
 import io.pulse.events.EventType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -12,14 +13,22 @@ import java.util.UUID;
  * is still pending.
  *
  * <pre>
- * version 1 (1) | type ordinal (1) | event id (16) | key length (4) | key | value length (4, -1 = tombstone) | value
+ * version 2 (1) | type ordinal (1) | event id (16) | time, epoch ms (8) | key length (4) | key | value length (4, -1 = tombstone) | value
+ * version 1 (1) | type ordinal (1) | event id (16) |                      key length (4) | key | value length (4, -1 = tombstone) | value
  * </pre>
  *
+ * Version 2 is written; version 1 (an outbox left by a Pulse before it) is still read, its time
+ * unknown.
+ *
  * @param value the encoded event, or {@code null} for a tombstone
+ * @param time  when the event happened (the decision, or the removal), to the millisecond; null
+ *              for an entry written by version 1
  */
-record OutboxRecord(EventType type, UUID eventId, String key, byte[] value) {
-    static final byte FORMAT_VERSION = 1;
-    private static final int FIXED_BYTES = 1 + 1 + 16 + 4 + 4;
+record OutboxRecord(EventType type, UUID eventId, String key, byte[] value, Instant time) {
+    static final byte FORMAT_VERSION = 2;
+    private static final byte FORMAT_VERSION_WITHOUT_TIME = 1;
+    private static final int FIXED_BYTES_V1 = 1 + 1 + 16 + 4 + 4;
+    private static final int FIXED_BYTES = FIXED_BYTES_V1 + 8;
 
     OutboxRecord {
         Objects.requireNonNull(type, "type");
@@ -33,7 +42,8 @@ record OutboxRecord(EventType type, UUID eventId, String key, byte[] value) {
                 && type == that.type
                 && eventId.equals(that.eventId)
                 && key.equals(that.key)
-                && java.util.Arrays.equals(value, that.value);
+                && java.util.Arrays.equals(value, that.value)
+                && Objects.equals(time, that.time);
     }
 
     @Override
@@ -57,6 +67,7 @@ record OutboxRecord(EventType type, UUID eventId, String key, byte[] value) {
                 .put((byte) type.ordinal())
                 .putLong(eventId.getMostSignificantBits())
                 .putLong(eventId.getLeastSignificantBits())
+                .putLong(time == null ? Long.MIN_VALUE : time.toEpochMilli())
                 .putInt(keyBytes.length)
                 .put(keyBytes);
         if (value == null) {
@@ -70,15 +81,27 @@ record OutboxRecord(EventType type, UUID eventId, String key, byte[] value) {
     /** Throws {@link IllegalArgumentException} naming what is wrong if {@code bytes} is not a serialized record. */
     static OutboxRecord deserialize(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        check(bytes.length >= FIXED_BYTES, "length " + bytes.length, "at least " + FIXED_BYTES);
+        check(bytes.length >= FIXED_BYTES_V1, "length " + bytes.length, "at least " + FIXED_BYTES_V1);
         byte version = in.get();
-        check(version == FORMAT_VERSION, "format version " + version, Byte.toString(FORMAT_VERSION));
+        check(
+                version == FORMAT_VERSION || version == FORMAT_VERSION_WITHOUT_TIME,
+                "format version " + version,
+                FORMAT_VERSION_WITHOUT_TIME + " or " + FORMAT_VERSION);
+        check(
+                version == FORMAT_VERSION_WITHOUT_TIME || bytes.length >= FIXED_BYTES,
+                "length " + bytes.length,
+                "at least " + FIXED_BYTES);
         int ordinal = in.get();
         check(
                 ordinal >= 0 && ordinal < EventType.values().length,
                 "event type " + ordinal,
                 "0.." + (EventType.values().length - 1));
         UUID eventId = new UUID(in.getLong(), in.getLong());
+        Instant time = null;
+        if (version == FORMAT_VERSION) {
+            long millis = in.getLong();
+            time = millis == Long.MIN_VALUE ? null : Instant.ofEpochMilli(millis);
+        }
         int keyLength = in.getInt();
         check(
                 keyLength >= 0 && keyLength <= in.remaining() - 4,
@@ -98,7 +121,8 @@ record OutboxRecord(EventType type, UUID eventId, String key, byte[] value) {
             value = new byte[valueLength];
             in.get(value);
         }
-        return new OutboxRecord(EventType.values()[ordinal], eventId, new String(key, StandardCharsets.UTF_8), value);
+        return new OutboxRecord(
+                EventType.values()[ordinal], eventId, new String(key, StandardCharsets.UTF_8), value, time);
     }
 
     private static void check(boolean ok, String got, String expected) {

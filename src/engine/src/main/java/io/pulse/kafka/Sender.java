@@ -241,6 +241,9 @@ final class Sender implements Runnable {
         headers.add(EventHeaders.CE_SOURCE, source);
         headers.add(EventHeaders.CE_TYPE, type);
         headers.add(EventHeaders.CE_SUBJECT, record.key().getBytes(StandardCharsets.UTF_8));
+        if (record.time() != null) { // RFC 3339 in UTC; unknown for an entry left by an older outbox
+            headers.add(EventHeaders.CE_TIME, record.time().toString().getBytes(StandardCharsets.UTF_8));
+        }
         try {
             byte[] value = confluent == null || record.value() == null
                     ? record.value()

@@ -16,7 +16,11 @@ class OutboxTest {
 
     static OutboxRecord record(int i) {
         return new OutboxRecord(
-                EventType.STATUS_CHANGE, new UUID(0, i), "10.0.0." + i + ":7946", new byte[] {(byte) i, 1, 2});
+                EventType.STATUS_CHANGE,
+                new UUID(0, i),
+                "10.0.0." + i + ":7946",
+                new byte[] {(byte) i, 1, 2},
+                java.time.Instant.ofEpochMilli(1_714_564_800_123L + i));
     }
 
     @Test
@@ -57,7 +61,8 @@ class OutboxTest {
 
     @Test
     void aTombstoneKeepsItsNullValue() {
-        OutboxRecord tombstone = new OutboxRecord(EventType.NODE_REMOVED, new UUID(1, 2), "[::1]:7946", null);
+        OutboxRecord tombstone = new OutboxRecord(
+                EventType.NODE_REMOVED, new UUID(1, 2), "[::1]:7946", null, java.time.Instant.ofEpochMilli(7));
         try (Outbox outbox = Outbox.open(dir, 1 << 20)) {
             outbox.append(tombstone);
         }
@@ -66,6 +71,20 @@ class OutboxTest {
                     List.of(tombstone),
                     reopened.read(0, 10).stream().map(Outbox.Entry::record).toList());
         }
+    }
+
+    @Test
+    void anEntryLeftByTheFirstFormatIsReadWithoutItsTime() {
+        // version 1, FAILURE, event id 3:4, key "k", value {9}: what an outbox of an older Pulse holds
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(1 + 1 + 16 + 4 + 1 + 4 + 1);
+        v1.put((byte) 1).put((byte) EventType.FAILURE.ordinal()).putLong(3).putLong(4);
+        v1.putInt(1).put((byte) 'k').putInt(1).put((byte) 9);
+        assertEquals(
+                new OutboxRecord(EventType.FAILURE, new UUID(3, 4), "k", new byte[] {9}, null),
+                OutboxRecord.deserialize(v1.array()));
+        OutboxRecord now = record(5);
+        assertEquals(now, OutboxRecord.deserialize(now.serialize()));
+        assertEquals(2, now.serialize()[0], "written as version 2");
     }
 
     @Test
@@ -89,7 +108,7 @@ class OutboxTest {
         bytes[0] = 9;
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> OutboxRecord.deserialize(bytes));
-        assertEquals("outbox record: got format version 9 (expected: 1)", e.getMessage());
+        assertEquals("outbox record: got format version 9 (expected: 1 or 2)", e.getMessage());
     }
 
     @Test

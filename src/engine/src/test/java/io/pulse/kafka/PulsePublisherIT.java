@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cloudevents.CloudEvent;
+import io.cloudevents.SpecVersion;
+import io.cloudevents.kafka.CloudEventDeserializer;
 import io.pulse.core.Liveness;
 import io.pulse.core.NodeFailure;
 import io.pulse.core.NodeId;
@@ -97,6 +100,13 @@ class PulsePublisherIT {
         return new BinaryMessageDecoder<>(GenericData.get(), schema);
     }
 
+    /** The record as the CloudEvents SDK's Kafka binding reads it (binary mode). */
+    static CloudEvent cloudEvent(ConsumerRecord<byte[], byte[]> record) {
+        try (CloudEventDeserializer deserializer = new CloudEventDeserializer()) {
+            return deserializer.deserialize(record.topic(), record.headers(), record.value());
+        }
+    }
+
     static Map<String, String> headers(ConsumerRecord<byte[], byte[]> record) {
         Map<String, String> headers = new TreeMap<>();
         for (Header header : record.headers()) {
@@ -140,8 +150,29 @@ class PulsePublisherIT {
                         "ce_source",
                         "pulse://10.0.0.1:7946",
                         "ce_subject",
-                        "10.0.0.7:7946"),
+                        "10.0.0.7:7946",
+                        "ce_time",
+                        "2024-05-01T12:00:00.123Z"),
                 headers(status));
+        CloudEvent statusEvent = cloudEvent(status);
+        assertEquals(
+                List.of(
+                        SpecVersion.V1,
+                        change.get("eventId").toString(),
+                        java.net.URI.create("pulse://10.0.0.1:7946"),
+                        "io.pulse.StatusChange",
+                        "10.0.0.7:7946",
+                        java.time.OffsetDateTime.parse("2024-05-01T12:00:00.123Z"),
+                        "application/avro;encoding=single-object"),
+                List.of(
+                        statusEvent.getSpecVersion(),
+                        statusEvent.getId(),
+                        statusEvent.getSource(),
+                        statusEvent.getType(),
+                        statusEvent.getSubject(),
+                        statusEvent.getTime(),
+                        statusEvent.getDataContentType()));
+        assertArrayEquals(status.value(), statusEvent.getData().toBytes());
         assertEquals(
                 "{\"eventId\": \"" + change.get("eventId") + "\", \"observer\": \"10.0.0.1:7946\", "
                         + "\"cluster\": \"test\", \"nodeId\": \"10.0.0.7:7946\", \"previous\": \"ALIVE\", \"current\": \"SUSPECT\", "
@@ -172,8 +203,12 @@ class PulsePublisherIT {
                         "ce_source",
                         "pulse://10.0.0.1:7946",
                         "ce_subject",
-                        "10.0.0.7:7946"),
+                        "10.0.0.7:7946",
+                        "ce_time",
+                        "2024-05-01T12:00:00.123Z"),
                 headers(failed));
+        assertEquals(failure.get("eventId").toString(), cloudEvent(failed).getId());
+        assertEquals("io.pulse.FailureMessage", cloudEvent(failed).getType());
         assertEquals(
                 "{\"eventId\": \"" + failure.get("eventId") + "\", \"observer\": \"10.0.0.1:7946\", "
                         + "\"cluster\": \"test\", \"nodeId\": \"10.0.0.7:7946\", \"state\": \"DEAD\", \"incarnation\": 3, "
@@ -257,7 +292,15 @@ class PulsePublisherIT {
         assertArrayEquals("10.0.0.7:7946".getBytes(StandardCharsets.UTF_8), tombstone.key());
         assertNull(tombstone.value());
         assertEquals(
-                Set.of("event-id", "event-type", "ce_specversion", "ce_id", "ce_type", "ce_source", "ce_subject"),
+                Set.of(
+                        "event-id",
+                        "event-type",
+                        "ce_specversion",
+                        "ce_id",
+                        "ce_type",
+                        "ce_source",
+                        "ce_subject",
+                        "ce_time"),
                 headers(tombstone).keySet(),
                 "no content-type: a tombstone has no value");
         assertEquals("io.pulse.NodeRemoved", headers(tombstone).get("event-type"));
