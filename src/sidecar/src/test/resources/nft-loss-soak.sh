@@ -25,7 +25,7 @@ for i in $(seq 1 $((N - 1))); do
   java -jar $JAR run $common --set kafka.bootstrap.servers=$BS --set cluster.join=127.0.0.1:$(udp 0) \
     --set node.bind=127.0.0.1:$(udp $i) --set http.bind=127.0.0.1:$(http $i) --set outbox.dir=$DIR/o$i > n$i.log 2>&1 &
   echo $! >> pids
-  for t in $(seq 1 120); do grep -q "running: udp" n$i.log && break; sleep 0.5; done
+  for t in $(seq 1 120); do grep -qs "running: udp" n$i.log && break; sleep 0.5; done
 done
 alive() { java -jar $JAR members --api 127.0.0.1:$(http $1) --json 2> /dev/null | grep -o '"state": *"ALIVE"' | wc -l; }
 for t in $(seq 1 120); do n=$(alive 0); [ "$n" -ge "$N" ] && break; sleep 2; done
@@ -56,5 +56,8 @@ echo "ALIVE at member 0 now: $(alive 0) of $N; at member $((N - 1)): $(alive $((
 echo "configuration at member 0:"; java -jar $JAR members --api 127.0.0.1:$(http 0) 2> /dev/null | head -2
 kill $(cat pids); pkill -f "pulse.jar tail"
 for t in $(seq 1 60); do left=$(for p in $(cat pids); do kill -0 $p 2> /dev/null && echo $p; done); [ -z "$left" ] && break; sleep 0.5; done
-[ -n "$left" ] && { echo "still running 30 s after SIGTERM, killed: $left"; kill -9 $left; }
+if [ -n "$left" ]; then
+  for p in $left; do jstack $p > $DIR/jstack-$p.txt 2>&1; done
+  echo "still running 30 s after SIGTERM (thread dumps in $DIR/jstack-*.txt), killed:" $left; kill -9 $left
+fi
 nft list tables

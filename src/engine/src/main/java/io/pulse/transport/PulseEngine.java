@@ -311,14 +311,6 @@ public final class PulseEngine implements AutoCloseable {
         lookups.forgetAll();
     }
 
-    /**
-     * Looks the targets given by name up now, on the calling thread (blocking), and probes each
-     * where it resolves; the engine does this every {@link PulseEngineBuilder#targetLookupInterval}.
-     */
-    public void lookUpTargets() {
-        lookups.lookUpAll();
-    }
-
     /** @throws io.pulse.core.UnknownNodeException if the node is not watched */
     public void resetStatistics(NodeId id) {
         handOff.run(() -> core.resetStatistics(id));

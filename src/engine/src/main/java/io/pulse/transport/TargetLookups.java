@@ -116,7 +116,7 @@ final class TargetLookups {
     }
 
     /** Looks every target given by name up now, on the calling thread, and moves those that resolve elsewhere. */
-    void lookUpAll() {
+    private void lookUpAll() {
         for (Map.Entry<NodeId, Supplier<Runnable>> entry : named.entrySet()) {
             NodeId id = entry.getKey();
             Runnable move;

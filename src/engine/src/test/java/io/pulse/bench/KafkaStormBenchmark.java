@@ -38,7 +38,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * The first round is the cold start (a fresh JVM, the publisher just built: JIT, producer
  * metadata, outbox segment) and is reported on its own line; run the benchmark five times with
- * {@code rounds = 0} for the cold figure's median. The broker is a real single-node KRaft broker in
+ * {@code rounds = 0} for the cold figure's median, and a third argument {@code restart} for a cold
+ * start whose topics exist already (a restart, not the first start). The broker is a real single-node KRaft broker in
  * this JVM, on 127.0.0.1, started before the clock runs.
  */
 public final class KafkaStormBenchmark {
@@ -49,6 +50,8 @@ public final class KafkaStormBenchmark {
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        // "restart": the publisher's topics exist before it starts, as after a restart (not its first start)
+        boolean topicsExist = args.length > 2 && args[2].equals("restart");
         System.out.println("machine: " + Machine.describe()
                 + String.format(
                         ", load average %.2f",
@@ -58,9 +61,14 @@ public final class KafkaStormBenchmark {
         broker.start();
         Path outbox = Files.createTempDirectory("pulse-storm-outbox-");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("storm.bare", 3, (short) 1)))
-                    .all()
-                    .get();
+            List<NewTopic> topics = new ArrayList<>(List.of(new NewTopic("storm.bare", 3, (short) 1)));
+            if (topicsExist) {
+                topics.add(topic("storm.failures", 3, "delete"));
+                topics.add(topic("storm.status", 3, "compact"));
+                topics.add(topic("storm.schemas", 1, "compact"));
+                topics.add(topic("storm.heartbeats", 1, "compact"));
+            }
+            admin.createTopics(topics).all().get();
         }
         long buildStart = System.nanoTime();
         try (PulsePublisher publisher = PulsePublisher.builder()
@@ -166,6 +174,10 @@ public final class KafkaStormBenchmark {
         } finally {
             broker.destroy();
         }
+    }
+
+    private static NewTopic topic(String name, int partitions, String cleanupPolicy) {
+        return new NewTopic(name, partitions, (short) 1).configs(Map.of("cleanup.policy", cleanupPolicy));
     }
 
     /** A rack of {@code count} nodes, all dead at once; distinct per round so event ids differ. */
