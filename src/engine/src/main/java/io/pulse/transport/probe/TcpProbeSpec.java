@@ -19,7 +19,7 @@ import java.util.Objects;
  *         .build(), TargetOptions.defaults());
  * }</pre>
  *
- * @param host         an IP address or a DNS name (resolved once, when the target is added)
+ * @param host         an IP address or a DNS name (resolved when the target is added, looked up again by the engine)
  * @param timeout      caps the timeout of each attempt, or {@code null} for the detector's
  * @param send         bytes written once connected; empty for none
  * @param expectPrefix what the reply must start with; empty to succeed on connect (after
