@@ -20,6 +20,9 @@ echo $! > pids
 for t in $(seq 1 120); do BS=$(grep -o "embedded Kafka broker on [^ ]*" n0.log | awk '{print $5}'); [ -n "$BS" ] && break; sleep 1; done
 echo "broker $BS, profile $PROFILE, $N members, $LOSS % loss for $MINUTES min, in $DIR"
 java -jar $JAR tail -b $BS --json --from-beginning > tail.log 2> tail.err &
+TAIL=$!
+# an interrupted run must not leave the kernel dropping datagrams, nor processes behind
+trap 'nft delete table inet pulseloss 2> /dev/null; kill $(cat pids) $TAIL 2> /dev/null' EXIT
 # one member at a time, each started before the next: 2 cores starting many JVMs at once starve them all
 for i in $(seq 1 $((N - 1))); do
   java -jar $JAR run $common --set kafka.bootstrap.servers=$BS --set cluster.join=127.0.0.1:$(udp 0) \
@@ -36,13 +39,14 @@ echo "FailureMessages while the members started: $STARTUP_FAILURES"
 grep '"failure"' tail.log | grep -o '"nodeId": *"[^"]*"' | sort | uniq -c
 cpu() { for p in $(cat pids); do awk '{print $14 + $15}' /proc/$p/stat; done | paste -sd+ | bc; }
 BEFORE=$(cpu); RECORDS_BEFORE=$(wc -l < tail.log)
+nft delete table inet pulseloss 2> /dev/null # left by an earlier run
 nft add table inet pulseloss
 nft add chain inet pulseloss input '{ type filter hook input priority 0; }'
 nft add rule inet pulseloss input udp dport $(udp 0)-$(udp $((N - 1))) numgen random mod 100 "<" $LOSS counter drop
 echo "$(date +%T) dropping $LOSS % of datagrams to udp $(udp 0)-$(udp $((N - 1)))"
 sleep $((MINUTES * 60))
 AFTER=$(cpu)
-nft list table inet pulseloss | grep -o "counter.*" ; nft delete table inet pulseloss
+nft list table inet pulseloss | grep -o "counter.*"; nft delete table inet pulseloss
 echo "$(date +%T) healed"
 sleep 10
 echo "records during and after the soak: $(( $(wc -l < tail.log) - RECORDS_BEFORE )) (heartbeats excluded from tail)"
@@ -54,7 +58,7 @@ TICKS=$(getconf CLK_TCK)
 awk "BEGIN{printf \"CPU per member during the soak: %.2f %% of a core\n\", ($AFTER - $BEFORE) / $TICKS / ($MINUTES * 60) / $N * 100}"
 echo "ALIVE at member 0 now: $(alive 0) of $N; at member $((N - 1)): $(alive $((N - 1)))"
 echo "configuration at member 0:"; java -jar $JAR members --api 127.0.0.1:$(http 0) 2> /dev/null | head -2
-kill $(cat pids); pkill -f "pulse.jar tail"
+kill $(cat pids) $TAIL
 for t in $(seq 1 60); do left=$(for p in $(cat pids); do kill -0 $p 2> /dev/null && echo $p; done); [ -z "$left" ] && break; sleep 0.5; done
 if [ -n "$left" ]; then
   for p in $left; do jstack $p > $DIR/jstack-$p.txt 2>&1; done

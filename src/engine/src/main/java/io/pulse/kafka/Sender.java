@@ -262,10 +262,10 @@ final class Sender implements Runnable {
     private void completed(Outbox.Entry entry, Exception exception) {
         try {
             if (exception == null) {
-                latency.acknowledged(entry.seq(), System.nanoTime());
                 acked.add(entry);
                 acknowledged.incrementAndGet();
                 lastProgressNanos.set(System.nanoTime());
+                latency.acknowledged(entry.seq(), System.nanoTime());
             } else if (exception instanceof RecordTooLargeException
                     || exception instanceof InvalidRecordException
                     || exception instanceof SerializationException) {

@@ -120,7 +120,6 @@ public final class PulseEngine implements AutoCloseable {
         engine.output.attach(engine.core, engine.sockets, engine.external, engine.handOff);
         engine.lookups = new TargetLookups(
                 engine.handOff, engine.core, engine.external, engine.sockets, settings.targetLookupInterval());
-        engine.lookups.start();
         engine.handOff.run(() -> {
             if (settings.responding()) {
                 engine.core.startResponding();
@@ -162,7 +161,7 @@ public final class PulseEngine implements AutoCloseable {
     public NodeId addTarget(NodeId id, TargetOptions options) {
         InetSocketAddress address = Addresses.resolve(id);
         handOff.run(() -> core.addTarget(id, address, options));
-        lookups.udp(id);
+        lookups.udp(id, address);
         return id;
     }
 
@@ -179,8 +178,9 @@ public final class PulseEngine implements AutoCloseable {
 
     /** {@link #addHttpTarget(HttpProbeSpec, TargetOptions)} under the node id {@code id}. */
     public NodeId addHttpTarget(NodeId id, HttpProbeSpec spec, TargetOptions options) {
-        NodeId added = addExternal(external.prepare(id, spec), options);
-        lookups.http(id, spec);
+        ExternalProber.Registration registration = external.prepare(id, spec);
+        NodeId added = addExternal(registration, options);
+        lookups.http(id, spec, registration.addresses());
         return added;
     }
 
@@ -197,8 +197,9 @@ public final class PulseEngine implements AutoCloseable {
 
     /** {@link #addTcpTarget(TcpProbeSpec, TargetOptions)} under the node id {@code id}. */
     public NodeId addTcpTarget(NodeId id, TcpProbeSpec spec, TargetOptions options) {
-        NodeId added = addExternal(external.prepare(id, spec), options);
-        lookups.tcp(id, spec);
+        ExternalProber.Registration registration = external.prepare(id, spec);
+        NodeId added = addExternal(registration, options);
+        lookups.tcp(id, spec, registration.addresses());
         return added;
     }
 
@@ -446,6 +447,9 @@ public final class PulseEngine implements AutoCloseable {
     /** Stops probing and answering, closes the socket, and stops the event loop if this engine made it. */
     @Override
     public void close() {
+        if (lookups != null) {
+            lookups.close();
+        }
         if (sockets != null && sockets.isOpen()) {
             handOff.run(() -> {
                 core.stopProbing();

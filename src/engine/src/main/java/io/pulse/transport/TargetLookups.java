@@ -6,43 +6,71 @@ import io.pulse.core.UnknownNodeException;
 import io.pulse.transport.probe.ExternalProber;
 import io.pulse.transport.probe.HttpProbeSpec;
 import io.pulse.transport.probe.TcpProbeSpec;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
- * Targets given by host name, looked up again every {@code interval} off the event loop (a DNS
- * lookup may block): a target whose name resolves elsewhere now (a pod that moved, a DNS record
- * that changed) is probed at its new address from then on, its status kept. A name that does not
- * resolve any more keeps its last address, said once per name. The JVM keeps each answer for its
- * {@code networkaddress.cache.ttl} (30 s unless set), so a move is seen within that plus one
- * interval. Targets given by address are never looked up.
+ * Targets given by host name, looked up again every {@code interval} on a thread of their own (a
+ * DNS lookup may block): a target whose address is no longer among its name's answers (a pod that
+ * moved, a DNS record that changed) is probed at the first of them from then on, its status kept.
+ * A name with several addresses keeps the one in use while it is still among them, however the
+ * answers are ordered. A name that does not resolve any more keeps its last address, said once.
+ * The JVM keeps each answer for its {@code networkaddress.cache.ttl} (30 s unless set), so a move
+ * is seen within that plus one interval. Targets given by address are never looked up.
  *
  * <pre>{@code
  * TargetLookups lookups = new TargetLookups(handOff, core, external, sockets, Duration.ofSeconds(10));
- * lookups.udp(id);               // after the target is added
+ * lookups.udp(id, address);      // after the target is added
  * lookups.forget(id);            // after it is removed
- * lookups.start();               // every interval from now on, until the sockets close
+ * lookups.close();               // with the engine
  * }</pre>
  */
-final class TargetLookups {
+final class TargetLookups implements AutoCloseable {
     /** The engine's: its operators configure that one. */
     private static final System.Logger LOG = System.getLogger(PulseEngine.class.getName());
+
+    /** Where a target is probed now, and how to move it when its name resolves elsewhere. */
+    private static final class Named {
+        final List<String> hosts;
+        /** One per host, in the same order: the address in use. */
+        volatile List<InetSocketAddress> current;
+        /** Given the first answer of each host (the target moved), the move to make on the loop. */
+        final Function<List<InetSocketAddress>, Move> relocate;
+
+        Named(List<String> hosts, List<InetSocketAddress> current, Function<List<InetSocketAddress>, Move> relocate) {
+            this.hosts = hosts;
+            this.current = current;
+            this.relocate = relocate;
+        }
+    }
+
+    /** What to run on the loop (it returns where the target was, or null), and where the target is then. */
+    private record Move(java.util.function.Supplier<Object> onLoop, List<InetSocketAddress> to) {}
 
     private final EngineLoop handOff;
     private final PulseCore core;
     private final ExternalProber external;
     private final EngineSockets sockets;
     private final Duration interval;
-    /** Per target given by name: looks it up (blocking) and returns the move to make on the loop. */
-    private final Map<NodeId, Supplier<Runnable>> named = new ConcurrentHashMap<>();
-    /** Names that failed to resolve at the last look, to warn once per failure. */
-    private final Set<NodeId> unresolvable = ConcurrentHashMap.newKeySet();
+    private final Map<NodeId, Named> named = new ConcurrentHashMap<>();
+    /** Targets whose last lookup or move failed, to warn once until it works again. */
+    private final Set<NodeId> warned = ConcurrentHashMap.newKeySet();
+    /** Started with the first target given by name; none without. */
+    private ScheduledExecutorService timer;
+
+    private boolean closed;
 
     TargetLookups(
             EngineLoop handOff, PulseCore core, ExternalProber external, EngineSockets sockets, Duration interval) {
@@ -53,100 +81,133 @@ final class TargetLookups {
         this.interval = interval;
     }
 
-    /** A pulse target: looked up again if its host is a name. */
-    void udp(NodeId id) {
-        if (Addresses.isLiteral(id.host())) {
-            return;
+    /** A pulse target added at {@code address}: looked up again if its host is a name. */
+    void udp(NodeId id, InetSocketAddress address) {
+        if (!Addresses.isLiteral(id.host())) {
+            watch(
+                    id,
+                    new Named(
+                            List.of(id.host()),
+                            List.of(address),
+                            to -> new Move(() -> core.readdressTarget(id, to.get(0)), to)));
         }
-        named.put(id, () -> {
-            InetSocketAddress now = Addresses.resolve(id);
-            return () -> moved(id, core.readdressTarget(id, now), now);
-        });
     }
 
     /** An HTTP target: looked up again if any endpoint's host is a name. */
-    void http(NodeId id, HttpProbeSpec spec) {
+    void http(NodeId id, HttpProbeSpec spec, List<InetSocketAddress> addresses) {
         if (!spec.hosts().stream().allMatch(Addresses::isLiteral)) {
-            external(id, () -> external.prepare(id, spec));
+            watch(id, new Named(spec.hosts(), addresses, to -> external(external.prepare(id, spec))));
         }
     }
 
     /** A TCP target: looked up again if its host is a name. */
-    void tcp(NodeId id, TcpProbeSpec spec) {
+    void tcp(NodeId id, TcpProbeSpec spec, List<InetSocketAddress> addresses) {
         if (!Addresses.isLiteral(spec.host())) {
-            external(id, () -> external.prepare(id, spec));
+            watch(id, new Named(List.of(spec.host()), addresses, to -> external(external.prepare(id, spec))));
         }
     }
 
-    private void external(NodeId id, Supplier<ExternalProber.Registration> prepare) {
-        named.put(id, () -> {
-            ExternalProber.Registration now = prepare.get();
-            return () -> moved(id, external.readdress(now), now.addresses());
-        });
+    /** Resolved again by {@code prepare} (the first answer of each host), handed to the prober on the loop. */
+    private Move external(ExternalProber.Registration registration) {
+        return new Move(() -> external.readdress(registration), registration.addresses());
+    }
+
+    private synchronized void watch(NodeId id, Named target) {
+        named.put(id, target);
+        if (timer == null && !interval.isZero() && !closed) {
+            timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "pulse-target-lookup");
+                thread.setDaemon(true);
+                return thread;
+            });
+            timer.scheduleWithFixedDelay(
+                    this::lookUpAll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     void forget(NodeId id) {
         named.remove(id);
-        unresolvable.remove(id);
+        warned.remove(id);
     }
 
     void forgetAll() {
         named.clear();
-        unresolvable.clear();
+        warned.clear();
     }
 
-    /** Looks every name up again every interval, until the sockets close; nothing if the interval is zero. */
-    void start() {
-        if (!interval.isZero()) {
-            schedule();
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (timer != null) {
+            timer.shutdownNow();
         }
     }
 
-    private void schedule() {
-        handOff.loop()
-                .schedule(
-                        () -> CompletableFuture.runAsync(() -> {
-                            if (sockets.isOpen()) {
-                                lookUpAll();
-                                schedule();
-                            }
-                        }),
-                        interval.toMillis(),
-                        TimeUnit.MILLISECONDS);
-    }
-
-    /** Looks every target given by name up now, on the calling thread, and moves those that resolve elsewhere. */
+    /** Looks every target given by name up now, on the calling thread, and moves those whose address is gone. */
     private void lookUpAll() {
-        for (Map.Entry<NodeId, Supplier<Runnable>> entry : named.entrySet()) {
-            NodeId id = entry.getKey();
-            Runnable move;
-            try {
-                move = entry.getValue().get();
-            } catch (IllegalArgumentException e) {
-                if (unresolvable.add(id)) {
-                    LOG.log(
-                            System.Logger.Level.WARNING,
-                            "target " + id + " does not resolve now (" + e.getMessage()
-                                    + "); probed at its last address until it does");
-                }
-                continue;
+        for (Map.Entry<NodeId, Named> entry : named.entrySet()) {
+            if (!sockets.isOpen()) {
+                return;
             }
-            unresolvable.remove(id);
             try {
-                handOff.run(move);
-            } catch (UnknownNodeException e) {
-                named.remove(id, entry.getValue()); // removed meanwhile
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "target " + id + " cannot move: " + e.getMessage());
+                lookUp(entry.getKey(), entry.getValue());
+            } catch (RuntimeException e) { // one target's trouble must not end the lookups of all
+                warnOnce(entry.getKey(), "cannot be looked up again: " + e);
             }
         }
     }
 
-    private static void moved(NodeId id, Object before, Object now) {
+    private void lookUp(NodeId id, Named target) {
+        List<InetSocketAddress> current = target.current;
+        List<InetSocketAddress> firsts = new ArrayList<>(current.size());
+        boolean moved = false;
+        for (int i = 0; i < current.size(); i++) {
+            InetAddress[] answers;
+            try {
+                answers = InetAddress.getAllByName(target.hosts.get(i));
+            } catch (UnknownHostException e) {
+                warnOnce(id, "does not resolve now (" + e.getMessage() + "); probed at its last address until it does");
+                return;
+            }
+            moved |= !Arrays.asList(answers).contains(current.get(i).getAddress());
+            firsts.add(new InetSocketAddress(answers[0], current.get(i).getPort()));
+        }
+        if (!moved) {
+            warned.remove(id);
+            return;
+        }
+        Move move;
+        try {
+            move = target.relocate.apply(firsts);
+        } catch (IllegalArgumentException e) { // it stopped resolving between the two lookups
+            warnOnce(id, "does not resolve now (" + e.getMessage() + "); probed at its last address until it does");
+            return;
+        }
+        Object before;
+        try {
+            before = handOff.call(move.onLoop()::get);
+        } catch (UnknownNodeException e) {
+            named.remove(id, target); // removed meanwhile
+            return;
+        } catch (RuntimeException e) {
+            warnOnce(id, "resolves to " + move.to() + " but cannot move there: " + e.getMessage());
+            return;
+        }
+        target.current = move.to();
+        warned.remove(id);
         if (before != null) {
             LOG.log(
                     System.Logger.Level.INFO,
-                    "target " + id + " moved from " + before + " to " + now + ": its name resolves there now");
+                    "target " + id + " moved from " + before + " to "
+                            + move.to().get(0)
+                            + (move.to().size() > 1 ? " (and its other endpoints to " + move.to() + ")" : "")
+                            + ": its name resolves there now");
+        }
+    }
+
+    private void warnOnce(NodeId id, String what) {
+        if (warned.add(id)) {
+            LOG.log(System.Logger.Level.WARNING, "target " + id + " " + what);
         }
     }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A target given by name is probed where its name resolves now, as a pod that moved is: the jar,
  * with a hosts file as its DNS ({@code jdk.net.hosts.file}, read at every lookup, no JVM cache).
  * The name first points at {@code ::1}, where nothing listens (the target goes DEAD), then at
- * {@code 127.0.0.1}, where a pulse responder and a TCP server do (ALIVE again, without a restart).
+ * {@code 127.0.0.1}, where a pulse responder and a TCP server do (ALIVE again, without a restart),
+ * then at both, {@code ::1} first (it stays where it is).
  */
 class TargetLookupIT {
     static final Duration STEP = Duration.ofSeconds(30);
@@ -76,6 +77,14 @@ class TargetLookupIT {
                         "target " + udpTarget + " moved from " + NAME + "/[0:0:0:0:0:0:0:1]:"
                                 + responder.localAddress().getPort() + " to " + NAME + "/127.0.0.1:"
                                 + responder.localAddress().getPort() + ": its name resolves there now");
+
+                // A name with several addresses keeps the one in use while it is among them, whatever their order.
+                Files.writeString(hosts, "::1 " + NAME + "\n127.0.0.1 " + NAME + "\n");
+                Thread.sleep(4_000); // four lookups
+                assertTrue(
+                        !run.errors().contains("moved from " + NAME + "/127.0.0.1:")
+                                && !run.errors().contains("node " + udpTarget + " ALIVE -> SUSPECT"),
+                        run.errors());
             }
         }
     }

@@ -178,9 +178,9 @@ public final class ExternalProber {
         if (before == null || closed || before.addresses().equals(registration.target.addresses())) {
             return null;
         }
+        registration.target.attach(); // first: endpoints that stay keep their pooled connections
         before.forget();
         targets.put(registration.id, registration.target);
-        registration.target.attach();
         return before.addresses();
     }
 

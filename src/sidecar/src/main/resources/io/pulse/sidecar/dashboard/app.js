@@ -212,7 +212,10 @@ function computeOrder() {
   }
   const g = state.group;
   if (g) { // one block per value of the label, in value order, those without it last; each block in the order above
-    const value = (id) => (state.nodes.get(id).labels || {})[g];
+    const value = (id) => {
+      const labels = state.nodes.get(id).labels || {};
+      return Object.prototype.hasOwnProperty.call(labels, g) ? labels[g] : null;
+    };
     state.order = state.order
       .map((id, i) => [value(id), i, id])
       .sort((a, b) => (a[0] == null) - (b[0] == null) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]))
