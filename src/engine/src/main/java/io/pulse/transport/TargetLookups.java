@@ -185,7 +185,8 @@ final class TargetLookups implements AutoCloseable {
         }
         Object before;
         try {
-            before = handOff.call(move.onLoop()::get);
+            // on the loop, and only if the target was not removed or added again meanwhile
+            before = handOff.call(() -> named.get(id) == target ? move.onLoop().get() : null);
         } catch (UnknownNodeException e) {
             named.remove(id, target); // removed meanwhile
             return;
