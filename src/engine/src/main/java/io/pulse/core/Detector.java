@@ -136,8 +136,7 @@ final class Detector {
             return null;
         }
         targets.readdress(target, address);
-        target.rtt.reset();
-        target.offset.reset();
+        target.resetEstimates();
         return before;
     }
 

@@ -169,9 +169,14 @@ final class Target {
         }
     }
 
-    void resetStatistics() {
+    /** Forgets the RTT and clock-offset estimates: they described another host, or a reset. */
+    void resetEstimates() {
         rtt.reset();
         offset.reset();
+    }
+
+    void resetStatistics() {
+        resetEstimates();
         totalProbes = 0;
         lostProbes = 0;
     }

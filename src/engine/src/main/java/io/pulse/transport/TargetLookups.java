@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Targets given by host name, looked up again every {@code interval} on a thread of their own (a
@@ -46,10 +45,10 @@ final class TargetLookups implements AutoCloseable {
         final List<String> hosts;
         /** One per host, in the same order: the address in use. */
         volatile List<InetSocketAddress> current;
-        /** Given the first answer of each host (the target moved), the move to make on the loop. */
-        final Function<List<InetSocketAddress>, Move> relocate;
+        /** Resolves the target again (blocking) into the move to make on the loop: once it moved. */
+        final Supplier<Move> relocate;
 
-        Named(List<String> hosts, List<InetSocketAddress> current, Function<List<InetSocketAddress>, Move> relocate) {
+        Named(List<String> hosts, List<InetSocketAddress> current, Supplier<Move> relocate) {
             this.hosts = hosts;
             this.current = current;
             this.relocate = relocate;
@@ -57,7 +56,7 @@ final class TargetLookups implements AutoCloseable {
     }
 
     /** What to run on the loop (it returns where the target was, or null), and where the target is then. */
-    private record Move(java.util.function.Supplier<Object> onLoop, List<InetSocketAddress> to) {}
+    private record Move(Supplier<Object> onLoop, List<InetSocketAddress> to) {}
 
     private final EngineLoop handOff;
     private final PulseCore core;
@@ -84,30 +83,28 @@ final class TargetLookups implements AutoCloseable {
     /** A pulse target added at {@code address}: looked up again if its host is a name. */
     void udp(NodeId id, InetSocketAddress address) {
         if (!Addresses.isLiteral(id.host())) {
-            watch(
-                    id,
-                    new Named(
-                            List.of(id.host()),
-                            List.of(address),
-                            to -> new Move(() -> core.readdressTarget(id, to.get(0)), to)));
+            watch(id, new Named(List.of(id.host()), List.of(address), () -> {
+                InetSocketAddress to = Addresses.resolve(id);
+                return new Move(() -> core.readdressTarget(id, to), List.of(to));
+            }));
         }
     }
 
     /** An HTTP target: looked up again if any endpoint's host is a name. */
     void http(NodeId id, HttpProbeSpec spec, List<InetSocketAddress> addresses) {
         if (!spec.hosts().stream().allMatch(Addresses::isLiteral)) {
-            watch(id, new Named(spec.hosts(), addresses, to -> external(external.prepare(id, spec))));
+            watch(id, new Named(spec.hosts(), addresses, () -> external(external.prepare(id, spec))));
         }
     }
 
     /** A TCP target: looked up again if its host is a name. */
     void tcp(NodeId id, TcpProbeSpec spec, List<InetSocketAddress> addresses) {
         if (!Addresses.isLiteral(spec.host())) {
-            watch(id, new Named(List.of(spec.host()), addresses, to -> external(external.prepare(id, spec))));
+            watch(id, new Named(List.of(spec.host()), addresses, () -> external(external.prepare(id, spec))));
         }
     }
 
-    /** Resolved again by {@code prepare} (the first answer of each host), handed to the prober on the loop. */
+    /** Resolved again by {@code prepare}, handed to the prober on the loop. */
     private Move external(ExternalProber.Registration registration) {
         return new Move(() -> external.readdress(registration), registration.addresses());
     }
@@ -159,7 +156,6 @@ final class TargetLookups implements AutoCloseable {
 
     private void lookUp(NodeId id, Named target) {
         List<InetSocketAddress> current = target.current;
-        List<InetSocketAddress> firsts = new ArrayList<>(current.size());
         boolean moved = false;
         for (int i = 0; i < current.size(); i++) {
             InetAddress[] answers;
@@ -170,7 +166,6 @@ final class TargetLookups implements AutoCloseable {
                 return;
             }
             moved |= !Arrays.asList(answers).contains(current.get(i).getAddress());
-            firsts.add(new InetSocketAddress(answers[0], current.get(i).getPort()));
         }
         if (!moved) {
             warned.remove(id);
@@ -178,7 +173,7 @@ final class TargetLookups implements AutoCloseable {
         }
         Move move;
         try {
-            move = target.relocate.apply(firsts);
+            move = target.relocate.get(); // at the first answer of each host
         } catch (IllegalArgumentException e) { // it stopped resolving between the two lookups
             warnOnce(id, "does not resolve now (" + e.getMessage() + "); probed at its last address until it does");
             return;

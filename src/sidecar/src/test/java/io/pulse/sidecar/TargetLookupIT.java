@@ -2,17 +2,15 @@ package io.pulse.sidecar;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulse.testkit.AcceptingService;
+import io.pulse.testkit.Eventually;
 import io.pulse.transport.PulseEngine;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,12 +36,9 @@ class TargetLookupIT {
                         .bind(new InetSocketAddress("127.0.0.1", 0))
                         .probing(false)
                         .start();
-                ServerSocket tcp = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            Thread acceptor = new Thread(() -> acceptAndClose(tcp), "tcp-target");
-            acceptor.setDaemon(true);
-            acceptor.start();
+                AcceptingService tcp = AcceptingService.start()) {
             String udpTarget = NAME + ":" + responder.localAddress().getPort();
-            String tcpTarget = NAME + ":" + tcp.getLocalPort();
+            String tcpTarget = NAME + ":" + tcp.port();
             List<String> command = List.of(
                     PulseProcess.java(),
                     "-Xmx256m",
@@ -90,21 +85,6 @@ class TargetLookupIT {
     }
 
     private static void awaitLog(PulseProcess run, String text) throws InterruptedException {
-        Pattern line = Pattern.compile(Pattern.quote(text));
-        long deadline = System.nanoTime() + STEP.toNanos();
-        while (!line.matcher(run.errors()).find()) {
-            assertTrue(System.nanoTime() < deadline, "no \"" + text + "\" in\n" + run.transcript());
-            Thread.sleep(100);
-        }
-    }
-
-    private static void acceptAndClose(ServerSocket server) {
-        while (!server.isClosed()) {
-            try (Socket ignored = server.accept()) {
-                // a TCP target is alive when it accepts
-            } catch (java.io.IOException e) {
-                return;
-            }
-        }
+        Eventually.await("\"" + text + "\" in the log", run::errors, log -> log.contains(text), STEP);
     }
 }

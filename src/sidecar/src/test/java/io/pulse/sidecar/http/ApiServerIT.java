@@ -10,6 +10,7 @@ import io.pulse.core.Liveness;
 import io.pulse.core.NodeId;
 import io.pulse.core.TargetOptions;
 import io.pulse.kafka.PublisherStats;
+import io.pulse.testkit.AcceptingService;
 import io.pulse.testkit.Eventually;
 import io.pulse.transport.PulseEngine;
 import java.io.IOException;
@@ -439,30 +440,15 @@ class ApiServerIT {
 
     @Test
     void eachHttpOrTcpTargetHasItsOwnUpAndRttSeriesWhilePulsePeersAreOnlyCounted() throws Exception {
-        try (java.net.ServerSocket service =
-                        new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+        try (AcceptingService service = AcceptingService.start();
                 PulseEngine watcher = PulseEngine.builder()
                         .bind(new InetSocketAddress("127.0.0.1", 0))
                         .config(FAST)
                         .start();
                 ApiServer server = ApiServer.start(
                         new InetSocketAddress("127.0.0.1", 0), watcher, () -> null, PulseMetrics.create())) {
-            Thread acceptor = new Thread(
-                    () -> {
-                        while (!service.isClosed()) {
-                            try (Socket ignored = service.accept()) {
-                                // up: it accepts
-                            } catch (IOException e) {
-                                return;
-                            }
-                        }
-                    },
-                    "tcp-service");
-            acceptor.setDaemon(true);
-            acceptor.start();
             NodeId tcp = watcher.addTcpTarget(
-                    io.pulse.transport.probe.TcpProbeSpec.of("127.0.0.1:" + service.getLocalPort()),
-                    TargetOptions.defaults());
+                    io.pulse.transport.probe.TcpProbeSpec.of("127.0.0.1:" + service.port()), TargetOptions.defaults());
             NodeId peer = watcher.addTarget(first.localId(), TargetOptions.defaults());
             String up = "pulse_target_up{node=\"" + tcp + "\"}";
             String rtt = "pulse_target_rtt_seconds{node=\"" + tcp + "\"}";
